@@ -1,0 +1,74 @@
+"""create_app(settings) builds everything; nothing happens at import time."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from live.domain.errors import DomainError
+from live.fanout.registry import Fanout
+from live.fanout.state import RoomState, load_room_state
+from live.hub import open_hub
+from live.service import LiveService, room_topic
+from live.settings import Settings
+from live.store import open_store
+from live.views.regions import PageRenderer
+from live.web.errors import domain_error_handler, http_error_handler, server_error_handler
+from live.web.routes import routes
+from live.web.runtime import Runtime
+from live.web.security import SecurityHeaders
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = open_store(settings.effective_store_url)
+        hub = open_hub(settings.hub_url)
+        await store.open()
+        await hub.open()
+        service = LiveService(store, hub)
+
+        async def load(
+            room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
+        ) -> RoomState:
+            return await load_room_state(store, room_id, dirty, ballots, previous)
+
+        fanout = Fanout(
+            hub=hub,
+            topic=room_topic,
+            load=load,
+            renderer=PageRenderer(),
+            tick=settings.tick_ms / 1000,
+            slow_after=settings.slow_socket_seconds,
+        )
+        app.state.live = Runtime(settings, service, fanout)
+        try:
+            yield
+        finally:
+            await fanout.close()
+            await hub.close()
+            await store.close()
+
+    handlers: dict[Any, Any] = {
+        DomainError: domain_error_handler,
+        HTTPException: http_error_handler,
+        Exception: server_error_handler,
+    }
+    return Starlette(
+        routes=routes(),
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers=handlers,
+        lifespan=lifespan,
+    )
+
+
+def app_from_env() -> Starlette:
+    """uvicorn factory (`live serve`)."""
+    return create_app(Settings.from_env())

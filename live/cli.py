@@ -1,0 +1,67 @@
+"""`live serve`: run the app with uvicorn. Settings come from the environment; flags override."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from live.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="live", description="live: Live-Interaktion für Events")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", help="listen address (LIVE_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (LIVE_PORT / PORT, default 8000)")
+    serve.add_argument("--data-dir", help="directory for the SQLite database (LIVE_DATA_DIR)")
+    serve.add_argument(
+        "--workers", type=int, help="worker processes (LIVE_WORKERS / WEB_CONCURRENCY)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # Flags are written back into the environment: with several workers, uvicorn starts fresh
+    # processes that build their settings from the environment again.
+    for name, value in (
+        ("LIVE_HOST", args.host),
+        ("LIVE_PORT", args.port),
+        ("LIVE_DATA_DIR", args.data_dir),
+        ("LIVE_WORKERS", args.workers),
+    ):
+        if value is not None:
+            os.environ[name] = str(value)
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"live: {exc}", file=sys.stderr)
+        return 2
+    if settings.workers > 1 and settings.hub_url.startswith("memory"):
+        print(
+            "live: more than one worker needs Redis (set LIVE_REDIS_URL); the in-process hub and "
+            "SQLite store serve exactly one process.",
+            file=sys.stderr,
+        )
+        return 2
+
+    import uvicorn
+
+    uvicorn.run(
+        "live.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        ws="websockets-sansio",
+        ws_max_size=65536,
+        # Small frames, many sockets: compression costs CPU and memory per socket for little gain.
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0

@@ -1,0 +1,87 @@
+"""Records shared by domain, store, service and views. Immutable; no behaviour beyond accessors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+PollKind = Literal["single", "multiple", "scale", "text"]
+PollState = Literal["draft", "open", "closed"]
+# Who sees results on the participant page: all the time, after the own vote, or after closing.
+# The screen and the JSON API follow the same rule for "after_close"; see docs/api.md.
+Visibility = Literal["live", "after_vote", "after_close"]
+
+POLL_KINDS: tuple[PollKind, ...] = ("single", "multiple", "scale", "text")
+VISIBILITIES: tuple[Visibility, ...] = ("live", "after_vote", "after_close")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    code: str
+    title: str
+    created_at: datetime
+    # sha256 hex of the moderator token; the token itself is shown once and never stored.
+    moderator_token_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    event_code: str
+    name: str
+    position: int
+    # The poll the projector presents (None: join code and QR). Set when a poll opens.
+    screen_poll_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    id: str
+    event_code: str
+    room_id: str
+    question: str
+    kind: PollKind
+    options: tuple[str, ...]
+    scale_min: int | None
+    scale_max: int | None
+    state: PollState
+    visibility: Visibility
+    created_at: datetime
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """One participant's current vote in one poll; exactly one field is used per poll kind."""
+
+    choices: tuple[int, ...] = ()
+    value: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the store aggregates for a poll; the domain turns it into Results.
+
+    counts: per option (single/multiple) or per scale value from scale_min to scale_max (scale);
+    empty for text polls. voters: distinct participants with a ballot.
+    texts: the text answers (text polls).
+    """
+
+    counts: tuple[int, ...] = ()
+    voters: int = 0
+    texts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    counts: tuple[int, ...]
+    voters: int
+    # Whole percentages per count; single and scale add up to exactly 100 (largest remainder),
+    # multiple choice is the share of voters per option.
+    percents: tuple[int, ...]
+    average: float | None = None
+    words: tuple[tuple[str, int], ...] | None = None
+    total: int = field(default=0)

@@ -1,0 +1,296 @@
+"""Poll rules: creation, the draft → open ⇄ closed life cycle, ballots and results.
+
+Pure: ``now`` and ids are arguments. Every function that takes input from people (``new_poll``,
+``set_visibility``, ``make_ballot``) accepts values of any type at run time and raises only
+``DomainError`` for bad input, never TypeError or ValueError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TypeGuard, TypeVar
+
+from live.domain.errors import DomainError
+from live.domain.models import POLL_KINDS, VISIBILITIES, Ballot, Poll, Results, Tally, Visibility
+from live.domain.text import _n, clean_text
+from live.domain.words import count_words
+
+MAX_QUESTION_LEN = 300
+MIN_OPTIONS = 2
+MAX_OPTIONS = 12
+MAX_OPTION_LEN = 120
+MAX_ANSWER_LEN = 200
+SCALE_LOWEST = -10
+SCALE_HIGHEST = 10
+MIN_SCALE_VALUES = 2
+MAX_SCALE_VALUES = 11
+DEFAULT_SCALE_MIN = 1
+DEFAULT_SCALE_MAX = 5
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    # bool is a subclass of int, but true/false from JSON is never meant as a number.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_S = TypeVar("_S", bound=str)
+
+
+def _pick(value: object, known: tuple[_S, ...]) -> _S | None:
+    # Returns the element of ``known`` itself, which carries its Literal type (PollKind, …).
+    return next((k for k in known if isinstance(value, str) and value == k), None)
+
+
+def _clean_options(options: object) -> tuple[str, ...]:
+    if not isinstance(options, list | tuple):
+        raise DomainError("invalid_option", _n("Bitte geben Sie die Antwortmöglichkeiten ein."))
+    if len(options) > MAX_OPTIONS:
+        msg = _n("Es sind höchstens %(max)d Antwortmöglichkeiten möglich.")
+        raise DomainError("too_many_options", msg, max=MAX_OPTIONS)
+    if len(options) < MIN_OPTIONS:
+        msg = _n("Bitte geben Sie mindestens %(min)d Antwortmöglichkeiten ein.")
+        raise DomainError("too_few_options", msg, min=MIN_OPTIONS)
+    # Non-strings count as empty: there is no text a person could fix.
+    cleaned = tuple(clean_text(o) if isinstance(o, str) else "" for o in options)
+    seen: set[str] = set()
+    for option in cleaned:
+        if not option:
+            raise DomainError("invalid_option", _n("Antwortmöglichkeiten dürfen nicht leer sein."))
+        if len(option) > MAX_OPTION_LEN:
+            msg = _n("Eine Antwortmöglichkeit darf höchstens %(max)d Zeichen lang sein.")
+            raise DomainError("invalid_option", msg, max=MAX_OPTION_LEN)
+        if option.casefold() in seen:
+            msg = _n("Jede Antwortmöglichkeit darf nur einmal vorkommen.")
+            raise DomainError("duplicate_option", msg)
+        seen.add(option.casefold())
+    return cleaned
+
+
+def _check_scale(scale_min: object, scale_max: object) -> tuple[int, int]:
+    lo = DEFAULT_SCALE_MIN if scale_min is None else scale_min
+    hi = DEFAULT_SCALE_MAX if scale_max is None else scale_max
+    if (
+        _is_int(lo)
+        and _is_int(hi)
+        and SCALE_LOWEST <= lo < hi <= SCALE_HIGHEST
+        and MIN_SCALE_VALUES <= hi - lo + 1 <= MAX_SCALE_VALUES
+    ):
+        return lo, hi
+    msg = _n("Die Skala muss %(min)d bis %(max)d Werte zwischen %(lowest)d und %(highest)d haben.")
+    limits = {"min": MIN_SCALE_VALUES, "max": MAX_SCALE_VALUES}
+    raise DomainError("invalid_scale", msg, lowest=SCALE_LOWEST, highest=SCALE_HIGHEST, **limits)
+
+
+def _check_visibility(visibility: object) -> Visibility:
+    if (known := _pick(visibility, VISIBILITIES)) is None:
+        msg = _n("Diese Einstellung für die Ergebnisse gibt es nicht.")
+        raise DomainError("invalid_visibility", msg)
+    return known
+
+
+def new_poll(
+    *,
+    poll_id: str,
+    event_code: str,
+    room_id: str,
+    question: object,
+    kind: object,
+    options: object = (),
+    scale_min: object = None,
+    scale_max: object = None,
+    visibility: object,
+    now: datetime,
+) -> Poll:
+    """A validated poll in state "draft".
+
+    Invariants of the result: question and options are cleaned and non-empty within their
+    limits; single/multiple have MIN_OPTIONS..MAX_OPTIONS case-insensitively distinct options
+    and no scale; scale has bounds (None → 1..5) and options ``()``; text has neither.
+    Options passed for scale/text polls are ignored (forms send the option fields anyway).
+    """
+    if not isinstance(question, str) or not (cleaned_question := clean_text(question)):
+        raise DomainError("empty_question", _n("Bitte geben Sie eine Frage ein."))
+    if len(cleaned_question) > MAX_QUESTION_LEN:
+        msg = _n("Die Frage darf höchstens %(max)d Zeichen lang sein.")
+        raise DomainError("question_too_long", msg, max=MAX_QUESTION_LEN)
+    if (checked_kind := _pick(kind, POLL_KINDS)) is None:
+        raise DomainError("invalid_kind", _n("Diese Art von Abstimmung gibt es nicht."))
+    cleaned_options: tuple[str, ...] = ()
+    lo: int | None = None
+    hi: int | None = None
+    if checked_kind in ("single", "multiple"):
+        cleaned_options = _clean_options(options)
+    elif checked_kind == "scale":
+        lo, hi = _check_scale(scale_min, scale_max)
+    return Poll(
+        id=poll_id,
+        event_code=event_code,
+        room_id=room_id,
+        question=cleaned_question,
+        kind=checked_kind,
+        options=cleaned_options,
+        scale_min=lo,
+        scale_max=hi,
+        state="draft",
+        visibility=_check_visibility(visibility),
+        created_at=now,
+    )
+
+
+def open_poll(poll: Poll, now: datetime) -> Poll:
+    """Open a draft or closed poll (opened_at=now, closed_at cleared); an open poll is returned
+    as it is, so a double click does not restart it."""
+    if poll.state == "open":
+        return poll
+    return replace(poll, state="open", opened_at=now, closed_at=None)
+
+
+def close_poll(poll: Poll, now: datetime) -> Poll:
+    """Close an open poll (closed_at=now); a closed poll is returned as it is."""
+    if poll.state == "closed":
+        return poll
+    if poll.state != "open":
+        raise DomainError("poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet."))
+    return replace(poll, state="closed", closed_at=now)
+
+
+def set_visibility(poll: Poll, visibility: object) -> Poll:
+    """The poll with another results visibility; allowed in every state."""
+    return replace(poll, visibility=_check_visibility(visibility))
+
+
+def scale_values(poll: Poll) -> tuple[int, ...]:
+    """The selectable values of a scale poll in ascending order; ``()`` for other kinds."""
+    if poll.kind != "scale":
+        return ()
+    lo = DEFAULT_SCALE_MIN if poll.scale_min is None else poll.scale_min
+    hi = DEFAULT_SCALE_MAX if poll.scale_max is None else poll.scale_max
+    return tuple(range(lo, hi + 1))
+
+
+def _check_choices(poll: Poll, choices: object) -> tuple[int, ...]:
+    if not isinstance(choices, list | tuple) or not choices:
+        raise DomainError("invalid_choice", _n("Bitte wählen Sie eine Antwort."))
+    if poll.kind == "single" and len(choices) != 1:
+        raise DomainError("invalid_choice", _n("Bitte wählen Sie genau eine Antwort."))
+    # More entries than options can only be duplicates or invalid: stop before looking closer.
+    if len(choices) > len(poll.options) or not all(
+        _is_int(c) and 0 <= c < len(poll.options) for c in choices
+    ):
+        raise DomainError("invalid_choice", _n("Diese Antwort gibt es nicht."))
+    picked = tuple(sorted(set(choices)))
+    if len(picked) != len(choices):
+        raise DomainError("invalid_choice", _n("Sie können jede Antwort nur einmal wählen."))
+    return picked
+
+
+def make_ballot(
+    poll: Poll, *, choices: object = None, value: object = None, text: object = None
+) -> Ballot:
+    """Validate a participant's input against ``poll`` and return the Ballot to store.
+
+    Only the argument for the poll's kind is read: ``choices`` (option indexes) for single and
+    multiple, ``value`` for scale, ``text`` for text. Choices of a multiple poll come back sorted
+    and distinct; a text answer comes back cleaned with 1..MAX_ANSWER_LEN characters.
+    """
+    if poll.state == "closed":
+        raise DomainError("poll_closed", _n("Diese Abstimmung ist bereits beendet."))
+    if poll.state != "open":
+        raise DomainError("poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet."))
+    if poll.kind == "scale":
+        values = scale_values(poll)
+        if not _is_int(value) or value not in values:
+            msg = _n("Bitte wählen Sie einen Wert von %(min)d bis %(max)d.")
+            raise DomainError("invalid_value", msg, min=values[0], max=values[-1])
+        return Ballot(value=value)
+    if poll.kind == "text":
+        if not isinstance(text, str) or not (answer := clean_text(text)):
+            raise DomainError("empty_text", _n("Bitte geben Sie eine Antwort ein."))
+        if len(answer) > MAX_ANSWER_LEN:
+            msg = _n("Ihre Antwort darf höchstens %(max)d Zeichen lang sein.")
+            raise DomainError("text_too_long", msg, max=MAX_ANSWER_LEN)
+        return Ballot(text=answer)
+    return Ballot(choices=_check_choices(poll, choices))
+
+
+def _round_half_up(numerator: int, denominator: int) -> int:
+    # Integer arithmetic: float division would turn an exact x.5 into x.4999… now and then.
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def largest_remainder(counts: Sequence[int]) -> tuple[int, ...]:
+    """Whole percentages that add up to exactly 100 (all zeros when nothing was counted).
+
+    Hamilton method: everyone gets the floor of the exact share, the points still missing go
+    to the largest remainders; equal remainders favour the lower index. An entry with count 0
+    always gets 0. Raises ValueError for negative counts (a store bug, not user input).
+    """
+    if any(c < 0 for c in counts):
+        raise ValueError("counts must not be negative")
+    total = sum(counts)
+    if total == 0:
+        return tuple(0 for _ in counts)
+    floors = [c * 100 // total for c in counts]
+    missing = 100 - sum(floors)
+    by_remainder = sorted(range(len(counts)), key=lambda i: (-(counts[i] * 100 % total), i))
+    for i in by_remainder[:missing]:
+        floors[i] += 1
+    return tuple(floors)
+
+
+def share_percents(counts: Sequence[int], voters: int) -> tuple[int, ...]:
+    """Percent of voters who picked each option, rounded half up; need not add up to 100."""
+    if voters <= 0:
+        return tuple(0 for _ in counts)
+    return tuple(_round_half_up(c * 100, voters) for c in counts)
+
+
+def _average(values: Sequence[int], counts: Sequence[int]) -> float | None:
+    total = sum(counts)
+    if total == 0:
+        return None
+    weighted = sum(v * c for v, c in zip(values, counts, strict=True))
+    # Half away from zero at the second decimal, so -2.125 and 2.125 mirror each other.
+    hundredths = _round_half_up(abs(weighted) * 100, total)
+    return (hundredths if weighted >= 0 else -hundredths) / 100
+
+
+def _fit(counts: tuple[int, ...], size: int) -> tuple[int, ...]:
+    # A store may hand over an empty Tally before the first vote; any other size is a bug.
+    if not counts:
+        return (0,) * size
+    if len(counts) != size:
+        raise ValueError(f"tally has {len(counts)} counts, poll needs {size}")
+    return counts
+
+
+def results(poll: Poll, tally: Tally) -> Results:
+    """Results for display. single/scale percents add up to 100 (or are all 0); multiple
+    percents are shares of voters; scale adds the average (2 decimals, None without votes);
+    text has no counts but the word list, and total is the number of answers."""
+    if poll.kind == "text":
+        words = count_words(tally.texts)
+        total = len(tally.texts)
+        return Results(counts=(), voters=tally.voters, percents=(), words=words, total=total)
+    values = scale_values(poll)
+    counts = _fit(tally.counts, len(values) if poll.kind == "scale" else len(poll.options))
+    if poll.kind == "multiple":
+        percents = share_percents(counts, tally.voters)
+    else:
+        percents = largest_remainder(counts)
+    average = _average(values, counts) if poll.kind == "scale" else None
+    return Results(
+        counts=counts, voters=tally.voters, percents=percents, average=average, total=sum(counts)
+    )
+
+
+def results_visible(poll: Poll, *, has_voted: bool) -> bool:
+    """Whether a participant sees the results: "live" always, "after_vote" once they voted or
+    the poll is closed, "after_close" only when the poll is closed."""
+    if poll.visibility == "live":
+        return True
+    if poll.visibility == "after_vote":
+        return has_voted or poll.state == "closed"
+    return poll.state == "closed"

@@ -1,0 +1,104 @@
+"""Channels by room: created with the first socket of a room in this process, stopped a little
+after the last one leaves (a reload should not cost a resubscribe)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from live.fanout.channel import Renderer, RoomChannel, StateLoader
+from live.fanout.connection import Connection
+from live.hub import Hub
+
+IDLE_GRACE_SECONDS = 5.0
+
+
+class Fanout:
+    def __init__(
+        self,
+        *,
+        hub: Hub,
+        topic: Callable[[str], str],
+        load: StateLoader,
+        renderer: Renderer,
+        tick: float,
+        slow_after: float,
+    ) -> None:
+        self._hub = hub
+        self._topic = topic
+        self._load = load
+        self._renderer = renderer
+        self._tick = tick
+        self._slow_after = slow_after
+        self._channels: dict[str, RoomChannel] = {}
+        # Two sockets of a new room may attach at once: the second waits for the first's start.
+        self._starting: dict[str, asyncio.Task[RoomChannel]] = {}
+        self._reapers: dict[str, asyncio.TimerHandle] = {}
+
+    async def attach(self, room_id: str, conn: Connection) -> RoomChannel:
+        reaper = self._reapers.pop(room_id, None)
+        if reaper is not None:
+            reaper.cancel()
+        channel = self._channels.get(room_id)
+        if channel is None:
+            task = self._starting.get(room_id)
+            if task is None:
+                task = asyncio.create_task(self._start(room_id))
+                self._starting[room_id] = task
+            channel = await asyncio.shield(task)
+        channel.add(conn)
+        return channel
+
+    async def _start(self, room_id: str) -> RoomChannel:
+        try:
+            channel = RoomChannel(
+                room_id,
+                hub=self._hub,
+                topic=self._topic(room_id),
+                load=self._load,
+                renderer=self._renderer,
+                tick=self._tick,
+                slow_after=self._slow_after,
+            )
+            await channel.start()
+            self._channels[room_id] = channel
+            return channel
+        finally:
+            self._starting.pop(room_id, None)
+
+    def detach(self, room_id: str, conn: Connection) -> None:
+        channel = self._channels.get(room_id)
+        if channel is None:
+            return
+        channel.discard(conn)
+        if not channel.connections and room_id not in self._reapers:
+            loop = asyncio.get_running_loop()
+            self._reapers[room_id] = loop.call_later(
+                IDLE_GRACE_SECONDS, lambda: loop.create_task(self._reap(room_id))
+            )
+
+    def channel(self, room_id: str) -> RoomChannel | None:
+        return self._channels.get(room_id)
+
+    async def _reap(self, room_id: str) -> None:
+        self._reapers.pop(room_id, None)
+        channel = self._channels.get(room_id)
+        if channel is not None and not channel.connections:
+            del self._channels[room_id]
+            await channel.stop()
+
+    async def close(self) -> None:
+        for handle in self._reapers.values():
+            handle.cancel()
+        self._reapers.clear()
+        channels, self._channels = list(self._channels.values()), {}
+        for channel in channels:
+            with contextlib.suppress(Exception):
+                await channel.stop()
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "rooms": len(self._channels),
+            "sockets": sum(len(c.connections) for c in self._channels.values()),
+        }

@@ -1,0 +1,77 @@
+"""What one tick of a room's fan-out reads: the room's whole visible state at one version."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from live.domain import polls as poll_rules
+from live.domain.models import Ballot, Event, Poll, Results, Room
+from live.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    version: int
+    event: Event
+    room: Room
+    rooms: tuple[Room, ...]
+    polls: tuple[Poll, ...]
+    results: Mapping[str, Results]
+    # participant id -> ballot, per open poll; only loaded while participant pages are connected.
+    ballots: Mapping[str, Mapping[str, Ballot]] = field(default_factory=dict)
+
+    def poll(self, poll_id: str | None) -> Poll | None:
+        return next((p for p in self.polls if p.id == poll_id), None)
+
+    @property
+    def open_polls(self) -> tuple[Poll, ...]:
+        """Open polls, the most recently opened first."""
+        polls = [p for p in self.polls if p.state == "open"]
+        polls.sort(key=lambda p: (p.opened_at or p.created_at, p.id), reverse=True)
+        return tuple(polls)
+
+
+async def load_room_state(
+    store: Store,
+    room_id: str,
+    dirty_polls: set[str] | None,
+    with_ballots: bool,
+    previous: RoomState | None,
+) -> RoomState:
+    """Read the room. The version is read first, so everything read after it is at least that new
+    and a client holding this version has seen every change up to it.
+
+    Results of polls that did not change since ``previous`` are reused (``dirty_polls`` names the
+    ones that did; None means all), which keeps a tick cheap in rooms with many closed polls.
+    """
+    version = await store.room_version(room_id)
+    room = await store.get_room(room_id)
+    if room is None:
+        raise LookupError(room_id)
+    event = previous.event if previous is not None else await store.get_event(room.event_code)
+    if event is None:
+        raise LookupError(room.event_code)
+    rooms = tuple(await store.list_rooms(event.code))
+    polls = tuple(await store.list_polls(room_id))
+    results: dict[str, Results] = {}
+    old_polls = {p.id: p for p in previous.polls} if previous is not None else {}
+    for poll in polls:
+        reusable = (
+            previous is not None
+            and dirty_polls is not None
+            and poll.id not in dirty_polls
+            and old_polls.get(poll.id) == poll
+            and poll.id in previous.results
+        )
+        if reusable:
+            assert previous is not None
+            results[poll.id] = previous.results[poll.id]
+        else:
+            results[poll.id] = poll_rules.results(poll, await store.tally(poll))
+    ballots: Mapping[str, Mapping[str, Ballot]] = {}
+    if with_ballots:
+        open_ids = [p.id for p in polls if p.state == "open"]
+        if open_ids:
+            ballots = await store.ballots(open_ids)
+    return RoomState(version, event, room, rooms, polls, results, ballots)

@@ -1,0 +1,28 @@
+"""Randomness lives here (the domain takes ids as arguments). Cryptographically strong throughout:
+join codes and tokens are the only thing between the public and an event."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from live.domain.codes import ALPHABET, CODE_LENGTH
+
+
+class Ids:
+    """Injected into the service so tests can substitute a deterministic source."""
+
+    def event_code(self) -> str:
+        return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+    def object_id(self) -> str:
+        # 12 URL-safe characters, 72 bits: unguessable enough for room/poll/question ids.
+        return secrets.token_urlsafe(9)
+
+    def token(self) -> str:
+        return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    """Tokens are stored only as hashes; a leaked database does not hand out moderator rights."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,316 @@
+"""The use cases. Every write goes: domain rule → store (durable) → hub.publish.
+
+The web layer calls these and never publishes by itself. Errors are DomainError subclasses with a
+German msgid; the web layer turns them into JSON errors or German pages.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from live.domain import polls as poll_rules
+from live.domain.codes import normalize_code
+from live.domain.errors import DomainError
+from live.domain.models import Event, Poll, Results, Room
+from live.domain.text import _n, clean_text
+from live.errors import Forbidden, NotFound, Unauthorized, Unavailable
+from live.hub import Hub
+from live.ids import Ids, token_hash
+from live.store import DuplicateKey, PollNotOpen, Store, StoreError
+
+T = TypeVar("T")
+
+MAX_TITLE_LEN = 200
+MAX_ROOM_NAME_LEN = 80
+MAX_ROOMS = 40
+
+
+def room_topic(room_id: str) -> str:
+    return f"room.{room_id}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedEvent:
+    event: Event
+    rooms: list[Room]
+    moderator_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoteResult:
+    applied: bool
+    version: int
+
+
+class LiveService:
+    def __init__(
+        self,
+        store: Store,
+        hub: Hub,
+        *,
+        ids: Ids | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store
+        self.hub = hub
+        self.ids = ids or Ids()
+        self.clock = clock
+
+    # --- events and rooms -------------------------------------------------------------------
+
+    async def create_event(self, title: str, room_names: Sequence[object] | None) -> CreatedEvent:
+        title = _clean_title(title)
+        names = _clean_room_names(room_names)
+        token = self.ids.token()
+        for _attempt in range(8):  # a code collision is rare; retry with a fresh code
+            code = self.ids.event_code()
+            event = Event(code, title, self.clock(), token_hash(token))
+            rooms = [Room(self.ids.object_id(), code, name, i) for i, name in enumerate(names)]
+            try:
+                await _guard(self.store.create_event(event, rooms))
+            except DuplicateKey:
+                continue
+            return CreatedEvent(event, rooms, token)
+        raise Unavailable("code_space_exhausted", _n("Bitte versuchen Sie es erneut."))
+
+    async def event(self, raw_code: str) -> Event:
+        code = normalize_code(raw_code) if isinstance(raw_code, str) else None
+        event = await _guard(self.store.get_event(code)) if code else None
+        if event is None:
+            raise NotFound("event_not_found", _n("Diese Veranstaltung gibt es nicht."))
+        return event
+
+    async def rooms(self, event: Event) -> list[Room]:
+        return await _guard(self.store.list_rooms(event.code))
+
+    async def room(self, event: Event, room_id: object) -> Room:
+        room = await _guard(self.store.get_room(room_id)) if isinstance(room_id, str) else None
+        if room is None or room.event_code != event.code:
+            raise NotFound("room_not_found", _n("Diesen Raum gibt es nicht."))
+        return room
+
+    async def add_room(self, event: Event, name: object) -> Room:
+        clean = _clean_room_name(name)
+        existing = await self.rooms(event)
+        if len(existing) >= MAX_ROOMS:
+            raise DomainError(
+                "too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=MAX_ROOMS
+            )
+        room = Room(self.ids.object_id(), event.code, clean, len(existing))
+        await _guard(self.store.add_room(room))
+        return room
+
+    # --- identity ---------------------------------------------------------------------------
+
+    def check_moderator(self, event: Event, token: str | None) -> None:
+        if not token:
+            raise Unauthorized(
+                "unauthorized", _n("Für diese Aktion ist ein Moderationszugang nötig.")
+            )
+        if not hmac.compare_digest(token_hash(token), event.moderator_token_hash):
+            raise Forbidden("forbidden", _n("Der Moderationszugang ist ungültig."))
+
+    def is_moderator(self, event: Event, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(
+            token_hash(token or ""), event.moderator_token_hash
+        )
+
+    async def join(self, event: Event) -> tuple[str, str]:
+        """A new anonymous participant: (participant_id, token). Nothing personal is stored."""
+        participant_id, token = self.ids.object_id(), self.ids.token()
+        await _guard(self.store.add_participant(event.code, participant_id, token_hash(token)))
+        return participant_id, token
+
+    async def participant(self, event: Event, token: str | None) -> str | None:
+        if not token or len(token) > 200:
+            return None
+        return await _guard(self.store.participant_by_token(event.code, token_hash(token)))
+
+    # --- polls ------------------------------------------------------------------------------
+
+    async def create_poll(
+        self,
+        event: Event,
+        room: Room,
+        *,
+        question: object,
+        kind: object,
+        options: object,
+        scale_min: object = None,
+        scale_max: object = None,
+        visibility: object = "after_vote",
+    ) -> Poll:
+        poll = poll_rules.new_poll(
+            poll_id=self.ids.object_id(),
+            event_code=event.code,
+            room_id=room.id,
+            question=question,
+            kind=kind,
+            options=options,
+            scale_min=scale_min,
+            scale_max=scale_max,
+            visibility=visibility,
+            now=self.clock(),
+        )
+        version = await _guard(self.store.add_poll(poll))
+        await self._changed(room.id, "poll.created", version, poll=poll.id)
+        return poll
+
+    async def poll(self, event: Event, poll_id: object) -> Poll:
+        poll = await _guard(self.store.get_poll(poll_id)) if isinstance(poll_id, str) else None
+        if poll is None or poll.event_code != event.code:
+            raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
+        return poll
+
+    async def polls(self, room: Room) -> list[Poll]:
+        return await _guard(self.store.list_polls(room.id))
+
+    async def results(self, poll: Poll) -> Results:
+        return poll_rules.results(poll, await _guard(self.store.tally(poll)))
+
+    async def open_poll(self, event: Event, poll_id: object) -> Poll:
+        poll = await self.poll(event, poll_id)
+        return await self._save_poll(poll, poll_rules.open_poll(poll, self.clock()))
+
+    async def close_poll(self, event: Event, poll_id: object) -> Poll:
+        poll = await self.poll(event, poll_id)
+        return await self._save_poll(poll, poll_rules.close_poll(poll, self.clock()))
+
+    async def set_visibility(self, event: Event, poll_id: object, visibility: object) -> Poll:
+        poll = await self.poll(event, poll_id)
+        return await self._save_poll(poll, poll_rules.set_visibility(poll, visibility))
+
+    async def show_on_screen(self, event: Event, room: Room, poll_id: object | None) -> None:
+        """Point the room's projector at a poll (None: join code and QR)."""
+        if poll_id is not None:
+            poll = await self.poll(event, poll_id)
+            if poll.room_id != room.id:
+                raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
+            if poll.state == "draft":
+                raise DomainError("poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet."))
+        version = await _guard(
+            self.store.set_screen_poll(room.id, poll_id if isinstance(poll_id, str) else None)
+        )
+        await self._changed(room.id, "screen.updated", version)
+
+    async def _save_poll(self, before: Poll, after: Poll) -> Poll:
+        if after == before:
+            return before  # idempotent: opening an open poll changes nothing, publishes nothing
+        version = await _guard(self.store.update_poll(after))
+        await self._changed(after.room_id, "poll.updated", version, poll=after.id)
+        return after
+
+    async def vote(
+        self,
+        event: Event,
+        participant_id: str,
+        poll_id: object,
+        *,
+        choices: object = None,
+        value: object = None,
+        text: object = None,
+        request_id: object = None,
+    ) -> VoteResult:
+        """Validate, store durably, then publish. A repeated request_id is acknowledged again
+        without counting twice (the store decides atomically)."""
+        if request_id is not None and not (
+            isinstance(request_id, str) and 0 < len(request_id) <= 100
+        ):
+            raise DomainError(
+                "invalid_request_id", _n("Die Anfragekennung (request_id) ist ungültig.")
+            )
+        poll = await self.poll(event, poll_id)
+        ballot = poll_rules.make_ballot(poll, choices=choices, value=value, text=text)
+        try:
+            outcome = await _guard(
+                self.store.cast_vote(poll.id, participant_id, ballot, request_id)
+            )
+        except PollNotOpen as exc:
+            # The poll was closed between our read and the write: the store refused atomically.
+            if exc.state == "closed":
+                raise DomainError(
+                    "poll_closed", _n("Diese Abstimmung ist bereits beendet.")
+                ) from None
+            raise DomainError(
+                "poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet.")
+            ) from None
+        if outcome.applied:
+            await self._changed(poll.room_id, "poll.voted", outcome.version, poll=poll.id)
+        return VoteResult(outcome.applied, outcome.version)
+
+    async def _changed(self, room_id: str, kind: str, version: int, **extra: str) -> None:
+        """Tell every process that the room changed. Publishing can fail after the write was
+        durable; that is fine: receivers re-read state and every reconnect gets a snapshot."""
+        try:
+            await self.hub.publish(
+                room_topic(room_id), {"type": kind, "room": room_id, "version": version, **extra}
+            )
+        except Exception:  # see docstring: the write already succeeded
+            logging.getLogger("live.service").warning(
+                "publish failed for %s", room_id, exc_info=True
+            )
+
+
+async def _guard(awaitable: Awaitable[T]) -> T:
+    """Turn backend failures into a 503-style error the client can retry."""
+    try:
+        return await awaitable
+    except StoreError as exc:
+        if isinstance(exc, DuplicateKey):
+            raise
+        raise Unavailable(
+            "unavailable",
+            _n("Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es erneut."),
+        ) from exc
+
+
+def _clean_title(raw: object) -> str:
+    title = clean_text(raw) if isinstance(raw, str) else ""
+    if not title:
+        raise DomainError("empty_title", _n("Bitte geben Sie einen Titel ein."))
+    if len(title) > MAX_TITLE_LEN:
+        raise DomainError(
+            "title_too_long",
+            _n("Der Titel darf höchstens %(max)d Zeichen lang sein."),
+            max=MAX_TITLE_LEN,
+        )
+    return title
+
+
+def _clean_room_name(raw: object) -> str:
+    name = clean_text(raw) if isinstance(raw, str) else ""
+    if not name:
+        raise DomainError("invalid_room", _n("Bitte geben Sie einen Raumnamen ein."))
+    if len(name) > MAX_ROOM_NAME_LEN:
+        raise DomainError(
+            "invalid_room",
+            _n("Ein Raumname darf höchstens %(max)d Zeichen lang sein."),
+            max=MAX_ROOM_NAME_LEN,
+        )
+    return name
+
+
+def _clean_room_names(raw: Sequence[object] | None) -> list[str]:
+    if raw is None:
+        return ["Plenum"]
+    if not isinstance(raw, list | tuple):
+        raise DomainError("invalid_room", _n("Die Räume müssen als Liste angegeben werden."))
+    names = [_clean_room_name(item) for item in raw]
+    if not names:
+        return ["Plenum"]
+    if len(names) > MAX_ROOMS:
+        raise DomainError(
+            "too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=MAX_ROOMS
+        )
+    if len({n.casefold() for n in names}) != len(names):
+        raise DomainError("duplicate_room", _n("Jeder Raumname darf nur einmal vorkommen."))
+    return names

@@ -1,0 +1,125 @@
+"""All settings, read from the environment in one place. Listed with their help in README.md."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+# The single source for names, defaults and help texts (README's table is generated from this).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("LIVE_HOST", "127.0.0.1", "Address `live serve` listens on."),
+    Setting(
+        "LIVE_PORT", "8000", "Port `live serve` listens on (`PORT` is used when this is unset)."
+    ),
+    Setting("LIVE_DATA_DIR", "./data", "Directory for the embedded SQLite database."),
+    Setting(
+        "LIVE_STORE_URL",
+        "",
+        "Store backend URL; empty means `sqlite:///<LIVE_DATA_DIR>/live.db`.",
+    ),
+    Setting("LIVE_HUB_URL", "memory://", "Hub backend URL; `memory://` is the in-process hub."),
+    Setting(
+        "LIVE_ADMIN_TOKEN",
+        "",
+        "When set, creating an event needs this token (form field or `Authorization: Bearer`).",
+    ),
+    Setting(
+        "LIVE_PUBLIC_URL",
+        "",
+        "Base URL for links and QR codes (e.g. `https://live.example.org`); "
+        "empty: taken from the request.",
+    ),
+    Setting(
+        "LIVE_TICK_MS", "100", "Fan-out tick in milliseconds (changes are coalesced per tick)."
+    ),
+    Setting(
+        "LIVE_SLOW_SOCKET_SECONDS",
+        "10",
+        "A socket that stays this long behind is closed with 1013 (it reconnects and resyncs).",
+    ),
+    Setting(
+        "LIVE_ALLOWED_ORIGINS",
+        "",
+        "Extra allowed `Origin`s for WebSockets and forms, comma-separated (own origin always ok).",
+    ),
+    Setting("LIVE_SECURE_COOKIES", "0", "Set to 1 behind HTTPS so cookies get the Secure flag."),
+    Setting(
+        "LIVE_WORKERS", "1", "Worker processes (`WEB_CONCURRENCY` when unset); >1 needs Redis."
+    ),
+    Setting("LIVE_LOG_LEVEL", "info", "Log level of the server."),
+)
+
+MAX_FRAME_BYTES = 64 * 1024  # OWASP WebSocket cheat sheet: cap frames; oversized → close 1009.
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = field(default_factory=lambda: Path("./data"))
+    store_url: str = ""
+    hub_url: str = "memory://"
+    admin_token: str = ""
+    public_url: str = ""
+    tick_ms: int = 100
+    slow_socket_seconds: float = 10.0
+    allowed_origins: tuple[str, ...] = ()
+    secure_cookies: bool = False
+    workers: int = 1
+    log_level: str = "info"
+
+    @property
+    def effective_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{self.data_dir / 'live.db'}"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str:
+            default = next(s.default for s in SETTINGS if s.env == name)
+            return env.get(name, default).strip()
+
+        def as_int(name: str, raw: str, low: int, high: int) -> int:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+            if not low <= value <= high:
+                raise ValueError(f"{name} must lie in {low}..{high}, got {value}")
+            return value
+
+        port_raw = env.get("LIVE_PORT") or env.get("PORT") or "8000"
+        workers_raw = env.get("LIVE_WORKERS") or env.get("WEB_CONCURRENCY") or "1"
+        return cls(
+            host=get("LIVE_HOST"),
+            port=as_int("LIVE_PORT", port_raw, 1, 65535),
+            data_dir=Path(get("LIVE_DATA_DIR")),
+            store_url=get("LIVE_STORE_URL"),
+            hub_url=get("LIVE_HUB_URL") or "memory://",
+            admin_token=get("LIVE_ADMIN_TOKEN"),
+            public_url=get("LIVE_PUBLIC_URL").rstrip("/"),
+            tick_ms=as_int("LIVE_TICK_MS", get("LIVE_TICK_MS"), 10, 250),
+            slow_socket_seconds=float(
+                as_int("LIVE_SLOW_SOCKET_SECONDS", get("LIVE_SLOW_SOCKET_SECONDS"), 1, 600)
+            ),
+            allowed_origins=tuple(
+                o.strip().rstrip("/") for o in get("LIVE_ALLOWED_ORIGINS").split(",") if o.strip()
+            ),
+            secure_cookies=get("LIVE_SECURE_COOKIES") in {"1", "true", "yes"},
+            workers=as_int("LIVE_WORKERS", workers_raw, 1, 64),
+            log_level=get("LIVE_LOG_LEVEL") or "info",
+        )

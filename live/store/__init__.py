@@ -1,0 +1,17 @@
+"""Store backends, chosen by URL. Backends are imported lazily so an install without Redis works."""
+
+from __future__ import annotations
+
+from live.store.base import DuplicateKey, PollNotOpen, Store, StoreError, VoteOutcome
+
+__all__ = ["DuplicateKey", "PollNotOpen", "Store", "StoreError", "VoteOutcome", "open_store"]
+
+
+def open_store(url: str) -> Store:
+    """``sqlite:///path/to/live.db`` (or ``sqlite://:memory:``); ``redis://`` comes with issue 3."""
+    scheme = url.split(":", 1)[0]
+    if scheme == "sqlite":
+        from live.store.sqlite import SQLiteStore
+
+        return SQLiteStore.from_url(url)
+    raise ValueError(f"unsupported store URL scheme: {scheme!r}")

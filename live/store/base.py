@@ -1,0 +1,110 @@
+"""The store interface. Every backend (SQLite now, Redis later) passes tests/store/ unchanged.
+
+Invariants every backend keeps:
+- Writes that belong together happen in one atomic step (one transaction / one script);
+  never read-modify-write across awaits.
+- Every write that changes what a room shows increments that room's ``version`` in the same step,
+  and returns the new version.
+- A vote is an upsert keyed by (poll, participant). With a ``request_id`` the vote is recorded at
+  most once per (participant, request_id): a repeat changes nothing and reports ``applied=False``.
+- ``cast_vote`` checks that the poll is open inside the same atomic step as the write, so a vote
+  racing a close is either counted before the close or refused.
+- A method returns only after the change is durable (SQLite: committed with synchronous=FULL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from live.domain.models import Ballot, Event, Poll, Room, Tally
+
+
+class StoreError(Exception):
+    """The backend failed (I/O, connection); the operation may not have happened. Retry is safe
+    for votes with a request_id."""
+
+
+class DuplicateKey(StoreError):
+    """An id or code that must be unique is taken (the caller picks a new one)."""
+
+
+class PollNotOpen(Exception):
+    """cast_vote on a poll whose state is not ``open`` at the moment of the write."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    applied: bool  # False: the request_id was seen before; nothing changed
+    version: int  # the room's version after the call
+
+
+class Store(Protocol):
+    async def open(self) -> None:
+        """Connect / create the schema. Called once from the app's lifespan."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise StoreError when the backend does not answer (used by /healthz)."""
+
+    # events and rooms
+    async def create_event(self, event: Event, rooms: Sequence[Room]) -> None:
+        """Insert the event with its rooms atomically. DuplicateKey if the code exists."""
+
+    async def get_event(self, code: str) -> Event | None: ...
+
+    async def list_rooms(self, event_code: str) -> list[Room]:
+        """Rooms of the event ordered by position."""
+
+    async def get_room(self, room_id: str) -> Room | None: ...
+
+    async def add_room(self, room: Room) -> int:
+        """Insert a room; returns its version (1)."""
+
+    async def set_screen_poll(self, room_id: str, poll_id: str | None) -> int:
+        """Set what the room's projector presents; returns the room's new version."""
+
+    async def room_version(self, room_id: str) -> int: ...
+
+    # participants
+    async def add_participant(
+        self, event_code: str, participant_id: str, token_hash: str
+    ) -> None: ...
+
+    async def participant_by_token(self, event_code: str, token_hash: str) -> str | None:
+        """The participant id for a token hash within the event, else None."""
+
+    # polls
+    async def add_poll(self, poll: Poll) -> int:
+        """Insert a poll; returns the room's new version."""
+
+    async def get_poll(self, poll_id: str) -> Poll | None: ...
+
+    async def list_polls(self, room_id: str) -> list[Poll]:
+        """Polls of a room, oldest first (by created_at, then id)."""
+
+    async def update_poll(self, poll: Poll) -> int:
+        """Store state, visibility, opened_at and closed_at of an existing poll (the other fields
+        are immutable); when it is opened, also point the room's screen at it. Returns the room's
+        new version."""
+
+    async def cast_vote(
+        self,
+        poll_id: str,
+        participant_id: str,
+        ballot: Ballot,
+        request_id: str | None,
+    ) -> VoteOutcome:
+        """Upsert the participant's ballot. PollNotOpen when the poll is not open at write time."""
+
+    async def tally(self, poll: Poll) -> Tally:
+        """Aggregate the poll's ballots (see Tally for the shape per kind)."""
+
+    async def ballots(self, poll_ids: Sequence[str]) -> Mapping[str, Mapping[str, Ballot]]:
+        """poll id -> participant id -> ballot, for the given polls (missing polls: empty)."""

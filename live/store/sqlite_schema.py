@@ -1,0 +1,251 @@
+"""Schema, migrations and row codecs of the SQLite store.
+
+Conventions:
+- Datetimes are ISO 8601 strings in UTC with a fixed width (always microseconds, always
+  ``+00:00``), so ``ORDER BY`` on the text column is chronological.
+- Lists (poll options) and ballots are JSON text written with orjson. JSON stays TEXT, not BLOB:
+  SQLite's json_* functions (used by the tally) only read text JSON on older versions.
+- Ids and codes are TEXT primary keys; the small, hot tables are WITHOUT ROWID so a lookup by key
+  is one b-tree descent instead of two.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import orjson
+
+from live.domain.models import Ballot, Event, Poll, PollKind, PollState, Room, Visibility
+from live.store.base import StoreError
+
+# Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
+SCHEMA_VERSION = 1
+
+# sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
+# from 3.38 (and compiled in on every mainstream build before that).
+MIN_SQLITE = (3, 35, 0)
+
+_DDL: tuple[str, ...] = (
+    # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
+    """
+    CREATE TABLE schema_version (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE events (
+        code                 TEXT PRIMARY KEY,
+        title                TEXT NOT NULL,
+        created_at           TEXT NOT NULL,
+        moderator_token_hash TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+    # version: bumped by every write that changes what the room shows (see base.py).
+    # The composite foreign key makes sure the screen only ever presents a poll of this room;
+    # it is satisfied while screen_poll_id is NULL. The parent table is created below, which
+    # SQLite allows because foreign keys are resolved when a row is written.
+    """
+    CREATE TABLE rooms (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        name           TEXT NOT NULL,
+        position       INTEGER NOT NULL,
+        screen_poll_id TEXT,
+        version        INTEGER NOT NULL DEFAULT 1,
+        FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX rooms_by_event ON rooms (event_code, position, id)",
+    """
+    CREATE TABLE participants (
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        participant_id TEXT NOT NULL,
+        token_hash     TEXT NOT NULL,
+        PRIMARY KEY (event_code, participant_id),
+        UNIQUE (event_code, token_hash)
+    ) WITHOUT ROWID
+    """,
+    # UNIQUE (id, room_id) is redundant as a constraint but is the parent key of the
+    # rooms.screen_poll_id foreign key.
+    """
+    CREATE TABLE polls (
+        id         TEXT PRIMARY KEY,
+        event_code TEXT NOT NULL REFERENCES events (code),
+        room_id    TEXT NOT NULL REFERENCES rooms (id),
+        question   TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'scale', 'text')),
+        options    TEXT NOT NULL,
+        scale_min  INTEGER,
+        scale_max  INTEGER,
+        state      TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
+        visibility TEXT NOT NULL CHECK (visibility IN ('live', 'after_vote', 'after_close')),
+        created_at TEXT NOT NULL,
+        opened_at  TEXT,
+        closed_at  TEXT,
+        UNIQUE (id, room_id)
+    )
+    """,
+    "CREATE INDEX polls_by_room ON polls (room_id, created_at, id)",
+    # One row per (poll, participant): the current ballot. participant_id deliberately has no
+    # foreign key: cast_vote does not know the event, and the hot path stays one b-tree write.
+    """
+    CREATE TABLE votes (
+        poll_id        TEXT NOT NULL REFERENCES polls (id),
+        participant_id TEXT NOT NULL,
+        ballot         TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        PRIMARY KEY (poll_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+    # Vote requests already applied, for at-most-once retries. poll_id and created_at are not
+    # part of the key; they are there so old rows can be pruned later (by poll or by age).
+    """
+    CREATE TABLE vote_requests (
+        participant_id TEXT NOT NULL,
+        request_id     TEXT NOT NULL,
+        poll_id        TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (participant_id, request_id)
+    ) WITHOUT ROWID
+    """,
+)
+
+# from_version -> statements that migrate to from_version + 1. Empty while there is one version.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {}
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create or migrate the schema. Runs inside the caller's write transaction, so a half-made
+    schema is never committed. (Not executescript: that would COMMIT the open transaction.)"""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchall()
+    if not exists:
+        for statement in _DDL:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (id, version) VALUES (1, ?)", (SCHEMA_VERSION,))
+        return
+    rows = conn.execute("SELECT version FROM schema_version WHERE id = 1").fetchall()
+    if not rows:
+        raise StoreError("schema_version table is empty: not a live database")
+    version = int(rows[0][0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema version {version} is newer than this program ({SCHEMA_VERSION})"
+        )
+    while version < SCHEMA_VERSION:
+        for statement in _MIGRATIONS[version]:
+            conn.execute(statement)
+        version += 1
+    conn.execute("UPDATE schema_version SET version = ? WHERE id = 1", (version,))
+
+
+# --- codecs ---------------------------------------------------------------------------------
+
+
+def to_iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        # A naive datetime would be guessed at; refuse it so the bug shows where it is made.
+        raise ValueError(f"naive datetime {value!r}: the store needs timezone-aware datetimes")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def opt_iso(value: datetime | None) -> str | None:
+    return None if value is None else to_iso(value)
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def opt_from_iso(text: str | None) -> datetime | None:
+    return None if text is None else from_iso(text)
+
+
+def encode_ballot(ballot: Ballot) -> str:
+    # Only the fields in use: the JSON reads like the ballot ({"choices": [0, 2]}) and
+    # decode_ballot(encode_ballot(b)) == b.
+    data: dict[str, Any] = {}
+    if ballot.choices:
+        data["choices"] = list(ballot.choices)
+    if ballot.value is not None:
+        data["value"] = ballot.value
+    if ballot.text is not None:
+        data["text"] = ballot.text
+    return orjson.dumps(data).decode()
+
+
+def decode_ballot(text: str) -> Ballot:
+    data = orjson.loads(text)
+    return Ballot(
+        choices=tuple(int(c) for c in data.get("choices", ())),
+        value=data.get("value"),
+        text=data.get("text"),
+    )
+
+
+def encode_options(options: tuple[str, ...]) -> str:
+    return orjson.dumps(list(options)).decode()
+
+
+EVENT_COLUMNS = "code, title, created_at, moderator_token_hash"
+
+
+def event_from_row(row: tuple[Any, ...]) -> Event:
+    return Event(
+        code=row[0], title=row[1], created_at=from_iso(row[2]), moderator_token_hash=row[3]
+    )
+
+
+ROOM_COLUMNS = "id, event_code, name, position, screen_poll_id"
+
+
+def room_from_row(row: tuple[Any, ...]) -> Room:
+    return Room(id=row[0], event_code=row[1], name=row[2], position=row[3], screen_poll_id=row[4])
+
+
+POLL_COLUMNS = (
+    "id, event_code, room_id, question, kind, options, scale_min, scale_max, state, visibility,"
+    " created_at, opened_at, closed_at"
+)
+
+
+def poll_params(poll: Poll) -> tuple[Any, ...]:
+    """Values for POLL_COLUMNS, in order."""
+    return (
+        poll.id,
+        poll.event_code,
+        poll.room_id,
+        poll.question,
+        poll.kind,
+        encode_options(poll.options),
+        poll.scale_min,
+        poll.scale_max,
+        poll.state,
+        poll.visibility,
+        to_iso(poll.created_at),
+        opt_iso(poll.opened_at),
+        opt_iso(poll.closed_at),
+    )
+
+
+def poll_from_row(row: tuple[Any, ...]) -> Poll:
+    # The CHECK constraints in the DDL guarantee the Literal values; cast only informs mypy.
+    return Poll(
+        id=row[0],
+        event_code=row[1],
+        room_id=row[2],
+        question=row[3],
+        kind=cast(PollKind, row[4]),
+        options=tuple(orjson.loads(row[5])),
+        scale_min=row[6],
+        scale_max=row[7],
+        state=cast(PollState, row[8]),
+        visibility=cast(Visibility, row[9]),
+        created_at=from_iso(row[10]),
+        opened_at=opt_from_iso(row[11]),
+        closed_at=opt_from_iso(row[12]),
+    )

@@ -1,0 +1,66 @@
+"""JSON shapes of the public interface (../shared/CONTRACT.md, documented in docs/api.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from live.domain import polls as poll_rules
+from live.domain.models import Event, Poll, Results, Room
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def room_dict(room: Room) -> dict[str, Any]:
+    return {"id": room.id, "name": room.name}
+
+
+def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, Any]:
+    return {"code": event.code, "title": event.title, "rooms": [room_dict(r) for r in rooms]}
+
+
+def results_dict(results: Results) -> dict[str, Any]:
+    return {
+        "counts": list(results.counts),
+        "voters": results.voters,
+        "average": results.average,
+        "words": [list(w) for w in results.words] if results.words is not None else None,
+        "percents": list(results.percents),
+    }
+
+
+def poll_dict(poll: Poll, results: Results) -> dict[str, Any]:
+    if poll.kind == "scale":
+        # Scale polls list their values as options, so counts line up with options everywhere.
+        options = [str(v) for v in poll_rules.scale_values(poll)]
+    else:
+        options = list(poll.options)
+    return {
+        "id": poll.id,
+        "room_id": poll.room_id,
+        "question": poll.question,
+        "kind": poll.kind,
+        "state": poll.state,
+        "options": options,
+        "min": poll.scale_min,
+        "max": poll.scale_max,
+        "visibility": poll.visibility,
+        "results": results_dict(results),
+        "created_at": iso(poll.created_at),
+        "opened_at": iso(poll.opened_at),
+        "closed_at": iso(poll.closed_at),
+    }
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
+def error_dict(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}

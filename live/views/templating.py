@@ -1,0 +1,73 @@
+"""Jinja environments, one per language (gettext installed per environment, autoescape on)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.numbers import format_decimal
+
+from live.domain.codes import format_code
+from live.domain.polls import scale_values
+from live.domain.text import _n
+from live.i18n import LANGUAGES, Lang, translations
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATE_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+
+
+STATE_LABELS = {"draft": _n("Entwurf"), "open": _n("offen"), "closed": _n("beendet")}
+KIND_LABELS = {
+    "single": _n("Einfachauswahl"),
+    "multiple": _n("Mehrfachauswahl"),
+    "scale": _n("Skala"),
+    "text": _n("Freitext (Wortwolke)"),
+}
+VISIBILITY_LABELS = (
+    ("live", _n("immer (live)")),
+    ("after_vote", _n("nach der eigenen Stimmabgabe")),
+    ("after_close", _n("erst nach dem Schließen")),
+)
+
+
+def _percent(value: int, lang: str) -> str:
+    # German typography puts a (non-breaking) space before the percent sign.
+    return f"{value}\u00a0%" if lang == "de" else f"{value}%"
+
+
+def _number(value: float | int | None, lang: str, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(value, format=pattern, locale=lang))
+
+
+@cache
+def environment(lang: Lang) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    gettext = translations(lang).gettext
+    env.globals["lang"] = lang
+    env.globals["scale_values"] = scale_values
+    env.globals["state_label"] = lambda state: gettext(STATE_LABELS[state])
+    env.globals["kind_label"] = lambda kind: gettext(KIND_LABELS[kind])
+    env.globals["visibility_labels"] = lambda: [(k, gettext(v)) for k, v in VISIBILITY_LABELS]
+    env.globals["languages"] = LANGUAGES
+    env.filters["pct"] = lambda v: _percent(v, lang)
+    env.filters["num"] = lambda v, digits=1: _number(v, lang, digits)
+    env.filters["code"] = format_code
+    return env
+
+
+def render(lang: Lang, template: str, **context: Any) -> str:
+    return environment(lang).get_template(template).render(**context)

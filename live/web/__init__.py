@@ -1,0 +1,1 @@
+"""HTTP and WebSocket surface: one routes table (routes.py), pages, the JSON API, sockets."""

@@ -1,0 +1,144 @@
+"""The JSON HTTP API, /api/v1 (../shared/CONTRACT.md; documented in docs/api.md)."""
+
+from __future__ import annotations
+
+import hmac
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from live.domain.models import Event
+from live.domain.text import _n
+from live.errors import Forbidden, NotFound, Unauthorized
+from live.views import api as shapes
+from live.web.errors import parse_json
+from live.web.identity import bearer
+from live.web.runtime import runtime
+from live.web.security import base_url
+
+
+def _json(value: object, status: int = 200) -> Response:
+    return Response(shapes.dumps(value), status_code=status, media_type="application/json")
+
+
+async def _event_as_moderator(request: Request) -> Event:
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    service.check_moderator(event, bearer(request))
+    return event
+
+
+def links(request: Request, code: str, room_id: str, token: str) -> dict[str, str]:
+    base = base_url(request, runtime(request).settings)
+    return {
+        "participant": f"{base}/e/{code}",
+        "screen": f"{base}/e/{code}/screen?room={room_id}",
+        "moderate": f"{base}/e/{code}/moderate?token={token}",
+    }
+
+
+def check_admin(request: Request) -> None:
+    admin = runtime(request).settings.admin_token
+    if not admin:
+        return
+    token = bearer(request)
+    if token is None:
+        raise Unauthorized(
+            "unauthorized", _n("Zum Anlegen einer Veranstaltung ist ein Zugang nötig.")
+        )
+    if not hmac.compare_digest(token.encode(), admin.encode()):
+        raise Forbidden("forbidden", _n("Der Zugang zum Anlegen von Veranstaltungen ist ungültig."))
+
+
+async def create_event(request: Request) -> Response:
+    check_admin(request)
+    body = parse_json(await request.body())
+    rooms = body.get("rooms")
+    created = await runtime(request).service.create_event(
+        body.get("title"),  # type: ignore[arg-type]
+        rooms,  # type: ignore[arg-type]
+    )
+    code = created.event.code
+    return _json(
+        {
+            **shapes.event_dict(created.event, created.rooms),
+            "moderator_token": created.moderator_token,
+            "links": links(request, code, created.rooms[0].id, created.moderator_token),
+        },
+        201,
+    )
+
+
+async def get_event(request: Request) -> Response:
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    return _json(shapes.event_dict(event, await service.rooms(event)))
+
+
+async def join(request: Request) -> Response:
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    _pid, token = await service.join(event)
+    return _json({"participant_token": token}, 201)
+
+
+async def add_room(request: Request) -> Response:
+    event = await _event_as_moderator(request)
+    body = parse_json(await request.body())
+    room = await runtime(request).service.add_room(event, body.get("name"))
+    return _json(shapes.room_dict(room), 201)
+
+
+async def create_poll(request: Request) -> Response:
+    event = await _event_as_moderator(request)
+    service = runtime(request).service
+    room = await service.room(event, request.path_params["room_id"])
+    body = parse_json(await request.body())
+    poll = await service.create_poll(
+        event,
+        room,
+        question=body.get("question"),
+        kind=body.get("kind", "single"),
+        options=body.get("options", []),
+        scale_min=body.get("min"),
+        scale_max=body.get("max"),
+        visibility=body.get("visibility", "after_vote"),
+    )
+    return _json(shapes.poll_dict(poll, await service.results(poll)), 201)
+
+
+async def get_poll(request: Request) -> Response:
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    poll = await service.poll(event, request.path_params["poll_id"])
+    if poll.state == "draft" and not service.is_moderator(event, bearer(request)):
+        # Prepared polls are the moderators' business until they open.
+        raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
+    return _json(shapes.poll_dict(poll, await service.results(poll)))
+
+
+async def open_poll(request: Request) -> Response:
+    event = await _event_as_moderator(request)
+    service = runtime(request).service
+    poll = await service.open_poll(event, request.path_params["poll_id"])
+    return _json(shapes.poll_dict(poll, await service.results(poll)))
+
+
+async def close_poll(request: Request) -> Response:
+    event = await _event_as_moderator(request)
+    service = runtime(request).service
+    poll = await service.close_poll(event, request.path_params["poll_id"])
+    return _json(shapes.poll_dict(poll, await service.results(poll)))
+
+
+async def healthz(request: Request) -> Response:
+    service = runtime(request).service
+    checks = {}
+    for name, part in (("store", service.store), ("hub", service.hub)):
+        try:
+            await part.ping()
+            checks[name] = "ok"
+        except Exception:
+            checks[name] = "unavailable"
+    ok = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, 200 if ok else 503)

@@ -1,0 +1,122 @@
+"""Error responses: the JSON shape for the API, a German (or English) page for browsers.
+
+No stack traces reach a client, and nothing a client can send produces a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from live.domain.errors import DomainError
+from live.domain.text import _n
+from live.errors import Forbidden, NotFound, Unauthorized, Unavailable
+from live.i18n import translate
+from live.views.templating import render
+from live.web.identity import request_lang
+
+log = logging.getLogger("live.web")
+
+# Domain codes that are conflicts with the current state rather than malformed input.
+CONFLICT_CODES = frozenset({"poll_not_open", "poll_closed"})
+
+HTTP_MESSAGES = {
+    400: ("bad_request", _n("Die Anfrage ist fehlerhaft.")),
+    404: ("not_found", _n("Diese Seite gibt es nicht.")),
+    405: ("method_not_allowed", _n("Diese Methode ist hier nicht erlaubt.")),
+    413: ("too_large", _n("Die Anfrage ist zu groß.")),
+    500: ("internal_error", _n("Ein interner Fehler ist aufgetreten.")),
+}
+
+
+def status_for(error: DomainError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Unauthorized):
+        return 401
+    if isinstance(error, Forbidden):
+        return 403
+    if isinstance(error, Unavailable):
+        return 503
+    if error.code in CONFLICT_CODES:
+        return 409
+    if error.code in {"invalid_json", "invalid_body"}:
+        return 400
+    if error.code == "too_large":
+        return 413
+    return 422
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def message_for(request: Request, error: DomainError) -> str:
+    return translate(request_lang(request), error.message, dict(error.params))
+
+
+def json_error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def page_error(request: Request, status: int, message: str) -> HTMLResponse:
+    lang = request_lang(request)
+    html = render(
+        lang,
+        "error.html",
+        status=status,
+        message=message,
+        lang_urls=[(code, f"{request.url.path}?lang={code}") for code in ("de", "en")],
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def respond(request: Request, status: int, code: str, message: str) -> Response:
+    if is_api(request):
+        return json_error(status, code, message)
+    return page_error(request, status, message)
+
+
+async def domain_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    status = status_for(exc)
+    response = respond(request, status, exc.code, message_for(request, exc))
+    if status == 401 and is_api(request):
+        response.headers["www-authenticate"] = "Bearer"
+    return response
+
+
+async def http_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code, msgid = HTTP_MESSAGES.get(
+        exc.status_code, ("http_error", _n("Die Anfrage ist fehlerhaft."))
+    )
+    response = respond(request, exc.status_code, code, translate(request_lang(request), msgid))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def server_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    code, msgid = HTTP_MESSAGES[500]
+    return respond(request, 500, code, translate(request_lang(request), msgid))
+
+
+def parse_json(body: bytes) -> dict[str, object]:
+    """The API's JSON body: an object, else a 400 with the JSON error shape."""
+    if len(body) > 64 * 1024:
+        raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
+    if not body.strip():
+        return {}
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise DomainError("invalid_json", _n("Der Inhalt ist kein gültiges JSON.")) from None
+    if not isinstance(value, dict):
+        raise DomainError("invalid_body", _n("Erwartet wird ein JSON-Objekt."))
+    return value

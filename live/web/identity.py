@@ -1,0 +1,65 @@
+"""Who is asking: the anonymous participant cookie, the moderator token, the language."""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from live.i18n import DEFAULT_LANG, Lang, parse_lang
+from live.settings import Settings
+
+LANG_COOKIE = "live_lang"
+YEAR = 365 * 24 * 3600
+
+
+def participant_cookie(code: str) -> str:
+    return f"live_p_{code}"
+
+
+def moderator_cookie(code: str) -> str:
+    return f"live_m_{code}"
+
+
+def bearer(conn: HTTPConnection) -> str | None:
+    header = conn.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def request_lang(conn: HTTPConnection) -> Lang:
+    """?lang= wins, then the cookie it left; German otherwise (German first, whatever the browser
+    prefers: the audience is German and a mixed-language room is confusing)."""
+    return (
+        parse_lang(conn.query_params.get("lang"))
+        or parse_lang(conn.cookies.get(LANG_COOKIE))
+        or DEFAULT_LANG
+    )
+
+
+def remember_lang(conn: HTTPConnection, response: Response, settings: Settings) -> None:
+    chosen = parse_lang(conn.query_params.get("lang"))
+    if chosen is not None and chosen != conn.cookies.get(LANG_COOKIE):
+        set_cookie(response, LANG_COOKIE, chosen, settings, max_age=YEAR, http_only=False)
+
+
+def set_cookie(
+    response: Response,
+    name: str,
+    value: str,
+    settings: Settings,
+    *,
+    max_age: int = 30 * 24 * 3600,
+    http_only: bool = True,
+    same_site: str = "lax",
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=http_only,
+        samesite=same_site,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,502 @@
+"""Browser pages and their htmx actions. Server-rendered; htmx swaps fragments by id.
+
+Every action also works without JavaScript (plain form post, then a redirect back): htmx only
+makes it smoother. Error texts are German by default and shown next to the field concerned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from live.domain.codes import normalize_code
+from live.domain.errors import DomainError
+from live.domain.models import Event, Room
+from live.domain.text import _n
+from live.errors import Forbidden, NotFound, Unauthorized
+from live.fanout.state import RoomState, load_room_state
+from live.i18n import LANGUAGES, Lang, translate
+from live.qr import qr_svg
+from live.views.regions import (
+    moderator_regions,
+    participant_items,
+    participant_regions,
+    screen_item,
+)
+from live.views.templating import render
+from live.web.errors import page_error, status_for
+from live.web.identity import (
+    moderator_cookie,
+    participant_cookie,
+    remember_lang,
+    request_lang,
+    set_cookie,
+)
+from live.web.runtime import runtime
+from live.web.security import base_url, origin_allowed
+
+MAX_FORM_BYTES = 64 * 1024
+
+
+class FieldErrors(dict[str, str]):
+    """Error text per form field; a field without an error reads as empty in templates."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def lang_urls(request: Request) -> list[tuple[str, str]]:
+    """Links to this page in each language, keeping the other query parameters."""
+    urls: list[tuple[str, str]] = []
+    for code in LANGUAGES:
+        params = [
+            (k, v) for k, v in request.query_params.multi_items() if k not in {"lang", "token"}
+        ]
+        params.append(("lang", code))
+        urls.append((code, f"{request.url.path}?{urlencode(params)}"))
+    return urls
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = request_lang(request)
+    context.setdefault("lang_urls", lang_urls(request))
+    response = HTMLResponse(render(lang, template, **context), status_code=status)
+    remember_lang(request, response, runtime(request).settings)
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def error_text(request: Request, error: DomainError) -> str:
+    return translate(request_lang(request), error.message, dict(error.params))
+
+
+async def read_form(request: Request) -> FormData:
+    """Form posts from our own pages only (Origin check against CSRF), and small ones."""
+    if not origin_allowed(request, runtime(request).settings):
+        raise Forbidden("forbidden_origin", _n("Diese Anfrage kommt nicht von dieser Seite."))
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+        raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
+    return await request.form(max_files=0, max_fields=50)
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+async def _state(request: Request, room: Room, with_ballots: bool = False) -> RoomState:
+    return await load_room_state(runtime(request).service.store, room.id, None, with_ballots, None)
+
+
+def _join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, Any]:
+    base = base_url(request, runtime(request).settings)
+    participant = f"{base}/e/{event.code}"
+    return {
+        "participant_url": participant,
+        "participant_qr": qr_svg(participant),
+        "base_url": base,
+        "screen_urls": [(r, f"{base}/e/{event.code}/screen?room={r.id}") for r in rooms],
+    }
+
+
+# --- landing -------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    return page(request, "index.html", **_index_context(request))
+
+
+def _index_context(request: Request, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "needs_admin": bool(runtime(request).settings.admin_token),
+        "errors": FieldErrors(),
+        "values": {"title": "", "rooms": "Plenum", "code": ""},
+    }
+    context.update(extra)
+    return context
+
+
+async def create_event(request: Request) -> Response:
+    form = await read_form(request)
+    rt = runtime(request)
+    values = {"title": _text(form, "title"), "rooms": _text(form, "rooms"), "code": ""}
+    admin = rt.settings.admin_token
+    if admin and _text(form, "admin_token") != admin:
+        errors = FieldErrors(
+            {
+                "admin_token": translate(
+                    request_lang(request), _n("Der Zugangsschlüssel stimmt nicht.")
+                )
+            }
+        )
+        return page(
+            request, "index.html", 403, **_index_context(request, errors=errors, values=values)
+        )
+    rooms = [line for line in values["rooms"].splitlines() if line.strip()]
+    try:
+        created = await rt.service.create_event(values["title"], rooms or None)
+    except DomainError as exc:
+        field = "title" if exc.code.endswith("title") else "rooms"
+        errors = FieldErrors({field: error_text(request, exc)})
+        return page(
+            request, "index.html", 422, **_index_context(request, errors=errors, values=values)
+        )
+    response = redirect(f"/e/{created.event.code}/moderate?created=1")
+    set_cookie(
+        response,
+        moderator_cookie(created.event.code),
+        created.moderator_token,
+        rt.settings,
+        same_site="strict",
+    )
+    return response
+
+
+async def join(request: Request) -> Response:
+    raw = request.query_params.get("code", "")
+    code = normalize_code(raw)
+    event = await runtime(request).service.store.get_event(code) if code else None
+    if event is None:
+        message = translate(
+            request_lang(request),
+            _n("Zu diesem Code gibt es keine Veranstaltung. Bitte prüfen Sie die Eingabe."),
+        )
+        values = {"title": "", "rooms": "Plenum", "code": raw[:20]}
+        return page(
+            request,
+            "index.html",
+            404,
+            **_index_context(request, errors=FieldErrors({"code": message}), values=values),
+        )
+    return redirect(f"/e/{event.code}")
+
+
+# --- participant ---------------------------------------------------------------------------
+
+
+async def _participant_id(request: Request, event: Event) -> tuple[str, str | None]:
+    """The participant behind the cookie; a new anonymous one when there is none.
+    Returns (participant_id, new_token_to_set_or_None)."""
+    service = runtime(request).service
+    token = request.cookies.get(participant_cookie(event.code))
+    pid = await service.participant(event, token)
+    if pid is not None:
+        return pid, None
+    pid, token = await service.join(event)
+    return pid, token
+
+
+def _keep_participant(
+    request: Request, response: Response, event: Event, token: str | None
+) -> None:
+    if token is not None:
+        set_cookie(response, participant_cookie(event.code), token, runtime(request).settings)
+
+
+async def participant(request: Request) -> Response:
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    if event.code != request.path_params["code"]:
+        return redirect(f"/e/{event.code}")  # normalised spelling (e.g. lower case typed)
+    rooms = await service.rooms(event)
+    room_id = request.query_params.get("room")
+    if room_id is None and len(rooms) == 1:
+        room_id = rooms[0].id
+    if room_id is None:
+        return page(request, "rooms.html", event=event, rooms=rooms)
+    room = await service.room(event, room_id)
+    pid, new_token = await _participant_id(request, event)
+    state = await _state(request, room, with_ballots=True)
+    response = page(
+        request,
+        "participant.html",
+        event=event,
+        room=room,
+        rooms=rooms,
+        state=state,
+        items=participant_items(state, pid),
+    )
+    _keep_participant(request, response, event, new_token)
+    return response
+
+
+async def vote(request: Request) -> Response:
+    form = await read_form(request)
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    poll = await service.poll(event, request.path_params["poll_id"])
+    if poll.state == "draft":
+        raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
+    room = await service.room(event, poll.room_id)
+    pid, new_token = await _participant_id(request, event)
+    lang = request_lang(request)
+    kwargs: dict[str, Any] = {}
+    if poll.kind == "single":
+        kwargs["choices"] = [_as_int(_text(form, "choice"))]
+    elif poll.kind == "multiple":
+        kwargs["choices"] = [_as_int(v) for v in form.getlist("choices") if isinstance(v, str)]
+    elif poll.kind == "scale":
+        kwargs["value"] = _as_int(_text(form, "value"))
+    else:
+        kwargs["text"] = _text(form, "text")
+    error: str | None = None
+    status = 200
+    try:
+        await service.vote(event, pid, poll.id, **kwargs)
+    except DomainError as exc:
+        error, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        if error is not None:
+            response: Response = page_error(request, status, error)
+        else:
+            response = redirect(f"/e/{event.code}?room={room.id}")
+        _keep_participant(request, response, event, new_token)
+        return response
+    # htmx: answer with this participant's own view of the stage, plus an announcement.
+    state = await _state(request, room, with_ballots=True)
+    stage = participant_regions(lang, state, pid)[0].frame
+    announce = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
+    html = stage + render(lang, "fragments/announce.html", message=announce, error=error)
+    response = HTMLResponse(html, status_code=status)
+    _keep_participant(request, response, event, new_token)
+    return response
+
+
+def _as_int(raw: str) -> object:
+    try:
+        return int(raw)
+    except ValueError:
+        return raw  # the domain rejects it with the proper message
+
+
+# --- screen --------------------------------------------------------------------------------
+
+
+async def screen(request: Request) -> Response:
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    rooms = await service.rooms(event)
+    room_id = request.query_params.get("room") or rooms[0].id
+    room = await service.room(event, room_id)
+    state = await _state(request, room)
+    return page(
+        request,
+        "screen.html",
+        event=event,
+        room=room,
+        state=state,
+        item=screen_item(state),
+        **_join_links(request, event, [room]),
+    )
+
+
+# --- moderator -----------------------------------------------------------------------------
+
+
+async def _moderator_event(request: Request) -> Event:
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    token = request.cookies.get(moderator_cookie(event.code))
+    service.check_moderator(event, token)
+    return event
+
+
+async def moderate(request: Request) -> Response:
+    rt = runtime(request)
+    service = rt.service
+    event = await service.event(request.path_params["code"])
+    token = request.query_params.get("token")
+    if token is not None:
+        # The token arrives once in the link; keep it in a cookie and drop it from the address
+        # bar (and so from the browser history and any screen share).
+        service.check_moderator(event, token)
+        target = f"/e/{event.code}/moderate"
+        if request.query_params.get("room"):
+            target += f"?room={request.query_params['room']}"
+        response: Response = redirect(target)
+        set_cookie(response, moderator_cookie(event.code), token, rt.settings, same_site="strict")
+        return response
+    try:
+        await _moderator_event(request)
+    except (Unauthorized, Forbidden) as exc:
+        return page(
+            request,
+            "moderate_login.html",
+            status_for(exc),
+            event=event,
+            message=error_text(request, exc),
+        )
+    rooms = await service.rooms(event)
+    room = await service.room(event, request.query_params.get("room") or rooms[0].id)
+    state = await _state(request, room)
+    lang = request_lang(request)
+    regions = moderator_regions(lang, state)
+    return page(
+        request,
+        "moderate.html",
+        event=event,
+        room=room,
+        rooms=rooms,
+        state=state,
+        polls_html=regions[0].frame,
+        created=request.query_params.get("created") == "1",
+        moderator_url=(
+            f"{base_url(request, rt.settings)}/e/{event.code}/moderate"
+            f"?token={request.cookies.get(moderator_cookie(event.code), '')}"
+        ),
+        errors=FieldErrors(),
+        values=_poll_form_defaults(),
+        **_join_links(request, event, rooms),
+    )
+
+
+def _poll_form_defaults() -> dict[str, str]:
+    return {
+        "question": "",
+        "kind": "single",
+        "options": "",
+        "scale_min": "1",
+        "scale_max": "5",
+        "visibility": "after_vote",
+    }
+
+
+async def _mod_polls_response(
+    request: Request, room: Room, message: str, status: int = 200
+) -> Response:
+    lang: Lang = request_lang(request)
+    state = await _state(request, room)
+    html = moderator_regions(lang, state)[0].frame
+    html += render(lang, "fragments/announce.html", message=message, error=None)
+    return HTMLResponse(html, status_code=status)
+
+
+async def mod_create_poll(request: Request) -> Response:
+    form = await read_form(request)
+    event = await _moderator_event(request)
+    service = runtime(request).service
+    room = await service.room(event, request.path_params["room_id"])
+    lang = request_lang(request)
+    values = {k: _text(form, k) for k in _poll_form_defaults()}
+    options = [line for line in values["options"].splitlines() if line.strip()]
+    try:
+        poll = await service.create_poll(
+            event,
+            room,
+            question=values["question"],
+            kind=values["kind"],
+            options=options,
+            scale_min=_as_int(values["scale_min"]) if values["kind"] == "scale" else None,
+            scale_max=_as_int(values["scale_max"]) if values["kind"] == "scale" else None,
+            visibility=values["visibility"],
+        )
+        if _text(form, "open_now"):
+            await service.open_poll(event, poll.id)
+    except DomainError as exc:
+        field = {
+            "empty_question": "question",
+            "question_too_long": "question",
+            "invalid_kind": "kind",
+            "invalid_scale": "scale",
+            "invalid_visibility": "visibility",
+        }.get(exc.code, "options")
+        errors = FieldErrors({field: error_text(request, exc)})
+        if not is_htmx(request):
+            return page_error(request, status_for(exc), errors[field])
+        html = render(
+            lang, "fragments/poll_form.html", event=event, room=room, errors=errors, values=values
+        )
+        return HTMLResponse(html, status_code=status_for(exc))
+    if not is_htmx(request):
+        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+    state = await _state(request, room)
+    html = render(
+        lang,
+        "fragments/poll_form.html",
+        event=event,
+        room=room,
+        errors=FieldErrors(),
+        values=_poll_form_defaults(),
+    )
+    polls = moderator_regions(lang, state)[0].frame.replace(
+        'id="mod-polls"', 'id="mod-polls" hx-swap-oob="true"', 1
+    )
+    html += polls + render(
+        lang,
+        "fragments/announce.html",
+        message=translate(lang, _n("Die Abstimmung wurde angelegt.")),
+        error=None,
+    )
+    return HTMLResponse(html)
+
+
+ACTIONS = {
+    "open": _n("Die Abstimmung ist geöffnet."),
+    "close": _n("Die Abstimmung ist beendet."),
+    "screen": _n("Die Leinwand zeigt jetzt diese Abstimmung."),
+    "visibility": _n("Die Sichtbarkeit der Ergebnisse wurde geändert."),
+}
+
+
+async def mod_poll_action(request: Request) -> Response:
+    form = await read_form(request)
+    event = await _moderator_event(request)
+    service = runtime(request).service
+    action = request.path_params["action"]
+    if action not in ACTIONS:
+        raise NotFound("not_found", _n("Diese Seite gibt es nicht."))
+    poll = await service.poll(event, request.path_params["poll_id"])
+    room = await service.room(event, poll.room_id)
+    status = 200
+    message = translate(request_lang(request), ACTIONS[action])
+    try:
+        if action == "open":
+            await service.open_poll(event, poll.id)
+        elif action == "close":
+            await service.close_poll(event, poll.id)
+        elif action == "screen":
+            await service.show_on_screen(event, room, poll.id)
+        else:
+            await service.set_visibility(event, poll.id, _text(form, "visibility"))
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        message, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+    return await _mod_polls_response(request, room, message, status)
+
+
+async def mod_screen_clear(request: Request) -> Response:
+    await read_form(request)
+    event = await _moderator_event(request)
+    service = runtime(request).service
+    room = await service.room(event, request.path_params["room_id"])
+    await service.show_on_screen(event, room, None)
+    if not is_htmx(request):
+        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+    message = translate(request_lang(request), _n("Die Leinwand zeigt jetzt den Beitrittscode."))
+    return await _mod_polls_response(request, room, message)
+
+
+async def mod_add_room(request: Request) -> Response:
+    form = await read_form(request)
+    event = await _moderator_event(request)
+    service = runtime(request).service
+    try:
+        room = await service.add_room(event, _text(form, "name"))
+    except DomainError as exc:
+        return page_error(request, status_for(exc), error_text(request, exc))
+    return redirect(f"/e/{event.code}/moderate?room={room.id}")

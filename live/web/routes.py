@@ -1,0 +1,50 @@
+"""The whole URL surface of the app, in one table."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from live.views.templating import STATIC_DIR
+from live.web import api, pages, sockets
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        # pages (German by default, ?lang=en for English)
+        Route("/", pages.index, methods=["GET"]),
+        Route("/events", pages.create_event, methods=["POST"]),
+        Route("/join", pages.join, methods=["GET"]),
+        Route("/healthz", api.healthz, methods=["GET"]),
+        Route("/e/{code}", pages.participant, methods=["GET"]),
+        Route("/e/{code}/screen", pages.screen, methods=["GET"]),
+        Route("/e/{code}/moderate", pages.moderate, methods=["GET"]),
+        # htmx actions of the pages (forms; each also works without JavaScript)
+        Route("/e/{code}/polls/{poll_id}/vote", pages.vote, methods=["POST"]),
+        Route("/e/{code}/moderate/rooms", pages.mod_add_room, methods=["POST"]),
+        Route("/e/{code}/moderate/rooms/{room_id}/polls", pages.mod_create_poll, methods=["POST"]),
+        Route(
+            "/e/{code}/moderate/rooms/{room_id}/screen", pages.mod_screen_clear, methods=["POST"]
+        ),
+        Route(
+            "/e/{code}/moderate/polls/{poll_id}/{action}", pages.mod_poll_action, methods=["POST"]
+        ),
+        # the pages' push socket (HTML regions for htmx)
+        WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
+        # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
+        Mount(
+            "/api/v1",
+            routes=[
+                Route("/events", api.create_event, methods=["POST"]),
+                Route("/events/{code}", api.get_event, methods=["GET"]),
+                Route("/events/{code}/join", api.join, methods=["POST"]),
+                Route("/events/{code}/rooms", api.add_room, methods=["POST"]),
+                Route("/events/{code}/rooms/{room_id}/polls", api.create_poll, methods=["POST"]),
+                Route("/events/{code}/polls/{poll_id}", api.get_poll, methods=["GET"]),
+                Route("/events/{code}/polls/{poll_id}/open", api.open_poll, methods=["POST"]),
+                Route("/events/{code}/polls/{poll_id}/close", api.close_poll, methods=["POST"]),
+                WebSocketRoute("/events/{code}/rooms/{room_id}/ws", sockets.api_socket),
+            ],
+        ),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]

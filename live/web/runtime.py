@@ -1,0 +1,24 @@
+"""What request handlers need, built once in the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
+
+from live.fanout.registry import Fanout
+from live.service import LiveService
+from live.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: Settings
+    service: LiveService
+    fanout: Fanout
+
+
+def runtime(conn: HTTPConnection) -> Runtime:
+    rt = conn.app.state.live
+    assert isinstance(rt, Runtime)
+    return rt

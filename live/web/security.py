@@ -1,0 +1,85 @@
+"""Browser-facing hardening: security headers on every response and Origin checks.
+
+The Content-Security-Policy is strict: only our own scripts, styles and sockets; no inline code
+(user text can therefore never run, even if escaping failed); no third-party requests at all.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from live.settings import Settings
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+# The overlay (issue 5) will relax frame-ancestors for OBS; nothing else should.
+HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (no per-request task like BaseHTTPMiddleware; sockets pass through)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name, value) for name, value in HEADERS if name not in present
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def own_origin(conn: HTTPConnection) -> str:
+    scheme = conn.url.scheme
+    scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
+    host = conn.headers.get("host", "")
+    return f"{scheme}://{host}".lower()
+
+
+def origin_allowed(conn: HTTPConnection, settings: Settings) -> bool:
+    """Browsers always send Origin on WebSocket handshakes and cross-site POSTs. No Origin means
+    a non-browser client (script, overlay tool), which cookies cannot be forged from."""
+    origin = conn.headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/").lower()
+    if origin == own_origin(conn):
+        return True
+    if settings.public_url and origin == _origin_of(settings.public_url):
+        return True
+    return origin in {o.lower() for o in settings.allowed_origins}
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def base_url(conn: HTTPConnection, settings: Settings) -> str:
+    """Absolute base for links and QR codes."""
+    if settings.public_url:
+        return settings.public_url
+    scheme = {"ws": "http", "wss": "https"}.get(conn.url.scheme, conn.url.scheme)
+    return f"{scheme}://{conn.headers.get('host', conn.url.netloc)}"

@@ -1,0 +1,242 @@
+"""The room sockets.
+
+- ``/api/v1/events/{code}/rooms/{room_id}/ws``: the public JSON protocol (snapshot, updates,
+  votes with ack/error). Without a token the socket is a read-only viewer.
+- ``/e/{code}/rooms/{room_id}/live``: the pages' socket; it only pushes HTML regions that htmx
+  swaps by id. Pages send their actions as ordinary form posts.
+
+Both register a Connection with the room's channel, which does all the sending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from live.domain.errors import DomainError
+from live.domain.models import Event
+from live.domain.text import _n
+from live.fanout.connection import Connection, Role, View
+from live.fanout.outbox import OutboxOverflow
+from live.i18n import Lang, translate
+from live.settings import MAX_FRAME_BYTES
+from live.views import api as shapes
+from live.web.identity import moderator_cookie, participant_cookie, request_lang
+from live.web.runtime import runtime
+from live.web.security import origin_allowed
+
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+
+# Per participant (per socket), not per IP: a venue's Wi-Fi puts hundreds behind one address.
+RATE_PER_SECOND = 10.0
+RATE_BURST = 30.0
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
+async def _reject(ws: WebSocket, code: int = CLOSE_POLICY) -> None:
+    # Closing before accept makes uvicorn answer the handshake with 403.
+    await ws.close(code)
+
+
+async def _resolve(ws: WebSocket) -> tuple[Event, str] | None:
+    """The event and room of the socket's URL, or None (socket already rejected)."""
+    rt = runtime(ws)
+    if not origin_allowed(ws, rt.settings):
+        await _reject(ws)
+        return None
+    try:
+        event = await rt.service.event(ws.path_params["code"])
+        room = await rt.service.room(event, ws.path_params["room_id"])
+    except DomainError:
+        await _reject(ws)
+        return None
+    return event, room.id
+
+
+async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) -> None:
+    """Run one accepted socket: sender task + receive loop, until either side ends it."""
+    fanout = runtime(ws).fanout
+    sender = asyncio.create_task(conn.run_sender())
+    await fanout.attach(room_id, conn)
+    receiver = asyncio.create_task(_receive(ws, conn, on_text))
+    closed = asyncio.create_task(conn.closed.wait())
+    try:
+        await asyncio.wait({receiver, closed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        fanout.detach(room_id, conn)
+        for task in (sender, receiver, closed):
+            task.cancel()
+        for task in (sender, receiver, closed):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if not conn.closed.is_set() and conn.close_code is None:
+            conn.closed.set()
+
+
+async def _receive(ws: WebSocket, conn: Connection, on_text: Any) -> None:
+    while True:
+        try:
+            message = await ws.receive()
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        data = message.get("text")
+        if data is None and message.get("bytes") is not None:
+            raw = message["bytes"]
+            if len(raw) > MAX_FRAME_BYTES:
+                await conn.shut(CLOSE_TOO_BIG, "frame too large")
+                return
+            try:
+                data = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                data = ""
+        if data is None:
+            continue
+        # uvicorn enforces the cap at the protocol level; this covers other servers and tests.
+        if len(data) > MAX_FRAME_BYTES:
+            await conn.shut(CLOSE_TOO_BIG, "frame too large")
+            return
+        try:
+            await on_text(data)
+        except OutboxOverflow:
+            await conn.shut(1013, "slow")
+            return
+
+
+# --- the public JSON socket ------------------------------------------------------------------
+
+
+async def api_socket(ws: WebSocket) -> None:
+    resolved = await _resolve(ws)
+    if resolved is None:
+        return
+    event, room_id = resolved
+    service = runtime(ws).service
+    token = ws.query_params.get("token")
+    role: Role = "viewer"
+    participant_id: str | None = None
+    if token:
+        if service.is_moderator(event, token):
+            role = "moderator"
+        else:
+            participant_id = await service.participant(event, token)
+            if participant_id is None:
+                await _reject(ws)  # a wrong token is refused, not silently downgraded
+                return
+            role = "participant"
+    lang: Lang = request_lang(ws)
+    await ws.accept()
+    conn = Connection(ws, "json", lang, participant_id, role)
+    bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
+
+    def error(request_id: object, code: str, message: str, **params: object) -> None:
+        frame: dict[str, Any] = {"type": "error", "code": code}
+        if isinstance(request_id, str | int):
+            frame["request_id"] = request_id
+        frame["message"] = translate(lang, message, params or None)
+        conn.outbox.put_reply(shapes.dumps(frame))
+
+    async def on_text(data: str) -> None:
+        try:
+            msg = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            error(None, "invalid_json", _n("Die Nachricht ist kein gültiges JSON."))
+            return
+        if not isinstance(msg, dict):
+            error(None, "invalid_message", _n("Erwartet wird ein JSON-Objekt."))
+            return
+        request_id = msg.get("request_id")
+        kind = msg.get("type")
+        if not bucket.take():
+            error(request_id, "rate_limited", _n("Zu viele Nachrichten. Bitte warten Sie kurz."))
+            return
+        if kind not in {"vote"}:
+            error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
+            return
+        if participant_id is None:
+            error(
+                request_id,
+                "not_a_participant",
+                _n("Zum Abstimmen wird ein Teilnehmer-Token benötigt."),
+            )
+            return
+        if not (isinstance(request_id, str) and 0 < len(request_id) <= 100):
+            error(request_id, "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt."))
+            return
+        try:
+            await service.vote(
+                event,
+                participant_id,
+                msg.get("poll_id"),
+                choices=msg.get("choices"),
+                value=msg.get("value"),
+                text=msg.get("text"),
+                request_id=request_id,
+            )
+        except DomainError as exc:
+            error(request_id, exc.code, exc.message, **exc.params)
+            return
+        conn.outbox.put_reply(shapes.dumps({"type": "ack", "request_id": request_id}))
+
+    await _serve(ws, room_id, conn, on_text)
+
+
+# --- the pages' socket -----------------------------------------------------------------------
+
+PAGE_VIEWS: dict[str, View] = {
+    "participant": "participant",
+    "screen": "screen",
+    "moderate": "moderator",
+}
+
+
+async def page_socket(ws: WebSocket) -> None:
+    resolved = await _resolve(ws)
+    if resolved is None:
+        return
+    event, room_id = resolved
+    service = runtime(ws).service
+    view = PAGE_VIEWS.get(ws.query_params.get("view", ""))
+    if view is None:
+        await _reject(ws)
+        return
+    participant_id: str | None = None
+    role: Role = "viewer"
+    if view == "moderator":
+        if not service.is_moderator(event, ws.cookies.get(moderator_cookie(event.code))):
+            await _reject(ws)
+            return
+        role = "moderator"
+    elif view == "participant":
+        participant_id = await service.participant(
+            event, ws.cookies.get(participant_cookie(event.code))
+        )
+        role = "participant" if participant_id else "viewer"
+    await ws.accept()
+    conn = Connection(ws, view, request_lang(ws), participant_id, role)
+
+    async def on_text(_data: str) -> None:
+        return None  # the page socket is push-only; actions arrive as form posts
+
+    await _serve(ws, room_id, conn, on_text)

@@ -1,0 +1,97 @@
+"""In-process app fixtures: `with TestClient(app)` runs the lifespan on one event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from live.app import create_app
+from live.settings import Settings
+
+
+def make_client(tmp_path: Path, **overrides: Any) -> TestClient:
+    settings = Settings(data_dir=tmp_path / "data", tick_ms=10).with_overrides(**overrides)
+    return TestClient(create_app(settings), base_url="http://testserver")
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Generator[TestClient]:
+    with make_client(tmp_path) as c:
+        yield c
+
+
+@dataclass
+class EventFixture:
+    code: str
+    token: str
+    rooms: list[dict[str, str]]
+
+    @property
+    def room(self) -> str:
+        return self.rooms[0]["id"]
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def create_event(
+    client: TestClient, title: str = "Tag der Jobcenter", rooms: list[str] | None = None
+) -> EventFixture:
+    body: dict[str, Any] = {"title": title}
+    if rooms is not None:
+        body["rooms"] = rooms
+    response = client.post("/api/v1/events", json=body)
+    assert response.status_code == 201, response.text
+    data = response.json()
+    return EventFixture(data["code"], data["moderator_token"], data["rooms"])
+
+
+def create_poll(
+    client: TestClient,
+    event: EventFixture,
+    *,
+    open_it: bool = True,
+    room: str | None = None,
+    **body: Any,
+) -> dict[str, Any]:
+    payload = {
+        "question": "Wie gefällt Ihnen die Tagung?",
+        "kind": "single",
+        "options": ["gut", "mittel", "schlecht"],
+    }
+    payload.update(body)
+    response = client.post(
+        f"/api/v1/events/{event.code}/rooms/{room or event.room}/polls",
+        json=payload,
+        headers=event.auth,
+    )
+    assert response.status_code == 201, response.text
+    poll: dict[str, Any] = response.json()
+    if open_it:
+        response = client.post(
+            f"/api/v1/events/{event.code}/polls/{poll['id']}/open", headers=event.auth
+        )
+        assert response.status_code == 200, response.text
+        poll = response.json()
+    return poll
+
+
+def join(client: TestClient, event: EventFixture) -> str:
+    response = client.post(f"/api/v1/events/{event.code}/join")
+    assert response.status_code == 201, response.text
+    token: str = response.json()["participant_token"]
+    return token
+
+
+@pytest.fixture
+def event(client: TestClient) -> EventFixture:
+    return create_event(client, rooms=["Plenum", "Fachforum 1"])
+
+
+MakeEvent = Callable[..., EventFixture]
