@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
+from live import logs
 from live.domain.errors import DomainError
 from live.fanout.registry import Fanout
 from live.fanout.state import RoomState, load_room_state
@@ -70,5 +71,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 def app_from_env() -> Starlette:
-    """uvicorn factory (`live serve`)."""
+    """uvicorn factory (`live serve`); runs in every worker process."""
+    logs.install()
     return create_app(Settings.from_env())

@@ -1,0 +1,56 @@
+"""Settings: one frozen object from the environment; every setting documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from live.settings import SETTINGS, Settings
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    text = README.read_text(encoding="utf-8")
+    missing = [s.env for s in SETTINGS if f"`{s.env}`" not in text]
+    assert not missing, f"README.md lacks {missing}"
+
+
+def test_readme_starts_with_exactly_two_setup_commands() -> None:
+    text = README.read_text(encoding="utf-8")
+    blocks = text.split("```")
+    commands = blocks[1:4:2]
+    assert all(b.startswith("sh\n") for b in commands)
+    assert "live serve" in commands[0] and "tests/run" in commands[1]
+    assert text.index("```") < text.index("##")  # before any other section
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.port == 8000 and settings.hub_url == "memory://"
+    assert settings.effective_store_url.startswith("sqlite:///")
+    assert settings.workers == 1 and settings.tick_ms == 100
+
+
+def test_port_falls_back_to_platform_port_and_flags_validate() -> None:
+    assert Settings.from_env({"PORT": "5000"}).port == 5000
+    assert Settings.from_env({"PORT": "5000", "LIVE_PORT": "6000"}).port == 6000
+    assert Settings.from_env({"WEB_CONCURRENCY": "3"}).workers == 3
+    with pytest.raises(ValueError, match="LIVE_TICK_MS"):
+        Settings.from_env({"LIVE_TICK_MS": "1000"})
+    with pytest.raises(ValueError, match="LIVE_PORT"):
+        Settings.from_env({"LIVE_PORT": "http"})
+
+
+def test_more_than_one_worker_without_redis_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from live.cli import main
+
+    # main() writes its flags into os.environ (for uvicorn's worker processes): restore after.
+    monkeypatch.setenv("LIVE_WORKERS", "1")
+    monkeypatch.delenv("LIVE_HUB_URL", raising=False)
+
+    assert main(["serve", "--workers", "2"]) == 2
+    assert "Redis" in capsys.readouterr().err
