@@ -11,7 +11,9 @@ from live.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="live", description="live: Live-Interaktion für Events")
+    parser = argparse.ArgumentParser(
+        prog="live", description="live: live audience interaction (polls, questions, applause)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web server")
     serve.add_argument("--host", help="listen address (LIVE_HOST, default 127.0.0.1)")

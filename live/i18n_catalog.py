@@ -15,7 +15,7 @@ import io
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -60,8 +60,12 @@ def extract(root: Path = ROOT) -> Catalog:
     return template
 
 
+def by_msgid(messages: Iterable[Message]) -> dict[MsgId, Message]:
+    return {(m.id if isinstance(m.id, str) else tuple(m.id)): m for m in messages if m.id}
+
+
 def msgids(catalog: Catalog) -> set[MsgId]:
-    return {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog if m.id}
+    return set(by_msgid(catalog))
 
 
 def read_catalog(path: Path = PO_PATH) -> Catalog:
@@ -81,54 +85,49 @@ def render_po(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def updated(existing: Catalog | None, template: Catalog) -> Catalog:
-    """``existing`` brought in line with ``template`` (a new catalogue when there is none)."""
-    if existing is None:
-        existing = Catalog(
-            locale="en",
-            project="live",
-            version="0.1.0",
-            header_comment="# English translations for live (msgids are German).",
-            last_translator="live maintainers",
-            language_team="English",
-            fuzzy=False,
-        )
-        existing.msgid_bugs_address = ""  # babel's default is a placeholder address
-    existing.update(template, update_creation_date=False)
-    existing.obsolete.clear()
-    return existing
+def new_catalog() -> Catalog:
+    catalog = Catalog(
+        locale="en",
+        project="live",
+        version="0.1.0",
+        header_comment="# English translations for live (msgids are German).",
+        last_translator="live maintainers",
+        language_team="English",
+        fuzzy=False,
+    )
+    catalog.msgid_bugs_address = ""  # babel's default is a placeholder address
+    return catalog
 
 
 def update(path: Path = PO_PATH, root: Path = ROOT) -> tuple[int, int, int]:
-    """Rewrite ``path``; returns (added, removed, untranslated). Written atomically."""
-    template = extract(root)
-    existing = read_catalog(path) if path.exists() else None
-    before = msgids(existing) if existing is not None else set()
-    catalog = updated(existing, template)
-    after = msgids(catalog)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Rewrite ``path`` (atomically); returns (added, removed, still to translate)."""
+    template = extract(root)  # first: a source that cannot be read leaves the file alone
+    catalog = read_catalog(path) if path.exists() else new_catalog()
+    before = msgids(catalog)
+    catalog.update(template, update_creation_date=False)
+    catalog.obsolete.clear()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".messages-", suffix=".po")
     with os.fdopen(fd, "wb") as fh:
         fh.write(render_po(catalog))
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
-    untranslated = sum(1 for m in catalog if m.id and not is_translated(m))
-    return len(after - before), len(before - after), untranslated
+    todo = sum(1 for m in catalog if m.id and not is_translated(m))
+    return len(msgids(catalog) - before), len(before - msgids(catalog)), todo
 
 
 def problems(path: Path = PO_PATH, root: Path = ROOT) -> list[str]:
     """What keeps the catalogue from being complete, one line per message."""
     wanted = msgids(extract(root))
     catalog = read_catalog(path)
-    have = {(m.id if isinstance(m.id, str) else tuple(m.id)): m for m in catalog if m.id}
+    have = by_msgid(catalog)
     lines = [f"missing: {i!r}" for i in sorted(wanted - have.keys(), key=str)]
     lines += [
         f"untranslated or fuzzy: {i!r}"
         for i in sorted(wanted & have.keys(), key=str)
         if not is_translated(have[i])
     ]
-    lines += [f"obsolete: {i!r}" for i in sorted(have.keys() - wanted, key=str)]
-    lines += [f"obsolete: {m.id!r}" for m in catalog.obsolete.values()]
+    obsolete = (have.keys() - wanted) | by_msgid(catalog.obsolete.values()).keys()
+    lines += [f"obsolete: {i!r}" for i in sorted(obsolete, key=str)]
     return lines
 
 
@@ -139,9 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args == ["update"]:
-            added, removed, untranslated = update()
-            rel = PO_PATH.relative_to(ROOT)
-            print(f"{rel}: {added} added, {removed} removed, {untranslated} to translate")
+            added, removed, todo = update()
+            print(f"{PO_PATH}: {added} added, {removed} removed, {todo} to translate")
             return 0
         found = problems()
     except Exception as exc:  # a source being edited: report it, write nothing

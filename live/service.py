@@ -48,7 +48,7 @@ class CreatedEvent:
 @dataclass(frozen=True, slots=True)
 class VoteResult:
     applied: bool
-    version: int
+    version: int | None  # None: an earlier delivery was acknowledged; nothing new happened
 
 
 class LiveService:
@@ -105,6 +105,8 @@ class LiveService:
             raise DomainError(
                 "too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=MAX_ROOMS
             )
+        if any(r.name.casefold() == clean.casefold() for r in existing):
+            raise DomainError("duplicate_room", _n("Jeder Raumname darf nur einmal vorkommen."))
         room = Room(self.ids.object_id(), event.code, clean, len(existing))
         await _guard(self.store.add_room(room))
         return room
@@ -219,30 +221,44 @@ class LiveService:
         value: object = None,
         text: object = None,
         request_id: object = None,
+        room_id: str | None = None,
     ) -> VoteResult:
         """Validate, store durably, then publish. A repeated request_id is acknowledged again
-        without counting twice (the store decides atomically)."""
+        without counting twice (the store decides atomically) — also when the poll has closed
+        since the first delivery, because the client only lost our ack, not its vote.
+
+        ``room_id``: a room's socket votes only in that room's polls."""
         if request_id is not None and not (
             isinstance(request_id, str) and 0 < len(request_id) <= 100
         ):
             raise DomainError(
-                "invalid_request_id", _n("Die Anfragekennung (request_id) ist ungültig.")
+                "invalid_request_id",
+                _n("Die Anfragekennung (request_id) fehlt oder ist ungültig."),
             )
-        poll = await self.poll(event, poll_id)
-        ballot = poll_rules.make_ballot(poll, choices=choices, value=value, text=text)
         try:
-            outcome = await _guard(
-                self.store.cast_vote(poll.id, participant_id, ballot, request_id)
-            )
-        except PollNotOpen as exc:
-            # The poll was closed between our read and the write: the store refused atomically.
-            if exc.state == "closed":
+            poll = await self.poll(event, poll_id)
+            if room_id is not None and poll.room_id != room_id:
+                raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
+            ballot = poll_rules.make_ballot(poll, choices=choices, value=value, text=text)
+            try:
+                outcome = await _guard(
+                    self.store.cast_vote(poll.id, participant_id, ballot, request_id)
+                )
+            except PollNotOpen as exc:
+                # Closed between our read and the write: the store refused atomically.
+                if exc.state == "closed":
+                    raise DomainError(
+                        "poll_closed", _n("Diese Abstimmung ist bereits beendet.")
+                    ) from None
                 raise DomainError(
-                    "poll_closed", _n("Diese Abstimmung ist bereits beendet.")
+                    "poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet.")
                 ) from None
-            raise DomainError(
-                "poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet.")
-            ) from None
+        except DomainError:
+            if isinstance(request_id, str) and await _guard(
+                self.store.request_seen(participant_id, request_id)
+            ):
+                return VoteResult(False, None)
+            raise
         if outcome.applied:
             await self._changed(poll.room_id, "poll.voted", outcome.version, poll=poll.id)
         return VoteResult(outcome.applied, outcome.version)

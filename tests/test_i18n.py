@@ -8,13 +8,20 @@ live/locale/en/LC_MESSAGES/messages.po and remove their `#, fuzzy` flag.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import pytest
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 
 from live import i18n
-from live.i18n_catalog import UPDATE_HINT, MsgId, extract, is_translated, msgids, read_catalog
+from live.i18n_catalog import (
+    UPDATE_HINT,
+    MsgId,
+    by_msgid,
+    extract,
+    is_translated,
+    msgids,
+    read_catalog,
+)
 
 # %(name)s, %(num)d, … and the literal %% (newstyle Jinja gettext always %-formats).
 PLACEHOLDER = re.compile(
@@ -30,14 +37,6 @@ def extracted() -> Catalog:
 @pytest.fixture(scope="module")
 def catalogue() -> Catalog:
     return read_catalog()
-
-
-def _entries_of(messages: Iterable[Message]) -> dict[MsgId, Message]:
-    return {(m.id if isinstance(m.id, str) else tuple(m.id)): m for m in messages if m.id}
-
-
-def _entries(catalog: Catalog) -> dict[MsgId, Message]:
-    return _entries_of(catalog)
 
 
 def _report(title: str, ids: list[MsgId]) -> str:
@@ -58,7 +57,7 @@ def test_extraction_finds_the_messages(extracted: Catalog) -> None:
 
 
 def test_every_msgid_is_translated(extracted: Catalog, catalogue: Catalog) -> None:
-    entries = _entries(catalogue)
+    entries = by_msgid(catalogue)
     missing = [i for i in msgids(extracted) if i not in entries]
     assert not missing, _report("msgids missing from the English catalogue", missing)
     untranslated = [i for i in msgids(extracted) if not is_translated(entries[i])]
@@ -66,7 +65,7 @@ def test_every_msgid_is_translated(extracted: Catalog, catalogue: Catalog) -> No
 
 
 def test_plurals_are_real_plural_entries(extracted: Catalog, catalogue: Catalog) -> None:
-    entries = _entries(catalogue)
+    entries = by_msgid(catalogue)
     for key in msgids(extracted):
         if isinstance(key, tuple) and key in entries:
             forms = entries[key].string
@@ -76,8 +75,8 @@ def test_plurals_are_real_plural_entries(extracted: Catalog, catalogue: Catalog)
 
 
 def test_no_obsolete_entries(extracted: Catalog, catalogue: Catalog) -> None:
-    obsolete = [i for i in _entries(catalogue) if i not in msgids(extracted)]
-    obsolete += list(_entries_of(catalogue.obsolete.values()))
+    obsolete = [i for i in by_msgid(catalogue) if i not in msgids(extracted)]
+    obsolete += list(by_msgid(catalogue.obsolete.values()))
     assert not obsolete, _report("obsolete entries in the English catalogue", obsolete)
 
 
@@ -89,8 +88,8 @@ def test_placeholders_match(catalogue: Catalog) -> None:
         # Empty forms are test_every_msgid_is_translated's business. Plurals: every English
         # form must carry the placeholders of the German plural form.
         source = message.id if isinstance(message.id, str) else message.id[-1]
-        forms = [message.string] if isinstance(message.string, str) else list(message.string)
-        for target in forms:
+        string = message.string or ""
+        for target in [string] if isinstance(string, str) else string:
             if target and _placeholders(source) != _placeholders(target):
                 wrong.append(f"  {source!r} → {target!r}")
     assert not wrong, "placeholders differ between msgid and msgstr:\n" + "\n".join(wrong)

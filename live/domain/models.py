@@ -9,7 +9,8 @@ from typing import Literal
 PollKind = Literal["single", "multiple", "scale", "text"]
 PollState = Literal["draft", "open", "closed"]
 # Who sees results on the participant page: all the time, after the own vote, or after closing.
-# The screen and the JSON API follow the same rule for "after_close"; see docs/api.md.
+# The projector shows the distribution only for "live" or once closed; the JSON API always
+# carries results (integrations need them; docs/api.md says so plainly).
 Visibility = Literal["live", "after_vote", "after_close"]
 
 POLL_KINDS: tuple[PollKind, ...] = ("single", "multiple", "scale", "text")

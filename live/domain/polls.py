@@ -47,7 +47,7 @@ def _clean_options(options: object) -> tuple[str, ...]:
     if not isinstance(options, list | tuple):
         raise DomainError("invalid_option", _n("Bitte geben Sie die Antwortmöglichkeiten ein."))
     if len(options) > MAX_OPTIONS:
-        msg = _n("Es sind höchstens %(max)d Antwortmöglichkeiten möglich.")
+        msg = _n("Höchstens %(max)d Antwortmöglichkeiten sind erlaubt.")
         raise DomainError("too_many_options", msg, max=MAX_OPTIONS)
     if len(options) < MIN_OPTIONS:
         msg = _n("Bitte geben Sie mindestens %(min)d Antwortmöglichkeiten ein.")

@@ -103,6 +103,10 @@ class Store(Protocol):
     ) -> VoteOutcome:
         """Upsert the participant's ballot. PollNotOpen when the poll is not open at write time."""
 
+    async def request_seen(self, participant_id: str, request_id: str) -> bool:
+        """Whether a vote with this request_id from this participant was recorded. Lets a retry
+        of an acknowledged vote be acknowledged again even after the poll closed."""
+
     async def tally(self, poll: Poll) -> Tally:
         """Aggregate the poll's ballots (see Tally for the shape per kind)."""
 

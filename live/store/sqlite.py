@@ -327,6 +327,13 @@ class SQLiteStore:
             return await self._runner.read(lambda conn: _tally_scale(conn, poll))
         return await self._runner.read(lambda conn: _tally_choices(conn, poll))
 
+    async def request_seen(self, participant_id: str, request_id: str) -> bool:
+        row = await self._read_one(
+            "SELECT 1 FROM vote_requests WHERE participant_id = ? AND request_id = ?",
+            (participant_id, request_id),
+        )
+        return row is not None
+
     async def ballots(self, poll_ids: Sequence[str]) -> Mapping[str, Mapping[str, Ballot]]:
         ids = list(dict.fromkeys(poll_ids))
 

@@ -10,7 +10,7 @@ import jinja2
 from babel.numbers import format_decimal
 
 from live.domain.codes import format_code
-from live.domain.polls import scale_values
+from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
 
@@ -59,6 +59,8 @@ def environment(lang: Lang) -> jinja2.Environment:
     gettext = translations(lang).gettext
     env.globals["lang"] = lang
     env.globals["scale_values"] = scale_values
+    env.globals["min_options"] = MIN_OPTIONS
+    env.globals["max_options"] = MAX_OPTIONS
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS[state])
     env.globals["kind_label"] = lambda kind: gettext(KIND_LABELS[kind])
     env.globals["visibility_labels"] = lambda: [(k, gettext(v)) for k, v in VISIBILITY_LABELS]

@@ -11,7 +11,7 @@ from live.domain.models import Event
 from live.domain.text import _n
 from live.errors import Forbidden, NotFound, Unauthorized
 from live.views import api as shapes
-from live.web.errors import parse_json
+from live.web.errors import parse_json, read_body
 from live.web.identity import bearer
 from live.web.runtime import runtime
 from live.web.security import base_url
@@ -52,7 +52,7 @@ def check_admin(request: Request) -> None:
 
 async def create_event(request: Request) -> Response:
     check_admin(request)
-    body = parse_json(await request.body())
+    body = parse_json(await read_body(request))
     rooms = body.get("rooms")
     created = await runtime(request).service.create_event(
         body.get("title"),  # type: ignore[arg-type]
@@ -84,7 +84,7 @@ async def join(request: Request) -> Response:
 
 async def add_room(request: Request) -> Response:
     event = await _event_as_moderator(request)
-    body = parse_json(await request.body())
+    body = parse_json(await read_body(request))
     room = await runtime(request).service.add_room(event, body.get("name"))
     return _json(shapes.room_dict(room), 201)
 
@@ -93,7 +93,7 @@ async def create_poll(request: Request) -> Response:
     event = await _event_as_moderator(request)
     service = runtime(request).service
     room = await service.room(event, request.path_params["room_id"])
-    body = parse_json(await request.body())
+    body = parse_json(await read_body(request))
     poll = await service.create_poll(
         event,
         room,

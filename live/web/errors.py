@@ -107,9 +107,33 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
     return respond(request, 500, code, translate(request_lang(request), msgid))
 
 
+MAX_BODY_BYTES = 64 * 1024
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refused with 413 as soon as it grows past ``limit``.
+
+    Content-Length alone is not enough: a chunked upload has none and would otherwise be
+    buffered whole before any size check.
+    """
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > limit):
+        raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # Starlette serves request.body() / request.form() from this cache
+    return body
+
+
 def parse_json(body: bytes) -> dict[str, object]:
     """The API's JSON body: an object, else a 400 with the JSON error shape."""
-    if len(body) > 64 * 1024:
+    if len(body) > MAX_BODY_BYTES:
         raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
     if not body.strip():
         return {}

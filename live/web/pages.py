@@ -28,7 +28,7 @@ from live.views.regions import (
     screen_item,
 )
 from live.views.templating import render
-from live.web.errors import page_error, status_for
+from live.web.errors import page_error, read_body, status_for
 from live.web.identity import (
     moderator_cookie,
     participant_cookie,
@@ -85,9 +85,7 @@ async def read_form(request: Request) -> FormData:
     """Form posts from our own pages only (Origin check against CSRF), and small ones."""
     if not origin_allowed(request, runtime(request).settings):
         raise Forbidden("forbidden_origin", _n("Diese Anfrage kommt nicht von dieser Seite."))
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
-        raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
+    await read_body(request, MAX_FORM_BYTES)  # size-capped, also for chunked uploads
     return await request.form(max_files=0, max_fields=50)
 
 
@@ -105,7 +103,9 @@ def _join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, 
     participant = f"{base}/e/{event.code}"
     return {
         "participant_url": participant,
-        "participant_qr": qr_svg(participant),
+        "participant_qr": qr_svg(
+            participant, translate(request_lang(request), _n("QR-Code zum Mitmachen"))
+        ),
         "base_url": base,
         "screen_urls": [(r, f"{base}/e/{event.code}/screen?room={r.id}") for r in rooms],
     }
@@ -118,11 +118,15 @@ async def index(request: Request) -> Response:
     return page(request, "index.html", **_index_context(request))
 
 
+def _default_room(request: Request) -> str:
+    return translate(request_lang(request), _n("Plenum"))
+
+
 def _index_context(request: Request, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "needs_admin": bool(runtime(request).settings.admin_token),
         "errors": FieldErrors(),
-        "values": {"title": "", "rooms": "Plenum", "code": ""},
+        "values": {"title": "", "rooms": _default_room(request), "code": ""},
     }
     context.update(extra)
     return context
@@ -173,7 +177,7 @@ async def join(request: Request) -> Response:
             request_lang(request),
             _n("Zu diesem Code gibt es keine Veranstaltung. Bitte prüfen Sie die Eingabe."),
         )
-        values = {"title": "", "rooms": "Plenum", "code": raw[:20]}
+        values = {"title": "", "rooms": _default_room(request), "code": raw[:20]}
         return page(
             request,
             "index.html",
@@ -324,7 +328,7 @@ async def moderate(request: Request) -> Response:
         service.check_moderator(event, token)
         target = f"/e/{event.code}/moderate"
         if request.query_params.get("room"):
-            target += f"?room={request.query_params['room']}"
+            target += "?" + urlencode({"room": request.query_params["room"]})
         response: Response = redirect(target)
         set_cookie(response, moderator_cookie(event.code), token, rt.settings, same_site="strict")
         return response

@@ -127,6 +127,14 @@ async def _receive(ws: WebSocket, conn: Connection, on_text: Any) -> None:
 # --- the public JSON socket ------------------------------------------------------------------
 
 
+def _request_id_of(data: str) -> object:
+    try:
+        msg = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    return msg.get("request_id") if isinstance(msg, dict) else None
+
+
 async def api_socket(ws: WebSocket) -> None:
     resolved = await _resolve(ws)
     if resolved is None:
@@ -158,6 +166,15 @@ async def api_socket(ws: WebSocket) -> None:
         conn.outbox.put_reply(shapes.dumps(frame))
 
     async def on_text(data: str) -> None:
+        # Throttle first: malformed frames cost an answer too. The answer still names the
+        # request_id when there is one, so the client can retry exactly that request.
+        if not bucket.take():
+            error(
+                _request_id_of(data),
+                "rate_limited",
+                _n("Zu viele Nachrichten. Bitte warten Sie kurz."),
+            )
+            return
         try:
             msg = orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -168,9 +185,6 @@ async def api_socket(ws: WebSocket) -> None:
             return
         request_id = msg.get("request_id")
         kind = msg.get("type")
-        if not bucket.take():
-            error(request_id, "rate_limited", _n("Zu viele Nachrichten. Bitte warten Sie kurz."))
-            return
         if kind not in {"vote"}:
             error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
             return
@@ -178,11 +192,15 @@ async def api_socket(ws: WebSocket) -> None:
             error(
                 request_id,
                 "not_a_participant",
-                _n("Zum Abstimmen wird ein Teilnehmer-Token benötigt."),
+                _n("Zum Abstimmen wird ein Token für Teilnehmende benötigt."),
             )
             return
         if not (isinstance(request_id, str) and 0 < len(request_id) <= 100):
-            error(request_id, "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt."))
+            error(
+                request_id,
+                "invalid_request_id",
+                _n("Die Anfragekennung (request_id) fehlt oder ist ungültig."),
+            )
             return
         try:
             await service.vote(
@@ -193,6 +211,7 @@ async def api_socket(ws: WebSocket) -> None:
                 value=msg.get("value"),
                 text=msg.get("text"),
                 request_id=request_id,
+                room_id=room_id,
             )
         except DomainError as exc:
             error(request_id, exc.code, exc.message, **exc.params)

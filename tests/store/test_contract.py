@@ -285,6 +285,19 @@ async def test_same_request_id_counts_once(store: Store) -> None:
     assert await store.room_version("r1") == first.version
 
 
+async def test_request_seen_records_only_applied_votes(store: Store) -> None:
+    await setup_event(store)
+    poll = make_poll("p1")
+    await store.add_poll(poll)
+    with pytest.raises(PollNotOpen):
+        await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "refused")
+    assert await store.request_seen("u1", "refused") is False
+    await open_poll(store, poll)
+    await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "req-1")
+    assert await store.request_seen("u1", "req-1") is True
+    assert await store.request_seen("u2", "req-1") is False
+
+
 async def test_request_id_is_per_participant(store: Store) -> None:
     await setup_event(store)
     poll = await add_open_poll(store, make_poll("p1"))

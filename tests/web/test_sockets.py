@@ -354,3 +354,46 @@ def test_moderator_page_socket_needs_the_cookie(client: TestClient, event: Event
     client.cookies.set(f"live_m_{event.code}", event.token)
     with client.websocket_connect(url) as ws:
         assert 'id="mod-polls"' in ws.receive_text()
+
+
+def test_a_retry_after_the_poll_closed_is_acked_again_not_refused(
+    client: TestClient, event: EventFixture
+) -> None:
+    """The client lost our ack and retries after the moderator closed the poll: its vote was
+    stored, so the contract says: acknowledge again, count once."""
+    poll = create_poll(client, event)
+    token = join(client, event)
+    with client.websocket_connect(ws_url(event, token)) as ws:
+        receive(ws)
+        vote(ws, poll["id"], "lost-ack", choices=[1])
+        assert receive_until(ws, reply_to("lost-ack"))["type"] == "ack"
+        client.post(f"/api/v1/events/{event.code}/polls/{poll['id']}/close", headers=event.auth)
+        vote(ws, poll["id"], "lost-ack", choices=[1])
+        assert receive_until(ws, reply_to("lost-ack")) == {"type": "ack", "request_id": "lost-ack"}
+        # A new request on the closed poll is still refused.
+        vote(ws, poll["id"], "new", choices=[0])
+        assert receive_until(ws, reply_to("new"))["code"] == "poll_closed"
+    assert poll_counts(client, event, poll["id"]) == [0, 1, 0]
+
+
+def test_a_rooms_socket_votes_only_in_that_room(client: TestClient, event: EventFixture) -> None:
+    other_room = event.rooms[1]["id"]
+    poll = create_poll(client, event, room=other_room)
+    token = join(client, event)
+    with client.websocket_connect(ws_url(event, token)) as ws:  # the first room's socket
+        receive(ws)
+        vote(ws, poll["id"], "x", choices=[0])
+        assert receive_until(ws, reply_to("x"))["code"] == "poll_not_found"
+    assert poll_counts(client, event, poll["id"]) == [0, 0, 0]
+
+
+def test_junk_frames_are_rate_limited_too(client: TestClient, event: EventFixture) -> None:
+    token = join(client, event)
+    codes = []
+    with client.websocket_connect(ws_url(event, token)) as ws:
+        receive(ws)
+        for _ in range(40):
+            ws.send_text("{junk")
+        for _ in range(40):
+            codes.append(receive_until(ws, lambda m: m["type"] == "error")["code"])
+    assert "rate_limited" in codes
