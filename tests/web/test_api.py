@@ -10,13 +10,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from live.domain.codes import ALPHABET, CODE_LENGTH
+from tests.support.catalogue import english as english_text
 from tests.web.conftest import EventFixture, create_event, create_poll, join, make_client
 
 API = "/api/v1"
 CODE_RE = re.compile(f"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
-EN_CATALOGUE = (
-    Path(__file__).resolve().parents[2] / "live" / "locale" / "en" / "LC_MESSAGES" / "messages.po"
-)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -576,6 +574,14 @@ def test_invalid_room_names_are_422(client: TestClient, event: EventFixture) -> 
     assert get_event(client, event.code)["rooms"] == event.rooms
 
 
+def test_a_room_name_that_exists_is_422(client: TestClient, event: EventFixture) -> None:
+    response = client.post(
+        f"{API}/events/{event.code}/rooms", json={"name": "plenum"}, headers=event.auth
+    )
+    assert_error(response, 422, "duplicate_room")
+    assert get_event(client, event.code)["rooms"] == event.rooms
+
+
 def test_room_limit(client: TestClient) -> None:
     event = create_event(client, rooms=[f"Raum {i}" for i in range(40)])
     response = client.post(
@@ -645,28 +651,14 @@ def test_german_messages_by_default(client: TestClient, event: EventFixture) -> 
     assert assert_error(response, 404) == "Diese Veranstaltung gibt es nicht."
 
 
-def _english(msgid: str) -> str | None:
-    """The English text of a German msgid, if the catalogue has one."""
-    if not EN_CATALOGUE.exists():
-        return None
-    from babel.messages.pofile import read_po
-
-    with EN_CATALOGUE.open("rb") as fh:
-        catalog = read_po(fh, locale="en")
-    message = catalog.get(msgid)
-    if message is None or not message.string or message.fuzzy:
-        return None
-    return str(message.string)
-
-
 def test_english_messages_with_lang_en(client: TestClient, event: EventFixture) -> None:
-    english = _english("Bitte geben Sie eine Frage ein.")
+    english = english_text("Bitte geben Sie eine Frage ein.")
     assert english, "the English catalogue lacks the empty-question message"
     response = post_poll(
         client, event, {"question": "", "options": ["a", "b"]}, params={"lang": "en"}
     )
     assert assert_error(response, 422, "empty_question") == english
-    english = _english("Diese Veranstaltung gibt es nicht.")
+    english = english_text("Diese Veranstaltung gibt es nicht.")
     assert english, "the English catalogue lacks the unknown-event message"
     response = client.get(f"{API}/events/ZZZZZZ", params={"lang": "en"})
     assert assert_error(response, 404, "event_not_found") == english

@@ -11,11 +11,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests.support.catalogue import english as english_text
 from tests.web.conftest import EventFixture, create_event, create_poll, make_client
 
-EN_CATALOGUE = (
-    Path(__file__).resolve().parents[2] / "live" / "locale" / "en" / "LC_MESSAGES" / "messages.po"
-)
 HX = {"HX-Request": "true"}
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -27,18 +25,6 @@ RAW_MARKERS = ["<script>alert(1)", "<img src=x", 'hx-get="/evil"', "\u202e"]
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _english(msgid: str) -> str | None:
-    """The English text of a German msgid, if the catalogue has one."""
-    from babel.messages.pofile import read_po
-
-    with EN_CATALOGUE.open("rb") as fh:
-        catalog = read_po(fh, locale="en")
-    message = catalog.get(msgid)
-    if message is None or not message.string or message.fuzzy:
-        return None
-    return str(message.string)
 
 
 def rows(tmp_path: Path, table: str) -> int:
@@ -164,7 +150,7 @@ def test_landing_in_english(client: TestClient) -> None:
     assert '<html lang="en">' in page
     assert "Code der Veranstaltung" not in page
     for msgid in ("Teilnehmen", "Code der Veranstaltung"):
-        english = _english(msgid)
+        english = english_text(msgid)
         if english is not None:
             assert html.escape(english, quote=False) in page, english
     assert "live_lang=en" in response.headers.get("set-cookie", "")
@@ -187,7 +173,7 @@ def test_error_pages_in_english(client: TestClient, event: EventFixture) -> None
         page = assert_html(client.get(url), status)
         assert '<html lang="en">' in page
         assert msgid not in page
-        english = _english(msgid)
+        english = english_text(msgid)
         if english is not None:
             assert html.escape(english, quote=False) in page
     poll = create_poll(client, event)
@@ -195,7 +181,7 @@ def test_error_pages_in_english(client: TestClient, event: EventFixture) -> None
         vote(client, event, poll["id"], {"choice": "0"}, HX | {"Cookie": "live_lang=en"}), 200
     )
     assert "Ihre Stimme wurde gezählt." not in fragment
-    english = _english("Ihre Stimme wurde gezählt.")
+    english = english_text("Ihre Stimme wurde gezählt.")
     if english is not None:
         assert english in fragment
 
