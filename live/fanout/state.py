@@ -38,9 +38,14 @@ async def load_room_state(
     dirty_polls: set[str] | None,
     with_ballots: bool,
     previous: RoomState | None,
+    *,
+    ballots_of: str | None = None,
 ) -> RoomState:
     """Read the room. The version is read first, so everything read after it is at least that new
     and a client holding this version has seen every change up to it.
+
+    ``with_ballots`` loads every ballot of the open polls (the fan-out needs them for the
+    participant variants); ``ballots_of`` loads only one participant's (a page request).
 
     Results of polls that did not change since ``previous`` are reused (``dirty_polls`` names the
     ones that did; None means all), which keeps a tick cheap in rooms with many closed polls.
@@ -70,8 +75,10 @@ async def load_room_state(
         else:
             results[poll.id] = poll_rules.results(poll, await store.tally(poll))
     ballots: Mapping[str, Mapping[str, Ballot]] = {}
-    if with_ballots:
-        open_ids = [p.id for p in polls if p.state == "open"]
-        if open_ids:
-            ballots = await store.ballots(open_ids)
+    open_ids = [p.id for p in polls if p.state == "open"]
+    if open_ids and with_ballots:
+        ballots = await store.ballots(open_ids)
+    elif open_ids and ballots_of is not None:
+        own = await store.participant_ballots(ballots_of, open_ids)
+        ballots = {poll_id: {ballots_of: ballot} for poll_id, ballot in own.items()}
     return RoomState(version, event, room, rooms, polls, results, ballots)

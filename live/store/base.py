@@ -103,6 +103,11 @@ class Store(Protocol):
     ) -> VoteOutcome:
         """Upsert the participant's ballot. PollNotOpen when the poll is not open at write time."""
 
+    async def participant_ballots(
+        self, participant_id: str, poll_ids: Sequence[str]
+    ) -> Mapping[str, Ballot]:
+        """poll id -> this participant's ballot, for those of the polls it voted in."""
+
     async def request_seen(self, participant_id: str, request_id: str) -> bool:
         """Whether a vote with this request_id from this participant was recorded. Lets a retry
         of an acknowledged vote be acknowledged again even after the poll closed."""

@@ -327,6 +327,19 @@ class SQLiteStore:
             return await self._runner.read(lambda conn: _tally_scale(conn, poll))
         return await self._runner.read(lambda conn: _tally_choices(conn, poll))
 
+    async def participant_ballots(
+        self, participant_id: str, poll_ids: Sequence[str]
+    ) -> Mapping[str, Ballot]:
+        ids = list(dict.fromkeys(poll_ids))[:_IN_CHUNK]
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = await self._read_all(
+            f"SELECT poll_id, ballot FROM votes WHERE participant_id = ? AND poll_id IN ({marks})",
+            (participant_id, *ids),
+        )
+        return {str(poll_id): decode_ballot(ballot) for poll_id, ballot in rows}
+
     async def request_seen(self, participant_id: str, request_id: str) -> bool:
         row = await self._read_one(
             "SELECT 1 FROM vote_requests WHERE participant_id = ? AND request_id = ?",

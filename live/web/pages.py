@@ -94,8 +94,10 @@ def _text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def _state(request: Request, room: Room, with_ballots: bool = False) -> RoomState:
-    return await load_room_state(runtime(request).service.store, room.id, None, with_ballots, None)
+async def _state(request: Request, room: Room, participant_id: str | None = None) -> RoomState:
+    """The room as one request sees it; with a participant, including only its own ballots."""
+    store = runtime(request).service.store
+    return await load_room_state(store, room.id, None, False, None, ballots_of=participant_id)
 
 
 def _join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, Any]:
@@ -222,7 +224,7 @@ async def participant(request: Request) -> Response:
         return page(request, "rooms.html", event=event, rooms=rooms)
     room = await service.room(event, room_id)
     pid, new_token = await _participant_id(request, event)
-    state = await _state(request, room, with_ballots=True)
+    state = await _state(request, room, pid)
     response = page(
         request,
         "participant.html",
@@ -269,7 +271,7 @@ async def vote(request: Request) -> Response:
         _keep_participant(request, response, event, new_token)
         return response
     # htmx: answer with this participant's own view of the stage, plus an announcement.
-    state = await _state(request, room, with_ballots=True)
+    state = await _state(request, room, pid)
     stage = participant_regions(lang, state, pid)[0].frame
     announce = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
     html = stage + render(lang, "fragments/announce.html", message=announce, error=error)

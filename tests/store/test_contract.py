@@ -298,6 +298,16 @@ async def test_request_seen_records_only_applied_votes(store: Store) -> None:
     assert await store.request_seen("u2", "req-1") is False
 
 
+async def test_participant_ballots_are_only_that_participants(store: Store) -> None:
+    await setup_event(store)
+    await add_open_poll(store, make_poll("p1"))
+    await store.cast_vote("p1", "u1", Ballot(choices=(2,)), None)
+    await store.cast_vote("p1", "u2", Ballot(choices=(0,)), None)
+    assert await store.participant_ballots("u1", ["p1", "nope"]) == {"p1": Ballot(choices=(2,))}
+    assert await store.participant_ballots("u3", ["p1"]) == {}
+    assert await store.participant_ballots("u1", []) == {}
+
+
 async def test_request_id_is_per_participant(store: Store) -> None:
     await setup_event(store)
     poll = await add_open_poll(store, make_poll("p1"))

@@ -830,3 +830,11 @@ def test_chunked_bodies(client: TestClient, event: EventFixture) -> None:
     )
     assert response.status_code == 201, response.text
     assert len(polls_in(client, event.room)) == 1
+
+
+def test_healthz_is_503_when_the_store_does_not_answer(client: TestClient) -> None:
+    store = client.app.state.live.service.store  # type: ignore[attr-defined]
+    client.portal.call(store.close)  # type: ignore[union-attr]
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "store": "unavailable", "hub": "ok"}
