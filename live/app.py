@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(settings.effective_store_url)
-        hub = open_hub(settings.hub_url)
+        hub = open_hub(settings.effective_hub_url)
         await store.open()
         await hub.open()
         service = LiveService(store, hub)

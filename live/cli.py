@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"live: {exc}", file=sys.stderr)
         return 2
-    if settings.workers > 1 and settings.hub_url.startswith("memory"):
+    if settings.workers > 1 and not settings.shares_state:
         print(
             "live: more than one worker needs Redis (set LIVE_REDIS_URL); the in-process hub and "
             "SQLite store serve exactly one process.",

@@ -23,11 +23,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LIVE_DATA_DIR", "./data", "Directory for the embedded SQLite database."),
     Setting(
+        "LIVE_REDIS_URL",
+        "",
+        "Redis/Valkey URL (`redis://host:6379/0`, `rediss://` for TLS; `REDIS_URL` when unset). "
+        "When set, store and hub use it and several workers and hosts serve one event.",
+    ),
+    Setting(
         "LIVE_STORE_URL",
         "",
-        "Store backend URL; empty means `sqlite:///<LIVE_DATA_DIR>/live.db`.",
+        "Store backend URL; empty: the Redis URL if set, else `sqlite:///<LIVE_DATA_DIR>/live.db`.",
     ),
-    Setting("LIVE_HUB_URL", "memory://", "Hub backend URL; `memory://` is the in-process hub."),
+    Setting(
+        "LIVE_HUB_URL",
+        "",
+        "Hub backend URL; empty: the Redis URL if set, else `memory://` (in-process).",
+    ),
     Setting(
         "LIVE_ADMIN_TOKEN",
         "",
@@ -67,8 +77,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = field(default_factory=lambda: Path("./data"))
+    redis_url: str = ""
     store_url: str = ""
-    hub_url: str = "memory://"
+    hub_url: str = ""
     admin_token: str = ""
     public_url: str = ""
     tick_ms: int = 100
@@ -80,7 +91,18 @@ class Settings:
 
     @property
     def effective_store_url(self) -> str:
-        return self.store_url or f"sqlite:///{self.data_dir / 'live.db'}"
+        return self.store_url or self.redis_url or f"sqlite:///{self.data_dir / 'live.db'}"
+
+    @property
+    def effective_hub_url(self) -> str:
+        return self.hub_url or self.redis_url or "memory://"
+
+    @property
+    def shares_state(self) -> bool:
+        """Whether several processes can serve one event (store and hub are both shared)."""
+        return not self.effective_store_url.startswith("sqlite") and not (
+            self.effective_hub_url.startswith("memory")
+        )
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
@@ -108,8 +130,9 @@ class Settings:
             host=get("LIVE_HOST"),
             port=as_int("LIVE_PORT", port_raw, 1, 65535),
             data_dir=Path(get("LIVE_DATA_DIR")),
+            redis_url=get("LIVE_REDIS_URL") or env.get("REDIS_URL", "").strip(),
             store_url=get("LIVE_STORE_URL"),
-            hub_url=get("LIVE_HUB_URL") or "memory://",
+            hub_url=get("LIVE_HUB_URL"),
             admin_token=get("LIVE_ADMIN_TOKEN"),
             public_url=get("LIVE_PUBLIC_URL").rstrip("/"),
             tick_ms=as_int("LIVE_TICK_MS", get("LIVE_TICK_MS"), 10, 250),

@@ -9,11 +9,12 @@ For annotations: `from tests.support.server import LiveServer, LiveServerFactory
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from pathlib import Path
 
 import pytest
 
+from tests.support.redis import RedisServer
 from tests.support.server import LiveServer, LiveServerFactory
 
 _SERVERS = pytest.StashKey[list[LiveServer]]()
@@ -80,3 +81,29 @@ def pytest_runtest_makereport(
         for server in item.stash.get(_SERVERS, []):
             report.sections.append((f"live server {server.url} output", server.log_text()))
     return report
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Generator[RedisServer]:
+    """One throwaway redis-server for the session (tests flush its db 0 themselves, never the
+    machine's shared server). Fails, not skips, when it cannot start."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_factory(tmp_path_factory: pytest.TempPathFactory) -> Generator[Callable[[], RedisServer]]:
+    """Own redis-servers for tests that stop, kill or restart them (fault tests)."""
+    servers: list[RedisServer] = []
+
+    def make() -> RedisServer:
+        server = RedisServer(tmp_path_factory.mktemp("redis-own"))
+        servers.append(server)
+        server.start()
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()

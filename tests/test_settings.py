@@ -28,9 +28,20 @@ def test_readme_starts_with_exactly_two_setup_commands() -> None:
 
 def test_defaults() -> None:
     settings = Settings.from_env({})
-    assert settings.port == 8000 and settings.hub_url == "memory://"
+    assert settings.port == 8000 and settings.effective_hub_url == "memory://"
+    assert not settings.shares_state
     assert settings.effective_store_url.startswith("sqlite:///")
     assert settings.workers == 1 and settings.tick_ms == 100
+
+
+def test_redis_url_moves_store_and_hub_to_redis() -> None:
+    for env in ({"LIVE_REDIS_URL": "redis://r:6379/0"}, {"REDIS_URL": "redis://r:6379/0"}):
+        settings = Settings.from_env(env)
+        assert settings.effective_store_url == "redis://r:6379/0"
+        assert settings.effective_hub_url == "redis://r:6379/0"
+        assert settings.shares_state
+    both = Settings.from_env({"LIVE_REDIS_URL": "redis://a/0", "REDIS_URL": "redis://b/0"})
+    assert both.redis_url == "redis://a/0"
 
 
 def test_port_falls_back_to_platform_port_and_flags_validate() -> None:

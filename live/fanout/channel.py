@@ -22,6 +22,8 @@ from live.hub import Hub, Subscription
 
 log = logging.getLogger("live.fanout")
 
+MAX_RETRY_PAUSE = 2.0  # seconds between state reads while the store is unreachable
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -132,24 +134,35 @@ class RoomChannel:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        failures = 0
         while True:
             await self._wake.wait()
             self._wake.clear()
             dirty, self._dirty_polls = self._dirty_polls, set()
+            pause = self._tick
             try:
                 needs_ballots = any(c.view == "participant" for c in self.connections)
                 self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
                 self._deliver(self._state)
+                if failures:
+                    log.warning(
+                        "room %s: store reachable again after %d tries", self.room_id, failures
+                    )
+                failures = 0
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # The store may be briefly unavailable: keep the sockets, try again next tick.
-                log.warning("room %s: tick failed", self.room_id, exc_info=True)
+                # The store may be briefly unavailable (a Redis restart): keep the sockets, retry
+                # with backoff, log the first failure and then only now and then.
+                failures += 1
+                if failures == 1 or failures % 50 == 0:
+                    log.warning("room %s: tick failed (%d)", self.room_id, failures, exc_info=True)
                 self._dirty_polls = None
                 self._wake.set()
+                pause = min(self._tick * 2 ** min(failures, 6), MAX_RETRY_PAUSE)
             self._close_stalled(loop.time())
             # Coalesce: whatever arrives during this pause goes out together in the next tick.
-            await asyncio.sleep(self._tick)
+            await asyncio.sleep(pause)
 
     def _deliver(self, state: RoomState) -> None:
         renders: dict[tuple[View, str, Hashable], list[Region]] = {}

@@ -1,4 +1,4 @@
-"""Hub backends, chosen by URL (``memory://`` default; ``redis://`` with issue 3)."""
+"""Hub backends, chosen by URL (``memory://`` default, ``redis://`` for several processes)."""
 
 from __future__ import annotations
 
@@ -13,4 +13,8 @@ def open_hub(url: str) -> Hub:
         from live.hub.memory import MemoryHub
 
         return MemoryHub()
+    if scheme in {"redis", "rediss", "valkey", "valkeys"}:
+        from live.hub.redis import RedisHub
+
+        return RedisHub.from_url(url)
     raise ValueError(f"unsupported hub URL scheme: {scheme!r}")

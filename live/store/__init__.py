@@ -8,10 +8,14 @@ __all__ = ["DuplicateKey", "PollNotOpen", "Store", "StoreError", "VoteOutcome", 
 
 
 def open_store(url: str) -> Store:
-    """``sqlite:///path/to/live.db`` (or ``sqlite://:memory:``); ``redis://`` comes with issue 3."""
+    """``sqlite:///path/to/live.db`` (or ``sqlite://:memory:``), ``redis://host:port/db``."""
     scheme = url.split(":", 1)[0]
     if scheme == "sqlite":
         from live.store.sqlite import SQLiteStore
 
         return SQLiteStore.from_url(url)
+    if scheme in {"redis", "rediss", "valkey", "valkeys"}:
+        from live.store.redis import RedisStore
+
+        return RedisStore.from_url(url)
     raise ValueError(f"unsupported store URL scheme: {scheme!r}")

@@ -9,7 +9,9 @@ Invariants every backend keeps:
   most once per (participant, request_id): a repeat changes nothing and reports ``applied=False``.
 - ``cast_vote`` checks that the poll is open inside the same atomic step as the write, so a vote
   racing a close is either counted before the close or refused.
-- A method returns only after the change is durable (SQLite: committed with synchronous=FULL).
+- A method returns only after the change is durable: SQLite commits with synchronous=FULL;
+  Redis has it in its AOF, fsynced within a second (appendfsync everysec): a crash of the app
+  loses nothing, a crash of the Redis host itself at most the last second (docs/deploy.md).
 """
 
 from __future__ import annotations

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import Any
 
 import orjson
+from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from live.domain.errors import DomainError
 from live.domain.models import Event
 from live.domain.text import _n
+from live.errors import Unavailable
 from live.fanout.connection import Connection, Role, View
 from live.fanout.outbox import OutboxOverflow
 from live.i18n import Lang, translate
@@ -29,6 +32,8 @@ from live.views import api as shapes
 from live.web.identity import moderator_cookie, participant_cookie, request_lang
 from live.web.runtime import runtime
 from live.web.security import origin_allowed
+
+log = logging.getLogger("live.web")
 
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
@@ -67,6 +72,10 @@ async def _resolve(ws: WebSocket) -> tuple[Event, str] | None:
     try:
         event = await rt.service.event(ws.path_params["code"])
         room = await rt.service.room(event, ws.path_params["room_id"])
+    except Unavailable:
+        # The store is down (e.g. Redis restarting): 503, so clients retry instead of giving up.
+        await ws.send_denial_response(Response(status_code=503))
+        return None
     except DomainError:
         await _reject(ws)
         return None
@@ -77,16 +86,25 @@ async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) ->
     """Run one accepted socket: sender task + receive loop, until either side ends it."""
     fanout = runtime(ws).fanout
     sender = asyncio.create_task(conn.run_sender())
-    await fanout.attach(room_id, conn)
-    receiver = asyncio.create_task(_receive(ws, conn, on_text))
-    closed = asyncio.create_task(conn.closed.wait())
+    receiver: asyncio.Task[None] | None = None
+    closed: asyncio.Task[bool] | None = None
     try:
+        try:
+            await fanout.attach(room_id, conn)
+        except Exception:
+            # The hub cannot subscribe (Redis down): tell the client to come back shortly.
+            log.warning("room %s: cannot attach a socket", room_id, exc_info=True)
+            await conn.shut(1013, "try again later")
+            return
+        receiver = asyncio.create_task(_receive(ws, conn, on_text))
+        closed = asyncio.create_task(conn.closed.wait())
         await asyncio.wait({receiver, closed}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         fanout.detach(room_id, conn)
-        for task in (sender, receiver, closed):
+        tasks = [t for t in (sender, receiver, closed) if t is not None]
+        for task in tasks:
             task.cancel()
-        for task in (sender, receiver, closed):
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if not conn.closed.is_set() and conn.close_code is None:

@@ -1,0 +1,539 @@
+"""Redis (or Valkey) backend of the Store protocol, on redis.asyncio.
+
+URLs: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS; ``valkey://`` and
+``valkeys://`` are accepted as aliases of the two.
+
+Key layout (``P`` is the prefix, "live" unless given). Everything of one event carries the hash
+tag ``{code}``, so it lives in one Redis Cluster slot and every script touches one slot only:
+
+- ``P:{code}:event``              hash: title, created_at, moderator_token_hash
+- ``P:{code}:rooms``              set of room ids
+- ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id (if any)
+- ``P:{code}:polls:<room>``       set of the room's poll ids
+- ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent)
+- ``P:{code}:ballots:<poll>``     hash: participant -> "<counters>|<ballot JSON>"
+- ``P:{code}:counts:<poll>``      hash: "c:<option>" / "v:<scale value>" -> number of ballots
+- ``P:{code}:texts:<poll>``       sorted set: participant, scored by the room version of its
+                                  last text (the order of the text answers)
+- ``P:{code}:participants``       hash: participant id -> token hash
+- ``P:{code}:tokens``             hash: token hash -> participant id
+- ``P:{code}:req:<participant>``  hash: request id -> poll id; expires REQUEST_TTL after the
+                                  participant's last vote with a request id
+
+and three indexes outside any event, because some methods get only an id:
+
+- ``P:room:<room>``               string: event code
+- ``P:poll:<poll>``               string: JSON [event code, room id]
+- ``P:voter:<participant>``       set of event codes where this participant sent request ids
+                                  (for request_seen, which gets no poll); kept, like the ballots
+
+Room and poll ids are unique across events (as in SQLite). The index entry is the claim on the
+id: create_event / add_room / add_poll take it with SET NX *before* the event's script runs (it
+lives in another slot, so it cannot be part of the script). It is never changed or deleted, so
+reading it in a separate round trip before a script is safe, and each process caches it. A claim
+without its record (the script refused, or a crash or lost reply between claim and script) points
+to an event without that record: readers find nothing (None), a retry with the same record goes
+through, and only a different record with the same random id would be refused (DuplicateKey).
+
+Durability: the store is as durable as the server's persistence. With ``appendonly yes`` and
+``appendfsync everysec`` (docs/deploy.md) an acknowledged write is lost only if the Redis host
+itself crashes (kernel panic, power loss) within the second before the next fsync. A crash of
+this app loses nothing, and neither does a crash of the redis-server process alone: Redis hands
+the AOF to the kernel before it replies (unless the disk is so slow that Redis postpones that
+write, which it logs; then up to two seconds are at risk). This is weaker than SQLite's
+synchronous=FULL, on purpose: an fsync per vote would cap a conference at a few hundred votes
+per second per disk. (WAITAOF, Redis and Valkey 7.2+, could make chosen writes wait for the
+fsync; not used.)
+
+Connections: a bounded pool (waiting, not failing, when all are busy) and no automatic retries:
+redis-py would resend a command whose answer was lost, and a resent add_poll would report
+DuplicateKey for a poll it created. Callers see StoreError and decide (votes with a request_id
+are safe to retry). A connection that went stale while the server restarted is detected when it
+is taken from the pool and replaced, so the first command after a restart succeeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import orjson
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import NoScriptError
+from redis.maint_notifications import MaintNotificationsConfig
+
+from live.domain.models import VISIBILITIES, Ballot, Event, Poll, Room, Tally
+from live.store import redis_scripts as lua
+from live.store.base import DuplicateKey, PollNotOpen, StoreError, VoteOutcome
+from live.store.redis_codec import (
+    POLL_STATES,
+    ballot_counters,
+    check_code,
+    check_reply,
+    decode_stored,
+    poll_fields,
+    poll_from_hash,
+    room_from_hash,
+    translate_errors,
+)
+from live.store.sqlite_schema import encode_ballot, from_iso, opt_iso, to_iso
+
+DEFAULT_PREFIX = "live"
+# How long a request id is remembered after the participant's last vote. Clients retry within
+# seconds (reconnects); a week also covers a laptop that wakes up the next morning.
+REQUEST_TTL = 7 * 24 * 3600
+MAX_CONNECTIONS = 64  # Redis runs commands on one thread: more connections add no throughput
+POOL_TIMEOUT = 5.0  # seconds to wait for a free connection before StoreError
+SOCKET_TIMEOUT = 5.0  # a reply that takes longer is a dead server, not a slow one
+CONNECT_TIMEOUT = 2.0
+_CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted) when full
+
+_SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
+
+PollHome = tuple[str, str]  # (event code, room id) of a poll; immutable
+
+
+class RedisStore:
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
+        """``url`` with a redis:// or rediss:// scheme (from_url maps the valkey ones)."""
+        if not prefix or "{" in prefix or "}" in prefix:
+            # A brace in the prefix would become the hash tag instead of the event code.
+            raise ValueError(f"invalid key prefix {prefix!r}")
+        self.url = url
+        self.prefix = prefix
+        self._max_connections = max_connections
+        self._client: Redis | None = None
+        self._poll_homes: dict[str, PollHome] = {}
+        self._room_events: dict[str, str] = {}
+        self._voters: set[tuple[str, str]] = set()  # (participant, event) in the voter index
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str = DEFAULT_PREFIX) -> RedisStore:
+        scheme, sep, rest = url.partition("://")
+        if not sep or scheme.lower() not in _SCHEMES:
+            raise ValueError(f"not a redis/valkey URL: {url!r}")
+        return cls(f"{_SCHEMES[scheme.lower()]}://{rest}", prefix=prefix)
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._client is not None:
+            return
+        pool = BlockingConnectionPool.from_url(
+            self.url,
+            max_connections=self._max_connections,
+            timeout=POOL_TIMEOUT,
+            socket_timeout=SOCKET_TIMEOUT,
+            socket_connect_timeout=CONNECT_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),  # see the module docstring: never resend
+            # Maintenance notifications are a Redis Enterprise/Cloud feature. Left at redis-py's
+            # "auto", the pool skips its check for connections the server has closed, so the
+            # first command on each pooled connection after a server restart would fail.
+            maint_notifications_config=MaintNotificationsConfig(enabled=False),
+            decode_responses=True,
+        )
+        client = Redis.from_pool(pool)
+        try:
+            with translate_errors("connect"):
+                await client.ping()
+        except BaseException:
+            await client.aclose()
+            raise
+        self._client = client
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    async def ping(self) -> None:
+        with translate_errors("ping"):
+            await self._redis().ping()
+
+    def _redis(self) -> Redis:
+        if self._client is None:
+            raise StoreError("the Redis store is not open")
+        return self._client
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def _key(self, code: str, *parts: str) -> str:
+        return ":".join((self.prefix, f"{{{code}}}", *parts))
+
+    def _index(self, kind: str, ident: str) -> str:
+        return f"{self.prefix}:{kind}:{ident}"
+
+    # --- events and rooms -------------------------------------------------------------------
+
+    async def create_event(self, event: Event, rooms: Sequence[Room]) -> None:
+        for room in rooms:
+            if room.event_code != event.code:
+                raise ValueError(
+                    f"room {room.id!r} belongs to {room.event_code!r}, not {event.code!r}"
+                )
+        check_code(event.code)
+        with translate_errors("create_event"):
+            # A taken code is the usual refusal (the caller retries with a fresh code and fresh
+            # room ids): say so before claiming room ids that would then be left behind. The
+            # script checks again; this is only the cheap early answer.
+            if await self._redis().exists(self._key(event.code, "event")):
+                raise DuplicateKey(f"event {event.code!r} already exists")
+        head = ["1", event.title, to_iso(event.created_at), event.moderator_token_hash]
+        await self._create_rooms(event.code, rooms, head)
+
+    async def get_event(self, code: str) -> Event | None:
+        with translate_errors("get_event"):
+            data = await self._hgetall(self._key(code, "event"))
+        if not data:
+            return None
+        return Event(
+            code=code,
+            title=data["title"],
+            created_at=from_iso(data["created_at"]),
+            moderator_token_hash=data["moderator_token_hash"],
+        )
+
+    async def list_rooms(self, event_code: str) -> list[Room]:
+        with translate_errors("list_rooms"):
+            ids = await self._smembers(self._key(event_code, "rooms"))
+            rows = await self._hgetall_many([self._key(event_code, "room", i) for i in ids])
+        rooms = [room_from_hash(event_code, row) for row in rows if row]
+        return sorted(rooms, key=lambda room: (room.position, room.id))
+
+    async def get_room(self, room_id: str) -> Room | None:
+        with translate_errors("get_room"):
+            code = await self._room_event(room_id)
+            if code is None:
+                return None
+            row = await self._hgetall(self._key(code, "room", room_id))
+        return room_from_hash(code, row) if row else None
+
+    async def add_room(self, room: Room) -> int:
+        await self._create_rooms(room.event_code, [room], ["0", "", "", ""])
+        return 1
+
+    async def _create_rooms(self, code: str, rooms: Sequence[Room], head: list[str]) -> None:
+        for room in rooms:
+            if room.screen_poll_id is not None:
+                # SQLite refuses it by foreign key: a new room has no polls to show.
+                raise StoreError(f"room {room.id!r}: a new room cannot show a poll")
+        keys = [self._key(code, "event"), self._key(code, "rooms")]
+        keys += [self._key(code, "room", room.id) for room in rooms]
+        args = list(head)
+        for room in rooms:
+            args += [room.id, room.name, str(room.position)]
+        with translate_errors("create rooms"):
+            if not await self._claim([(self._index("room", r.id), code) for r in rooms]):
+                raise DuplicateKey(f"room id of {[r.id for r in rooms]!r} already exists")
+            reply = await self._run(lua.CREATE_ROOMS, keys, args)
+        check_reply(reply, f"event {code!r}" if head[0] == "1" else f"room {rooms[0].id!r}")
+
+    async def set_screen_poll(self, room_id: str, poll_id: str | None) -> int:
+        with translate_errors("set_screen_poll"):
+            code = await self._room_event(room_id)
+            if code is None:
+                raise StoreError(f"unknown room {room_id!r}")
+            keys = [self._key(code, "room", room_id), self._key(code, "polls", room_id)]
+            reply = await self._run(lua.SET_SCREEN_POLL, keys, [poll_id or ""])
+        return int(check_reply(reply, f"room {room_id!r} / poll {poll_id!r}")[1])
+
+    async def room_version(self, room_id: str) -> int:
+        with translate_errors("room_version"):
+            code = await self._room_event(room_id)
+            version = None
+            if code is not None:
+                version = await self._redis().hget(self._key(code, "room", room_id), "version")
+        if version is None:
+            raise StoreError(f"unknown room {room_id!r}")
+        return int(version)
+
+    # --- participants -----------------------------------------------------------------------
+
+    async def add_participant(self, event_code: str, participant_id: str, token_hash: str) -> None:
+        keys = [
+            self._key(event_code, "event"),
+            self._key(event_code, "participants"),
+            self._key(event_code, "tokens"),
+        ]
+        with translate_errors("add_participant"):
+            reply = await self._run(lua.ADD_PARTICIPANT, keys, [participant_id, token_hash])
+        check_reply(reply, f"participant {participant_id!r} or its token")
+
+    async def participant_by_token(self, event_code: str, token_hash: str) -> str | None:
+        with translate_errors("participant_by_token"):
+            found = await self._redis().hget(self._key(event_code, "tokens"), token_hash)
+        return None if found is None else str(found)
+
+    # --- polls ------------------------------------------------------------------------------
+
+    async def add_poll(self, poll: Poll) -> int:
+        fields = poll_fields(poll)
+        code, room_id = poll.event_code, poll.room_id
+        check_code(code)
+        keys = [
+            self._key(code, "event"),
+            self._key(code, "room", room_id),
+            self._key(code, "polls", room_id),
+            self._key(code, "poll", poll.id),
+        ]
+        home = orjson.dumps([code, room_id]).decode()
+        with translate_errors("add_poll"):
+            if not await self._claim([(self._index("poll", poll.id), home)]):
+                raise DuplicateKey(f"poll {poll.id!r} already exists")
+            reply = await self._run(lua.ADD_POLL, keys, [poll.id, *fields])
+        return int(check_reply(reply, f"poll {poll.id!r}")[1])
+
+    async def get_poll(self, poll_id: str) -> Poll | None:
+        with translate_errors("get_poll"):
+            home = (await self._poll_homes_of([poll_id])).get(poll_id)
+            if home is None:
+                return None
+            row = await self._hgetall(self._key(home[0], "poll", poll_id))
+        return poll_from_hash(row) if row else None
+
+    async def list_polls(self, room_id: str) -> list[Poll]:
+        with translate_errors("list_polls"):
+            code = await self._room_event(room_id)
+            if code is None:
+                return []
+            ids = await self._smembers(self._key(code, "polls", room_id))
+            rows = await self._hgetall_many([self._key(code, "poll", i) for i in ids])
+        polls = [poll_from_hash(row) for row in rows if row]
+        # created_at is UTC, so comparing the datetimes orders like SQLite's ISO text does.
+        return sorted(polls, key=lambda poll: (poll.created_at, poll.id))
+
+    async def update_poll(self, poll: Poll) -> int:
+        if poll.state not in POLL_STATES or poll.visibility not in VISIBILITIES:
+            raise ValueError(f"poll {poll.id!r}: bad state or visibility")
+        args = [
+            poll.id,
+            poll.state,
+            poll.visibility,
+            opt_iso(poll.opened_at) or "",
+            opt_iso(poll.closed_at) or "",
+        ]
+        with translate_errors("update_poll"):
+            # The room comes from the index, written when the poll was added: the argument's
+            # room_id is not trusted for the version bump.
+            home = (await self._poll_homes_of([poll.id])).get(poll.id)
+            if home is None:
+                raise StoreError(f"unknown poll {poll.id!r}")
+            code, room_id = home
+            keys = [self._key(code, "poll", poll.id), self._key(code, "room", room_id)]
+            reply = await self._run(lua.UPDATE_POLL, keys, args)
+        return int(check_reply(reply, f"poll {poll.id!r}")[1])
+
+    # --- votes ------------------------------------------------------------------------------
+
+    async def cast_vote(
+        self,
+        poll_id: str,
+        participant_id: str,
+        ballot: Ballot,
+        request_id: str | None,
+    ) -> VoteOutcome:
+        counters = ballot_counters(ballot)
+        stored = f"{counters}|{encode_ballot(ballot)}"
+        with translate_errors("cast_vote"):
+            home = (await self._poll_homes_of([poll_id])).get(poll_id)
+            if home is None:
+                raise StoreError(f"unknown poll {poll_id!r}")
+            code, room_id = home
+            keys = [
+                self._key(code, "poll", poll_id),
+                self._key(code, "room", room_id),
+                self._key(code, "ballots", poll_id),
+                self._key(code, "counts", poll_id),
+                self._key(code, "texts", poll_id),
+            ]
+            args = [participant_id, stored, counters, "1" if ballot.text is not None else "0"]
+            if request_id is None:
+                reply = await self._run(lua.CAST_VOTE, keys, args)
+            else:
+                keys.append(self._key(code, "req", participant_id))
+                args += [request_id, poll_id, str(REQUEST_TTL)]
+                if (participant_id, code) in self._voters:
+                    reply = await self._run(lua.CAST_VOTE, keys, args)
+                else:
+                    reply = await self._vote_with_request(code, participant_id, keys, args)
+                    if len(self._voters) >= _CACHE_LIMIT:
+                        self._voters.clear()
+                    self._voters.add((participant_id, code))
+        status = reply[0]
+        if status == "not_open":
+            raise PollNotOpen(str(reply[1]))
+        check_reply(reply, f"poll {poll_id!r}")
+        return VoteOutcome(applied=status == "ok", version=int(reply[1]))
+
+    async def _vote_with_request(
+        self, code: str, participant_id: str, keys: list[str], args: list[str]
+    ) -> list[Any]:
+        """The vote script, preceded in the same round trip by adding the event to the
+        participant's voter index. request_seen gets no poll and needs that index to find the
+        event; the script cannot write it (another slot). Written first, it is there before the
+        request id is: at worst it names an event where the request was refused, and
+        request_seen then checks that event and answers False, which is right. The caller
+        does this once per participant and event (SADD is idempotent; the set never expires),
+        later votes are the script alone."""
+        voter = self._index("voter", participant_id)
+        async with self._redis().pipeline(transaction=False) as pipe:
+            pipe.sadd(voter, code)
+            pipe.evalsha(lua.CAST_VOTE.sha, len(keys), *keys, *args)
+            results = await pipe.execute(raise_on_error=False)
+        if isinstance(results[0], Exception):
+            raise results[0]
+        reply = results[1]
+        if isinstance(reply, NoScriptError):
+            # The script did not run (cache empty after a restart); EVAL runs and caches it.
+            reply = await self._redis().eval(lua.CAST_VOTE.source, len(keys), *keys, *args)
+        elif isinstance(reply, Exception):
+            raise reply
+        return cast(list[Any], reply)
+
+    async def participant_ballots(
+        self, participant_id: str, poll_ids: Sequence[str]
+    ) -> Mapping[str, Ballot]:
+        with translate_errors("participant_ballots"):
+            homes = await self._poll_homes_of(poll_ids)
+            ids = list(homes)
+            async with self._redis().pipeline(transaction=False) as pipe:
+                for poll_id in ids:
+                    pipe.hget(self._key(homes[poll_id][0], "ballots", poll_id), participant_id)
+                found = await pipe.execute()
+        return {
+            poll_id: decode_stored(stored)
+            for poll_id, stored in zip(ids, found, strict=True)
+            if stored is not None
+        }
+
+    async def request_seen(self, participant_id: str, request_id: str) -> bool:
+        with translate_errors("request_seen"):
+            codes = await self._smembers(self._index("voter", participant_id))
+            if not codes:
+                return False
+            async with self._redis().pipeline(transaction=False) as pipe:
+                for code in codes:
+                    pipe.hexists(self._key(code, "req", participant_id), request_id)
+                return any(await pipe.execute())
+
+    async def tally(self, poll: Poll) -> Tally:
+        code = poll.event_code
+        ballots = self._key(code, "ballots", poll.id)
+        with translate_errors("tally"):
+            if poll.kind == "text":
+                keys = [ballots, self._key(code, "texts", poll.id)]
+                reply = await self._run(lua.TALLY_TEXT, keys, [])
+                texts = (decode_stored(stored).text for stored in reply[1:])
+                return Tally(voters=int(reply[0]), texts=tuple(t for t in texts if t is not None))
+            if poll.kind == "scale":
+                low, high = poll.scale_min, poll.scale_max
+                values = range(low, high + 1) if low is not None and high is not None else ()
+                names = [f"v:{value}" for value in values]
+            else:
+                names = [f"c:{index}" for index in range(len(poll.options))]
+            # O(options), not O(voters). MULTI/EXEC: counts and voters from the same moment.
+            async with self._redis().pipeline(transaction=True) as pipe:
+                if names:
+                    pipe.hmget(self._key(code, "counts", poll.id), names)
+                pipe.hlen(ballots)
+                results = await pipe.execute()
+        counts = tuple(int(n or 0) for n in results[0]) if names else ()
+        return Tally(counts=counts, voters=int(results[-1]))
+
+    async def ballots(self, poll_ids: Sequence[str]) -> Mapping[str, Mapping[str, Ballot]]:
+        ids = list(dict.fromkeys(poll_ids))
+        result: dict[str, dict[str, Ballot]] = {poll_id: {} for poll_id in ids}
+        with translate_errors("ballots"):
+            homes = await self._poll_homes_of(ids)
+            known = list(homes)
+            rows = await self._hgetall_many(
+                [self._key(homes[poll_id][0], "ballots", poll_id) for poll_id in known]
+            )
+        for poll_id, row in zip(known, rows, strict=True):
+            result[poll_id] = {pid: decode_stored(stored) for pid, stored in row.items()}
+        return result
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _run(self, script: lua.Lua, keys: Sequence[str], args: Sequence[str]) -> list[Any]:
+        client = self._redis()
+        try:
+            reply = await client.evalsha(script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            # The server's script cache is empty (restart, failover, SCRIPT FLUSH): the script
+            # did not run. EVAL runs it and caches it, so the next EVALSHA finds it.
+            reply = await client.eval(script.source, len(keys), *keys, *args)
+        return cast(list[Any], reply)
+
+    # decode_responses=True makes every reply str; redis-py's annotations say bytes | str
+    # whatever the setting, hence the casts in these readers.
+
+    async def _hgetall(self, key: str) -> dict[str, str]:
+        return cast(dict[str, str], await self._redis().hgetall(key))
+
+    async def _smembers(self, key: str) -> set[str]:
+        return cast(set[str], await self._redis().smembers(key))
+
+    async def _hgetall_many(self, keys: Sequence[str]) -> list[dict[str, str]]:
+        if not keys:
+            return []
+        async with self._redis().pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hgetall(key)
+            return cast(list[dict[str, str]], await pipe.execute())
+
+    async def _claim(self, entries: Sequence[tuple[str, str]]) -> bool:
+        """Take each (index key, value) with SET NX, or find it holding this very value already:
+        a claim left by an earlier attempt whose outcome is unknown (timeout, lost connection,
+        crash). The script then finds the record (DuplicateKey, as for any retry of an insert
+        that did happen) or creates it. False if one belongs to another record.
+
+        Claims are never given back, even when the script refuses: an index entry that never
+        changes is what makes caching it and reading it outside the script safe. A refused
+        add costs one short key and that (random) id."""
+        async with self._redis().pipeline(transaction=False) as pipe:
+            for key, value in entries:
+                pipe.set(key, value, nx=True)
+            taken = await pipe.execute()
+        held = [entry for entry, ok in zip(entries, taken, strict=True) if not ok]
+        if not held:
+            return True
+        async with self._redis().pipeline(transaction=False) as pipe:
+            for key, _ in held:
+                pipe.get(key)
+            found = await pipe.execute()
+        return all(now == value for (_, value), now in zip(held, found, strict=True))
+
+    async def _room_event(self, room_id: str) -> str | None:
+        code = self._room_events.get(room_id)
+        if code is None:
+            found = await self._redis().get(self._index("room", room_id))
+            if found is None:
+                return None
+            code = str(found)
+            if len(self._room_events) >= _CACHE_LIMIT:
+                self._room_events.clear()
+            self._room_events[room_id] = code
+        return code
+
+    async def _poll_homes_of(self, poll_ids: Sequence[str]) -> dict[str, PollHome]:
+        """(event, room) of each known poll, from the cache or in one round trip."""
+        homes = {i: self._poll_homes[i] for i in poll_ids if i in self._poll_homes}
+        missing = [i for i in dict.fromkeys(poll_ids) if i not in homes]
+        if missing:
+            found = await self._redis().mget([self._index("poll", i) for i in missing])
+            if len(self._poll_homes) + len(missing) > _CACHE_LIMIT:
+                self._poll_homes.clear()
+            for poll_id, value in zip(missing, found, strict=True):
+                if value is not None:
+                    code, room_id = orjson.loads(value)
+                    homes[poll_id] = self._poll_homes[poll_id] = (str(code), str(room_id))
+        return homes

@@ -1,0 +1,131 @@
+"""Encoding of records in Redis hashes and of script replies, for the Redis store (redis.py).
+
+Values are strings; a None field is an absent hash field. Datetimes and ballots use the same
+codecs as SQLite (ISO 8601 UTC with microseconds; compact JSON), so both backends read back
+exactly what was written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+
+import orjson
+from redis.exceptions import RedisError
+
+from live.domain.models import (
+    POLL_KINDS,
+    VISIBILITIES,
+    Ballot,
+    Poll,
+    PollKind,
+    PollState,
+    Room,
+    Visibility,
+)
+from live.store.base import DuplicateKey, StoreError
+from live.store.sqlite_schema import decode_ballot, from_iso, opt_iso, to_iso
+
+POLL_STATES: tuple[PollState, ...] = ("draft", "open", "closed")
+
+
+@contextlib.contextmanager
+def translate_errors(what: str) -> Iterator[None]:
+    """Redis failures (connection, timeout, error reply) become StoreError, cause attached."""
+    try:
+        yield
+    except RedisError as exc:
+        raise StoreError(f"redis {what}: {exc}") from exc
+    except OSError as exc:  # e.g. TLS setup, which redis-py does not always wrap
+        raise StoreError(f"redis {what}: {exc}") from exc
+
+
+def check_reply(reply: list[Any], what: str) -> list[Any]:
+    """Map a script's status reply to an exception, or return it (see redis_scripts.py)."""
+    status = reply[0] if reply else None
+    if status in ("ok", "seen"):
+        return reply
+    if status == "duplicate":
+        raise DuplicateKey(f"{what} already exists")
+    if status == "missing":
+        raise StoreError(f"unknown {reply[1]} for {what}")
+    raise StoreError(f"unexpected reply for {what}: {reply!r}")
+
+
+def check_code(code: str) -> None:
+    # The code is the hash tag: with a brace in it (or empty) the keys of one event would
+    # scatter over several Cluster slots.
+    if not code or "{" in code or "}" in code:
+        raise ValueError(f"event code {code!r} cannot be a hash tag")
+
+
+def ballot_counters(ballot: Ballot) -> str:
+    """The counters a ballot adds one to. A choice listed twice counts once (SQLite counts
+    distinct participants per option); out-of-range ones are counted but never read."""
+    names = [f"c:{choice}" for choice in sorted(set(ballot.choices))]
+    if ballot.value is not None:
+        names.append(f"v:{ballot.value}")
+    return " ".join(names)
+
+
+def decode_stored(stored: str) -> Ballot:
+    return decode_ballot(stored.partition("|")[2])
+
+
+def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
+    return Room(
+        id=row["id"],
+        event_code=code,
+        name=row["name"],
+        position=int(row["position"]),
+        screen_poll_id=row.get("screen_poll_id"),
+    )
+
+
+def poll_fields(poll: Poll) -> list[str]:
+    """Field, value, field, value, ... of the poll hash; None fields are left out."""
+    if poll.kind not in POLL_KINDS or poll.state not in POLL_STATES:
+        raise ValueError(f"poll {poll.id!r}: bad kind or state")
+    if poll.visibility not in VISIBILITIES:
+        raise ValueError(f"poll {poll.id!r}: bad visibility")
+    values: dict[str, str | None] = {
+        "id": poll.id,
+        "event_code": poll.event_code,
+        "room_id": poll.room_id,
+        "question": poll.question,
+        "kind": poll.kind,
+        "options": orjson.dumps(list(poll.options)).decode(),
+        "scale_min": None if poll.scale_min is None else str(poll.scale_min),
+        "scale_max": None if poll.scale_max is None else str(poll.scale_max),
+        "state": poll.state,
+        "visibility": poll.visibility,
+        "created_at": to_iso(poll.created_at),
+        "opened_at": opt_iso(poll.opened_at),
+        "closed_at": opt_iso(poll.closed_at),
+    }
+    return [item for name, value in values.items() if value is not None for item in (name, value)]
+
+
+def poll_from_hash(row: Mapping[str, str]) -> Poll:
+    def opt_int(name: str) -> int | None:
+        value = row.get(name)
+        return None if value is None else int(value)
+
+    opened, closed = row.get("opened_at"), row.get("closed_at")
+    # Written only by poll_fields and UPDATE_POLL, which check the Literal values.
+    return Poll(
+        id=row["id"],
+        event_code=row["event_code"],
+        room_id=row["room_id"],
+        question=row["question"],
+        kind=cast(PollKind, row["kind"]),
+        options=tuple(orjson.loads(row["options"])),
+        scale_min=opt_int("scale_min"),
+        scale_max=opt_int("scale_max"),
+        state=cast(PollState, row["state"]),
+        visibility=cast(Visibility, row["visibility"]),
+        created_at=from_iso(row["created_at"]),
+        opened_at=None if opened is None else from_iso(opened),
+        closed_at=None if closed is None else from_iso(closed),
+    )

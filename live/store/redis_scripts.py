@@ -1,0 +1,212 @@
+"""Lua scripts of the Redis store (see redis.py for the key layout).
+
+Every write that touches more than one key is one of these scripts: Redis runs a script to the
+end before it serves any other command, so its reads and writes are atomic and no other client
+can interleave. All keys a script receives belong to one event (one ``{code}`` hash tag, one
+Cluster slot); the scripts never build key names themselves, so the keys they touch are exactly
+the declared KEYS, as Redis Cluster requires.
+
+Only plain commands that Valkey has as well (EXISTS, HSET, HINCRBY, SADD, ZADD, ...), no modules
+and no functions. Since Redis 7 the effects of a script are replicated and written to the AOF,
+not the script itself, so reading TIME or other non-deterministic input would be allowed, but
+none of these scripts needs it: the room version is the clock.
+
+Replies are arrays whose first element is a status the Python side maps to a result or an
+exception: 'ok', 'seen' (repeated request id), 'not_open' (with the state), 'missing' (with what
+is missing), 'duplicate'. Statuses instead of error replies: an error reply would be a
+ResponseError, indistinguishable from a real server error without parsing its message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Lua:
+    source: str
+    sha: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The SHA1 of the exact bytes, as EVALSHA and SCRIPT LOAD compute it.
+        object.__setattr__(self, "sha", hashlib.sha1(self.source.encode()).hexdigest())
+
+
+# KEYS: event, rooms (set of room ids), then one room hash per room.
+# ARGV: create ('1': create the event, which must not exist; '0': the event must exist),
+#       title, created_at, moderator_token_hash (ignored unless create),
+#       then per room: id, name, position.
+# Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
+CREATE_ROOMS = Lua(
+    """
+if ARGV[1] == '1' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate'} end
+elseif redis.call('EXISTS', KEYS[1]) == 0 then
+  return {'missing', 'event'}
+end
+-- The room ids were claimed in the global index before this script ran. A room hash that
+-- exists anyway was made by an earlier attempt with the same claim (a retry after a lost
+-- reply): that is a duplicate, and overwriting it would reset its version.
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return {'duplicate'} end
+end
+if ARGV[1] == '1' then
+  redis.call('HSET', KEYS[1], 'title', ARGV[2], 'created_at', ARGV[3],
+             'moderator_token_hash', ARGV[4])
+end
+for i = 3, #KEYS do
+  local a = 5 + (i - 3) * 3
+  redis.call('HSET', KEYS[i], 'id', ARGV[a], 'name', ARGV[a + 1], 'position', ARGV[a + 2],
+             'version', 1)
+  redis.call('SADD', KEYS[2], ARGV[a])
+end
+return {'ok'}
+"""
+)
+
+# KEYS: event, participants (id -> token hash), tokens (token hash -> id)
+# ARGV: participant id, token hash
+# Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
+ADD_PARTICIPANT = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+-- Both directions are unique within the event, like the SQL primary key and UNIQUE constraint.
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1
+then
+  return {'duplicate'}
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
+return {'ok'}
+"""
+)
+
+# KEYS: event, room, polls of the room (set), poll
+# ARGV: poll id, then field, value, field, value, ... of the poll hash
+# Reply: {'ok', room version} | {'duplicate'} | {'missing', 'event' | 'room'}
+ADD_POLL = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing', 'room'} end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {'duplicate'} end
+redis.call('HSET', KEYS[4], unpack(ARGV, 2))
+redis.call('SADD', KEYS[3], ARGV[1])
+return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
+"""
+)
+
+# KEYS: poll, room (the one the poll belongs to, from the immutable index)
+# ARGV: poll id, state, visibility, opened_at, closed_at ('' = none)
+# Reply: {'ok', room version} | {'missing', 'poll'}
+UPDATE_POLL = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'poll'} end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'visibility', ARGV[3])
+-- Absent fields are None; an empty string would read back as a (broken) datetime.
+local stamps = {opened_at = ARGV[4], closed_at = ARGV[5]}
+for name, value in pairs(stamps) do
+  if value == '' then
+    redis.call('HDEL', KEYS[1], name)
+  else
+    redis.call('HSET', KEYS[1], name, value)
+  end
+end
+-- Opening a poll puts it on the projector in the same step (what the room shows changes once).
+if ARGV[2] == 'open' then redis.call('HSET', KEYS[2], 'screen_poll_id', ARGV[1]) end
+return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
+"""
+)
+
+# KEYS: room, polls of the room (set)
+# ARGV: poll id ('' = show no poll)
+# Reply: {'ok', room version} | {'missing', 'room' | 'poll'}
+SET_SCREEN_POLL = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'screen_poll_id')
+else
+  -- The screen only ever presents a poll of its own room (SQLite: a composite foreign key).
+  if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {'missing', 'poll'} end
+  redis.call('HSET', KEYS[1], 'screen_poll_id', ARGV[1])
+end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
+"""
+)
+
+# The hot path: one EVALSHA per vote.
+# KEYS: 1 poll, 2 room, 3 ballots (participant -> stored ballot), 4 counts (counter -> n),
+#       5 texts (sorted set: participant by the room version of its last text),
+#       6 requests of this participant in this event (hash: request id -> poll id); only
+#       present when the vote carries a request id.
+# ARGV: 1 participant id, 2 stored ballot ("<counters>|<json>"), 3 counters of the new ballot
+#       (space-separated, e.g. "c:0 c:2" or "v:-1"), 4 '1' if the ballot has a text,
+#       5 request id, 6 poll id, 7 request TTL in seconds (5-7 only with KEYS[6])
+# Reply: {'ok', version} | {'seen', version} | {'not_open', state} | {'missing', 'poll'}
+CAST_VOTE = Lua(
+    """
+-- (1) A request id seen before: the earlier vote counted, this one changes nothing. Checked
+-- before the state, so a retry after the poll closed is still acknowledged (the client lost
+-- the answer, not the vote).
+if #KEYS == 6 and redis.call('HEXISTS', KEYS[6], ARGV[5]) == 1 then
+  return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
+end
+-- (2) Only an open poll takes votes. Nothing has been written yet, so a refused request id is
+-- not recorded and stays usable once the poll opens again.
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {'missing', 'poll'} end
+if state ~= 'open' then return {'not_open', state} end
+-- (3) Upsert the ballot and move the counters from the old ballot to the new one, so that the
+-- counts always equal a recount of the ballots hash. The counter names were computed by the
+-- caller and stored in front of the ballot: no JSON parsing here, and an old ballot is undone
+-- with exactly the counters it added.
+local old = redis.call('HGET', KEYS[3], ARGV[1])
+local old_counters = ''
+if old then old_counters = string.sub(old, 1, string.find(old, '|', 1, true) - 1) end
+if old_counters ~= ARGV[3] then
+  for name in string.gmatch(old_counters, '%S+') do
+    redis.call('HINCRBY', KEYS[4], name, -1)
+  end
+  for name in string.gmatch(ARGV[3], '%S+') do
+    redis.call('HINCRBY', KEYS[4], name, 1)
+  end
+end
+-- The number of voters is HLEN of this hash: no separate counter to keep in step.
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+-- (5, before 4 because the text order needs it) The room version is strictly increasing per
+-- room, so it also orders the texts by last change, like SQLite's ORDER BY updated_at.
+local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
+if ARGV[4] == '1' then
+  redis.call('ZADD', KEYS[5], version, ARGV[1])
+else
+  redis.call('ZREM', KEYS[5], ARGV[1])
+end
+-- (4) Remember the request id. The TTL is on the participant's whole hash and renewed with
+-- every vote, so an id is kept at least that long after the participant's last vote.
+if #KEYS == 6 then
+  redis.call('HSET', KEYS[6], ARGV[5], ARGV[6])
+  redis.call('EXPIRE', KEYS[6], ARGV[7])
+end
+return {'ok', version}
+"""
+)
+
+# Read-only: the text answers in order of last change, in one consistent snapshot.
+# KEYS: ballots, texts
+# Reply: {voters, stored ballot, stored ballot, ...}
+TALLY_TEXT = Lua(
+    """
+local reply = {redis.call('HLEN', KEYS[1])}
+local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
+-- HMGET in slices: unpack() of tens of thousands of ids would overflow the Lua C stack.
+for start = 1, #ids, 1000 do
+  local stop = math.min(start + 999, #ids)
+  local stored = redis.call('HMGET', KEYS[1], unpack(ids, start, stop))
+  for i = 1, #stored do
+    if stored[i] then reply[#reply + 1] = stored[i] end
+  end
+end
+return reply
+"""
+)

@@ -1,0 +1,476 @@
+"""Redis specifics of the store; the shared behaviour is in test_contract.py.
+
+Tests that stop, kill or restart a server get their own from `redis_factory`; the others use the
+session's throwaway server under a key prefix of their own. The machine's Redis is never used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+from redis.crc import key_slot
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from live.domain.models import Ballot, Poll
+from live.store import DuplicateKey, PollNotOpen, StoreError, open_store
+from live.store.redis import REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
+from tests.store.test_contract import (
+    CODE,
+    add_open_poll,
+    close_poll,
+    make_event,
+    make_poll,
+    make_room,
+    setup_event,
+)
+from tests.support.redis import RedisServer
+from tests.support.server import free_port
+
+RedisFactory = Callable[[], RedisServer]
+
+
+def new_store(server: RedisServer) -> RedisStore:
+    return RedisStore.from_url(server.url, prefix=f"test-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+async def store(redis_server: RedisServer) -> AsyncIterator[RedisStore]:
+    store = new_store(redis_server)
+    await store.open()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+async def raw(redis_server: RedisServer) -> AsyncIterator[Redis]:
+    """A plain client on the session server, to look at the keys the store wrote."""
+    client = Redis.from_url(redis_server.url, decode_responses=True)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+async def info_section(url: str, section: str) -> dict[str, Any]:
+    client = Redis.from_url(url, decode_responses=True)
+    try:
+        return dict(await client.info(section))
+    finally:
+        await client.aclose()
+
+
+async def reset_stats(url: str) -> None:
+    client = Redis.from_url(url, decode_responses=True)
+    try:
+        await client.config_resetstat()
+    finally:
+        await client.aclose()
+
+
+# --- URLs and connecting --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("redis://h:6379/0", "redis://h:6379/0"),
+        ("rediss://:pw@h:6380/2", "rediss://:pw@h:6380/2"),
+        ("valkey://h:6379/0", "redis://h:6379/0"),
+        ("valkeys://user:pw@h/1", "rediss://user:pw@h/1"),
+        ("VALKEY://h", "redis://h"),
+    ],
+)
+def test_urls(url: str, expected: str) -> None:
+    assert RedisStore.from_url(url).url == expected
+    if url.islower():  # open_store matches schemes case-sensitively
+        store = open_store(url)
+        assert isinstance(store, RedisStore) and store.url == expected
+
+
+@pytest.mark.parametrize("url", ["http://h", "redis:/h", "sqlite:///x.db"])
+def test_other_urls_are_refused(url: str) -> None:
+    with pytest.raises(ValueError):
+        RedisStore.from_url(url)
+
+
+def test_a_prefix_with_a_brace_is_refused() -> None:
+    with pytest.raises(ValueError):
+        RedisStore("redis://h", prefix="a{b")
+
+
+async def test_open_without_a_server_is_a_store_error() -> None:
+    store = RedisStore.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    started = time.monotonic()
+    with pytest.raises(StoreError) as failed:
+        await store.open()
+    assert time.monotonic() - started < 5
+    assert isinstance(failed.value.__cause__, RedisConnectionError)
+    with pytest.raises(StoreError):
+        await store.ping()  # not open
+    await store.close()
+
+
+async def test_two_stores_share_one_server(redis_server: RedisServer) -> None:
+    """Two app processes on one Redis: what one writes, the other reads."""
+    first = new_store(redis_server)
+    second = RedisStore.from_url(redis_server.url, prefix=first.prefix)
+    await first.open()
+    await second.open()
+    try:
+        await setup_event(first)
+        poll = await add_open_poll(second, make_poll("p1"))
+        one = await first.cast_vote("p1", "u1", Ballot(choices=(0,)), "q1")
+        two = await second.cast_vote("p1", "u2", Ballot(choices=(0,)), "q1")
+        assert two.version == one.version + 1
+        assert (await second.tally(poll)).counts == (2, 0, 0)
+        assert await second.request_seen("u1", "q1")
+    finally:
+        await first.close()
+        await second.close()
+
+
+# --- key layout -----------------------------------------------------------------------------
+
+
+async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: Redis) -> None:
+    await setup_event(store, "r1", "r2")
+    await store.create_event(make_event("OTHER"), [make_room("o1", event_code="OTHER")])
+    await store.add_participant(CODE, "u1", "hash-1")
+    for kind, scale in (("single", None), ("scale", (1, 5)), ("text", None)):
+        poll = make_poll(f"p-{kind}", kind=kind, scale=scale)  # type: ignore[arg-type]
+        await add_open_poll(store, poll)
+    await store.cast_vote("p-single", "u1", Ballot(choices=(1,)), "q1")
+    await store.cast_vote("p-scale", "u1", Ballot(value=3), "q2")
+    await store.cast_vote("p-text", "u1", Ballot(text="hallo"), None)
+
+    keys = [key async for key in raw.scan_iter(match=f"{store.prefix}:*", count=1000)]
+    tagged = [key for key in keys if "{" in key]
+    index = sorted(key for key in keys if "{" not in key)
+    slots = {key_slot(key.encode()) for key in tagged if f"{{{CODE}}}" in key}
+    assert len(slots) == 1
+    assert slots == {key_slot(CODE.encode())}
+    assert all(f"{{{CODE}}}" in key or "{OTHER}" in key for key in tagged)
+    # The only keys outside an event: the immutable id -> event indexes and the voter index.
+    kinds = Counter(key.split(":")[1] for key in index)
+    assert kinds == Counter({"room": 3, "poll": 3, "voter": 1})
+    # The request ids expire REQUEST_TTL after the participant's last vote.
+    request_key = store._key(CODE, "req", "u1")
+    assert REQUEST_TTL - 60 < await raw.ttl(request_key) <= REQUEST_TTL
+    # Everything else is kept (like the SQLite rows).
+    kept = [key for key in keys if key != request_key]
+    assert [await raw.ttl(key) for key in kept] == [-1] * len(kept)
+
+
+async def test_a_refused_add_keeps_its_claim_for_the_same_record(
+    store: RedisStore, raw: Redis
+) -> None:
+    """Index entries never change (that is what makes caching them safe): a refused add leaves
+    its claim, which the same record can still use and a different one cannot."""
+    await setup_event(store)
+    with pytest.raises(StoreError):
+        await store.add_poll(make_poll("p1", room_id="nope"))
+    assert await store.get_poll("p1") is None
+    assert await store.list_polls("nope") == []
+    with pytest.raises(StoreError):
+        await store.add_poll(make_poll("p1", room_id="nope"))  # still refused the same way
+    with pytest.raises(DuplicateKey):
+        await store.add_poll(make_poll("p1", room_id="r1"))  # the id is taken for "nope"
+    with pytest.raises(StoreError):
+        await store.add_room(make_room("r9", event_code="NOPE"))
+    assert await store.get_room("r9") is None
+    # A taken event code is refused before any room id is claimed.
+    with pytest.raises(DuplicateKey):
+        await store.create_event(make_event(), [make_room("r8")])
+    assert await raw.exists(store._index("room", "r8")) == 0
+
+
+async def test_a_claim_left_by_a_lost_reply_lets_the_retry_through(
+    store: RedisStore, raw: Redis
+) -> None:
+    """A claim without its record (the reply of an add was lost, or the app crashed between
+    claim and script) is invisible to readers; the same record can still be added, another
+    record with that id cannot."""
+    await setup_event(store)
+    await raw.set(store._index("poll", "p1"), f'["{CODE}","r1"]')
+    await raw.set(store._index("room", "r2"), CODE)
+    assert await store.get_poll("p1") is None
+    assert await store.list_polls("r1") == []
+    assert await store.get_room("r2") is None
+    assert await store.add_poll(make_poll("p1")) == 2
+    assert await store.add_room(make_room("r2", position=1)) == 1
+    assert [room.id for room in await store.list_rooms(CODE)] == ["r1", "r2"]
+    # Retrying an add whose reply was lost: the record is there, DuplicateKey as in SQLite.
+    with pytest.raises(DuplicateKey):
+        await store.add_poll(make_poll("p1"))
+    assert await raw.exists(store._index("poll", "p1")) == 1  # a duplicate keeps the claim
+    await raw.set(store._index("poll", "p2"), '["OTHER","o1"]')
+    with pytest.raises(DuplicateKey):
+        await store.add_poll(make_poll("p2"))
+    assert await raw.get(store._index("poll", "p2")) == '["OTHER","o1"]'
+
+
+# --- the vote script ------------------------------------------------------------------------
+
+
+async def test_a_vote_is_one_script_call(redis_factory: RedisFactory) -> None:
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        await setup_event(store)
+        await add_open_poll(store, make_poll("p1"))
+        await store.cast_vote("p1", "u0", Ballot(choices=(0,)), None)  # caches poll -> event
+        await reset_stats(server.url)
+        for n in range(50):
+            await store.cast_vote("p1", f"u{n}", Ballot(choices=(n % 3,)), None)
+        for n in range(20):
+            await store.cast_vote("p1", f"u{n}", Ballot(choices=(1,)), f"q{n}")
+        for n in range(20):  # the voter index is written once per participant and event
+            await store.cast_vote("p1", f"u{n}", Ballot(choices=(2,)), f"r{n}")
+        stats = await info_section(server.url, "commandstats")
+    finally:
+        await store.close()
+    calls = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
+    # One EVALSHA per vote and nothing else sent for it: no index lookup (cached), no MULTI, no
+    # script loading. (Redis counts the commands a script runs as well, so the script's own
+    # HSET etc. show up too; SADD is not among them: the 20 are the voter index updates sent
+    # in the same round trip as each participant's first vote with a request id.)
+    assert calls["evalsha"] == 90
+    assert calls["sadd"] == 20
+    assert not {"get", "mget", "multi", "exec", "eval", "script|load"} & calls.keys()
+
+
+async def test_concurrent_mind_changes_keep_counters_equal_to_a_recount(
+    redis_server: RedisServer,
+) -> None:
+    """2,000 votes from 500 participants, all in flight at once through two stores (two app
+    processes), in no particular order per participant: whichever ballot lands last is the
+    participant's, and the counters must equal a recount of the ballots that remain."""
+    first = new_store(redis_server)
+    second = RedisStore.from_url(redis_server.url, prefix=first.prefix)
+    await first.open()
+    await second.open()
+    try:
+        await setup_event(first)
+        options = ("a", "b", "c", "d", "e")
+        multiple = await add_open_poll(first, make_poll("m", kind="multiple", options=options))
+        scale = await add_open_poll(first, make_poll("s", kind="scale", scale=(-2, 2)))
+        text = await add_open_poll(first, make_poll("t", kind="text"))
+        rng = random.Random(7)
+        calls = []
+        for n in range(500):
+            pid = f"u{n:03d}"
+            for i in range(4):
+                poll_id = rng.choice(["m", "s", "t"])
+                if poll_id == "m":
+                    ballot = Ballot(choices=tuple(rng.sample(range(5), rng.randint(0, 5))))
+                elif poll_id == "s":
+                    ballot = Ballot(value=rng.randint(-2, 2))
+                else:
+                    ballot = Ballot(text=f"{pid} sagt {i}")
+                target = first if rng.random() < 0.5 else second
+                request = f"{pid}-{i}" if rng.random() < 0.5 else None
+                calls.append(target.cast_vote(poll_id, pid, ballot, request))
+        rng.shuffle(calls)
+        outcomes = await asyncio.gather(*calls)
+        assert all(outcome.applied for outcome in outcomes)
+        assert len({outcome.version for outcome in outcomes}) == 2000
+
+        stored = await second.ballots(["m", "s", "t"])
+        recount = Counter(c for b in stored["m"].values() for c in set(b.choices))
+        tally = await first.tally(multiple)
+        assert tally.counts == tuple(recount[i] for i in range(5))
+        assert tally.voters == len(stored["m"])
+        values = Counter(b.value for b in stored["s"].values())
+        tally = await first.tally(scale)
+        assert tally.counts == tuple(values[v] for v in range(-2, 3))
+        assert tally.voters == len(stored["s"])
+        tally = await first.tally(text)
+        assert sorted(tally.texts) == sorted(b.text or "" for b in stored["t"].values())
+        assert tally.voters == len(stored["t"])
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_counters_follow_a_ballot_that_changes_shape(store: RedisStore) -> None:
+    """Only counters the old ballot added are taken away: an empty ballot, a repeated choice
+    and a change back are all counted as a recount would."""
+    await setup_event(store)
+    poll = await add_open_poll(store, make_poll("p1", kind="multiple"))
+    for ballot in (Ballot(choices=(0, 0, 2)), Ballot(), Ballot(choices=(2,)), Ballot()):
+        await store.cast_vote("p1", "u1", ballot, None)
+        await store.cast_vote("p1", "u2", Ballot(choices=(2, 1)), None)
+    tally = await store.tally(poll)
+    assert tally.counts == (0, 1, 1) and tally.voters == 2
+
+
+async def test_the_script_cache_may_be_flushed(store: RedisStore, raw: Redis) -> None:
+    """After a restart or failover the server knows no scripts: EVALSHA fails with NOSCRIPT,
+    the store falls back to EVAL, which caches the script again."""
+    await setup_event(store)
+    await add_open_poll(store, make_poll("p1"))
+    await raw.script_flush()
+    assert (await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "q1")).applied
+    await raw.script_flush()
+    assert (await store.cast_vote("p1", "u2", Ballot(choices=(0,)), None)).applied
+    await raw.script_flush()
+    assert (await store.tally(make_poll("p1"))).counts == (2, 0, 0)
+
+
+async def test_request_seen_after_the_poll_closed(store: RedisStore) -> None:
+    """The voter index finds the event of an acknowledged vote, whose poll is gone from the
+    call: a retry after the close is recognised, an unknown one is not."""
+    await setup_event(store)
+    poll = await add_open_poll(store, make_poll("p1"))
+    await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "q1")
+    await close_poll(store, poll)
+    with pytest.raises(PollNotOpen):
+        await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "q2")
+    assert await store.request_seen("u1", "q1")
+    assert not await store.request_seen("u1", "q2")
+    assert not await store.request_seen("u9", "q1")
+
+
+# --- durability and failures ----------------------------------------------------------------
+
+
+async def settle() -> None:
+    """Let the event loop run once the server is back. kill/start/restart block the loop, so the
+    pooled connections have not yet seen the server close them; in a running app the loop
+    notices at once, and the pool replaces such a connection when it hands it out."""
+    await asyncio.sleep(0.1)
+
+
+async def write_sample(store: RedisStore) -> Poll:
+    await setup_event(store)
+    await store.add_participant(CODE, "u1", "hash-1")
+    poll = await add_open_poll(store, make_poll("p1"))
+    for n in range(30):
+        await store.cast_vote("p1", f"u{n}", Ballot(choices=(n % 3,)), f"q{n}")
+    return poll
+
+
+async def assert_sample(store: RedisStore, poll: Poll) -> None:
+    assert await store.get_event(CODE) == make_event()
+    assert await store.participant_by_token(CODE, "hash-1") == "u1"
+    assert await store.get_poll("p1") == poll
+    assert (await store.tally(poll)).counts == (10, 10, 10)
+    assert await store.room_version("r1") == 33
+    assert await store.request_seen("u7", "q7")
+    repeat = await store.cast_vote("p1", "u7", Ballot(choices=(0,)), "q7")
+    assert repeat.applied is False and repeat.version == 33
+
+
+async def test_data_survives_a_server_restart(redis_factory: RedisFactory) -> None:
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    poll = await write_sample(store)
+    await store.close()
+    server.restart()
+    reopened = RedisStore.from_url(server.url, prefix=store.prefix)
+    await reopened.open()
+    try:
+        await assert_sample(reopened, poll)
+        # The new server process has no scripts cached: the first vote loads it again.
+        assert (await reopened.cast_vote("p1", "u99", Ballot(choices=(0,)), "x")).version == 34
+    finally:
+        await reopened.close()
+
+
+async def test_a_killed_server_process_loses_no_acknowledged_write(
+    redis_factory: RedisFactory,
+) -> None:
+    """SIGKILL right after the last reply: Redis hands the AOF to the kernel before it answers,
+    so only a crash of the whole host (within the fsync second) could lose writes."""
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        poll = await write_sample(store)
+        server.kill()
+        server.start()
+        await settle()
+        await assert_sample(store, poll)
+    finally:
+        await store.close()
+
+
+async def test_a_store_keeps_working_across_a_restart(redis_factory: RedisFactory) -> None:
+    """The pooled connections die with the server; the first command after the restart must
+    not fail on one of them."""
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        poll = await write_sample(store)
+        server.restart()
+        await settle()
+        await assert_sample(store, poll)
+    finally:
+        await store.close()
+
+
+async def test_a_dead_server_is_a_store_error_and_the_store_recovers(
+    redis_factory: RedisFactory,
+) -> None:
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        poll = await write_sample(store)
+        server.kill()
+        calls = {
+            "ping": store.ping(),
+            "vote": store.cast_vote("p1", "u1", Ballot(choices=(1,)), "late"),
+            "tally": store.tally(poll),
+            "get_event": store.get_event(CODE),
+            "request_seen": store.request_seen("u1", "q1"),
+            "add_poll": store.add_poll(make_poll("p2")),
+        }
+        for name, call in calls.items():
+            started = time.monotonic()
+            with pytest.raises(StoreError):
+                await call
+            assert time.monotonic() - started < 3, name  # refused at once, not a timeout
+        server.start()  # same port and directory: the AOF is replayed
+        await store.ping()
+        await assert_sample(store, poll)
+        assert await store.add_poll(make_poll("p2")) == 34
+    finally:
+        await store.close()
+
+
+async def test_an_unanswering_server_is_a_store_error_within_the_timeout(
+    redis_factory: RedisFactory,
+) -> None:
+    """A server that takes the connection but never answers (here: stopped with SIGSTOP, like a
+    hung host) must not hang the app: the socket timeout turns it into StoreError."""
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    assert server.process is not None
+    try:
+        await setup_event(store)
+        server.process.send_signal(signal.SIGSTOP)
+        started = time.monotonic()
+        with pytest.raises(StoreError):
+            await store.get_event(CODE)
+        assert SOCKET_TIMEOUT - 0.5 < time.monotonic() - started < SOCKET_TIMEOUT + 2
+        server.process.send_signal(signal.SIGCONT)
+        assert await store.get_event(CODE) == make_event()
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+        await store.close()
