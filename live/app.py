@@ -16,6 +16,7 @@ from live.fanout.registry import Fanout
 from live.fanout.state import RoomState, load_room_state
 from live.hub import open_hub
 from live.service import LiveService, room_topic
+from live.service_questions import QuestionService
 from live.settings import Settings
 from live.store import open_store
 from live.views.regions import PageRenderer
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await store.open()
         await hub.open()
         service = LiveService(store, hub)
+        questions = QuestionService(store, hub, service.ids, service.clock)
 
         async def load(
             room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
@@ -49,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tick=settings.tick_ms / 1000,
             slow_after=settings.slow_socket_seconds,
         )
-        app.state.live = Runtime(settings, service, fanout)
+        app.state.live = Runtime(settings, service, questions, fanout)
         try:
             yield
         finally:

@@ -76,7 +76,7 @@ class LiveService:
             event = Event(code, title, self.clock(), token_hash(token))
             rooms = [Room(self.ids.object_id(), code, name, i) for i, name in enumerate(names)]
             try:
-                await _guard(self.store.create_event(event, rooms))
+                await guard(self.store.create_event(event, rooms))
             except DuplicateKey:
                 continue
             return CreatedEvent(event, rooms, token)
@@ -84,16 +84,16 @@ class LiveService:
 
     async def event(self, raw_code: str) -> Event:
         code = normalize_code(raw_code) if isinstance(raw_code, str) else None
-        event = await _guard(self.store.get_event(code)) if code else None
+        event = await guard(self.store.get_event(code)) if code else None
         if event is None:
             raise NotFound("event_not_found", _n("Diese Veranstaltung gibt es nicht."))
         return event
 
     async def rooms(self, event: Event) -> list[Room]:
-        return await _guard(self.store.list_rooms(event.code))
+        return await guard(self.store.list_rooms(event.code))
 
     async def room(self, event: Event, room_id: object) -> Room:
-        room = await _guard(self.store.get_room(room_id)) if isinstance(room_id, str) else None
+        room = await guard(self.store.get_room(room_id)) if isinstance(room_id, str) else None
         if room is None or room.event_code != event.code:
             raise NotFound("room_not_found", _n("Diesen Raum gibt es nicht."))
         return room
@@ -108,7 +108,7 @@ class LiveService:
         if any(r.name.casefold() == clean.casefold() for r in existing):
             raise DomainError("duplicate_room", _n("Jeder Raumname darf nur einmal vorkommen."))
         room = Room(self.ids.object_id(), event.code, clean, len(existing))
-        await _guard(self.store.add_room(room))
+        await guard(self.store.add_room(room))
         return room
 
     # --- identity ---------------------------------------------------------------------------
@@ -129,13 +129,13 @@ class LiveService:
     async def join(self, event: Event) -> tuple[str, str]:
         """A new anonymous participant: (participant_id, token). Nothing personal is stored."""
         participant_id, token = self.ids.object_id(), self.ids.token()
-        await _guard(self.store.add_participant(event.code, participant_id, token_hash(token)))
+        await guard(self.store.add_participant(event.code, participant_id, token_hash(token)))
         return participant_id, token
 
     async def participant(self, event: Event, token: str | None) -> str | None:
         if not token or len(token) > 200:
             return None
-        return await _guard(self.store.participant_by_token(event.code, token_hash(token)))
+        return await guard(self.store.participant_by_token(event.code, token_hash(token)))
 
     # --- polls ------------------------------------------------------------------------------
 
@@ -163,25 +163,32 @@ class LiveService:
             visibility=visibility,
             now=self.clock(),
         )
-        version = await _guard(self.store.add_poll(poll))
+        version = await guard(self.store.add_poll(poll))
         await self._changed(room.id, "poll.created", version, poll=poll.id)
         return poll
 
     async def poll(self, event: Event, poll_id: object) -> Poll:
-        poll = await _guard(self.store.get_poll(poll_id)) if isinstance(poll_id, str) else None
+        poll = await guard(self.store.get_poll(poll_id)) if isinstance(poll_id, str) else None
         if poll is None or poll.event_code != event.code:
             raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
         return poll
 
     async def polls(self, room: Room) -> list[Poll]:
-        return await _guard(self.store.list_polls(room.id))
+        return await guard(self.store.list_polls(room.id))
 
     async def results(self, poll: Poll) -> Results:
-        return poll_rules.results(poll, await _guard(self.store.tally(poll)))
+        return poll_rules.results(poll, await guard(self.store.tally(poll)))
 
     async def open_poll(self, event: Event, poll_id: object) -> Poll:
         poll = await self.poll(event, poll_id)
-        return await self._save_poll(poll, poll_rules.open_poll(poll, self.clock()))
+        opened = await self._save_poll(poll, poll_rules.open_poll(poll, self.clock()))
+        if opened is not poll:
+            # Opening puts the poll on the projector: a highlighted question steps aside.
+            room = await guard(self.store.get_room(poll.room_id))
+            if room is not None and room.highlighted_question_id is not None:
+                version = await guard(self.store.set_highlight(room.id, None))
+                await self._changed(room.id, "questions.updated", version)
+        return opened
 
     async def close_poll(self, event: Event, poll_id: object) -> Poll:
         poll = await self.poll(event, poll_id)
@@ -199,7 +206,7 @@ class LiveService:
                 raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
             if poll.state == "draft":
                 raise DomainError("poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet."))
-        version = await _guard(
+        version = await guard(
             self.store.set_screen_poll(room.id, poll_id if isinstance(poll_id, str) else None)
         )
         await self._changed(room.id, "screen.updated", version)
@@ -207,7 +214,7 @@ class LiveService:
     async def _save_poll(self, before: Poll, after: Poll) -> Poll:
         if after == before:
             return before  # idempotent: opening an open poll changes nothing, publishes nothing
-        version = await _guard(self.store.update_poll(after))
+        version = await guard(self.store.update_poll(after))
         await self._changed(after.room_id, "poll.updated", version, poll=after.id)
         return after
 
@@ -241,7 +248,7 @@ class LiveService:
                 raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
             ballot = poll_rules.make_ballot(poll, choices=choices, value=value, text=text)
             try:
-                outcome = await _guard(
+                outcome = await guard(
                     self.store.cast_vote(poll.id, participant_id, ballot, request_id)
                 )
             except PollNotOpen as exc:
@@ -254,9 +261,7 @@ class LiveService:
                     "poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet.")
                 ) from None
         except DomainError:
-            if isinstance(request_id, str) and await _guard(
-                self.store.request_seen(participant_id, request_id)
-            ):
+            if await already_done(self.store, participant_id, request_id):
                 return VoteResult(False, None)
             raise
         if outcome.applied:
@@ -264,19 +269,29 @@ class LiveService:
         return VoteResult(outcome.applied, outcome.version)
 
     async def _changed(self, room_id: str, kind: str, version: int, **extra: str) -> None:
-        """Tell every process that the room changed. Publishing can fail after the write was
-        durable; that is fine: receivers re-read state and every reconnect gets a snapshot."""
-        try:
-            await self.hub.publish(
-                room_topic(room_id), {"type": kind, "room": room_id, "version": version, **extra}
-            )
-        except Exception:  # see docstring: the write already succeeded
-            logging.getLogger("live.service").warning(
-                "publish failed for %s", room_id, exc_info=True
-            )
+        await publish_change(self.hub, room_id, kind, version, **extra)
 
 
-async def _guard(awaitable: Awaitable[T]) -> T:
+async def already_done(store: Store, participant_id: str, request_id: object) -> bool:
+    """Whether a request that now fails was stored before: the client lost our ack, not its
+    write, so it is acknowledged again (the contract: a repeat is acked, never counted twice)."""
+    return isinstance(request_id, str) and await guard(
+        store.request_seen(participant_id, request_id)
+    )
+
+
+async def publish_change(hub: Hub, room_id: str, kind: str, version: int, **extra: str) -> None:
+    """Tell every process that the room changed. Publishing can fail after the write was
+    durable; that is fine: receivers re-read state and every reconnect gets a snapshot."""
+    try:
+        await hub.publish(
+            room_topic(room_id), {"type": kind, "room": room_id, "version": version, **extra}
+        )
+    except Exception:  # see docstring: the write already succeeded
+        logging.getLogger("live.service").warning("publish failed for %s", room_id, exc_info=True)
+
+
+async def guard(awaitable: Awaitable[T]) -> T:
     """Turn backend failures into a 503-style error the client can retry."""
     try:
         return await awaitable

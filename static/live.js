@@ -28,6 +28,26 @@
   document.addEventListener("htmx:beforeSwap", rememberFocus);
   document.addEventListener("htmx:afterSettle", restoreFocus);
 
+  // The shared question list is pushed to every phone without personal marks (one render for
+  // all). Which questions this phone supports comes from #qa-state, which only this
+  // participant's own requests update; re-apply it after every swap.
+  function applyUpvotes() {
+    var island = document.getElementById("qa-state");
+    if (!island) return;
+    var ids = (island.getAttribute("data-upvoted") || "").split(" ");
+    var mine = {};
+    for (var i = 0; i < ids.length; i++) if (ids[i]) mine[ids[i]] = true;
+    var buttons = document.querySelectorAll("button.upvote[data-qid]");
+    for (var j = 0; j < buttons.length; j++) {
+      var on = mine[buttons[j].getAttribute("data-qid")] === true;
+      buttons[j].setAttribute("aria-pressed", on ? "true" : "false");
+      buttons[j].value = on ? "0" : "1";
+    }
+  }
+  document.addEventListener("htmx:wsAfterMessage", applyUpvotes);
+  document.addEventListener("htmx:afterSettle", applyUpvotes);
+  document.addEventListener("DOMContentLoaded", applyUpvotes);
+
   // Connection state for the small indicator (texts are in the page, switched by CSS).
   function setConnection(state) {
     var nodes = document.querySelectorAll(".connection");

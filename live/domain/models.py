@@ -24,6 +24,10 @@ class Event:
     created_at: datetime
     # sha256 hex of the moderator token; the token itself is shown once and never stored.
     moderator_token_hash: str
+    # Q&A settings: new questions wait for a moderator's approval; participants may sign with
+    # a name (they stay anonymous unless they type one).
+    questions_need_approval: bool = True
+    names_allowed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,8 @@ class Room:
     position: int
     # The poll the projector presents (None: join code and QR). Set when a poll opens.
     screen_poll_id: str | None = None
+    # The one question shown big on the projector (None: none).
+    highlighted_question_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,34 @@ class Poll:
     created_at: datetime
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+
+
+QuestionState = Literal["pending", "approved", "answered", "hidden", "archived"]
+QUESTION_STATES: tuple[QuestionState, ...] = (
+    "pending",
+    "approved",
+    "answered",
+    "hidden",
+    "archived",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question from the audience. ``participant_id`` is the author, kept only so the author
+    sees their own pending question and may delete it; it never leaves the server."""
+
+    id: str
+    event_code: str
+    room_id: str
+    participant_id: str
+    text: str
+    name: str | None
+    state: QuestionState
+    created_at: datetime
+    answer: str | None = None
+    # Read-only: counted by the store (set membership), ignored on writes.
+    upvotes: int = 0
 
 
 @dataclass(frozen=True, slots=True)

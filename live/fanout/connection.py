@@ -33,6 +33,7 @@ class Connection:
     lang: str = "de"
     participant_id: str | None = None
     role: Role = "viewer"
+    sort: str = "votes"  # Q&A order the reader chose ("votes" | "newest")
     outbox: Outbox = field(init=False)
     # key -> frame body last queued for this socket; the channel sends only what differs.
     last: dict[str, str] = field(default_factory=dict)

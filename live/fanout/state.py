@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from live.domain import polls as poll_rules
-from live.domain.models import Ballot, Event, Poll, Results, Room
+from live.domain.models import Ballot, Event, Poll, Question, Results, Room
 from live.store import Store
 
 
@@ -20,6 +20,13 @@ class RoomState:
     results: Mapping[str, Results]
     # participant id -> ballot, per open poll; only loaded while participant pages are connected.
     ballots: Mapping[str, Mapping[str, Ballot]] = field(default_factory=dict)
+    # Every question of the room in every state, with upvote counts (views filter per reader).
+    questions: tuple[Question, ...] = ()
+
+    @property
+    def highlighted(self) -> Question | None:
+        wanted = self.room.highlighted_question_id
+        return next((q for q in self.questions if q.id == wanted), None) if wanted else None
 
     def poll(self, poll_id: str | None) -> Poll | None:
         return next((p for p in self.polls if p.id == poll_id), None)
@@ -54,7 +61,8 @@ async def load_room_state(
     room = await store.get_room(room_id)
     if room is None:
         raise LookupError(room_id)
-    event = previous.event if previous is not None else await store.get_event(room.event_code)
+    # Re-read each tick: the event's Q&A settings can change.
+    event = await store.get_event(room.event_code)
     if event is None:
         raise LookupError(room.event_code)
     rooms = tuple(await store.list_rooms(event.code))
@@ -81,4 +89,5 @@ async def load_room_state(
     elif open_ids and ballots_of is not None:
         own = await store.participant_ballots(ballots_of, open_ids)
         ballots = {poll_id: {ballots_of: ballot} for poll_id, ballot in own.items()}
-    return RoomState(version, event, room, rooms, polls, results, ballots)
+    questions = tuple(await store.list_questions(room_id))
+    return RoomState(version, event, room, rooms, polls, results, ballots, questions)

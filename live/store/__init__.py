@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from live.store.base import DuplicateKey, PollNotOpen, Store, StoreError, VoteOutcome
+from live.store.base import (
+    DuplicateKey,
+    PollNotOpen,
+    QuestionClosed,
+    Store,
+    StoreError,
+    TooSoon,
+    VoteOutcome,
+)
 
-__all__ = ["DuplicateKey", "PollNotOpen", "Store", "StoreError", "VoteOutcome", "open_store"]
+__all__ = [
+    "DuplicateKey",
+    "PollNotOpen",
+    "QuestionClosed",
+    "Store",
+    "StoreError",
+    "TooSoon",
+    "VoteOutcome",
+    "open_store",
+]
 
 
 def open_store(url: str) -> Store:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from live.domain.models import Ballot, Event, Poll, Room, Tally
+from live.domain.models import Ballot, Event, Poll, Question, Room, Tally
 
 
 class StoreError(Exception):
@@ -30,6 +31,18 @@ class StoreError(Exception):
 
 class DuplicateKey(StoreError):
     """An id or code that must be unique is taken (the caller picks a new one)."""
+
+
+class QuestionClosed(Exception):
+    """upvote/unvote on a question whose state is not approved or answered at write time."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+class TooSoon(Exception):
+    """add_question: the participant asked another question in this event after ``not_before``."""
 
 
 class PollNotOpen(Exception):
@@ -113,6 +126,52 @@ class Store(Protocol):
     async def request_seen(self, participant_id: str, request_id: str) -> bool:
         """Whether a vote with this request_id from this participant was recorded. Lets a retry
         of an acknowledged vote be acknowledged again even after the poll closed."""
+
+    # events: settings
+    async def update_event_settings(
+        self, code: str, *, questions_need_approval: bool, names_allowed: bool
+    ) -> list[tuple[str, int]]:
+        """Store the event's Q&A settings; bumps the version of every room of the event and
+        returns [(room_id, new_version)]."""
+
+    # questions (Q&A)
+    async def add_question(
+        self, question: Question, request_id: str | None, not_before: datetime | None
+    ) -> VoteOutcome:
+        """Insert a question. With a request_id: at most once per (participant, request_id) —
+        a repeat changes nothing and reports applied=False (same dedupe as votes). With
+        not_before: TooSoon if the same participant added a question to the same event at or
+        after that moment (the per-participant rate limit, checked atomically with the insert).
+        Bumps the room's version."""
+
+    async def get_question(self, question_id: str) -> Question | None:
+        """With its current upvote count."""
+
+    async def list_questions(self, room_id: str) -> list[Question]:
+        """All questions of the room in every state, with upvote counts, oldest first."""
+
+    async def update_question(self, question: Question) -> int:
+        """Store text, name, state and answer of an existing question (id, room, author and
+        created_at are immutable). Leaving state approved/answered does not drop upvotes.
+        Returns the room's new version."""
+
+    async def delete_question(self, question_id: str) -> int:
+        """Remove the question with its upvotes (and a highlight pointing at it). Returns the
+        room's new version."""
+
+    async def set_highlight(self, room_id: str, question_id: str | None) -> int:
+        """The one highlighted question of the room (None clears it). Returns the new version."""
+
+    async def set_upvote(
+        self, question_id: str, participant_id: str, up: bool, request_id: str | None
+    ) -> VoteOutcome:
+        """Add (up=True) or withdraw the participant's upvote: set membership, idempotent
+        (upvoting twice counts once). QuestionClosed when the question is not approved or
+        answered at write time. request_id dedupe as for votes. Bumps the room's version when
+        applied (even if the set did not change: simpler, and the fan-out compares content)."""
+
+    async def upvoted_by(self, participant_id: str, question_ids: Sequence[str]) -> set[str]:
+        """Which of these questions the participant has upvoted."""
 
     async def tally(self, poll: Poll) -> Tally:
         """Aggregate the poll's ballots (see Tally for the shape per kind)."""

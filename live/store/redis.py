@@ -6,9 +6,12 @@ URLs: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS; ``v
 Key layout (``P`` is the prefix, "live" unless given). Everything of one event carries the hash
 tag ``{code}``, so it lives in one Redis Cluster slot and every script touches one slot only:
 
-- ``P:{code}:event``              hash: title, created_at, moderator_token_hash
+- ``P:{code}:event``              hash: title, created_at, moderator_token_hash,
+                                  questions_need_approval, names_allowed ("1"/"0"; absent in
+                                  events stored before Q&A: read as True)
 - ``P:{code}:rooms``              set of room ids
-- ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id (if any)
+- ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id and
+                                  highlighted_question_id (each only if set)
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent)
 - ``P:{code}:ballots:<poll>``     hash: participant -> "<counters>|<ballot JSON>"
@@ -17,23 +20,38 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   last text (the order of the text answers)
 - ``P:{code}:participants``       hash: participant id -> token hash
 - ``P:{code}:tokens``             hash: token hash -> participant id
-- ``P:{code}:req:<participant>``  hash: request id -> poll id; expires REQUEST_TTL after the
-                                  participant's last vote with a request id
+- ``P:{code}:req:<participant>``  hash: request id -> poll or question id; one namespace for
+                                  votes, questions and upvotes; expires REQUEST_TTL after the
+                                  participant's last write with a request id
+- ``P:{code}:questions:<room>``   sorted set of the room's question ids, scored by created_at
+                                  (microseconds since 1970): oldest first, then by id
+- ``P:{code}:question:<q>``       hash: the Question's fields but upvotes (None = field absent)
+- ``P:{code}:upvotes:<q>``        set of the participant ids that upvote the question (the
+                                  count is SCARD: membership, never a counter)
+- ``P:{code}:asked:<participant>`` sorted set of the participant's question ids in the event,
+                                  scored like ``questions``: add_question's rate limit counts
+                                  those created at or after not_before (deleted ones drop out)
 
-and three indexes outside any event, because some methods get only an id:
+and four indexes outside any event, because some methods get only an id:
 
 - ``P:room:<room>``               string: event code
 - ``P:poll:<poll>``               string: JSON [event code, room id]
+- ``P:question:<q>``              string: JSON [event code, room id]; kept when the question is
+                                  deleted (like any claim)
 - ``P:voter:<participant>``       set of event codes where this participant sent request ids
                                   (for request_seen, which gets no poll); kept, like the ballots
 
-Room and poll ids are unique across events (as in SQLite). The index entry is the claim on the
-id: create_event / add_room / add_poll take it with SET NX *before* the event's script runs (it
-lives in another slot, so it cannot be part of the script). It is never changed or deleted, so
-reading it in a separate round trip before a script is safe, and each process caches it. A claim
-without its record (the script refused, or a crash or lost reply between claim and script) points
-to an event without that record: readers find nothing (None), a retry with the same record goes
-through, and only a different record with the same random id would be refused (DuplicateKey).
+The Q&A methods are in redis_questions.py (a mixin of RedisStore).
+
+Room, poll and question ids are unique across events (as in SQLite). The index entry is the claim
+on the id: create_event / add_room / add_poll / add_question take it with SET NX *before* the
+event's script runs (it lives in another slot, so it cannot be part of the script). It is never
+changed or deleted, so reading it in a separate round trip before a script is safe, and each
+process caches it. (So, unlike SQLite, the id of a deleted question is not free again for
+another room; ids are random.) A claim without its record (the script refused, or a crash or
+lost reply between claim and script) points to an event without that record: readers find
+nothing (None), a retry with the same record goes through, and only a different record with the
+same random id would be refused (DuplicateKey).
 
 Durability: the store is as durable as the server's persistence. With ``appendonly yes`` and
 ``appendfsync everysec`` (docs/deploy.md) an acknowledged write is lost only if the Redis host
@@ -57,7 +75,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-import orjson
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -69,21 +86,25 @@ from live.store import redis_scripts as lua
 from live.store.base import DuplicateKey, PollNotOpen, StoreError, VoteOutcome
 from live.store.redis_codec import (
     POLL_STATES,
+    Home,
     ballot_counters,
     check_code,
     check_reply,
+    decode_home,
     decode_stored,
+    encode_home,
+    event_from_hash,
+    flag,
     poll_fields,
     poll_from_hash,
     room_from_hash,
     translate_errors,
 )
-from live.store.sqlite_schema import encode_ballot, from_iso, opt_iso, to_iso
+from live.store.redis_questions import RedisQuestions
+from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported for the tests
+from live.store.sqlite_schema import encode_ballot, opt_iso, to_iso
 
 DEFAULT_PREFIX = "live"
-# How long a request id is remembered after the participant's last vote. Clients retry within
-# seconds (reconnects); a week also covers a laptop that wakes up the next morning.
-REQUEST_TTL = 7 * 24 * 3600
 MAX_CONNECTIONS = 64  # Redis runs commands on one thread: more connections add no throughput
 POOL_TIMEOUT = 5.0  # seconds to wait for a free connection before StoreError
 SOCKET_TIMEOUT = 5.0  # a reply that takes longer is a dead server, not a slow one
@@ -92,10 +113,8 @@ _CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted
 
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
 
-PollHome = tuple[str, str]  # (event code, room id) of a poll; immutable
 
-
-class RedisStore:
+class RedisStore(RedisQuestions):
     def __init__(
         self,
         url: str,
@@ -111,7 +130,8 @@ class RedisStore:
         self.prefix = prefix
         self._max_connections = max_connections
         self._client: Redis | None = None
-        self._poll_homes: dict[str, PollHome] = {}
+        # kind ("poll", "question") -> id -> (event code, room id); index entries are immutable
+        self._homes: dict[str, dict[str, Home]] = {"poll": {}, "question": {}}
         self._room_events: dict[str, str] = {}
         self._voters: set[tuple[str, str]] = set()  # (participant, event) in the voter index
 
@@ -186,20 +206,20 @@ class RedisStore:
             # script checks again; this is only the cheap early answer.
             if await self._redis().exists(self._key(event.code, "event")):
                 raise DuplicateKey(f"event {event.code!r} already exists")
-        head = ["1", event.title, to_iso(event.created_at), event.moderator_token_hash]
+        head = [
+            "1",
+            event.title,
+            to_iso(event.created_at),
+            event.moderator_token_hash,
+            flag(event.questions_need_approval),
+            flag(event.names_allowed),
+        ]
         await self._create_rooms(event.code, rooms, head)
 
     async def get_event(self, code: str) -> Event | None:
         with translate_errors("get_event"):
             data = await self._hgetall(self._key(code, "event"))
-        if not data:
-            return None
-        return Event(
-            code=code,
-            title=data["title"],
-            created_at=from_iso(data["created_at"]),
-            moderator_token_hash=data["moderator_token_hash"],
-        )
+        return event_from_hash(code, data) if data else None
 
     async def list_rooms(self, event_code: str) -> list[Room]:
         with translate_errors("list_rooms"):
@@ -217,14 +237,14 @@ class RedisStore:
         return room_from_hash(code, row) if row else None
 
     async def add_room(self, room: Room) -> int:
-        await self._create_rooms(room.event_code, [room], ["0", "", "", ""])
+        await self._create_rooms(room.event_code, [room], ["0", "", "", "", "", ""])
         return 1
 
     async def _create_rooms(self, code: str, rooms: Sequence[Room], head: list[str]) -> None:
         for room in rooms:
-            if room.screen_poll_id is not None:
-                # SQLite refuses it by foreign key: a new room has no polls to show.
-                raise StoreError(f"room {room.id!r}: a new room cannot show a poll")
+            if room.screen_poll_id is not None or room.highlighted_question_id is not None:
+                # SQLite refuses it by foreign key: a new room has no polls or questions to show.
+                raise StoreError(f"room {room.id!r}: a new room cannot show a poll or question")
         keys = [self._key(code, "event"), self._key(code, "rooms")]
         keys += [self._key(code, "room", room.id) for room in rooms]
         args = list(head)
@@ -284,7 +304,7 @@ class RedisStore:
             self._key(code, "polls", room_id),
             self._key(code, "poll", poll.id),
         ]
-        home = orjson.dumps([code, room_id]).decode()
+        home = encode_home(code, room_id)
         with translate_errors("add_poll"):
             if not await self._claim([(self._index("poll", poll.id), home)]):
                 raise DuplicateKey(f"poll {poll.id!r} already exists")
@@ -293,7 +313,7 @@ class RedisStore:
 
     async def get_poll(self, poll_id: str) -> Poll | None:
         with translate_errors("get_poll"):
-            home = (await self._poll_homes_of([poll_id])).get(poll_id)
+            home = (await self._homes_of("poll", [poll_id])).get(poll_id)
             if home is None:
                 return None
             row = await self._hgetall(self._key(home[0], "poll", poll_id))
@@ -323,7 +343,7 @@ class RedisStore:
         with translate_errors("update_poll"):
             # The room comes from the index, written when the poll was added: the argument's
             # room_id is not trusted for the version bump.
-            home = (await self._poll_homes_of([poll.id])).get(poll.id)
+            home = (await self._homes_of("poll", [poll.id])).get(poll.id)
             if home is None:
                 raise StoreError(f"unknown poll {poll.id!r}")
             code, room_id = home
@@ -343,7 +363,7 @@ class RedisStore:
         counters = ballot_counters(ballot)
         stored = f"{counters}|{encode_ballot(ballot)}"
         with translate_errors("cast_vote"):
-            home = (await self._poll_homes_of([poll_id])).get(poll_id)
+            home = (await self._homes_of("poll", [poll_id])).get(poll_id)
             if home is None:
                 raise StoreError(f"unknown poll {poll_id!r}")
             code, room_id = home
@@ -360,49 +380,54 @@ class RedisStore:
             else:
                 keys.append(self._key(code, "req", participant_id))
                 args += [request_id, poll_id, str(REQUEST_TTL)]
-                if (participant_id, code) in self._voters:
-                    reply = await self._run(lua.CAST_VOTE, keys, args)
-                else:
-                    reply = await self._vote_with_request(code, participant_id, keys, args)
-                    if len(self._voters) >= _CACHE_LIMIT:
-                        self._voters.clear()
-                    self._voters.add((participant_id, code))
+                reply = await self._run_requested(lua.CAST_VOTE, code, participant_id, keys, args)
         status = reply[0]
         if status == "not_open":
             raise PollNotOpen(str(reply[1]))
         check_reply(reply, f"poll {poll_id!r}")
         return VoteOutcome(applied=status == "ok", version=int(reply[1]))
 
-    async def _vote_with_request(
-        self, code: str, participant_id: str, keys: list[str], args: list[str]
+    async def _run_requested(
+        self,
+        script: lua.Lua,
+        code: str,
+        participant_id: str,
+        keys: Sequence[str],
+        args: Sequence[str],
     ) -> list[Any]:
-        """The vote script, preceded in the same round trip by adding the event to the
-        participant's voter index. request_seen gets no poll and needs that index to find the
-        event; the script cannot write it (another slot). Written first, it is there before the
-        request id is: at worst it names an event where the request was refused, and
-        request_seen then checks that event and answers False, which is right. The caller
-        does this once per participant and event (SADD is idempotent; the set never expires),
-        later votes are the script alone."""
+        """Run a script that records a request id of the participant in the event (votes,
+        questions, upvotes). The first time per participant and event in this process, the
+        event is added to the participant's voter index in the same round trip, before the
+        script: request_seen gets no poll and needs that index to find the event; the script
+        cannot write it (another slot). Written first, it is there before the request id is: at
+        worst it names an event where the request was refused, and request_seen then checks
+        that event and answers False, which is right. SADD is idempotent and the set never
+        expires, so later calls are the script alone."""
+        if (participant_id, code) in self._voters:
+            return await self._run(script, keys, args)
         voter = self._index("voter", participant_id)
         async with self._redis().pipeline(transaction=False) as pipe:
             pipe.sadd(voter, code)
-            pipe.evalsha(lua.CAST_VOTE.sha, len(keys), *keys, *args)
+            pipe.evalsha(script.sha, len(keys), *keys, *args)
             results = await pipe.execute(raise_on_error=False)
         if isinstance(results[0], Exception):
             raise results[0]
         reply = results[1]
         if isinstance(reply, NoScriptError):
             # The script did not run (cache empty after a restart); EVAL runs and caches it.
-            reply = await self._redis().eval(lua.CAST_VOTE.source, len(keys), *keys, *args)
+            reply = await self._redis().eval(script.source, len(keys), *keys, *args)
         elif isinstance(reply, Exception):
             raise reply
+        if len(self._voters) >= _CACHE_LIMIT:
+            self._voters.clear()
+        self._voters.add((participant_id, code))
         return cast(list[Any], reply)
 
     async def participant_ballots(
         self, participant_id: str, poll_ids: Sequence[str]
     ) -> Mapping[str, Ballot]:
         with translate_errors("participant_ballots"):
-            homes = await self._poll_homes_of(poll_ids)
+            homes = await self._homes_of("poll", poll_ids)
             ids = list(homes)
             async with self._redis().pipeline(transaction=False) as pipe:
                 for poll_id in ids:
@@ -452,7 +477,7 @@ class RedisStore:
         ids = list(dict.fromkeys(poll_ids))
         result: dict[str, dict[str, Ballot]] = {poll_id: {} for poll_id in ids}
         with translate_errors("ballots"):
-            homes = await self._poll_homes_of(ids)
+            homes = await self._homes_of("poll", ids)
             known = list(homes)
             rows = await self._hgetall_many(
                 [self._key(homes[poll_id][0], "ballots", poll_id) for poll_id in known]
@@ -524,16 +549,18 @@ class RedisStore:
             self._room_events[room_id] = code
         return code
 
-    async def _poll_homes_of(self, poll_ids: Sequence[str]) -> dict[str, PollHome]:
-        """(event, room) of each known poll, from the cache or in one round trip."""
-        homes = {i: self._poll_homes[i] for i in poll_ids if i in self._poll_homes}
-        missing = [i for i in dict.fromkeys(poll_ids) if i not in homes]
+    async def _homes_of(self, kind: str, ids: Sequence[str]) -> dict[str, Home]:
+        """(event, room) of each known poll or question (``kind``), from the cache or in one
+        round trip. Unknown ids are left out."""
+        cache = self._homes[kind]
+        homes = {i: cache[i] for i in ids if i in cache}
+        missing = [i for i in dict.fromkeys(ids) if i not in homes]
         if missing:
-            found = await self._redis().mget([self._index("poll", i) for i in missing])
-            if len(self._poll_homes) + len(missing) > _CACHE_LIMIT:
-                self._poll_homes.clear()
-            for poll_id, value in zip(missing, found, strict=True):
+            keys = [self._index(kind, i) for i in missing]
+            found = cast(list[str | None], await self._redis().mget(keys))
+            if len(cache) + len(missing) > _CACHE_LIMIT:
+                cache.clear()
+            for ident, value in zip(missing, found, strict=True):
                 if value is not None:
-                    code, room_id = orjson.loads(value)
-                    homes[poll_id] = self._poll_homes[poll_id] = (str(code), str(room_id))
+                    homes[ident] = cache[ident] = decode_home(value)
         return homes

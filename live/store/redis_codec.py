@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import orjson
@@ -16,11 +17,15 @@ from redis.exceptions import RedisError
 
 from live.domain.models import (
     POLL_KINDS,
+    QUESTION_STATES,
     VISIBILITIES,
     Ballot,
+    Event,
     Poll,
     PollKind,
     PollState,
+    Question,
+    QuestionState,
     Room,
     Visibility,
 )
@@ -28,6 +33,10 @@ from live.store.base import DuplicateKey, StoreError
 from live.store.sqlite_schema import decode_ballot, from_iso, opt_iso, to_iso
 
 POLL_STATES: tuple[PollState, ...] = ("draft", "open", "closed")
+
+Home = tuple[str, str]  # (event code, room id) of a poll or question: its immutable index entry
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @contextlib.contextmanager
@@ -53,6 +62,15 @@ def check_reply(reply: list[Any], what: str) -> list[Any]:
     raise StoreError(f"unexpected reply for {what}: {reply!r}")
 
 
+def encode_home(code: str, room_id: str) -> str:
+    return orjson.dumps([code, room_id]).decode()
+
+
+def decode_home(value: str) -> Home:
+    code, room_id = orjson.loads(value)
+    return str(code), str(room_id)
+
+
 def check_code(code: str) -> None:
     # The code is the hash tag: with a brace in it (or empty) the keys of one event would
     # scatter over several Cluster slots.
@@ -73,6 +91,22 @@ def decode_stored(stored: str) -> Ballot:
     return decode_ballot(stored.partition("|")[2])
 
 
+def flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
+    # The Q&A settings are absent in events stored before they existed: the defaults, True.
+    return Event(
+        code=code,
+        title=row["title"],
+        created_at=from_iso(row["created_at"]),
+        moderator_token_hash=row["moderator_token_hash"],
+        questions_need_approval=row.get("questions_need_approval", "1") != "0",
+        names_allowed=row.get("names_allowed", "1") != "0",
+    )
+
+
 def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
     return Room(
         id=row["id"],
@@ -80,6 +114,51 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         name=row["name"],
         position=int(row["position"]),
         screen_poll_id=row.get("screen_poll_id"),
+        highlighted_question_id=row.get("highlighted_question_id"),
+    )
+
+
+def epoch_us(value: datetime) -> str:
+    """Microseconds since 1970 (UTC), exact integer arithmetic: the score of a question in its
+    room's sorted set and the rate limit's clock. Below 2^53, so exact as a double in Redis and
+    Lua, for every date before the year 2255."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: the store needs timezone-aware datetimes")
+    return str((value - _EPOCH) // _MICROSECOND)
+
+
+def question_fields(question: Question) -> list[str]:
+    """Field, value, ... of the question hash; None fields are left out, upvotes (counted by
+    the store) are not stored."""
+    if question.state not in QUESTION_STATES:
+        raise ValueError(f"question {question.id!r}: bad state {question.state!r}")
+    values: dict[str, str | None] = {
+        "id": question.id,
+        "event_code": question.event_code,
+        "room_id": question.room_id,
+        "participant_id": question.participant_id,
+        "text": question.text,
+        "name": question.name,
+        "state": question.state,
+        "created_at": to_iso(question.created_at),
+        "answer": question.answer,
+    }
+    return [item for name, value in values.items() if value is not None for item in (name, value)]
+
+
+def question_from_hash(row: Mapping[str, str], upvotes: int) -> Question:
+    # Written only by question_fields and UPDATE_QUESTION, which check the state.
+    return Question(
+        id=row["id"],
+        event_code=row["event_code"],
+        room_id=row["room_id"],
+        participant_id=row["participant_id"],
+        text=row["text"],
+        name=row.get("name"),
+        state=cast(QuestionState, row["state"]),
+        created_at=from_iso(row["created_at"]),
+        answer=row.get("answer"),
+        upvotes=upvotes,
     )
 
 

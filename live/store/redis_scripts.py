@@ -12,15 +12,21 @@ not the script itself, so reading TIME or other non-deterministic input would be
 none of these scripts needs it: the room version is the clock.
 
 Replies are arrays whose first element is a status the Python side maps to a result or an
-exception: 'ok', 'seen' (repeated request id), 'not_open' (with the state), 'missing' (with what
-is missing), 'duplicate'. Statuses instead of error replies: an error reply would be a
-ResponseError, indistinguishable from a real server error without parsing its message.
+exception: 'ok', 'seen' (repeated request id), 'not_open' / 'closed' (with the state), 'too_soon',
+'missing' (with what is missing), 'duplicate', 'retry' (the rooms changed under the caller).
+Statuses instead of error replies: an error reply would be a ResponseError, indistinguishable
+from a real server error without parsing its message.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+
+# How long a request id is remembered after the participant's last write with one (the EXPIRE
+# of the ``req`` hash in the scripts below). Clients retry within seconds (reconnects); a week
+# also covers a laptop that wakes up the next morning.
+REQUEST_TTL = 7 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +41,8 @@ class Lua:
 
 # KEYS: event, rooms (set of room ids), then one room hash per room.
 # ARGV: create ('1': create the event, which must not exist; '0': the event must exist),
-#       title, created_at, moderator_token_hash (ignored unless create),
-#       then per room: id, name, position.
+#       title, created_at, moderator_token_hash, questions_need_approval, names_allowed
+#       ('1'/'0'; all five ignored unless create), then per room: id, name, position.
 # Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
 CREATE_ROOMS = Lua(
     """
@@ -53,10 +59,11 @@ for i = 3, #KEYS do
 end
 if ARGV[1] == '1' then
   redis.call('HSET', KEYS[1], 'title', ARGV[2], 'created_at', ARGV[3],
-             'moderator_token_hash', ARGV[4])
+             'moderator_token_hash', ARGV[4], 'questions_need_approval', ARGV[5],
+             'names_allowed', ARGV[6])
 end
 for i = 3, #KEYS do
-  local a = 5 + (i - 3) * 3
+  local a = 7 + (i - 3) * 3
   redis.call('HSET', KEYS[i], 'id', ARGV[a], 'name', ARGV[a + 1], 'position', ARGV[a + 2],
              'version', 1)
   redis.call('SADD', KEYS[2], ARGV[a])
@@ -208,5 +215,160 @@ for start = 1, #ids, 1000 do
   end
 end
 return reply
+"""
+)
+
+# --- Q&A --------------------------------------------------------------------------------------
+
+# KEYS: event, rooms (set of room ids), then the hash of each of those rooms
+# ARGV: questions_need_approval, names_allowed ('1'/'0'), then the room ids in KEYS order
+# Reply: {'ok', room id, position, version, room id, position, version, ...}
+#        | {'retry'} | {'missing', 'event'}
+UPDATE_EVENT_SETTINGS = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+-- The caller read the room ids just before (a script cannot name keys it was not given).
+-- Rooms are never removed, so the same number of rooms, all of them members, is the same set;
+-- a room added in between would miss its version bump: the caller reads again and retries.
+if redis.call('SCARD', KEYS[2]) ~= #KEYS - 2 then return {'retry'} end
+for i = 3, #ARGV do
+  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 0 then return {'retry'} end
+end
+redis.call('HSET', KEYS[1], 'questions_need_approval', ARGV[1], 'names_allowed', ARGV[2])
+local reply = {'ok'}
+for i = 3, #KEYS do
+  reply[#reply + 1] = ARGV[i]
+  reply[#reply + 1] = redis.call('HGET', KEYS[i], 'position')
+  reply[#reply + 1] = redis.call('HINCRBY', KEYS[i], 'version', 1)
+end
+return reply
+"""
+)
+
+# KEYS: room, questions of the room (sorted set)
+# ARGV: question id ('' = highlight none)
+# Reply: {'ok', room version} | {'missing', 'room' | 'question'}
+SET_HIGHLIGHT = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'highlighted_question_id')
+else
+  -- Only a question of this very room (SQLite: a composite foreign key).
+  if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {'missing', 'question'} end
+  redis.call('HSET', KEYS[1], 'highlighted_question_id', ARGV[1])
+end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
+"""
+)
+
+# KEYS: 1 event, 2 room, 3 questions of the room (sorted set: id scored by created_at in
+#       microseconds since the epoch), 4 question, 5 the questions of this participant in this
+#       event (sorted set, scored the same way: the rate limit), 6 requests of this participant
+#       in this event (the hash cast_vote uses; only present when the call has a request id)
+# ARGV: 1 question id, 2 created_at (microseconds), 3 not_before (microseconds; '' = no rate
+#       limit), 4 request id, 5 request TTL in seconds (4-5: '' without KEYS[6]),
+#       then field, value, field, value, ... of the question hash
+# Reply: {'ok', version} | {'seen', version} | {'too_soon'} | {'duplicate'}
+#        | {'missing', 'event' | 'room'}
+ADD_QUESTION = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing', 'room'} end
+-- (1) A request id seen before: the question was added, this call changes nothing. Checked
+-- before the rate limit: the retry of an added question is not too soon after itself.
+if #KEYS == 6 and redis.call('HEXISTS', KEYS[6], ARGV[4]) == 1 then
+  return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
+end
+-- (2) The rate limit, in the same step as the insert: of two questions racing, one is refused.
+-- Any question of the participant in the event created at or after not_before; deleted ones
+-- no longer count. Microseconds since 1970 stay below 2^53 (exact as doubles) until 2255.
+if ARGV[3] ~= '' and redis.call('ZCOUNT', KEYS[5], ARGV[3], '+inf') > 0 then
+  return {'too_soon'}
+end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {'duplicate'} end
+-- (3) Insert; nothing was written before this point.
+redis.call('HSET', KEYS[4], unpack(ARGV, 6))
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
+local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
+if #KEYS == 6 then
+  redis.call('HSET', KEYS[6], ARGV[4], ARGV[1])
+  redis.call('EXPIRE', KEYS[6], ARGV[5])
+end
+return {'ok', version}
+"""
+)
+
+# KEYS: question, room (the one the question belongs to, from the immutable index)
+# ARGV: state, text, '1' if it has a name, name, '1' if it has an answer, answer
+# Reply: {'ok', room version} | {'missing', 'question'}
+UPDATE_QUESTION = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'question'} end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'text', ARGV[2])
+-- None is an absent field; a flag, not '', says which, since '' is a string like any other.
+local optional = {name = 3, answer = 5}
+for name, at in pairs(optional) do
+  if ARGV[at] == '1' then
+    redis.call('HSET', KEYS[1], name, ARGV[at + 1])
+  else
+    redis.call('HDEL', KEYS[1], name)
+  end
+end
+return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
+"""
+)
+
+# KEYS: question, its upvotes (set), room, questions of the room (sorted set), questions of its
+#       author in the event (sorted set)
+# ARGV: question id, author (participant id, read by the caller just before)
+# Reply: {'ok', room version} | {'missing', 'question'}
+DELETE_QUESTION = Lua(
+    """
+-- The author is immutable; should the question have gone (and come back) since the caller
+-- read it, the question counts as unknown rather than leaving a stale rate-limit entry.
+if redis.call('HGET', KEYS[1], 'participant_id') ~= ARGV[2] then
+  return {'missing', 'question'}
+end
+-- UNLINK: a set of thousands of upvoters is freed off the main thread.
+redis.call('UNLINK', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+if redis.call('HGET', KEYS[3], 'highlighted_question_id') == ARGV[1] then
+  redis.call('HDEL', KEYS[3], 'highlighted_question_id')
+end
+return {'ok', redis.call('HINCRBY', KEYS[3], 'version', 1)}
+"""
+)
+
+# The Q&A hot path: one EVALSHA per upvote.
+# KEYS: 1 question, 2 room, 3 upvotes of the question (set of participant ids), 4 requests of
+#       this participant in this event (only present when the call carries a request id)
+# ARGV: 1 participant id, 2 '1' upvote / '0' withdraw, 3 request id, 4 question id,
+#       5 request TTL in seconds (3-5 only with KEYS[4])
+# Reply: {'ok', version} | {'seen', version} | {'closed', state} | {'missing', 'question'}
+SET_UPVOTE = Lua(
+    """
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return {'missing', 'question'} end
+-- A repeat is acknowledged whatever the state is now (the client lost the answer, not the
+-- upvote); a refused call writes nothing, so its request id stays usable.
+if #KEYS == 4 and redis.call('HEXISTS', KEYS[4], ARGV[3]) == 1 then
+  return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
+end
+if state ~= 'approved' and state ~= 'answered' then return {'closed', state} end
+-- Set membership: upvoting twice counts once, and the count is SCARD, no counter to drift.
+if ARGV[2] == '1' then
+  redis.call('SADD', KEYS[3], ARGV[1])
+else
+  redis.call('SREM', KEYS[3], ARGV[1])
+end
+local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
+if #KEYS == 4 then
+  redis.call('HSET', KEYS[4], ARGV[3], ARGV[4])
+  redis.call('EXPIRE', KEYS[4], ARGV[5])
+end
+return {'ok', version}
 """
 )

@@ -12,7 +12,19 @@ sqlite_runner.py, DDL and row codecs in sqlite_schema.py; this module holds the 
 
 Every write runs as one job of a group-commit batch, i.e. inside a SAVEPOINT of a
 ``BEGIN IMMEDIATE`` transaction: its reads and writes are atomic, and the room version it
-returns is the one its own UPDATE produced.
+returns is the one its own UPDATE produced. A job that raises is rolled back alone (its
+savepoint), so a refused call (PollNotOpen, TooSoon, QuestionClosed, an unknown id) leaves
+nothing behind, not even the request id it had claimed.
+
+Unknown ids: readers answer None, [] or an empty set (get_*, list_*, upvoted_by, ballots);
+writers raise StoreError ("unknown poll/room/question/event"), as for a missing foreign key.
+set_highlight with a question of another room raises ValueError (a programming error: the
+service checks the room first).
+
+Request ids: votes, questions and upvotes claim (participant_id, request_id) in the one table
+vote_requests, so they share one namespace per participant and request_seen answers for all
+three. The claim is the first write of the job; a repeat returns VoteOutcome(applied=False,
+version=<the room's current version>) before anything else is checked.
 """
 
 from __future__ import annotations
@@ -23,22 +35,34 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from live.domain.models import Ballot, Event, Poll, Room, Tally
-from live.store.base import DuplicateKey, PollNotOpen, StoreError, VoteOutcome
+from live.domain.models import Ballot, Event, Poll, Question, Room, Tally
+from live.store.base import (
+    DuplicateKey,
+    PollNotOpen,
+    QuestionClosed,
+    StoreError,
+    TooSoon,
+    VoteOutcome,
+)
 from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
     EVENT_COLUMNS,
     MIN_SQLITE,
     POLL_COLUMNS,
+    QUESTION_COLUMNS,
     ROOM_COLUMNS,
     decode_ballot,
     encode_ballot,
     ensure_schema,
     event_from_row,
+    event_params,
     opt_iso,
     poll_from_row,
     poll_params,
+    question_from_row,
+    question_params,
     room_from_row,
+    room_params,
     to_iso,
 )
 
@@ -46,6 +70,15 @@ BATCH_LIMIT = 256  # jobs per write transaction; bounds the latency of the first
 READERS = 2  # read threads (file databases); tallies are short, two overlap a slow one
 BUSY_TIMEOUT_MS = 5000  # only matters if another process opens the same file
 _IN_CHUNK = 500  # ids per "IN (...)" query, well below SQLite's variable limit
+UPVOTABLE = ("approved", "answered")  # question states in which upvotes may change
+
+# A question with its upvote count. count(*) over the upvotes primary key (question_id first) is
+# a range scan of that question's entries only; see set_upvote for why there is no counter.
+_QUESTION_SELECT = (
+    f"SELECT {QUESTION_COLUMNS},"
+    " (SELECT count(*) FROM upvotes WHERE upvotes.question_id = questions.id)"
+    " FROM questions"
+)
 
 Row = tuple[Any, ...]
 
@@ -159,12 +192,13 @@ class SQLiteStore:
                 )
 
         # Encoded here, on the caller's side: a bad value fails before it reaches the writer.
-        params = (event.code, event.title, to_iso(event.created_at), event.moderator_token_hash)
+        params = event_params(event)
+        marks = ", ".join("?" * len(params))
 
         def work(conn: sqlite3.Connection) -> None:
             _insert(
                 conn,
-                f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?)",
+                f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({marks})",
                 params,
                 f"event {event.code!r}",
             )
@@ -199,6 +233,32 @@ class SQLiteStore:
         if row is None:
             raise StoreError(f"unknown room {room_id!r}")
         return int(row[0])
+
+    async def update_event_settings(
+        self, code: str, *, questions_need_approval: bool, names_allowed: bool
+    ) -> list[tuple[str, int]]:
+        """One transaction: the two settings, then version + 1 for every room of the event.
+        Returns [(room_id, new_version)] by room position ([] for an event without rooms).
+        StoreError for an unknown event."""
+        params = (int(questions_need_approval), int(names_allowed), code)
+
+        def work(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+            found = conn.execute(
+                "UPDATE events SET questions_need_approval = ?, names_allowed = ?"
+                " WHERE code = ? RETURNING code",
+                params,
+            ).fetchall()
+            if not found:
+                raise StoreError(f"unknown event {code!r}")
+            # RETURNING comes in no particular order: sort like list_rooms.
+            rows = conn.execute(
+                "UPDATE rooms SET version = version + 1 WHERE event_code = ?"
+                " RETURNING position, id, version",
+                (code,),
+            ).fetchall()
+            return [(str(room_id), int(version)) for _, room_id, version in sorted(rows)]
+
+        return await self._runner.write(work)
 
     # --- participants -----------------------------------------------------------------------
 
@@ -279,11 +339,7 @@ class SQLiteStore:
         def work(conn: sqlite3.Connection) -> VoteOutcome:
             now = self._clock.now()  # runs on the writer thread, the clock's only user
             if request_id is not None:
-                claimed = conn.execute(
-                    "INSERT OR IGNORE INTO vote_requests"
-                    " (participant_id, request_id, poll_id, created_at) VALUES (?, ?, ?, ?)",
-                    (participant_id, request_id, poll_id, now),
-                ).rowcount
+                claimed = _claim_request(conn, participant_id, request_id, poll_id, now)
                 if not claimed:  # a retry of a request that was applied: change nothing
                     rows = conn.execute(
                         "SELECT r.version FROM polls p JOIN rooms r ON r.id = p.room_id"
@@ -315,6 +371,191 @@ class SQLiteStore:
 
         return await self._runner.write(work)
 
+    # --- questions (Q&A) --------------------------------------------------------------------
+
+    async def add_question(
+        self, question: Question, request_id: str | None, not_before: datetime | None
+    ) -> VoteOutcome:
+        """One job: look up the room (StoreError if unknown, ValueError if it is in another
+        event); claim the request id (a repeat: applied=False, nothing else checked, so the retry
+        of an acknowledged question is never TooSoon); the rate limit (an indexed probe of
+        questions_by_author: any question of this participant in this event with
+        created_at >= not_before raises TooSoon, which rolls the claim back); INSERT
+        (DuplicateKey for a taken id); version + 1. Deleted questions no longer count for the
+        rate limit."""
+        params = question_params(question)
+        marks = ", ".join("?" * len(params))
+        since = opt_iso(not_before)
+        author, event_code = question.participant_id, question.event_code
+
+        def work(conn: sqlite3.Connection) -> VoteOutcome:
+            rows = conn.execute(
+                "SELECT event_code, version FROM rooms WHERE id = ?", (question.room_id,)
+            ).fetchall()
+            if not rows:
+                raise StoreError(f"unknown room {question.room_id!r}")
+            if rows[0][0] != event_code:
+                raise ValueError(
+                    f"room {question.room_id!r} belongs to {rows[0][0]!r}, not {event_code!r}"
+                )
+            if request_id is not None:
+                now = self._clock.now()
+                if not _claim_request(conn, author, request_id, question.id, now):
+                    return VoteOutcome(applied=False, version=int(rows[0][1]))
+            if since is not None:
+                recent = conn.execute(
+                    "SELECT 1 FROM questions"
+                    " WHERE event_code = ? AND participant_id = ? AND created_at >= ? LIMIT 1",
+                    (event_code, author, since),
+                ).fetchall()
+                if recent:
+                    raise TooSoon(f"{author!r} asked a question in {event_code!r} since {since}")
+            _insert(
+                conn,
+                f"INSERT INTO questions ({QUESTION_COLUMNS}) VALUES ({marks})",
+                params,
+                f"question {question.id!r}",
+            )
+            return VoteOutcome(applied=True, version=_bump(conn, question.room_id))
+
+        return await self._runner.write(work)
+
+    async def get_question(self, question_id: str) -> Question | None:
+        row = await self._read_one(f"{_QUESTION_SELECT} WHERE id = ?", (question_id,))
+        return None if row is None else question_from_row(row)
+
+    async def list_questions(self, room_id: str) -> list[Question]:
+        """Oldest first (created_at, then id), every state; [] for an unknown room."""
+        sql = f"{_QUESTION_SELECT} WHERE room_id = ? ORDER BY created_at, id"
+        return [question_from_row(r) for r in await self._read_all(sql, (room_id,))]
+
+    async def update_question(self, question: Question) -> int:
+        """StoreError for an unknown question. The room bumped is the stored one."""
+        params = (question.text, question.name, question.state, question.answer, question.id)
+
+        def work(conn: sqlite3.Connection) -> int:
+            rows = conn.execute(
+                "UPDATE questions SET text = ?, name = ?, state = ?, answer = ?"
+                " WHERE id = ? RETURNING room_id",
+                params,
+            ).fetchall()
+            if not rows:
+                raise StoreError(f"unknown question {question.id!r}")
+            return _bump(conn, rows[0][0])
+
+        return await self._runner.write(work)
+
+    async def delete_question(self, question_id: str) -> int:
+        """One job: its upvotes, a highlight pointing at it, the question, version + 1.
+        StoreError for an unknown question (e.g. deleted already). Request ids that referred to
+        it stay claimed: a late retry is still a repeat."""
+
+        def work(conn: sqlite3.Connection) -> int:
+            rows = conn.execute(
+                "SELECT room_id FROM questions WHERE id = ?", (question_id,)
+            ).fetchall()
+            if not rows:
+                raise StoreError(f"unknown question {question_id!r}")
+            conn.execute("DELETE FROM upvotes WHERE question_id = ?", (question_id,))
+            # By the question, not the room: the foreign key would refuse the DELETE below
+            # while any room still pointed at it (set_highlight keeps it to its own room).
+            conn.execute(
+                "UPDATE rooms SET highlighted_question_id = NULL WHERE highlighted_question_id = ?",
+                (question_id,),
+            )
+            conn.execute("DELETE FROM questions WHERE id = ?", (question_id,))
+            return _bump(conn, rows[0][0])
+
+        return await self._runner.write(work)
+
+    async def set_highlight(self, room_id: str, question_id: str | None) -> int:
+        """StoreError for an unknown room or question; ValueError for a question of another
+        room."""
+
+        def work(conn: sqlite3.Connection) -> int:
+            if question_id is not None:
+                rows = conn.execute(
+                    "SELECT room_id FROM questions WHERE id = ?", (question_id,)
+                ).fetchall()
+                if not rows:
+                    raise StoreError(f"unknown question {question_id!r}")
+                if rows[0][0] != room_id:
+                    raise ValueError(
+                        f"question {question_id!r} is in room {rows[0][0]!r}, not {room_id!r}"
+                    )
+            return _bump(conn, room_id, highlighted_question_id=question_id)
+
+        return await self._runner.write(work)
+
+    async def set_upvote(
+        self, question_id: str, participant_id: str, up: bool, request_id: str | None
+    ) -> VoteOutcome:
+        """One job: read the question's state and room (StoreError if unknown); claim the
+        request id (a repeat: applied=False); QuestionClosed unless the state is approved or
+        answered (rolls the claim back); INSERT OR IGNORE (up) or DELETE (withdraw) of the
+        (question, participant) row; version + 1.
+
+        Upvotes are set membership, counted with count(*) on the read path; there is no
+        counter column. A counter kept in the same job would be just as exact (the writer is
+        single-threaded and the counter would only move when INSERT OR IGNORE / DELETE changed
+        a row), but it costs every upvote a second row write on the one writer thread, and it is
+        derived data that can drift from the set if anything else (a migration, a repair by
+        hand) touches upvotes. Counting reads only the question's own primary-key range, on the
+        reader threads, and a room's list counts thousands of upvotes in a millisecond or two."""
+
+        def work(conn: sqlite3.Connection) -> VoteOutcome:
+            rows = conn.execute(
+                "SELECT state, room_id FROM questions WHERE id = ?", (question_id,)
+            ).fetchall()
+            if not rows:
+                raise StoreError(f"unknown question {question_id!r}")
+            state, room_id = rows[0]
+            if request_id is not None:
+                now = self._clock.now()
+                if not _claim_request(conn, participant_id, request_id, question_id, now):
+                    return VoteOutcome(applied=False, version=_version(conn, room_id))
+            # Checked in the same job as the write: an upvote racing a hide is ordered before
+            # it (and counted) or after it (and refused).
+            if state not in UPVOTABLE:
+                raise QuestionClosed(state)
+            if up:
+                conn.execute(
+                    "INSERT OR IGNORE INTO upvotes (question_id, participant_id) VALUES (?, ?)",
+                    (question_id, participant_id),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM upvotes WHERE question_id = ? AND participant_id = ?",
+                    (question_id, participant_id),
+                )
+            return VoteOutcome(applied=True, version=_bump(conn, room_id))
+
+        return await self._runner.write(work)
+
+    async def upvoted_by(self, participant_id: str, question_ids: Sequence[str]) -> set[str]:
+        """Unknown ids are simply not in the answer. Any number of ids (queried in chunks)."""
+        ids = list(dict.fromkeys(question_ids))
+
+        def work(conn: sqlite3.Connection) -> set[str]:
+            found: set[str] = set()
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start : start + _IN_CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                # One primary-key probe per id: (question_id, participant_id).
+                rows = conn.execute(
+                    f"SELECT question_id FROM upvotes"
+                    f" WHERE participant_id = ? AND question_id IN ({marks})",
+                    (participant_id, *chunk),
+                ).fetchall()
+                found.update(str(question_id) for (question_id,) in rows)
+            return found
+
+        if not ids:
+            return set()
+        return await self._runner.read(work)
+
+    # --- tallies and ballots ----------------------------------------------------------------
+
     async def tally(self, poll: Poll) -> Tally:
         # Counting happens in SQL on the read path, straight from the JSON ballots (json_each for
         # choices, json_extract for values). The alternative, a vote_choices table kept up to date
@@ -341,6 +582,8 @@ class SQLiteStore:
         return {str(poll_id): decode_ballot(ballot) for poll_id, ballot in rows}
 
     async def request_seen(self, participant_id: str, request_id: str) -> bool:
+        """Whether a vote, question or upvote with this request id was applied (one namespace
+        per participant, see the module docstring)."""
         row = await self._read_one(
             "SELECT 1 FROM vote_requests WHERE participant_id = ? AND request_id = ?",
             (participant_id, request_id),
@@ -404,29 +647,55 @@ def _insert(conn: sqlite3.Connection, sql: str, params: Sequence[Any], what: str
 
 
 def _insert_room(conn: sqlite3.Connection, room: Room) -> int:
+    params = room_params(room)
+    marks = ", ".join("?" * len(params))
     _insert(
         conn,
-        f"INSERT INTO rooms ({ROOM_COLUMNS}, version) VALUES (?, ?, ?, ?, ?, 1)",
-        (room.id, room.event_code, room.name, room.position, room.screen_poll_id),
+        f"INSERT INTO rooms ({ROOM_COLUMNS}, version) VALUES ({marks}, 1)",
+        params,
         f"room {room.id!r}",
     )
     return 1
 
 
-_UNCHANGED = object()
+def _claim_request(
+    conn: sqlite3.Connection, participant_id: str, request_id: str, subject_id: str, now: str
+) -> bool:
+    """Record (participant, request id) as applied; False if it was already (a repeat). A job
+    that raises after claiming rolls the claim back with its savepoint."""
+    return bool(
+        conn.execute(
+            "INSERT OR IGNORE INTO vote_requests"
+            " (participant_id, request_id, subject_id, created_at) VALUES (?, ?, ?, ?)",
+            (participant_id, request_id, subject_id, now),
+        ).rowcount
+    )
 
 
-def _bump(conn: sqlite3.Connection, room_id: str, screen_poll_id: object = _UNCHANGED) -> int:
-    """Increment the room's version (optionally setting its screen) and return the new one."""
-    params: tuple[object, ...]
-    if screen_poll_id is _UNCHANGED:
-        sql, params = "UPDATE rooms SET version = version + 1 WHERE id = ?", (room_id,)
-    else:
-        sql = "UPDATE rooms SET version = version + 1, screen_poll_id = ? WHERE id = ?"
-        params = (screen_poll_id, room_id)
+def _version(conn: sqlite3.Connection, room_id: str) -> int:
+    rows = conn.execute("SELECT version FROM rooms WHERE id = ?", (room_id,)).fetchall()
+    if not rows:
+        raise StoreError(f"unknown room {room_id!r}")
+    return int(rows[0][0])
+
+
+# The room columns a version bump may set along the way (names are put into the SQL).
+_BUMP_COLUMNS = frozenset({"screen_poll_id", "highlighted_question_id"})
+
+
+def _bump(conn: sqlite3.Connection, room_id: str, **columns: str | None) -> int:
+    """Increment the room's version, set the given room columns (screen_poll_id,
+    highlighted_question_id) and return the new version. StoreError for an unknown room."""
+    unknown = columns.keys() - _BUMP_COLUMNS
+    if unknown:
+        raise ValueError(f"_bump cannot set {sorted(unknown)}")
+    sets = "".join(f", {name} = ?" for name in columns)
     # fetchall, not fetchone: a RETURNING statement left unfinished would keep the statement
     # active and make the later RELEASE/COMMIT fail.
-    rows = conn.execute(sql + " RETURNING version", params).fetchall()
+    rows = conn.execute(
+        f"UPDATE rooms SET version = version + 1{sets} WHERE id = ? RETURNING version",
+        (*columns.values(), room_id),
+    ).fetchall()
     if not rows:
         raise StoreError(f"unknown room {room_id!r}")
     return int(rows[0][0])

@@ -7,6 +7,16 @@ Conventions:
   SQLite's json_* functions (used by the tally) only read text JSON on older versions.
 - Ids and codes are TEXT primary keys; the small, hot tables are WITHOUT ROWID so a lookup by key
   is one b-tree descent instead of two.
+- Booleans are INTEGER 0/1 with a CHECK.
+
+Schema versions:
+- 1: events, rooms, participants, polls, votes, vote_requests.
+- 2 (Q&A): events.questions_need_approval and events.names_allowed (default 1);
+  rooms.highlighted_question_id; the tables questions and upvotes; vote_requests.poll_id renamed
+  to subject_id (it holds the poll, question or upvoted question a request was about: votes,
+  questions and upvotes share the one request-id table, see sqlite.py).
+  _DDL is always the newest schema; a fresh database and a migrated one end up identical
+  (tests/store/test_sqlite.py compares them column by column).
 """
 
 from __future__ import annotations
@@ -17,15 +27,58 @@ from typing import Any, cast
 
 import orjson
 
-from live.domain.models import Ballot, Event, Poll, PollKind, PollState, Room, Visibility
+from live.domain.models import (
+    Ballot,
+    Event,
+    Poll,
+    PollKind,
+    PollState,
+    Question,
+    QuestionState,
+    Room,
+    Visibility,
+)
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
 MIN_SQLITE = (3, 35, 0)
+
+# New in version 2; shared by _DDL and the migration from version 1, so both create the same.
+_QUESTION_DDL: tuple[str, ...] = (
+    # The author (participant_id) has no foreign key, like votes: it is never joined, and the
+    # rate limit only compares it. answer: the moderator's short written answer, if any.
+    """
+    CREATE TABLE questions (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        name           TEXT,
+        state          TEXT NOT NULL
+                       CHECK (state IN ('pending', 'approved', 'answered', 'hidden', 'archived')),
+        answer         TEXT,
+        created_at     TEXT NOT NULL
+    )
+    """,
+    # list_questions: a room's questions in order.
+    "CREATE INDEX questions_by_room ON questions (room_id, created_at, id)",
+    # add_question's rate limit: "a question of this participant in this event since T".
+    "CREATE INDEX questions_by_author ON questions (event_code, participant_id, created_at)",
+    # Set membership: one row per (question, participant), inserted or deleted, never a counter
+    # that is read, changed and written back. Counted with count(*) over the primary key.
+    """
+    CREATE TABLE upvotes (
+        question_id    TEXT NOT NULL REFERENCES questions (id),
+        participant_id TEXT NOT NULL,
+        PRIMARY KEY (question_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+)
 
 _DDL: tuple[str, ...] = (
     # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
@@ -37,16 +90,23 @@ _DDL: tuple[str, ...] = (
     """,
     """
     CREATE TABLE events (
-        code                 TEXT PRIMARY KEY,
-        title                TEXT NOT NULL,
-        created_at           TEXT NOT NULL,
-        moderator_token_hash TEXT NOT NULL
+        code                    TEXT PRIMARY KEY,
+        title                   TEXT NOT NULL,
+        created_at              TEXT NOT NULL,
+        moderator_token_hash    TEXT NOT NULL,
+        questions_need_approval INTEGER NOT NULL DEFAULT 1
+                                CHECK (questions_need_approval IN (0, 1)),
+        names_allowed           INTEGER NOT NULL DEFAULT 1 CHECK (names_allowed IN (0, 1))
     ) WITHOUT ROWID
     """,
     # version: bumped by every write that changes what the room shows (see base.py).
     # The composite foreign key makes sure the screen only ever presents a poll of this room;
     # it is satisfied while screen_poll_id is NULL. The parent table is created below, which
     # SQLite allows because foreign keys are resolved when a row is written.
+    # highlighted_question_id only has a plain foreign key (ALTER TABLE ADD COLUMN, which the
+    # migration from version 1 uses, cannot add a composite one); that the question is in this
+    # room is checked by set_highlight. It is the last column so that a migrated table has the
+    # same column order as a fresh one.
     """
     CREATE TABLE rooms (
         id             TEXT PRIMARY KEY,
@@ -55,10 +115,13 @@ _DDL: tuple[str, ...] = (
         position       INTEGER NOT NULL,
         screen_poll_id TEXT,
         version        INTEGER NOT NULL DEFAULT 1,
+        highlighted_question_id TEXT REFERENCES questions (id),
         FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
     ) WITHOUT ROWID
     """,
     "CREATE INDEX rooms_by_event ON rooms (event_code, position, id)",
+    # For the foreign key check when a question is deleted (else a scan of all rooms).
+    "CREATE INDEX rooms_by_highlight ON rooms (highlighted_question_id)",
     """
     CREATE TABLE participants (
         event_code     TEXT NOT NULL REFERENCES events (code),
@@ -100,21 +163,35 @@ _DDL: tuple[str, ...] = (
         PRIMARY KEY (poll_id, participant_id)
     ) WITHOUT ROWID
     """,
-    # Vote requests already applied, for at-most-once retries. poll_id and created_at are not
-    # part of the key; they are there so old rows can be pruned later (by poll or by age).
+    # Requests already applied (votes, questions, upvotes: one namespace per participant), for
+    # at-most-once retries. subject_id (the poll or question) and created_at are not part of the
+    # key; they are there so old rows can be pruned later (by subject or by age).
     """
     CREATE TABLE vote_requests (
         participant_id TEXT NOT NULL,
         request_id     TEXT NOT NULL,
-        poll_id        TEXT NOT NULL,
+        subject_id     TEXT NOT NULL,
         created_at     TEXT NOT NULL,
         PRIMARY KEY (participant_id, request_id)
     ) WITHOUT ROWID
     """,
+    *_QUESTION_DDL,
 )
 
-# from_version -> statements that migrate to from_version + 1. Empty while there is one version.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {}
+# from_version -> statements that migrate to from_version + 1.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        *_QUESTION_DDL,
+        "ALTER TABLE events ADD COLUMN questions_need_approval INTEGER NOT NULL DEFAULT 1"
+        " CHECK (questions_need_approval IN (0, 1))",
+        "ALTER TABLE events ADD COLUMN names_allowed INTEGER NOT NULL DEFAULT 1"
+        " CHECK (names_allowed IN (0, 1))",
+        # A REFERENCES column may be added while foreign keys are on because its default is NULL.
+        "ALTER TABLE rooms ADD COLUMN highlighted_question_id TEXT REFERENCES questions (id)",
+        "CREATE INDEX rooms_by_highlight ON rooms (highlighted_question_id)",
+        "ALTER TABLE vote_requests RENAME COLUMN poll_id TO subject_id",
+    ),
+}
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
@@ -191,20 +268,92 @@ def encode_options(options: tuple[str, ...]) -> str:
     return orjson.dumps(list(options)).decode()
 
 
-EVENT_COLUMNS = "code, title, created_at, moderator_token_hash"
+EVENT_COLUMNS = (
+    "code, title, created_at, moderator_token_hash, questions_need_approval, names_allowed"
+)
+
+
+def event_params(event: Event) -> tuple[Any, ...]:
+    """Values for EVENT_COLUMNS, in order."""
+    return (
+        event.code,
+        event.title,
+        to_iso(event.created_at),
+        event.moderator_token_hash,
+        int(event.questions_need_approval),
+        int(event.names_allowed),
+    )
 
 
 def event_from_row(row: tuple[Any, ...]) -> Event:
     return Event(
-        code=row[0], title=row[1], created_at=from_iso(row[2]), moderator_token_hash=row[3]
+        code=row[0],
+        title=row[1],
+        created_at=from_iso(row[2]),
+        moderator_token_hash=row[3],
+        questions_need_approval=bool(row[4]),
+        names_allowed=bool(row[5]),
     )
 
 
-ROOM_COLUMNS = "id, event_code, name, position, screen_poll_id"
+ROOM_COLUMNS = "id, event_code, name, position, screen_poll_id, highlighted_question_id"
+
+
+def room_params(room: Room) -> tuple[Any, ...]:
+    """Values for ROOM_COLUMNS, in order."""
+    return (
+        room.id,
+        room.event_code,
+        room.name,
+        room.position,
+        room.screen_poll_id,
+        room.highlighted_question_id,
+    )
 
 
 def room_from_row(row: tuple[Any, ...]) -> Room:
-    return Room(id=row[0], event_code=row[1], name=row[2], position=row[3], screen_poll_id=row[4])
+    return Room(
+        id=row[0],
+        event_code=row[1],
+        name=row[2],
+        position=row[3],
+        screen_poll_id=row[4],
+        highlighted_question_id=row[5],
+    )
+
+
+QUESTION_COLUMNS = "id, event_code, room_id, participant_id, text, name, state, answer, created_at"
+
+
+def question_params(question: Question) -> tuple[Any, ...]:
+    """Values for QUESTION_COLUMNS, in order (upvotes are counted, never stored)."""
+    return (
+        question.id,
+        question.event_code,
+        question.room_id,
+        question.participant_id,
+        question.text,
+        question.name,
+        question.state,
+        question.answer,
+        to_iso(question.created_at),
+    )
+
+
+def question_from_row(row: tuple[Any, ...]) -> Question:
+    """A row of QUESTION_COLUMNS followed by the upvote count."""
+    return Question(
+        id=row[0],
+        event_code=row[1],
+        room_id=row[2],
+        participant_id=row[3],
+        text=row[4],
+        name=row[5],
+        state=cast(QuestionState, row[6]),
+        answer=row[7],
+        created_at=from_iso(row[8]),
+        upvotes=int(row[9]),
+    )
 
 
 POLL_COLUMNS = (

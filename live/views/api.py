@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from live.domain import polls as poll_rules
-from live.domain.models import Event, Poll, Results, Room
+from live.domain.models import Event, Poll, Question, Results, Room
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -55,6 +55,21 @@ def poll_dict(poll: Poll, results: Results) -> dict[str, Any]:
         "created_at": iso(poll.created_at),
         "opened_at": iso(poll.opened_at),
         "closed_at": iso(poll.closed_at),
+    }
+
+
+def question_dict(question: Question, room: Room) -> dict[str, Any]:
+    """The contract's question. The author's participant id never leaves the server."""
+    return {
+        "id": question.id,
+        "room_id": question.room_id,
+        "text": question.text,
+        "name": question.name,
+        "upvotes": question.upvotes,
+        "state": question.state,
+        "highlighted": room.highlighted_question_id == question.id,
+        "answer": question.answer,
+        "created_at": iso(question.created_at),
     }
 
 

@@ -8,12 +8,13 @@ last copy differs. Participants differ only in their own ballot (which button is
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from live.domain import polls as poll_rules
-from live.domain.models import Ballot, Poll, Results
+from live.domain import questions as qa_rules
+from live.domain.models import Ballot, Poll, Question, Results
 from live.fanout.channel import Region
 from live.fanout.connection import Connection
 from live.fanout.state import RoomState
@@ -85,32 +86,92 @@ def _ballot_key(poll: Poll, ballot: Ballot | None) -> Hashable:
     return (ballot.choices, ballot.value)
 
 
+# How many questions a phone's live list shows (the moderators see all): a room with 1,000
+# questions must not push half a megabyte to every phone on every upvote.
+PARTICIPANT_LIST_LIMIT = 30
+SCREEN_TOP = 3
+
+
+def own_questions(state: RoomState, participant_id: str | None) -> list[Question]:
+    if participant_id is None:
+        return []
+    return [
+        q
+        for q in state.questions
+        if q.participant_id == participant_id and q.state not in ("hidden", "archived")
+    ]
+
+
+def _own_key(state: RoomState, participant_id: str | None) -> Hashable:
+    return tuple(
+        (q.id, q.state, q.text, q.answer, q.upvotes) for q in own_questions(state, participant_id)
+    )
+
+
 class PageRenderer:
-    """Implements live.fanout.channel.Renderer."""
+    """Implements live.fanout.channel.Renderer.
+
+    Regions shared by many variants (the Q&A list) are memoised per tick: the channel asks once
+    per personal variant, but a shared region is rendered once per state.
+    """
+
+    def __init__(self) -> None:
+        self._memo_state: RoomState | None = None
+        self._memo: dict[Hashable, Region] = {}
+
+    def _shared(self, state: RoomState, key: Hashable, make: Callable[[], Region]) -> Region:
+        if state is not self._memo_state:
+            self._memo_state, self._memo = state, {}
+        region = self._memo.get(key)
+        if region is None:
+            region = self._memo[key] = make()
+        return region
 
     def personal_key(self, conn: Connection, state: RoomState) -> Hashable:
+        pid = conn.participant_id
         if conn.view == "participant":
-            pid = conn.participant_id
-            return tuple(
+            ballots = tuple(
                 (p.id, _ballot_key(p, state.ballots.get(p.id, {}).get(pid) if pid else None))
                 for p in participant_polls(state)
             )
+            return (ballots, _own_key(state, pid), conn.sort)
         if conn.view == "json":
-            return conn.role == "moderator"
+            if conn.role == "moderator":
+                return "moderator"
+            # Participants see their own pending questions besides the approved ones.
+            return tuple(q.id for q in own_questions(state, pid) if q.state == "pending")
         return None
 
     def regions(self, conn: Connection, state: RoomState) -> list[Region]:
         lang: Lang = parse_lang(conn.lang) or "de"
         if conn.view == "json":
-            return json_regions(state, moderator=conn.role == "moderator")
+            moderator = conn.role == "moderator"
+            return [
+                *json_regions(state, moderator=moderator),
+                json_questions_region(
+                    state, moderator=moderator, participant_id=conn.participant_id
+                ),
+            ]
         if conn.view == "participant":
-            return participant_regions(lang, state, conn.participant_id)
+            sort = conn.sort if conn.sort in qa_rules.SORTS else "votes"
+            qa_list = self._shared(
+                state, ("qa-list", lang, sort), lambda: qa_list_region(lang, state, sort)
+            )
+            return [
+                *participant_regions(lang, state, conn.participant_id),
+                qa_list,
+                qa_mine_region(lang, state, conn.participant_id),
+            ]
         if conn.view == "screen":
             return screen_regions(lang, state)
-        return moderator_regions(lang, state)
+        return [*moderator_regions(lang, state), *moderator_question_regions(lang, state)]
 
     def snapshot(self, conn: Connection, state: RoomState) -> str:
-        return api.dumps(snapshot_dict(state, moderator=conn.role == "moderator"))
+        return api.dumps(
+            snapshot_dict(
+                state, moderator=conn.role == "moderator", participant_id=conn.participant_id
+            )
+        )
 
 
 def _visible_polls(state: RoomState, moderator: bool) -> list[Poll]:
@@ -118,13 +179,41 @@ def _visible_polls(state: RoomState, moderator: bool) -> list[Poll]:
     return [p for p in state.polls if moderator or p.state != "draft"]
 
 
-def snapshot_dict(state: RoomState, *, moderator: bool) -> dict[str, Any]:
+def visible_questions(
+    state: RoomState, *, moderator: bool, participant_id: str | None
+) -> list[Question]:
+    visible = [
+        q
+        for q in state.questions
+        if qa_rules.visible_to(q, participant_id=participant_id, moderator=moderator)
+    ]
+    return qa_rules.ordered(visible, "votes")
+
+
+def _questions_json(state: RoomState, moderator: bool, participant_id: str | None) -> list[Any]:
+    return [
+        api.question_dict(q, state.room)
+        for q in visible_questions(state, moderator=moderator, participant_id=participant_id)
+    ]
+
+
+def json_questions_region(
+    state: RoomState, *, moderator: bool, participant_id: str | None
+) -> Region:
+    body = api.dumps(_questions_json(state, moderator, participant_id))
+    frame = f'{{"type":"questions","version":{state.version},"questions":{body}}}'
+    return Region("questions", frame, body)
+
+
+def snapshot_dict(
+    state: RoomState, *, moderator: bool, participant_id: str | None = None
+) -> dict[str, Any]:
     return {
         "type": "snapshot",
         "version": state.version,
         "room": {**api.room_dict(state.room), "event": state.event.code},
         "polls": [api.poll_dict(p, state.results[p.id]) for p in _visible_polls(state, moderator)],
-        "questions": [],
+        "questions": _questions_json(state, moderator, participant_id),
         "applause": {"level": 0.0, "clappers": 0, "present": 0},
         "mood": {"counts": [0, 0, 0, 0, 0], "average": None},
     }
@@ -154,9 +243,22 @@ def participant_regions(lang: Lang, state: RoomState, participant_id: str | None
     return [_html("poll-stage", stage, tuple(r.key for r in results)), *results]
 
 
+def screen_top_questions(state: RoomState) -> list[Question]:
+    return qa_rules.top(state.questions, SCREEN_TOP)
+
+
 def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
-    item = screen_item(state)
-    ctx = {"state": state, "event": state.event, "room": state.room, "item": item}
+    highlighted = state.highlighted
+    # A highlighted question takes the projector; otherwise the poll it presents.
+    item = None if highlighted is not None else screen_item(state)
+    ctx = {
+        "state": state,
+        "event": state.event,
+        "room": state.room,
+        "item": item,
+        "question": highlighted,
+        "top_questions": screen_top_questions(state),
+    }
     results = render(lang, "fragments/screen_results.html", **ctx)
     stage = render(lang, "fragments/screen_stage.html", **ctx)
     return [_html("screen-stage", stage, ("screen-results",)), _html("screen-results", results)]
@@ -175,3 +277,66 @@ def moderator_regions(lang: Lang, state: RoomState) -> list[Region]:
     ]
     polls = render(lang, "fragments/mod_polls.html", items=items, **ctx)
     return [_html("mod-polls", polls, tuple(r.key for r in results)), *results]
+
+
+def participant_question_list(state: RoomState, sort: str) -> tuple[list[Question], int]:
+    """The shared live list: approved and answered questions, at most PARTICIPANT_LIST_LIMIT;
+    returns (shown, total)."""
+    public = [q for q in state.questions if q.state in ("approved", "answered")]
+    ordered = qa_rules.ordered(public, sort)
+    return ordered[:PARTICIPANT_LIST_LIMIT], len(ordered)
+
+
+def qa_list_region(
+    lang: Lang, state: RoomState, sort: str, upvoted: frozenset[str] = frozenset()
+) -> Region:
+    shown, total = participant_question_list(state, sort)
+    html = render(
+        lang,
+        "fragments/qa_list.html",
+        state=state,
+        event=state.event,
+        room=state.room,
+        questions=shown,
+        total=total,
+        sort=sort,
+        upvoted=upvoted,
+    )
+    return _html("qa-list", html)
+
+
+def qa_mine_region(lang: Lang, state: RoomState, participant_id: str | None) -> Region:
+    html = render(
+        lang,
+        "fragments/qa_mine.html",
+        state=state,
+        event=state.event,
+        room=state.room,
+        mine=own_questions(state, participant_id),
+    )
+    return _html("qa-mine", html)
+
+
+def moderator_question_regions(lang: Lang, state: RoomState) -> list[Region]:
+    ctx = {"state": state, "event": state.event, "room": state.room}
+    groups = moderator_question_groups(state)
+    items = [
+        _html(f"mod-q-{q.id}", render(lang, "fragments/mod_question.html", q=q, **ctx))
+        for _, questions in groups
+        for q in questions
+    ]
+    html = render(lang, "fragments/mod_questions.html", groups=groups, **ctx)
+    return [_html("mod-questions", html, tuple(r.key for r in items)), *items]
+
+
+def moderator_question_groups(state: RoomState) -> list[tuple[str, list[Question]]]:
+    by_state: dict[str, list[Question]] = {}
+    for question in state.questions:
+        by_state.setdefault(question.state, []).append(question)
+    return [
+        ("pending", qa_rules.ordered(by_state.get("pending", []), "newest")[::-1]),
+        ("approved", qa_rules.ordered(by_state.get("approved", []), "votes")),
+        ("answered", qa_rules.ordered(by_state.get("answered", []), "votes")),
+        ("hidden", qa_rules.ordered(by_state.get("hidden", []), "newest")),
+        ("archived", qa_rules.ordered(by_state.get("archived", []), "newest")),
+    ]

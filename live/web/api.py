@@ -7,6 +7,8 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from live.domain import questions as qa_rules
+from live.domain.errors import DomainError
 from live.domain.models import Event
 from live.domain.text import _n
 from live.errors import Forbidden, NotFound, Unauthorized
@@ -129,6 +131,44 @@ async def close_poll(request: Request) -> Response:
     service = runtime(request).service
     poll = await service.close_poll(event, request.path_params["poll_id"])
     return _json(shapes.poll_dict(poll, await service.results(poll)))
+
+
+async def list_questions(request: Request) -> Response:
+    """Approved and answered questions by upvotes; with the moderator token, all of them."""
+    rt = runtime(request)
+    event = await rt.service.event(request.path_params["code"])
+    room = await rt.service.room(event, request.path_params["room_id"])
+    moderator = rt.service.is_moderator(event, bearer(request))
+    questions = [
+        q
+        for q in await rt.questions.in_room(room)
+        if qa_rules.visible_to(q, participant_id=None, moderator=moderator)
+    ]
+    ordered = qa_rules.ordered(questions, "votes")
+    return _json([shapes.question_dict(q, room) for q in ordered])
+
+
+async def patch_question(request: Request) -> Response:
+    event = await _event_as_moderator(request)
+    rt = runtime(request)
+    body = parse_json(await read_body(request))
+    known = {"state", "highlighted", "answer", "text"}
+    if not body or not set(body) <= known:
+        raise DomainError(
+            "invalid_body",
+            _n("Erlaubt sind die Felder state, highlighted, answer und text."),
+        )
+    question = await rt.questions.moderate(
+        event,
+        request.path_params["question_id"],
+        state=body.get("state"),
+        highlighted=body.get("highlighted"),
+        answer=body.get("answer"),
+        text=body.get("text"),
+        answer_given="answer" in body,
+    )
+    room = await rt.service.room(event, question.room_id)
+    return _json(shapes.question_dict(question, room))
 
 
 async def healthz(request: Request) -> Response:

@@ -22,10 +22,11 @@ from live.fanout.state import RoomState, load_room_state
 from live.i18n import LANGUAGES, Lang, translate
 from live.qr import qr_svg
 from live.views.regions import (
+    moderator_question_regions,
     moderator_regions,
     participant_items,
     participant_regions,
-    screen_item,
+    screen_regions,
 )
 from live.views.templating import render
 from live.web.errors import page_error, read_body, status_for
@@ -204,6 +205,15 @@ async def _participant_id(request: Request, event: Event) -> tuple[str, str | No
     return pid, token
 
 
+def no_js_answer(
+    request: Request, event: Event, new_token: str | None, error: str | None, status: int, back: str
+) -> Response:
+    """The answer to a plain form post (no htmx): the error page, or a redirect back."""
+    response = page_error(request, status, error) if error is not None else redirect(back)
+    _keep_participant(request, response, event, new_token)
+    return response
+
+
 def _keep_participant(
     request: Request, response: Response, event: Event, token: str | None
 ) -> None:
@@ -225,6 +235,9 @@ async def participant(request: Request) -> Response:
     room = await service.room(event, room_id)
     pid, new_token = await _participant_id(request, event)
     state = await _state(request, room, pid)
+    sort = request.query_params.get("sort", "votes")
+    from live.web.pages_questions import qa_context  # the Q&A half of this page
+
     response = page(
         request,
         "participant.html",
@@ -233,6 +246,7 @@ async def participant(request: Request) -> Response:
         rooms=rooms,
         state=state,
         items=participant_items(state, pid),
+        **await qa_context(request, state, pid, sort if sort in ("votes", "newest") else "votes"),
     )
     _keep_participant(request, response, event, new_token)
     return response
@@ -264,12 +278,9 @@ async def vote(request: Request) -> Response:
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
-        if error is not None:
-            response: Response = page_error(request, status, error)
-        else:
-            response = redirect(f"/e/{event.code}?room={room.id}")
-        _keep_participant(request, response, event, new_token)
-        return response
+        return no_js_answer(
+            request, event, new_token, error, status, f"/e/{event.code}?room={room.id}"
+        )
     # htmx: answer with this participant's own view of the stage, plus an announcement.
     state = await _state(request, room, pid)
     stage = participant_regions(lang, state, pid)[0].frame
@@ -303,7 +314,7 @@ async def screen(request: Request) -> Response:
         event=event,
         room=room,
         state=state,
-        item=screen_item(state),
+        stage_html=screen_regions(request_lang(request), state)[0].frame,
         **_join_links(request, event, [room]),
     )
 
@@ -357,6 +368,7 @@ async def moderate(request: Request) -> Response:
         rooms=rooms,
         state=state,
         polls_html=regions[0].frame,
+        questions_html=moderator_question_regions(lang, state)[0].frame,
         created=request.query_params.get("created") == "1",
         moderator_url=(
             f"{base_url(request, rt.settings)}/e/{event.code}/moderate"

@@ -6,7 +6,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from live.views.templating import STATIC_DIR
-from live.web import api, pages, sockets
+from live.web import api, pages, pages_questions, sockets
 
 
 def routes() -> list[BaseRoute]:
@@ -29,6 +29,28 @@ def routes() -> list[BaseRoute]:
         Route(
             "/e/{code}/moderate/polls/{poll_id}/{action}", pages.mod_poll_action, methods=["POST"]
         ),
+        # Q&A on the pages
+        Route("/e/{code}/rooms/{room_id}/questions", pages_questions.ask, methods=["POST"]),
+        Route("/e/{code}/questions/{question_id}/upvote", pages_questions.upvote, methods=["POST"]),
+        Route(
+            "/e/{code}/questions/{question_id}/delete", pages_questions.delete_own, methods=["POST"]
+        ),
+        Route("/e/{code}/moderate/settings", pages_questions.mod_settings, methods=["POST"]),
+        Route(
+            "/e/{code}/moderate/rooms/{room_id}/questions/approve-all",
+            pages_questions.mod_approve_all,
+            methods=["POST"],
+        ),
+        Route(
+            "/e/{code}/moderate/questions/{question_id}/edit",
+            pages_questions.mod_edit,
+            methods=["GET", "POST"],
+        ),
+        Route(
+            "/e/{code}/moderate/questions/{question_id}/{action}",
+            pages_questions.mod_question_action,
+            methods=["POST"],
+        ),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
@@ -43,6 +65,12 @@ def routes() -> list[BaseRoute]:
                 Route("/events/{code}/polls/{poll_id}", api.get_poll, methods=["GET"]),
                 Route("/events/{code}/polls/{poll_id}/open", api.open_poll, methods=["POST"]),
                 Route("/events/{code}/polls/{poll_id}/close", api.close_poll, methods=["POST"]),
+                Route(
+                    "/events/{code}/rooms/{room_id}/questions", api.list_questions, methods=["GET"]
+                ),
+                Route(
+                    "/events/{code}/questions/{question_id}", api.patch_question, methods=["PATCH"]
+                ),
                 WebSocketRoute("/events/{code}/rooms/{room_id}/ws", sockets.api_socket),
             ],
         ),

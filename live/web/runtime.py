@@ -8,6 +8,7 @@ from starlette.requests import HTTPConnection
 
 from live.fanout.registry import Fanout
 from live.service import LiveService
+from live.service_questions import QuestionService
 from live.settings import Settings
 
 
@@ -15,6 +16,7 @@ from live.settings import Settings
 class Runtime:
     settings: Settings
     service: LiveService
+    questions: QuestionService
     fanout: Fanout
 
 

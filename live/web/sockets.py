@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from live.domain.errors import DomainError
-from live.domain.models import Event
+from live.domain.models import Event, Room
 from live.domain.text import _n
 from live.errors import Unavailable
 from live.fanout.connection import Connection, Role, View
@@ -63,7 +63,7 @@ async def _reject(ws: WebSocket, code: int = CLOSE_POLICY) -> None:
     await ws.close(code)
 
 
-async def _resolve(ws: WebSocket) -> tuple[Event, str] | None:
+async def _resolve(ws: WebSocket) -> tuple[Event, Room] | None:
     """The event and room of the socket's URL, or None (socket already rejected)."""
     rt = runtime(ws)
     if not origin_allowed(ws, rt.settings):
@@ -79,7 +79,7 @@ async def _resolve(ws: WebSocket) -> tuple[Event, str] | None:
     except DomainError:
         await _reject(ws)
         return None
-    return event, room.id
+    return event, room
 
 
 async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) -> None:
@@ -157,8 +157,10 @@ async def api_socket(ws: WebSocket) -> None:
     resolved = await _resolve(ws)
     if resolved is None:
         return
-    event, room_id = resolved
+    event, room = resolved
+    room_id = room.id
     service = runtime(ws).service
+    questions = runtime(ws).questions
     token = ws.query_params.get("token")
     role: Role = "viewer"
     participant_id: str | None = None
@@ -203,14 +205,14 @@ async def api_socket(ws: WebSocket) -> None:
             return
         request_id = msg.get("request_id")
         kind = msg.get("type")
-        if kind not in {"vote"}:
+        if kind not in {"vote", "ask", "upvote", "unvote"}:
             error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
             return
         if participant_id is None:
             error(
                 request_id,
                 "not_a_participant",
-                _n("Zum Abstimmen wird ein Token für Teilnehmende benötigt."),
+                _n("Dafür wird ein Token für Teilnehmende benötigt."),
             )
             return
         if not (isinstance(request_id, str) and 0 < len(request_id) <= 100):
@@ -221,16 +223,35 @@ async def api_socket(ws: WebSocket) -> None:
             )
             return
         try:
-            await service.vote(
-                event,
-                participant_id,
-                msg.get("poll_id"),
-                choices=msg.get("choices"),
-                value=msg.get("value"),
-                text=msg.get("text"),
-                request_id=request_id,
-                room_id=room_id,
-            )
+            if kind == "vote":
+                await service.vote(
+                    event,
+                    participant_id,
+                    msg.get("poll_id"),
+                    choices=msg.get("choices"),
+                    value=msg.get("value"),
+                    text=msg.get("text"),
+                    request_id=request_id,
+                    room_id=room_id,
+                )
+            elif kind == "ask":
+                await questions.ask(
+                    event,
+                    room,
+                    participant_id,
+                    text=msg.get("text"),
+                    name=msg.get("name"),
+                    request_id=request_id,
+                )
+            else:
+                await questions.set_upvote(
+                    event,
+                    participant_id,
+                    msg.get("question_id"),
+                    up=kind == "upvote",
+                    request_id=request_id,
+                    room_id=room_id,
+                )
         except DomainError as exc:
             error(request_id, exc.code, exc.message, **exc.params)
             return
@@ -252,7 +273,8 @@ async def page_socket(ws: WebSocket) -> None:
     resolved = await _resolve(ws)
     if resolved is None:
         return
-    event, room_id = resolved
+    event, room = resolved
+    room_id = room.id
     service = runtime(ws).service
     view = PAGE_VIEWS.get(ws.query_params.get("view", ""))
     if view is None:
@@ -272,6 +294,7 @@ async def page_socket(ws: WebSocket) -> None:
         role = "participant" if participant_id else "viewer"
     await ws.accept()
     conn = Connection(ws, view, request_lang(ws), participant_id, role)
+    conn.sort = ws.query_params.get("sort", "votes")
 
     async def on_text(_data: str) -> None:
         return None  # the page socket is push-only; actions arrive as form posts

@@ -33,7 +33,7 @@ def create_event_via_form(page: Page, server: LiveServer) -> str:
 
 
 def create_poll_via_form(page: Page, question: str, options: list[str], visibility: str) -> None:
-    page.get_by_label("Frage").fill(question)
+    page.get_by_label("Frage", exact=True).fill(question)
     page.get_by_label("Einfachauswahl").check()
     page.get_by_label("Antwortmöglichkeiten (eine pro Zeile)").fill("\n".join(options))
     page.locator("#pf-visibility").select_option(visibility)
@@ -136,7 +136,7 @@ def test_results_after_voting_and_word_cloud(
     code = create_event_via_form(organiser, live_server)
     wait_connected(organiser)
     # A word-cloud poll whose results phones see only after answering.
-    organiser.get_by_label("Frage").fill("Was nehmen Sie aus der Tagung mit?")
+    organiser.get_by_label("Frage", exact=True).fill("Was nehmen Sie aus der Tagung mit?")
     organiser.get_by_label("Freitext (Wortwolke)").check()
     organiser.locator("#pf-visibility").select_option("after_vote")
     organiser.get_by_label("Sofort öffnen").check()

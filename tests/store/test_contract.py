@@ -11,11 +11,20 @@ import random
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
-from live.domain.models import Ballot, Event, Poll, PollKind, Room
-from live.store import DuplicateKey, PollNotOpen, Store, StoreError, VoteOutcome
+from live.domain.models import Ballot, Event, Poll, PollKind, Question, QuestionState, Room
+from live.store import (
+    DuplicateKey,
+    PollNotOpen,
+    QuestionClosed,
+    Store,
+    StoreError,
+    TooSoon,
+    VoteOutcome,
+)
 
 T0 = datetime(2025, 5, 6, 9, 0, tzinfo=UTC)
 CODE = "KONF25"
@@ -487,3 +496,568 @@ async def test_close_is_idempotent_and_a_closed_store_fails_ping(store: Store) -
     await store.close()
     with pytest.raises(StoreError):
         await store.ping()
+
+
+# ==========================================================================================
+# Q&A: event settings, questions, highlight, upvotes
+# ==========================================================================================
+#
+# What every backend keeps here, beyond base.py:
+# - Unknown ids: readers answer None / [] / an empty set; writers raise StoreError (as
+#   update_poll and cast_vote do for an unknown poll, room_version for an unknown room).
+#   set_highlight with a question of ANOTHER room is a programming error: ValueError.
+# - Request ids: votes, questions and upvotes share ONE namespace per participant (the one
+#   request_seen answers for). Once any of them applied (participant, request_id), a later
+#   cast_vote, add_question or set_upvote with the same pair is a repeat: applied=False, the
+#   room's current version, nothing changes. A refused call (PollNotOpen, TooSoon,
+#   QuestionClosed, an error) records nothing, so its request id stays usable.
+# - A repeat is recognised before anything else is checked: the retry of an acknowledged
+#   question is acknowledged again, not refused as TooSoon.
+# - Every applied write bumps the room's version, set_upvote even when the set did not change.
+
+
+def make_question(
+    question_id: str,
+    room_id: str = "r1",
+    participant_id: str = "u1",
+    *,
+    state: QuestionState = "approved",
+    created_at: datetime = T0,
+    name: str | None = None,
+    event_code: str = CODE,
+) -> Question:
+    return Question(
+        id=question_id,
+        event_code=event_code,
+        room_id=room_id,
+        participant_id=participant_id,
+        text=f"Frage {question_id}?",
+        name=name,
+        state=state,
+        created_at=created_at,
+    )
+
+
+async def ask(store: Store, question: Question) -> int:
+    """Add a question without request id or rate limit; returns the room's new version."""
+    outcome = await store.add_question(question, None, None)
+    assert outcome.applied
+    return outcome.version
+
+
+async def upvotes(store: Store, question_id: str) -> int:
+    question = await store.get_question(question_id)
+    assert question is not None
+    return question.upvotes
+
+
+async def highlighted(store: Store, room_id: str) -> str | None:
+    room = await store.get_room(room_id)
+    assert room is not None
+    return room.highlighted_question_id
+
+
+# --- event settings -----------------------------------------------------------------------
+
+
+async def test_qa_event_settings_default_to_approval_and_names(store: Store) -> None:
+    await setup_event(store)
+    got = await store.get_event(CODE)
+    assert got is not None
+    assert got.questions_need_approval is True and got.names_allowed is True
+    room = await store.get_room("r1")
+    assert room is not None and room.highlighted_question_id is None
+
+
+async def test_qa_event_settings_round_trip(store: Store) -> None:
+    event = replace(make_event(), questions_need_approval=False, names_allowed=False)
+    await store.create_event(event, [make_room("r1")])
+    assert await store.get_event(CODE) == event
+    await store.update_event_settings(CODE, questions_need_approval=True, names_allowed=False)
+    assert await store.get_event(CODE) == replace(event, questions_need_approval=True)
+    await store.update_event_settings(CODE, questions_need_approval=False, names_allowed=True)
+    assert await store.get_event(CODE) == replace(event, names_allowed=True)
+    # Nothing else of the event changed.
+    got = await store.get_event(CODE)
+    assert got is not None and got.title == event.title and got.created_at == T0
+
+
+async def test_qa_update_event_settings_bumps_every_room_in_position_order(store: Store) -> None:
+    rooms = [make_room("c", position=2), make_room("a", position=0), make_room("b", position=1)]
+    await store.create_event(make_event(), rooms)
+    await store.create_event(make_event("OTHER"), [make_room("x", event_code="OTHER")])
+    await store.add_poll(make_poll("p1", room_id="b"))  # b is at version 2 now
+    changed = await store.update_event_settings(
+        CODE, questions_need_approval=False, names_allowed=True
+    )
+    assert changed == [("a", 2), ("b", 3), ("c", 2)]
+    assert [await store.room_version(r) for r in ("a", "b", "c")] == [2, 3, 2]
+    assert await store.room_version("x") == 1  # another event's rooms are left alone
+    # Every call bumps, even one that changes nothing (the fan-out compares content).
+    again = await store.update_event_settings(
+        CODE, questions_need_approval=False, names_allowed=True
+    )
+    assert again == [("a", 3), ("b", 4), ("c", 3)]
+    # An event without rooms: stored, nothing to bump.
+    await store.create_event(make_event("EMPTY"), [])
+    assert (
+        await store.update_event_settings(
+            "EMPTY", questions_need_approval=False, names_allowed=False
+        )
+        == []
+    )
+    empty = await store.get_event("EMPTY")
+    assert empty is not None and not empty.questions_need_approval and not empty.names_allowed
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+async def test_qa_add_get_and_list_questions(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    cest = timezone(timedelta(hours=2))
+    later = make_question("a-late", created_at=datetime(2025, 5, 6, 11, 0, 1, tzinfo=cest))
+    pending = make_question("p", participant_id="u2", state="pending", name="Ada Lovelace")
+    same_time = make_question("b", participant_id="u3")
+    other_room = make_question("o", room_id="r2")
+    versions = [await ask(store, q) for q in (later, pending, same_time)]
+    assert versions == [2, 3, 4]
+    assert await store.add_question(other_room, None, None) == VoteOutcome(True, 2)
+    got = await store.get_question("a-late")
+    assert got == later
+    assert got is not None and got.created_at.utcoffset() == timedelta(0)
+    assert got.created_at == T0 + timedelta(seconds=1)
+    assert await store.get_question("p") == pending
+    # Every state, oldest first; equal created_at by id.
+    assert [q.id for q in await store.list_questions("r1")] == ["b", "p", "a-late"]
+    assert await store.list_questions("r2") == [other_room]
+    # Text with everything a participant might type survives.
+    odd = replace(make_question("odd"), text='Grüße, "Welt" 🎉\nZeile 2', answer="Ja.")
+    await ask(store, odd)
+    assert await store.get_question("odd") == odd
+
+
+async def test_qa_duplicate_question_id_raises_and_changes_nothing(store: Store) -> None:
+    await setup_event(store)
+    await ask(store, make_question("q1"))
+    version = await store.room_version("r1")
+    with pytest.raises(DuplicateKey):
+        await store.add_question(make_question("q1", participant_id="u2"), "ask-1", None)
+    assert await store.room_version("r1") == version
+    assert await store.get_question("q1") == make_question("q1")
+    assert await store.request_seen("u2", "ask-1") is False
+
+
+async def test_qa_upvote_counts_come_from_the_store(store: Store) -> None:
+    await setup_event(store)
+    # The argument's upvotes are ignored on writes.
+    await ask(store, replace(make_question("q1"), upvotes=7))
+    await ask(store, make_question("q2"))
+    await ask(store, make_question("q3"))
+    assert await upvotes(store, "q1") == 0
+    for pid in ("u1", "u2", "u3"):
+        await store.set_upvote("q1", pid, True, None)
+    await store.set_upvote("q2", "u1", True, None)
+    counts = {q.id: q.upvotes for q in await store.list_questions("r1")}
+    assert counts == {"q1": 3, "q2": 1, "q3": 0}
+    assert await upvotes(store, "q1") == 3
+    await store.update_question(replace(make_question("q1"), upvotes=0, text="Neu?"))
+    assert await upvotes(store, "q1") == 3
+
+
+async def test_qa_same_request_id_adds_one_question(store: Store) -> None:
+    await setup_event(store)
+    first = await store.add_question(make_question("q1"), "ask-1", None)
+    assert first.applied is True
+    again = await store.add_question(make_question("q1"), "ask-1", None)
+    assert again == VoteOutcome(applied=False, version=first.version)
+    # A retry that carries a fresh question id (a client that rebuilt it) adds nothing either.
+    other = await store.add_question(make_question("q2"), "ask-1", None)
+    assert other == VoteOutcome(applied=False, version=first.version)
+    assert [q.id for q in await store.list_questions("r1")] == ["q1"]
+    assert await store.request_seen("u1", "ask-1") is True
+    # A retry inside the rate-limit window is acknowledged, not refused as too soon.
+    late = make_question("q3", created_at=T0 + timedelta(seconds=5))
+    retry = await store.add_question(late, "ask-1", T0 - timedelta(seconds=5))
+    assert retry == VoteOutcome(applied=False, version=first.version)
+    assert await store.room_version("r1") == first.version
+    # Request ids are per participant.
+    assert (
+        await store.add_question(make_question("q4", participant_id="u2"), "ask-1", None)
+    ).applied
+
+
+async def test_qa_votes_questions_and_upvotes_share_one_request_id_namespace(store: Store) -> None:
+    """One namespace per participant: request_seen answers for all three, so the service can
+    acknowledge a retry of any of them the same way."""
+    await setup_event(store)
+    poll = await add_open_poll(store, make_poll("p1"))
+    await ask(store, make_question("q0", participant_id="u9"))
+    assert (await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "req-1")).applied
+    # A question with a vote's request id is a repeat.
+    repeat = await store.add_question(make_question("q1"), "req-1", None)
+    assert repeat == VoteOutcome(applied=False, version=await store.room_version("r1"))
+    assert await store.get_question("q1") is None
+    # An upvote and a vote with a question's request id are repeats.
+    assert (await store.add_question(make_question("q2"), "req-2", None)).applied
+    assert await store.request_seen("u1", "req-2") is True
+    version = await store.room_version("r1")
+    assert await store.set_upvote("q0", "u1", True, "req-2") == VoteOutcome(False, version)
+    assert await upvotes(store, "q0") == 0
+    assert await store.cast_vote("p1", "u1", Ballot(choices=(1,)), "req-2") == VoteOutcome(
+        False, version
+    )
+    # A question with an upvote's request id is a repeat.
+    assert (await store.set_upvote("q0", "u1", True, "req-3")).applied
+    assert await store.request_seen("u1", "req-3") is True
+    assert not (await store.add_question(make_question("q3"), "req-3", None)).applied
+    assert await store.get_question("q3") is None
+    tally = await store.tally(poll)
+    assert tally.counts == (1, 0, 0) and tally.voters == 1
+    # Still per participant.
+    assert (
+        await store.add_question(make_question("q4", participant_id="u2"), "req-1", None)
+    ).applied
+
+
+async def test_qa_too_soon_refuses_a_second_question_within_the_window(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    await store.create_event(make_event("OTHER"), [make_room("x", event_code="OTHER")])
+    window = timedelta(seconds=10)
+    first = make_question("q1", participant_id="u1", created_at=T0)
+    assert (await store.add_question(first, "a-1", T0 - window)).applied
+    versions = (await store.room_version("r1"), await store.room_version("r2"))
+
+    # Within the window, in any room of the event: refused, and nothing is recorded.
+    second = make_question("q2", room_id="r2", participant_id="u1", created_at=T0 + 9 * window / 10)
+    with pytest.raises(TooSoon):
+        await store.add_question(second, "a-2", second.created_at - window)
+    # At exactly not_before it is still too soon (created_at >= not_before).
+    with pytest.raises(TooSoon):
+        await store.add_question(second, "a-2", T0)
+    assert await store.get_question("q2") is None
+    assert (await store.room_version("r1"), await store.room_version("r2")) == versions
+    assert await store.request_seen("u1", "a-2") is False
+    assert [q.id for q in await store.list_questions("r2")] == []
+
+    # Another participant is not limited by u1's question.
+    other = make_question("q3", room_id="r2", participant_id="u2", created_at=second.created_at)
+    assert (await store.add_question(other, "b-1", other.created_at - window)).applied
+    # The same participant id in another event is somebody else.
+    elsewhere = make_question("x1", room_id="x", event_code="OTHER", created_at=second.created_at)
+    assert (await store.add_question(elsewhere, "x-1", T0 - window)).applied
+    # After the window: accepted, with the request id that was refused before.
+    after = replace(second, created_at=T0 + window + timedelta(microseconds=1))
+    outcome = await store.add_question(after, "a-2", T0 + timedelta(microseconds=1))
+    assert outcome.applied and outcome.version == versions[1] + 2
+    assert await store.get_question("q2") == after
+    # Without not_before there is no limit.
+    assert (
+        await store.add_question(make_question("q5", created_at=after.created_at), None, None)
+    ).applied
+
+
+async def test_qa_update_question_stores_only_the_mutable_fields(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    question = make_question("q1", state="pending")
+    version = await ask(store, question)
+    changed = replace(question, text="Anders?", name="Ada", state="answered", answer="Ja.")
+    tampered = replace(
+        changed,
+        event_code="OTHER",
+        room_id="r2",
+        participant_id="u9",
+        created_at=T0 + timedelta(hours=1),
+        upvotes=99,
+    )
+    new_version = await store.update_question(tampered)
+    assert new_version == version + 1 == await store.room_version("r1")
+    assert await store.room_version("r2") == 1
+    assert await store.get_question("q1") == changed
+    # Name and answer can be cleared again.
+    cleared = replace(changed, name=None, answer=None, state="approved")
+    assert await store.update_question(cleared) == new_version + 1
+    assert await store.get_question("q1") == cleared
+    assert [q.id for q in await store.list_questions("r1")] == ["q1"]
+    assert await store.list_questions("r2") == []
+
+
+async def test_qa_delete_question_drops_its_upvotes_and_highlight(store: Store) -> None:
+    await setup_event(store)
+    await ask(store, make_question("q1"))
+    await ask(store, make_question("q2", participant_id="u2"))
+    for pid in ("u1", "u2"):
+        await store.set_upvote("q1", pid, True, None)
+    await store.set_upvote("q2", "u1", True, None)
+    await store.set_highlight("r1", "q1")
+    before = await store.room_version("r1")
+    version = await store.delete_question("q1")
+    assert version == before + 1 == await store.room_version("r1")
+    assert await store.get_question("q1") is None
+    assert await highlighted(store, "r1") is None
+    assert [(q.id, q.upvotes) for q in await store.list_questions("r1")] == [("q2", 1)]
+    assert await store.upvoted_by("u1", ["q1", "q2"]) == {"q2"}
+    assert await store.upvoted_by("u2", ["q1", "q2"]) == set()
+    # Deleting another question leaves the room's highlight alone.
+    await ask(store, make_question("q3"))
+    await store.set_highlight("r1", "q2")
+    await store.delete_question("q3")
+    assert await highlighted(store, "r1") == "q2"
+
+
+# --- highlight ----------------------------------------------------------------------------
+
+
+async def test_qa_set_and_clear_the_highlight(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    await ask(store, make_question("q1"))
+    await ask(store, make_question("q2"))
+    await ask(store, make_question("q3", room_id="r2"))
+    assert await highlighted(store, "r1") is None
+    v1 = await store.set_highlight("r1", "q1")
+    assert await highlighted(store, "r1") == "q1"
+    v2 = await store.set_highlight("r1", "q2")
+    assert await highlighted(store, "r1") == "q2"
+    v3 = await store.set_highlight("r1", None)
+    assert await highlighted(store, "r1") is None
+    v4 = await store.set_highlight("r1", None)  # clearing twice is fine and still bumps
+    assert 3 < v1 < v2 < v3 < v4 == await store.room_version("r1")
+    assert await highlighted(store, "r2") is None and await store.room_version("r2") == 2
+    # The highlight is part of the room record, as list_rooms shows it too.
+    await store.set_highlight("r2", "q3")
+    assert [r.highlighted_question_id for r in await store.list_rooms(CODE)] == [None, "q3"]
+
+
+async def test_qa_highlighting_a_question_of_another_room_is_refused(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    await ask(store, make_question("q1"))
+    await ask(store, make_question("q2", room_id="r2"))
+    await store.set_highlight("r1", "q1")
+    versions = (await store.room_version("r1"), await store.room_version("r2"))
+    with pytest.raises(ValueError):
+        await store.set_highlight("r1", "q2")
+    assert await highlighted(store, "r1") == "q1"
+    assert await highlighted(store, "r2") is None
+    assert (await store.room_version("r1"), await store.room_version("r2")) == versions
+
+
+# --- upvotes ------------------------------------------------------------------------------
+
+
+async def test_qa_upvote_is_idempotent_and_can_be_withdrawn(store: Store) -> None:
+    await setup_event(store)
+    await ask(store, make_question("q1"))
+    versions = [await store.room_version("r1")]
+    for up in (True, True, False, False):
+        outcome = await store.set_upvote("q1", "u1", up, None)
+        assert outcome.applied is True
+        versions.append(outcome.version)
+        assert await upvotes(store, "q1") == (1 if up else 0)
+    # Withdrawing an upvote that was never given is fine too.
+    versions.append((await store.set_upvote("q1", "u2", False, None)).version)
+    assert await upvotes(store, "q1") == 0
+    # Applied calls bump the version even when the set did not change.
+    assert all(a < b for a, b in itertools.pairwise(versions)), versions
+    assert await store.room_version("r1") == versions[-1]
+
+
+async def test_qa_same_request_id_upvotes_once(store: Store) -> None:
+    await setup_event(store)
+    await ask(store, make_question("q1"))
+    first = await store.set_upvote("q1", "u1", True, "up-1")
+    assert first.applied is True
+    assert await store.set_upvote("q1", "u1", True, "up-1") == VoteOutcome(False, first.version)
+    # A repeat that would withdraw (a buggy client) changes nothing either.
+    assert await store.set_upvote("q1", "u1", False, "up-1") == VoteOutcome(False, first.version)
+    assert await upvotes(store, "q1") == 1
+    assert await store.request_seen("u1", "up-1") is True
+    assert (await store.set_upvote("q1", "u2", True, "up-1")).applied  # per participant
+    assert await upvotes(store, "q1") == 2
+    # A fresh request id withdraws.
+    assert (await store.set_upvote("q1", "u1", False, "up-2")).applied
+    assert await upvotes(store, "q1") == 1
+
+
+@pytest.mark.parametrize("state", ["pending", "hidden", "archived"])
+async def test_qa_upvote_on_a_question_that_is_not_open_is_refused(
+    store: Store, state: QuestionState
+) -> None:
+    await setup_event(store)
+    question = make_question("q1")
+    await ask(store, question)
+    await store.set_upvote("q1", "u1", True, None)
+    await store.update_question(replace(question, state=state))
+    version = await store.room_version("r1")
+    with pytest.raises(QuestionClosed) as refused:
+        await store.set_upvote("q1", "u2", True, "up-1")
+    assert refused.value.state == state
+    # Withdrawing is refused as well: the set is frozen while the question is not open.
+    with pytest.raises(QuestionClosed):
+        await store.set_upvote("q1", "u1", False, "up-2")
+    assert await store.room_version("r1") == version
+    assert await store.request_seen("u2", "up-1") is False
+    assert await store.request_seen("u1", "up-2") is False
+    # Leaving approved does not drop the upvotes it had.
+    assert await upvotes(store, "q1") == 1
+    assert await store.upvoted_by("u1", ["q1"]) == {"q1"}
+    assert await store.upvoted_by("u2", ["q1"]) == set()
+
+
+async def test_qa_upvote_on_an_answered_question_is_counted(store: Store) -> None:
+    await setup_event(store)
+    await ask(store, make_question("q1", state="answered"))
+    assert (await store.set_upvote("q1", "u1", True, "up-1")).applied
+    assert await upvotes(store, "q1") == 1
+    assert (await store.set_upvote("q1", "u1", False, "up-2")).applied
+    assert await upvotes(store, "q1") == 0
+
+
+async def test_qa_refused_upvote_request_id_can_be_used_later(store: Store) -> None:
+    await setup_event(store)
+    question = make_question("q1", state="pending")
+    await ask(store, question)
+    with pytest.raises(QuestionClosed) as refused:
+        await store.set_upvote("q1", "u1", True, "up-1")
+    assert refused.value.state == "pending"
+    await store.update_question(replace(question, state="approved"))
+    outcome = await store.set_upvote("q1", "u1", True, "up-1")
+    assert outcome.applied is True and outcome.version == await store.room_version("r1")
+    assert await upvotes(store, "q1") == 1
+
+
+async def test_qa_upvoted_by(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    for qid, room in (("q1", "r1"), ("q2", "r1"), ("q3", "r2")):
+        await ask(store, make_question(qid, room_id=room))
+    await store.set_upvote("q1", "u1", True, None)
+    await store.set_upvote("q3", "u1", True, None)
+    await store.set_upvote("q2", "u2", True, None)
+    await store.set_upvote("q2", "u1", True, None)
+    await store.set_upvote("q2", "u1", False, None)
+    assert await store.upvoted_by("u1", ["q1", "q2", "q3", "nope"]) == {"q1", "q3"}
+    assert await store.upvoted_by("u1", ["q2"]) == set()
+    assert await store.upvoted_by("u2", ["q1", "q2", "q2"]) == {"q2"}
+    assert await store.upvoted_by("u3", ["q1", "q2", "q3"]) == set()
+    assert await store.upvoted_by("u1", []) == set()
+
+
+# --- unknown ids --------------------------------------------------------------------------
+
+
+async def test_qa_unknown_ids(store: Store) -> None:
+    await setup_event(store)
+    assert await store.get_question("nope") is None
+    assert await store.list_questions("nope") == []
+    assert await store.list_questions("r1") == []
+    assert await store.upvoted_by("u1", ["nope"]) == set()
+    with pytest.raises(StoreError) as unknown_room:
+        await store.add_question(make_question("q1", room_id="nope"), "ask-1", None)
+    assert not isinstance(unknown_room.value, DuplicateKey)
+    assert await store.request_seen("u1", "ask-1") is False
+    with pytest.raises(StoreError):
+        await store.update_question(make_question("nope"))
+    with pytest.raises(StoreError):
+        await store.delete_question("nope")
+    with pytest.raises(StoreError):
+        await store.set_upvote("nope", "u1", True, "up-1")
+    assert await store.request_seen("u1", "up-1") is False
+    with pytest.raises(StoreError):
+        await store.set_highlight("nope", None)
+    with pytest.raises(StoreError):
+        await store.set_highlight("r1", "nope")
+    with pytest.raises(StoreError):
+        await store.update_event_settings("NOPE", questions_need_approval=True, names_allowed=True)
+    assert await store.room_version("r1") == 1
+    assert await store.get_question("q1") is None
+
+
+# --- concurrency --------------------------------------------------------------------------
+
+
+async def test_qa_upvotes_racing_a_hide_are_counted_or_refused(store: Store) -> None:
+    await setup_event(store)
+    question = make_question("q1")
+    await ask(store, question)
+    voters = [f"u{n}" for n in range(300)]
+    calls: list[Any] = [store.set_upvote("q1", pid, True, None) for pid in voters[:150]]
+    calls.append(store.update_question(replace(question, state="hidden")))
+    calls += [store.set_upvote("q1", pid, True, None) for pid in voters[150:]]
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    hide_version = results.pop(150)
+    assert isinstance(hide_version, int)
+    applied = [r for r in results if isinstance(r, VoteOutcome)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert all(isinstance(r, QuestionClosed) and r.state == "hidden" for r in refused), refused
+    assert len(applied) + len(refused) == 300
+    assert await upvotes(store, "q1") == len(applied)
+    # Everything counted happened before the hide.
+    assert all(outcome.version < hide_version for outcome in applied)
+    assert await store.room_version("r1") == hide_version
+
+
+async def test_qa_concurrent_questions_and_upvotes_end_with_exact_counts(store: Store) -> None:
+    """1,000 questions and 10,000 upvotes from 2,000 participants, all in flight together
+    (an upvote waits only for the question it is for). Every participant upvotes five questions
+    one after the other; every fourth then withdraws its first upvote, every seventh upvotes its
+    last one again, and everyone finally retries its first request (which must not undo the
+    withdrawal). The counts must equal the sizes of the expected sets exactly."""
+    await setup_event(store, "r1", "r2")
+    rng = random.Random(20250507)
+    participants = [f"u{n:04d}" for n in range(2000)]
+    rooms = {f"q{n:04d}": ("r1", "r2")[n % 2] for n in range(1000)}
+    question_ids = list(rooms)
+    added = {qid: asyncio.Event() for qid in question_ids}
+    plans = {pid: rng.sample(question_ids, 5) for pid in participants}
+    expected: dict[str, set[str]] = {qid: set() for qid in question_ids}
+    for n, (pid, plan) in enumerate(plans.items()):
+        for qid in plan[1:] if n % 4 == 0 else plan:
+            expected[qid].add(pid)
+    versions: dict[str, list[int]] = {"r1": [], "r2": []}
+
+    async def asker(n: int, qid: str) -> None:
+        author = participants[2 * n]
+        question = make_question(
+            qid, room_id=rooms[qid], participant_id=author, created_at=T0 + timedelta(seconds=n)
+        )
+        outcome = await store.add_question(question, f"{author}-ask", None)
+        assert outcome.applied
+        versions[rooms[qid]].append(outcome.version)
+        added[qid].set()
+
+    async def upvoter(n: int, pid: str, plan: list[str]) -> None:
+        for i, qid in enumerate(plan):
+            await added[qid].wait()
+            outcome = await store.set_upvote(qid, pid, True, f"{pid}-up-{i}")
+            assert outcome.applied
+            versions[rooms[qid]].append(outcome.version)
+        if n % 4 == 0:
+            outcome = await store.set_upvote(plan[0], pid, False, f"{pid}-down")
+            assert outcome.applied
+            versions[rooms[plan[0]]].append(outcome.version)
+        if n % 7 == 0:
+            outcome = await store.set_upvote(plan[-1], pid, True, f"{pid}-again")
+            assert outcome.applied
+            versions[rooms[plan[-1]]].append(outcome.version)
+        retry = await store.set_upvote(plan[0], pid, True, f"{pid}-up-0")
+        assert not retry.applied
+
+    await asyncio.gather(
+        *(asker(n, qid) for n, qid in enumerate(question_ids)),
+        *(upvoter(n, pid, plan) for n, (pid, plan) in enumerate(plans.items())),
+    )
+
+    listed = {q.id: q for room in ("r1", "r2") for q in await store.list_questions(room)}
+    assert {qid: q.upvotes for qid, q in listed.items()} == {
+        qid: len(voters) for qid, voters in expected.items()
+    }
+    assert sum(q.upvotes for q in listed.values()) == 10_000 - 500
+    assert all(q.room_id == rooms[q.id] for q in listed.values())
+    for qid in question_ids[::97]:
+        assert await upvotes(store, qid) == len(expected[qid])
+    for pid in participants[::37]:
+        mine = {qid for qid, voters in expected.items() if pid in voters}
+        assert await store.upvoted_by(pid, question_ids) == mine
+    # Every applied write got a version of its own in its room; the room ends at the newest.
+    for room_id, seen in versions.items():
+        assert len(seen) == len(set(seen)), room_id
+        assert await store.room_version(room_id) == max(seen)

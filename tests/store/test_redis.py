@@ -13,6 +13,8 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,14 +23,17 @@ from redis.crc import key_slot
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from live.domain.models import Ballot, Poll
-from live.store import DuplicateKey, PollNotOpen, StoreError, open_store
+from live.store import DuplicateKey, PollNotOpen, StoreError, TooSoon, open_store
+from live.store import redis_scripts as lua
 from live.store.redis import REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
 from tests.store.test_contract import (
     CODE,
+    T0,
     add_open_poll,
     close_poll,
     make_event,
     make_poll,
+    make_question,
     make_room,
     setup_event,
 )
@@ -153,6 +158,14 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
     await store.cast_vote("p-single", "u1", Ballot(choices=(1,)), "q1")
     await store.cast_vote("p-scale", "u1", Ballot(value=3), "q2")
     await store.cast_vote("p-text", "u1", Ballot(text="hallo"), None)
+    # Q&A: settings, questions in both rooms (one with a request id), upvotes, a highlight.
+    await store.update_event_settings(CODE, questions_need_approval=False, names_allowed=True)
+    await store.add_question(make_question("q1"), "ask-1", T0 - timedelta(seconds=30))
+    await store.add_question(make_question("q2", room_id="r2", participant_id="u2"), None, None)
+    await store.set_upvote("q1", "u2", True, "up-1")
+    await store.set_upvote("q2", "u1", True, None)
+    await store.set_highlight("r2", "q2")
+    await store.add_question(make_question("x1", room_id="o1", event_code="OTHER"), None, None)
 
     keys = [key async for key in raw.scan_iter(match=f"{store.prefix}:*", count=1000)]
     tagged = [key for key in keys if "{" in key]
@@ -161,14 +174,26 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
     assert len(slots) == 1
     assert slots == {key_slot(CODE.encode())}
     assert all(f"{{{CODE}}}" in key or "{OTHER}" in key for key in tagged)
+    assert {key.split(":", 2)[2] for key in tagged if f"{{{CODE}}}" in key} >= {
+        "questions:r1",
+        "questions:r2",
+        "question:q1",
+        "question:q2",
+        "upvotes:q1",
+        "upvotes:q2",
+        "asked:u1",
+        "asked:u2",
+        "req:u2",
+    }
     # The only keys outside an event: the immutable id -> event indexes and the voter index.
     kinds = Counter(key.split(":")[1] for key in index)
-    assert kinds == Counter({"room": 3, "poll": 3, "voter": 1})
-    # The request ids expire REQUEST_TTL after the participant's last vote.
-    request_key = store._key(CODE, "req", "u1")
-    assert REQUEST_TTL - 60 < await raw.ttl(request_key) <= REQUEST_TTL
+    assert kinds == Counter({"room": 3, "poll": 3, "question": 3, "voter": 2})
+    # The request ids expire REQUEST_TTL after the participant's last vote, question or upvote.
+    request_keys = [store._key(CODE, "req", "u1"), store._key(CODE, "req", "u2")]
+    for request_key in request_keys:
+        assert REQUEST_TTL - 60 < await raw.ttl(request_key) <= REQUEST_TTL
     # Everything else is kept (like the SQLite rows).
-    kept = [key for key in keys if key != request_key]
+    kept = [key for key in keys if key not in request_keys]
     assert [await raw.ttl(key) for key in kept] == [-1] * len(kept)
 
 
@@ -327,6 +352,11 @@ async def test_the_script_cache_may_be_flushed(store: RedisStore, raw: Redis) ->
     assert (await store.cast_vote("p1", "u2", Ballot(choices=(0,)), None)).applied
     await raw.script_flush()
     assert (await store.tally(make_poll("p1"))).counts == (2, 0, 0)
+    await raw.script_flush()
+    assert (await store.add_question(make_question("q1"), "ask-1", None)).applied
+    await raw.script_flush()
+    assert (await store.set_upvote("q1", "u3", True, "up-1")).applied
+    assert (await store.get_question("q1")) == replace(make_question("q1"), upvotes=1)
 
 
 async def test_request_seen_after_the_poll_closed(store: RedisStore) -> None:
@@ -341,6 +371,199 @@ async def test_request_seen_after_the_poll_closed(store: RedisStore) -> None:
     assert await store.request_seen("u1", "q1")
     assert not await store.request_seen("u1", "q2")
     assert not await store.request_seen("u9", "q1")
+
+
+# --- Q&A ------------------------------------------------------------------------------------
+
+
+def command_calls(stats: dict[str, Any]) -> Counter[str]:
+    return Counter({name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()})
+
+
+async def test_a_question_and_an_upvote_are_one_script_call(redis_factory: RedisFactory) -> None:
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        await setup_event(store)
+        await store.add_question(make_question("q0"), None, None)
+        await store.set_upvote("q0", "u0", True, None)  # caches question -> event
+        await reset_stats(server.url)
+        for n in range(30):  # first request id of each asker: the voter index goes along
+            question = make_question(f"q{n + 1}", participant_id=f"a{n}")
+            await store.add_question(question, f"ask-{n}", T0 - timedelta(seconds=30))
+        for n in range(50):
+            await store.set_upvote("q0", f"u{n}", True, None)
+        for n in range(20):
+            await store.set_upvote("q0", f"u{n}", False, f"r{n}")
+        for n in range(20):
+            await store.set_upvote("q0", f"u{n}", True, f"s{n}")
+        stats = await info_section(server.url, "commandstats")
+    finally:
+        await store.close()
+    calls = command_calls(stats)
+    # add_question: the claim on the id (SET NX, as for add_poll) and one EVALSHA; set_upvote:
+    # one EVALSHA. Redis counts the commands inside the scripts too: the SADDs are 50 + 20
+    # upvotes plus the voter index of the 30 askers and the 20 first requests of the upvoters.
+    assert calls["evalsha"] == 30 + 50 + 20 + 20
+    assert calls["set"] == 30
+    assert calls["srem"] == 20
+    assert calls["sadd"] == 50 + 20 + 30 + 20
+    assert not {"get", "mget", "multi", "exec", "eval", "script|load"} & calls.keys()
+
+
+async def test_reading_questions_is_o_questions_not_o_upvotes(
+    redis_factory: RedisFactory,
+) -> None:
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        await setup_event(store)
+        for n in range(5):
+            await store.add_question(make_question(f"q{n}"), None, None)
+        for n in range(200):
+            await store.set_upvote(f"q{n % 5}", f"u{n}", True, None)
+        await store.list_questions("r1")  # caches room -> event
+        await reset_stats(server.url)
+        listed = await store.list_questions("r1")
+        mine = await store.upvoted_by("u7", [f"q{n}" for n in range(5)])
+        stats = await info_section(server.url, "commandstats")
+    finally:
+        await store.close()
+    assert [q.upvotes for q in listed] == [40] * 5
+    assert mine == {"q2"}
+    # Less the commands of the connections that reset and read the stats.
+    calls = command_calls(stats) - Counter(["config|resetstat", "hello", "client|setinfo"] * 9)
+    # One ZRANGE, then one MULTI/EXEC with an HGETALL and an SCARD per question; upvoted_by is
+    # one SISMEMBER per question. No upvoter set is ever read whole.
+    assert calls == Counter(
+        {"zrange": 1, "multi": 1, "exec": 1, "hgetall": 5, "scard": 5, "sismember": 5}
+    )
+
+
+async def test_events_stored_before_qa_read_with_the_default_settings(
+    store: RedisStore, raw: Redis
+) -> None:
+    """Events and rooms written before the Q&A fields existed lack them: the settings read as
+    their defaults (True, True) and there is no highlight; the first update writes them."""
+    await setup_event(store)
+    event_key = store._key(CODE, "event")
+    await raw.hdel(event_key, "questions_need_approval", "names_allowed")
+    assert sorted(await raw.hkeys(event_key)) == ["created_at", "moderator_token_hash", "title"]
+    assert sorted(await raw.hkeys(store._key(CODE, "room", "r1"))) == [
+        "id",
+        "name",
+        "position",
+        "version",
+    ]
+    assert await store.get_event(CODE) == make_event()
+    room = await store.get_room("r1")
+    assert room == make_room("r1") and room.highlighted_question_id is None
+    assert await store.update_event_settings(
+        CODE, questions_need_approval=True, names_allowed=False
+    ) == [("r1", 2)]
+    assert await store.get_event(CODE) == replace(make_event(), names_allowed=False)
+    assert await raw.hget(event_key, "names_allowed") == "0"
+
+
+async def test_update_event_settings_catches_a_room_added_meanwhile(
+    store: RedisStore, raw: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The settings script gets the room hashes as keys, so their ids are read first. A room
+    added between that read and the script would miss its version bump: the script notices
+    (another number of rooms) and the store reads the rooms again."""
+    await setup_event(store, "r1", "r2")
+    other = RedisStore.from_url(store.url, prefix=store.prefix)
+    await other.open()
+    run = store._run
+    attempts: list[int] = []
+
+    async def add_a_room_first(script: lua.Lua, keys: list[str], args: list[str]) -> list[Any]:
+        if script is lua.UPDATE_EVENT_SETTINGS:
+            attempts.append(len(keys) - 2)
+            if len(attempts) == 1:
+                await other.add_room(make_room("r0", position=-1))
+        return await run(script, keys, args)
+
+    monkeypatch.setattr(store, "_run", add_a_room_first)
+    try:
+        changed = await store.update_event_settings(
+            CODE, questions_need_approval=False, names_allowed=False
+        )
+    finally:
+        await other.close()
+    assert attempts == [2, 3]
+    assert changed == [("r0", 2), ("r1", 2), ("r2", 2)]
+    assert await raw.hget(store._key(CODE, "event"), "names_allowed") == "0"
+
+
+async def test_delete_question_removes_its_keys_and_keeps_its_claim(
+    store: RedisStore, raw: Redis
+) -> None:
+    await setup_event(store)
+    window = timedelta(seconds=30)
+    await store.add_question(make_question("q1", participant_id="u1"), "ask-1", T0 - window)
+    await store.add_question(make_question("q2", participant_id="u2"), None, None)
+    await store.set_upvote("q1", "u2", True, None)
+    asked = store._key(CODE, "asked", "u1")
+    assert await raw.zrange(asked, 0, -1, withscores=True) == [("q1", T0.timestamp() * 1e6)]
+    later = make_question("q3", participant_id="u1", created_at=T0 + timedelta(seconds=1))
+    with pytest.raises(TooSoon):
+        await store.add_question(later, "ask-2", later.created_at - window)
+
+    await store.delete_question("q1")
+    for gone in (
+        store._key(CODE, "question", "q1"),
+        store._key(CODE, "upvotes", "q1"),
+        asked,  # an empty sorted set is no key
+    ):
+        assert await raw.exists(gone) == 0, gone
+    assert await raw.zrange(store._key(CODE, "questions", "r1"), 0, -1) == ["q2"]
+    assert await raw.get(store._index("question", "q1")) == f'["{CODE}","r1"]'
+    # The deleted question no longer counts for the rate limit (as in SQLite).
+    assert (await store.add_question(later, "ask-2", later.created_at - window)).applied
+    # Its request id stays recorded: a late retry of it is still a repeat.
+    assert not (await store.add_question(make_question("q9"), "ask-1", None)).applied
+
+
+async def test_ten_thousand_concurrent_upvotes(redis_server: RedisServer) -> None:
+    """10,000 upvotes with request ids from 10,000 participants on 20 questions in two rooms, all
+    in flight at once through two stores (two app processes). Counted exactly (SCARD equals the
+    set built here), each with a version of its own per room."""
+    first = new_store(redis_server)
+    second = RedisStore.from_url(redis_server.url, prefix=first.prefix)
+    await first.open()
+    await second.open()
+    try:
+        await setup_event(first, "r1", "r2")
+        question_ids = [f"q{n:02d}" for n in range(20)]
+        for n, qid in enumerate(question_ids):
+            question = make_question(qid, room_id=("r1", "r2")[n % 2], participant_id=f"a{n}")
+            await first.add_question(question, None, None)
+        rng = random.Random(10_000)
+        expected: dict[str, set[str]] = {qid: set() for qid in question_ids}
+        calls = []
+        for n in range(10_000):
+            pid, qid = f"u{n:05d}", rng.choice(question_ids)
+            expected[qid].add(pid)
+            target = first if n % 2 else second
+            calls.append(target.set_upvote(qid, pid, True, f"{pid}-up"))
+        started = time.perf_counter()
+        outcomes = await asyncio.gather(*calls)
+        elapsed = time.perf_counter() - started
+        print(f"\n10,000 concurrent upvotes through two stores: {elapsed:.2f} s")
+        assert all(outcome.applied for outcome in outcomes)
+        versions = Counter(outcome.version for outcome in outcomes)
+        # Two rooms: each version appears at most twice (once per room).
+        assert max(versions.values()) <= 2 and sum(versions.values()) == 10_000
+        listed = [q for room in ("r1", "r2") for q in await second.list_questions(room)]
+        assert {q.id: q.upvotes for q in listed} == {q: len(v) for q, v in expected.items()}
+        assert await first.room_version("r1") + await first.room_version("r2") == 2 + 20 + 10_000
+        assert elapsed < 30
+    finally:
+        await first.close()
+        await second.close()
 
 
 # --- durability and failures ----------------------------------------------------------------

@@ -14,19 +14,30 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from live.domain.models import Ballot
-from live.store import DuplicateKey, PollNotOpen, StoreError, VoteOutcome, open_store
+from live.store import (
+    DuplicateKey,
+    PollNotOpen,
+    QuestionClosed,
+    StoreError,
+    TooSoon,
+    VoteOutcome,
+    open_store,
+)
 from live.store.sqlite import SQLiteStore
+from live.store.sqlite_schema import SCHEMA_VERSION
 from tests.store.test_contract import (
     CODE,
     T0,
     add_open_poll,
     make_event,
     make_poll,
+    make_question,
     make_room,
     setup_event,
 )
@@ -325,3 +336,381 @@ async def test_tally_of_ten_thousand_ballots(file_store: SQLiteStore) -> None:
     assert tally.voters == 10_000
     assert tally.counts == tuple(expected[i] for i in range(6))
     assert elapsed < 2.0, f"tally of 10,000 ballots took {elapsed:.3f}s"
+
+
+# --- Q&A: group commit --------------------------------------------------------------------
+
+
+async def test_refused_qa_jobs_do_not_take_their_batch_down(file_store: SQLiteStore) -> None:
+    """TooSoon and QuestionClosed roll back only their own job, including the request id it had
+    claimed; and a job sees the writes of the jobs before it in the same batch (the second
+    question is too soon because of the first, committed in the same transaction)."""
+    await setup_event(file_store)
+    await file_store.add_question(make_question("open", participant_id="u9"), None, None)
+    await file_store.add_question(
+        make_question("pending", participant_id="u9", state="pending"), None, None
+    )
+    now = T0 + timedelta(minutes=1)
+    window = timedelta(seconds=10)
+    before = file_store.commits
+    async with writer_held(file_store):
+        tasks = [
+            asyncio.create_task(
+                file_store.add_question(make_question("q1", created_at=now), "a", now - window)
+            ),
+            asyncio.create_task(
+                file_store.add_question(make_question("q2", created_at=now), "b", now - window)
+            ),
+            asyncio.create_task(file_store.set_upvote("pending", "u2", True, "c")),
+            asyncio.create_task(file_store.set_upvote("open", "u2", True, "d")),
+        ]
+        await asyncio.sleep(0)  # let every task enqueue its job behind the held one
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert file_store.commits - before == 2  # the holder's batch, then all four together
+    assert isinstance(results[0], VoteOutcome) and results[0].applied
+    assert isinstance(results[1], TooSoon)
+    assert isinstance(results[2], QuestionClosed) and results[2].state == "pending"
+    assert isinstance(results[3], VoteOutcome) and results[3].applied
+    assert results[0].version < results[3].version
+    assert await file_store.get_question("q2") is None
+    assert [(q.id, q.upvotes) for q in await file_store.list_questions("r1")] == [
+        ("open", 1),
+        ("pending", 0),
+        ("q1", 0),
+    ]
+    seen = [
+        await file_store.request_seen(pid, rid)
+        for pid, rid in (("u1", "a"), ("u1", "b"), ("u2", "c"), ("u2", "d"))
+    ]
+    assert seen == [True, False, False, True]
+
+
+# --- Q&A: persistence and scale -----------------------------------------------------------
+
+
+async def test_qa_data_survives_close_and_reopen(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    first = SQLiteStore.from_url(url)
+    await first.open()
+    await setup_event(first, "r1", "r2")
+    await first.update_event_settings(CODE, questions_need_approval=False, names_allowed=False)
+    question = replace(make_question("q1", name="Ada"), answer="Ja.")
+    await first.add_question(question, "ask-1", None)
+    await first.set_upvote("q1", "u2", True, "up-1")
+    await first.set_highlight("r1", "q1")
+    version = await first.room_version("r1")
+    await first.close()
+
+    second = SQLiteStore.from_url(url)
+    await second.open()
+    try:
+        event = await second.get_event(CODE)
+        assert event == replace(make_event(), questions_need_approval=False, names_allowed=False)
+        assert await second.get_question("q1") == replace(question, upvotes=1)
+        room = await second.get_room("r1")
+        assert room is not None and room.highlighted_question_id == "q1"
+        assert await second.upvoted_by("u2", ["q1"]) == {"q1"}
+        assert await second.set_upvote("q1", "u2", False, "up-1") == VoteOutcome(False, version)
+        assert await second.add_question(question, "ask-1", None) == VoteOutcome(False, version)
+    finally:
+        await second.close()
+
+
+async def test_list_questions_counts_ten_thousand_upvotes(file_store: SQLiteStore) -> None:
+    """The counts come from count(*) on the read path: 200 questions, 10,000 upvotes."""
+    await setup_event(file_store)
+    question_ids = [f"q{n:03d}" for n in range(200)]
+    await asyncio.gather(
+        *(
+            file_store.add_question(make_question(qid, participant_id=f"a{qid}"), None, None)
+            for qid in question_ids
+        )
+    )
+    # Participant n upvotes questions n % 200 and (7n + 3) % 200 (never the same one: 6n + 3 is
+    # odd, so it is never a multiple of 200).
+    pairs = [
+        (question_ids[i], f"u{n:04d}") for n in range(5000) for i in (n % 200, (7 * n + 3) % 200)
+    ]
+    expected = Counter(qid for qid, _ in pairs)
+    await asyncio.gather(*(file_store.set_upvote(qid, pid, True, None) for qid, pid in pairs))
+    started = time.perf_counter()
+    listed = await file_store.list_questions("r1")
+    elapsed = time.perf_counter() - started
+    assert {q.id: q.upvotes for q in listed} == dict(expected)
+    assert sum(q.upvotes for q in listed) == 10_000
+    assert elapsed < 1.0, f"list_questions with 10,000 upvotes took {elapsed:.3f}s"
+
+
+# --- Q&A: migration from schema version 1 -------------------------------------------------
+
+# The DDL of schema version 1 (the previous release), verbatim from sqlite_schema.py before Q&A.
+V1_DDL: tuple[str, ...] = (
+    """
+    CREATE TABLE schema_version (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE events (
+        code                 TEXT PRIMARY KEY,
+        title                TEXT NOT NULL,
+        created_at           TEXT NOT NULL,
+        moderator_token_hash TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE rooms (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        name           TEXT NOT NULL,
+        position       INTEGER NOT NULL,
+        screen_poll_id TEXT,
+        version        INTEGER NOT NULL DEFAULT 1,
+        FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX rooms_by_event ON rooms (event_code, position, id)",
+    """
+    CREATE TABLE participants (
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        participant_id TEXT NOT NULL,
+        token_hash     TEXT NOT NULL,
+        PRIMARY KEY (event_code, participant_id),
+        UNIQUE (event_code, token_hash)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE polls (
+        id         TEXT PRIMARY KEY,
+        event_code TEXT NOT NULL REFERENCES events (code),
+        room_id    TEXT NOT NULL REFERENCES rooms (id),
+        question   TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'scale', 'text')),
+        options    TEXT NOT NULL,
+        scale_min  INTEGER,
+        scale_max  INTEGER,
+        state      TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
+        visibility TEXT NOT NULL CHECK (visibility IN ('live', 'after_vote', 'after_close')),
+        created_at TEXT NOT NULL,
+        opened_at  TEXT,
+        closed_at  TEXT,
+        UNIQUE (id, room_id)
+    )
+    """,
+    "CREATE INDEX polls_by_room ON polls (room_id, created_at, id)",
+    """
+    CREATE TABLE votes (
+        poll_id        TEXT NOT NULL REFERENCES polls (id),
+        participant_id TEXT NOT NULL,
+        ballot         TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        PRIMARY KEY (poll_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE vote_requests (
+        participant_id TEXT NOT NULL,
+        request_id     TEXT NOT NULL,
+        poll_id        TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (participant_id, request_id)
+    ) WITHOUT ROWID
+    """,
+)
+
+_T0_ISO = "2025-05-06T09:00:00.000000+00:00"
+_T1_ISO = "2025-05-06T09:01:00.000000+00:00"
+
+
+def make_v1_database(path: Path, *extra_ddl: str) -> None:
+    """A live.db as the previous release leaves it: event KONF25 with rooms r1 (showing the open
+    multiple-choice poll p1, two ballots, version 5) and r2, participant u1, and u1's applied
+    vote request req-1. The rows are what that release's SQLiteStore wrote."""
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for statement in (*V1_DDL, *extra_ddl):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (id, version) VALUES (1, 1)")
+        conn.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?)", (CODE, "Konferenz", _T0_ISO, "m" * 64)
+        )
+        conn.execute("INSERT INTO rooms VALUES ('r1', ?, 'Saal r1', 0, NULL, 5)", (CODE,))
+        conn.execute("INSERT INTO rooms VALUES ('r2', ?, 'Saal r2', 1, NULL, 1)", (CODE,))
+        conn.execute("INSERT INTO participants VALUES (?, 'u1', 'hash-1')", (CODE,))
+        conn.execute(
+            "INSERT INTO polls VALUES ('p1', ?, 'r1', 'Frage p1?', 'multiple',"
+            " '[\"Ja\",\"Nein\",\"Egal\"]', NULL, NULL, 'open', 'live', ?, ?, NULL)",
+            (CODE, _T0_ISO, _T1_ISO),
+        )
+        conn.execute("UPDATE rooms SET screen_poll_id = 'p1' WHERE id = 'r1'")
+        conn.execute("INSERT INTO votes VALUES ('p1', 'u1', '{\"choices\":[0,2]}', ?)", (_T1_ISO,))
+        conn.execute("INSERT INTO votes VALUES ('p1', 'u2', '{\"choices\":[2]}', ?)", (_T1_ISO,))
+        conn.execute("INSERT INTO vote_requests VALUES ('u1', 'req-1', 'p1', ?)", (_T1_ISO,))
+
+
+def raw_query(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def schema_shape(path: Path) -> dict[str, object]:
+    """Every table's columns (name, type, not null, default, primary key), foreign keys,
+    indexes (with their columns), and whether it is WITHOUT ROWID. CHECK constraints are not in
+    any pragma; test_a_migrated_database_has_the_constraints_of_a_fresh_one tries them."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        shape: dict[str, object] = {}
+        tables = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+        for table, sql in tables:
+            columns = conn.execute(f"PRAGMA table_info({table})").fetchall()
+            keys: dict[int, list[tuple[object, ...]]] = {}
+            for (
+                fk_id,
+                _,
+                parent,
+                child_col,
+                parent_col,
+                on_update,
+                on_delete,
+                match,
+            ) in conn.execute(f"PRAGMA foreign_key_list({table})").fetchall():
+                keys.setdefault(fk_id, []).append(
+                    (parent, child_col, parent_col, on_update, on_delete, match)
+                )
+            indexes = sorted(
+                (
+                    name,
+                    unique,
+                    origin,
+                    partial,
+                    tuple(c[2] for c in conn.execute(f"PRAGMA index_info({name})").fetchall()),
+                )
+                for _, name, unique, origin, partial in conn.execute(
+                    f"PRAGMA index_list({table})"
+                ).fetchall()
+            )
+            shape[table] = {
+                "columns": columns,
+                "foreign_keys": sorted(tuple(rows) for rows in keys.values()),
+                "indexes": indexes,
+                "without_rowid": sql.rstrip().upper().endswith("WITHOUT ROWID"),
+            }
+        return shape
+
+
+async def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    make_v1_database(path)
+    store = SQLiteStore(path)
+    await store.open()
+    try:
+        # Everything of the previous release is still there; the new settings have defaults.
+        assert await store.get_event(CODE) == make_event()
+        assert await store.list_rooms(CODE) == [
+            replace(make_room("r1"), screen_poll_id="p1"),
+            make_room("r2", position=1),
+        ]
+        assert await store.participant_by_token(CODE, "hash-1") == "u1"
+        poll = replace(
+            make_poll("p1", kind="multiple"), state="open", opened_at=T0 + timedelta(minutes=1)
+        )
+        assert await store.get_poll("p1") == poll
+        tally = await store.tally(poll)
+        assert tally.counts == (1, 0, 2) and tally.voters == 2
+        assert await store.room_version("r1") == 5
+        # An applied request of the old release is still a repeat, for votes and questions.
+        assert await store.request_seen("u1", "req-1") is True
+        retry = await store.cast_vote("p1", "u1", Ballot(choices=(1,)), "req-1")
+        assert retry == VoteOutcome(applied=False, version=5)
+        assert not (await store.add_question(make_question("q0"), "req-1", None)).applied
+        # And Q&A works on the migrated database.
+        assert await store.add_question(make_question("q1"), "ask-1", T0) == VoteOutcome(True, 6)
+        assert (await store.set_upvote("q1", "u2", True, "up-1")).applied
+        assert await store.set_highlight("r1", "q1") == 8
+        changed = await store.update_event_settings(
+            CODE, questions_need_approval=False, names_allowed=True
+        )
+        assert changed == [("r1", 9), ("r2", 2)]
+        assert await store.get_question("q1") == replace(make_question("q1"), upvotes=1)
+        assert await store.delete_question("q1") == 10
+    finally:
+        await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    assert SCHEMA_VERSION == 2
+    assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
+    assert raw_query(path, "PRAGMA foreign_key_check") == []
+    # Opening the migrated file again is a no-op.
+    again = SQLiteStore(path)
+    await again.open()
+    try:
+        assert await again.room_version("r1") == 10
+    finally:
+        await again.close()
+
+
+async def test_a_migrated_database_has_the_schema_of_a_fresh_one(tmp_path: Path) -> None:
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v1_database(migrated)
+    for path in (migrated, fresh):
+        store = SQLiteStore(path)
+        await store.open()
+        await store.close()
+    assert schema_shape(migrated) == schema_shape(fresh)
+    shape = schema_shape(fresh)
+    assert {"questions", "upvotes"} <= shape.keys()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET questions_need_approval = 2",
+        "UPDATE events SET names_allowed = NULL",
+        "UPDATE rooms SET highlighted_question_id = 'no-such-question'",
+        "INSERT INTO questions VALUES ('q9', 'KONF25', 'r1', 'u1', 'x', NULL, 'open', NULL, 't')",
+        "INSERT INTO upvotes VALUES ('no-such-question', 'u1')",
+        "INSERT INTO vote_requests (participant_id, request_id, created_at) VALUES ('u', 'r', 't')",
+    ],
+)
+async def test_a_migrated_database_has_the_constraints_of_a_fresh_one(
+    tmp_path: Path, statement: str
+) -> None:
+    """The CHECK, NOT NULL and foreign key constraints that the pragmas do not show."""
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v1_database(migrated)
+    fresh_store = SQLiteStore(fresh)
+    await fresh_store.open()
+    await setup_event(fresh_store, "r1")
+    await fresh_store.close()
+    migrated_store = SQLiteStore(migrated)
+    await migrated_store.open()
+    await migrated_store.close()
+    for path in (migrated, fresh):
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            with pytest.raises(sqlite3.IntegrityError), conn:
+                conn.execute(statement)
+
+
+async def test_a_failed_migration_leaves_the_version_1_database_as_it_was(tmp_path: Path) -> None:
+    """The migration runs in one transaction: if a step fails, no step is kept."""
+    path = tmp_path / "live.db"
+    # A table in the way of the migration's CREATE TABLE upvotes: the steps before it (among
+    # them CREATE TABLE questions) must not be kept either.
+    make_v1_database(path, "CREATE TABLE upvotes (x)")
+    store = SQLiteStore(path)
+    with pytest.raises(StoreError, match="upvotes"):
+        await store.open()
+    await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(1,)]
+    assert [c[1] for c in raw_query(path, "PRAGMA table_info(events)")] == [
+        "code",
+        "title",
+        "created_at",
+        "moderator_token_hash",
+    ]
+    assert "poll_id" in [c[1] for c in raw_query(path, "PRAGMA table_info(vote_requests)")]
+    assert raw_query(path, "SELECT name FROM sqlite_master WHERE name = 'questions'") == []
+    assert raw_query(path, "SELECT count(*) FROM votes") == [(2,)]

@@ -1,0 +1,213 @@
+"""Q&A use cases: ask, upvote, moderate. Same shape as the poll use cases in service.py:
+domain rule → store (durable, atomic) → hub.publish ("the room changed")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from live.domain import questions as rules
+from live.domain.errors import DomainError
+from live.domain.models import Event, Question, Room
+from live.domain.text import _n
+from live.errors import NotFound
+from live.hub import Hub
+from live.ids import Ids
+from live.service import VoteResult, already_done, guard, publish_change
+from live.store import QuestionClosed, Store, TooSoon
+
+
+def _check_request_id(request_id: object) -> None:
+    if request_id is not None and not (isinstance(request_id, str) and 0 < len(request_id) <= 100):
+        raise DomainError(
+            "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt oder ist ungültig.")
+        )
+
+
+class QuestionService:
+    def __init__(self, store: Store, hub: Hub, ids: Ids, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.hub = hub
+        self.ids = ids
+        self.clock = clock
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def question(self, event: Event, question_id: object) -> Question:
+        question = (
+            await guard(self.store.get_question(question_id))
+            if isinstance(question_id, str)
+            else None
+        )
+        if question is None or question.event_code != event.code:
+            raise NotFound("question_not_found", _n("Diese Frage gibt es nicht."))
+        return question
+
+    async def in_room(self, room: Room) -> list[Question]:
+        return await guard(self.store.list_questions(room.id))
+
+    async def upvoted_by(self, participant_id: str, questions: list[Question]) -> set[str]:
+        return await guard(self.store.upvoted_by(participant_id, [q.id for q in questions]))
+
+    # --- participants -----------------------------------------------------------------------
+
+    async def ask(
+        self,
+        event: Event,
+        room: Room,
+        participant_id: str,
+        *,
+        text: object,
+        name: object = None,
+        request_id: object = None,
+    ) -> tuple[Question, VoteResult]:
+        """A new question (pending or approved per the event's setting). At most one per
+        participant per ASK_INTERVAL, checked atomically by the store; a repeated request_id is
+        acknowledged again without a second question."""
+        _check_request_id(request_id)
+        now = self.clock()
+        question = rules.new_question(
+            question_id=self.ids.object_id(),
+            event=event,
+            room_id=room.id,
+            participant_id=participant_id,
+            text=text,
+            name=name,
+            now=now,
+        )
+        try:
+            outcome = await guard(
+                self.store.add_question(
+                    question,
+                    request_id if isinstance(request_id, str) else None,
+                    rules.ask_not_before(now),
+                )
+            )
+        except TooSoon:
+            raise rules.too_fast_error() from None
+        if outcome.applied:
+            await publish_change(self.hub, room.id, "questions.updated", outcome.version)
+        return question, VoteResult(outcome.applied, outcome.version)
+
+    async def set_upvote(
+        self,
+        event: Event,
+        participant_id: str,
+        question_id: object,
+        *,
+        up: bool,
+        request_id: object = None,
+        room_id: str | None = None,
+    ) -> VoteResult:
+        _check_request_id(request_id)
+        try:
+            question = await self.question(event, question_id)
+            if room_id is not None and question.room_id != room_id:
+                raise NotFound("question_not_found", _n("Diese Frage gibt es nicht."))
+            if not rules.can_upvote(question):
+                raise rules.upvote_closed_error(question.state)
+            try:
+                outcome = await guard(
+                    self.store.set_upvote(
+                        question.id,
+                        participant_id,
+                        up,
+                        request_id if isinstance(request_id, str) else None,
+                    )
+                )
+            except QuestionClosed as exc:
+                raise rules.upvote_closed_error(exc.state) from None
+        except DomainError:
+            if await already_done(self.store, participant_id, request_id):
+                return VoteResult(False, None)
+            raise
+        if outcome.applied:
+            await publish_change(self.hub, question.room_id, "questions.updated", outcome.version)
+        return VoteResult(outcome.applied, outcome.version)
+
+    async def delete_own(self, event: Event, participant_id: str, question_id: object) -> None:
+        question = await self.question(event, question_id)
+        if not rules.can_delete(question, participant_id):
+            raise rules.not_author_error()
+        version = await guard(self.store.delete_question(question.id))
+        await publish_change(self.hub, question.room_id, "questions.updated", version)
+
+    # --- moderators -------------------------------------------------------------------------
+
+    async def moderate(
+        self,
+        event: Event,
+        question_id: object,
+        *,
+        state: object = None,
+        highlighted: object = None,
+        answer: object = None,
+        text: object = None,
+        answer_given: bool = False,
+    ) -> Question:
+        """The PATCH of the public interface: any of state, highlighted, answer, text. All are
+        validated before anything is written, so a bad field changes nothing."""
+        before = await self.question(event, question_id)
+        after = before
+        if text is not None:
+            after = rules.edit_text(after, text)
+        if answer_given:
+            after = rules.set_answer(after, answer)
+        if state is not None:
+            after = rules.set_state(after, state)
+        if highlighted is not None and not isinstance(highlighted, bool):
+            raise DomainError(
+                "invalid_highlighted", _n("„highlighted“ muss wahr oder falsch sein.")
+            )
+        if highlighted and after.state not in ("approved", "answered"):
+            raise DomainError(
+                "not_highlightable",
+                _n("Nur freigegebene Fragen können hervorgehoben werden."),
+            )
+        if after != before:
+            version = await guard(self.store.update_question(after))
+            await publish_change(self.hub, after.room_id, "questions.updated", version)
+        if highlighted is not None:
+            room = await guard(self.store.get_room(after.room_id))
+            currently = room is not None and room.highlighted_question_id == after.id
+            if highlighted != currently:
+                version = await guard(
+                    self.store.set_highlight(after.room_id, after.id if highlighted else None)
+                )
+                await publish_change(self.hub, after.room_id, "questions.updated", version)
+        elif after.state not in ("approved", "answered"):
+            # A hidden or archived question leaves the projector.
+            room = await guard(self.store.get_room(after.room_id))
+            if room is not None and room.highlighted_question_id == after.id:
+                version = await guard(self.store.set_highlight(after.room_id, None))
+                await publish_change(self.hub, after.room_id, "questions.updated", version)
+        return await self.question(event, after.id)
+
+    async def approve_all(self, event: Event, room: Room) -> int:
+        """Bulk approval of every pending question of the room; returns how many."""
+        pending = [q for q in await self.in_room(room) if q.state == "pending"]
+        version = None
+        for question in pending:
+            version = await guard(self.store.update_question(replace(question, state="approved")))
+        if version is not None:
+            await publish_change(self.hub, room.id, "questions.updated", version)
+        return len(pending)
+
+    async def update_settings(
+        self, event: Event, *, questions_need_approval: object, names_allowed: object
+    ) -> Event:
+        if not isinstance(questions_need_approval, bool) or not isinstance(names_allowed, bool):
+            raise DomainError("invalid_settings", _n("Die Einstellungen sind ungültig."))
+        changed = await guard(
+            self.store.update_event_settings(
+                event.code,
+                questions_need_approval=questions_need_approval,
+                names_allowed=names_allowed,
+            )
+        )
+        for room_id, version in changed:
+            await publish_change(self.hub, room_id, "event.updated", version)
+        return replace(
+            event, questions_need_approval=questions_need_approval, names_allowed=names_allowed
+        )
