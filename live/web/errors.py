@@ -44,6 +44,8 @@ def status_for(error: DomainError) -> int:
         return 503
     if error.code in CONFLICT_CODES:
         return 409
+    if error.code == "too_fast":
+        return 429
     if error.code in {"invalid_json", "invalid_body"}:
         return 400
     if error.code == "too_large":

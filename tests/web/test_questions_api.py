@@ -229,3 +229,41 @@ def test_without_approval_questions_are_public_at_once(
         receive(ws)
         ask(ws, "q", "Sofort sichtbar?", "Bernd")
     assert [q["state"] for q in questions(client, event)] == ["approved"]
+
+
+def test_pages_escape_hostile_questions_everywhere(client: TestClient, event: EventFixture) -> None:
+    for i, text in enumerate(HOSTILE[:3]):
+        with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+            receive(ws)
+            assert ask(ws, f"h{i}", text, name='"><b>Name</b>')["type"] == "ack"
+    for q in questions(client, event, moderator=True):
+        patch(client, event, q["id"], {"state": "approved"})
+    highlighted = questions(client, event)[0]["id"]
+    patch(client, event, highlighted, {"highlighted": True})
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    pages = [
+        client.get(f"/e/{event.code}?room={event.room}").text,
+        client.get(f"/e/{event.code}/screen?room={event.room}").text,
+        client.get(f"/e/{event.code}/moderate?room={event.room}").text,
+    ]
+    for html in pages:
+        assert "<script>alert(1)" not in html
+        assert "<img src=x" not in html
+        assert 'hx-get="/evil"' not in html
+        assert "<b>Name</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[0]
+    assert "hx-disable" in pages[0]  # the question bodies are never processed by htmx
+
+
+def test_asking_too_fast_on_the_page_is_429_with_the_form(
+    client: TestClient, event: EventFixture
+) -> None:
+    url = f"/e/{event.code}/rooms/{event.room}/questions"
+    client.get(f"/e/{event.code}?room={event.room}")  # gets the participant cookie
+    hx = {"HX-Request": "true"}
+    assert client.post(url, data={"text": "Erste?"}, headers=hx).status_code == 200
+    second = client.post(url, data={"text": "Zweite?"}, headers=hx)
+    assert second.status_code == 429
+    assert "Sekunden" in second.text and 'id="ask-form"' in second.text
+    assert "Zweite?" in second.text  # what was typed is kept
+    assert len(questions(client, event, moderator=True)) == 1
