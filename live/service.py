@@ -210,6 +210,11 @@ class LiveService:
             self.store.set_screen_poll(room.id, poll_id if isinstance(poll_id, str) else None)
         )
         await self._changed(room.id, "screen.updated", version)
+        # The moderator chose what the projector shows: a highlighted question steps aside.
+        current = await guard(self.store.get_room(room.id))
+        if current is not None and current.highlighted_question_id is not None:
+            version = await guard(self.store.set_highlight(room.id, None))
+            await self._changed(room.id, "questions.updated", version)
 
     async def _save_poll(self, before: Poll, after: Poll) -> Poll:
         if after == before:

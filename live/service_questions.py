@@ -16,6 +16,7 @@ from live.hub import Hub
 from live.ids import Ids
 from live.service import VoteResult, already_done, guard, publish_change
 from live.store import QuestionClosed, Store, TooSoon
+from live.store.base import QUESTION_FIELDS
 
 
 def _check_request_id(request_id: object) -> None:
@@ -165,8 +166,10 @@ class QuestionService:
                 "not_highlightable",
                 _n("Nur freigegebene Fragen können hervorgehoben werden."),
             )
-        if after != before:
-            version = await guard(self.store.update_question(after))
+        changed = [f for f in QUESTION_FIELDS if getattr(after, f) != getattr(before, f)]
+        if changed:
+            # Only what this request changes: a concurrent edit of another field survives.
+            version = await guard(self.store.update_question(after, changed))
             await publish_change(self.hub, after.room_id, "questions.updated", version)
         if highlighted is not None:
             room = await guard(self.store.get_room(after.room_id))
@@ -189,7 +192,9 @@ class QuestionService:
         pending = [q for q in await self.in_room(room) if q.state == "pending"]
         version = None
         for question in pending:
-            version = await guard(self.store.update_question(replace(question, state="approved")))
+            version = await guard(
+                self.store.update_question(replace(question, state="approved"), ("state",))
+            )
         if version is not None:
             await publish_change(self.hub, room.id, "questions.updated", version)
         return len(pending)

@@ -16,12 +16,15 @@ Invariants every backend keeps:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from live.domain.models import Ballot, Event, Poll, Question, Room, Tally
+
+# The mutable fields of a question (update_question writes a subset of them).
+QUESTION_FIELDS: tuple[str, ...] = ("text", "name", "state", "answer")
 
 
 class StoreError(Exception):
@@ -150,10 +153,13 @@ class Store(Protocol):
     async def list_questions(self, room_id: str) -> list[Question]:
         """All questions of the room in every state, with upvote counts, oldest first."""
 
-    async def update_question(self, question: Question) -> int:
-        """Store text, name, state and answer of an existing question (id, room, author and
-        created_at are immutable). Leaving state approved/answered does not drop upvotes.
-        Returns the room's new version."""
+    async def update_question(
+        self, question: Question, fields: Collection[str] = QUESTION_FIELDS
+    ) -> int:
+        """Store the named mutable fields (of text, name, state, answer) of an existing question;
+        the others stay as they are in the store, so two moderators changing different fields
+        at once never undo each other (no read-modify-write of the whole question). Leaving
+        state approved/answered does not drop upvotes. Returns the room's new version."""
 
     async def delete_question(self, question_id: str) -> int:
         """Remove the question with its upvotes (and a highlight pointing at it). Returns the

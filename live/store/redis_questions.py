@@ -11,7 +11,7 @@ questions is O(questions), never O(upvotes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol, cast
 
@@ -19,7 +19,14 @@ from redis.asyncio import Redis
 
 from live.domain.models import QUESTION_STATES, Question
 from live.store import redis_scripts as lua
-from live.store.base import DuplicateKey, QuestionClosed, StoreError, TooSoon, VoteOutcome
+from live.store.base import (
+    QUESTION_FIELDS,
+    DuplicateKey,
+    QuestionClosed,
+    StoreError,
+    TooSoon,
+    VoteOutcome,
+)
 from live.store.redis_codec import (
     Home,
     check_code,
@@ -173,7 +180,9 @@ class RedisQuestions:
         # id); sorting the records as well keeps it exact for any datetime, at no real cost.
         return sorted(questions, key=lambda question: (question.created_at, question.id))
 
-    async def update_question(self: _Core, question: Question) -> int:
+    async def update_question(
+        self: _Core, question: Question, fields: Collection[str] = QUESTION_FIELDS
+    ) -> int:
         if question.state not in QUESTION_STATES:
             raise ValueError(f"question {question.id!r}: bad state {question.state!r}")
         args = [
@@ -183,6 +192,8 @@ class RedisQuestions:
             question.name or "",
             flag(question.answer is not None),
             question.answer or "",
+            # Only these are written: concurrent edits of other fields are kept.
+            ",".join(f for f in QUESTION_FIELDS if f in fields),
         ]
         with translate_errors("update_question"):
             # The room comes from the index, not from the argument (as for update_poll).

@@ -301,19 +301,26 @@ return {'ok', version}
 )
 
 # KEYS: question, room (the one the question belongs to, from the immutable index)
-# ARGV: state, text, '1' if it has a name, name, '1' if it has an answer, answer
+# ARGV: state, text, '1' if it has a name, name, '1' if it has an answer, answer, the fields to
+#       write (comma-separated subset of state,text,name,answer)
 # Reply: {'ok', room version} | {'missing', 'question'}
 UPDATE_QUESTION = Lua(
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'question'} end
-redis.call('HSET', KEYS[1], 'state', ARGV[1], 'text', ARGV[2])
+-- ARGV[7]: the fields to write (comma-separated); the others keep their stored values.
+local want = {}
+for field in string.gmatch(ARGV[7], '[^,]+') do want[field] = true end
+if want.state then redis.call('HSET', KEYS[1], 'state', ARGV[1]) end
+if want.text then redis.call('HSET', KEYS[1], 'text', ARGV[2]) end
 -- None is an absent field; a flag, not '', says which, since '' is a string like any other.
 local optional = {name = 3, answer = 5}
 for name, at in pairs(optional) do
-  if ARGV[at] == '1' then
-    redis.call('HSET', KEYS[1], name, ARGV[at + 1])
-  else
-    redis.call('HDEL', KEYS[1], name)
+  if want[name] then
+    if ARGV[at] == '1' then
+      redis.call('HSET', KEYS[1], name, ARGV[at + 1])
+    else
+      redis.call('HDEL', KEYS[1], name)
+    end
   end
 end
 return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}

@@ -30,13 +30,14 @@ version=<the room's current version>) before anything else is checked.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from live.domain.models import Ballot, Event, Poll, Question, Room, Tally
 from live.store.base import (
+    QUESTION_FIELDS,
     DuplicateKey,
     PollNotOpen,
     QuestionClosed,
@@ -429,14 +430,17 @@ class SQLiteStore:
         sql = f"{_QUESTION_SELECT} WHERE room_id = ? ORDER BY created_at, id"
         return [question_from_row(r) for r in await self._read_all(sql, (room_id,))]
 
-    async def update_question(self, question: Question) -> int:
+    async def update_question(
+        self, question: Question, fields: Collection[str] = QUESTION_FIELDS
+    ) -> int:
         """StoreError for an unknown question. The room bumped is the stored one."""
-        params = (question.text, question.name, question.state, question.answer, question.id)
+        chosen = [f for f in QUESTION_FIELDS if f in fields]  # a fixed list: safe in SQL
+        assignments = ", ".join(f"{f} = ?" for f in chosen) or "id = id"
+        params = (*(getattr(question, f) for f in chosen), question.id)
 
         def work(conn: sqlite3.Connection) -> int:
             rows = conn.execute(
-                "UPDATE questions SET text = ?, name = ?, state = ?, answer = ?"
-                " WHERE id = ? RETURNING room_id",
+                f"UPDATE questions SET {assignments} WHERE id = ? RETURNING room_id",
                 params,
             ).fetchall()
             if not rows:

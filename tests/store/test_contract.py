@@ -782,6 +782,26 @@ async def test_qa_update_question_stores_only_the_mutable_fields(store: Store) -
     assert await store.list_questions("r2") == []
 
 
+async def test_qa_update_question_writes_only_the_named_fields(store: Store) -> None:
+    """Two moderators at once: one approves, the other writes an answer, each from the same
+    stale copy. Neither may undo the other."""
+    await setup_event(store)
+    question = make_question("q1", state="pending")
+    await ask(store, question)
+    approve = replace(question, state="approved")
+    answer = replace(question, answer="Im Bericht.")
+    await asyncio.gather(
+        store.update_question(approve, ("state",)), store.update_question(answer, ("answer",))
+    )
+    stored = await store.get_question("q1")
+    assert stored is not None
+    assert (stored.state, stored.answer) == ("approved", "Im Bericht.")
+    # Clearing an optional field by name works too; unnamed fields stay.
+    await store.update_question(replace(question, name=None, text="Neu?"), ("name",))
+    stored = await store.get_question("q1")
+    assert stored is not None and stored.name is None and stored.text == question.text
+
+
 async def test_qa_delete_question_drops_its_upvotes_and_highlight(store: Store) -> None:
     await setup_event(store)
     await ask(store, make_question("q1"))

@@ -267,3 +267,58 @@ def test_asking_too_fast_on_the_page_is_429_with_the_form(
     assert "Sekunden" in second.text and 'id="ask-form"' in second.text
     assert "Zweite?" in second.text  # what was typed is kept
     assert len(questions(client, event, moderator=True)) == 1
+
+
+def test_concurrent_patches_of_different_fields_are_all_kept(tmp_path: Any) -> None:
+    """Reproduces a reported lost update: approving and answering the same question at once."""
+    import asyncio
+
+    from live.app import create_app
+    from live.settings import Settings
+
+    async def scenario() -> None:
+        import httpx2 as httpx
+
+        app = create_app(Settings(data_dir=tmp_path / "data", tick_ms=10))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                ev = (await c.post(f"{API}/events", json={"title": "T"})).json()
+                code, room, auth = (
+                    ev["code"],
+                    ev["rooms"][0]["id"],
+                    {"Authorization": f"Bearer {ev['moderator_token']}"},
+                )
+                rt = app.state.live
+                event = await rt.service.event(code)
+                room_obj = await rt.service.room(event, room)
+                ids = []
+                for i in range(30):
+                    pid, _tok = await rt.service.join(event)
+                    q, _ = await rt.questions.ask(event, room_obj, pid, text=f"Frage {i}?")
+                    ids.append(q.id)
+                await asyncio.gather(
+                    *(
+                        c.patch(
+                            f"{API}/events/{code}/questions/{qid}",
+                            json={"state": "approved"},
+                            headers=auth,
+                        )
+                        for qid in ids
+                    ),
+                    *(
+                        c.patch(
+                            f"{API}/events/{code}/questions/{qid}",
+                            json={"answer": "A"},
+                            headers=auth,
+                        )
+                        for qid in ids
+                    ),
+                )
+                listed = (
+                    await c.get(f"{API}/events/{code}/rooms/{room}/questions", headers=auth)
+                ).json()
+                assert {(q["state"], q["answer"]) for q in listed} == {("approved", "A")}
+                assert len(listed) == 30
+
+    asyncio.run(scenario())
