@@ -322,3 +322,27 @@ def test_concurrent_patches_of_different_fields_are_all_kept(tmp_path: Any) -> N
                 assert len(listed) == 30
 
     asyncio.run(scenario())
+
+
+def test_two_moderators_see_each_others_actions_live(
+    client: TestClient, event: EventFixture
+) -> None:
+    with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+        receive(ws)
+        ask(ws, "q", "Sehen beide das?")
+    qid = questions(client, event, moderator=True)[0]["id"]
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    url = f"/e/{event.code}/rooms/{event.room}/live?view=moderate"
+    with client.websocket_connect(url) as first, client.websocket_connect(url) as second:
+        for mod in (first, second):
+            assert "Sehen beide das?" in mod.receive_text() + mod.receive_text()
+        # The first moderator approves via the page's form …
+        response = client.post(
+            f"/e/{event.code}/moderate/questions/{qid}/approve", headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        # … and the second one's control screen shows it as approved, without a reload: the
+        # question now offers "Auf die Leinwand", which only approved questions have.
+        frame = second.receive_text()
+        assert 'id="mod-questions"' in frame
+        assert f'id="mq-{qid}-highlight"' in frame
