@@ -11,11 +11,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
 from live import logs
+from live.board import open_board
 from live.domain.errors import DomainError
 from live.fanout.registry import Fanout
 from live.fanout.state import RoomState, load_room_state
 from live.hub import open_hub
 from live.service import LiveService, room_topic
+from live.service_applause import ApplauseService
 from live.service_questions import QuestionService
 from live.settings import Settings
 from live.store import open_store
@@ -33,10 +35,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(settings.effective_store_url)
         hub = open_hub(settings.effective_hub_url)
+        board = open_board(settings.effective_board_url)
         await store.open()
         await hub.open()
+        await board.open()
         service = LiveService(store, hub)
         questions = QuestionService(store, hub, service.ids, service.clock)
+        applause = ApplauseService(board, hub, service.clock)
 
         async def load(
             room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
@@ -50,12 +55,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             renderer=PageRenderer(),
             tick=settings.tick_ms / 1000,
             slow_after=settings.slow_socket_seconds,
+            applause=applause,
         )
-        app.state.live = Runtime(settings, service, questions, fanout)
+        app.state.live = Runtime(settings, service, questions, applause, fanout)
         try:
             yield
         finally:
             await fanout.close()
+            await board.close()
             await hub.close()
             await store.close()
 

@@ -98,6 +98,12 @@ class Settings:
         return self.hub_url or self.redis_url or "memory://"
 
     @property
+    def effective_board_url(self) -> str:
+        """The short-lived shared state (applause, presence) follows the hub."""
+        hub = self.effective_hub_url
+        return "memory://" if hub.startswith("memory") else hub
+
+    @property
     def shares_state(self) -> bool:
         """Whether several processes can serve one event (store and hub are both shared)."""
         return not self.effective_store_url.startswith("sqlite") and not (

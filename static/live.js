@@ -48,6 +48,19 @@
   document.addEventListener("htmx:afterSettle", applyUpvotes);
   document.addEventListener("DOMContentLoaded", applyUpvotes);
 
+  // The phone's applause grade is a state that changes too often for a request each time: it
+  // goes over the page's own socket (applause.js emits it; the server takes only that type).
+  var pageSocket = null;
+  document.addEventListener("htmx:wsOpen", function (evt) {
+    pageSocket = evt.detail && evt.detail.socketWrapper ? evt.detail.socketWrapper : null;
+  });
+  document.addEventListener("live:applause-grade", function (evt) {
+    var grade = evt.detail ? evt.detail.grade : 0;
+    if (pageSocket && typeof grade === "number") {
+      pageSocket.send(JSON.stringify({ type: "applause", grade: grade }));
+    }
+  });
+
   // Connection state for the small indicator (texts are in the page, switched by CSS).
   function setConnection(state) {
     var nodes = document.querySelectorAll(".connection");

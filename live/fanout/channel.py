@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Collection, Hashable
+from dataclasses import dataclass, replace
 from typing import Protocol
 
+from live.domain.applause import ApplauseReading
 from live.fanout.connection import CLOSE_TRY_AGAIN_LATER, Connection, View
 from live.fanout.outbox import OutboxOverflow
 from live.fanout.state import RoomState
@@ -23,6 +24,7 @@ from live.hub import Hub, Subscription
 log = logging.getLogger("live.fanout")
 
 MAX_RETRY_PAUSE = 2.0  # seconds between state reads while the store is unreachable
+ANNOUNCE_EVERY = 2.0  # seconds between presence announcements to the board
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,15 @@ class Region:
     children: tuple[str, ...] = ()
 
 
+class ApplauseSource(Protocol):
+    """Where a room's applause comes from (the board, shared by all processes)."""
+
+    async def read(self, room_id: str, previous_level: float, dt: float) -> ApplauseReading: ...
+
+    async def announce(self, room_id: str, participant_ids: Collection[str]) -> None:
+        """This process's participants in the room (for "present")."""
+
+
 class Renderer(Protocol):
     def personal_key(self, conn: Connection, state: RoomState) -> Hashable:
         """Sockets of one view and language with equal keys get identical frames: one render
@@ -45,6 +56,9 @@ class Renderer(Protocol):
 
     def snapshot(self, conn: Connection, state: RoomState) -> str:
         """The JSON view's full snapshot frame."""
+
+    def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
+        """Only the regions that show the applause (sent on applause-only ticks)."""
 
 
 StateLoader = Callable[[str, "set[str] | None", bool, "RoomState | None"], Awaitable[RoomState]]
@@ -61,6 +75,7 @@ class RoomChannel:
         renderer: Renderer,
         tick: float,
         slow_after: float,
+        applause: ApplauseSource | None = None,
     ) -> None:
         self.room_id = room_id
         self.connections: set[Connection] = set()
@@ -74,8 +89,16 @@ class RoomChannel:
         # Poll ids whose results must be re-read; None means "everything" (start, reset, unknown).
         self._dirty_polls: set[str] | None = None
         self._state: RoomState | None = None
+        self._state_dirty = True
         self._sub: Subscription | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        # Applause is short-lived state on the board: no version bump, no store read. While it
+        # is active (or decaying) the channel ticks on its own and sends only the applause.
+        self._applause_source = applause
+        self._applause = ApplauseReading(0.0, 0, 0)
+        self._applause_dirty = False
+        self._applause_at: float | None = None
+        self._announced_at = 0.0
 
     async def start(self) -> None:
         # subscribe() returns once the hub confirmed; only then is the first state read, so no
@@ -103,13 +126,22 @@ class RoomChannel:
 
     def add(self, conn: Connection) -> None:
         self.connections.add(conn)
+        if conn.participant_id is not None:
+            # Count a newcomer as present at once: a lagging head count would make a few
+            # clappers sound like the whole room.
+            self._announced_at = float("-inf")
         self._wake.set()
 
     def discard(self, conn: Connection) -> None:
         self.connections.discard(conn)
 
+    def poke_applause(self) -> None:
+        self._applause_dirty = True
+        self._wake.set()
+
     def poke(self, poll_id: str | None = None) -> None:
         """Mark the room changed (from the hub, or locally)."""
+        self._state_dirty = True
         if poll_id is None:
             self._dirty_polls = None
         elif self._dirty_polls is not None:
@@ -129,6 +161,8 @@ class RoomChannel:
                 self.poke(None)
             elif kind == "poll.voted" and isinstance(poll_id, str):
                 self.poke(poll_id)
+            elif kind == "applause.changed":
+                self.poke_applause()
             else:
                 self.poke(None)
 
@@ -138,12 +172,24 @@ class RoomChannel:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            dirty, self._dirty_polls = self._dirty_polls, set()
             pause = self._tick
             try:
-                needs_ballots = any(c.view == "participant" for c in self.connections)
-                self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
-                self._deliver(self._state)
+                full = self._state_dirty or self._state is None
+                if full:
+                    dirty, self._dirty_polls = self._dirty_polls, set()
+                    self._state_dirty = False
+                    needs_ballots = any(c.view == "participant" for c in self.connections)
+                    self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
+                assert self._state is not None
+                applause_changed = await self._update_applause(loop.time(), full)
+                if applause_changed:
+                    self._state = replace(self._state, applause=self._applause)
+                if full or any(c.needs_snapshot for c in self.connections):
+                    self._deliver(self._state)
+                elif applause_changed:
+                    self._deliver(self._state, only_applause=True)
+                if self._applause.level > 0.0 or self._applause.clappers:
+                    self._wake.set()  # keep ticking: the level rises and decays by itself
                 if failures:
                     log.warning(
                         "room %s: store reachable again after %d tries", self.room_id, failures
@@ -164,7 +210,27 @@ class RoomChannel:
             # Coalesce: whatever arrives during this pause goes out together in the next tick.
             await asyncio.sleep(pause)
 
-    def _deliver(self, state: RoomState) -> None:
+    async def _update_applause(self, now: float, full: bool) -> bool:
+        """Read the board when applause is (or may have become) active; True if the reading
+        changed. Also tells the board who is here, every couple of seconds."""
+        source = self._applause_source
+        if source is None:
+            return False
+        if now - self._announced_at >= ANNOUNCE_EVERY:
+            self._announced_at = now
+            present = {c.participant_id for c in self.connections if c.participant_id}
+            await source.announce(self.room_id, present)
+        active = self._applause_dirty or self._applause.level > 0.0 or self._applause.clappers
+        if not (active or full):
+            return False
+        self._applause_dirty = False
+        dt = 0.0 if self._applause_at is None else now - self._applause_at
+        self._applause_at = now
+        before = self._applause
+        self._applause = await source.read(self.room_id, before.level, dt)
+        return self._applause != before
+
+    def _deliver(self, state: RoomState, *, only_applause: bool = False) -> None:
         renders: dict[tuple[View, str, Hashable], list[Region]] = {}
         snapshots: dict[Hashable, str] = {}
         for conn in tuple(self.connections):
@@ -185,7 +251,11 @@ class RoomChannel:
                 if conn.needs_snapshot:  # page views: send every region once
                     conn.last.clear()
                     conn.needs_snapshot = False
-                regions = self._render(renders, conn, state)
+                regions = (
+                    self._renderer.applause_regions(conn, state)
+                    if only_applause
+                    else self._render(renders, conn, state)
+                )
                 by_key = {region.key: region for region in regions}
                 for region in regions:
                     if conn.last.get(region.key) == region.body:

@@ -12,7 +12,7 @@ from live.fanout.outbox import Outbox
 
 log = logging.getLogger("live.fanout")
 
-View = Literal["json", "participant", "screen", "moderator"]
+View = Literal["json", "participant", "screen", "moderator", "overlay"]
 Role = Literal["participant", "moderator", "viewer"]
 
 # Close codes (RFC 6455 / IANA registry).

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from live.fanout.channel import Renderer, RoomChannel, StateLoader
+from live.fanout.channel import ApplauseSource, Renderer, RoomChannel, StateLoader
 from live.fanout.connection import Connection
 from live.hub import Hub
 
@@ -24,8 +24,10 @@ class Fanout:
         renderer: Renderer,
         tick: float,
         slow_after: float,
+        applause: ApplauseSource | None = None,
     ) -> None:
         self._hub = hub
+        self._applause = applause
         self._topic = topic
         self._load = load
         self._renderer = renderer
@@ -60,6 +62,7 @@ class Fanout:
                 renderer=self._renderer,
                 tick=self._tick,
                 slow_after=self._slow_after,
+                applause=self._applause,
             )
             await channel.start()
             self._channels[room_id] = channel

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from live.domain import polls as poll_rules
+from live.domain.applause import ApplauseReading
 from live.domain.models import Ballot, Event, Poll, Question, Results, Room
 from live.store import Store
 
@@ -22,6 +23,8 @@ class RoomState:
     ballots: Mapping[str, Mapping[str, Ballot]] = field(default_factory=dict)
     # Every question of the room in every state, with upvote counts (views filter per reader).
     questions: tuple[Question, ...] = ()
+    # The room's applause at this tick (short-lived; from the board, not the store).
+    applause: ApplauseReading = field(default_factory=lambda: ApplauseReading(0.0, 0, 0))
 
     @property
     def highlighted(self) -> Question | None:
@@ -90,4 +93,5 @@ async def load_room_state(
         own = await store.participant_ballots(ballots_of, open_ids)
         ballots = {poll_id: {ballots_of: ballot} for poll_id, ballot in own.items()}
     questions = tuple(await store.list_questions(room_id))
-    return RoomState(version, event, room, rooms, polls, results, ballots, questions)
+    applause = previous.applause if previous is not None else ApplauseReading(0.0, 0, 0)
+    return RoomState(version, event, room, rooms, polls, results, ballots, questions, applause)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from live.domain import applause as applause_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.models import Ballot, Poll, Question, Results
@@ -151,6 +152,7 @@ class PageRenderer:
                 json_questions_region(
                     state, moderator=moderator, participant_id=conn.participant_id
                 ),
+                json_applause_region(state),
             ]
         if conn.view == "participant":
             sort = conn.sort if conn.sort in qa_rules.SORTS else "votes"
@@ -161,10 +163,23 @@ class PageRenderer:
                 *participant_regions(lang, state, conn.participant_id),
                 qa_list,
                 qa_mine_region(lang, state, conn.participant_id),
+                *self.applause_regions(conn, state),
             ]
         if conn.view == "screen":
-            return screen_regions(lang, state)
-        return [*moderator_regions(lang, state), *moderator_question_regions(lang, state)]
+            return [*screen_regions(lang, state), *self.applause_regions(conn, state)]
+        if conn.view == "overlay":
+            return self.applause_regions(conn, state)
+        return [
+            *moderator_regions(lang, state),
+            *moderator_question_regions(lang, state),
+            *self.applause_regions(conn, state),
+        ]
+
+    def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
+        if conn.view == "json":
+            return [json_applause_region(state)]
+        lang: Lang = parse_lang(conn.lang) or "de"
+        return [self._shared(state, ("applause", lang), lambda: applause_region(lang, state))]
 
     def snapshot(self, conn: Connection, state: RoomState) -> str:
         return api.dumps(
@@ -214,7 +229,7 @@ def snapshot_dict(
         "room": {**api.room_dict(state.room), "event": state.event.code},
         "polls": [api.poll_dict(p, state.results[p.id]) for p in _visible_polls(state, moderator)],
         "questions": _questions_json(state, moderator, participant_id),
-        "applause": {"level": 0.0, "clappers": 0, "present": 0},
+        "applause": applause_dict(state),
         "mood": {"counts": [0, 0, 0, 0, 0], "average": None},
     }
 
@@ -340,3 +355,32 @@ def moderator_question_groups(state: RoomState) -> list[tuple[str, list[Question
         ("hidden", qa_rules.ordered(by_state.get("hidden", []), "newest")),
         ("archived", qa_rules.ordered(by_state.get("archived", []), "newest")),
     ]
+
+
+def applause_dict(state: RoomState) -> dict[str, Any]:
+    reading = state.applause
+    # Rounded for the wire only; the channel keeps the exact level for the next step.
+    return {
+        "level": round(reading.level, 3),
+        "clappers": reading.clappers,
+        "present": reading.present,
+    }
+
+
+def json_applause_region(state: RoomState) -> Region:
+    body = api.dumps(applause_dict(state))
+    frame = f'{{"type":"applause","version":{state.version},{body[1:]}'
+    return Region("applause", frame, body)
+
+
+def applause_region(lang: Lang, state: RoomState) -> Region:
+    level = state.applause.level
+    html = render(
+        lang,
+        "fragments/applause.html",
+        level=round(level, 3),
+        band=applause_rules.level_band(level),
+        word=applause_rules.describe(level),
+        reading=state.applause,
+    )
+    return _html("applause", html)

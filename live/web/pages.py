@@ -22,6 +22,7 @@ from live.fanout.state import RoomState, load_room_state
 from live.i18n import LANGUAGES, Lang, translate
 from live.qr import qr_svg
 from live.views.regions import (
+    applause_region,
     moderator_question_regions,
     moderator_regions,
     participant_items,
@@ -246,6 +247,7 @@ async def participant(request: Request) -> Response:
         rooms=rooms,
         state=state,
         items=participant_items(state, pid),
+        applause_html=_applause_html(request, state),
         **await qa_context(request, state, pid, sort if sort in ("votes", "newest") else "votes"),
     )
     _keep_participant(request, response, event, new_token)
@@ -315,7 +317,29 @@ async def screen(request: Request) -> Response:
         room=room,
         state=state,
         stage_html=screen_regions(request_lang(request), state)[0].frame,
+        applause_html=_applause_html(request, state),
         **_join_links(request, event, [room]),
+    )
+
+
+def _applause_html(request: Request, state: RoomState) -> str:
+    """The applause region as the page's first render (the socket keeps it live)."""
+    return applause_region(request_lang(request), state).frame
+
+
+async def overlay(request: Request) -> Response:
+    """The stream overlay: transparent, the room's applause meter and sound (OBS, vMix)."""
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    rooms = await service.rooms(event)
+    room = await service.room(event, request.query_params.get("room") or rooms[0].id)
+    state = await _state(request, room)
+    return page(
+        request,
+        "overlay.html",
+        event=event,
+        room=room,
+        applause_html=_applause_html(request, state),
     )
 
 
@@ -369,6 +393,7 @@ async def moderate(request: Request) -> Response:
         state=state,
         polls_html=regions[0].frame,
         questions_html=moderator_question_regions(lang, state)[0].frame,
+        applause_html=_applause_html(request, state),
         created=request.query_params.get("created") == "1",
         moderator_url=(
             f"{base_url(request, rt.settings)}/e/{event.code}/moderate"

@@ -8,6 +8,7 @@ from starlette.requests import HTTPConnection
 
 from live.fanout.registry import Fanout
 from live.service import LiveService
+from live.service_applause import ApplauseService
 from live.service_questions import QuestionService
 from live.settings import Settings
 
@@ -17,6 +18,7 @@ class Runtime:
     settings: Settings
     service: LiveService
     questions: QuestionService
+    applause: ApplauseService
     fanout: Fanout
 
 

@@ -159,8 +159,9 @@ async def api_socket(ws: WebSocket) -> None:
         return
     event, room = resolved
     room_id = room.id
-    service = runtime(ws).service
-    questions = runtime(ws).questions
+    rt = runtime(ws)
+    service = rt.service
+    questions = rt.questions
     token = ws.query_params.get("token")
     role: Role = "viewer"
     participant_id: str | None = None
@@ -205,6 +206,18 @@ async def api_socket(ws: WebSocket) -> None:
             return
         request_id = msg.get("request_id")
         kind = msg.get("type")
+        if kind == "applause":
+            # A state, re-sent every second while clapping: no ack (the contract), errors only.
+            if participant_id is None:
+                error(
+                    None, "not_a_participant", _n("Dafür wird ein Token für Teilnehmende benötigt.")
+                )
+                return
+            try:
+                await rt.applause.set_grade(room_id, participant_id, msg.get("grade"))
+            except DomainError as exc:
+                error(request_id, exc.code, exc.message, **exc.params)
+            return
         if kind not in {"vote", "ask", "upvote", "unvote"}:
             error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
             return
@@ -266,6 +279,7 @@ PAGE_VIEWS: dict[str, View] = {
     "participant": "participant",
     "screen": "screen",
     "moderate": "moderator",
+    "overlay": "overlay",
 }
 
 
@@ -296,7 +310,19 @@ async def page_socket(ws: WebSocket) -> None:
     conn = Connection(ws, view, request_lang(ws), participant_id, role)
     conn.sort = ws.query_params.get("sort", "votes")
 
-    async def on_text(_data: str) -> None:
-        return None  # the page socket is push-only; actions arrive as form posts
+    bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
+
+    async def on_text(data: str) -> None:
+        """Pages send their actions as form posts; the one exception is the applause state,
+        which changes too often for a request each time (static/live.js sends it here)."""
+        if participant_id is None or not bucket.take():
+            return
+        try:
+            msg = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return
+        if isinstance(msg, dict) and msg.get("type") == "applause":
+            with contextlib.suppress(DomainError):  # a bad grade from a page: ignore it
+                await runtime(ws).applause.set_grade(room_id, participant_id, msg.get("grade"))
 
     await _serve(ws, room_id, conn, on_text)

@@ -101,7 +101,7 @@ def test_phone_votes_and_the_screen_updates_without_reload(
     second = browser_context(**PHONE).new_page()
     second.goto(f"{live_server.url}/e/{code}?room={plenum}")
     wait_connected(second)
-    second.get_by_role("button", name="geht so").focus()
+    second.get_by_role("button", name="geht so", exact=True).focus()
     second.keyboard.press("Enter")
     expect(second.locator("#announcer")).to_contain_text("Ihre Stimme wurde gezählt.")
 
@@ -113,7 +113,7 @@ def test_phone_votes_and_the_screen_updates_without_reload(
     expect(organiser.locator("#mod-polls")).to_contain_text("2 Stimmen", timeout=LIVE)
 
     # Changing a vote moves it, never adds one.
-    phone.get_by_role("button", name="begeistert").click()
+    phone.get_by_role("button", name="begeistert", exact=True).click()
     expect(results.locator(".bar-row").nth(0)).to_contain_text("50", timeout=LIVE)
     expect(results).to_contain_text("2 Stimmen")
 
@@ -122,7 +122,7 @@ def test_phone_votes_and_the_screen_updates_without_reload(
     expect(phone.locator("#poll-stage")).to_contain_text(
         "Diese Abstimmung ist beendet.", timeout=LIVE
     )
-    expect(phone.get_by_role("button", name="geht so")).to_have_count(0)
+    expect(phone.get_by_role("button", name="geht so", exact=True)).to_have_count(0)
     expect(results).to_contain_text("Abstimmung beendet", timeout=LIVE)
 
     organiser.get_by_role("button", name="Beitrittscode zeigen").click()

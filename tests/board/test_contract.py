@@ -1,0 +1,55 @@
+"""One contract suite for the board, over every backend (in-process and Redis)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from live.board.base import Board
+from live.board.memory import MemoryBoard
+from live.board.redis import RedisBoard
+from tests.support.redis import RedisServer
+
+T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def board(request: pytest.FixtureRequest) -> AsyncIterator[Board]:
+    if request.param == "memory":
+        made: Board = MemoryBoard()
+    else:
+        server: RedisServer = request.getfixturevalue("redis_server")
+        made = RedisBoard(server.url, prefix=f"test:{uuid.uuid4().hex}:")
+    await made.open()
+    yield made
+    await made.close()
+
+
+async def test_grades_are_a_state_per_participant(board: Board) -> None:
+    for _ in range(100):  # one participant sending often is still one clapper
+        await board.set_grade("r1", "u1", 5, T0)
+    await board.set_grade("r1", "u2", 2, T0)
+    await board.set_grade("r2", "u3", 4, T0)
+    grades = await board.grades("r1", T0)
+    assert {pid: g for pid, (g, _at) in grades.items()} == {"u1": 5, "u2": 2}
+    await board.set_grade("r1", "u1", 0, T0 + timedelta(seconds=1))  # stopped
+    assert set(await board.grades("r1", T0 + timedelta(seconds=1))) == {"u2"}
+
+
+async def test_silent_phones_stop_counting(board: Board) -> None:
+    await board.set_grade("r1", "u1", 3, T0)
+    await board.set_grade("r1", "u2", 3, T0 + timedelta(seconds=2))
+    later = T0 + timedelta(seconds=4)
+    assert set(await board.grades("r1", later)) == {"u2"}
+
+
+async def test_presence_counts_distinct_participants_from_all_processes(board: Board) -> None:
+    await board.announce("r1", ["u1", "u2"], T0)  # process A
+    await board.announce("r1", ["u2", "u3"], T0)  # process B: u2 has two sockets
+    await board.announce("r2", ["u9"], T0)
+    assert await board.present("r1", T0) == 3
+    assert await board.present("r1", T0 + timedelta(seconds=20)) == 0  # nobody re-announced
+    assert await board.present("r2", T0) == 1
