@@ -17,7 +17,7 @@ from live.fanout.registry import Fanout
 from live.fanout.state import RoomState, load_room_state
 from live.hub import open_hub
 from live.service import LiveService, room_topic
-from live.service_applause import ApplauseService
+from live.service_applause import ApplauseService, MoodService
 from live.service_questions import QuestionService
 from live.settings import Settings
 from live.store import open_store
@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await board.open()
         service = LiveService(store, hub)
         questions = QuestionService(store, hub, service.ids, service.clock)
-        applause = ApplauseService(board, hub, service.clock)
+        applause = ApplauseService(board, hub, service.clock, store)
+        mood = MoodService(store, hub, service.clock)
 
         async def load(
             room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             slow_after=settings.slow_socket_seconds,
             applause=applause,
         )
-        app.state.live = Runtime(settings, service, questions, applause, fanout)
+        app.state.live = Runtime(settings, service, questions, applause, mood, fanout)
         try:
             yield
         finally:

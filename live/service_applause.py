@@ -9,16 +9,26 @@ from datetime import datetime
 
 from live.board import Board
 from live.domain import applause as rules
+from live.domain import mood as mood_rules
 from live.domain.applause import ApplauseReading
+from live.domain.errors import DomainError
+from live.domain.models import Room
+from live.domain.text import _n
 from live.hub import Hub
-from live.service import room_topic
+from live.service import VoteResult, already_done, guard, publish_change, room_topic
+from live.store import Store
 
 
 class ApplauseService:
-    def __init__(self, board: Board, hub: Hub, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, board: Board, hub: Hub, clock: Callable[[], datetime], store: Store | None = None
+    ) -> None:
         self.board = board
         self.hub = hub
         self.clock = clock
+        self.store = store
+        # room -> (second, highest level within it) not yet written to the timeline
+        self._pending: dict[str, tuple[datetime, float]] = {}
 
     async def set_grade(self, room_id: str, participant_id: str, raw: object) -> int:
         """Validate and record the participant's current grade (0 = stopped). No ack: the
@@ -32,7 +42,62 @@ class ApplauseService:
         now = self.clock()
         grades = await self.board.grades(room_id, now)
         present = await self.board.present(room_id, now)
-        return rules.reading(grades, present, previous_level, now, dt)
+        result = rules.reading(grades, present, previous_level, now, dt)
+        await self._keep(room_id, now, result.level)
+        return result
+
+    async def _keep(self, room_id: str, now: datetime, level: float) -> None:
+        """The report wants the level per second: keep each second's highest level and write a
+        second once it is over (one small upsert per second and room, only while applauding)."""
+        if self.store is None:
+            return
+        second = now.replace(microsecond=0)
+        pending = self._pending.get(room_id)
+        if pending is not None and pending[0] != second:
+            del self._pending[room_id]
+            if pending[1] > 0.0:
+                await guard(self.store.record_applause(room_id, [pending]))
+            pending = None
+        if level > 0.0 or pending is not None:
+            self._pending[room_id] = (second, max(level, pending[1] if pending else 0.0))
 
     async def announce(self, room_id: str, participant_ids: Collection[str]) -> None:
         await self.board.announce(room_id, participant_ids, self.clock())
+
+
+class MoodService:
+    """The mood barometer: participants set their mood 1..5 whenever they like; the latest
+    counts, and every change is kept for the course over time (durable: it is for the report)."""
+
+    def __init__(self, store: Store, hub: Hub, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.hub = hub
+        self.clock = clock
+
+    async def set_mood(
+        self, room: Room, participant_id: str, raw: object, request_id: object = None
+    ) -> VoteResult:
+        if request_id is not None and not (
+            isinstance(request_id, str) and 0 < len(request_id) <= 100
+        ):
+            raise DomainError(
+                "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt oder ist ungültig.")
+            )
+        try:
+            value = mood_rules.parse_mood(raw)
+            outcome = await guard(
+                self.store.set_mood(
+                    room.id,
+                    participant_id,
+                    value,
+                    request_id if isinstance(request_id, str) else None,
+                    self.clock(),
+                )
+            )
+        except DomainError:
+            if await already_done(self.store, participant_id, request_id):
+                return VoteResult(False, None)
+            raise
+        if outcome.applied:
+            await publish_change(self.hub, room.id, "mood.updated", outcome.version)
+        return VoteResult(outcome.applied, outcome.version)

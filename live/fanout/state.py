@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from live.domain import polls as poll_rules
 from live.domain.applause import ApplauseReading
 from live.domain.models import Ballot, Event, Poll, Question, Results, Room
+from live.domain.mood import MoodReading, mood_reading
 from live.store import Store
 
 
@@ -23,6 +24,8 @@ class RoomState:
     ballots: Mapping[str, Mapping[str, Ballot]] = field(default_factory=dict)
     # Every question of the room in every state, with upvote counts (views filter per reader).
     questions: tuple[Question, ...] = ()
+    # The room's mood barometer: how many participants feel 1..5 right now, and the average.
+    mood: MoodReading = field(default_factory=lambda: MoodReading((0, 0, 0, 0, 0), None))
     # The room's applause at this tick (short-lived; from the board, not the store).
     applause: ApplauseReading = field(default_factory=lambda: ApplauseReading(0.0, 0, 0))
 
@@ -93,5 +96,8 @@ async def load_room_state(
         own = await store.participant_ballots(ballots_of, open_ids)
         ballots = {poll_id: {ballots_of: ballot} for poll_id, ballot in own.items()}
     questions = tuple(await store.list_questions(room_id))
+    mood = mood_reading(await store.mood_values(room_id))
     applause = previous.applause if previous is not None else ApplauseReading(0.0, 0, 0)
-    return RoomState(version, event, room, rooms, polls, results, ballots, questions, applause)
+    return RoomState(
+        version, event, room, rooms, polls, results, ballots, questions, mood, applause
+    )

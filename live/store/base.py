@@ -179,6 +179,30 @@ class Store(Protocol):
     async def upvoted_by(self, participant_id: str, question_ids: Sequence[str]) -> set[str]:
         """Which of these questions the participant has upvoted."""
 
+    # mood barometer and the applause timeline (kept for the event report)
+    async def set_mood(
+        self, room_id: str, participant_id: str, value: int, request_id: str | None, at: datetime
+    ) -> VoteOutcome:
+        """The participant's current mood in the room (1..5; the latest counts) and one entry in
+        the room's mood log (for its course over time), in one atomic step; request_id dedupe
+        as for votes (same namespace); bumps the room's version."""
+
+    async def mood_values(self, room_id: str) -> list[int]:
+        """The current mood of every participant who set one in the room."""
+
+    async def mood_log(self, room_id: str) -> list[tuple[datetime, str, int]]:
+        """Every mood change of the room, oldest first: (at, participant id, value)."""
+
+    async def record_applause(
+        self, room_id: str, samples: Sequence[tuple[datetime, float]]
+    ) -> None:
+        """Keep the applause level per whole second (UTC, microseconds zero): an upsert per
+        (room, second) keeping the maximum, so several processes recording the same room agree.
+        Does not bump the version (nobody sees it live)."""
+
+    async def applause_timeline(self, room_id: str) -> list[tuple[datetime, float]]:
+        """The recorded seconds of the room, oldest first."""
+
     async def tally(self, poll: Poll) -> Tally:
         """Aggregate the poll's ballots (see Tally for the shape per kind)."""
 

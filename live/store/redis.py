@@ -20,9 +20,9 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   last text (the order of the text answers)
 - ``P:{code}:participants``       hash: participant id -> token hash
 - ``P:{code}:tokens``             hash: token hash -> participant id
-- ``P:{code}:req:<participant>``  hash: request id -> poll or question id; one namespace for
-                                  votes, questions and upvotes; expires REQUEST_TTL after the
-                                  participant's last write with a request id
+- ``P:{code}:req:<participant>``  hash: request id -> poll, question or room id; one namespace
+                                  for votes, questions, upvotes and moods; expires REQUEST_TTL
+                                  after the participant's last write with a request id
 - ``P:{code}:questions:<room>``   sorted set of the room's question ids, scored by created_at
                                   (microseconds since 1970): oldest first, then by id
 - ``P:{code}:question:<q>``       hash: the Question's fields but upvotes (None = field absent)
@@ -31,6 +31,8 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
 - ``P:{code}:asked:<participant>`` sorted set of the participant's question ids in the event,
                                   scored like ``questions``: add_question's rate limit counts
                                   those created at or after not_before (deleted ones drop out)
+- ``P:{code}:moods:<room>``, ``P:{code}:moodlog:<room>``, ``P:{code}:applause:<room>``: the
+                                  mood barometer and applause timeline (see redis_mood.py)
 
 and four indexes outside any event, because some methods get only an id:
 
@@ -41,7 +43,8 @@ and four indexes outside any event, because some methods get only an id:
 - ``P:voter:<participant>``       set of event codes where this participant sent request ids
                                   (for request_seen, which gets no poll); kept, like the ballots
 
-The Q&A methods are in redis_questions.py (a mixin of RedisStore).
+The Q&A methods are in redis_questions.py, mood and applause in redis_mood.py (mixins of
+RedisStore).
 
 Room, poll and question ids are unique across events (as in SQLite). The index entry is the claim
 on the id: create_event / add_room / add_poll / add_question take it with SET NX *before* the
@@ -100,6 +103,7 @@ from live.store.redis_codec import (
     room_from_hash,
     translate_errors,
 )
+from live.store.redis_mood import RedisMood
 from live.store.redis_questions import RedisQuestions
 from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported for the tests
 from live.store.sqlite_schema import encode_ballot, opt_iso, to_iso
@@ -114,7 +118,7 @@ _CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
 
 
-class RedisStore(RedisQuestions):
+class RedisStore(RedisQuestions, RedisMood):
     def __init__(
         self,
         url: str,

@@ -379,3 +379,46 @@ end
 return {'ok', version}
 """
 )
+
+# Mood barometer: one EVALSHA per mood.
+# KEYS: 1 room, 2 moods of the room (hash participant -> value), 3 mood log of the room (sorted
+#       set), 4 requests of this participant in this event (only with a request id)
+# ARGV: 1 participant id, 2 value, 3 at (microseconds since 1970), 4 request id, 5 room id,
+#       6 request TTL in seconds (4-6 only with KEYS[4])
+# Reply: {'ok', version} | {'seen', version} | {'missing', 'room'}
+SET_MOOD = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if #KEYS == 4 and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then
+  return {'seen', tonumber(redis.call('HGET', KEYS[1], 'version'))}
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+-- The log entry: scored by its moment; the member starts with the room version, unique per
+-- room, so two equal changes in the same microsecond are two entries (and stay in order).
+redis.call('ZADD', KEYS[3], ARGV[3], version .. '|' .. ARGV[2] .. '|' .. ARGV[1])
+if #KEYS == 4 then
+  redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+end
+return {'ok', version}
+"""
+)
+
+# KEYS: room, applause of the room (hash: second since 1970 -> level)
+# ARGV: second, level, second, level, ... (levels as Python's repr of a float)
+# Reply: {'ok'} | {'missing', 'room'}
+RECORD_APPLAUSE = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+-- Keep the maximum per second: the compare and the write in one step, so several processes
+-- recording the same room end with the same (largest) level.
+for i = 1, #ARGV, 2 do
+  local stored = redis.call('HGET', KEYS[2], ARGV[i])
+  if not stored or tonumber(ARGV[i + 1]) > tonumber(stored) then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  end
+end
+return {'ok'}
+"""
+)

@@ -21,9 +21,9 @@ writers raise StoreError ("unknown poll/room/question/event"), as for a missing 
 set_highlight with a question of another room raises ValueError (a programming error: the
 service checks the room first).
 
-Request ids: votes, questions and upvotes claim (participant_id, request_id) in the one table
-vote_requests, so they share one namespace per participant and request_seen answers for all
-three. The claim is the first write of the job; a repeat returns VoteOutcome(applied=False,
+Request ids: votes, questions, upvotes and moods claim (participant_id, request_id) in the one
+table vote_requests, so they share one namespace per participant and request_seen answers for
+all of them. The claim is the first write of the job; a repeat returns VoteOutcome(applied=False,
 version=<the room's current version>) before anything else is checked.
 """
 
@@ -52,11 +52,14 @@ from live.store.sqlite_schema import (
     POLL_COLUMNS,
     QUESTION_COLUMNS,
     ROOM_COLUMNS,
+    applause_seconds,
+    check_mood,
     decode_ballot,
     encode_ballot,
     ensure_schema,
     event_from_row,
     event_params,
+    from_iso,
     opt_iso,
     poll_from_row,
     poll_params,
@@ -557,6 +560,82 @@ class SQLiteStore:
         if not ids:
             return set()
         return await self._runner.read(work)
+
+    # --- mood barometer and applause timeline ----------------------------------------------
+
+    async def set_mood(
+        self, room_id: str, participant_id: str, value: int, request_id: str | None, at: datetime
+    ) -> VoteOutcome:
+        """One job: the room's version (StoreError if unknown); claim the request id (subject:
+        the room; a repeat: applied=False); upsert the current mood; append to the mood log;
+        version + 1. ValueError for a value outside 1..5 (before anything is written)."""
+        check_mood(value)
+        at_iso = to_iso(at)
+
+        def work(conn: sqlite3.Connection) -> VoteOutcome:
+            version = _version(conn, room_id)
+            if request_id is not None:
+                now = self._clock.now()
+                if not _claim_request(conn, participant_id, request_id, room_id, now):
+                    return VoteOutcome(applied=False, version=version)
+            conn.execute(
+                "INSERT INTO moods (room_id, participant_id, value, updated_at)"
+                " VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (room_id, participant_id)"
+                " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (room_id, participant_id, value, at_iso),
+            )
+            conn.execute(
+                "INSERT INTO mood_log (room_id, at, participant_id, value) VALUES (?, ?, ?, ?)",
+                (room_id, at_iso, participant_id, value),
+            )
+            return VoteOutcome(applied=True, version=_bump(conn, room_id))
+
+        return await self._runner.write(work)
+
+    async def mood_values(self, room_id: str) -> list[int]:
+        """By participant id; [] for an unknown room."""
+        rows = await self._read_all(
+            "SELECT value FROM moods WHERE room_id = ? ORDER BY participant_id", (room_id,)
+        )
+        return [int(value) for (value,) in rows]
+
+    async def mood_log(self, room_id: str) -> list[tuple[datetime, str, int]]:
+        """By at, then in the order of the writes (rowid); [] for an unknown room."""
+        rows = await self._read_all(
+            "SELECT at, participant_id, value FROM mood_log WHERE room_id = ? ORDER BY at, rowid",
+            (room_id,),
+        )
+        return [(from_iso(at), str(pid), int(value)) for at, pid, value in rows]
+
+    async def record_applause(
+        self, room_id: str, samples: Sequence[tuple[datetime, float]]
+    ) -> None:
+        """One job: StoreError for an unknown room, then one upsert per second keeping
+        max(level). No samples: nothing to do (no job, no room check)."""
+        seconds = [
+            (room_id, to_iso(second), level) for second, level in applause_seconds(samples).items()
+        ]
+        if not seconds:
+            return
+
+        def work(conn: sqlite3.Connection) -> None:
+            _version(conn, room_id)  # StoreError for an unknown room
+            conn.executemany(
+                "INSERT INTO applause_seconds (room_id, second, level) VALUES (?, ?, ?)"
+                " ON CONFLICT (room_id, second) DO UPDATE SET level = max(level, excluded.level)",
+                seconds,
+            )
+
+        await self._runner.write(work)
+
+    async def applause_timeline(self, room_id: str) -> list[tuple[datetime, float]]:
+        """Oldest first; [] for an unknown room."""
+        rows = await self._read_all(
+            "SELECT second, level FROM applause_seconds WHERE room_id = ? ORDER BY second",
+            (room_id,),
+        )
+        return [(from_iso(second), float(level)) for second, level in rows]
 
     # --- tallies and ballots ----------------------------------------------------------------
 

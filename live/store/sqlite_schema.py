@@ -17,11 +17,14 @@ Schema versions:
   questions and upvotes share the one request-id table, see sqlite.py).
   _DDL is always the newest schema; a fresh database and a migrated one end up identical
   (tests/store/test_sqlite.py compares them column by column).
+- 3 (mood barometer, applause timeline): the tables moods, mood_log and applause_seconds.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -41,7 +44,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -76,6 +79,42 @@ _QUESTION_DDL: tuple[str, ...] = (
         question_id    TEXT NOT NULL REFERENCES questions (id),
         participant_id TEXT NOT NULL,
         PRIMARY KEY (question_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+)
+
+# New in version 3; shared by _DDL and the migration from version 2.
+_MOOD_DDL: tuple[str, ...] = (
+    # The current mood per (room, participant): an upsert, the latest set_mood wins. Like votes,
+    # participant_id has no foreign key (never joined).
+    """
+    CREATE TABLE moods (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        value          INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),
+        updated_at     TEXT NOT NULL,
+        PRIMARY KEY (room_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+    # Every mood change (the course over time). A rowid table: ORDER BY at, rowid is the order
+    # of the changes, also for two in the same microsecond; the index below serves it.
+    """
+    CREATE TABLE mood_log (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        at             TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        value          INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5)
+    )
+    """,
+    "CREATE INDEX mood_log_by_room ON mood_log (room_id, at)",
+    # The applause level per whole second (ISO text with .000000), the maximum of all samples
+    # of that second (record_applause upserts with max()).
+    """
+    CREATE TABLE applause_seconds (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        second  TEXT NOT NULL,
+        level   REAL NOT NULL,
+        PRIMARY KEY (room_id, second)
     ) WITHOUT ROWID
     """,
 )
@@ -176,6 +215,7 @@ _DDL: tuple[str, ...] = (
     ) WITHOUT ROWID
     """,
     *_QUESTION_DDL,
+    *_MOOD_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -191,6 +231,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX rooms_by_highlight ON rooms (highlighted_question_id)",
         "ALTER TABLE vote_requests RENAME COLUMN poll_id TO subject_id",
     ),
+    2: _MOOD_DDL,
 }
 
 
@@ -228,6 +269,28 @@ def to_iso(value: datetime) -> str:
         # A naive datetime would be guessed at; refuse it so the bug shows where it is made.
         raise ValueError(f"naive datetime {value!r}: the store needs timezone-aware datetimes")
     return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def check_mood(value: int) -> None:
+    """A mood is an int from 1 to 5 (both backends refuse anything else before writing)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ValueError(f"mood {value!r} is not an integer from 1 to 5")
+
+
+def applause_seconds(samples: Sequence[tuple[datetime, float]]) -> dict[datetime, float]:
+    """The samples reduced to their whole seconds (UTC, microseconds zero), the maximum level
+    per second, oldest first. ValueError for a naive datetime or a level that is not finite."""
+    best: dict[datetime, float] = {}
+    for at, level in samples:
+        if at.tzinfo is None:
+            raise ValueError(f"naive datetime {at!r}: the store needs timezone-aware datetimes")
+        level = float(level)
+        if not math.isfinite(level):
+            raise ValueError(f"applause level {level!r} is not finite")
+        second = at.astimezone(UTC).replace(microsecond=0)
+        if second not in best or level > best[second]:
+            best[second] = level
+    return dict(sorted(best.items()))
 
 
 def opt_iso(value: datetime | None) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from live.domain import applause as applause_rules
+from live.domain import mood as mood_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.models import Ballot, Poll, Question, Results
@@ -153,6 +154,7 @@ class PageRenderer:
                     state, moderator=moderator, participant_id=conn.participant_id
                 ),
                 json_applause_region(state),
+                json_mood_region(state),
             ]
         if conn.view == "participant":
             sort = conn.sort if conn.sort in qa_rules.SORTS else "votes"
@@ -166,13 +168,18 @@ class PageRenderer:
                 *self.applause_regions(conn, state),
             ]
         if conn.view == "screen":
-            return [*screen_regions(lang, state), *self.applause_regions(conn, state)]
+            return [
+                *screen_regions(lang, state),
+                *self.applause_regions(conn, state),
+                mood_region(lang, state),
+            ]
         if conn.view == "overlay":
             return self.applause_regions(conn, state)
         return [
             *moderator_regions(lang, state),
             *moderator_question_regions(lang, state),
             *self.applause_regions(conn, state),
+            mood_region(lang, state),
         ]
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
@@ -230,7 +237,7 @@ def snapshot_dict(
         "polls": [api.poll_dict(p, state.results[p.id]) for p in _visible_polls(state, moderator)],
         "questions": _questions_json(state, moderator, participant_id),
         "applause": applause_dict(state),
-        "mood": {"counts": [0, 0, 0, 0, 0], "average": None},
+        "mood": mood_dict(state),
     }
 
 
@@ -384,3 +391,27 @@ def applause_region(lang: Lang, state: RoomState) -> Region:
         reading=state.applause,
     )
     return _html("applause", html)
+
+
+def mood_dict(state: RoomState) -> dict[str, Any]:
+    return {"counts": list(state.mood.counts), "average": state.mood.average}
+
+
+def json_mood_region(state: RoomState) -> Region:
+    body = api.dumps(mood_dict(state))
+    frame = f'{{"type":"mood","version":{state.version},{body[1:]}'
+    return Region("mood", frame, body)
+
+
+def mood_region(lang: Lang, state: RoomState) -> Region:
+    """The distribution for moderators and the projector (text first, bars as decoration)."""
+    counts = state.mood.counts
+    html = render(
+        lang,
+        "fragments/mood.html",
+        mood=state.mood,
+        percents=poll_rules.largest_remainder(counts),
+        total=sum(counts),
+        labels=mood_rules.MOOD_LABELS,
+    )
+    return _html("mood", html)

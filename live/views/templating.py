@@ -10,6 +10,7 @@ import jinja2
 from babel.numbers import format_decimal
 
 from live.domain.codes import format_code
+from live.domain.mood import MOOD_LABELS
 from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
@@ -60,6 +61,7 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.globals["lang"] = lang
     env.globals["scale_values"] = scale_values
     env.globals["min_options"] = MIN_OPTIONS
+    env.globals["mood_labels"] = MOOD_LABELS
     env.globals["max_options"] = MAX_OPTIONS
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS[state])
     env.globals["kind_label"] = lambda kind: gettext(KIND_LABELS[kind])

@@ -25,6 +25,7 @@ from live.views.regions import (
     applause_region,
     moderator_question_regions,
     moderator_regions,
+    mood_region,
     participant_items,
     participant_regions,
     screen_regions,
@@ -248,6 +249,8 @@ async def participant(request: Request) -> Response:
         state=state,
         items=participant_items(state, pid),
         applause_html=_applause_html(request, state),
+        mood_html=mood_region(request_lang(request), state).frame,
+        my_mood=None,
         **await qa_context(request, state, pid, sort if sort in ("votes", "newest") else "votes"),
     )
     _keep_participant(request, response, event, new_token)
@@ -318,6 +321,8 @@ async def screen(request: Request) -> Response:
         state=state,
         stage_html=screen_regions(request_lang(request), state)[0].frame,
         applause_html=_applause_html(request, state),
+        mood_html=mood_region(request_lang(request), state).frame,
+        my_mood=None,
         **_join_links(request, event, [room]),
     )
 
@@ -325,6 +330,35 @@ async def screen(request: Request) -> Response:
 def _applause_html(request: Request, state: RoomState) -> str:
     """The applause region as the page's first render (the socket keeps it live)."""
     return applause_region(request_lang(request), state).frame
+
+
+async def set_mood(request: Request) -> Response:
+    form = await read_form(request)
+    rt = runtime(request)
+    event = await rt.service.event(request.path_params["code"])
+    room = await rt.service.room(event, request.path_params["room_id"])
+    pid, new_token = await _participant_id(request, event)
+    raw = _text(form, "value")
+    value: object = int(raw) if raw.isdigit() else raw
+    lang = request_lang(request)
+    error: str | None = None
+    status = 200
+    try:
+        await rt.mood.set_mood(room, pid, value)
+    except DomainError as exc:
+        error, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        return no_js_answer(
+            request, event, new_token, error, status, f"/e/{event.code}?room={room.id}"
+        )
+    html = render(
+        lang, "fragments/mood_input.html", event=event, room=room, my_mood=None if error else value
+    )
+    message = error or translate(lang, _n("Danke! Ihre Stimmung ist gespeichert."))
+    html += render(lang, "fragments/announce.html", message=message, error=error)
+    response = HTMLResponse(html, status_code=status)
+    _keep_participant(request, response, event, new_token)
+    return response
 
 
 async def overlay(request: Request) -> Response:
@@ -340,6 +374,8 @@ async def overlay(request: Request) -> Response:
         event=event,
         room=room,
         applause_html=_applause_html(request, state),
+        mood_html=mood_region(request_lang(request), state).frame,
+        my_mood=None,
     )
 
 
@@ -394,6 +430,8 @@ async def moderate(request: Request) -> Response:
         polls_html=regions[0].frame,
         questions_html=moderator_question_regions(lang, state)[0].frame,
         applause_html=_applause_html(request, state),
+        mood_html=mood_region(request_lang(request), state).frame,
+        my_mood=None,
         created=request.query_params.get("created") == "1",
         moderator_url=(
             f"{base_url(request, rt.settings)}/e/{event.code}/moderate"

@@ -20,6 +20,7 @@ def routes() -> list[BaseRoute]:
         Route("/e/{code}/screen", pages.screen, methods=["GET"]),
         Route("/e/{code}/moderate", pages.moderate, methods=["GET"]),
         Route("/e/{code}/overlay", pages.overlay, methods=["GET"]),
+        Route("/e/{code}/rooms/{room_id}/mood", pages.set_mood, methods=["POST"]),
         # htmx actions of the pages (forms; each also works without JavaScript)
         Route("/e/{code}/polls/{poll_id}/vote", pages.vote, methods=["POST"]),
         Route("/e/{code}/moderate/rooms", pages.mod_add_room, methods=["POST"]),

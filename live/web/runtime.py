@@ -8,7 +8,7 @@ from starlette.requests import HTTPConnection
 
 from live.fanout.registry import Fanout
 from live.service import LiveService
-from live.service_applause import ApplauseService
+from live.service_applause import ApplauseService, MoodService
 from live.service_questions import QuestionService
 from live.settings import Settings
 
@@ -19,6 +19,7 @@ class Runtime:
     service: LiveService
     questions: QuestionService
     applause: ApplauseService
+    mood: MoodService
     fanout: Fanout
 
 

@@ -218,7 +218,7 @@ async def api_socket(ws: WebSocket) -> None:
             except DomainError as exc:
                 error(request_id, exc.code, exc.message, **exc.params)
             return
-        if kind not in {"vote", "ask", "upvote", "unvote"}:
+        if kind not in {"vote", "ask", "upvote", "unvote", "mood"}:
             error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
             return
         if participant_id is None:
@@ -247,6 +247,8 @@ async def api_socket(ws: WebSocket) -> None:
                     request_id=request_id,
                     room_id=room_id,
                 )
+            elif kind == "mood":
+                await rt.mood.set_mood(room, participant_id, msg.get("value"), request_id)
             elif kind == "ask":
                 await questions.ask(
                     event,

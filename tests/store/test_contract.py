@@ -1081,3 +1081,174 @@ async def test_qa_concurrent_questions_and_upvotes_end_with_exact_counts(store: 
     for room_id, seen in versions.items():
         assert len(seen) == len(set(seen)), room_id
         assert await store.room_version(room_id) == max(seen)
+
+
+# ==========================================================================================
+# mood and applause timeline
+# ==========================================================================================
+
+# What every backend keeps here, beyond base.py:
+# - set_mood shares the request-id namespace of votes, questions and upvotes; a value outside
+#   1..5 is a ValueError before anything is written.
+# - Unknown rooms: set_mood and record_applause raise StoreError (recording nothing, not even
+#   the request id); mood_values, mood_log and applause_timeline answer [].
+
+
+async def test_mood_latest_wins_per_participant_and_counts_once(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    await store.set_mood("r1", "u1", 2, None, T0)
+    await store.set_mood("r1", "u2", 4, None, T0 + timedelta(seconds=1))
+    await store.set_mood("r1", "u1", 5, None, T0 + timedelta(seconds=2))
+    await store.set_mood("r2", "u1", 1, None, T0 + timedelta(seconds=3))
+    assert sorted(await store.mood_values("r1")) == [4, 5]
+    assert await store.mood_values("r2") == [1]
+
+
+async def test_set_mood_bumps_the_version(store: Store) -> None:
+    await setup_event(store, "r1", "r2")
+    first = await store.set_mood("r1", "u1", 3, None, T0)
+    assert first == VoteOutcome(applied=True, version=2)
+    second = await store.set_mood("r1", "u1", 3, "mood-1", T0 + timedelta(seconds=1))
+    assert second == VoteOutcome(applied=True, version=3)
+    assert await store.room_version("r1") == 3
+    assert await store.room_version("r2") == 1
+
+
+async def test_mood_log_keeps_every_change_in_order(store: Store) -> None:
+    await setup_event(store)
+    cest = timezone(timedelta(hours=2))
+    changes = [
+        (T0 + timedelta(seconds=1, microseconds=5), "u1", 3),
+        (T0 + timedelta(seconds=2), "u2", 5),
+        (T0 + timedelta(seconds=3), "u1", 3),  # the same value again is a change of its own
+        (T0 + timedelta(seconds=3), "u1", 1),  # the same moment: in the order of the calls
+        (T0 + timedelta(seconds=4), "u2", 2),
+    ]
+    for at, pid, value in changes:
+        await store.set_mood("r1", pid, value, None, at.astimezone(cest))
+    log = await store.mood_log("r1")
+    assert log == changes
+    assert all(at.utcoffset() == timedelta(0) for at, _, _ in log)
+    assert sorted(await store.mood_values("r1")) == [1, 2]
+
+
+async def test_mood_request_id_counts_once_and_shares_the_vote_namespace(store: Store) -> None:
+    await setup_event(store)
+    await add_open_poll(store, make_poll("p1"))
+    first = await store.set_mood("r1", "u1", 2, "mood-1", T0)
+    assert first.applied
+    retry = await store.set_mood("r1", "u1", 5, "mood-1", T0 + timedelta(seconds=1))
+    assert retry == VoteOutcome(applied=False, version=first.version)
+    assert await store.mood_values("r1") == [2]
+    assert await store.mood_log("r1") == [(T0, "u1", 2)]
+    assert await store.request_seen("u1", "mood-1") is True
+    # A vote with the mood's request id is a repeat, and a mood with a vote's.
+    assert not (await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "mood-1")).applied
+    assert (await store.cast_vote("p1", "u1", Ballot(choices=(1,)), "vote-1")).applied
+    version = await store.room_version("r1")
+    repeat = await store.set_mood("r1", "u1", 4, "vote-1", T0 + timedelta(seconds=2))
+    assert repeat == VoteOutcome(applied=False, version=version)
+    assert await store.mood_values("r1") == [2]
+    # Request ids are per participant.
+    assert (await store.set_mood("r1", "u2", 4, "mood-1", T0 + timedelta(seconds=3))).applied
+    assert sorted(await store.mood_values("r1")) == [2, 4]
+
+
+@pytest.mark.parametrize("value", [0, 6, -1, True])
+async def test_a_mood_outside_one_to_five_is_refused(store: Store, value: int) -> None:
+    await setup_event(store)
+    with pytest.raises(ValueError):
+        await store.set_mood("r1", "u1", value, "mood-1", T0)
+    assert await store.mood_values("r1") == []
+    assert await store.request_seen("u1", "mood-1") is False
+    assert await store.room_version("r1") == 1
+
+
+async def test_record_applause_keeps_the_max_per_second_in_order(store: Store) -> None:
+    """Two processes record the same room: each second ends with the larger level, whatever
+    order the calls come in; samples within one second are reduced to the largest too."""
+    await setup_event(store, "r1", "r2")
+    cest = timezone(timedelta(hours=2))
+    s = [T0 + timedelta(seconds=n) for n in range(4)]
+    await store.record_applause(
+        "r1",
+        [
+            (s[2] + timedelta(microseconds=900_000), 0.25),
+            (s[0] + timedelta(microseconds=100), 0.5),
+            (s[0] + timedelta(microseconds=700_000), 0.75),
+            (s[1].astimezone(cest), 0.125),
+        ],
+    )
+    await store.record_applause(
+        "r1",
+        [
+            (s[0] + timedelta(microseconds=300_000), 0.625),  # lower: the 0.75 stays
+            (s[1] + timedelta(microseconds=1), 0.875),  # higher: replaces the 0.125
+            (s[3], 0.0),
+        ],
+    )
+    await store.record_applause("r1", [])
+    timeline = await store.applause_timeline("r1")
+    assert timeline == [(s[0], 0.75), (s[1], 0.875), (s[2], 0.25), (s[3], 0.0)]
+    assert all(at.utcoffset() == timedelta(0) and at.microsecond == 0 for at, _ in timeline)
+    assert await store.applause_timeline("r2") == []
+    # Nobody sees it live: the version stays.
+    assert await store.room_version("r1") == 1
+
+
+async def test_concurrent_applause_recorders_agree_on_the_max(store: Store) -> None:
+    await setup_event(store)
+    rng = random.Random(20250508)
+    seconds = [T0 + timedelta(seconds=n) for n in range(20)]
+    batches = [[(at, rng.random()) for at in seconds] for _ in range(10)]
+    await asyncio.gather(*(store.record_applause("r1", batch) for batch in batches))
+    expected = [(at, max(batch[n][1] for batch in batches)) for n, at in enumerate(seconds)]
+    assert await store.applause_timeline("r1") == expected
+
+
+async def test_mood_and_applause_of_an_unknown_room(store: Store) -> None:
+    await setup_event(store)
+    assert await store.mood_values("nope") == []
+    assert await store.mood_log("nope") == []
+    assert await store.applause_timeline("nope") == []
+    with pytest.raises(StoreError) as unknown:
+        await store.set_mood("nope", "u1", 3, "mood-1", T0)
+    assert not isinstance(unknown.value, DuplicateKey)
+    assert await store.request_seen("u1", "mood-1") is False
+    with pytest.raises(StoreError):
+        await store.set_mood("nope", "u1", 3, None, T0)
+    with pytest.raises(StoreError):
+        await store.record_applause("nope", [(T0, 0.5)])
+    assert await store.applause_timeline("nope") == []
+    assert await store.room_version("r1") == 1
+
+
+async def test_concurrent_moods_end_with_each_participants_last_value(store: Store) -> None:
+    """500 participants, all in flight together, each changing its mood three times (one
+    change after the other) with a request id, then retrying its first request."""
+    await setup_event(store)
+    rng = random.Random(20250509)
+    plans = {f"u{n:03d}": [rng.randint(1, 5) for _ in range(3)] for n in range(500)}
+    versions: list[int] = []
+
+    async def participant(n: int, pid: str, values: list[int]) -> None:
+        for i, value in enumerate(values):
+            at = T0 + timedelta(seconds=i, microseconds=n)
+            outcome = await store.set_mood("r1", pid, value, f"{pid}-mood-{i}", at)
+            assert outcome.applied
+            versions.append(outcome.version)
+        retry = await store.set_mood("r1", pid, 1, f"{pid}-mood-0", T0 + timedelta(seconds=9))
+        assert not retry.applied
+
+    await asyncio.gather(*(participant(n, pid, v) for n, (pid, v) in enumerate(plans.items())))
+
+    values = await store.mood_values("r1")
+    assert len(values) == 500
+    assert Counter(values) == Counter(v[-1] for v in plans.values())
+    log = await store.mood_log("r1")
+    assert len(log) == 1500
+    assert [entry[0] for entry in log] == sorted(entry[0] for entry in log)
+    last = {pid: value for _, pid, value in log}
+    assert last == {pid: v[-1] for pid, v in plans.items()}
+    assert len(versions) == len(set(versions)) == 1500
+    assert await store.room_version("r1") == max(versions) == 1501

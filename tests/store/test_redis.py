@@ -166,6 +166,10 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
     await store.set_upvote("q2", "u1", True, None)
     await store.set_highlight("r2", "q2")
     await store.add_question(make_question("x1", room_id="o1", event_code="OTHER"), None, None)
+    # Moods (one with a request id) and applause.
+    await store.set_mood("r1", "u1", 4, "mood-1", T0)
+    await store.set_mood("r2", "u2", 2, None, T0)
+    await store.record_applause("r1", [(T0, 0.5)])
 
     keys = [key async for key in raw.scan_iter(match=f"{store.prefix}:*", count=1000)]
     tagged = [key for key in keys if "{" in key]
@@ -184,6 +188,11 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
         "asked:u1",
         "asked:u2",
         "req:u2",
+        "moods:r1",
+        "moods:r2",
+        "moodlog:r1",
+        "moodlog:r2",
+        "applause:r1",
     }
     # The only keys outside an event: the immutable id -> event indexes and the voter index.
     kinds = Counter(key.split(":")[1] for key in index)
@@ -697,3 +706,72 @@ async def test_an_unanswering_server_is_a_store_error_within_the_timeout(
     finally:
         server.process.send_signal(signal.SIGCONT)
         await store.close()
+
+
+# --- mood and applause --------------------------------------------------------------------
+
+
+async def test_a_mood_is_one_script_call(redis_factory: RedisFactory) -> None:
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        await setup_event(store)
+        # Caches room -> event and loads both scripts into the server's script cache.
+        await store.set_mood("r1", "u0", 3, None, T0)
+        await store.record_applause("r1", [(T0, 0.25)])
+        await reset_stats(server.url)
+        for n in range(20):  # the first request id of each: the voter index goes along
+            await store.set_mood("r1", f"u{n}", 3, f"m{n}", T0)
+        for n in range(30):
+            await store.set_mood("r1", f"u{n}", 4, None, T0)
+        await store.record_applause("r1", [(T0 + timedelta(seconds=n), 0.5) for n in range(60)])
+        stats = await info_section(server.url, "commandstats")
+    finally:
+        await store.close()
+    calls = command_calls(stats)
+    assert calls["evalsha"] == 20 + 30 + 1
+    assert calls["sadd"] == 20  # the voter index only
+    assert calls["zadd"] == 50
+    assert not {"get", "mget", "multi", "exec", "eval", "script|load"} & calls.keys()
+
+
+async def test_two_processes_record_the_same_room(redis_server: RedisServer) -> None:
+    """Two app processes record applause for one room at once: every second ends with the
+    larger level, exactly as sent (a float survives the round trip bit for bit)."""
+    first = new_store(redis_server)
+    second = RedisStore.from_url(redis_server.url, prefix=first.prefix)
+    await first.open()
+    await second.open()
+    try:
+        await setup_event(first)
+        rng = random.Random(20250510)
+        seconds = [T0 + timedelta(seconds=n) for n in range(100)]
+        one = [(at, rng.random() / 3) for at in seconds]
+        two = [(at, rng.random() / 3) for at in seconds]
+        await asyncio.gather(first.record_applause("r1", one), second.record_applause("r1", two))
+        expected = [(at, max(a, b)) for (at, a), (_, b) in zip(one, two, strict=True)]
+        assert await first.applause_timeline("r1") == expected
+        assert await second.applause_timeline("r1") == expected
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_mood_log_orders_changes_of_one_moment_by_call(store: RedisStore) -> None:
+    """The log's members start with the room version; beyond version 9 their text order is not
+    the order of the calls, which must not matter."""
+    await setup_event(store)
+    for n in range(25):
+        await store.set_mood("r1", f"u{n % 3}", n % 5 + 1, None, T0)
+    assert await store.mood_log("r1") == [(T0, f"u{n % 3}", n % 5 + 1) for n in range(25)]
+
+
+async def test_mood_scripts_survive_a_script_flush(store: RedisStore, raw: Redis) -> None:
+    await setup_event(store)
+    await raw.script_flush()
+    assert (await store.set_mood("r1", "u1", 5, "m-1", T0)).applied
+    await raw.script_flush()
+    await store.record_applause("r1", [(T0, 1.0)])
+    assert await store.mood_values("r1") == [5]
+    assert await store.applause_timeline("r1") == [(T0, 1.0)]

@@ -639,7 +639,7 @@ async def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     # Opening the migrated file again is a no-op.
@@ -714,3 +714,258 @@ async def test_a_failed_migration_leaves_the_version_1_database_as_it_was(tmp_pa
     assert "poll_id" in [c[1] for c in raw_query(path, "PRAGMA table_info(vote_requests)")]
     assert raw_query(path, "SELECT name FROM sqlite_master WHERE name = 'questions'") == []
     assert raw_query(path, "SELECT count(*) FROM votes") == [(2,)]
+
+
+# --- mood and applause: migration from schema version 2 -----------------------------------
+
+# The DDL of schema version 2 (the Q&A release), verbatim from sqlite_schema.py before moods.
+V2_DDL: tuple[str, ...] = (
+    """
+    CREATE TABLE schema_version (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE events (
+        code                    TEXT PRIMARY KEY,
+        title                   TEXT NOT NULL,
+        created_at              TEXT NOT NULL,
+        moderator_token_hash    TEXT NOT NULL,
+        questions_need_approval INTEGER NOT NULL DEFAULT 1
+                                CHECK (questions_need_approval IN (0, 1)),
+        names_allowed           INTEGER NOT NULL DEFAULT 1 CHECK (names_allowed IN (0, 1))
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE rooms (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        name           TEXT NOT NULL,
+        position       INTEGER NOT NULL,
+        screen_poll_id TEXT,
+        version        INTEGER NOT NULL DEFAULT 1,
+        highlighted_question_id TEXT REFERENCES questions (id),
+        FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX rooms_by_event ON rooms (event_code, position, id)",
+    "CREATE INDEX rooms_by_highlight ON rooms (highlighted_question_id)",
+    """
+    CREATE TABLE participants (
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        participant_id TEXT NOT NULL,
+        token_hash     TEXT NOT NULL,
+        PRIMARY KEY (event_code, participant_id),
+        UNIQUE (event_code, token_hash)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE polls (
+        id         TEXT PRIMARY KEY,
+        event_code TEXT NOT NULL REFERENCES events (code),
+        room_id    TEXT NOT NULL REFERENCES rooms (id),
+        question   TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'scale', 'text')),
+        options    TEXT NOT NULL,
+        scale_min  INTEGER,
+        scale_max  INTEGER,
+        state      TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
+        visibility TEXT NOT NULL CHECK (visibility IN ('live', 'after_vote', 'after_close')),
+        created_at TEXT NOT NULL,
+        opened_at  TEXT,
+        closed_at  TEXT,
+        UNIQUE (id, room_id)
+    )
+    """,
+    "CREATE INDEX polls_by_room ON polls (room_id, created_at, id)",
+    """
+    CREATE TABLE votes (
+        poll_id        TEXT NOT NULL REFERENCES polls (id),
+        participant_id TEXT NOT NULL,
+        ballot         TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        PRIMARY KEY (poll_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE vote_requests (
+        participant_id TEXT NOT NULL,
+        request_id     TEXT NOT NULL,
+        subject_id     TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (participant_id, request_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE questions (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        name           TEXT,
+        state          TEXT NOT NULL
+                       CHECK (state IN ('pending', 'approved', 'answered', 'hidden', 'archived')),
+        answer         TEXT,
+        created_at     TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX questions_by_room ON questions (room_id, created_at, id)",
+    "CREATE INDEX questions_by_author ON questions (event_code, participant_id, created_at)",
+    """
+    CREATE TABLE upvotes (
+        question_id    TEXT NOT NULL REFERENCES questions (id),
+        participant_id TEXT NOT NULL,
+        PRIMARY KEY (question_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+)
+
+
+def make_v2_database(path: Path, *extra_ddl: str) -> None:
+    """A live.db as the Q&A release leaves it: event KONF25 with rooms r1 (version 7) and r2, an
+    approved question q1 in r1 with one upvote, and u1's applied request ask-1."""
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for statement in (*V2_DDL, *extra_ddl):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (id, version) VALUES (1, 2)")
+        conn.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, 1, 1)", (CODE, "Konferenz", _T0_ISO, "m" * 64)
+        )
+        conn.execute("INSERT INTO rooms VALUES ('r1', ?, 'Saal r1', 0, NULL, 7, NULL)", (CODE,))
+        conn.execute("INSERT INTO rooms VALUES ('r2', ?, 'Saal r2', 1, NULL, 1, NULL)", (CODE,))
+        conn.execute(
+            "INSERT INTO questions VALUES ('q1', ?, 'r1', 'u1', 'Frage q1?', NULL, 'approved',"
+            " NULL, ?)",
+            (CODE, _T0_ISO),
+        )
+        conn.execute("INSERT INTO upvotes VALUES ('q1', 'u2')")
+        conn.execute("INSERT INTO vote_requests VALUES ('u1', 'ask-1', 'q1', ?)", (_T1_ISO,))
+
+
+async def test_a_version_2_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    make_v2_database(path)
+    store = SQLiteStore(path)
+    await store.open()
+    try:
+        assert await store.get_event(CODE) == make_event()
+        assert await store.room_version("r1") == 7
+        question = await store.get_question("q1")
+        assert question is not None and question.upvotes == 1 and question.state == "approved"
+        # An applied request of the old release is a repeat for moods too.
+        assert await store.set_mood("r1", "u1", 4, "ask-1", T0) == VoteOutcome(False, 7)
+        # And moods and applause work on the migrated database.
+        assert await store.set_mood("r1", "u1", 4, "mood-1", T0) == VoteOutcome(True, 8)
+        assert await store.mood_values("r1") == [4]
+        assert await store.mood_log("r1") == [(T0, "u1", 4)]
+        await store.record_applause("r1", [(T0, 0.5)])
+        assert await store.applause_timeline("r1") == [(T0, 0.5)]
+    finally:
+        await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
+    assert raw_query(path, "PRAGMA foreign_key_check") == []
+    again = SQLiteStore(path)
+    await again.open()
+    try:
+        assert await again.room_version("r1") == 8
+        assert await again.mood_values("r1") == [4]
+    finally:
+        await again.close()
+
+
+async def test_a_version_2_database_has_the_schema_of_a_fresh_one(tmp_path: Path) -> None:
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v2_database(migrated)
+    for path in (migrated, fresh):
+        store = SQLiteStore(path)
+        await store.open()
+        await store.close()
+    assert schema_shape(migrated) == schema_shape(fresh)
+    shape = schema_shape(fresh)
+    assert {"moods", "mood_log", "applause_seconds"} <= shape.keys()
+    mood_log = shape["mood_log"]
+    assert isinstance(mood_log, dict)
+    assert ("mood_log_by_room", 0, "c", 0, ("room_id", "at")) in mood_log["indexes"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO moods VALUES ('r1', 'u1', 6, 't')",
+        "INSERT INTO moods VALUES ('r1', 'u1', 0, 't')",
+        "INSERT INTO moods VALUES ('no-such-room', 'u1', 3, 't')",
+        "INSERT INTO mood_log VALUES ('r1', 't', 'u1', 9)",
+        "INSERT INTO mood_log VALUES ('no-such-room', 't', 'u1', 3)",
+        "INSERT INTO applause_seconds VALUES ('r1', 't', NULL)",
+        "INSERT INTO applause_seconds VALUES ('no-such-room', 't', 0.5)",
+    ],
+)
+async def test_a_version_2_database_gets_the_constraints_of_a_fresh_one(
+    tmp_path: Path, statement: str
+) -> None:
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v2_database(migrated)
+    fresh_store = SQLiteStore(fresh)
+    await fresh_store.open()
+    await setup_event(fresh_store, "r1")
+    await fresh_store.close()
+    migrated_store = SQLiteStore(migrated)
+    await migrated_store.open()
+    await migrated_store.close()
+    for path in (migrated, fresh):
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            with pytest.raises(sqlite3.IntegrityError), conn:
+                conn.execute(statement)
+
+
+async def test_a_failed_migration_leaves_the_version_2_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    # A table in the way of CREATE TABLE applause_seconds, the last step: moods and mood_log,
+    # created before it, must not be kept either.
+    make_v2_database(path, "CREATE TABLE applause_seconds (x)")
+    store = SQLiteStore(path)
+    with pytest.raises(StoreError, match="applause_seconds"):
+        await store.open()
+    await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(2,)]
+    assert (
+        raw_query(path, "SELECT name FROM sqlite_master WHERE name IN ('moods', 'mood_log')") == []
+    )
+
+
+async def test_applause_is_stored_per_whole_second(file_store: SQLiteStore, tmp_path: Path) -> None:
+    await setup_event(file_store)
+    await file_store.record_applause("r1", [(T0 + timedelta(microseconds=999_999), 0.5)])
+    await file_store.record_applause("r1", [(T0, 0.25)])
+    assert raw_query(tmp_path / "live.db", "SELECT * FROM applause_seconds") == [
+        ("r1", _T0_ISO, 0.5)
+    ]
+
+
+async def test_refused_mood_jobs_do_not_take_their_batch_down(file_store: SQLiteStore) -> None:
+    """A mood for an unknown room fails alone (its request id is not kept); the moods and the
+    applause batched with it are committed in the same transaction."""
+    await setup_event(file_store)
+    before = file_store.commits
+    async with writer_held(file_store):
+        tasks = [
+            asyncio.create_task(file_store.set_mood("r1", "u1", 3, "m-1", T0)),
+            asyncio.create_task(file_store.set_mood("nope", "u2", 3, "m-2", T0)),
+            asyncio.create_task(file_store.record_applause("r1", [(T0, 0.5)])),
+            asyncio.create_task(file_store.set_mood("r1", "u3", 5, "m-3", T0)),
+        ]
+        await asyncio.sleep(0)  # let every task enqueue its job behind the held one
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert file_store.commits - before == 2  # the holder's batch, then all four together
+    assert results[0] == VoteOutcome(True, 2)
+    assert isinstance(results[1], StoreError)
+    assert results[2] is None
+    assert results[3] == VoteOutcome(True, 3)
+    assert sorted(await file_store.mood_values("r1")) == [3, 5]
+    assert await file_store.applause_timeline("r1") == [(T0, 0.5)]
+    assert await file_store.request_seen("u2", "m-2") is False

@@ -1,0 +1,55 @@
+"""The mood barometer over the public socket and the participant page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.web.conftest import EventFixture, join
+from tests.web.test_sockets import receive, receive_until, reply_to, ws_url
+
+
+def test_moods_are_latest_per_participant_and_pushed_live(
+    client: TestClient, event: EventFixture
+) -> None:
+    first, second = join(client, event), join(client, event)
+    with client.websocket_connect(ws_url(event)) as viewer:
+        snapshot = receive(viewer)
+        assert snapshot["mood"] == {"counts": [0, 0, 0, 0, 0], "average": None}
+        for token, values in ((first, [2, 5]), (second, [4])):
+            with client.websocket_connect(ws_url(event, token)) as ws:
+                receive(ws)
+                for i, value in enumerate(values):
+                    rid = f"m{i}"
+                    ws.send_text(json.dumps({"type": "mood", "request_id": rid, "value": value}))
+                    assert receive_until(ws, reply_to(rid))["type"] == "ack"
+        mood = receive_until(
+            viewer, lambda m: m["type"] == "mood" and sum(m["counts"]) == 2, limit=100
+        )
+    assert mood["counts"] == [0, 0, 0, 1, 1]  # the first participant's 2 was replaced by 5
+    assert mood["average"] == 4.5
+
+
+@pytest.mark.parametrize("value", [0, 6, "3", True, None, 2.5])
+def test_bad_moods_are_refused(client: TestClient, event: EventFixture, value: object) -> None:
+    with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+        receive(ws)
+        ws.send_text(json.dumps({"type": "mood", "request_id": "x", "value": value}))
+        assert receive_until(ws, reply_to("x"))["code"] == "invalid_mood"
+    with client.websocket_connect(ws_url(event)) as viewer:
+        assert receive(viewer)["mood"]["counts"] == [0, 0, 0, 0, 0]
+
+
+def test_the_page_form_sets_the_mood(client: TestClient, event: EventFixture) -> None:
+    page = client.get(f"/e/{event.code}?room={event.room}").text
+    assert 'id="mood-form"' in page
+    url = f"/e/{event.code}/rooms/{event.room}/mood"
+    response = client.post(url, data={"value": "4"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'id="mood-4"' in response.text and 'aria-pressed="true"' in response.text
+    bad = client.post(url, data={"value": "9"}, headers={"HX-Request": "true"})
+    assert bad.status_code == 422
+    with client.websocket_connect(ws_url(event)) as viewer:
+        assert receive(viewer)["mood"]["counts"] == [0, 0, 0, 1, 0]
