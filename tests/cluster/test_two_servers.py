@@ -261,3 +261,36 @@ async def test_several_workers_of_one_server_act_as_one(
             await viewer.close()
     log = server.log_path.read_text()
     assert log.count("Application startup complete") >= 2  # really two worker processes
+
+
+async def test_applause_on_one_server_is_heard_on_the_other(
+    live_server_factory: LiveServerFactory, redis_factory: Callable[[], RedisServer]
+) -> None:
+    a, b = start_pair(live_server_factory, redis_factory())
+    code, _token, room, _poll = setup_poll(a)
+    tokens = [call(a, "POST", f"/api/v1/events/{code}/join")["participant_token"] for _ in range(4)]
+    # Phones here never read their applause frames: unbounded client queues keep the client
+    # reading, so closing does not wait out its timeout behind a full queue.
+    async with websockets.connect(socket_url(b, code, room), max_queue=None) as viewer_on_b:
+        await next_matching(viewer_on_b, lambda m: m["type"] == "snapshot", 5)
+        # Two clappers on A and two on B: one room, one level, whichever server they use.
+        phones = [
+            await websockets.connect(socket_url(a if i < 2 else b, code, room, t), max_queue=None)
+            for i, t in enumerate(tokens)
+        ]
+        try:
+            for phone in phones:
+                await next_matching(phone, lambda m: m["type"] == "snapshot", 5)
+            for _ in range(3):
+                for phone in phones:
+                    await phone.send(json.dumps({"type": "applause", "grade": 5}))
+                await asyncio.sleep(0.3)
+            loud = await next_matching(
+                viewer_on_b,
+                lambda m: m["type"] == "applause" and m["clappers"] == 4 and m["level"] > 0.8,
+                5,
+            )
+            assert loud["present"] == 4  # presence is shared too: no double counting
+        finally:
+            for phone in phones:
+                await phone.close()
