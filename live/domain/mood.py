@@ -91,3 +91,16 @@ def per_minute(samples: Iterable[tuple[datetime, float]]) -> list[tuple[datetime
         total, count = sums.get(minute, (0.0, 0))
         sums[minute] = (total + value, count + 1)
     return [(minute, _round2(total, count)) for minute, (total, count) in sorted(sums.items())]
+
+
+def course(log: Iterable[tuple[datetime, str, int]]) -> list[tuple[datetime, float]]:
+    """The room's average after each change, replaying the log (at, participant, value) in
+    order: the latest value per participant counts. Feed it to per_minute for a chart."""
+    current: dict[str, int] = {}
+    total = 0
+    samples: list[tuple[datetime, float]] = []
+    for at, participant, value in log:
+        total += value - current.get(participant, 0)
+        current[participant] = value
+        samples.append((at, _round2(total, len(current))))
+    return samples

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from live.domain import polls as poll_rules
 from live.domain.applause import ApplauseReading
 from live.domain.models import Ballot, Event, Poll, Question, Results, Room
-from live.domain.mood import MoodReading, mood_reading
+from live.domain.mood import MoodReading, course, mood_reading, per_minute
 from live.store import Store
 
 
@@ -26,6 +27,8 @@ class RoomState:
     questions: tuple[Question, ...] = ()
     # The room's mood barometer: how many participants feel 1..5 right now, and the average.
     mood: MoodReading = field(default_factory=lambda: MoodReading((0, 0, 0, 0, 0), None))
+    # The mood's course: the room's average per minute (from the durable mood log).
+    mood_course: tuple[tuple[datetime, float], ...] = ()
     # The room's applause at this tick (short-lived; from the board, not the store).
     applause: ApplauseReading = field(default_factory=lambda: ApplauseReading(0.0, 0, 0))
 
@@ -97,7 +100,12 @@ async def load_room_state(
         ballots = {poll_id: {ballots_of: ballot} for poll_id, ballot in own.items()}
     questions = tuple(await store.list_questions(room_id))
     mood = mood_reading(await store.mood_values(room_id))
+    if previous is None or mood != previous.mood:
+        # Replaying the log is O(changes): only when the mood may have changed.
+        mood_course = tuple(per_minute(course(await store.mood_log(room_id))))
+    else:
+        mood_course = previous.mood_course
     applause = previous.applause if previous is not None else ApplauseReading(0.0, 0, 0)
     return RoomState(
-        version, event, room, rooms, polls, results, ballots, questions, mood, applause
+        version, event, room, rooms, polls, results, ballots, questions, mood, mood_course, applause
     )

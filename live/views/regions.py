@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from live.domain import applause as applause_rules
@@ -403,6 +404,19 @@ def json_mood_region(state: RoomState) -> Region:
     return Region("mood", frame, body)
 
 
+def _course_points(course: tuple[tuple[datetime, float], ...]) -> str:
+    """SVG polyline points for the average per minute: x over 0..100 by time, y over 0..40
+    (5 at the top, 1 at the bottom)."""
+    if len(course) < 2:
+        return ""
+    start, end = course[0][0], course[-1][0]
+    span = (end - start).total_seconds() or 1.0
+    return " ".join(
+        f"{100 * (at - start).total_seconds() / span:.1f},{40 - (avg - 1) * 10:.1f}"
+        for at, avg in course
+    )
+
+
 def mood_region(lang: Lang, state: RoomState) -> Region:
     """The distribution for moderators and the projector (text first, bars as decoration)."""
     counts = state.mood.counts
@@ -413,5 +427,7 @@ def mood_region(lang: Lang, state: RoomState) -> Region:
         percents=poll_rules.largest_remainder(counts),
         total=sum(counts),
         labels=mood_rules.MOOD_LABELS,
+        course=state.mood_course,
+        course_points=_course_points(state.mood_course),
     )
     return _html("mood", html)

@@ -109,3 +109,19 @@ def test_per_minute_edge_cases() -> None:
     result = per_minute(ticks)
     assert [t for t, _ in result] == [NOW, NOW + MIN, NOW + 2 * MIN]
     assert [v for _, v in result] == [2.83, 2.83, 2.83]
+
+
+def test_course_replays_the_latest_value_per_participant() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from live.domain.mood import course, per_minute
+
+    t0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+    log = [
+        (t0, "a", 2),
+        (t0 + timedelta(seconds=10), "b", 4),  # (2 + 4) / 2
+        (t0 + timedelta(seconds=70), "a", 5),  # a changes its mind: (5 + 4) / 2
+    ]
+    assert course(log) == [(t0, 2.0), (log[1][0], 3.0), (log[2][0], 4.5)]
+    assert per_minute(course(log)) == [(t0, 2.5), (t0 + timedelta(minutes=1), 4.5)]
+    assert course([]) == []

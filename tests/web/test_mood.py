@@ -53,3 +53,20 @@ def test_the_page_form_sets_the_mood(client: TestClient, event: EventFixture) ->
     assert bad.status_code == 422
     with client.websocket_connect(ws_url(event)) as viewer:
         assert receive(viewer)["mood"]["counts"] == [0, 0, 0, 1, 0]
+
+
+def test_moderators_see_the_course_over_time(client: TestClient, event: EventFixture) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    mood_service = client.app.state.live.mood  # type: ignore[attr-defined]
+    start = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    for minute, value in ((0, 2), (5, 4), (12, 5)):
+        mood_service.clock = lambda m=minute: start + timedelta(minutes=m)
+        with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+            receive(ws)
+            ws.send_text(json.dumps({"type": "mood", "request_id": "m", "value": value}))
+            assert receive_until(ws, reply_to("m"))["type"] == "ack"
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    page = client.get(f"/e/{event.code}/moderate?room={event.room}").text
+    assert 'class="course-line"' in page
+    assert "von 2,0 um 09:00 bis 3,7 um 09:12" in page  # (2 + 4 + 5) / 3 = 3.67
