@@ -108,6 +108,10 @@ class RoomChannel:
             asyncio.create_task(self._listen(), name=f"listen:{self.room_id}"),
             asyncio.create_task(self._run(), name=f"tick:{self.room_id}"),
         ]
+        if self._applause_source is not None:
+            self._tasks.append(
+                asyncio.create_task(self._heartbeat(), name=f"presence:{self.room_id}")
+            )
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -204,11 +208,29 @@ class RoomChannel:
                 if failures == 1 or failures % 50 == 0:
                     log.warning("room %s: tick failed (%d)", self.room_id, failures, exc_info=True)
                 self._dirty_polls = None
+                self._state_dirty = True  # the read failed: read everything again next time
                 self._wake.set()
                 pause = min(self._tick * 2 ** min(failures, 6), MAX_RETRY_PAUSE)
             self._close_stalled(loop.time())
             # Coalesce: whatever arrives during this pause goes out together in the next tick.
             await asyncio.sleep(pause)
+
+    async def _heartbeat(self) -> None:
+        """Tell the board who is here every ANNOUNCE_EVERY seconds, also while the room is idle
+        (no ticks): other processes must count this process's participants as present."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(ANNOUNCE_EVERY)
+            try:
+                await self._announce(loop.time())
+            except Exception:  # the board is briefly unreachable: next beat
+                log.debug("room %s: presence announce failed", self.room_id, exc_info=True)
+
+    async def _announce(self, now: float) -> None:
+        assert self._applause_source is not None
+        self._announced_at = now
+        present = {c.participant_id for c in self.connections if c.participant_id}
+        await self._applause_source.announce(self.room_id, present)
 
     async def _update_applause(self, now: float, full: bool) -> bool:
         """Read the board when applause is (or may have become) active; True if the reading
@@ -216,10 +238,8 @@ class RoomChannel:
         source = self._applause_source
         if source is None:
             return False
-        if now - self._announced_at >= ANNOUNCE_EVERY:
-            self._announced_at = now
-            present = {c.participant_id for c in self.connections if c.participant_id}
-            await source.announce(self.room_id, present)
+        if now - self._announced_at >= ANNOUNCE_EVERY:  # e.g. a newcomer (see add())
+            await self._announce(now)
         active = self._applause_dirty or self._applause.level > 0.0 or self._applause.clappers
         if not (active or full):
             return False

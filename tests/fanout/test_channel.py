@@ -157,3 +157,35 @@ async def test_a_socket_that_stops_reading_is_closed_with_1013_and_the_others_go
     for task in tasks:
         task.cancel()
     await channel.stop()
+
+
+async def test_a_failed_state_read_is_retried_until_it_succeeds() -> None:
+    hub, renderer = MemoryHub(), CountingRenderer()
+
+    class Flaky(Versions):
+        failing = False
+
+        async def load(
+            self, room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
+        ) -> RoomState:
+            if self.failing:
+                raise OSError("store down")
+            return await super().load(room_id, dirty, ballots, previous)
+
+    versions = Flaky()
+    channel = await make_channel(renderer, versions, hub)
+    socket = FakeSocket()
+    conn = Connection(socket, "screen")
+    sender = asyncio.create_task(conn.run_sender())
+    channel.add(conn)
+    await settle()
+    assert socket.sent == ["v1"]
+    versions.failing = True
+    versions.version = 2
+    await hub.publish("room.r1", {"type": "poll.updated"})
+    await settle(0.3)
+    versions.failing = False  # the store is back: the change must still arrive, unprompted
+    await settle(1.0)
+    assert socket.sent[-1] == "v2"
+    sender.cancel()
+    await channel.stop()
