@@ -237,6 +237,12 @@ async def test_several_workers_of_one_server_act_as_one(
 ) -> None:
     redis = redis_factory()
     server = live_server_factory(env={"LIVE_REDIS_URL": redis.url, "LIVE_WORKERS": "2"})
+    # /healthz answers as soon as one worker is up; wait (bounded) for the second one too, so
+    # the sockets below really spread over both.
+    for _ in range(300):
+        if server.log_path.read_text().count("Application startup complete") >= 2:
+            break
+        await asyncio.sleep(0.1)
     code, _token, room, poll_id = setup_poll(server)
     participant = call(server, "POST", f"/api/v1/events/{code}/join")["participant_token"]
     # Enough sockets that the kernel spreads them over both workers.
