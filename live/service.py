@@ -240,22 +240,14 @@ class LiveService:
         since the first delivery, because the client only lost our ack, not its vote.
 
         ``room_id``: a room's socket votes only in that room's polls."""
-        if request_id is not None and not (
-            isinstance(request_id, str) and 0 < len(request_id) <= 100
-        ):
-            raise DomainError(
-                "invalid_request_id",
-                _n("Die Anfragekennung (request_id) fehlt oder ist ungültig."),
-            )
+        key = check_request_id(request_id)
         try:
             poll = await self.poll(event, poll_id)
             if room_id is not None and poll.room_id != room_id:
                 raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
             ballot = poll_rules.make_ballot(poll, choices=choices, value=value, text=text)
             try:
-                outcome = await guard(
-                    self.store.cast_vote(poll.id, participant_id, ballot, request_id)
-                )
+                outcome = await guard(self.store.cast_vote(poll.id, participant_id, ballot, key))
             except PollNotOpen as exc:
                 # Closed between our read and the write: the store refused atomically.
                 if exc.state == "closed":
@@ -275,6 +267,18 @@ class LiveService:
 
     async def _changed(self, room_id: str, kind: str, version: int, **extra: str) -> None:
         await publish_change(self.hub, room_id, kind, version, **extra)
+
+
+def check_request_id(request_id: object, *, required: bool = False) -> str | None:
+    """A client's idempotency key: a string of 1..100 characters, or absent (None) unless
+    ``required`` (the public socket acknowledges by it, so there it must be present)."""
+    if (request_id is None and not required) or (
+        isinstance(request_id, str) and 0 < len(request_id) <= 100
+    ):
+        return request_id
+    raise DomainError(
+        "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt oder ist ungültig.")
+    )
 
 
 async def already_done(store: Store, participant_id: str, request_id: object) -> bool:

@@ -13,9 +13,15 @@ from live.domain import mood as mood_rules
 from live.domain.applause import ApplauseReading
 from live.domain.errors import DomainError
 from live.domain.models import Room
-from live.domain.text import _n
 from live.hub import Hub
-from live.service import VoteResult, already_done, guard, publish_change, room_topic
+from live.service import (
+    VoteResult,
+    already_done,
+    check_request_id,
+    guard,
+    publish_change,
+    room_topic,
+)
 from live.store import Store
 
 
@@ -77,12 +83,7 @@ class MoodService:
     async def set_mood(
         self, room: Room, participant_id: str, raw: object, request_id: object = None
     ) -> VoteResult:
-        if request_id is not None and not (
-            isinstance(request_id, str) and 0 < len(request_id) <= 100
-        ):
-            raise DomainError(
-                "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt oder ist ungültig.")
-            )
+        key = check_request_id(request_id)
         try:
             value = mood_rules.parse_mood(raw)
             outcome = await guard(
@@ -90,7 +91,7 @@ class MoodService:
                     room.id,
                     participant_id,
                     value,
-                    request_id if isinstance(request_id, str) else None,
+                    key,
                     self.clock(),
                 )
             )

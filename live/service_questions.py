@@ -14,16 +14,9 @@ from live.domain.text import _n
 from live.errors import NotFound
 from live.hub import Hub
 from live.ids import Ids
-from live.service import VoteResult, already_done, guard, publish_change
+from live.service import VoteResult, already_done, check_request_id, guard, publish_change
 from live.store import QuestionClosed, Store, TooSoon
 from live.store.base import QUESTION_FIELDS
-
-
-def _check_request_id(request_id: object) -> None:
-    if request_id is not None and not (isinstance(request_id, str) and 0 < len(request_id) <= 100):
-        raise DomainError(
-            "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt oder ist ungültig.")
-        )
 
 
 class QuestionService:
@@ -66,7 +59,7 @@ class QuestionService:
         """A new question (pending or approved per the event's setting). At most one per
         participant per ASK_INTERVAL, checked atomically by the store; a repeated request_id is
         acknowledged again without a second question."""
-        _check_request_id(request_id)
+        key = check_request_id(request_id)
         now = self.clock()
         question = rules.new_question(
             question_id=self.ids.object_id(),
@@ -81,7 +74,7 @@ class QuestionService:
             outcome = await guard(
                 self.store.add_question(
                     question,
-                    request_id if isinstance(request_id, str) else None,
+                    key,
                     rules.ask_not_before(now),
                 )
             )
@@ -101,7 +94,7 @@ class QuestionService:
         request_id: object = None,
         room_id: str | None = None,
     ) -> VoteResult:
-        _check_request_id(request_id)
+        key = check_request_id(request_id)
         try:
             question = await self.question(event, question_id)
             if room_id is not None and question.room_id != room_id:
@@ -114,7 +107,7 @@ class QuestionService:
                         question.id,
                         participant_id,
                         up,
-                        request_id if isinstance(request_id, str) else None,
+                        key,
                     )
                 )
             except QuestionClosed as exc:
@@ -161,7 +154,7 @@ class QuestionService:
             raise DomainError(
                 "invalid_highlighted", _n("„highlighted“ muss wahr oder falsch sein.")
             )
-        if highlighted and after.state not in ("approved", "answered"):
+        if highlighted and not rules.can_upvote(after):  # only public questions go on the wall
             raise DomainError(
                 "not_highlightable",
                 _n("Nur freigegebene Fragen können hervorgehoben werden."),
@@ -179,7 +172,7 @@ class QuestionService:
                     self.store.set_highlight(after.room_id, after.id if highlighted else None)
                 )
                 await publish_change(self.hub, after.room_id, "questions.updated", version)
-        elif after.state not in ("approved", "answered"):
+        elif after.state not in rules.PUBLIC_STATES:
             # A hidden or archived question leaves the projector.
             room = await guard(self.store.get_room(after.room_id))
             if room is not None and room.highlighted_question_id == after.id:

@@ -27,6 +27,7 @@ from live.errors import Unavailable
 from live.fanout.connection import Connection, Role, View
 from live.fanout.outbox import OutboxOverflow
 from live.i18n import Lang, translate
+from live.service import check_request_id
 from live.settings import MAX_FRAME_BYTES
 from live.views import api as shapes
 from live.web.identity import moderator_cookie, participant_cookie, request_lang
@@ -206,19 +207,7 @@ async def api_socket(ws: WebSocket) -> None:
             return
         request_id = msg.get("request_id")
         kind = msg.get("type")
-        if kind == "applause":
-            # A state, re-sent every second while clapping: no ack (the contract), errors only.
-            if participant_id is None:
-                error(
-                    None, "not_a_participant", _n("Dafür wird ein Token für Teilnehmende benötigt.")
-                )
-                return
-            try:
-                await rt.applause.set_grade(room_id, participant_id, msg.get("grade"))
-            except DomainError as exc:
-                error(request_id, exc.code, exc.message, **exc.params)
-            return
-        if kind not in {"vote", "ask", "upvote", "unvote", "mood"}:
+        if kind not in {"applause", "vote", "ask", "upvote", "unvote", "mood"}:
             error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
             return
         if participant_id is None:
@@ -228,14 +217,12 @@ async def api_socket(ws: WebSocket) -> None:
                 _n("Dafür wird ein Token für Teilnehmende benötigt."),
             )
             return
-        if not (isinstance(request_id, str) and 0 < len(request_id) <= 100):
-            error(
-                request_id,
-                "invalid_request_id",
-                _n("Die Anfragekennung (request_id) fehlt oder ist ungültig."),
-            )
-            return
         try:
+            if kind == "applause":
+                # A state, re-sent every second while clapping: no ack (the contract).
+                await rt.applause.set_grade(room_id, participant_id, msg.get("grade"))
+                return
+            check_request_id(request_id, required=True)
             if kind == "vote":
                 await service.vote(
                     event,
