@@ -76,6 +76,13 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     return response
 
 
+def announce(request: Request, message: str, *, error: bool = False) -> str:
+    """The out-of-band status message (#announcer, role="status") of an htmx answer."""
+    return render(
+        request_lang(request), "fragments/announce.html", message=message, error=error or None
+    )
+
+
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -289,8 +296,8 @@ async def vote(request: Request) -> Response:
     # htmx: answer with this participant's own view of the stage, plus an announcement.
     state = await _state(request, room, pid)
     stage = participant_regions(lang, state, pid)[0].frame
-    announce = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
-    html = stage + render(lang, "fragments/announce.html", message=announce, error=error)
+    message = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
+    html = stage + announce(request, message, error=error is not None)
     response = HTMLResponse(html, status_code=status)
     _keep_participant(request, response, event, new_token)
     return response
@@ -355,7 +362,7 @@ async def set_mood(request: Request) -> Response:
         lang, "fragments/mood_input.html", event=event, room=room, my_mood=None if error else value
     )
     message = error or translate(lang, _n("Danke! Ihre Stimmung ist gespeichert."))
-    html += render(lang, "fragments/announce.html", message=message, error=error)
+    html += announce(request, message, error=error is not None)
     response = HTMLResponse(html, status_code=status)
     _keep_participant(request, response, event, new_token)
     return response
@@ -459,8 +466,7 @@ async def _mod_polls_response(
 ) -> Response:
     lang: Lang = request_lang(request)
     state = await _state(request, room)
-    html = moderator_regions(lang, state)[0].frame
-    html += render(lang, "fragments/announce.html", message=message, error=None)
+    html = moderator_regions(lang, state)[0].frame + announce(request, message)
     return HTMLResponse(html, status_code=status)
 
 
@@ -514,12 +520,7 @@ async def mod_create_poll(request: Request) -> Response:
     polls = moderator_regions(lang, state)[0].frame.replace(
         'id="mod-polls"', 'id="mod-polls" hx-swap-oob="true"', 1
     )
-    html += polls + render(
-        lang,
-        "fragments/announce.html",
-        message=translate(lang, _n("Die Abstimmung wurde angelegt.")),
-        error=None,
-    )
+    html += polls + announce(request, translate(lang, _n("Die Abstimmung wurde angelegt.")))
     return HTMLResponse(html)
 
 

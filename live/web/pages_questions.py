@@ -29,6 +29,7 @@ from live.web.pages import (
     _participant_id,
     _state,
     _text,
+    announce,
     error_text,
     is_htmx,
     no_js_answer,
@@ -37,12 +38,6 @@ from live.web.pages import (
     redirect,
 )
 from live.web.runtime import runtime
-
-
-def _announce(request: Request, message: str, error: bool = False) -> str:
-    return render(
-        request_lang(request), "fragments/announce.html", message=message, error=error or None
-    )
 
 
 async def qa_context(
@@ -102,7 +97,7 @@ async def ask(request: Request) -> Response:
         html = _ask_form(lang, event, room, {"text": "", "name": values["name"]}, FieldErrors())
         mine = qa_mine_region(lang, state, pid).frame
         html += mine.replace('id="qa-mine"', 'id="qa-mine" hx-swap-oob="true"', 1)
-        html += _announce(request, translate(lang, message))
+        html += announce(request, translate(lang, message))
         response = HTMLResponse(html)
     _keep_participant(request, response, event, new_token)
     return response
@@ -146,10 +141,10 @@ async def upvote(request: Request) -> Response:
         f'data-upvoted="{" ".join(context["upvoted"])}"></div>'
     )
     if error is not None:
-        html += _announce(request, error, error=True)
+        html += announce(request, error, error=True)
     else:
         message = _n("Sie unterstützen diese Frage.") if up else _n("Unterstützung zurückgenommen.")
-        html += _announce(request, translate(lang, message))
+        html += announce(request, translate(lang, message))
     response = HTMLResponse(html, status_code=status)
     _keep_participant(request, response, event, new_token)
     return response
@@ -169,7 +164,7 @@ async def delete_own(request: Request) -> Response:
         lang = request_lang(request)
         state = await _state(request, room, pid)
         html = qa_mine_region(lang, state, pid).frame
-        html += _announce(request, translate(lang, _n("Ihre Frage wurde gelöscht.")))
+        html += announce(request, translate(lang, _n("Ihre Frage wurde gelöscht.")))
         response = HTMLResponse(html)
     _keep_participant(request, response, event, new_token)
     return response
@@ -193,7 +188,7 @@ async def _mod_questions_response(
     lang = request_lang(request)
     state = await _state(request, room)
     html = moderator_question_regions(lang, state)[0].frame
-    return HTMLResponse(html + _announce(request, message, error), status_code=status)
+    return HTMLResponse(html + announce(request, message, error=error), status_code=status)
 
 
 async def mod_question_action(request: Request) -> Response:
