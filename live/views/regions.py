@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from live.domain import applause as applause_rules
 from live.domain import mood as mood_rules
@@ -24,6 +24,8 @@ from live.fanout.state import RoomState
 from live.i18n import Lang, parse_lang
 from live.views import api
 from live.views.templating import render
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +97,26 @@ PARTICIPANT_LIST_LIMIT = 30
 SCREEN_TOP = 3
 
 
+def _shown_to_author(question: Question) -> bool:
+    # The author sees their own question while it waits and once it is public.
+    return question.state == "pending" or question.state in qa_rules.PUBLIC_STATES
+
+
 def own_questions(state: RoomState, participant_id: str | None) -> list[Question]:
     if participant_id is None:
         return []
     return [
-        q
-        for q in state.questions
-        if q.participant_id == participant_id and q.state not in ("hidden", "archived")
+        q for q in state.questions if q.participant_id == participant_id and _shown_to_author(q)
     ]
 
 
-def _own_key(state: RoomState, participant_id: str | None) -> Hashable:
-    return tuple(
-        (q.id, q.state, q.text, q.answer, q.upvotes) for q in own_questions(state, participant_id)
-    )
+def questions_by_author(state: RoomState) -> dict[str, list[Question]]:
+    """own_questions for every author at once (one pass instead of one per socket)."""
+    by_author: dict[str, list[Question]] = {}
+    for q in state.questions:
+        if _shown_to_author(q):
+            by_author.setdefault(q.participant_id, []).append(q)
+    return by_author
 
 
 class PageRenderer:
@@ -120,42 +128,55 @@ class PageRenderer:
 
     def __init__(self) -> None:
         self._memo_state: RoomState | None = None
-        self._memo: dict[Hashable, Region] = {}
+        self._memo: dict[Hashable, object] = {}
 
-    def _shared(self, state: RoomState, key: Hashable, make: Callable[[], Region]) -> Region:
+    def _shared(self, state: RoomState, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per state (tick) and key, whichever socket asks first."""
         if state is not self._memo_state:
             self._memo_state, self._memo = state, {}
-        region = self._memo.get(key)
-        if region is None:
-            region = self._memo[key] = make()
-        return region
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast(T, self._memo[key])
+
+    def _own(self, state: RoomState, participant_id: str | None) -> list[Question]:
+        if participant_id is None:
+            return []
+        by_author = self._shared(state, "by-author", lambda: questions_by_author(state))
+        return by_author.get(participant_id, [])
 
     def personal_key(self, conn: Connection, state: RoomState) -> Hashable:
+        # Called for every socket on every tick: keep it to lookups in per-tick memos.
         pid = conn.participant_id
         if conn.view == "participant":
             ballots = tuple(
                 (p.id, _ballot_key(p, state.ballots.get(p.id, {}).get(pid) if pid else None))
-                for p in participant_polls(state)
+                for p in self._shared(state, "participant-polls", lambda: participant_polls(state))
             )
-            return (ballots, _own_key(state, pid), conn.sort)
+            own = tuple((q.id, q.state, q.text, q.answer, q.upvotes) for q in self._own(state, pid))
+            return (ballots, own, conn.sort)
         if conn.view == "json":
             if conn.role == "moderator":
                 return "moderator"
             # Participants see their own pending questions besides the approved ones.
-            return tuple(q.id for q in own_questions(state, pid) if q.state == "pending")
+            return tuple(q.id for q in self._own(state, pid) if q.state == "pending")
         return None
 
     def regions(self, conn: Connection, state: RoomState) -> list[Region]:
         lang: Lang = parse_lang(conn.lang) or "de"
         if conn.view == "json":
             moderator = conn.role == "moderator"
+            # Only the question list can differ between participants; the rest is shared.
             return [
-                *json_regions(state, moderator=moderator),
+                *self._shared(
+                    state,
+                    ("json-polls", moderator),
+                    lambda: json_regions(state, moderator=moderator),
+                ),
                 json_questions_region(
                     state, moderator=moderator, participant_id=conn.participant_id
                 ),
-                json_applause_region(state),
-                json_mood_region(state),
+                *self.applause_regions(conn, state),
+                self._shared(state, "json-mood", lambda: json_mood_region(state)),
             ]
         if conn.view == "participant":
             sort = conn.sort if conn.sort in qa_rules.SORTS else "votes"
@@ -185,7 +206,7 @@ class PageRenderer:
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
         if conn.view == "json":
-            return [json_applause_region(state)]
+            return [self._shared(state, "json-applause", lambda: json_applause_region(state))]
         lang: Lang = parse_lang(conn.lang) or "de"
         return [self._shared(state, ("applause", lang), lambda: applause_region(lang, state))]
 
@@ -305,7 +326,7 @@ def moderator_regions(lang: Lang, state: RoomState) -> list[Region]:
 def participant_question_list(state: RoomState, sort: str) -> tuple[list[Question], int]:
     """The shared live list: approved and answered questions, at most PARTICIPANT_LIST_LIMIT;
     returns (shown, total)."""
-    public = [q for q in state.questions if q.state in ("approved", "answered")]
+    public = [q for q in state.questions if q.state in qa_rules.PUBLIC_STATES]
     ordered = qa_rules.ordered(public, sort)
     return ordered[:PARTICIPANT_LIST_LIMIT], len(ordered)
 
@@ -375,10 +396,15 @@ def applause_dict(state: RoomState) -> dict[str, Any]:
     }
 
 
+def _flat_update(kind: str, state: RoomState, payload: dict[str, Any]) -> Region:
+    """An update whose fields sit beside type and version, as the contract has it for applause
+    and mood: {"type": kind, "version": V, **payload}. Judged unchanged by the payload alone."""
+    body = api.dumps(payload)
+    return Region(kind, f'{{"type":"{kind}","version":{state.version},{body[1:]}', body)
+
+
 def json_applause_region(state: RoomState) -> Region:
-    body = api.dumps(applause_dict(state))
-    frame = f'{{"type":"applause","version":{state.version},{body[1:]}'
-    return Region("applause", frame, body)
+    return _flat_update("applause", state, applause_dict(state))
 
 
 def applause_region(lang: Lang, state: RoomState) -> Region:
@@ -399,9 +425,7 @@ def mood_dict(state: RoomState) -> dict[str, Any]:
 
 
 def json_mood_region(state: RoomState) -> Region:
-    body = api.dumps(mood_dict(state))
-    frame = f'{{"type":"mood","version":{state.version},{body[1:]}'
-    return Region("mood", frame, body)
+    return _flat_update("mood", state, mood_dict(state))
 
 
 def _course_points(course: tuple[tuple[datetime, float], ...]) -> str:
