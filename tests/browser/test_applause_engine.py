@@ -13,11 +13,10 @@ audio with a real click, like a user.
 from __future__ import annotations
 
 import itertools
-import threading
 import time
 from collections.abc import Callable, Generator
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.support.axe import check_a11y
-from tests.support.browser import PHONE, ContextFactory
+from tests.support.browser import PHONE, ContextFactory, serve_pages
 
 pytestmark = pytest.mark.browser
 
@@ -76,13 +75,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site() -> Generator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve_pages(_Handler) as url:
+        yield url
 
 
 # Records every live:applause-grade event with its time (ms, page clock).

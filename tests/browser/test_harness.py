@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Generator
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.support.axe import check_a11y
-from tests.support.browser import BrowserGuard, ContextFactory, is_local_url, third_party_requests
+from tests.support.browser import (
+    BrowserGuard,
+    ContextFactory,
+    is_local_url,
+    serve_pages,
+    third_party_requests,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -122,13 +127,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site() -> Generator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serve_pages(_Handler) as url:
+        yield url
 
 
 def test_accessible_page_passes_axe_under_strict_csp(site: str, phone: Page) -> None:

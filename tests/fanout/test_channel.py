@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from live.domain.models import Event, Room
 from live.fanout.channel import Region, RoomChannel
-from live.fanout.connection import CLOSE_TRY_AGAIN_LATER, Connection
+from live.fanout.connection import CLOSE_TRY_AGAIN_LATER, Connection, View
 from live.fanout.state import RoomState
 from live.hub.memory import MemoryHub
 
@@ -62,6 +62,15 @@ class Versions:
         return RoomState(self.version, EVENT, ROOM, (ROOM,), (), {})
 
 
+def attach(channel: RoomChannel, view: View = "screen") -> tuple[FakeSocket, asyncio.Task[None]]:
+    """A fake socket of ``view`` joined to the channel, with its sender running."""
+    socket = FakeSocket()
+    conn = Connection(socket, view)
+    sender = asyncio.create_task(conn.run_sender())
+    channel.add(conn)
+    return socket, sender
+
+
 async def settle(seconds: float = 0.15) -> None:
     await asyncio.sleep(seconds)
 
@@ -109,10 +118,7 @@ async def test_one_render_serves_every_socket_and_bursts_are_coalesced() -> None
 async def test_unchanged_state_sends_nothing() -> None:
     hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
     channel = await make_channel(renderer, versions, hub)
-    socket = FakeSocket()
-    conn = Connection(socket, "screen")
-    sender = asyncio.create_task(conn.run_sender())
-    channel.add(conn)
+    socket, sender = attach(channel, "screen")
     await settle()
     await hub.publish("room.r1", {"type": "screen.updated"})  # nothing really changed
     await settle()
@@ -124,10 +130,7 @@ async def test_unchanged_state_sends_nothing() -> None:
 async def test_json_sockets_get_the_snapshot_first_and_again_after_a_reset() -> None:
     hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
     channel = await make_channel(renderer, versions, hub)
-    socket = FakeSocket()
-    conn = Connection(socket, "json")
-    sender = asyncio.create_task(conn.run_sender())
-    channel.add(conn)
+    socket, sender = attach(channel, "json")
     await settle()
     assert socket.sent == ["snapshot v1"]
     versions.version = 7
@@ -174,10 +177,7 @@ async def test_a_failed_state_read_is_retried_until_it_succeeds() -> None:
 
     versions = Flaky()
     channel = await make_channel(renderer, versions, hub)
-    socket = FakeSocket()
-    conn = Connection(socket, "screen")
-    sender = asyncio.create_task(conn.run_sender())
-    channel.add(conn)
+    socket, sender = attach(channel, "screen")
     await settle()
     assert socket.sent == ["v1"]
     versions.failing = True

@@ -7,6 +7,7 @@ session's throwaway server under a key prefix of their own. The machine's Redis 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import signal
 import time
@@ -45,6 +46,20 @@ RedisFactory = Callable[[], RedisServer]
 
 def new_store(server: RedisServer) -> RedisStore:
     return RedisStore.from_url(server.url, prefix=f"test-{uuid.uuid4().hex[:12]}")
+
+
+@contextlib.asynccontextmanager
+async def own_store(
+    redis_factory: RedisFactory,
+) -> AsyncIterator[tuple[RedisServer, RedisStore]]:
+    """A store on a redis-server of its own, for tests that stop, kill or restart it."""
+    server = redis_factory()
+    store = new_store(server)
+    await store.open()
+    try:
+        yield server, store
+    finally:
+        await store.close()
 
 
 @pytest.fixture
@@ -258,10 +273,7 @@ async def test_a_claim_left_by_a_lost_reply_lets_the_retry_through(
 
 
 async def test_a_vote_is_one_script_call(redis_factory: RedisFactory) -> None:
-    server = redis_factory()
-    store = new_store(server)
-    await store.open()
-    try:
+    async with own_store(redis_factory) as (server, store):
         await setup_event(store)
         await add_open_poll(store, make_poll("p1"))
         await store.cast_vote("p1", "u0", Ballot(choices=(0,)), None)  # caches poll -> event
@@ -273,8 +285,6 @@ async def test_a_vote_is_one_script_call(redis_factory: RedisFactory) -> None:
         for n in range(20):  # the voter index is written once per participant and event
             await store.cast_vote("p1", f"u{n}", Ballot(choices=(2,)), f"r{n}")
         stats = await info_section(server.url, "commandstats")
-    finally:
-        await store.close()
     calls = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
     # One EVALSHA per vote and nothing else sent for it: no index lookup (cached), no MULTI, no
     # script loading. (Redis counts the commands a script runs as well, so the script's own
@@ -390,10 +400,7 @@ def command_calls(stats: dict[str, Any]) -> Counter[str]:
 
 
 async def test_a_question_and_an_upvote_are_one_script_call(redis_factory: RedisFactory) -> None:
-    server = redis_factory()
-    store = new_store(server)
-    await store.open()
-    try:
+    async with own_store(redis_factory) as (server, store):
         await setup_event(store)
         await store.add_question(make_question("q0"), None, None)
         await store.set_upvote("q0", "u0", True, None)  # caches question -> event
@@ -408,8 +415,6 @@ async def test_a_question_and_an_upvote_are_one_script_call(redis_factory: Redis
         for n in range(20):
             await store.set_upvote("q0", f"u{n}", True, f"s{n}")
         stats = await info_section(server.url, "commandstats")
-    finally:
-        await store.close()
     calls = command_calls(stats)
     # add_question: the claim on the id (SET NX, as for add_poll) and one EVALSHA; set_upvote:
     # one EVALSHA. Redis counts the commands inside the scripts too: the SADDs are 50 + 20
@@ -424,10 +429,7 @@ async def test_a_question_and_an_upvote_are_one_script_call(redis_factory: Redis
 async def test_reading_questions_is_o_questions_not_o_upvotes(
     redis_factory: RedisFactory,
 ) -> None:
-    server = redis_factory()
-    store = new_store(server)
-    await store.open()
-    try:
+    async with own_store(redis_factory) as (server, store):
         await setup_event(store)
         for n in range(5):
             await store.add_question(make_question(f"q{n}"), None, None)
@@ -438,8 +440,6 @@ async def test_reading_questions_is_o_questions_not_o_upvotes(
         listed = await store.list_questions("r1")
         mine = await store.upvoted_by("u7", [f"q{n}" for n in range(5)])
         stats = await info_section(server.url, "commandstats")
-    finally:
-        await store.close()
     assert [q.upvotes for q in listed] == [40] * 5
     assert mine == {"q2"}
     # Less the commands of the connections that reset and read the stats.
@@ -627,41 +627,28 @@ async def test_a_killed_server_process_loses_no_acknowledged_write(
 ) -> None:
     """SIGKILL right after the last reply: Redis hands the AOF to the kernel before it answers,
     so only a crash of the whole host (within the fsync second) could lose writes."""
-    server = redis_factory()
-    store = new_store(server)
-    await store.open()
-    try:
+    async with own_store(redis_factory) as (server, store):
         poll = await write_sample(store)
         server.kill()
         server.start()
         await settle()
         await assert_sample(store, poll)
-    finally:
-        await store.close()
 
 
 async def test_a_store_keeps_working_across_a_restart(redis_factory: RedisFactory) -> None:
     """The pooled connections die with the server; the first command after the restart must
     not fail on one of them."""
-    server = redis_factory()
-    store = new_store(server)
-    await store.open()
-    try:
+    async with own_store(redis_factory) as (server, store):
         poll = await write_sample(store)
         server.restart()
         await settle()
         await assert_sample(store, poll)
-    finally:
-        await store.close()
 
 
 async def test_a_dead_server_is_a_store_error_and_the_store_recovers(
     redis_factory: RedisFactory,
 ) -> None:
-    server = redis_factory()
-    store = new_store(server)
-    await store.open()
-    try:
+    async with own_store(redis_factory) as (server, store):
         poll = await write_sample(store)
         server.kill()
         calls = {
@@ -681,8 +668,6 @@ async def test_a_dead_server_is_a_store_error_and_the_store_recovers(
         await store.ping()
         await assert_sample(store, poll)
         assert await store.add_poll(make_poll("p2")) == 34
-    finally:
-        await store.close()
 
 
 async def test_an_unanswering_server_is_a_store_error_within_the_timeout(
@@ -712,10 +697,7 @@ async def test_an_unanswering_server_is_a_store_error_within_the_timeout(
 
 
 async def test_a_mood_is_one_script_call(redis_factory: RedisFactory) -> None:
-    server = redis_factory()
-    store = new_store(server)
-    await store.open()
-    try:
+    async with own_store(redis_factory) as (server, store):
         await setup_event(store)
         # Caches room -> event and loads both scripts into the server's script cache.
         await store.set_mood("r1", "u0", 3, None, T0)
@@ -727,8 +709,6 @@ async def test_a_mood_is_one_script_call(redis_factory: RedisFactory) -> None:
             await store.set_mood("r1", f"u{n}", 4, None, T0)
         await store.record_applause("r1", [(T0 + timedelta(seconds=n), 0.5) for n in range(60)])
         stats = await info_section(server.url, "commandstats")
-    finally:
-        await store.close()
     calls = command_calls(stats)
     assert calls["evalsha"] == 20 + 30 + 1
     assert calls["sadd"] == 20  # the voter index only
