@@ -466,7 +466,7 @@ async def _mod_polls_response(
 ) -> Response:
     lang: Lang = request_lang(request)
     state = await _state(request, room)
-    html = moderator_regions(lang, state)[0].frame + announce(request, message)
+    html = moderator_regions(lang, state)[0].frame + announce(request, message, error=status >= 400)
     return HTMLResponse(html, status_code=status)
 
 

@@ -1110,3 +1110,21 @@ def test_chunked_form_without_length_is_capped(
     )
     assert response.status_code == 303
     assert rows(tmp_path, "votes") == 1
+
+
+def test_a_failed_moderator_poll_action_is_announced_as_an_error(
+    client: TestClient, event: EventFixture
+) -> None:
+    from tests.web.conftest import create_poll
+
+    draft = create_poll(client, event, open_it=False)
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    response = client.post(
+        f"/e/{event.code}/moderate/polls/{draft['id']}/close", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 409
+    assert "toast-error" in response.text and "noch nicht geöffnet" in response.text
+    opened = client.post(
+        f"/e/{event.code}/moderate/polls/{draft['id']}/open", headers={"HX-Request": "true"}
+    )
+    assert opened.status_code == 200 and "toast-error" not in opened.text
