@@ -94,3 +94,31 @@ def test_overlay_is_transparent_and_shows_the_meter(
     background = overlay.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert background in ("rgba(0, 0, 0, 0)", "transparent")
     expect(overlay.locator("#applause [data-applause-meter]")).to_have_attribute("data-level", "0")
+
+
+def test_mood_from_a_phone_reaches_the_moderator_live(
+    live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
+) -> None:
+    body = json.dumps({"title": "Fachtag", "rooms": ["Plenum"]}).encode()
+    request = urllib.request.Request(
+        live_server.url + "/api/v1/events", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        event = json.load(response)
+    moderator = browser_context(viewport={"width": 1280, "height": 1000}).new_page()
+    moderator.goto(f"{live_server.url}/e/{event['code']}/moderate?token={event['moderator_token']}")
+    connected(moderator)
+    expect(moderator.locator("#mood")).to_contain_text("Noch keine Stimmungen.")
+
+    phone = browser_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/e/{event['code']}")
+    connected(phone)
+    phone.get_by_role("button", name="4 eher gut").click()
+    expect(phone.locator("#announcer")).to_contain_text("Ihre Stimmung ist gespeichert")
+    expect(phone.locator("#mood-4")).to_have_attribute("aria-pressed", "true")
+    check_a11y(phone, context="participant page after setting the mood")
+
+    mood = moderator.locator("#mood")
+    expect(mood).to_contain_text("1 Person", timeout=LIVE)
+    expect(mood.locator(".bar-row", has_text="4 – eher gut")).to_contain_text("100")
+    check_a11y(moderator, context="moderator page with the mood distribution")
