@@ -1,0 +1,362 @@
+"""Load-generator processes: each holds up to a few thousand room sockets and does what the
+orchestrator (bench/perf.py) tells it over a pipe.
+
+Every process stays well below the 20,000 open-files limit and connects from its own 127.0.0.x
+address, so more than ~28,000 sockets (one address's ephemeral ports) fit on one machine. Votes
+are sent open-loop: each has a slot on a fixed schedule, and its record keeps the slot, the real
+send time and the ack time, all on CLOCK_MONOTONIC (comparable across processes).
+
+A "screen" process holds a few viewer sockets (no token) that decode every frame and log, per
+poll frame, its arrival time and the poll's progress (see ``progress``), per applause frame the
+level: that is where vote-to-screen latency is read off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import multiprocessing.connection
+import random
+import threading
+import time
+import traceback
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from bench.rawws import RawSocket, loop_time, open_socket
+
+# No proxies: urllib would otherwise honour HTTP_PROXY from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def progress(poll: dict[str, Any]) -> int:
+    """Σ (i+1)·count_i. A participant's k-th vote in a poll picks option k-1 (first vote: a new
+    ballot on option 0, +1; every later one moves the ballot one option up, +1), so every stored
+    vote raises this by exactly one and a frame "includes" the j-th vote when it reaches j."""
+    counts = poll.get("results", {}).get("counts") or []
+    return sum((i + 1) * int(c) for i, c in enumerate(counts))
+
+
+@dataclass(eq=False)
+class Client:
+    index: int
+    token: str | None
+    sock: RawSocket | None = None
+    started: float = 0.0
+    failed: str | None = None
+    stalled: bool = False
+    # request_id -> ack time / error code
+    acks: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class Worker:
+    def __init__(self, conn: multiprocessing.connection.Connection, wid: int) -> None:
+        self.conn = conn
+        self.wid = wid
+        self.clients: list[Client] = []
+        self.done = asyncio.Event()
+        self.screen_log: list[tuple[float, str, str, float]] = []
+        self.closed_codes: Counter[int] = Counter()
+        self.retired = Counter[bytes]()  # frame counts of sockets already replaced
+        self.retired_bytes = 0
+        self.seq = 0  # request ids are unique for the whole run
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    async def main(self) -> None:
+        # A blocking reader thread: a large command (a vote plan) arrives in several chunks,
+        # which a non-blocking read in the loop would tear apart.
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read_commands, args=(loop,), daemon=True).start()
+        await self.done.wait()
+
+    def _read_commands(self, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            try:
+                msg = self.conn.recv()
+            except (EOFError, OSError):
+                loop.call_soon_threadsafe(self.done.set)
+                return
+            loop.call_soon_threadsafe(lambda m=msg: loop.create_task(self._handle(m)))
+
+    async def _handle(self, msg: dict[str, Any]) -> None:
+        try:
+            result = await getattr(self, "cmd_" + msg["cmd"])(**msg.get("args", {}))
+            self.conn.send({"id": msg["id"], "result": result})
+        except Exception:
+            self.conn.send({"id": msg["id"], "error": traceback.format_exc()})
+
+    # --- callbacks from the sockets ----------------------------------------------------------
+
+    def _on_open(self, sock: RawSocket) -> None:
+        pass
+
+    def _on_text(self, sock: RawSocket, now: float, payload: bytes) -> None:
+        client: Client = sock.tag
+        if client.token is None:  # a screen: log what it shows
+            self._screen_frame(now, payload)
+            return
+        msg = orjson.loads(payload)
+        rid = msg.get("request_id")
+        if not isinstance(rid, str):
+            return
+        if msg.get("type") == "ack":
+            client.acks.setdefault(rid, now)
+        else:
+            client.errors[rid] = str(msg.get("code"))
+
+    def _screen_frame(self, now: float, payload: bytes) -> None:
+        msg = orjson.loads(payload)
+        kind = msg.get("type")
+        if kind == "poll":
+            self._screen_poll(now, msg["poll"])
+            self.screen_log.append((now, "poll_size", msg["poll"]["id"], float(len(payload))))
+        elif kind == "snapshot":
+            for poll in msg.get("polls", []):
+                self._screen_poll(now, poll)
+        elif kind == "applause":
+            self.screen_log.append((now, "applause", "", float(msg.get("level", 0.0))))
+        elif kind == "questions":
+            self.screen_log.append((now, "questions", "", float(len(payload))))
+
+    def _screen_poll(self, now: float, poll: dict[str, Any]) -> None:
+        counts = poll.get("results", {}).get("counts") or []
+        self.screen_log.append((now, "progress", poll["id"], float(progress(poll))))
+        self.screen_log.append((now, "voters", poll["id"], float(sum(counts))))
+
+    def _on_close(self, sock: RawSocket) -> None:
+        if sock.close_code is not None:
+            self.closed_codes[sock.close_code] += 1
+
+    # --- commands ----------------------------------------------------------------------------
+
+    async def cmd_join(self, base_url: str | None, code: str, count: int, screens: int = 0) -> int:
+        """Get ``count`` participant tokens (HTTP join; None for the baseline, which takes any
+        token) and ``screens`` viewer sockets (no token)."""
+        start = len(self.clients)
+        if base_url is None:
+            tokens: list[str | None] = [f"w{self.wid}p{start + i}" for i in range(count)]
+        else:
+
+            def one(_: int) -> str:
+                req = urllib.request.Request(f"{base_url}/api/v1/events/{code}/join", method="POST")
+                with _OPENER.open(req, timeout=30) as answer:
+                    return str(orjson.loads(answer.read())["participant_token"])
+
+            loop = asyncio.get_running_loop()
+            with concurrent.futures.ThreadPoolExecutor(8) as pool:
+                tokens = list(await loop.run_in_executor(None, lambda: list(pool.map(one, range(count)))))
+        tokens += [None] * screens
+        self.clients += [Client(start + i, token) for i, token in enumerate(tokens)]
+        return len(tokens)
+
+    async def cmd_connect(
+        self,
+        host: str,
+        port: int,
+        path: str,
+        rate: float,
+        local_host: str | None,
+        stall_every: int = 0,
+        stall_rcvbuf: int = 4096,
+        timeout: float = 60.0,
+        only_closed: bool = False,
+    ) -> dict[str, Any]:
+        """Open every client's socket on a schedule of ``rate`` per second (all at once for
+        rate <= 0) and wait for their snapshots. Clients whose index % stall_every == 0 get a
+        small receive buffer: they are the ones that stop reading in S6."""
+        t0 = loop_time() + 0.05
+        todo = [c for c in self.clients if not only_closed or c.sock is None or c.sock.closed]
+        tasks = []
+        for n, client in enumerate(todo):
+            slot = t0 + (n / rate if rate > 0 else 0.0)
+            stalls = bool(stall_every) and client.index % stall_every == 0 and client.token
+            client.stalled = bool(stalls)
+            tasks.append(
+                asyncio.create_task(
+                    self._open(client, host, port, path, slot, local_host, stall_rcvbuf if stalls else None)
+                )
+            )
+        await asyncio.wait(tasks, timeout=timeout)
+        deadline = loop_time() + timeout
+        while loop_time() < deadline and any(
+            c.sock is not None and not c.sock.closed and c.sock.snapshot_at is None for c in todo
+        ):
+            await asyncio.sleep(0.05)
+        latencies = [
+            c.sock.snapshot_at - c.started
+            for c in todo
+            if c.sock is not None and c.sock.snapshot_at is not None
+        ]
+        failures = Counter(c.failed or "no snapshot" for c in todo if c.sock is None or c.sock.snapshot_at is None)
+        return {"latencies": latencies, "failures": dict(failures), "t_first": t0, "t_last": loop_time()}
+
+    async def _open(
+        self,
+        client: Client,
+        host: str,
+        port: int,
+        path: str,
+        slot: float,
+        local_host: str | None,
+        rcvbuf: int | None,
+    ) -> None:
+        delay = slot - loop_time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if client.sock is not None:
+            self._retire(client.sock)
+        client.started = loop_time()
+        client.failed = None
+        url = path if client.token is None else f"{path}?token={client.token}"
+        try:
+            client.sock = await open_socket(
+                host,
+                port,
+                url,
+                local_host=local_host,
+                rcvbuf=rcvbuf,
+                factory=lambda: RawSocket(
+                    f"{host}:{port}",
+                    url,
+                    on_open=self._on_open,
+                    on_text=self._on_text,
+                    on_close=self._on_close,
+                    keep_all=client.token is None,
+                    tag=client,
+                ),
+            )
+        except OSError as exc:
+            client.sock = None
+            client.failed = type(exc).__name__
+
+    def _retire(self, sock: RawSocket) -> None:
+        self.retired.update(sock.frames)
+        self.retired_bytes += sock.bytes_in
+
+    async def cmd_votes(self, plan: list[tuple[float, int, str, int]], ack_timeout: float = 30.0) -> list[Any]:
+        """Send votes on their slots (open loop): (slot time, client index, poll id, option).
+        Returns one record per vote: request_id, slot, send time, ack time or None, error or
+        None, client index, poll id, option."""
+        by_index = {c.index: c for c in self.clients}
+        sent: list[tuple[str, float, float, Client, str, int]] = []
+        for slot, index, poll_id, option in sorted(plan):
+            delay = slot - loop_time()
+            if delay > 0.0005:
+                await asyncio.sleep(delay)
+            client = by_index[index]
+            self.seq += 1
+            rid = f"w{self.wid}v{self.seq}"
+            if client.sock is None or not client.sock.is_open:
+                sent.append((rid, slot, float("nan"), client, poll_id, option))
+                continue
+            body = orjson.dumps({"type": "vote", "request_id": rid, "poll_id": poll_id, "choices": [option]})
+            client.sock.send(body)
+            sent.append((rid, slot, loop_time(), client, poll_id, option))
+        deadline = loop_time() + ack_timeout
+        while loop_time() < deadline and any(
+            rid not in c.acks and rid not in c.errors and c.sock is not None and not c.sock.closed
+            for rid, _, _, c, _, _ in sent
+        ):
+            await asyncio.sleep(0.05)
+        return [
+            (rid, slot, t_send, c.acks.get(rid), c.errors.get(rid), c.index, poll_id, option)
+            for rid, slot, t_send, c, poll_id, option in sent
+        ]
+
+    async def cmd_applause(self, t0: float, duration: float, period: float, seed: int) -> int:
+        """Every participant claps for ``duration`` seconds, sending a changed grade (1..5)
+        every ``period`` seconds (the real page re-sends each second), then 0."""
+        rng = random.Random(seed * 1000 + self.wid)
+        clappers = [c for c in self.clients if c.token is not None]
+        plan: list[tuple[float, int, int]] = []
+        for client in clappers:
+            t = t0 + rng.random() * period
+            grade = rng.randint(1, 5)
+            while t < t0 + duration:
+                plan.append((t, client.index, grade))
+                grade = rng.choice([g for g in range(1, 6) if g != grade])
+                t += period
+            plan.append((t0 + duration + rng.random() * 0.2, client.index, 0))
+        plan.sort()
+        by_index = {c.index: c for c in self.clients}
+        for slot, index, grade in plan:
+            delay = slot - loop_time()
+            if delay > 0.0005:
+                await asyncio.sleep(delay)
+            sock = by_index[index].sock
+            if sock is not None and sock.is_open:
+                sock.send(b'{"type":"applause","grade":%d}' % grade)
+        return len(plan)
+
+    async def cmd_stall(self, on: bool) -> int:
+        """The designated clients (see connect's ``stall_every``) stop (on) or resume reading."""
+        n = 0
+        for client in self.clients:
+            if client.stalled and client.sock is not None:
+                (client.sock.pause if on else client.sock.resume)()
+                n += 1
+        return n
+
+    async def cmd_close_all(self) -> int:
+        n = 0
+        for client in self.clients:
+            if client.sock is not None and not client.sock.closed:
+                client.sock.close()
+                n += 1
+        await asyncio.sleep(0)
+        return n
+
+    async def cmd_stats(self, final_poll: str | None = None) -> dict[str, Any]:
+        frames = Counter[bytes](self.retired)
+        received = self.retired_bytes
+        open_now = 0
+        finals: Counter[str] = Counter()
+        for client in self.clients:
+            sock = client.sock
+            if sock is None:
+                continue
+            frames.update(sock.frames)
+            received += sock.bytes_in
+            open_now += sock.is_open
+            if final_poll is not None and client.token is not None and sock.last_poll is not None:
+                poll = orjson.loads(sock.last_poll)["poll"]
+                if poll["id"] == final_poll:
+                    counts = poll.get("results", {}).get("counts") or []
+                    finals[f"{progress(poll)}/{sum(counts)}"] += 1
+        return {
+            "frames": {k.decode(): v for k, v in frames.items()},
+            "bytes": received,
+            "open": open_now,
+            "close_codes": dict(self.closed_codes),
+            "finals": dict(finals),
+        }
+
+    async def cmd_screen_log(self) -> list[tuple[float, str, str, float]]:
+        log, self.screen_log = self.screen_log, []
+        return log
+
+    async def cmd_quit(self) -> None:
+        for client in self.clients:
+            if client.sock is not None:
+                with contextlib.suppress(Exception):
+                    client.sock.close()
+        self.done.set()
+
+
+def worker_main(conn: multiprocessing.connection.Connection, wid: int) -> None:
+    """Entry point of one load-generator process."""
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    worker = Worker(conn, wid)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(worker.main())
+    time.sleep(0.05)
