@@ -151,7 +151,9 @@ class Worker:
 
             loop = asyncio.get_running_loop()
             with concurrent.futures.ThreadPoolExecutor(8) as pool:
-                tokens = list(await loop.run_in_executor(None, lambda: list(pool.map(one, range(count)))))
+                tokens = list(
+                    await loop.run_in_executor(None, lambda: list(pool.map(one, range(count))))
+                )
         tokens += [None] * screens
         self.clients += [Client(start + i, token) for i, token in enumerate(tokens)]
         return len(tokens)
@@ -180,7 +182,9 @@ class Worker:
             client.stalled = bool(stalls)
             tasks.append(
                 asyncio.create_task(
-                    self._open(client, host, port, path, slot, local_host, stall_rcvbuf if stalls else None)
+                    self._open(
+                        client, host, port, path, slot, local_host, stall_rcvbuf if stalls else None
+                    )
                 )
             )
         await asyncio.wait(tasks, timeout=timeout)
@@ -194,8 +198,15 @@ class Worker:
             for c in todo
             if c.sock is not None and c.sock.snapshot_at is not None
         ]
-        failures = Counter(c.failed or "no snapshot" for c in todo if c.sock is None or c.sock.snapshot_at is None)
-        return {"latencies": latencies, "failures": dict(failures), "t_first": t0, "t_last": loop_time()}
+        failures = Counter(
+            c.failed or "no snapshot" for c in todo if c.sock is None or c.sock.snapshot_at is None
+        )
+        return {
+            "latencies": latencies,
+            "failures": dict(failures),
+            "t_first": t0,
+            "t_last": loop_time(),
+        }
 
     async def _open(
         self,
@@ -240,7 +251,9 @@ class Worker:
         self.retired.update(sock.frames)
         self.retired_bytes += sock.bytes_in
 
-    async def cmd_votes(self, plan: list[tuple[float, int, str, int]], ack_timeout: float = 30.0) -> list[Any]:
+    async def cmd_votes(
+        self, plan: list[tuple[float, int, str, int]], ack_timeout: float = 30.0
+    ) -> list[Any]:
         """Send votes on their slots (open loop): (slot time, client index, poll id, option).
         Returns one record per vote: request_id, slot, send time, ack time or None, error or
         None, client index, poll id, option."""
@@ -256,7 +269,9 @@ class Worker:
             if client.sock is None or not client.sock.is_open:
                 sent.append((rid, slot, float("nan"), client, poll_id, option))
                 continue
-            body = orjson.dumps({"type": "vote", "request_id": rid, "poll_id": poll_id, "choices": [option]})
+            body = orjson.dumps(
+                {"type": "vote", "request_id": rid, "poll_id": poll_id, "choices": [option]}
+            )
             client.sock.send(body)
             sent.append((rid, slot, loop_time(), client, poll_id, option))
         deadline = loop_time() + ack_timeout

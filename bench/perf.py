@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import math
 import multiprocessing
 import multiprocessing.connection
@@ -79,7 +80,12 @@ class Config:
 
     @property
     def steady_options(self) -> int:
-        return max(2, math.ceil(self.steady_rate * max(self.steady_seconds, self.stall_seconds) / self.participants))
+        return max(
+            2,
+            math.ceil(
+                self.steady_rate * max(self.steady_seconds, self.stall_seconds) / self.participants
+            ),
+        )
 
 
 # --- load-generator processes ----------------------------------------------------------------
@@ -126,8 +132,17 @@ class Pool:
             raise RuntimeError(f"load generator {wid}:\n{reply['error']}")
         return reply["result"]
 
-    def call(self, wids: Sequence[int], cmd: str, args: dict[int, dict[str, Any]] | None = None, **common_args: Any) -> dict[int, Any]:
-        ids = {wid: self.send(wid, cmd, **{**common_args, **((args or {}).get(wid, {}))}) for wid in wids}
+    def call(
+        self,
+        wids: Sequence[int],
+        cmd: str,
+        args: dict[int, dict[str, Any]] | None = None,
+        **common_args: Any,
+    ) -> dict[int, Any]:
+        ids = {
+            wid: self.send(wid, cmd, **{**common_args, **((args or {}).get(wid, {}))})
+            for wid in wids
+        }
         return {wid: self.wait(wid, mid) for wid, mid in ids.items()}
 
     def close(self) -> None:
@@ -204,7 +219,9 @@ class App(Target):
             self.redis.start()
             env["LIVE_REDIS_URL"] = self.redis.url
             env["LIVE_WORKERS"] = str(cfg.workers)
-        self.server = LiveServer(data_dir=workdir / "data", log_path=workdir / "server.log", env=env, start_timeout=60)
+        self.server = LiveServer(
+            data_dir=workdir / "data", log_path=workdir / "server.log", env=env, start_timeout=60
+        )
         self.server.start()
         assert self.server.pid is not None
         self.pgid = self.server.pid
@@ -238,7 +255,11 @@ class App(Target):
         )
 
     def counts(self, role: str) -> list[int]:
-        poll = common.http_json("GET", f"{self.base_url}/api/v1/events/{self.code}/polls/{self.polls[role]}", token=self.event.moderator_token)
+        poll = common.http_json(
+            "GET",
+            f"{self.base_url}/api/v1/events/{self.code}/polls/{self.polls[role]}",
+            token=self.event.moderator_token,
+        )
         return [int(c) for c in poll["results"]["counts"]]
 
     def stop(self) -> None:
@@ -254,12 +275,22 @@ class Baseline(Target):
         self.port = free_port(HOST)
         self.polls = {"burst": "burst", "steady": "steady", "stall": "stall"}
         shapes = {"burst": 4, "steady": cfg.steady_options, "stall": cfg.steady_options}
-        cmd = [sys.executable, "-m", "bench.broadcaster", "--port", str(self.port), "--tick-ms", str(cfg.tick_ms)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.broadcaster",
+            "--port",
+            str(self.port),
+            "--tick-ms",
+            str(cfg.tick_ms),
+        ]
         cmd += ["--frame-bytes", str(frame_bytes)]
         for role, n in shapes.items():
             cmd += ["--poll", f"{role}:{n}"]
         self.log = (workdir / "baseline.log").open("wb")
-        self.proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.pgid = self.proc.pid
         self.path = ROOM_PATH.format(code="BASE", room="r")
         self.base_url = None
@@ -331,7 +362,11 @@ class Run:
     # --- measuring -----------------------------------------------------------------------------
 
     def stats(self, final_poll: str | None = None) -> dict[int, dict[str, Any]]:
-        return self.pool.call([*self.pool.participant_workers, self.pool.screen_worker], "stats", final_poll=final_poll)
+        return self.pool.call(
+            [*self.pool.participant_workers, self.pool.screen_worker],
+            "stats",
+            final_poll=final_poll,
+        )
 
     @staticmethod
     def frame_totals(stats: dict[int, dict[str, Any]], wids: Sequence[int]) -> Counter[str]:
@@ -368,7 +403,9 @@ class Run:
             self.m(f"{name}.cpu_per_frame_us", server_cpu / delivered * 1e6)
         info["participant_frames"] = part
         info["screen_frames"] = scr
-        self.screen_log += self.pool.call([self.pool.screen_worker], "screen_log")[self.pool.screen_worker]
+        self.screen_log += self.pool.call([self.pool.screen_worker], "screen_log")[
+            self.pool.screen_worker
+        ]
 
     def _client_cpu(self) -> float:
         total = 0.0
@@ -382,12 +419,33 @@ class Run:
     def join(self) -> None:
         t = self.target
         code = getattr(t, "code", "BASE")
-        self.pool.call(list(self.pool.participant_workers), "join", args={wid: {"count": n} for wid, n in self.shares.items()}, base_url=t.base_url, code=code)
-        self.pool.call([self.pool.screen_worker], "join", base_url=None, code=code, count=0, screens=self.cfg.screens)
+        self.pool.call(
+            list(self.pool.participant_workers),
+            "join",
+            args={wid: {"count": n} for wid, n in self.shares.items()},
+            base_url=t.base_url,
+            code=code,
+        )
+        self.pool.call(
+            [self.pool.screen_worker],
+            "join",
+            base_url=None,
+            code=code,
+            count=0,
+            screens=self.cfg.screens,
+        )
 
     def s1_ramp(self) -> None:
         cfg = self.cfg
-        self.pool.call([self.pool.screen_worker], "connect", host=HOST, port=self.target.port, path=self.target.path, rate=0, local_host=None)  # type: ignore[attr-defined]
+        self.pool.call(
+            [self.pool.screen_worker],
+            "connect",
+            host=HOST,
+            port=self.target.port,
+            path=self.target.path,
+            rate=0,
+            local_host=None,
+        )  # type: ignore[attr-defined]
         time.sleep(0.5)
         before = self.target.usage()
         with self.phase("S1"):
@@ -395,7 +453,10 @@ class Run:
             replies = self.pool.call(
                 list(self.pool.participant_workers),
                 "connect",
-                args={wid: {"local_host": f"127.0.0.{2 + wid}"} for wid in self.pool.participant_workers},
+                args={
+                    wid: {"local_host": f"127.0.0.{2 + wid}"}
+                    for wid in self.pool.participant_workers
+                },
                 host=HOST,
                 port=self.target.port,  # type: ignore[attr-defined]
                 path=self.target.path,
@@ -422,7 +483,9 @@ class Run:
         self.m("S1.rss_per_conn_kib", (u1.rss - before.rss) / max(1, len(latencies)) / 1024)
         self.m("S1.rss_total_mb", u1.rss / 1e6)
 
-    def _send_votes(self, role: str, plan: list[tuple[float, int, int]], skip_stalled: bool = False) -> list[tuple[Any, ...]]:
+    def _send_votes(
+        self, role: str, plan: list[tuple[float, int, int]], skip_stalled: bool = False
+    ) -> list[tuple[Any, ...]]:
         """plan: (slot, global participant number, option) -> per-worker plans; returns the
         records of every vote (see loadgen.cmd_votes)."""
         poll_id = self.target.polls[role]
@@ -435,12 +498,24 @@ class Run:
             if skip_stalled and index % self.cfg.stall_every == 0:
                 continue  # it stopped reading: it does not vote either
             per_worker[wid].append((slot, index, poll_id, option))
-        replies = self.pool.call(list(self.pool.participant_workers), "votes", args={wid: {"plan": per_worker.get(wid, [])} for wid in self.pool.participant_workers})
+        replies = self.pool.call(
+            list(self.pool.participant_workers),
+            "votes",
+            args={wid: {"plan": per_worker.get(wid, [])} for wid in self.pool.participant_workers},
+        )
         records = [(wid, *rec) for wid, recs in replies.items() for rec in recs]
         self.votes[role] += records
         return records
 
-    def _vote_metrics(self, name: str, role: str, records: list[tuple[Any, ...]], info: dict[str, Any], log: list[tuple[float, str, str, float]], metric: str) -> None:
+    def _vote_metrics(
+        self,
+        name: str,
+        role: str,
+        records: list[tuple[Any, ...]],
+        info: dict[str, Any],
+        log: list[tuple[float, str, str, float]],
+        metric: str,
+    ) -> None:
         """Ack latency, vote-to-screen latency, final tally delay, frames delivered/expected."""
         poll_id = self.target.polls[role]
         # record: wid, rid, slot, t_send, t_ack, error, index, poll, option
@@ -478,7 +553,9 @@ class Run:
         final = next((t for t, v in arrivals if v >= len(sent)), None)
         if final is not None and sent:
             self.m(f"{name}.final_after_last_vote", final - sent[-1])
-        screen_frames = sum(1 for t, kind, pid, _ in log if kind == metric and pid == poll_id) / max(1, self.cfg.screens)
+        screen_frames = sum(
+            1 for t, kind, pid, _ in log if kind == metric and pid == poll_id
+        ) / max(1, self.cfg.screens)
         expected = screen_frames * self.cfg.participants
         got = info["participant_frames"].get("poll", 0)
         if expected:
@@ -492,7 +569,10 @@ class Run:
         self.target.open_poll("burst")
         time.sleep(0.5)
         t0 = time.monotonic() + 0.5
-        plan = sorted((t0 + self.rng.random() * cfg.burst_seconds, p, self.rng.randrange(4)) for p in range(cfg.participants))
+        plan = sorted(
+            (t0 + self.rng.random() * cfg.burst_seconds, p, self.rng.randrange(4))
+            for p in range(cfg.participants)
+        )
         mark = len(self.screen_log)
         with self.phase("S2") as info:
             records = self._send_votes("burst", plan)
@@ -507,12 +587,17 @@ class Run:
         time.sleep(0.5)
         total = int(cfg.steady_rate * seconds)
         t0 = time.monotonic() + 0.5
-        plan = [(t0 + j / cfg.steady_rate, j % cfg.participants, j // cfg.participants) for j in range(total)]
+        plan = [
+            (t0 + j / cfg.steady_rate, j % cfg.participants, j // cfg.participants)
+            for j in range(total)
+        ]
         mark = len(self.screen_log)
         stalled = 0
         with self.phase(name) as info:
             if name == "S6":
-                stalled = sum(self.pool.call(list(self.pool.participant_workers), "stall", on=True).values())
+                stalled = sum(
+                    self.pool.call(list(self.pool.participant_workers), "stall", on=True).values()
+                )
                 sampler = RssSampler(self.target)
                 sampler.start()
             records = self._send_votes(role, plan, skip_stalled=name == "S6")
@@ -549,7 +634,14 @@ class Run:
         mark = len(self.screen_log)
         with self.phase("S4") as info:
             t0 = time.monotonic() + 0.5
-            self.pool.call(list(self.pool.participant_workers), "applause", t0=t0, duration=cfg.applause_seconds, period=1.0, seed=cfg.seed)
+            self.pool.call(
+                list(self.pool.participant_workers),
+                "applause",
+                t0=t0,
+                duration=cfg.applause_seconds,
+                period=1.0,
+                seed=cfg.seed,
+            )
             time.sleep(cfg.settle)
         log = [e for e in self._phase_log(mark) if e[1] == "applause"]
         per_screen = len(log) / max(1, cfg.screens)
@@ -559,14 +651,26 @@ class Run:
         if per_screen:
             self.m("S4.delivered_pct", got / (per_screen * cfg.participants) * 100)
         times = sorted(t for t, *_ in log)
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False) if b > a]
+        gaps = [b - a for a, b in itertools.pairwise(times) if b > a]
         if gaps:
             self.m("S4.screen_gap_p99", common.percentile(gaps, 99))
 
     def s7_reconnect(self) -> None:
         with self.phase("S7"):
             self.pool.call(list(self.pool.participant_workers), "close_all")
-            replies = self.pool.call(list(self.pool.participant_workers), "connect", args={wid: {"local_host": f"127.0.0.{2 + wid}"} for wid in self.pool.participant_workers}, host=HOST, port=self.target.port, path=self.target.path, rate=0, timeout=120)  # type: ignore[attr-defined]
+            replies = self.pool.call(
+                list(self.pool.participant_workers),
+                "connect",
+                args={
+                    wid: {"local_host": f"127.0.0.{2 + wid}"}
+                    for wid in self.pool.participant_workers
+                },
+                host=HOST,
+                port=self.target.port,
+                path=self.target.path,
+                rate=0,
+                timeout=120,
+            )  # type: ignore[attr-defined]
         latencies = [x for r in replies.values() for x in r["latencies"]]
         failures: Counter[str] = Counter()
         for r in replies.values():
@@ -674,7 +778,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if kind == "app" and not frame_bytes:
                 frame_bytes = int(result.metrics.get("poll_frame_bytes", 0))
             results[kind].append(result)
-            print(f"pair {pair + 1}/{cfg.pairs} {kind}: {time.monotonic() - t:.1f} s", file=sys.stderr)
+            print(
+                f"pair {pair + 1}/{cfg.pairs} {kind}: {time.monotonic() - t:.1f} s", file=sys.stderr
+            )
             for note in result.notes:
                 print(f"  {note}", file=sys.stderr)
     from bench.perf_report import markdown, write
@@ -701,7 +807,18 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     args = parser.parse_args(argv)
     cfg = Config()
     if args.short:
-        cfg = Config(participants=1000, pairs=5, ramp_rate=2000, idle_seconds=1.0, steady_seconds=3.0, applause_seconds=2.0, stall_seconds=3.0, settle=1.0, scenarios=("S1", "S2", "S3", "S4", "S6", "S7"), label="short")
+        cfg = Config(
+            participants=1000,
+            pairs=5,
+            ramp_rate=2000,
+            idle_seconds=1.0,
+            steady_seconds=3.0,
+            applause_seconds=2.0,
+            stall_seconds=3.0,
+            settle=1.0,
+            scenarios=("S1", "S2", "S3", "S4", "S6", "S7"),
+            label="short",
+        )
     if args.participants:
         cfg.participants = args.participants
     if args.pairs:

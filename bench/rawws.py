@@ -238,4 +238,3 @@ async def open_socket(
     else:
         _, proto = await loop.create_connection(factory, host, port)
     return proto
-

@@ -52,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import uvicorn
 
+    from live.web.wsprotocol import LiveWebSocketProtocol
+
     uvicorn.run(
         "live.app:app_from_env",
         factory=True,
@@ -59,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
-        ws="websockets-sansio",
+        ws=LiveWebSocketProtocol,  # websockets-sansio plus the fan-out's direct frame writer
         ws_max_size=65536,
         # Small frames, many sockets: compression costs CPU and memory per socket for little gain.
         ws_per_message_deflate=False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,11 @@ T = TypeVar("T")
 MAX_TITLE_LEN = 200
 MAX_ROOM_NAME_LEN = 80
 MAX_ROOMS = 40
+# Bounds of the handshake caches (cleared whole when exceeded: simple, and rare).
+RECENT_LIMIT = 10_000
+TOKEN_CACHE_LIMIT = 200_000
+# How old an event or room read may be for a socket handshake.
+HANDSHAKE_MAX_AGE = 2.0
 
 
 def room_topic(room_id: str) -> str:
@@ -64,6 +70,11 @@ class LiveService:
         self.hub = hub
         self.ids = ids or Ids()
         self.clock = clock
+        # Socket handshakes come in thousands at once (a room reconnecting): their lookups are
+        # served from short-lived copies (see ``event``/``room``) and a map of tokens already
+        # seen (a token's participant never changes).
+        self._recent: dict[tuple[str, str], tuple[float, Event | Room]] = {}
+        self._tokens: dict[tuple[str, str], str] = {}
 
     # --- events and rooms -------------------------------------------------------------------
 
@@ -82,18 +93,43 @@ class LiveService:
             return CreatedEvent(event, rooms, token)
         raise Unavailable("code_space_exhausted", _n("Bitte versuchen Sie es erneut."))
 
-    async def event(self, raw_code: str) -> Event:
+    async def event(self, raw_code: str, *, max_age: float = 0.0) -> Event:
+        """``max_age`` > 0: a copy read at most that many seconds ago will do (a socket
+        handshake; it keeps the event it connected with anyway)."""
         code = normalize_code(raw_code) if isinstance(raw_code, str) else None
+        cached = self._fresh(("event", code or ""), max_age)
+        if isinstance(cached, Event):
+            return cached
         event = await guard(self.store.get_event(code)) if code else None
         if event is None:
             raise NotFound("event_not_found", _n("Diese Veranstaltung gibt es nicht."))
+        if max_age > 0:
+            self._remember(("event", event.code), event)
         return event
+
+    def _fresh(self, key: tuple[str, str], max_age: float) -> Event | Room | None:
+        if max_age <= 0:
+            return None
+        hit = self._recent.get(key)
+        if hit is None or time.monotonic() - hit[0] > max_age:
+            return None
+        return hit[1]
+
+    def _remember(self, key: tuple[str, str], value: Event | Room) -> None:
+        if len(self._recent) > RECENT_LIMIT:
+            self._recent.clear()
+        self._recent[key] = (time.monotonic(), value)
 
     async def rooms(self, event: Event) -> list[Room]:
         return await guard(self.store.list_rooms(event.code))
 
-    async def room(self, event: Event, room_id: object) -> Room:
-        room = await guard(self.store.get_room(room_id)) if isinstance(room_id, str) else None
+    async def room(self, event: Event, room_id: object, *, max_age: float = 0.0) -> Room:
+        cached = self._fresh(("room", room_id), max_age) if isinstance(room_id, str) else None
+        room = cached if isinstance(cached, Room) else None
+        if room is None:
+            room = await guard(self.store.get_room(room_id)) if isinstance(room_id, str) else None
+            if room is not None and max_age > 0:
+                self._remember(("room", room.id), room)
         if room is None or room.event_code != event.code:
             raise NotFound("room_not_found", _n("Diesen Raum gibt es nicht."))
         return room
@@ -130,12 +166,25 @@ class LiveService:
         """A new anonymous participant: (participant_id, token). Nothing personal is stored."""
         participant_id, token = self.ids.object_id(), self.ids.token()
         await guard(self.store.add_participant(event.code, participant_id, token_hash(token)))
+        self._remember_token((event.code, token_hash(token)), participant_id)
         return participant_id, token
 
     async def participant(self, event: Event, token: str | None) -> str | None:
         if not token or len(token) > 200:
             return None
-        return await guard(self.store.participant_by_token(event.code, token_hash(token)))
+        key = (event.code, token_hash(token))
+        known = self._tokens.get(key)
+        if known is not None:
+            return known
+        participant_id = await guard(self.store.participant_by_token(*key))
+        if participant_id is not None:  # only hits: an unknown token may join later
+            self._remember_token(key, participant_id)
+        return participant_id
+
+    def _remember_token(self, key: tuple[str, str], participant_id: str) -> None:
+        if len(self._tokens) > TOKEN_CACHE_LIMIT:
+            self._tokens.clear()
+        self._tokens[key] = participant_id
 
     # --- polls ------------------------------------------------------------------------------
 

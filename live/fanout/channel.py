@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from live.domain.applause import ApplauseReading
-from live.fanout.connection import CLOSE_TRY_AGAIN_LATER, Connection, View
+from live.fanout.connection import CLOSE_TRY_AGAIN_LATER, Connection, FrameCache, View
 from live.fanout.outbox import OutboxOverflow
 from live.fanout.state import RoomState
 from live.hub import Hub, Subscription
@@ -188,10 +188,22 @@ class RoomChannel:
                 applause_changed = await self._update_applause(loop.time(), full)
                 if applause_changed:
                     self._state = replace(self._state, applause=self._applause)
-                if full or any(c.needs_snapshot for c in self.connections):
-                    self._deliver(self._state)
-                elif applause_changed:
-                    self._deliver(self._state, only_applause=True)
+                if full:
+                    self._deliver(self._state, self.connections)
+                else:
+                    # Newcomers get their snapshot; the others only what changed, if anything.
+                    # (Not a pass over every socket for each arrival: a ramp of thousands of
+                    # connections would cost O(sockets) per tick.)
+                    fresh = [c for c in self.connections if c.needs_snapshot]
+                    if fresh:
+                        self._deliver(self._state, fresh)
+                    if applause_changed:
+                        others = (
+                            [c for c in self.connections if c not in fresh]
+                            if fresh
+                            else self.connections
+                        )
+                        self._deliver(self._state, others, only_applause=True)
                 if self._applause.level > 0.0 or self._applause.clappers:
                     self._wake.set()  # keep ticking: the level rises and decays by itself
                 if failures:
@@ -250,10 +262,13 @@ class RoomChannel:
         self._applause = await source.read(self.room_id, before.level, dt)
         return self._applause != before
 
-    def _deliver(self, state: RoomState, *, only_applause: bool = False) -> None:
+    def _deliver(
+        self, state: RoomState, conns: Collection[Connection], *, only_applause: bool = False
+    ) -> None:
         renders: dict[tuple[View, str, Hashable], list[Region]] = {}
         snapshots: dict[Hashable, str] = {}
-        for conn in tuple(self.connections):
+        encode = FrameCache()
+        for conn in tuple(conns):
             if conn.closed.is_set():
                 continue
             try:
@@ -267,6 +282,7 @@ class RoomChannel:
                     for region in self._render(renders, conn, state):
                         conn.last[region.key] = region.body
                     conn.needs_snapshot = False
+                    conn.flush(encode)
                     continue
                 if conn.needs_snapshot:  # page views: send every region once
                     conn.last.clear()
@@ -286,6 +302,7 @@ class RoomChannel:
                     for child in region.children:
                         if child in by_key:
                             conn.last[child] = by_key[child].body
+                conn.flush(encode)
             except OutboxOverflow:
                 asyncio.get_running_loop().create_task(conn.shut(CLOSE_TRY_AGAIN_LATER, "slow"))
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
+
+from websockets.frames import Frame, Opcode
 
 from live.fanout.outbox import Outbox
 
@@ -26,6 +29,49 @@ class Socket(Protocol):
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 
 
+class Writer(Protocol):
+    """Direct frame writing (live.web.wsprotocol.FrameWriter): no await per frame."""
+
+    @property
+    def open(self) -> bool: ...
+
+    @property
+    def writable(self) -> bool: ...
+
+    async def wait_writable(self) -> None: ...
+
+    def write(self, frame: bytes) -> bool: ...
+
+    def close_behind(self, code: int, reason: str) -> None: ...
+
+
+Encode = Callable[[str], bytes]
+
+
+def encode_text(text: str) -> bytes:
+    """One unmasked, final, uncompressed text frame (server to client). Valid also on a
+    connection that negotiated permessage-deflate: RSV1 unset marks an uncompressed message."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+class FrameCache:
+    """Encodes each distinct frame string once: a tick hands the same string object to
+    thousands of sockets, so one encoding per tick and view serves them all."""
+
+    __slots__ = ("_frames",)
+
+    def __init__(self) -> None:
+        self._frames: dict[int, tuple[str, bytes]] = {}
+
+    def __call__(self, text: str) -> bytes:
+        hit = self._frames.get(id(text))
+        if hit is not None and hit[0] is text:
+            return hit[1]
+        frame = encode_text(text)
+        self._frames[id(text)] = (text, frame)  # keeps ``text`` alive: its id stays unique
+        return frame
+
+
 @dataclass(eq=False)
 class Connection:
     socket: Socket
@@ -43,6 +89,10 @@ class Connection:
     sending_since: float | None = None
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     close_code: int | None = None
+    # With a writer, queued frames are written to the transport at once (``flush``) instead of
+    # by a sender task; None: the ASGI path (``run_sender``).
+    writer: Writer | None = None
+    _draining: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.outbox = Outbox(hold_until_snapshot=self.view == "json")
@@ -63,6 +113,43 @@ class Connection:
             log.debug("send failed", exc_info=True)
             self.closed.set()
 
+    def reply(self, frame: str) -> None:
+        """Queue an answer to this socket's own request (raises OutboxOverflow)."""
+        self.outbox.put_reply(frame)
+        self.flush()
+
+    def flush(self, encode: Encode | None = None) -> None:
+        """Direct path: write everything queued now. While the client does not read (the
+        transport's buffer is above its high-water mark) frames stay queued, where newer state
+        replaces older; one task waits for the buffer to drain, and the channel closes the
+        socket with 1013 when that takes longer than its limit."""
+        writer = self.writer
+        if writer is None or self.closed.is_set():
+            return
+        if not writer.writable:
+            self._wait_for_drain()
+            return
+        frames = self.outbox.take_now()
+        if not frames:
+            return
+        enc = encode or encode_text
+        for frame in frames:
+            writer.write(enc(frame))
+        self.sending_since = None
+
+    def _wait_for_drain(self) -> None:
+        if self._draining is not None and not self._draining.done():
+            return
+        loop = asyncio.get_running_loop()
+        if self.sending_since is None:
+            self.sending_since = loop.time()
+        self._draining = loop.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        assert self.writer is not None
+        await self.writer.wait_writable()
+        self.flush()
+
     def is_stalled(self, now: float, limit: float) -> bool:
         return self.sending_since is not None and now - self.sending_since > limit
 
@@ -74,5 +161,11 @@ class Connection:
             return
         self.close_code = code
         self.closed.set()
+        if self._draining is not None:
+            self._draining.cancel()
+        if self.writer is not None and not self.writer.writable:
+            # Its buffer is full: ASGI's close would wait for it to drain, maybe forever.
+            self.writer.close_behind(code, reason)
+            return
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.socket.close(code, reason), timeout=1.0)

@@ -54,15 +54,19 @@ class Outbox:
         while True:
             await self._ready.wait()
             self._ready.clear()
-            if self._holding:
-                continue
-            frames: list[str] = []
-            snapshot = self._state.pop("snapshot", None)
-            if snapshot is not None:
-                frames.append(snapshot)
-            frames.extend(self._replies)
-            self._replies.clear()
-            frames.extend(self._state.values())
-            self._state.clear()
-            if frames:
+            if frames := self.take_now():
                 return frames
+
+    def take_now(self) -> list[str]:
+        """Everything that may go out now, in sending order (empty while holding)."""
+        if self._holding:
+            return []
+        frames: list[str] = []
+        snapshot = self._state.pop("snapshot", None)
+        if snapshot is not None:
+            frames.append(snapshot)
+        frames.extend(self._replies)
+        self._replies.clear()
+        frames.extend(self._state.values())
+        self._state.clear()
+        return frames

@@ -157,9 +157,23 @@ class PageRenderer:
         if conn.view == "json":
             if conn.role == "moderator":
                 return "moderator"
+            if pid is None:
+                return ()
             # Participants see their own pending questions besides the approved ones.
-            return tuple(q.id for q in self._own(state, pid) if q.state == "pending")
+            return self._shared(state, "pending-by-author", self._pending_keys(state)).get(pid, ())
         return None
+
+    @staticmethod
+    def _pending_keys(state: RoomState) -> Callable[[], dict[str, tuple[str, ...]]]:
+        def make() -> dict[str, tuple[str, ...]]:
+            pending: dict[str, tuple[str, ...]] = {}
+            for author, own in questions_by_author(state).items():
+                ids = tuple(q.id for q in own if q.state == "pending")
+                if ids:
+                    pending[author] = ids
+            return pending
+
+        return make
 
     def regions(self, conn: Connection, state: RoomState) -> list[Region]:
         lang: Lang = parse_lang(conn.lang) or "de"

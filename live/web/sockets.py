@@ -27,12 +27,13 @@ from live.errors import Unavailable
 from live.fanout.connection import Connection, Role, View
 from live.fanout.outbox import OutboxOverflow
 from live.i18n import Lang, translate
-from live.service import check_request_id
+from live.service import HANDSHAKE_MAX_AGE, check_request_id
 from live.settings import MAX_FRAME_BYTES
 from live.views import api as shapes
 from live.web.identity import moderator_cookie, participant_cookie, request_lang
 from live.web.runtime import runtime
 from live.web.security import origin_allowed
+from live.web.wsprotocol import SCOPE_KEY as FRAMES_EXTENSION
 
 log = logging.getLogger("live.web")
 
@@ -71,8 +72,8 @@ async def _resolve(ws: WebSocket) -> tuple[Event, Room] | None:
         await _reject(ws)
         return None
     try:
-        event = await rt.service.event(ws.path_params["code"])
-        room = await rt.service.room(event, ws.path_params["room_id"])
+        event = await rt.service.event(ws.path_params["code"], max_age=HANDSHAKE_MAX_AGE)
+        room = await rt.service.room(event, ws.path_params["room_id"], max_age=HANDSHAKE_MAX_AGE)
     except Unavailable:
         # The store is down (e.g. Redis restarting): 503, so clients retry instead of giving up.
         await ws.send_denial_response(Response(status_code=503))
@@ -84,9 +85,13 @@ async def _resolve(ws: WebSocket) -> tuple[Event, Room] | None:
 
 
 async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) -> None:
-    """Run one accepted socket: sender task + receive loop, until either side ends it."""
+    """Run one accepted socket: receive loop (plus the sender task on the ASGI path), until
+    either side ends it."""
     fanout = runtime(ws).fanout
-    sender = asyncio.create_task(conn.run_sender())
+    entry = ws.scope.get("extensions", {}).get(FRAMES_EXTENSION)
+    conn.writer = entry.get("writer") if isinstance(entry, dict) else None
+    # Without a direct writer (e.g. Starlette's TestClient) a task sends through ASGI.
+    sender = asyncio.create_task(conn.run_sender()) if conn.writer is None else None
     receiver: asyncio.Task[None] | None = None
     closed: asyncio.Task[bool] | None = None
     try:
@@ -185,7 +190,7 @@ async def api_socket(ws: WebSocket) -> None:
         if isinstance(request_id, str | int):
             frame["request_id"] = request_id
         frame["message"] = translate(lang, message, params or None)
-        conn.outbox.put_reply(shapes.dumps(frame))
+        conn.reply(shapes.dumps(frame))
 
     async def on_text(data: str) -> None:
         # Throttle first: malformed frames cost an answer too. The answer still names the
@@ -238,7 +243,8 @@ async def api_socket(ws: WebSocket) -> None:
                 await rt.mood.set_mood(room, participant_id, msg.get("value"), request_id)
             elif kind == "ask":
                 await questions.ask(
-                    event,
+                    # Fresh: the event's Q&A settings may have changed since this socket opened.
+                    await service.event(event.code),
                     room,
                     participant_id,
                     text=msg.get("text"),
@@ -257,7 +263,7 @@ async def api_socket(ws: WebSocket) -> None:
         except DomainError as exc:
             error(request_id, exc.code, exc.message, **exc.params)
             return
-        conn.outbox.put_reply(shapes.dumps({"type": "ack", "request_id": request_id}))
+        conn.reply(shapes.dumps({"type": "ack", "request_id": request_id}))
 
     await _serve(ws, room_id, conn, on_text)
 
