@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
