@@ -231,6 +231,23 @@ def test_without_approval_questions_are_public_at_once(
     assert [q["state"] for q in questions(client, event)] == ["approved"]
 
 
+def test_a_socket_opened_before_a_settings_change_asks_by_the_new_settings(
+    client: TestClient, event: EventFixture
+) -> None:
+    """Sockets live for hours: switching approval off must apply to the open ones too."""
+    with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+        receive(ws)
+        client.cookies.set(f"live_m_{event.code}", event.token)
+        response = client.post(
+            f"/e/{event.code}/moderate/settings",
+            data={"room": event.room, "names_allowed": "1"},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        ask(ws, "q", "Gilt die neue Einstellung?")
+    assert [q["state"] for q in questions(client, event)] == ["approved"]
+
+
 def test_pages_escape_hostile_questions_everywhere(client: TestClient, event: EventFixture) -> None:
     for i, text in enumerate(HOSTILE[:3]):
         with client.websocket_connect(ws_url(event, join(client, event))) as ws:

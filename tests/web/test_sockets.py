@@ -233,6 +233,10 @@ def test_closed_and_draft_polls_refuse_votes(client: TestClient, event: EventFix
         error = receive_until(ws, reply_to("after"))
         assert error["type"] == "error" and error["code"] == "poll_closed"
         assert "beendet" in error["message"]
+        # The server checks votes against a kept copy of the poll's shape; input that copy
+        # refuses must still get the error a fresh read gives (closed comes first).
+        vote(ws, closed["id"], "after-bad", choices=[99])
+        assert receive_until(ws, reply_to("after-bad"))["code"] == "poll_closed"
         vote(ws, draft["id"], "draft", choices=[1])
         error = receive_until(ws, reply_to("draft"))
         assert error["code"] == "poll_not_open"

@@ -1,0 +1,174 @@
+"""The fan-out's direct path: frames encoded once per tick and written to the transport without a
+sender task; a client that stops reading gets newest-state-wins and is closed with 1013."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from websockets.frames import Frame, Opcode
+from websockets.streams import StreamReader
+
+from live.fanout.channel import RoomChannel
+from live.fanout.connection import (
+    CLOSE_TRY_AGAIN_LATER,
+    Connection,
+    FrameCache,
+    encode_text,
+)
+from live.fanout.state import RoomState
+from live.hub.memory import MemoryHub
+from tests.fanout.test_channel import CountingRenderer, FakeSocket, Versions, make_channel, settle
+
+
+@dataclass
+class FakeWriter:
+    """A transport as the FrameWriter sees it: takes frames while writable."""
+
+    frames: list[bytes] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    closed_behind: int | None = None
+
+    def __post_init__(self) -> None:
+        self.ready.set()
+
+    @property
+    def open(self) -> bool:
+        return self.closed_behind is None
+
+    @property
+    def writable(self) -> bool:
+        return self.ready.is_set()
+
+    async def wait_writable(self) -> None:
+        await self.ready.wait()
+
+    def write(self, frame: bytes) -> bool:
+        assert self.writable, "wrote while the client was not reading"
+        self.frames.append(frame)
+        return True
+
+    def close_behind(self, code: int, reason: str) -> None:
+        self.closed_behind = code
+
+    def texts(self) -> list[str]:
+        return [decode(frame) for frame in self.frames]
+
+
+def decode(raw: bytes) -> str:
+    """Parse one server frame with the websockets library (an independent reader)."""
+    reader = StreamReader()
+    reader.feed_data(raw)
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        frame: Frame = done.value
+    else:  # pragma: no cover - the whole frame was fed
+        raise AssertionError("incomplete frame")
+    assert frame.opcode is Opcode.TEXT and frame.fin
+    return frame.data.decode()
+
+
+def attach_direct(channel: RoomChannel, view: str = "screen") -> tuple[Connection, FakeWriter]:
+    writer = FakeWriter()
+    conn = Connection(FakeSocket(), view)  # type: ignore[arg-type]
+    conn.writer = writer
+    channel.add(conn)
+    return conn, writer
+
+
+def test_encode_text_is_a_valid_unmasked_text_frame_of_any_length() -> None:
+    for text in ("", "ä" * 10, "x" * 125, "x" * 126, "x" * 70_000):
+        assert decode(encode_text(text)) == text
+
+
+def test_the_frame_cache_encodes_each_string_once() -> None:
+    cache = FrameCache()
+    text = "".join(["{", '"type":"poll"', "}"])  # built at run time: a distinct object
+    first = cache(text)
+    assert cache(text) is first
+    equal_but_other = "".join(["{", '"type":"poll"', "}"])
+    assert cache(equal_but_other) == first
+
+
+async def test_direct_sockets_get_frames_without_a_sender_task() -> None:
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = await make_channel(renderer, versions, hub)
+    conns = [attach_direct(channel) for _ in range(20)]
+    await settle()
+    assert all(w.texts() == ["v1"] for _, w in conns)
+    versions.version = 2
+    await hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
+    await settle()
+    assert all(w.texts() == ["v1", "v2"] for _, w in conns)
+    # One encoding per tick serves every socket: the very same bytes object.
+    assert len({id(w.frames[-1]) for _, w in conns}) == 1
+    await channel.stop()
+
+
+async def test_replies_go_out_at_once_but_never_before_the_json_snapshot() -> None:
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = await make_channel(renderer, versions, hub)
+    writer = FakeWriter()
+    conn = Connection(FakeSocket(), "json")  # type: ignore[arg-type]
+    conn.writer = writer
+    conn.reply('{"type":"ack","request_id":"early"}')  # before the channel has it
+    assert writer.frames == []
+    channel.add(conn)
+    await settle()
+    assert writer.texts() == ["snapshot v1", '{"type":"ack","request_id":"early"}']
+    conn.reply('{"type":"ack","request_id":"late"}')
+    assert writer.texts()[-1] == '{"type":"ack","request_id":"late"}'
+    await channel.stop()
+
+
+class PerSocketRenderer(CountingRenderer):
+    """Every socket its own variant: renders count the sockets a tick visits."""
+
+    def personal_key(self, conn: Connection, state: RoomState) -> Hashable:
+        return id(conn)
+
+
+async def test_a_newcomer_is_served_without_a_pass_over_the_others() -> None:
+    hub, renderer, versions = MemoryHub(), PerSocketRenderer(), Versions()
+    channel = await make_channel(renderer, versions, hub)
+    _, old = attach_direct(channel)
+    await settle()
+    renders = renderer.renders
+    _, new = attach_direct(channel)
+    await settle()
+    assert new.texts() == ["v1"]
+    assert old.texts() == ["v1"]
+    assert renderer.renders - renders == 1  # the newcomer only, not every socket again
+    await channel.stop()
+
+
+async def test_a_client_that_stops_reading_gets_only_the_newest_state_then_1013() -> None:
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = await make_channel(renderer, versions, hub)  # slow_after=0.3 s
+    slow_conn, slow = attach_direct(channel)
+    _, fast = attach_direct(channel)
+    await settle()
+    slow.ready.clear()  # the transport's buffer is above its high-water mark
+    for _ in range(3):
+        versions.version += 1
+        await hub.publish("room.r1", {"type": "poll.updated"})
+        await settle(0.06)
+    assert slow.texts() == ["v1"]  # nothing more was buffered for it
+    slow.ready.set()  # it reads again: only the newest state follows, no backlog
+    await settle(0.05)
+    assert slow.texts() == ["v1", f"v{versions.version}"]
+    assert fast.texts()[-1] == f"v{versions.version}"
+
+    slow.ready.clear()  # and now for good
+    for _ in range(10):
+        versions.version += 1
+        await hub.publish("room.r1", {"type": "poll.updated"})
+        await settle(0.06)
+    await settle(0.2)
+    assert slow.closed_behind == CLOSE_TRY_AGAIN_LATER
+    assert slow_conn not in channel.connections
+    assert fast.texts()[-1] == f"v{versions.version}"
+    await channel.stop()
