@@ -478,8 +478,8 @@ and the CPU time everything else used meanwhile, and a run in which that is not 
 be repeated. Each section says how to reproduce it; the scripts rewrite only their own marked
 blocks (`<!-- bench:… -->`), so the notes around them stay.
 
-This is the first piece: the full load-generator suite (scenarios S1–S7, compared against a raw
-`websockets` broadcaster) comes with the performance issue.
+Sections: the load benchmark (`bench/perf.py`, `make bench`: scenarios S1–S7 with thousands of
+sockets, the app against a raw `websockets` broadcaster) and the Q&A room (`bench/qa_room.py`).
 
 <!-- bench:machine -->
 <!-- /bench:machine -->

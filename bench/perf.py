@@ -446,7 +446,7 @@ class Run:
             rate=0,
             local_host=None,
         )  # type: ignore[attr-defined]
-        time.sleep(0.5)
+        time.sleep(self.cfg.settle / 2)
         before = self.target.usage()
         with self.phase("S1"):
             n = len(self.pool.participant_workers)
@@ -475,7 +475,7 @@ class Run:
         self.m("S1.snapshot_max", summary.max)
         if failures:
             self.result.notes.append(f"S1 failures: {dict(failures)}")
-        time.sleep(1.0)  # let the server settle before the idle measurement
+        time.sleep(cfg.settle / 2)  # let the server settle before the idle measurement
         u0 = self.target.usage()
         time.sleep(cfg.idle_seconds)
         u1 = self.target.usage()
@@ -567,8 +567,8 @@ class Run:
     def s2_burst(self) -> None:
         cfg = self.cfg
         self.target.open_poll("burst")
-        time.sleep(0.5)
-        t0 = time.monotonic() + 0.5
+        time.sleep(cfg.settle / 4)
+        t0 = time.monotonic() + 0.2
         plan = sorted(
             (t0 + self.rng.random() * cfg.burst_seconds, p, self.rng.randrange(4))
             for p in range(cfg.participants)
@@ -584,9 +584,9 @@ class Run:
     def _steady(self, name: str, role: str, seconds: float) -> None:
         cfg = self.cfg
         self.target.open_poll(role)
-        time.sleep(0.5)
+        time.sleep(cfg.settle / 4)
         total = int(cfg.steady_rate * seconds)
-        t0 = time.monotonic() + 0.5
+        t0 = time.monotonic() + 0.2
         plan = [
             (t0 + j / cfg.steady_rate, j % cfg.participants, j // cfg.participants)
             for j in range(total)
@@ -610,7 +610,7 @@ class Run:
             self.m("S6.rss_growth_mb", (sampler.peak - sampler.first) / 1e6)
             self.m("S6.rss_peak_mb", sampler.peak / 1e6)
             self.pool.call(list(self.pool.participant_workers), "stall", on=False)
-            time.sleep(1.0)
+            time.sleep(cfg.settle)
             codes: Counter[int] = Counter()
             for reply in self.stats().values():
                 codes.update({int(k): v for k, v in reply["close_codes"].items()})
@@ -633,7 +633,7 @@ class Run:
         cfg = self.cfg
         mark = len(self.screen_log)
         with self.phase("S4") as info:
-            t0 = time.monotonic() + 0.5
+            t0 = time.monotonic() + 0.2
             self.pool.call(
                 list(self.pool.participant_workers),
                 "applause",
@@ -785,7 +785,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {note}", file=sys.stderr)
     from bench.perf_report import markdown, write
 
-    text = markdown(cfg, results, time.monotonic() - started, argv)
+    text = markdown(
+        cfg, results, time.monotonic() - started, sys.argv[1:] if argv is None else argv
+    )
     print(text)
     if cfg.write:
         write(cfg, text)
@@ -811,11 +813,11 @@ def parse_args(argv: Sequence[str] | None) -> Config:
             participants=1000,
             pairs=5,
             ramp_rate=2000,
-            idle_seconds=1.0,
-            steady_seconds=3.0,
-            applause_seconds=2.0,
-            stall_seconds=3.0,
-            settle=1.0,
+            idle_seconds=0.5,
+            steady_seconds=2.0,
+            applause_seconds=1.5,
+            stall_seconds=2.0,
+            settle=0.6,
             scenarios=("S1", "S2", "S3", "S4", "S6", "S7"),
             label="short",
         )

@@ -155,7 +155,13 @@ def markdown(
             ratio = "–"
         lines.append(f"| {label} | {fmt(a, unit)} | {fmt(b, unit)} | {ratio} |")
     if app:
-        lines += ["", "Goals of the performance issue (app medians):", "", *goals(cfg, app, base)]
+        lines += [
+            "",
+            f"Goals of the performance issue (stated for 10,000 participants; this run: "
+            f"{cfg.participants:,}; app medians):",
+            "",
+            *goals(cfg, app, base),
+        ]
     cpu = median(app, "S3.server_cpu")
     client = median(app, "S3.client_cpu")
     other = median(app, "S3.other_cpu")

@@ -79,6 +79,7 @@ class RoomChannel:
     ) -> None:
         self.room_id = room_id
         self.connections: set[Connection] = set()
+        self._front: set[Connection] = set()  # not participants: served first (_front_first)
         self._hub = hub
         self._topic = topic
         self._load = load
@@ -130,6 +131,8 @@ class RoomChannel:
 
     def add(self, conn: Connection) -> None:
         self.connections.add(conn)
+        if conn.role != "participant":
+            self._front.add(conn)
         if conn.participant_id is not None:
             # Count a newcomer as present at once: a lagging head count would make a few
             # clappers sound like the whole room.
@@ -138,6 +141,14 @@ class RoomChannel:
 
     def discard(self, conn: Connection) -> None:
         self.connections.discard(conn)
+        self._front.discard(conn)
+
+    def _front_first(self) -> list[Connection]:
+        """Projectors, overlays and moderators before the phones: in a room of thousands the
+        last socket of a tick is served tens of milliseconds after the first, and the screen
+        the whole hall watches should not wait behind them."""
+        front = self._front
+        return [*front, *(c for c in self.connections if c not in front)]
 
     def poke_applause(self) -> None:
         self._applause_dirty = True
@@ -176,6 +187,7 @@ class RoomChannel:
         while True:
             await self._wake.wait()
             self._wake.clear()
+            started = loop.time()
             pause = self._tick
             try:
                 full = self._state_dirty or self._state is None
@@ -189,7 +201,7 @@ class RoomChannel:
                 if applause_changed:
                     self._state = replace(self._state, applause=self._applause)
                 if full:
-                    self._deliver(self._state, self.connections)
+                    self._deliver(self._state, self._front_first())
                 else:
                     # Newcomers get their snapshot; the others only what changed, if anything.
                     # (Not a pass over every socket for each arrival: a ramp of thousands of
@@ -223,7 +235,12 @@ class RoomChannel:
                 self._state_dirty = True  # the read failed: read everything again next time
                 self._wake.set()
                 pause = min(self._tick * 2 ** min(failures, 6), MAX_RETRY_PAUSE)
-            self._close_stalled(loop.time())
+            now = loop.time()
+            self._close_stalled(now)
+            if not failures:
+                # Keep the cadence: sending to thousands of sockets takes a good part of a tick.
+                # At least a quarter tick stays free for the votes that arrive meanwhile.
+                pause = max(self._tick - (now - started), self._tick / 4)
             # Coalesce: whatever arrives during this pause goes out together in the next tick.
             await asyncio.sleep(pause)
 
@@ -324,5 +341,5 @@ class RoomChannel:
         for conn in tuple(self.connections):
             if conn.is_stalled(now, self._slow_after):
                 log.info("room %s: closing a socket that stopped reading", self.room_id)
-                self.connections.discard(conn)
+                self.discard(conn)
                 asyncio.get_running_loop().create_task(conn.shut(CLOSE_TRY_AGAIN_LATER, "slow"))
