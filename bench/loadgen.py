@@ -204,8 +204,6 @@ class Worker:
         return {
             "latencies": latencies,
             "failures": dict(failures),
-            "t_first": t0,
-            "t_last": loop_time(),
         }
 
     async def _open(

@@ -47,6 +47,7 @@ from typing import Any
 
 from bench import common
 from bench.loadgen import worker_main
+from live.domain.polls import MAX_OPTIONS
 from tests.support.redis import RedisServer
 from tests.support.server import REPO_ROOT, LiveServer, free_port
 
@@ -182,6 +183,7 @@ class Target:
     pgid = 0
     base_url: str | None = None
     path = ""
+    port = 0
     polls: dict[str, str]  # role (burst/steady/stall) -> poll id
     redis: RedisServer | None = None
 
@@ -322,18 +324,6 @@ class Baseline(Target):
 
 
 @dataclass
-class Phase:
-    """What the machine did during one scenario."""
-
-    wall: float
-    server_cpu: float
-    redis_cpu: float
-    client_cpu: float
-    other_cpu: float
-    frames: Counter[str]  # frames received by all participant and screen sockets
-
-
-@dataclass
 class RunResult:
     target: str
     metrics: dict[str, float] = field(default_factory=dict)
@@ -402,7 +392,6 @@ class Run:
         if delivered:
             self.m(f"{name}.cpu_per_frame_us", server_cpu / delivered * 1e6)
         info["participant_frames"] = part
-        info["screen_frames"] = scr
         self.screen_log += self.pool.call([self.pool.screen_worker], "screen_log")[
             self.pool.screen_worker
         ]
@@ -445,36 +434,17 @@ class Run:
             path=self.target.path,
             rate=0,
             local_host=None,
-        )  # type: ignore[attr-defined]
+        )
         time.sleep(self.cfg.settle / 2)
         before = self.target.usage()
         with self.phase("S1"):
             n = len(self.pool.participant_workers)
-            replies = self.pool.call(
-                list(self.pool.participant_workers),
-                "connect",
-                args={
-                    wid: {"local_host": f"127.0.0.{2 + wid}"}
-                    for wid in self.pool.participant_workers
-                },
-                host=HOST,
-                port=self.target.port,  # type: ignore[attr-defined]
-                path=self.target.path,
+            latencies = self._connect_participants(
+                "S1",
+                "connected",
                 rate=cfg.ramp_rate / n,
                 stall_every=cfg.stall_every if "S6" in cfg.scenarios else 0,
             )
-        latencies = [x for r in replies.values() for x in r["latencies"]]
-        failures: Counter[str] = Counter()
-        for r in replies.values():
-            failures.update(r["failures"])
-        summary = common.Summary.of(latencies)
-        self.m("S1.connected", len(latencies))
-        self.m("S1.failed", sum(failures.values()))
-        self.m("S1.snapshot_p50", summary.p50)
-        self.m("S1.snapshot_p99", summary.p99)
-        self.m("S1.snapshot_max", summary.max)
-        if failures:
-            self.result.notes.append(f"S1 failures: {dict(failures)}")
         time.sleep(cfg.settle / 2)  # let the server settle before the idle measurement
         u0 = self.target.usage()
         time.sleep(cfg.idle_seconds)
@@ -561,9 +531,6 @@ class Run:
         if expected:
             self.m(f"{name}.delivered_pct", got / expected * 100)
 
-    def _phase_log(self, since: int) -> list[tuple[float, str, str, float]]:
-        return self.screen_log[since:]
-
     def s2_burst(self) -> None:
         cfg = self.cfg
         self.target.open_poll("burst")
@@ -578,7 +545,7 @@ class Run:
             records = self._send_votes("burst", plan)
             time.sleep(cfg.settle)
             info["final_poll"] = self.target.polls["burst"]
-        self._vote_metrics("S2", "burst", records, info, self._phase_log(mark), "voters")
+        self._vote_metrics("S2", "burst", records, info, self.screen_log[mark:], "voters")
         self._fresh("S2", info)
 
     def _steady(self, name: str, role: str, seconds: float) -> None:
@@ -615,7 +582,7 @@ class Run:
             for reply in self.stats().values():
                 codes.update({int(k): v for k, v in reply["close_codes"].items()})
             self.m("S6.closed_1013", codes.get(1013, 0))
-        self._vote_metrics(name, role, records, info, self._phase_log(mark), "progress")
+        self._vote_metrics(name, role, records, info, self.screen_log[mark:], "progress")
         self._fresh(name, info)
 
     def _fresh(self, name: str, info: dict[str, Any]) -> None:
@@ -643,7 +610,7 @@ class Run:
                 seed=cfg.seed,
             )
             time.sleep(cfg.settle)
-        log = [e for e in self._phase_log(mark) if e[1] == "applause"]
+        log = [e for e in self.screen_log[mark:] if e[1] == "applause"]
         per_screen = len(log) / max(1, cfg.screens)
         self.m("S4.screen_frames_per_s", per_screen / self.result.metrics["S4.wall"])
         self.m("S4.max_level", max((v for _, _, _, v in log), default=0.0))
@@ -658,31 +625,35 @@ class Run:
     def s7_reconnect(self) -> None:
         with self.phase("S7"):
             self.pool.call(list(self.pool.participant_workers), "close_all")
-            replies = self.pool.call(
-                list(self.pool.participant_workers),
-                "connect",
-                args={
-                    wid: {"local_host": f"127.0.0.{2 + wid}"}
-                    for wid in self.pool.participant_workers
-                },
-                host=HOST,
-                port=self.target.port,
-                path=self.target.path,
-                rate=0,
-                timeout=120,
-            )  # type: ignore[attr-defined]
+            self._connect_participants("S7", "reconnected", rate=0, timeout=120)
+
+    def _connect_participants(self, name: str, count_key: str, **args: Any) -> list[float]:
+        """Open every participant's socket (each process from its own 127.0.0.x address);
+        records how many got their snapshot, the failures and the connect → snapshot times."""
+        replies = self.pool.call(
+            list(self.pool.participant_workers),
+            "connect",
+            args={
+                wid: {"local_host": f"127.0.0.{2 + wid}"} for wid in self.pool.participant_workers
+            },
+            host=HOST,
+            port=self.target.port,
+            path=self.target.path,
+            **args,
+        )
         latencies = [x for r in replies.values() for x in r["latencies"]]
         failures: Counter[str] = Counter()
         for r in replies.values():
             failures.update(r["failures"])
         summary = common.Summary.of(latencies)
-        self.m("S7.reconnected", len(latencies))
-        self.m("S7.failed", sum(failures.values()))
-        self.m("S7.snapshot_p50", summary.p50)
-        self.m("S7.snapshot_p99", summary.p99)
-        self.m("S7.snapshot_max", summary.max)
+        self.m(f"{name}.{count_key}", len(latencies))
+        self.m(f"{name}.failed", sum(failures.values()))
+        self.m(f"{name}.snapshot_p50", summary.p50)
+        self.m(f"{name}.snapshot_p99", summary.p99)
+        self.m(f"{name}.snapshot_max", summary.max)
         if failures:
-            self.result.notes.append(f"S7 failures: {dict(failures)}")
+            self.result.notes.append(f"{name} failures: {dict(failures)}")
+        return latencies
 
     def check_counts(self) -> None:
         """Final counts against what the clients hold as acknowledged: lost and double."""
@@ -835,6 +806,12 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     cfg.workers = args.workers
     cfg.only = args.only
     cfg.write = not args.no_write
+    if cfg.steady_options > MAX_OPTIONS:
+        # A participant's k-th vote in S3/S6 picks option k-1 (see the module docstring).
+        parser.error(
+            f"S3/S6 would need {cfg.steady_options} options per poll (the app allows "
+            f"{MAX_OPTIONS}): raise --participants or lower --rate/--seconds"
+        )
     if cfg.backend == "redis" and cfg.only != "baseline":
         cfg.label += f"-redis-{cfg.workers}w"
     return cfg

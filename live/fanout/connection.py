@@ -33,9 +33,6 @@ class Writer(Protocol):
     """Direct frame writing (live.web.wsprotocol.FrameWriter): no await per frame."""
 
     @property
-    def open(self) -> bool: ...
-
-    @property
     def writable(self) -> bool: ...
 
     async def wait_writable(self) -> None: ...
