@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,16 @@ SETTINGS: tuple[Setting, ...] = (
         "LIVE_WORKERS", "1", "Worker processes (`WEB_CONCURRENCY` when unset); >1 needs Redis."
     ),
     Setting("LIVE_LOG_LEVEL", "info", "Log level of the server."),
+    Setting(
+        "LIVE_RETENTION_DAYS",
+        "30",
+        "Days after an event's last day until it is deleted with all its data (0: the next day).",
+    ),
+    Setting(
+        "LIVE_TIMEZONE",
+        "Europe/Berlin",
+        "Time zone of the program's times and the report (IANA name).",
+    ),
 )
 
 MAX_FRAME_BYTES = 64 * 1024  # OWASP WebSocket cheat sheet: cap frames; oversized → close 1009.
@@ -88,6 +99,12 @@ class Settings:
     secure_cookies: bool = False
     workers: int = 1
     log_level: str = "info"
+    retention_days: int = 30
+    timezone: str = "Europe/Berlin"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def effective_store_url(self) -> str:
@@ -151,4 +168,15 @@ class Settings:
             secure_cookies=get("LIVE_SECURE_COOKIES") in {"1", "true", "yes"},
             workers=as_int("LIVE_WORKERS", workers_raw, 1, 64),
             log_level=get("LIVE_LOG_LEVEL") or "info",
+            retention_days=as_int("LIVE_RETENTION_DAYS", get("LIVE_RETENTION_DAYS"), 0, 3650),
+            timezone=_zone_name(get("LIVE_TIMEZONE") or "Europe/Berlin"),
         )
+
+
+def _zone_name(raw: str) -> str:
+    """Refuse an unknown zone at start-up rather than at the first page that shows a time."""
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"LIVE_TIMEZONE must be an IANA time zone name, got {raw!r}") from None
+    return raw

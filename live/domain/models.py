@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 PollKind = Literal["single", "multiple", "scale", "text"]
@@ -15,6 +15,23 @@ Visibility = Literal["live", "after_vote", "after_close"]
 
 POLL_KINDS: tuple[PollKind, ...] = ("single", "multiple", "scale", "text")
 VISIBILITIES: tuple[Visibility, ...] = ("live", "after_vote", "after_close")
+
+# What a room's projector shows, chosen by its moderator. "auto" (the default, and what opening a
+# poll goes back to): the highlighted question, else the poll in screen_poll_id, else the top
+# questions, else the join code. The others show one thing only: "join" code + QR, "poll" the
+# results of screen_poll_id, "question" the highlighted question (top 3 when none), "applause"
+# the big applause meter, "words" the word cloud of screen_poll_id (a text poll), "slide" a
+# neutral slide (event title, room, what runs now).
+ScreenMode = Literal["auto", "join", "poll", "question", "applause", "words", "slide"]
+SCREEN_MODES: tuple[ScreenMode, ...] = (
+    "auto",
+    "join",
+    "poll",
+    "question",
+    "applause",
+    "words",
+    "slide",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +45,16 @@ class Event:
     # a name (they stay anonymous unless they type one).
     questions_need_approval: bool = True
     names_allowed: bool = True
+    # The conference days (local dates). None: not set. The event counts as ended after
+    # ends_on, else starts_on, else the day it was created; it is deleted automatically
+    # LIVE_RETENTION_DAYS after that day.
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @property
+    def last_day(self) -> date:
+        """The day after which the event counts as over (for the automatic deletion)."""
+        return self.ends_on or self.starts_on or self.created_at.date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +67,10 @@ class Room:
     screen_poll_id: str | None = None
     # The one question shown big on the projector (None: none).
     highlighted_question_id: str | None = None
+    # sha256 hex of this room's moderator token (the secret room link, only this room's
+    # powers); None until the organiser creates a link. Shown once, never stored in clear.
+    moderator_token_hash: str | None = None
+    screen_mode: ScreenMode = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +88,21 @@ class Poll:
     created_at: datetime
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    # The agenda item the poll was prepared for (None: not tied to one). Fixed at creation.
+    agenda_item_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    """One slot of the event's program: what runs when in which room."""
+
+    id: str
+    event_code: str
+    room_id: str
+    title: str
+    starts_at: datetime  # UTC, timezone-aware
+    ends_at: datetime  # UTC, after starts_at
+    speaker: str | None = None
 
 
 QuestionState = Literal["pending", "approved", "answered", "hidden", "archived"]

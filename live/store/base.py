@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
-from live.domain.models import Ballot, Event, Poll, Question, Room, Tally
+from live.domain.models import AgendaItem, Ballot, Event, Poll, Question, Room, ScreenMode, Tally
 
 # The mutable fields of a question (update_question writes a subset of them).
 QUESTION_FIELDS: tuple[str, ...] = ("text", "name", "state", "answer")
@@ -89,6 +89,48 @@ class Store(Protocol):
         """Set what the room's projector presents; returns the room's new version."""
 
     async def room_version(self, room_id: str) -> int: ...
+
+    # event setup (issue 7)
+    async def update_event(
+        self, code: str, *, title: str, starts_on: date | None, ends_on: date | None
+    ) -> list[tuple[str, int]]:
+        """Store title and days; bumps every room's version, returns [(room_id, new_version)]."""
+
+    async def rename_room(self, room_id: str, name: str) -> int:
+        """Returns the room's new version."""
+
+    async def set_room_token(self, room_id: str, token_hash: str | None) -> None:
+        """The room moderator token's hash (None revokes the room link). No version bump."""
+
+    async def set_screen_mode(self, room_id: str, mode: ScreenMode, poll_id: str | None) -> int:
+        """What the projector shows. poll_id replaces screen_poll_id when given (modes "poll"
+        and "words"); None keeps it. Modes "join", "poll" and "slide" clear the highlighted
+        question (as opening a poll does), in the same atomic step. Returns the new version."""
+
+    async def add_agenda_item(self, item: AgendaItem) -> None: ...
+
+    async def update_agenda_item(self, item: AgendaItem) -> None:
+        """Store room_id, title, speaker, starts_at, ends_at of an existing item."""
+
+    async def delete_agenda_item(self, item_id: str) -> None:
+        """Remove the item; polls prepared for it keep existing with agenda_item_id None."""
+
+    async def get_agenda_item(self, item_id: str) -> AgendaItem | None: ...
+
+    async def list_agenda(self, event_code: str) -> list[AgendaItem]:
+        """The event's program ordered by starts_at, then the room's position, then id."""
+
+    async def participant_count(self, event_code: str) -> int:
+        """How many participant identities joined the event (for the report)."""
+
+    # data protection (issue 7)
+    async def delete_event(self, code: str) -> list[str]:
+        """Delete the event with everything in it (rooms, agenda, participants, polls, votes,
+        request ids, questions, upvotes, moods, logs, applause timeline) atomically. Returns the
+        ids of the rooms it had (empty when there was no such event)."""
+
+    async def events_ended_before(self, day: date) -> list[str]:
+        """Codes of the events whose Event.last_day is before ``day``."""
 
     # participants
     async def add_participant(
