@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ from live.hub import open_hub
 from live.service import LiveService, room_topic
 from live.service_applause import ApplauseService, MoodService
 from live.service_questions import QuestionService
+from live.service_retention import RetentionService
 from live.settings import Settings
 from live.store import open_store
 from live.views.regions import PageRenderer
@@ -59,10 +61,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             slow_after=settings.slow_socket_seconds,
             applause=applause,
         )
-        app.state.live = Runtime(settings, service, questions, applause, mood, fanout)
+        retention = RetentionService(
+            service, retention_days=settings.retention_days, zone=settings.zone
+        )
+        app.state.live = Runtime(settings, service, questions, applause, mood, fanout, retention)
+        purge = asyncio.create_task(retention.run(), name="retention")
         try:
             yield
         finally:
+            purge.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purge
             await fanout.close()
             await board.close()
             await hub.close()

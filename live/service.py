@@ -148,6 +148,17 @@ class LiveService:
         await guard(self.store.add_room(room))
         return room
 
+    def forget_event(self, code: str, room_ids: Sequence[str]) -> None:
+        """Drop this process's copies of a deleted event, so it refuses its sockets at once
+        (other processes: within HANDSHAKE_MAX_AGE, then their reads find nothing)."""
+        self._recent.pop(("event", code), None)
+        for room_id in room_ids:
+            self._recent.pop(("room", room_id), None)
+        for key in [k for k in self._tokens if k[0] == code]:
+            del self._tokens[key]
+        for poll_id in [p for p, poll in self._shapes.items() if poll.event_code == code]:
+            del self._shapes[poll_id]
+
     # --- identity ---------------------------------------------------------------------------
 
     def check_moderator(self, event: Event, token: str | None) -> None:

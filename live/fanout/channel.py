@@ -16,7 +16,13 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from live.domain.applause import ApplauseReading
-from live.fanout.connection import CLOSE_TRY_AGAIN_LATER, Connection, FrameCache, View
+from live.fanout.connection import (
+    CLOSE_GONE,
+    CLOSE_TRY_AGAIN_LATER,
+    Connection,
+    FrameCache,
+    View,
+)
 from live.fanout.outbox import OutboxOverflow
 from live.fanout.state import RoomState
 from live.hub import Hub, Subscription
@@ -178,6 +184,14 @@ class RoomChannel:
                 self.poke(poll_id)
             elif kind == "applause.changed":
                 self.poke_applause()
+            elif kind == "room.deleted":
+                # The event was deleted: its sockets go, with a code that tells clients not to
+                # reconnect (the htmx ws extension retries only 1006/1012/1013).
+                # Shut them together; the listener goes on (the registry stops the channel
+                # once the last socket is gone).
+                await asyncio.gather(
+                    *(conn.shut(CLOSE_GONE, "deleted") for conn in tuple(self.connections))
+                )
             else:
                 self.poke(None)
 

@@ -21,6 +21,8 @@ Role = Literal["participant", "moderator", "viewer"]
 # Close codes (RFC 6455 / IANA registry).
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_GOING_AWAY = 1001
+# Private-use code: the event (and so the room) was deleted; clients must not reconnect.
+CLOSE_GONE = 4404
 
 
 class Socket(Protocol):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from live.domain.codes import format_code
@@ -70,6 +71,7 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.filters["pct"] = lambda v: _percent(v, lang)
     env.filters["num"] = lambda v, digits=1: _number(v, lang, digits)
     env.filters["code"] = format_code
+    env.filters["date"] = lambda d, form="long": str(format_date(d, format=form, locale=lang))
     return env
 
 

@@ -77,6 +77,13 @@ async def get_event(request: Request) -> Response:
     return _json(shapes.event_dict(event, await service.rooms(event)))
 
 
+async def delete_event(request: Request) -> Response:
+    """Delete the event with all its data (organiser token). 204; 404 once it is gone."""
+    event = await _event_as_moderator(request)
+    await runtime(request).retention.delete_event(event)
+    return Response(status_code=204)
+
+
 async def join(request: Request) -> Response:
     service = runtime(request).service
     event = await service.event(request.path_params["code"])

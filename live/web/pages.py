@@ -127,7 +127,9 @@ def _join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, 
 
 
 async def index(request: Request) -> Response:
-    return page(request, "index.html", **_index_context(request))
+    # After deleting an event the organiser lands here and is told it is done.
+    deleted = request.query_params.get("deleted") == "1"
+    return page(request, "index.html", **_index_context(request, deleted=deleted))
 
 
 def _default_room(request: Request) -> str:
@@ -139,6 +141,7 @@ def _index_context(request: Request, **extra: Any) -> dict[str, Any]:
         "needs_admin": bool(runtime(request).settings.admin_token),
         "errors": FieldErrors(),
         "values": {"title": "", "rooms": _default_room(request), "code": ""},
+        "deleted": False,
     }
     context.update(extra)
     return context

@@ -6,7 +6,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from live.views.templating import STATIC_DIR
-from live.web import api, pages, pages_questions, sockets
+from live.web import api, pages, pages_questions, pages_retention, sockets
 
 
 def routes() -> list[BaseRoute]:
@@ -53,6 +53,8 @@ def routes() -> list[BaseRoute]:
             pages_questions.mod_question_action,
             methods=["POST"],
         ),
+        # data protection: deleting an event (organiser)
+        Route("/e/{code}/delete", pages_retention.delete_event, methods=["GET", "POST"]),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
@@ -61,6 +63,7 @@ def routes() -> list[BaseRoute]:
             routes=[
                 Route("/events", api.create_event, methods=["POST"]),
                 Route("/events/{code}", api.get_event, methods=["GET"]),
+                Route("/events/{code}", api.delete_event, methods=["DELETE"]),
                 Route("/events/{code}/join", api.join, methods=["POST"]),
                 Route("/events/{code}/rooms", api.add_room, methods=["POST"]),
                 Route("/events/{code}/rooms/{room_id}/polls", api.create_poll, methods=["POST"]),

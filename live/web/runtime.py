@@ -10,6 +10,7 @@ from live.fanout.registry import Fanout
 from live.service import LiveService
 from live.service_applause import ApplauseService, MoodService
 from live.service_questions import QuestionService
+from live.service_retention import RetentionService
 from live.settings import Settings
 
 
@@ -21,6 +22,7 @@ class Runtime:
     applause: ApplauseService
     mood: MoodService
     fanout: Fanout
+    retention: RetentionService
 
 
 def runtime(conn: HTTPConnection) -> Runtime:

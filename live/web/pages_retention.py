@@ -1,0 +1,49 @@
+"""Deleting an event with all its data (organiser only), on a page of its own.
+
+Deleting is irreversible, so the form asks for the event's code to be typed: a stray click or a
+browser's form restore cannot do it.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from live.domain.codes import normalize_code
+from live.domain.text import _n
+from live.errors import Forbidden, Unauthorized
+from live.i18n import translate
+from live.web.errors import status_for
+from live.web.identity import moderator_cookie, request_lang
+from live.web.pages import FieldErrors, _moderator_event, _text, page, read_form, redirect
+from live.web.runtime import runtime
+
+
+async def delete_event(request: Request) -> Response:
+    rt = runtime(request)
+    event = await rt.service.event(request.path_params["code"])
+    try:
+        await _moderator_event(request)
+    except (Unauthorized, Forbidden) as exc:
+        message = translate(request_lang(request), exc.message, dict(exc.params))
+        return page(request, "moderate_login.html", status_for(exc), event=event, message=message)
+    errors = FieldErrors()
+    if request.method == "POST":
+        form = await read_form(request)
+        if normalize_code(_text(form, "confirm_code")) == event.code:
+            await rt.retention.delete_event(event)
+            response = redirect(f"/?deleted=1&lang={request_lang(request)}")
+            response.delete_cookie(moderator_cookie(event.code), path="/")
+            return response
+        errors["confirm_code"] = translate(
+            request_lang(request),
+            _n("Bitte geben Sie zur Bestätigung den Code dieser Veranstaltung ein."),
+        )
+    return page(
+        request,
+        "event_delete.html",
+        422 if errors else 200,
+        event=event,
+        errors=errors,
+        deletion_day=rt.retention.deletion_day(event),
+    )
