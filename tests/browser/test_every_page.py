@@ -1,0 +1,123 @@
+"""Privacy and accessibility over the whole page surface: every page of the routes table is
+loaded in headless Chromium (German and English), with content in it. The test fails on any
+request to a host other than the app's own (the browser guard of tests/browser/conftest.py
+records every request, WebSocket included) and on serious axe-core findings.
+
+A new page route that is not listed here fails `test_every_page_route_is_visited`: add it to
+PAGES (or, for a download or a redirect, to NOT_PAGES with the reason).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+from starlette.routing import Route
+
+from live.web.routes import routes
+from tests.support.axe import check_a11y
+from tests.support.browser import PHONE, PROJECTOR, BrowserGuard, ContextFactory
+from tests.support.server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+# (path template, who opens it: "participant" | "moderator" | "screen")
+PAGES: tuple[tuple[str, str], ...] = (
+    ("/", "participant"),
+    ("/e/{code}", "participant"),
+    ("/e/{code}/screen", "screen"),
+    ("/e/{code}/overlay", "screen"),
+    ("/e/{code}/moderate", "moderator"),
+    ("/e/{code}/moderate/questions/{question_id}/edit", "moderator"),
+    ("/e/{code}/delete", "moderator"),
+)
+# GET routes that are not pages, and why.
+NOT_PAGES: dict[str, str] = {
+    "/join": "redirects to /e/{code}",
+    "/healthz": "operator probe, plain text",
+}
+
+
+def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(server.url + path, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
+def test_every_page_route_is_visited() -> None:
+    listed = {path for path, _who in PAGES} | set(NOT_PAGES)
+    page_routes = {
+        route.path
+        for route in routes()
+        if isinstance(route, Route) and "GET" in (route.methods or ())
+    }
+    assert page_routes - listed == set(), "page routes missing from PAGES/NOT_PAGES"
+    assert listed - page_routes == set(), "PAGES/NOT_PAGES name routes that no longer exist"
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_no_page_requests_another_host(
+    live_server: LiveServer,
+    browser_context: ContextFactory,
+    browser_guard: BrowserGuard,
+    lang: str,
+) -> None:
+    event = api(
+        live_server, "POST", "/api/v1/events", {"title": "Fachtag", "rooms": ["Plenum", "Forum 1"]}
+    )
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    base = f"/api/v1/events/{code}"
+    poll = api(
+        live_server,
+        "POST",
+        f"{base}/rooms/{room}/polls",
+        {"question": "Wie war es?", "kind": "single", "options": ["gut", "schlecht"]},
+        token,
+    )
+    api(live_server, "POST", f"{base}/polls/{poll['id']}/open", None, token)
+    participant = api(live_server, "POST", f"{base}/join")["participant_token"]
+    question_id = _ask(live_server, code, room, participant, token)
+
+    values = {"code": code, "room": room, "poll_id": poll["id"], "question_id": question_id}
+    pages: dict[str, Page] = {}
+    for who, options in (("participant", PHONE), ("screen", PROJECTOR), ("moderator", {})):
+        page = browser_context(**options).new_page()
+        if who == "moderator":  # the token goes into a cookie, then the link is clean
+            page.goto(f"{live_server.url}/e/{code}/moderate?token={token}&lang={lang}")
+        pages[who] = page
+    for template, who in PAGES:
+        path = template.format(**values)
+        sep = "&" if "?" in path else "?"
+        query = f"room={room}&lang={lang}" if who == "screen" else f"lang={lang}"
+        page = pages[who]
+        response = page.goto(f"{live_server.url}{path}{sep}{query}")
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == lang, path
+        check_a11y(page, context=f"{path} ({lang})")
+        assert browser_guard.problems() == [], path
+    # The guard saw the pages' own requests (and so would have seen a foreign one).
+    assert any("/static/" in url for url in browser_guard.requests)
+    assert any(url.startswith("ws://127.0.0.1") for url in browser_guard.requests)
+
+
+def _ask(server: LiveServer, code: str, room: str, participant: str, token: str) -> str:
+    """A question through the public socket (there is no HTTP call for asking)."""
+    from websockets.sync.client import connect
+
+    url = f"{server.ws_url}/api/v1/events/{code}/rooms/{room}/ws?token={participant}"
+    with connect(url, origin=server.url) as ws:  # type: ignore[arg-type]
+        json.loads(ws.recv())  # snapshot
+        ws.send(json.dumps({"type": "ask", "request_id": "q1", "text": "Was kommt als Nächstes?"}))
+        while (message := json.loads(ws.recv()))["type"] != "ack":
+            assert message["type"] != "error", message
+    questions = api(server, "GET", f"/api/v1/events/{code}/rooms/{room}/questions", None, token)
+    return str(questions[0]["id"])
