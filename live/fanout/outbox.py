@@ -8,7 +8,6 @@ Replies (acks and errors for this socket's own requests) are kept in order, up t
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from collections.abc import Iterable
 
 MAX_REPLIES = 256
@@ -21,8 +20,10 @@ class OutboxOverflow(Exception):
 class Outbox:
     def __init__(self, *, hold_until_snapshot: bool) -> None:
         self._state: dict[str, str] = {}
-        self._replies: deque[str] = deque()
-        self._ready = asyncio.Event()
+        # A list and a lazily made Event: the direct writer never waits on the outbox, and an
+        # idle deque or Event costs ~0.4 KiB each, at 10,000 sockets.
+        self._replies: list[str] = []
+        self._ready: asyncio.Event | None = None
         # The JSON protocol promises the snapshot as the first message: hold everything else back
         # until the first snapshot has been queued.
         self._holding = hold_until_snapshot
@@ -36,14 +37,14 @@ class Outbox:
                 self._state.pop(child, None)
             self._state.pop(key, None)  # re-insert at the end: keeps the order of first-to-last
         self._state[key] = frame
-        if not self._holding:
+        if not self._holding and self._ready is not None:
             self._ready.set()
 
     def put_reply(self, frame: str) -> None:
         if len(self._replies) >= MAX_REPLIES:
             raise OutboxOverflow
         self._replies.append(frame)
-        if not self._holding:
+        if not self._holding and self._ready is not None:
             self._ready.set()
 
     def pending(self) -> bool:
@@ -51,11 +52,13 @@ class Outbox:
 
     async def take(self) -> list[str]:
         """Wait until something is queued; return all of it (snapshot first, then replies)."""
+        if self._ready is None:
+            self._ready = asyncio.Event()
         while True:
-            await self._ready.wait()
-            self._ready.clear()
             if frames := self.take_now():
                 return frames
+            await self._ready.wait()
+            self._ready.clear()
 
     def take_now(self) -> list[str]:
         """Everything that may go out now, in sending order (empty while holding)."""

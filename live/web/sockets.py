@@ -84,16 +84,28 @@ async def _resolve(ws: WebSocket) -> tuple[Event, Room] | None:
     return event, room
 
 
+def _forget_handshake(ws: WebSocket) -> None:
+    """Drop the handshake's headers (cookies, user agent …): everything needed from them was
+    read before ``accept``, and a socket lives for hours. ~1 KiB each at 10,000 sockets."""
+    ws.scope["headers"] = []
+    for cached in ("_headers", "_cookies"):
+        ws.__dict__.pop(cached, None)
+
+
 async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) -> None:
-    """Run one accepted socket: receive loop (plus the sender task on the ASGI path), until
-    either side ends it."""
+    """Run one accepted socket: the receive loop in this task (plus the sender task on the ASGI
+    path), until the client goes.
+
+    A close from the server side (``Connection.shut``) needs no task of its own to end this
+    loop: once the close frame is out, uvicorn ends the connection when the client answers or
+    after its close timeout (a transport closed behind a full buffer is aborted after a few
+    seconds), and the receive below returns. At 10,000 sockets the extra tasks this used to
+    take cost ~1 KiB each (docs/benchmarks.md)."""
     fanout = runtime(ws).fanout
     entry = ws.scope.get("extensions", {}).get(FRAMES_EXTENSION)
     conn.writer = entry.get("writer") if isinstance(entry, dict) else None
     # Without a direct writer (e.g. Starlette's TestClient) a task sends through ASGI.
     sender = asyncio.create_task(conn.run_sender()) if conn.writer is None else None
-    receiver: asyncio.Task[None] | None = None
-    closed: asyncio.Task[bool] | None = None
     try:
         try:
             await fanout.attach(room_id, conn)
@@ -102,17 +114,13 @@ async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) ->
             log.warning("room %s: cannot attach a socket", room_id, exc_info=True)
             await conn.shut(1013, "try again later")
             return
-        receiver = asyncio.create_task(_receive(ws, conn, on_text))
-        closed = asyncio.create_task(conn.closed.wait())
-        await asyncio.wait({receiver, closed}, return_when=asyncio.FIRST_COMPLETED)
+        await _receive(ws, conn, on_text)
     finally:
         fanout.detach(room_id, conn)
-        tasks = [t for t in (sender, receiver, closed) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
+        if sender is not None:
+            sender.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                await sender
         if not conn.closed.is_set() and conn.close_code is None:
             conn.closed.set()
 
@@ -182,6 +190,7 @@ async def api_socket(ws: WebSocket) -> None:
             role = "participant"
     lang: Lang = request_lang(ws)
     await ws.accept()
+    _forget_handshake(ws)
     conn = Connection(ws, "json", lang, participant_id, role)
     bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
 
@@ -301,8 +310,10 @@ async def page_socket(ws: WebSocket) -> None:
             event, ws.cookies.get(participant_cookie(event.code))
         )
         role = "participant" if participant_id else "viewer"
+    lang = request_lang(ws)
     await ws.accept()
-    conn = Connection(ws, view, request_lang(ws), participant_id, role)
+    _forget_handshake(ws)
+    conn = Connection(ws, view, lang, participant_id, role)
     conn.sort = ws.query_params.get("sort", "votes")
 
     bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)

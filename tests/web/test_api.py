@@ -626,7 +626,7 @@ def test_unknown_api_path_is_json_404(client: TestClient, path: str) -> None:
     ("method", "path"),
     [
         ("GET", "/api/v1/events"),
-        ("DELETE", "/api/v1/events/{code}"),
+        ("PATCH", "/api/v1/events/{code}"),
         ("PUT", "/api/v1/events/{code}"),
         ("GET", "/api/v1/events/{code}/join"),
         ("PATCH", "/api/v1/events/{code}/rooms"),
