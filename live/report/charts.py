@@ -167,11 +167,14 @@ def timeline_chart(
             f'text-anchor="end">{esc(text)}</text>'
         )
     for moment, text in hours:
+        at = x(moment)
+        # The last label would stick out on the right: it ends at its tick instead.
+        anchor = "end" if at > WIDTH - RIGHT - 20 else "middle"
         body.append(
-            f'<line x1="{_n(x(moment))}" y1="{_n(TOP + plot_h)}" x2="{_n(x(moment))}" '
+            f'<line x1="{_n(at)}" y1="{_n(TOP + plot_h)}" x2="{_n(at)}" '
             f'y2="{_n(TOP + plot_h + 4)}" stroke="{INK}"/>'
-            f'<text x="{_n(x(moment))}" y="{_n(HEIGHT - 6)}" font-size="11" '
-            f'text-anchor="middle">{esc(text)}</text>'
+            f'<text x="{_n(at)}" y="{_n(HEIGHT - 6)}" font-size="11" '
+            f'text-anchor="{anchor}">{esc(text)}</text>'
         )
     body.extend(_line(points, x, y, y(axis.lo), area))
     return _svg(WIDTH, HEIGHT, label, "timeline-chart", body)

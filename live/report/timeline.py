@@ -109,24 +109,42 @@ def _buckets(start: datetime, end: datetime, limit: int) -> tuple[int, float]:
 
 
 def downsample_peak(
-    samples: Iterable[Sample], start: datetime, end: datetime, limit: int = MAX_POINTS
-) -> list[Sample]:
+    samples: Iterable[Sample],
+    start: datetime,
+    end: datetime,
+    limit: int = MAX_POINTS,
+    until: datetime | None = None,
+) -> list[tuple[datetime, float | None]]:
     """At most ``limit`` evenly spaced points over [start, end): each bucket's highest sample,
-    0 where there was none (peaks survive thinning: the loudest moment is what counts)."""
+    0 where there was none (peaks survive thinning: the loudest moment is what counts).
+    Buckets starting at or after ``until`` (the report's "now") are None: not happened yet."""
     count, width = _buckets(start, end, limit)
     levels = [0.0] * count
     for at, value in samples:
         if start <= at < end:
             index = min(count - 1, int((at - start).total_seconds() / width))
             levels[index] = max(levels[index], value)
-    return [(start + timedelta(seconds=i * width), v) for i, v in enumerate(levels)]
+    points = [(start + timedelta(seconds=i * width), v) for i, v in enumerate(levels)]
+    return _cut(points, until)
+
+
+def _cut(
+    points: list[tuple[datetime, float]] | list[tuple[datetime, float | None]],
+    until: datetime | None,
+) -> list[tuple[datetime, float | None]]:
+    return [(at, None if until is not None and at >= until else v) for at, v in points]
 
 
 def downsample_step(
-    course: Sequence[Sample], start: datetime, end: datetime, limit: int = MAX_POINTS
+    course: Sequence[Sample],
+    start: datetime,
+    end: datetime,
+    limit: int = MAX_POINTS,
+    until: datetime | None = None,
 ) -> list[tuple[datetime, float | None]]:
     """At most ``limit`` evenly spaced points over [start, end): the value holding at each
-    bucket's end (None before the first value)."""
+    bucket's end (None before the first value, and from ``until`` on: a value is not drawn
+    into the future when the report is made during the event)."""
     count, width = _buckets(start, end, limit)
     points: list[tuple[datetime, float | None]] = []
     current: float | None = None
@@ -137,7 +155,7 @@ def downsample_step(
             current = course[j][1]
             j += 1
         points.append((start + timedelta(seconds=i * width), current))
-    return points
+    return _cut(points, until)
 
 
 def _floor_hour(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -132,7 +132,7 @@ def _room(
             for p in room.shown_polls
         ],
         questions=room.published,
-        charts=[_day_charts(room, span, fmt) for span in spans(room, fmt.zone)],
+        charts=[_day_charts(room, span, fmt, now) for span in spans(room, fmt.zone)],
     )
 
 
@@ -255,11 +255,11 @@ def _bands(span: ChartSpan, fmt: Formatter) -> list[charts.Band]:
     return bands
 
 
-def _day_charts(room: RoomReport, span: ChartSpan, fmt: Formatter) -> DayCharts:
+def _day_charts(room: RoomReport, span: ChartSpan, fmt: Formatter, now: datetime) -> DayCharts:
     day = fmt.day(span.day)
     hours = _hours(span, fmt)
     bands = _bands(span, fmt)
-    applause = downsample_peak(room.applause, span.start, span.end)
+    applause = downsample_peak(room.applause, span.start, span.end, until=now)
     in_span = [(at, v) for at, v in room.applause if span.start <= at < span.end]
     peak = max(in_span, key=lambda s: s[1], default=None)
     if peak is None:
@@ -271,7 +271,7 @@ def _day_charts(room: RoomReport, span: ChartSpan, fmt: Formatter) -> DayCharts:
             word=fmt._(applause_rules.describe(peak[1])),
             time=fmt.time(peak[0]),
         )
-    mood = downsample_step(room.mood_course, span.start, span.end)
+    mood = downsample_step(room.mood_course, span.start, span.end, until=now)
     moods = [v for _at, v in mood if v is not None]
     if moods:
         mood_text = fmt._(

@@ -1,3 +1,4 @@
+import itertools
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -70,7 +71,7 @@ def test_downsample_peak_keeps_the_peak_and_fills_quiet_time_with_zero() -> None
     assert max(v for _t, v in points) == 0.97
     assert points[-1][1] == 0.0  # the last hour had no applause
     assert points[0][0] == at(0)
-    assert all(b[0] > a[0] for a, b in zip(points, points[1:], strict=False))
+    assert all(b[0] > a[0] for a, b in itertools.pairwise(points))
 
 
 def test_downsample_of_a_short_span_keeps_every_second() -> None:
@@ -103,3 +104,10 @@ def test_spans_are_local_days_in_whole_hours() -> None:
     assert (second.start.astimezone(BERLIN).hour, second.end.astimezone(BERLIN).hour) == (11, 12)
     assert second.items == ()
     assert spans(room_report(), BERLIN) == []
+
+
+def test_nothing_is_drawn_after_now() -> None:
+    applause = downsample_peak([(at(1), 0.5)], at(0), at(4), limit=4, until=at(2))
+    assert [v for _t, v in applause] == [0.0, 0.5, None, None]
+    mood = downsample_step([(at(0), 4.0)], at(0), at(4), limit=4, until=at(3))
+    assert [v for _t, v in mood] == [4.0, 4.0, 4.0, None]

@@ -41,7 +41,7 @@ def test_result_sentence_quotes_the_percentages() -> None:
 def test_multiple_choice_is_the_share_of_voters() -> None:
     view = poll_view(poll(kind="multiple", counts=(4, 3, 1), voters=5), DE, 1, None)
     assert [r.percent for r in view.rows] == [80, 60, 20]
-    assert "5 Personen haben abgestimmt" == view.voters
+    assert view.voters == "5 Personen haben abgestimmt"
 
 
 def test_text_polls_list_words() -> None:
