@@ -8,6 +8,7 @@ anything personal.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from live.domain import mood as mood_rules
@@ -57,7 +58,8 @@ async def _room(
         room=room,
         agenda=tuple(i for i in agenda if i.room_id == room.id),
         polls=tuple(polls_with_results),
-        questions=tuple(questions),
+        # The author is only kept so they may delete their own question: not report material.
+        questions=tuple(replace(q, participant_id="") for q in questions),
         applause=tuple(applause),
         mood_course=tuple(mood_rules.course(log)),
         mood_counts=reading.counts,

@@ -31,9 +31,9 @@ def md(text: str) -> str:
 
 def render(view: ReportView, fmt: Formatter) -> str:
     report = view.report
-    out = [f"# {md(fmt._('Bericht'))}: {md(report.event.title)}", ""]
+    out = ["# " + md(fmt._("Bericht")) + ": " + md(report.event.title), ""]
     out += [md(line) for line in intro_lines(view, fmt)]
-    out += ["", f"## {fmt._('Überblick')}", ""]
+    out += ["", "## " + fmt._("Überblick"), ""]
     out += [f"- {md(line)}" for line in overview_lines(view, fmt)]
     for room in view.rooms:
         out += ["", *_room(room, fmt)]
@@ -42,7 +42,7 @@ def render(view: ReportView, fmt: Formatter) -> str:
 
 def _room(room: RoomView, fmt: Formatter) -> list[str]:
     part = room.report.participation
-    out = [f"## {md(fmt._('Raum'))}: {md(room.name)}", ""]
+    out = ["## " + md(fmt._("Raum")) + ": " + md(room.name), ""]
     out.append(
         md(
             fmt._(
@@ -66,7 +66,7 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
             ),
         ]
     if room.items:
-        out += ["", f"### {fmt._('Programm')}", ""]
+        out += ["", "### " + fmt._("Programm"), ""]
         for row in room.items:
             item = row.summary.item
             speaker = f" ({md(item.speaker)})" if item.speaker else ""
@@ -77,7 +77,7 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
             )
             out.append(f"- **{md(row.time)} {md(item.title)}**{speaker}: {md(summary)}")
     if room.charts:
-        out += ["", f"### {fmt._('Verlauf')}", ""]
+        out += ["", "### " + fmt._("Verlauf"), ""]
         for day in room.charts:
             out.append(
                 f"- {md(day.title)}, {md(day.window)}: "
@@ -90,10 +90,10 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
                 )
             )
     if room.polls:
-        out += ["", f"### {fmt._('Abstimmungen')}"]
+        out += ["", "### " + fmt._("Abstimmungen")]
         for poll in room.polls:
             out += ["", *_poll(poll, fmt)]
-    out += ["", f"### {fmt._('Fragen')}", ""]
+    out += ["", "### " + fmt._("Fragen"), ""]
     if not room.questions:
         out.append(md(fmt._("Keine veröffentlichten Fragen.")))
     for i, q in enumerate(room.questions, 1):
@@ -102,7 +102,7 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
         # A question's text is one line (cleaned); the answer keeps its line breaks.
         out.append(f"{i}. **{md(q.text)}** – {md(who)}, {md(votes)}, {md(state_label(q, fmt))}")
         if q.answer:
-            out.append(f"   > **{md(fmt._('Antwort'))}:**")
+            out.append("   > **" + md(fmt._("Antwort")) + ":**")
             out += [f"   > {line}" if line else "   >" for line in md(q.answer).split("\n")]
     return out
 
@@ -117,15 +117,16 @@ def _poll(poll: PollView, fmt: Formatter) -> list[str]:
         "",
         " · ".join(md(m) for m in meta),
         "",
-        f"{md(fmt._('Ergebnis'))}: {md(poll.sentence)}",
+        md(fmt._("Ergebnis")) + ": " + md(poll.sentence),
     ]
     if poll.rows:
         if p.kind == "text":
-            out += ["", f"| {fmt._('Wort')} | {fmt._('Anzahl')} |", "|---|---:|"]
+            head = [fmt._("Wort"), fmt._("Anzahl")]
+            out += ["", f"| {head[0]} | {head[1]} |", "|---|---:|"]
             out += [f"| {md(r.label)} | {fmt.integer(r.count)} |" for r in poll.rows]
         else:
-            head = fmt._("Antwort")
-            out += ["", f"| {head} | {fmt._('Stimmen')} | {fmt._('Anteil')} |", "|---|---:|---:|"]
+            head = [fmt._("Antwort"), fmt._("Stimmen"), fmt._("Anteil")]
+            out += ["", f"| {head[0]} | {head[1]} | {head[2]} |", "|---|---:|---:|"]
             out += [
                 f"| {md(r.label)} | {fmt.integer(r.count)} | {fmt.percent(r.percent or 0)} |"
                 for r in poll.rows

@@ -106,7 +106,8 @@ async def poll_csv(request: Request) -> Response:
     poll = await service.poll(event, request.path_params["poll_id"])
     fmt = _formatter(request)
     body = tables.poll_csv(PollReport(poll, await service.results(poll)), fmt)
-    name = f"{event.code}-{slug(fmt._(_n('Abstimmung')), 20)}-{slug(poll.question)}.csv"
+    what = slug(fmt._(_n("Abstimmung")), 20)
+    name = f"{event.code}-{what}-{slug(poll.question)}.csv"
     return _download(body, "text/csv; charset=utf-8", name)
 
 
