@@ -6,7 +6,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from live.views.templating import STATIC_DIR
-from live.web import api, pages, pages_questions, pages_retention, sockets
+from live.web import api, pages, pages_questions, pages_report, pages_retention, sockets
 
 
 def routes() -> list[BaseRoute]:
@@ -55,6 +55,12 @@ def routes() -> list[BaseRoute]:
         ),
         # data protection: deleting an event (organiser)
         Route("/e/{code}/delete", pages_retention.delete_event, methods=["GET", "POST"]),
+        # the conference report (organiser): printable page, Markdown, CSV, JSON download
+        Route("/e/{code}/report", pages_report.report_page, methods=["GET"]),
+        Route("/e/{code}/report.md", pages_report.report_markdown, methods=["GET"]),
+        Route("/e/{code}/report/polls/{poll_id}.csv", pages_report.poll_csv, methods=["GET"]),
+        Route("/e/{code}/report/questions.csv", pages_report.questions_csv, methods=["GET"]),
+        Route("/e/{code}/report/export.json", pages_report.export_download, methods=["GET"]),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
@@ -76,6 +82,7 @@ def routes() -> list[BaseRoute]:
                 Route(
                     "/events/{code}/questions/{question_id}", api.patch_question, methods=["PATCH"]
                 ),
+                Route("/events/{code}/export.json", pages_report.export_api, methods=["GET"]),
                 WebSocketRoute("/events/{code}/rooms/{room_id}/ws", sockets.api_socket),
             ],
         ),

@@ -1,0 +1,90 @@
+"""The whole event as the report needs it, read from the store once (see gather.py).
+
+Pure, immutable records. Participant ids never get in here: participation is counted while
+gathering and only the numbers are kept, so no renderer can leak who did what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from live.domain import questions as qa_rules
+from live.domain.models import AgendaItem, Event, Poll, Question, QuestionState, Results, Room
+
+# Questions the report publishes. Pending ones were never seen by the audience and hidden ones
+# were removed by a moderator on purpose: neither belongs in a document that gets passed on.
+# Archived ones were public before (approved or answered) and so are part of the record.
+PUBLISHED_STATES: tuple[QuestionState, ...] = ("approved", "answered", "archived")
+
+Sample = tuple[datetime, float]
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    poll: Poll
+    results: Results
+
+
+@dataclass(frozen=True, slots=True)
+class Participation:
+    """Distinct participants per activity (a person voting in three polls counts once)."""
+
+    voters: int = 0
+    askers: int = 0
+    mood_givers: int = 0
+    active: int = 0  # did at least one of the three
+
+
+@dataclass(frozen=True, slots=True)
+class RoomReport:
+    room: Room
+    agenda: tuple[AgendaItem, ...]  # the room's program, by start
+    polls: tuple[PollReport, ...]  # every poll, oldest first (drafts too: the export has them)
+    questions: tuple[Question, ...]  # every question in every state (filter with ``published``)
+    applause: tuple[Sample, ...]  # (second, level 0..1), only seconds with applause, in order
+    mood_course: tuple[Sample, ...]  # the room's mood average after each change, in order
+    mood_counts: tuple[int, int, int, int, int]  # latest mood per participant: how many 1..5
+    mood_average: float | None
+    participation: Participation
+
+    @property
+    def published(self) -> list[Question]:
+        """The questions the report shows, most upvoted first."""
+        return qa_rules.ordered((q for q in self.questions if q.state in PUBLISHED_STATES), "votes")
+
+    @property
+    def unpublished(self) -> int:
+        return sum(1 for q in self.questions if q.state not in PUBLISHED_STATES)
+
+    @property
+    def shown_polls(self) -> list[PollReport]:
+        """Polls that were opened at some point (a draft nobody saw has nothing to report)."""
+        return [p for p in self.polls if p.poll.state != "draft"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventReport:
+    event: Event
+    rooms: tuple[RoomReport, ...]
+    participants: int  # identities that joined the event
+    active: int  # distinct participants who voted, asked or set a mood in any room
+    generated_at: datetime
+
+    @property
+    def agenda(self) -> list[AgendaItem]:
+        return sorted(
+            (item for room in self.rooms for item in room.agenda),
+            key=lambda i: (i.starts_at, i.id),
+        )
+
+    def poll(self, poll_id: str) -> PollReport | None:
+        return next((p for r in self.rooms for p in r.polls if p.poll.id == poll_id), None)
+
+    def room_of(self, room_id: str) -> RoomReport | None:
+        return next((r for r in self.rooms if r.room.id == room_id), None)
+
+
+def unpublished_total(rooms: Sequence[RoomReport]) -> int:
+    return sum(r.unpublished for r in rooms)

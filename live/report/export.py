@@ -1,0 +1,85 @@
+"""The JSON export of CONTRACT.md (GET /api/v1/events/{code}/export.json), documented in
+docs/api.md. Polls and questions in the same shapes as everywhere else in the API
+(live/views/api.py); everything else is added around them. Unlike the published report it
+holds every poll (drafts too) and every question in every state: it is the organiser's own
+data. Participant ids never appear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from live.domain.models import AgendaItem
+from live.report.data import EventReport, RoomReport
+from live.views import api as shapes
+
+FORMAT = "live.export"
+VERSION = 1
+
+
+def agenda_item_dict(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "room_id": item.room_id,
+        "title": item.title,
+        "speaker": item.speaker,
+        "starts_at": shapes.iso(item.starts_at),
+        "ends_at": shapes.iso(item.ends_at),
+    }
+
+
+def _participation(room: RoomReport) -> dict[str, Any]:
+    part = room.participation
+    return {
+        "room_id": room.room.id,
+        "voters": part.voters,
+        "askers": part.askers,
+        "mood_givers": part.mood_givers,
+        "active": part.active,
+    }
+
+
+def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
+    event = report.event
+    rooms = [r.room for r in report.rooms]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": shapes.iso(report.generated_at),
+        "timezone": timezone,
+        **shapes.event_dict(event, rooms),
+        "created_at": shapes.iso(event.created_at),
+        "starts_on": event.starts_on.isoformat() if event.starts_on else None,
+        "ends_on": event.ends_on.isoformat() if event.ends_on else None,
+        "settings": {
+            "questions_need_approval": event.questions_need_approval,
+            "names_allowed": event.names_allowed,
+        },
+        "agenda": [agenda_item_dict(i) for i in report.agenda],
+        "polls": [
+            {**shapes.poll_dict(p.poll, p.results), "agenda_item_id": p.poll.agenda_item_id}
+            for r in report.rooms
+            for p in r.polls
+        ],
+        "questions": [shapes.question_dict(q, r.room) for r in report.rooms for q in r.questions],
+        "applause": [
+            {
+                "room_id": r.room.id,
+                "levels": [[shapes.iso(at), round(level, 3)] for at, level in r.applause],
+            }
+            for r in report.rooms
+        ],
+        "mood": [
+            {
+                "room_id": r.room.id,
+                "counts": list(r.mood_counts),
+                "average": r.mood_average,
+                "course": [[shapes.iso(at), average] for at, average in r.mood_course],
+            }
+            for r in report.rooms
+        ],
+        "participation": {
+            "participants": report.participants,
+            "active": report.active,
+            "rooms": [_participation(r) for r in report.rooms],
+        },
+    }

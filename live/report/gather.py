@@ -1,0 +1,74 @@
+"""Read everything the report needs from the store, once per request.
+
+The only part of the report with I/O. It reduces what it reads right away: participant ids
+become counts, the mood log becomes the room's course, so the records in data.py never hold
+anything personal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from live.domain import mood as mood_rules
+from live.domain import polls as poll_rules
+from live.domain.models import AgendaItem, Event, Room
+from live.report.data import EventReport, Participation, PollReport, RoomReport
+from live.store import Store
+
+
+async def gather(store: Store, event: Event, now: datetime) -> EventReport:
+    rooms = await store.list_rooms(event.code)
+    agenda = await store.list_agenda(event.code)
+    participants = await store.participant_count(event.code)
+    everyone: set[str] = set()
+    reports = []
+    for room in rooms:
+        report, active = await _room(store, room, agenda)
+        reports.append(report)
+        everyone |= active
+    return EventReport(
+        event=event,
+        rooms=tuple(reports),
+        participants=participants,
+        active=len(everyone),
+        generated_at=now,
+    )
+
+
+async def _room(
+    store: Store, room: Room, agenda: Iterable[AgendaItem]
+) -> tuple[RoomReport, set[str]]:
+    polls = await store.list_polls(room.id)
+    polls_with_results = [
+        PollReport(poll, poll_rules.results(poll, await store.tally(poll))) for poll in polls
+    ]
+    ballots = await store.ballots([p.id for p in polls]) if polls else {}
+    voters = {pid for by_participant in ballots.values() for pid in by_participant}
+    questions = await store.list_questions(room.id)
+    askers = {q.participant_id for q in questions}
+    log = await store.mood_log(room.id)
+    mood_givers = {pid for _at, pid, _value in log}
+    latest = {pid: value for _at, pid, value in log}  # the log is in order: the last one counts
+    reading = mood_rules.mood_reading(latest.values())
+    applause = await store.applause_timeline(room.id)
+    active = voters | askers | mood_givers
+    report = RoomReport(
+        room=room,
+        agenda=tuple(i for i in agenda if i.room_id == room.id),
+        polls=tuple(polls_with_results),
+        # The author is only kept so they may delete their own question: not report material.
+        questions=tuple(replace(q, participant_id="") for q in questions),
+        applause=tuple(applause),
+        mood_course=tuple(mood_rules.course(log)),
+        mood_counts=reading.counts,
+        mood_average=reading.average,
+        participation=Participation(
+            voters=len(voters),
+            askers=len(askers),
+            mood_givers=len(mood_givers),
+            active=len(active),
+        ),
+    )
+    return report, active

@@ -1,0 +1,74 @@
+"""The report's opening: when and what, what is left out and why, the figures at a glance.
+Shared by the HTML page and the Markdown file so both say exactly the same."""
+
+from __future__ import annotations
+
+from live.domain.codes import format_code
+from live.report.fmt import Formatter
+from live.report.view import ReportView
+
+
+def dates_line(view: ReportView, fmt: Formatter) -> str | None:
+    event = view.report.event
+    if event.starts_on is None:
+        return None
+    if event.ends_on is None or event.ends_on == event.starts_on:
+        return fmt.day(event.starts_on)
+    return f"{fmt.day(event.starts_on)} – {fmt.day(event.ends_on)}"
+
+
+def intro_lines(view: ReportView, fmt: Formatter) -> list[str]:
+    report = view.report
+    lines = []
+    if (dates := dates_line(view, fmt)) is not None:
+        lines += [dates, ""]
+    lines.append(
+        fmt._(
+            "Code %(code)s · erstellt am %(when)s · alle Zeiten in %(zone)s",
+            code=format_code(report.event.code),
+            when=fmt.when(report.generated_at),
+            zone=fmt.zone.key,
+        )
+    )
+    lines += [
+        "",
+        fmt._(
+            "Der Bericht enthält die Ergebnisse der geöffneten Abstimmungen, die veröffentlichten "
+            "Fragen (freigegeben, beantwortet oder archiviert) mit ihren Antworten und den "
+            "Verlauf von Applaus und Stimmung je Raum und Programmpunkt."
+        ),
+        "",
+        fmt.ngettext(
+            "Nicht enthalten sind Fragen, die nicht freigegeben oder ausgeblendet wurden "
+            "(hier %(n)s Frage).",
+            "Nicht enthalten sind Fragen, die nicht freigegeben oder ausgeblendet wurden "
+            "(hier %(n)s Fragen).",
+            view.unpublished,
+        ),
+        "",
+        fmt._(
+            "Die Teilnahme war anonym: Namen erscheinen nur, wo Fragende selbst einen angegeben "
+            "haben."
+        ),
+    ]
+    return lines
+
+
+def overview(view: ReportView, fmt: Formatter) -> list[tuple[str, str]]:
+    report = view.report
+    questions = sum(len(r.questions) for r in view.rooms)
+    return [
+        (fmt._("Teilnehmende (beigetreten)"), fmt.integer(report.participants)),
+        (
+            fmt._("Aktiv beteiligt (abgestimmt, gefragt oder Stimmung angegeben)"),
+            fmt.integer(report.active),
+        ),
+        (fmt._("Räume"), fmt.integer(len(report.rooms))),
+        (fmt._("Programmpunkte"), fmt.integer(len(report.agenda))),
+        (fmt._("Abstimmungen"), fmt.integer(len(view.polls))),
+        (fmt._("Veröffentlichte Fragen"), fmt.integer(questions)),
+    ]
+
+
+def overview_lines(view: ReportView, fmt: Formatter) -> list[str]:
+    return [f"{label}: {value}" for label, value in overview(view, fmt)]

@@ -1,0 +1,89 @@
+import csv
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from live.report import tables
+from live.report.fmt import Formatter
+from tests.report.factory import event_report, poll, question, room, room_report
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DE = Formatter("de", BERLIN)
+EN = Formatter("en", BERLIN)
+
+
+def parse(text: str, delimiter: str = ";") -> list[list[str]]:
+    assert text.startswith("\ufeff")  # the BOM: Excel reads UTF-8 then
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+49 30 123", "'+49 30 123"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Qualität = gut", "Qualität = gut"),
+        ("", ""),
+        (-5, -5),  # our own numbers stay numbers
+    ],
+)
+def test_formula_guard(cell: str | int, safe: str | int) -> None:
+    assert tables.safe(cell) == safe
+
+
+def test_poll_csv_has_option_count_percent() -> None:
+    rows = parse(tables.poll_csv(poll(options=["Qualität", "=1+1", "gut"]), DE))
+    assert rows == [
+        ["Antwort", "Stimmen", "Prozent"],
+        ["Qualität", "3", "30"],
+        ["'=1+1", "6", "60"],
+        ["gut", "1", "10"],
+    ]
+
+
+def test_english_csv_uses_commas() -> None:
+    rows = parse(tables.poll_csv(poll(), EN), ",")
+    assert rows[1] == ["begeistert", "3", "30"]
+
+
+def test_text_poll_csv_has_words() -> None:
+    rows = parse(tables.poll_csv(poll(kind="text", texts=["Team Team", "Zukunft"]), DE))
+    assert rows[0] == ["Wort", "Anzahl"]
+    assert ["Team", "2"] in rows and ["Zukunft", "1"] in rows
+
+
+def test_questions_csv() -> None:
+    report = event_report(
+        room_report(
+            room("r1", "Plenum"),
+            questions=[
+                question(
+                    "q1",
+                    "=cmd|' /C calc'!A0",
+                    "answered",
+                    upvotes=3,
+                    answer="Ja\nund nein",
+                    name="@anna",
+                ),
+                question("q2", "Versteckt", "hidden"),
+            ],
+        ),
+        room_report(room("r2", "Forum ä"), questions=[question("q3", "Fläche?", room_id="r2")]),
+    )
+    rows = parse(tables.questions_csv(report, DE))
+    assert rows[0] == ["Raum", "Frage", "Name", "Stimmen", "Status", "Antwort", "Gestellt am"]
+    assert rows[1] == [
+        "Plenum",
+        "'=cmd|' /C calc'!A0",
+        "'@anna",
+        "3",
+        "Beantwortet",
+        "Ja\nund nein",
+        "2026-11-21 09:05:00",
+    ]
+    assert rows[2][:2] == ["Forum ä", "Fläche?"]
+    assert len(rows) == 3  # the hidden question is not published
