@@ -33,11 +33,16 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/e/{code}/moderate", "moderator"),
     ("/e/{code}/moderate/questions/{question_id}/edit", "moderator"),
     ("/e/{code}/delete", "moderator"),
+    ("/e/{code}/report", "moderator"),
 )
 # GET routes that are not pages, and why.
 NOT_PAGES: dict[str, str] = {
     "/join": "redirects to /e/{code}",
     "/healthz": "operator probe, plain text",
+    "/e/{code}/report.md": "download (Markdown)",
+    "/e/{code}/report/polls/{poll_id}.csv": "download (CSV)",
+    "/e/{code}/report/questions.csv": "download (CSV)",
+    "/e/{code}/report/export.json": "download (JSON)",
 }
 
 
