@@ -19,6 +19,7 @@ from live.fanout.state import RoomState, load_room_state
 from live.hub import open_hub
 from live.service import LiveService, room_topic
 from live.service_applause import ApplauseService, MoodService
+from live.service_program import ProgramService
 from live.service_questions import QuestionService
 from live.settings import Settings
 from live.store import open_store
@@ -59,7 +60,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             slow_after=settings.slow_socket_seconds,
             applause=applause,
         )
-        app.state.live = Runtime(settings, service, questions, applause, mood, fanout)
+        program = ProgramService(service, settings.zone)
+        app.state.live = Runtime(
+            settings, service, questions, applause, mood, fanout, program=program
+        )
         try:
             yield
         finally:

@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 from live.fanout.registry import Fanout
 from live.service import LiveService
 from live.service_applause import ApplauseService, MoodService
+from live.service_program import ProgramService
 from live.service_questions import QuestionService
 from live.settings import Settings
 
@@ -21,6 +22,7 @@ class Runtime:
     applause: ApplauseService
     mood: MoodService
     fanout: Fanout
+    program: ProgramService
 
 
 def runtime(conn: HTTPConnection) -> Runtime:
