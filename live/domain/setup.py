@@ -123,8 +123,8 @@ def event_days(
     agenda: Iterable[AgendaItem],
     zone: tzinfo,
 ) -> EventDays:
-    """The event's title and days, checked. ``starts_on``/``ends_on``: date, None or text as
-    for ``parse_day``. Only a first day: a one-day event (ends_on = starts_on). The existing
+    """The event's title and days, checked. ``starts_on``/``ends_on``: a date, None (not set)
+    or text as for ``parse_day``. Only a first day: a one-day event (ends_on = starts_on). The existing
     program must lie within the new days (else it would silently fall outside)."""
     problems: dict[str, DomainError] = {}
     clean: str | None = None
@@ -134,14 +134,16 @@ def event_days(
     except DomainError as exc:
         problems["title"] = exc
     try:
-        first = starts_on if isinstance(starts_on, date) else parse_day(starts_on)
+        first = (
+            starts_on if starts_on is None or isinstance(starts_on, date) else parse_day(starts_on)
+        )
     except DomainError as exc:
         problems["starts_on"] = exc
     try:
-        last = ends_on if isinstance(ends_on, date) else parse_day(ends_on)
+        last = ends_on if ends_on is None or isinstance(ends_on, date) else parse_day(ends_on)
     except DomainError as exc:
         problems["ends_on"] = exc
-    if not problems:
+    if not problems.keys() & {"starts_on", "ends_on"}:
         if first is None and last is not None:
             problems["starts_on"] = DomainError(
                 "missing_first_day", _n("Bitte geben Sie auch den ersten Tag an.")
@@ -246,7 +248,9 @@ def agenda_item(
     except DomainError as exc:
         problems["title"] = exc
     if not isinstance(room_id, str) or room_id not in room_ids:
-        problems["room"] = DomainError("room_not_found", _n("Bitte wählen Sie einen Raum."))
+        problems.setdefault(
+            "room", DomainError("room_not_found", _n("Bitte wählen Sie einen Raum."))
+        )
     try:
         clean_speaker = _clean_speaker(speaker)
     except DomainError as exc:

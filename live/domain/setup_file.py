@@ -276,6 +276,7 @@ def plan_import(
     # Title and days, checked against the program that is there already.
     days = None
     starts_on = ends_on = None
+    day_problem = False
     for key in ("starts_on", "ends_on"):
         try:
             if key == "starts_on":
@@ -284,6 +285,9 @@ def plan_import(
                 ends_on = _day(doc.get(key))
         except DomainError as exc:
             out.add(W_FILE_FIELD, exc, field=key)
+            day_problem = True
+    if day_problem:  # check the title alone; the days' own rules need both read
+        starts_on = ends_on = None
     try:
         days = event_days(
             title=doc.get("title"), starts_on=starts_on, ends_on=ends_on, agenda=agenda, zone=zone
