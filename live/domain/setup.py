@@ -124,8 +124,8 @@ def event_days(
     zone: tzinfo,
 ) -> EventDays:
     """The event's title and days, checked. ``starts_on``/``ends_on``: a date, None (not set)
-    or text as for ``parse_day``. Only a first day: a one-day event (ends_on = starts_on). The existing
-    program must lie within the new days (else it would silently fall outside)."""
+    or text as for ``parse_day``. Only a first day: a one-day event (ends_on = starts_on).
+    The existing program must lie within the new days (else it would silently fall outside)."""
     problems: dict[str, DomainError] = {}
     clean: str | None = None
     first = last = None

@@ -58,7 +58,7 @@ def form(**overrides: object) -> AgendaItem:
     fields.update(overrides)
     return agenda_item_from_form(
         item_id="i1", event=TWO_DAYS, room_ids=ROOMS, zone=BERLIN, **fields
-    )  # type: ignore[arg-type]
+    )
 
 
 def problems_of(**overrides: object) -> dict[str, str]:

@@ -225,7 +225,8 @@ def test_add_edit_delete_an_agenda_item(client: TestClient, organiser: EventFixt
         (
             {"day": "2026-11-25"},
             {
-                "it-day": "Der Programmpunkt muss an einem Veranstaltungstag liegen (21.11.2026–22.11.2026)."
+                "it-day": "Der Programmpunkt muss an einem Veranstaltungstag liegen "
+                "(21.11.2026–22.11.2026)."
             },
         ),
         (
