@@ -4,6 +4,7 @@ in-process hub: what is stored, what is published, and that refused input change
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -21,7 +22,9 @@ from live.hub.base import Message
 from live.hub.memory import MemoryHub, MemorySubscription
 from live.service import LiveService, room_topic
 from live.service_program import ProgramService
-from live.store import open_store
+from live.store import Store, open_store
+from live.store.redis import RedisStore
+from tests.support.redis import RedisServer
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # 2026-11-21 10:15 in Berlin.
@@ -41,9 +44,14 @@ class World:
         return await self.hub.subscribe(room_topic(room.id))
 
 
-@pytest.fixture
-async def world() -> AsyncIterator[World]:
-    store = open_store("sqlite://:memory:")
+@pytest.fixture(params=["sqlite", "redis"])
+async def world(request: pytest.FixtureRequest) -> AsyncIterator[World]:
+    """Both store backends: the use cases must not depend on which one runs."""
+    if request.param == "redis":
+        server: RedisServer = request.getfixturevalue("redis_server")
+        store: Store = RedisStore.from_url(server.url, prefix=f"test-{uuid.uuid4().hex[:12]}")
+    else:
+        store = open_store("sqlite://:memory:")
     hub = MemoryHub()
     await store.open()
     live = LiveService(store, hub, clock=lambda: NOW)
