@@ -549,7 +549,13 @@ async def mod_create_poll(request: Request) -> Response:
         event=event,
         room=room,
         errors=FieldErrors(),
-        **await _poll_form_context(request, event, room),
+        # The agenda item stays chosen: several polls are often prepared for one item.
+        **await _poll_form_context(
+            request,
+            event,
+            room,
+            {**_poll_form_defaults(), "agenda_item_id": values["agenda_item_id"]},
+        ),
     )
     polls = moderator_regions(lang, state)[0].frame.replace(
         'id="mod-polls"', 'id="mod-polls" hx-swap-oob="true"', 1

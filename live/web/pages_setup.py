@@ -105,7 +105,6 @@ async def _page(
     rooms = await rt.service.rooms(event)
     agenda = await rt.program.agenda(event)
     polls = await rt.program.polls(rooms)
-    item_ids = {i.id for i in agenda}
     errors = errors or {}
     values = values or {}
     days = event_day_list(event)
@@ -132,7 +131,7 @@ async def _page(
         days=by_day(agenda, times),
         event_days=days,
         polls_of=rt.program.by_item(polls),
-        loose_polls=[p for p in polls if p.state == "draft" and p.agenda_item_id not in item_ids],
+        loose_polls=_loose(polls, agenda),
         times=times,
         zone_name=rt.settings.timezone,
         notice=_notice(request),
@@ -147,6 +146,13 @@ async def _page(
         },
         import_problems=import_problems or [],
     )
+
+
+def _loose(polls: list[Poll], agenda: list[AgendaItem]) -> list[Poll]:
+    """Prepared polls of no agenda item (drafts only: the others are live polls, shown on the
+    moderation page)."""
+    item_ids = {i.id for i in agenda}
+    return [p for p in polls if p.state == "draft" and p.agenda_item_id not in item_ids]
 
 
 async def setup(request: Request) -> Response:
@@ -319,19 +325,19 @@ async def open_poll(request: Request) -> Response:
     if not is_htmx(request):
         return _back(event, "poll_opened", anchor)
     lang = request_lang(request)
-    room = await rt.service.room(event, poll.room_id)
-    polls: list[Poll] = [
-        p for p in await rt.program.polls([room]) if p.agenda_item_id == poll.agenda_item_id
-    ]
-    if poll.agenda_item_id is None:
-        polls = [p for p in polls if p.state == "draft"]
+    rooms = await rt.service.rooms(event)
+    every = await rt.program.polls(rooms)
+    if poll.agenda_item_id is not None:
+        polls = [p for p in every if p.agenda_item_id == poll.agenda_item_id]
+    else:
+        polls = _loose(every, await rt.program.agenda(event))
     html = render(
         lang,
         "fragments/setup_polls.html",
         event=event,
         list_id=f"polls-{poll.agenda_item_id or 'loose'}",
         polls=polls,
-        room_names={room.id: room.name},
+        room_names={r.id: r.name for r in rooms},
         show_room=poll.agenda_item_id is None,
     )
     message = translate(lang, _n("Die Abstimmung „%(question)s“ ist geöffnet."))
@@ -398,8 +404,8 @@ def imported_counts(plan: SetupPlan) -> str:
 
 
 async def import_setup(request: Request) -> Response:
+    event = await _organiser(request)  # before reading up to a megabyte
     form, upload = await _read_upload(request)
-    event = await _organiser(request)
     text = _text(form, "text")
     problems: list[str] = []
     status = 422

@@ -530,3 +530,41 @@ def test_one_room_event_has_no_room_list(client: TestClient) -> None:
     text = assert_html(client.get(f"/e/{event.code}?room={event.room}"), 200)
     assert 'id="room-now"' in text
     assert 'id="room-program"' not in text
+
+
+def test_opening_a_loose_poll_keeps_the_other_rooms_drafts_listed(
+    client: TestClient, organiser: EventFixture
+) -> None:
+    plenum = create_poll(client, organiser, open_it=False, question="Im Plenum?")
+    create_poll(
+        client, organiser, open_it=False, room=organiser.rooms[1]["id"], question="Im Forum?"
+    )
+    fragment = assert_html(
+        client.post(f"/e/{organiser.code}/setup/polls/{plenum['id']}/open", headers=HX), 200
+    )
+    assert fragment.startswith('<div id="polls-loose"')
+    assert "Im Forum?" in fragment and "Forum 1" in fragment
+    assert "Im Plenum?" not in fragment.split('id="announcer"')[0]  # open now: not a draft
+
+
+def test_the_agenda_item_stays_chosen_after_creating_a_poll(
+    client: TestClient, organiser: EventFixture
+) -> None:
+    item_id = add_item(client, organiser)
+    fragment = assert_html(
+        client.post(
+            f"/e/{organiser.code}/moderate/rooms/{organiser.room}/polls",
+            data={
+                "question": "Q?",
+                "kind": "text",
+                "visibility": "live",
+                "agenda_item_id": item_id,
+            },
+            headers=HX,
+        ),
+        200,
+    )
+    assert f'<option value="{item_id}" selected>' in fragment
+    assert (
+        'id="pf-question" name="question" rows="2" maxlength="300" required></textarea>' in fragment
+    )
