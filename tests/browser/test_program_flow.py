@@ -87,6 +87,29 @@ def test_organiser_builds_a_program_and_opens_a_prepared_poll(
     expect(item).to_contain_text("Dr. Maria Muster")
     check_a11y(organiser, context="setup page with a program")
 
+    # The item's edit page: a wrong end is refused next to the field, a right one saved.
+    item.get_by_role("link", name=re.compile("^Bearbeiten")).click()
+    organiser.get_by_label("Ende").fill("00:00")
+    organiser.get_by_role("button", name="Speichern").click()
+    expect(organiser.locator("#ei-end-error")).to_have_text("Das Ende muss nach dem Beginn liegen.")
+    check_a11y(organiser, context="agenda item edit page with an error")
+    organiser.get_by_label("Ende").fill("23:59")
+    organiser.get_by_role("button", name="Speichern").click()
+    expect(organiser.locator(".notice")).to_have_text("Der Programmpunkt wurde gespeichert.")
+
+    # A broken setup file: every error listed, nothing changed.
+    organiser.get_by_label("… oder Inhalt einfügen").fill(
+        '{"version": 1, "title": "", "rooms": [{"name": "Plenum", "farbe": "rot"}]}'
+    )
+    organiser.get_by_role("button", name="Importieren").click()
+    errors = organiser.locator("#import-errors")
+    expect(errors).to_contain_text("Die Einrichtungsdatei enthält Fehler (2).")
+    expect(errors).to_contain_text("Datei, Feld „title“: Bitte geben Sie einen Titel ein.")
+    expect(errors).to_contain_text("Raum 1: Unbekanntes Feld „farbe“.")
+    check_a11y(organiser, context="setup page with import errors")
+    expect(organiser.get_by_role("heading", name="Fachtag der Jobcenter", level=1)).to_be_visible()
+    item = organiser.locator(".agenda-item", has_text="Eröffnung und Grußworte")
+
     # Prepare a poll for it from a template on the moderation page.
     item.get_by_role("link", name="Abstimmung vorbereiten").click()
     expect(organiser.locator("#pf-agenda")).to_have_value(

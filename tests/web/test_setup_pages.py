@@ -568,3 +568,10 @@ def test_the_agenda_item_stays_chosen_after_creating_a_poll(
     assert (
         'id="pf-question" name="question" rows="2" maxlength="300" required></textarea>' in fragment
     )
+
+
+def test_setup_page_in_english(client: TestClient, organiser: EventFixture) -> None:
+    add_item(client, organiser)
+    text = assert_html(client.get(f"/e/{organiser.code}/setup?lang=en"), 200)
+    assert '<html lang="en">' in text
+    assert "Saturday, November 21, 2026" in text
