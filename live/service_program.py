@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from live.domain import agenda as agenda_rules
 from live.domain import setup as rules
 from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll, Room
@@ -124,7 +125,7 @@ class ProgramService:
         """A new agenda item from the form's fields: title, room_id, day, start, end, speaker
         (Problems with those field names, room for room_id)."""
         rooms = await self.live.rooms(event)
-        rules.check_agenda_size(len(await self.agenda(event)), 1)
+        agenda_rules.check_agenda_size(len(await self.agenda(event)), 1)
         item = self._from_form(self.live.ids.object_id(), event, rooms, fields)
         await guard(self.store.add_agenda_item(item))
         await self._agenda_changed({item.room_id})
@@ -147,7 +148,7 @@ class ProgramService:
     def _from_form(
         self, item_id: str, event: Event, rooms: Sequence[Room], fields: Mapping[str, object]
     ) -> AgendaItem:
-        return rules.agenda_item_from_form(
+        return agenda_rules.agenda_item_from_form(
             item_id=item_id,
             event=event,
             room_ids={r.id for r in rooms},
@@ -174,7 +175,13 @@ class ProgramService:
         poll's room."""
         if raw is None or raw == "":
             return None
-        item = await self.item(event, raw)
+        try:
+            item = await self.item(event, raw)
+        except NotFound:
+            # An error of the poll form's field (422 next to it), not a missing page.
+            raise DomainError(
+                "agenda_item_not_found", _n("Diesen Programmpunkt gibt es nicht.")
+            ) from None
         if item.room_id != room.id:
             raise DomainError(
                 "agenda_other_room", _n("Dieser Programmpunkt findet in einem anderen Raum statt.")

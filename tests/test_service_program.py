@@ -205,8 +205,11 @@ async def test_prepared_poll_must_be_in_the_items_room(world: World) -> None:
     with pytest.raises(DomainError) as caught:
         await world.program.item_for_poll(world.event, world.forum, item.id)
     assert caught.value.code == "agenda_other_room"
-    with pytest.raises(NotFound):
+    with pytest.raises(DomainError) as caught:
         await world.program.item_for_poll(world.event, world.plenum, "nope")
+    # A field error of the poll form (422), not a missing page (404).
+    assert not isinstance(caught.value, NotFound)
+    assert caught.value.code == "agenda_item_not_found"
 
 
 async def test_prepared_poll_opens_with_one_call(world: World) -> None:

@@ -30,13 +30,12 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from live.domain import polls as poll_rules
+from live.domain.agenda import MAX_AGENDA_ITEMS, agenda_item
 from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll, Room
 from live.domain.setup import (
-    MAX_AGENDA_ITEMS,
     EventDays,
     Problems,
-    agenda_item,
     check_room_name_free,
     clean_room_name,
     event_days,

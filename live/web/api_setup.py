@@ -15,7 +15,7 @@ from live.i18n import translate
 from live.web.api import _event_as_moderator, _json
 from live.web.errors import message_for, read_body
 from live.web.identity import request_lang
-from live.web.pages_setup import MAX_IMPORT_BYTES, parse_setup
+from live.web.pages_setup_file import MAX_IMPORT_BYTES, parse_setup
 from live.web.runtime import runtime
 
 

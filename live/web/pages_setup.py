@@ -1,5 +1,5 @@
-"""The organiser's setup page, /e/{code}/setup: title and days, rooms, the agenda, prepared
-polls and the setup file (download and import).
+"""The organiser's setup page, /e/{code}/setup: title and days, rooms, the agenda and prepared
+polls. The setup file's download and import are in pages_setup_file.py.
 
 Organiser only (the event's moderator token, as on the moderation page). Plain forms: each
 posts, then redirects back (303) with a short notice; an error renders the page again with the
@@ -11,22 +11,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import orjson
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll
 from live.domain.setup import Problems, event_day_list
-from live.domain.setup_file import SetupInvalid, SetupPlan, SetupProblem
 from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.i18n import translate
-from live.views.api import dumps
 from live.views.program import TimeFormat, by_day
 from live.views.templating import render
-from live.web.errors import read_body, status_for
+from live.web.errors import status_for
 from live.web.identity import moderator_cookie, request_lang
 from live.web.pages import (
     FieldErrors,
@@ -38,9 +35,7 @@ from live.web.pages import (
     redirect,
 )
 from live.web.runtime import runtime
-from live.web.security import origin_allowed
 
-MAX_IMPORT_BYTES = 1024 * 1024  # a big conference's setup is well under 100 KiB
 ITEM_FIELDS = ("title", "room_id", "day", "start", "end", "speaker")
 
 NOTICES = {
@@ -52,6 +47,7 @@ NOTICES = {
     "item_deleted": _n("Der Programmpunkt wurde gelöscht."),
     "poll_opened": _n("Die Abstimmung ist geöffnet."),
 }
+# The notice after an import (pages_setup_file.py redirects with the counts in ?n=).
 IMPORTED = _n(
     "Import abgeschlossen. Neu angelegt – Räume: %(rooms)d, Programmpunkte: %(items)d, "
     "Abstimmungen: %(polls)d. Schon vorhanden (nicht doppelt angelegt) – Programmpunkte: "
@@ -62,14 +58,14 @@ IMPORTED = _n(
 # --- access --------------------------------------------------------------------------------
 
 
-async def _organiser(request: Request) -> Event:
+async def organiser_event(request: Request) -> Event:
     rt = runtime(request)
     event = await rt.service.event(request.path_params["code"])
     rt.service.check_moderator(event, request.cookies.get(moderator_cookie(event.code)))
     return event
 
 
-def _back(event: Event, done: str, anchor: str = "", **params: str) -> Response:
+def back_to_setup(event: Event, done: str, anchor: str = "", **params: str) -> Response:
     query = urlencode({"done": done, **params})
     return redirect(f"/e/{event.code}/setup?{query}{'#' + anchor if anchor else ''}")
 
@@ -90,7 +86,7 @@ def _notice(request: Request) -> str | None:
     return None
 
 
-async def _page(
+async def setup_page(
     request: Request,
     event: Event,
     status: int = 200,
@@ -161,7 +157,7 @@ async def setup(request: Request) -> Response:
     if event.code != request.path_params["code"]:
         return redirect(f"/e/{event.code}/setup")
     try:
-        await _organiser(request)
+        await organiser_event(request)
     except (Unauthorized, Forbidden) as exc:
         return page(
             request,
@@ -170,7 +166,7 @@ async def setup(request: Request) -> Response:
             event=event,
             message=error_text(request, exc),
         )
-    return await _page(request, event)
+    return await setup_page(request, event)
 
 
 def _field_errors(request: Request, exc: DomainError, default: str) -> FieldErrors:
@@ -189,14 +185,16 @@ def _text(form: FormData, name: str) -> str:
 
 async def save_event(request: Request) -> Response:
     form = await read_form(request)
-    event = await _organiser(request)
+    event = await organiser_event(request)
     values = {k: _text(form, k) for k in ("title", "starts_on", "ends_on")}
     try:
         await runtime(request).program.update_event(event, **values)
     except DomainError as exc:
         errors = {"event": _field_errors(request, exc, "title")}
-        return await _page(request, event, status_for(exc), errors=errors, values={"event": values})
-    return _back(event, "event", "event")
+        return await setup_page(
+            request, event, status_for(exc), errors=errors, values={"event": values}
+        )
+    return back_to_setup(event, "event", "event")
 
 
 # --- rooms ---------------------------------------------------------------------------------
@@ -204,21 +202,21 @@ async def save_event(request: Request) -> Response:
 
 async def add_room(request: Request) -> Response:
     form = await read_form(request)
-    event = await _organiser(request)
+    event = await organiser_event(request)
     name = _text(form, "name")
     try:
         await runtime(request).program.add_room(event, name)
     except DomainError as exc:
         errors = {"room_new": FieldErrors({"name": error_text(request, exc)})}
-        return await _page(
+        return await setup_page(
             request, event, status_for(exc), errors=errors, values={"room_new": {"name": name}}
         )
-    return _back(event, "room_added", "rooms")
+    return back_to_setup(event, "room_added", "rooms")
 
 
 async def rename_room(request: Request) -> Response:
     form = await read_form(request)
-    event = await _organiser(request)
+    event = await organiser_event(request)
     room_id = request.path_params["room_id"]
     name = _text(form, "name")
     try:
@@ -228,10 +226,10 @@ async def rename_room(request: Request) -> Response:
             raise
         key = f"room:{room_id}"
         errors = {key: FieldErrors({"name": error_text(request, exc)})}
-        return await _page(
+        return await setup_page(
             request, event, status_for(exc), errors=errors, values={key: {"name": name}}
         )
-    return _back(event, "room_renamed", f"room-{room.id}")
+    return back_to_setup(event, "room_renamed", f"room-{room.id}")
 
 
 # --- agenda --------------------------------------------------------------------------------
@@ -250,14 +248,16 @@ def _item_errors(request: Request, exc: DomainError) -> FieldErrors:
 
 async def add_item(request: Request) -> Response:
     form = await read_form(request)
-    event = await _organiser(request)
+    event = await organiser_event(request)
     values = _item_values(form)
     try:
         item = await runtime(request).program.add_item(event, **values)
     except DomainError as exc:
         errors = {"item": _item_errors(request, exc)}
-        return await _page(request, event, status_for(exc), errors=errors, values={"item": values})
-    return _back(event, "item_added", f"item-{item.id}")
+        return await setup_page(
+            request, event, status_for(exc), errors=errors, values={"item": values}
+        )
+    return back_to_setup(event, "item_added", f"item-{item.id}")
 
 
 def _form_values(item: AgendaItem, times: TimeFormat) -> dict[str, str]:
@@ -276,7 +276,7 @@ async def edit_item(request: Request) -> Response:
     rt = runtime(request)
     if request.method == "POST":
         form = await read_form(request)
-    event = await _organiser(request)
+    event = await organiser_event(request)
     item = await rt.program.item(event, request.path_params["item_id"])
     times = TimeFormat(rt.settings.zone, request_lang(request))
     errors = FieldErrors()
@@ -291,7 +291,7 @@ async def edit_item(request: Request) -> Response:
                 raise
             errors, status = _item_errors(request, exc), status_for(exc)
         else:
-            return _back(event, "item_saved", f"item-{item.id}")
+            return back_to_setup(event, "item_saved", f"item-{item.id}")
     return page(
         request,
         "setup_item.html",
@@ -307,9 +307,9 @@ async def edit_item(request: Request) -> Response:
 
 async def delete_item(request: Request) -> Response:
     await read_form(request)
-    event = await _organiser(request)
+    event = await organiser_event(request)
     await runtime(request).program.delete_item(event, request.path_params["item_id"])
-    return _back(event, "item_deleted", "program")
+    return back_to_setup(event, "item_deleted", "program")
 
 
 # --- prepared polls ------------------------------------------------------------------------
@@ -318,12 +318,12 @@ async def delete_item(request: Request) -> Response:
 async def open_poll(request: Request) -> Response:
     """The one-click "Öffnen" of a prepared poll (the moderation page's open action)."""
     await read_form(request)
-    event = await _organiser(request)
+    event = await organiser_event(request)
     rt = runtime(request)
     poll = await rt.program.open_prepared(event, request.path_params["poll_id"])
     anchor = f"item-{poll.agenda_item_id}" if poll.agenda_item_id else "prepared"
     if not is_htmx(request):
-        return _back(event, "poll_opened", anchor)
+        return back_to_setup(event, "poll_opened", anchor)
     lang = request_lang(request)
     rooms = await rt.service.rooms(event)
     every = await rt.program.polls(rooms)
@@ -343,94 +343,3 @@ async def open_poll(request: Request) -> Response:
     message = translate(lang, _n("Die Abstimmung „%(question)s“ ist geöffnet."))
     html += announce(request, message % {"question": poll.question})
     return HTMLResponse(html)
-
-
-# --- the setup file ------------------------------------------------------------------------
-
-
-async def export_json(request: Request) -> Response:
-    event = await _organiser(request)
-    rt = runtime(request)
-    doc = await rt.program.export(event, rt.settings.timezone)
-    return Response(
-        dumps(doc) + "\n",
-        media_type="application/json",
-        headers={
-            "content-disposition": f'attachment; filename="live-setup-{event.code}.json"',
-            "cache-control": "no-store",
-        },
-    )
-
-
-def problem_lines(request: Request, problems: list[SetupProblem]) -> list[str]:
-    """Each problem as one German (or English) line: where, then what."""
-    lang = request_lang(request)
-    return [
-        translate(lang, p.where, dict(p.where_params))
-        + ": "
-        + translate(lang, p.error.message, dict(p.error.params))
-        for p in problems
-    ]
-
-
-async def _read_upload(request: Request) -> tuple[FormData, bytes | None]:
-    """The import form (origin-checked, size-capped): the form and the uploaded file's bytes
-    (None when no file was chosen)."""
-    if not origin_allowed(request, runtime(request).settings):
-        raise Forbidden("forbidden_origin", _n("Diese Anfrage kommt nicht von dieser Seite."))
-    await read_body(request, MAX_IMPORT_BYTES)
-    form = await request.form(max_files=1, max_fields=10, max_part_size=MAX_IMPORT_BYTES)
-    upload = form.get("file")
-    if isinstance(upload, UploadFile) and upload.filename:
-        return form, await upload.read()
-    return form, None
-
-
-def parse_setup(raw: bytes) -> object:
-    """The bytes of a setup file as JSON (UTF-8, a BOM from Windows editors is fine)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError("invalid_json", _n("Die Datei ist nicht UTF-8-kodiert.")) from None
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        raise DomainError("invalid_json", _n("Der Inhalt ist kein gültiges JSON.")) from None
-
-
-def imported_counts(plan: SetupPlan) -> str:
-    counts = (len(plan.rooms), len(plan.items), len(plan.polls), plan.kept_items, plan.kept_polls)
-    return "-".join(str(c) for c in counts)
-
-
-async def import_setup(request: Request) -> Response:
-    event = await _organiser(request)  # before reading up to a megabyte
-    form, upload = await _read_upload(request)
-    text = _text(form, "text")
-    problems: list[str] = []
-    status = 422
-    try:
-        if upload is not None and text.strip():
-            raise DomainError(
-                "two_sources",
-                _n("Bitte entweder eine Datei wählen oder den Inhalt einfügen, nicht beides."),
-            )
-        if upload is None and not text.strip():
-            raise DomainError(
-                "no_setup", _n("Bitte wählen Sie eine Datei oder fügen Sie den Inhalt ein.")
-            )
-        doc = parse_setup(upload if upload is not None else text.encode("utf-8"))
-        plan = await runtime(request).program.import_setup(event, doc)
-    except SetupInvalid as exc:
-        problems = [error_text(request, exc), *problem_lines(request, exc.problems)]
-    except DomainError as exc:
-        problems, status = [error_text(request, exc)], status_for(exc)
-    else:
-        return _back(event, "imported", "import", n=imported_counts(plan))
-    return await _page(
-        request,
-        event,
-        status,
-        values={"import": {"text": text}},
-        import_problems=problems,
-    )

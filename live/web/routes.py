@@ -6,7 +6,16 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from live.views.templating import STATIC_DIR
-from live.web import api, api_setup, pages, pages_program, pages_questions, pages_setup, sockets
+from live.web import (
+    api,
+    api_setup,
+    pages,
+    pages_program,
+    pages_questions,
+    pages_setup,
+    pages_setup_file,
+    sockets,
+)
 
 
 def routes() -> list[BaseRoute]:
@@ -55,7 +64,7 @@ def routes() -> list[BaseRoute]:
         ),
         # the event setup (organiser) and the program on the participant page
         Route("/e/{code}/setup", pages_setup.setup, methods=["GET"]),
-        Route("/e/{code}/setup.json", pages_setup.export_json, methods=["GET"]),
+        Route("/e/{code}/setup.json", pages_setup_file.export_json, methods=["GET"]),
         Route("/e/{code}/setup/event", pages_setup.save_event, methods=["POST"]),
         Route("/e/{code}/setup/rooms", pages_setup.add_room, methods=["POST"]),
         Route("/e/{code}/setup/rooms/{room_id}", pages_setup.rename_room, methods=["POST"]),
@@ -63,7 +72,7 @@ def routes() -> list[BaseRoute]:
         Route("/e/{code}/setup/agenda/{item_id}", pages_setup.edit_item, methods=["GET", "POST"]),
         Route("/e/{code}/setup/agenda/{item_id}/delete", pages_setup.delete_item, methods=["POST"]),
         Route("/e/{code}/setup/polls/{poll_id}/open", pages_setup.open_poll, methods=["POST"]),
-        Route("/e/{code}/setup/import", pages_setup.import_setup, methods=["POST"]),
+        Route("/e/{code}/setup/import", pages_setup_file.import_setup, methods=["POST"]),
         Route("/e/{code}/program", pages_program.room_program, methods=["GET"]),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),

@@ -575,3 +575,15 @@ def test_setup_page_in_english(client: TestClient, organiser: EventFixture) -> N
     text = assert_html(client.get(f"/e/{organiser.code}/setup?lang=en"), 200)
     assert '<html lang="en">' in text
     assert "Saturday, November 21, 2026" in text
+
+
+def test_poll_for_an_unknown_agenda_item_is_a_field_error(
+    client: TestClient, organiser: EventFixture
+) -> None:
+    response = client.post(
+        f"/e/{organiser.code}/moderate/rooms/{organiser.room}/polls",
+        data={"question": "Q?", "kind": "text", "visibility": "live", "agenda_item_id": "weg"},
+        headers=HX,
+    )
+    text = assert_html(response, 422)
+    assert field_errors(text) == {"pf-agenda": "Diesen Programmpunkt gibt es nicht."}
