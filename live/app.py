@@ -20,6 +20,7 @@ from live.fanout.state import RoomState, load_room_state
 from live.hub import open_hub
 from live.service import LiveService, room_topic
 from live.service_applause import ApplauseService, MoodService
+from live.service_program import ProgramService
 from live.service_questions import QuestionService
 from live.service_retention import RetentionService
 from live.settings import Settings
@@ -64,7 +65,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         retention = RetentionService(
             service, retention_days=settings.retention_days, zone=settings.zone
         )
-        app.state.live = Runtime(settings, service, questions, applause, mood, fanout, retention)
+        program = ProgramService(service, settings.zone)
+        app.state.live = Runtime(
+            settings,
+            service,
+            questions,
+            applause,
+            mood,
+            fanout,
+            retention=retention,
+            program=program,
+        )
         purge = asyncio.create_task(retention.run(), name="retention")
         try:
             yield

@@ -211,7 +211,10 @@ class LiveService:
         scale_min: object = None,
         scale_max: object = None,
         visibility: object = "after_vote",
+        agenda_item_id: str | None = None,
     ) -> Poll:
+        """``agenda_item_id``: the agenda item the poll is prepared for, already checked to be
+        the event's and to run in ``room`` (ProgramService.item_for_poll)."""
         poll = poll_rules.new_poll(
             poll_id=self.ids.object_id(),
             event_code=event.code,
@@ -224,6 +227,8 @@ class LiveService:
             visibility=visibility,
             now=self.clock(),
         )
+        if agenda_item_id is not None:
+            poll = replace(poll, agenda_item_id=agenda_item_id)
         version = await guard(self.store.add_poll(poll))
         await self._changed(room.id, "poll.created", version, poll=poll.id)
         return poll

@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS
+from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
@@ -68,6 +69,9 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.globals["kind_label"] = lambda kind: gettext(KIND_LABELS[kind])
     env.globals["visibility_labels"] = lambda: [(k, gettext(v)) for k, v in VISIBILITY_LABELS]
     env.globals["languages"] = LANGUAGES
+    env.globals["poll_templates"] = lambda: [
+        (t.key, gettext(t.question), gettext(KIND_LABELS[t.kind])) for t in POLL_TEMPLATES
+    ]
     env.filters["pct"] = lambda v: _percent(v, lang)
     env.filters["num"] = lambda v, digits=1: _number(v, lang, digits)
     env.filters["code"] = format_code

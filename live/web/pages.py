@@ -21,6 +21,7 @@ from live.errors import Forbidden, NotFound, Unauthorized
 from live.fanout.state import RoomState, load_room_state
 from live.i18n import LANGUAGES, Lang, translate
 from live.qr import qr_svg
+from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
 from live.views.regions import (
     applause_region,
     moderator_question_regions,
@@ -39,6 +40,7 @@ from live.web.identity import (
     request_lang,
     set_cookie,
 )
+from live.web.pages_program import program_context
 from live.web.runtime import runtime
 from live.web.security import base_url, origin_allowed
 
@@ -243,7 +245,8 @@ async def participant(request: Request) -> Response:
     if room_id is None and len(rooms) == 1:
         room_id = rooms[0].id
     if room_id is None:
-        return page(request, "rooms.html", event=event, rooms=rooms)
+        program = await program_context(request, event, rooms, None)
+        return page(request, "rooms.html", event=event, rooms=rooms, room=None, **program)
     room = await service.room(event, room_id)
     pid, new_token = await _participant_id(request, event)
     state = await _state(request, room, pid)
@@ -262,6 +265,7 @@ async def participant(request: Request) -> Response:
         mood_html=mood_region(request_lang(request), state).frame,
         my_mood=None,
         **await qa_context(request, state, pid, sort if sort in ("votes", "newest") else "votes"),
+        **await program_context(request, event, rooms, room),
     )
     _keep_participant(request, response, event, new_token)
     return response
@@ -448,7 +452,7 @@ async def moderate(request: Request) -> Response:
             f"?token={request.cookies.get(moderator_cookie(event.code), '')}"
         ),
         errors=FieldErrors(),
-        values=_poll_form_defaults(),
+        **await _poll_form_context(request, event, room, prefill=True),
         **_join_links(request, event, rooms),
     )
 
@@ -461,7 +465,28 @@ def _poll_form_defaults() -> dict[str, str]:
         "scale_min": "1",
         "scale_max": "5",
         "visibility": "after_vote",
+        "agenda_item_id": "",
     }
+
+
+async def _poll_form_context(
+    request: Request,
+    event: Event,
+    room: Room,
+    values: dict[str, str] | None = None,
+    *,
+    prefill: bool = False,
+) -> dict[str, Any]:
+    """The poll form's values (``prefill``: from ?template= and ?agenda= of the page link) and
+    the room's agenda items to prepare a poll for."""
+    rt = runtime(request)
+    lang = request_lang(request)
+    times = TimeFormat(rt.settings.zone, lang)
+    items = [i for i in await rt.program.agenda(event) if i.room_id == room.id]
+    if values is None:
+        defaults = _poll_form_defaults()
+        values = prefilled_poll_form(lang, defaults, request.query_params) if prefill else defaults
+    return {"values": values, "agenda_items": agenda_choices(items, times)}
 
 
 async def _mod_polls_response(
@@ -482,6 +507,7 @@ async def mod_create_poll(request: Request) -> Response:
     values = {k: _text(form, k) for k in _poll_form_defaults()}
     options = [line for line in values["options"].splitlines() if line.strip()]
     try:
+        agenda = await runtime(request).program.item_for_poll(event, room, values["agenda_item_id"])
         poll = await service.create_poll(
             event,
             room,
@@ -491,6 +517,7 @@ async def mod_create_poll(request: Request) -> Response:
             scale_min=_as_int(values["scale_min"]) if values["kind"] == "scale" else None,
             scale_max=_as_int(values["scale_max"]) if values["kind"] == "scale" else None,
             visibility=values["visibility"],
+            agenda_item_id=agenda.id if agenda is not None else None,
         )
         if _text(form, "open_now"):
             await service.open_poll(event, poll.id)
@@ -501,12 +528,19 @@ async def mod_create_poll(request: Request) -> Response:
             "invalid_kind": "kind",
             "invalid_scale": "scale",
             "invalid_visibility": "visibility",
+            "agenda_item_not_found": "agenda",
+            "agenda_other_room": "agenda",
         }.get(exc.code, "options")
         errors = FieldErrors({field: error_text(request, exc)})
         if not is_htmx(request):
             return page_error(request, status_for(exc), errors[field])
         html = render(
-            lang, "fragments/poll_form.html", event=event, room=room, errors=errors, values=values
+            lang,
+            "fragments/poll_form.html",
+            event=event,
+            room=room,
+            errors=errors,
+            **await _poll_form_context(request, event, room, values),
         )
         return HTMLResponse(html, status_code=status_for(exc))
     if not is_htmx(request):
@@ -518,7 +552,13 @@ async def mod_create_poll(request: Request) -> Response:
         event=event,
         room=room,
         errors=FieldErrors(),
-        values=_poll_form_defaults(),
+        # The agenda item stays chosen: several polls are often prepared for one item.
+        **await _poll_form_context(
+            request,
+            event,
+            room,
+            {**_poll_form_defaults(), "agenda_item_id": values["agenda_item_id"]},
+        ),
     )
     polls = moderator_regions(lang, state)[0].frame.replace(
         'id="mod-polls"', 'id="mod-polls" hx-swap-oob="true"', 1

@@ -6,7 +6,18 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from live.views.templating import STATIC_DIR
-from live.web import api, pages, pages_questions, pages_report, pages_retention, sockets
+from live.web import (
+    api,
+    api_setup,
+    pages,
+    pages_program,
+    pages_questions,
+    pages_report,
+    pages_retention,
+    pages_setup,
+    pages_setup_file,
+    sockets,
+)
 
 
 def routes() -> list[BaseRoute]:
@@ -61,6 +72,18 @@ def routes() -> list[BaseRoute]:
         Route("/e/{code}/report/polls/{poll_id}.csv", pages_report.poll_csv, methods=["GET"]),
         Route("/e/{code}/report/questions.csv", pages_report.questions_csv, methods=["GET"]),
         Route("/e/{code}/report/export.json", pages_report.export_download, methods=["GET"]),
+        # the event setup (organiser) and the program on the participant page
+        Route("/e/{code}/setup", pages_setup.setup, methods=["GET"]),
+        Route("/e/{code}/setup.json", pages_setup_file.export_json, methods=["GET"]),
+        Route("/e/{code}/setup/event", pages_setup.save_event, methods=["POST"]),
+        Route("/e/{code}/setup/rooms", pages_setup.add_room, methods=["POST"]),
+        Route("/e/{code}/setup/rooms/{room_id}", pages_setup.rename_room, methods=["POST"]),
+        Route("/e/{code}/setup/agenda", pages_setup.add_item, methods=["POST"]),
+        Route("/e/{code}/setup/agenda/{item_id}", pages_setup.edit_item, methods=["GET", "POST"]),
+        Route("/e/{code}/setup/agenda/{item_id}/delete", pages_setup.delete_item, methods=["POST"]),
+        Route("/e/{code}/setup/polls/{poll_id}/open", pages_setup.open_poll, methods=["POST"]),
+        Route("/e/{code}/setup/import", pages_setup_file.import_setup, methods=["POST"]),
+        Route("/e/{code}/program", pages_program.room_program, methods=["GET"]),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
@@ -83,6 +106,8 @@ def routes() -> list[BaseRoute]:
                     "/events/{code}/questions/{question_id}", api.patch_question, methods=["PATCH"]
                 ),
                 Route("/events/{code}/export.json", pages_report.export_api, methods=["GET"]),
+                Route("/events/{code}/setup", api_setup.get_setup, methods=["GET"]),
+                Route("/events/{code}/setup", api_setup.put_setup, methods=["PUT"]),
                 WebSocketRoute("/events/{code}/rooms/{room_id}/ws", sockets.api_socket),
             ],
         ),

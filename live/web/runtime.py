@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 from live.fanout.registry import Fanout
 from live.service import LiveService
 from live.service_applause import ApplauseService, MoodService
+from live.service_program import ProgramService
 from live.service_questions import QuestionService
 from live.service_retention import RetentionService
 from live.settings import Settings
@@ -23,6 +24,7 @@ class Runtime:
     mood: MoodService
     fanout: Fanout
     retention: RetentionService
+    program: ProgramService
 
 
 def runtime(conn: HTTPConnection) -> Runtime:

@@ -1,0 +1,58 @@
+"""Built-in templates for common polls: the moderator picks one and gets the poll form filled in.
+
+Texts are German msgids; the page translates them into the moderator's language before
+filling the form, and the moderator can still change everything before saving. A template is
+only a starting point: nothing refers back to it once a poll is created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from live.domain.models import PollKind, Visibility
+from live.domain.text import _n
+
+
+@dataclass(frozen=True, slots=True)
+class PollTemplate:
+    key: str  # stable, used in links (?template=...)
+    question: str  # msgid
+    kind: PollKind
+    options: tuple[str, ...] = ()  # msgids; single/multiple only
+    scale_min: int = 1
+    scale_max: int = 5
+    visibility: Visibility = "after_vote"
+
+
+TEMPLATES: tuple[PollTemplate, ...] = (
+    PollTemplate(
+        "tagung",
+        _n("Wie hat Ihnen die Tagung gefallen?"),
+        "single",
+        (
+            _n("begeistert"),
+            _n("zufrieden"),
+            _n("teils, teils"),
+            _n("weniger zufrieden"),
+            _n("enttäuscht"),
+        ),
+    ),
+    PollTemplate("tagung-skala", _n("Wie hat Ihnen die Tagung gefallen?"), "scale"),
+    PollTemplate("forum", _n("Wie zufrieden waren Sie mit diesem Forum?"), "scale"),
+    PollTemplate("mitnehmen", _n("Was nehmen Sie mit?"), "text", visibility="live"),
+    PollTemplate("vertiefen", _n("Welches Thema soll vertieft werden?"), "text", visibility="live"),
+    PollTemplate(
+        "praxis",
+        _n("Wie gut lässt sich das Gehörte in Ihrem Jobcenter umsetzen?"),
+        "scale",
+    ),
+    PollTemplate(
+        "erwartung", _n("Was erwarten Sie von dieser Veranstaltung?"), "text", visibility="live"
+    ),
+)
+
+_BY_KEY = {t.key: t for t in TEMPLATES}
+
+
+def template(key: object) -> PollTemplate | None:
+    return _BY_KEY.get(key) if isinstance(key, str) else None
