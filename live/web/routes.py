@@ -6,7 +6,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from live.views.templating import STATIC_DIR
-from live.web import api, pages, pages_questions, sockets
+from live.web import api, pages, pages_control, pages_questions, sockets
 
 
 def routes() -> list[BaseRoute]:
@@ -53,6 +53,15 @@ def routes() -> list[BaseRoute]:
             pages_questions.mod_question_action,
             methods=["POST"],
         ),
+        # control room, secret room links, projector control (issue 7)
+        Route("/e/{code}/control", pages_control.control, methods=["GET"]),
+        Route("/e/{code}/control/rooms", pages_control.control_rooms, methods=["GET"]),
+        Route("/e/{code}/screen/now", pages_control.screen_now, methods=["GET"]),
+        Route(
+            "/e/{code}/moderate/rooms/{room_id}/link",
+            pages_control.mod_room_link,
+            methods=["POST"],
+        ),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
@@ -63,6 +72,16 @@ def routes() -> list[BaseRoute]:
                 Route("/events/{code}", api.get_event, methods=["GET"]),
                 Route("/events/{code}/join", api.join, methods=["POST"]),
                 Route("/events/{code}/rooms", api.add_room, methods=["POST"]),
+                Route(
+                    "/events/{code}/rooms/{room_id}/moderator-link",
+                    api.create_room_link,
+                    methods=["POST"],
+                ),
+                Route(
+                    "/events/{code}/rooms/{room_id}/moderator-link",
+                    api.revoke_room_link,
+                    methods=["DELETE"],
+                ),
                 Route("/events/{code}/rooms/{room_id}/polls", api.create_poll, methods=["POST"]),
                 Route("/events/{code}/polls/{poll_id}", api.get_poll, methods=["GET"]),
                 Route("/events/{code}/polls/{poll_id}/open", api.open_poll, methods=["POST"]),
