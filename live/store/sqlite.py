@@ -38,13 +38,13 @@ from typing import Any
 from live.domain.models import Ballot, Event, Poll, Question, Room, Tally
 from live.store.base import (
     QUESTION_FIELDS,
-    DuplicateKey,
     PollNotOpen,
     QuestionClosed,
     StoreError,
     TooSoon,
     VoteOutcome,
 )
+from live.store.sqlite_program import SQLiteProgram
 from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
     EVENT_COLUMNS,
@@ -69,6 +69,10 @@ from live.store.sqlite_schema import (
     room_params,
     to_iso,
 )
+from live.store.sqlite_sql import bump as _bump
+from live.store.sqlite_sql import bump_event_rooms
+from live.store.sqlite_sql import insert as _insert
+from live.store.sqlite_sql import version as _version
 
 BATCH_LIMIT = 256  # jobs per write transaction; bounds the latency of the first job in a batch
 READERS = 2  # read threads (file databases); tallies are short, two overlap a slow one
@@ -87,7 +91,7 @@ _QUESTION_SELECT = (
 Row = tuple[Any, ...]
 
 
-class SQLiteStore:
+class SQLiteStore(SQLiteProgram):
     def __init__(
         self, path: Path | None, *, batch_limit: int = BATCH_LIMIT, readers: int = READERS
     ) -> None:
@@ -254,13 +258,7 @@ class SQLiteStore:
             ).fetchall()
             if not found:
                 raise StoreError(f"unknown event {code!r}")
-            # RETURNING comes in no particular order: sort like list_rooms.
-            rows = conn.execute(
-                "UPDATE rooms SET version = version + 1 WHERE event_code = ?"
-                " RETURNING position, id, version",
-                (code,),
-            ).fetchall()
-            return [(str(room_id), int(version)) for _, room_id, version in sorted(rows)]
+            return bump_event_rooms(conn, code)
 
         return await self._runner.write(work)
 
@@ -324,7 +322,9 @@ class SQLiteStore:
             if not rows:
                 raise StoreError(f"unknown poll {poll.id!r}")
             if poll.state == "open":
-                return _bump(conn, rows[0][0], screen_poll_id=poll.id)
+                # On the projector in the same step, and the room's screen back to "auto"
+                # (whatever the moderator had chosen, the opened poll is what it shows now).
+                return _bump(conn, rows[0][0], screen_poll_id=poll.id, screen_mode="auto")
             return _bump(conn, rows[0][0])
 
         return await self._runner.write(work)
@@ -717,18 +717,6 @@ class _WriteClock:
         return to_iso(now)
 
 
-def _insert(conn: sqlite3.Connection, sql: str, params: Sequence[Any], what: str) -> None:
-    try:
-        conn.execute(sql, params)
-    except sqlite3.IntegrityError as exc:
-        if exc.sqlite_errorcode in (
-            sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY,
-            sqlite3.SQLITE_CONSTRAINT_UNIQUE,
-        ):
-            raise DuplicateKey(f"{what} already exists") from exc
-        raise  # e.g. a foreign key: the runner turns it into StoreError
-
-
 def _insert_room(conn: sqlite3.Connection, room: Room) -> int:
     params = room_params(room)
     marks = ", ".join("?" * len(params))
@@ -753,35 +741,6 @@ def _claim_request(
             (participant_id, request_id, subject_id, now),
         ).rowcount
     )
-
-
-def _version(conn: sqlite3.Connection, room_id: str) -> int:
-    rows = conn.execute("SELECT version FROM rooms WHERE id = ?", (room_id,)).fetchall()
-    if not rows:
-        raise StoreError(f"unknown room {room_id!r}")
-    return int(rows[0][0])
-
-
-# The room columns a version bump may set along the way (names are put into the SQL).
-_BUMP_COLUMNS = frozenset({"screen_poll_id", "highlighted_question_id"})
-
-
-def _bump(conn: sqlite3.Connection, room_id: str, **columns: str | None) -> int:
-    """Increment the room's version, set the given room columns (screen_poll_id,
-    highlighted_question_id) and return the new version. StoreError for an unknown room."""
-    unknown = columns.keys() - _BUMP_COLUMNS
-    if unknown:
-        raise ValueError(f"_bump cannot set {sorted(unknown)}")
-    sets = "".join(f", {name} = ?" for name in columns)
-    # fetchall, not fetchone: a RETURNING statement left unfinished would keep the statement
-    # active and make the later RELEASE/COMMIT fail.
-    rows = conn.execute(
-        f"UPDATE rooms SET version = version + 1{sets} WHERE id = ? RETURNING version",
-        (*columns.values(), room_id),
-    ).fetchall()
-    if not rows:
-        raise StoreError(f"unknown room {room_id!r}")
-    return int(rows[0][0])
 
 
 def _tally_choices(conn: sqlite3.Connection, poll: Poll) -> Tally:

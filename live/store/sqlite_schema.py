@@ -18,6 +18,11 @@ Schema versions:
   _DDL is always the newest schema; a fresh database and a migrated one end up identical
   (tests/store/test_sqlite.py compares them column by column).
 - 3 (mood barometer, applause timeline): the tables moods, mood_log and applause_seconds.
+- 4 (event program, issue 7): events.starts_on and events.ends_on (ISO dates, NULL: not set);
+  rooms.moderator_token_hash (the room link, NULL: none) and rooms.screen_mode (default
+  'auto'); polls.agenda_item_id (NULL: not prepared for an agenda item); the table
+  agenda_items; the indexes polls_by_event (delete_event, and the foreign key check when an
+  event row is deleted) and polls_by_agenda_item (delete_agenda_item).
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import orjson
 
 from live.domain.models import (
+    SCREEN_MODES,
+    AgendaItem,
     Ballot,
     Event,
     Poll,
@@ -39,12 +46,13 @@ from live.domain.models import (
     Question,
     QuestionState,
     Room,
+    ScreenMode,
     Visibility,
 )
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -119,6 +127,35 @@ _MOOD_DDL: tuple[str, ...] = (
     """,
 )
 
+# The CHECK of rooms.screen_mode: every mode of the model.
+_SCREEN_MODES_SQL = ", ".join(f"'{mode}'" for mode in SCREEN_MODES)
+
+# New in version 4; shared by _DDL and the migration from version 3 (which runs it after the
+# ALTER TABLEs, so polls.agenda_item_id exists for its indexes).
+_AGENDA_DDL: tuple[str, ...] = (
+    # One slot of the program. room_id must be a room of the same event: checked by the store
+    # (a composite foreign key would need a second unique key on rooms). Times as everywhere:
+    # fixed-width ISO text in UTC, so ORDER BY starts_at is chronological.
+    """
+    CREATE TABLE agenda_items (
+        id         TEXT PRIMARY KEY,
+        event_code TEXT NOT NULL REFERENCES events (code),
+        room_id    TEXT NOT NULL REFERENCES rooms (id),
+        title      TEXT NOT NULL,
+        speaker    TEXT,
+        starts_at  TEXT NOT NULL,
+        ends_at    TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+    # list_agenda: the event's items in time order (the room position comes from a join).
+    "CREATE INDEX agenda_by_event ON agenda_items (event_code, starts_at, id)",
+    # For the foreign key check when delete_event deletes the rooms (else a scan per room).
+    "CREATE INDEX agenda_by_room ON agenda_items (room_id)",
+    # delete_agenda_item unlinks its prepared polls; delete_event finds an event's polls.
+    "CREATE INDEX polls_by_agenda_item ON polls (agenda_item_id)",
+    "CREATE INDEX polls_by_event ON polls (event_code)",
+)
+
 _DDL: tuple[str, ...] = (
     # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
     """
@@ -135,7 +172,9 @@ _DDL: tuple[str, ...] = (
         moderator_token_hash    TEXT NOT NULL,
         questions_need_approval INTEGER NOT NULL DEFAULT 1
                                 CHECK (questions_need_approval IN (0, 1)),
-        names_allowed           INTEGER NOT NULL DEFAULT 1 CHECK (names_allowed IN (0, 1))
+        names_allowed           INTEGER NOT NULL DEFAULT 1 CHECK (names_allowed IN (0, 1)),
+        starts_on               TEXT,
+        ends_on                 TEXT
     ) WITHOUT ROWID
     """,
     # version: bumped by every write that changes what the room shows (see base.py).
@@ -144,9 +183,9 @@ _DDL: tuple[str, ...] = (
     # SQLite allows because foreign keys are resolved when a row is written.
     # highlighted_question_id only has a plain foreign key (ALTER TABLE ADD COLUMN, which the
     # migration from version 1 uses, cannot add a composite one); that the question is in this
-    # room is checked by set_highlight. It is the last column so that a migrated table has the
-    # same column order as a fresh one.
-    """
+    # room is checked by set_highlight. It and the two columns of version 4 after it come last
+    # so that a migrated table has the same column order as a fresh one.
+    f"""
     CREATE TABLE rooms (
         id             TEXT PRIMARY KEY,
         event_code     TEXT NOT NULL REFERENCES events (code),
@@ -155,6 +194,8 @@ _DDL: tuple[str, ...] = (
         screen_poll_id TEXT,
         version        INTEGER NOT NULL DEFAULT 1,
         highlighted_question_id TEXT REFERENCES questions (id),
+        moderator_token_hash TEXT,
+        screen_mode    TEXT NOT NULL DEFAULT 'auto' CHECK (screen_mode IN ({_SCREEN_MODES_SQL})),
         FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
     ) WITHOUT ROWID
     """,
@@ -187,6 +228,7 @@ _DDL: tuple[str, ...] = (
         created_at TEXT NOT NULL,
         opened_at  TEXT,
         closed_at  TEXT,
+        agenda_item_id TEXT REFERENCES agenda_items (id),
         UNIQUE (id, room_id)
     )
     """,
@@ -216,6 +258,7 @@ _DDL: tuple[str, ...] = (
     """,
     *_QUESTION_DDL,
     *_MOOD_DDL,
+    *_AGENDA_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -232,6 +275,16 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE vote_requests RENAME COLUMN poll_id TO subject_id",
     ),
     2: _MOOD_DDL,
+    3: (
+        "ALTER TABLE events ADD COLUMN starts_on TEXT",
+        "ALTER TABLE events ADD COLUMN ends_on TEXT",
+        "ALTER TABLE rooms ADD COLUMN moderator_token_hash TEXT",
+        "ALTER TABLE rooms ADD COLUMN screen_mode TEXT NOT NULL DEFAULT 'auto'"
+        f" CHECK (screen_mode IN ({_SCREEN_MODES_SQL}))",
+        # NULL default: allowed while foreign keys are on (see version 2).
+        "ALTER TABLE polls ADD COLUMN agenda_item_id TEXT REFERENCES agenda_items (id)",
+        *_AGENDA_DDL,
+    ),
 }
 
 
@@ -332,8 +385,29 @@ def encode_options(options: tuple[str, ...]) -> str:
 
 
 EVENT_COLUMNS = (
-    "code, title, created_at, moderator_token_hash, questions_need_approval, names_allowed"
+    "code, title, created_at, moderator_token_hash, questions_need_approval, names_allowed,"
+    " starts_on, ends_on"
 )
+
+
+def to_day(value: date | None) -> str | None:
+    """An event day as ISO text (YYYY-MM-DD, so it sorts and compares as text)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        # A datetime is a date too, but its isoformat() is no day: refuse the mix-up.
+        raise ValueError(f"{value!r} is a datetime, not a day")
+    return value.isoformat()
+
+
+def from_day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def check_screen_mode(mode: str) -> ScreenMode:
+    if mode not in SCREEN_MODES:
+        raise ValueError(f"unknown screen mode {mode!r}")
+    return mode
 
 
 def event_params(event: Event) -> tuple[Any, ...]:
@@ -345,6 +419,8 @@ def event_params(event: Event) -> tuple[Any, ...]:
         event.moderator_token_hash,
         int(event.questions_need_approval),
         int(event.names_allowed),
+        to_day(event.starts_on),
+        to_day(event.ends_on),
     )
 
 
@@ -356,10 +432,15 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
         moderator_token_hash=row[3],
         questions_need_approval=bool(row[4]),
         names_allowed=bool(row[5]),
+        starts_on=from_day(row[6]),
+        ends_on=from_day(row[7]),
     )
 
 
-ROOM_COLUMNS = "id, event_code, name, position, screen_poll_id, highlighted_question_id"
+ROOM_COLUMNS = (
+    "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
+    " moderator_token_hash, screen_mode"
+)
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
@@ -371,6 +452,8 @@ def room_params(room: Room) -> tuple[Any, ...]:
         room.position,
         room.screen_poll_id,
         room.highlighted_question_id,
+        room.moderator_token_hash,
+        check_screen_mode(room.screen_mode),
     )
 
 
@@ -382,6 +465,36 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         position=row[3],
         screen_poll_id=row[4],
         highlighted_question_id=row[5],
+        moderator_token_hash=row[6],
+        screen_mode=cast(ScreenMode, row[7]),  # the CHECK constraint guarantees it
+    )
+
+
+AGENDA_COLUMNS = "id, event_code, room_id, title, speaker, starts_at, ends_at"
+
+
+def agenda_params(item: AgendaItem) -> tuple[Any, ...]:
+    """Values for AGENDA_COLUMNS, in order."""
+    return (
+        item.id,
+        item.event_code,
+        item.room_id,
+        item.title,
+        item.speaker,
+        to_iso(item.starts_at),
+        to_iso(item.ends_at),
+    )
+
+
+def agenda_from_row(row: tuple[Any, ...]) -> AgendaItem:
+    return AgendaItem(
+        id=row[0],
+        event_code=row[1],
+        room_id=row[2],
+        title=row[3],
+        speaker=row[4],
+        starts_at=from_iso(row[5]),
+        ends_at=from_iso(row[6]),
     )
 
 
@@ -421,7 +534,7 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
 
 POLL_COLUMNS = (
     "id, event_code, room_id, question, kind, options, scale_min, scale_max, state, visibility,"
-    " created_at, opened_at, closed_at"
+    " created_at, opened_at, closed_at, agenda_item_id"
 )
 
 
@@ -441,6 +554,7 @@ def poll_params(poll: Poll) -> tuple[Any, ...]:
         to_iso(poll.created_at),
         opt_iso(poll.opened_at),
         opt_iso(poll.closed_at),
+        poll.agenda_item_id,
     )
 
 
@@ -460,4 +574,5 @@ def poll_from_row(row: tuple[Any, ...]) -> Poll:
         created_at=from_iso(row[10]),
         opened_at=opt_from_iso(row[11]),
         closed_at=opt_from_iso(row[12]),
+        agenda_item_id=row[13],
     )

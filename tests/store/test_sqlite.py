@@ -41,6 +41,7 @@ from tests.store.test_contract import (
     make_room,
     setup_event,
 )
+from tests.store.test_contract_program import make_agenda_item
 
 
 @pytest.fixture
@@ -639,7 +640,7 @@ async def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     # Opening the migrated file again is a no-op.
@@ -969,3 +970,224 @@ async def test_refused_mood_jobs_do_not_take_their_batch_down(file_store: SQLite
     assert sorted(await file_store.mood_values("r1")) == [3, 5]
     assert await file_store.applause_timeline("r1") == [(T0, 0.5)]
     assert await file_store.request_seen("u2", "m-2") is False
+
+
+# --- event program: migration from schema version 3 ---------------------------------------
+
+# The DDL of schema version 3 (the mood release), verbatim from sqlite_schema.py before the
+# event program: version 2's tables, then the three of the mood barometer.
+V3_DDL: tuple[str, ...] = (
+    *V2_DDL,
+    """
+    CREATE TABLE moods (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        value          INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),
+        updated_at     TEXT NOT NULL,
+        PRIMARY KEY (room_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE mood_log (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        at             TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        value          INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5)
+    )
+    """,
+    "CREATE INDEX mood_log_by_room ON mood_log (room_id, at)",
+    """
+    CREATE TABLE applause_seconds (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        second  TEXT NOT NULL,
+        level   REAL NOT NULL,
+        PRIMARY KEY (room_id, second)
+    ) WITHOUT ROWID
+    """,
+)
+
+
+def make_v3_database(path: Path, *extra_ddl: str) -> None:
+    """A live.db as the mood release leaves it: event KONF25 with rooms r1 (version 9, showing
+    the open poll p1 and highlighting the approved question q1) and r2; participant u1 with a
+    vote in p1, an upvote on q1, a mood and applied request ids; a mood log entry and one
+    second of applause in r1."""
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for statement in (*V3_DDL, *extra_ddl):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version (id, version) VALUES (1, 3)")
+        conn.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, 0, 1)", (CODE, "Konferenz", _T0_ISO, "m" * 64)
+        )
+        conn.execute("INSERT INTO rooms VALUES ('r1', ?, 'Saal r1', 0, NULL, 9, NULL)", (CODE,))
+        conn.execute("INSERT INTO rooms VALUES ('r2', ?, 'Saal r2', 1, NULL, 1, NULL)", (CODE,))
+        conn.execute("INSERT INTO participants VALUES (?, 'u1', 'hash-1')", (CODE,))
+        conn.execute(
+            "INSERT INTO polls VALUES ('p1', ?, 'r1', 'Frage p1?', 'single',"
+            " '[\"Ja\",\"Nein\",\"Egal\"]', NULL, NULL, 'open', 'live', ?, ?, NULL)",
+            (CODE, _T0_ISO, _T1_ISO),
+        )
+        conn.execute("INSERT INTO votes VALUES ('p1', 'u1', '{\"choices\":[1]}', ?)", (_T1_ISO,))
+        conn.execute(
+            "INSERT INTO questions VALUES ('q1', ?, 'r1', 'u1', 'Frage q1?', NULL, 'approved',"
+            " NULL, ?)",
+            (CODE, _T0_ISO),
+        )
+        conn.execute("INSERT INTO upvotes VALUES ('q1', 'u1')")
+        conn.execute(
+            "UPDATE rooms SET screen_poll_id = 'p1', highlighted_question_id = 'q1' WHERE id = 'r1'"
+        )
+        conn.execute("INSERT INTO vote_requests VALUES ('u1', 'req-1', 'p1', ?)", (_T1_ISO,))
+        conn.execute("INSERT INTO vote_requests VALUES ('u1', 'mood-1', 'r1', ?)", (_T1_ISO,))
+        conn.execute("INSERT INTO moods VALUES ('r1', 'u1', 4, ?)", (_T1_ISO,))
+        conn.execute("INSERT INTO mood_log VALUES ('r1', ?, 'u1', 4)", (_T1_ISO,))
+        conn.execute("INSERT INTO applause_seconds VALUES ('r1', ?, 0.75)", (_T0_ISO,))
+
+
+async def test_a_version_3_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    make_v3_database(path)
+    store = SQLiteStore(path)
+    await store.open()
+    try:
+        # Everything of the mood release is still there; the new fields have their defaults.
+        event = await store.get_event(CODE)
+        assert event == replace(make_event(), questions_need_approval=False)
+        assert event is not None and event.starts_on is None and event.ends_on is None
+        assert event.last_day == T0.date()
+        r1 = replace(make_room("r1"), screen_poll_id="p1", highlighted_question_id="q1")
+        assert await store.list_rooms(CODE) == [r1, make_room("r2", position=1)]
+        assert r1.screen_mode == "auto" and r1.moderator_token_hash is None
+        poll = await store.get_poll("p1")
+        assert poll is not None and poll.agenda_item_id is None and poll.state == "open"
+        assert (await store.tally(poll)).counts == (0, 1, 0)
+        question = await store.get_question("q1")
+        assert question is not None and question.upvotes == 1
+        assert await store.request_seen("u1", "req-1") is True
+        assert await store.mood_values("r1") == [4]
+        assert await store.mood_log("r1") == [(T0 + timedelta(minutes=1), "u1", 4)]
+        assert await store.applause_timeline("r1") == [(T0, 0.75)]
+        assert await store.participant_count(CODE) == 1
+        assert await store.room_version("r1") == 9
+        # And the event program works on the migrated database.
+        day = T0.date()
+        assert await store.update_event(CODE, title="Tagung", starts_on=day, ends_on=day) == [
+            ("r1", 10),
+            ("r2", 2),
+        ]
+        assert await store.set_screen_mode("r1", "slide", None) == 11
+        assert await store.get_room("r1") == replace(
+            r1, screen_mode="slide", highlighted_question_id=None
+        )
+        await store.set_room_token("r2", "t" * 64)
+        item = make_agenda_item("a1", "r2")
+        await store.add_agenda_item(item)
+        assert await store.add_poll(replace(make_poll("p2", "r2"), agenda_item_id="a1")) == 3
+        assert await store.list_agenda(CODE) == [item]
+        assert await store.events_ended_before(day + timedelta(days=1)) == [CODE]
+    finally:
+        await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    assert SCHEMA_VERSION == 4
+    assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
+    assert raw_query(path, "PRAGMA foreign_key_check") == []
+    again = SQLiteStore(path)
+    await again.open()
+    try:
+        room = await again.get_room("r2")
+        assert room is not None and room.moderator_token_hash == "t" * 64
+        # Deleting the migrated event leaves no row behind in any table.
+        assert await again.delete_event(CODE) == ["r1", "r2"]
+    finally:
+        await again.close()
+    for (table,) in raw_query(
+        path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'schema_version'"
+    ):
+        assert raw_query(path, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+async def test_a_version_3_database_has_the_schema_of_a_fresh_one(tmp_path: Path) -> None:
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v3_database(migrated)
+    for path in (migrated, fresh):
+        store = SQLiteStore(path)
+        await store.open()
+        await store.close()
+    assert schema_shape(migrated) == schema_shape(fresh)
+    shape = schema_shape(fresh)
+    assert "agenda_items" in shape
+    polls = shape["polls"]
+    assert isinstance(polls, dict)
+    assert ("polls_by_agenda_item", 0, "c", 0, ("agenda_item_id",)) in polls["indexes"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE rooms SET screen_mode = 'disco'",
+        "UPDATE rooms SET screen_mode = NULL",
+        "UPDATE polls SET agenda_item_id = 'no-such-item'",
+        "INSERT INTO agenda_items VALUES ('a9', 'KONF25', 'no-such-room', 't', NULL, 's', 'e')",
+        "INSERT INTO agenda_items VALUES ('a9', 'NOPE', 'r1', 't', NULL, 's', 'e')",
+        "INSERT INTO agenda_items VALUES ('a9', 'KONF25', 'r1', NULL, NULL, 's', 'e')",
+        "INSERT INTO agenda_items VALUES ('a9', 'KONF25', 'r1', 't', NULL, NULL, 'e')",
+    ],
+)
+async def test_a_version_3_database_gets_the_constraints_of_a_fresh_one(
+    tmp_path: Path, statement: str
+) -> None:
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v3_database(migrated)
+    fresh_store = SQLiteStore(fresh)
+    await fresh_store.open()
+    await setup_event(fresh_store, "r1")
+    await fresh_store.add_poll(make_poll("p1"))
+    await fresh_store.close()
+    migrated_store = SQLiteStore(migrated)
+    await migrated_store.open()
+    await migrated_store.close()
+    for path in (migrated, fresh):
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            with pytest.raises(sqlite3.IntegrityError), conn:
+                conn.execute(statement)
+
+
+async def test_a_failed_migration_leaves_the_version_3_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    # A table in the way of CREATE TABLE agenda_items, after all the ALTER TABLEs: none of
+    # them may be kept.
+    make_v3_database(path, "CREATE TABLE agenda_items (x)")
+    store = SQLiteStore(path)
+    with pytest.raises(StoreError, match="agenda_items"):
+        await store.open()
+    await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(3,)]
+    assert "starts_on" not in [c[1] for c in raw_query(path, "PRAGMA table_info(events)")]
+    assert "screen_mode" not in [c[1] for c in raw_query(path, "PRAGMA table_info(rooms)")]
+    assert "agenda_item_id" not in [c[1] for c in raw_query(path, "PRAGMA table_info(polls)")]
+
+
+async def test_delete_event_is_one_transaction(file_store: SQLiteStore) -> None:
+    """A delete batched with votes of the same event: the votes before it are deleted with it,
+    those after it fail alone (unknown poll); the other event is untouched."""
+    await setup_event(file_store)
+    await add_open_poll(file_store, make_poll("p1"))
+    await file_store.create_event(make_event("OTHER"), [make_room("o1", event_code="OTHER")])
+    before = file_store.commits
+    async with writer_held(file_store):
+        tasks = [
+            asyncio.create_task(file_store.cast_vote("p1", "u1", Ballot(choices=(0,)), "a")),
+            asyncio.create_task(file_store.delete_event(CODE)),
+            asyncio.create_task(file_store.cast_vote("p1", "u2", Ballot(choices=(1,)), "b")),
+        ]
+        await asyncio.sleep(0)
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert file_store.commits - before == 2
+    assert results[0] == VoteOutcome(True, 4)
+    assert results[1] == ["r1"]
+    assert isinstance(results[2], StoreError)
+    assert await file_store.request_seen("u1", "a") is False
+    assert await file_store.ballots(["p1"]) == {"p1": {}}
+    assert await file_store.get_room("o1") == make_room("o1", event_code="OTHER")
