@@ -56,9 +56,7 @@ async def room_overview(
         key=lambda p: (p.opened_at or p.created_at, p.id),
         reverse=True,
     )
-    open_polls = tuple(
-        OpenPoll(p, poll_rules.results(p, await guard(store.tally(p)))) for p in opened
-    )
+    open_polls = [OpenPoll(p, poll_rules.results(p, await guard(store.tally(p)))) for p in opened]
     # The same numbers the room's fan-out shows (ApplauseService.read), but the level is the
     # target itself: the overview has no previous tick to smooth from, and reading the board
     # must not write the room's applause timeline (that is the room channel's job).
@@ -75,7 +73,7 @@ async def room_overview(
     return RoomOverview(
         room=room,
         present=max(present, len(grades)),
-        open_polls=open_polls,
+        open_polls=tuple(open_polls),
         pending=sum(1 for q in questions if q.state == "pending"),
         applause_level=level,
         clappers=len(grades),

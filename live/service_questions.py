@@ -172,7 +172,11 @@ class QuestionService:
                     self.store.set_highlight(after.room_id, after.id if highlighted else None)
                 )
                 await publish_change(self.hub, after.room_id, "questions.updated", version)
-                if highlighted and room is not None and room.screen_mode not in ("auto", "question"):
+                if (
+                    highlighted
+                    and room is not None
+                    and room.screen_mode not in ("auto", "question")
+                ):
                     # "Auf die Leinwand" means it: a projector fixed on something else (a
                     # poll, the applause, a slide) switches to the question.
                     version = await guard(self.store.set_screen_mode(room.id, "question", None))

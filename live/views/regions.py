@@ -213,11 +213,11 @@ class PageRenderer:
         if conn.view == "overlay":
             return self.applause_regions(conn, state)
         return [
-            moderator_screen_region(lang, state),
             *moderator_regions(lang, state),
             *moderator_question_regions(lang, state),
             *self.applause_regions(conn, state),
             mood_region(lang, state),
+            moderator_screen_region(lang, state),
         ]
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
