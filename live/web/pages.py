@@ -417,17 +417,27 @@ async def _any_moderator_event(request: Request) -> Event:
     room it may moderate is checked once the room is known (``_check_room``)."""
     service = runtime(request).service
     event = await service.event(request.path_params["code"])
-    prefix = room_moderator_cookie(event.code, "")
-    if not request.cookies.get(moderator_cookie(event.code)) and not any(
-        name.startswith(prefix) and value for name, value in request.cookies.items()
+    if not request.cookies.get(moderator_cookie(event.code)) and not _holds_room_cookie(
+        request, event
     ):
         service.check_moderator(event, None)  # raises Unauthorized
     return event
 
 
 def _check_room(request: Request, event: Event, room: Room) -> None:
-    """The organiser or this room's moderator (room links give only their room's powers)."""
-    runtime(request).service.check_room_moderator(event, room, room_token(request, event, room))
+    """The organiser or this room's moderator (room links give only their room's powers):
+    401 without any moderator cookie, 403 with one that is not for this room."""
+    token = room_token(request, event, room)
+    if token is None and _holds_room_cookie(request, event):
+        raise Forbidden(
+            "forbidden", _n("Dieser Moderationszugang gilt nur für einen anderen Raum.")
+        )
+    runtime(request).service.check_room_moderator(event, room, token)
+
+
+def _holds_room_cookie(request: Request, event: Event) -> bool:
+    prefix = room_moderator_cookie(event.code, "")
+    return any(name.startswith(prefix) and value for name, value in request.cookies.items())
 
 
 async def _moderated_room(request: Request, event: Event, rooms: list[Room]) -> Room:
