@@ -8,12 +8,15 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
 
 - ``P:{code}:event``              hash: title, created_at, moderator_token_hash,
                                   questions_need_approval, names_allowed ("1"/"0"; absent in
-                                  events stored before Q&A: read as True)
+                                  events stored before Q&A: read as True), starts_on and
+                                  ends_on (ISO dates, only if set)
 - ``P:{code}:rooms``              set of room ids
-- ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id and
-                                  highlighted_question_id (each only if set)
+- ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id,
+                                  highlighted_question_id, moderator_token_hash (each only if
+                                  set) and screen_mode (only if not "auto")
 - ``P:{code}:polls:<room>``       set of the room's poll ids
-- ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent)
+- ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
+                                  agenda_item_id
 - ``P:{code}:ballots:<poll>``     hash: participant -> "<counters>|<ballot JSON>"
 - ``P:{code}:counts:<poll>``      hash: "c:<option>" / "v:<scale value>" -> number of ballots
 - ``P:{code}:texts:<poll>``       sorted set: participant, scored by the room version of its
@@ -33,8 +36,12 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   those created at or after not_before (deleted ones drop out)
 - ``P:{code}:moods:<room>``, ``P:{code}:moodlog:<room>``, ``P:{code}:applause:<room>``: the
                                   mood barometer and applause timeline (see redis_mood.py)
+- ``P:{code}:agenda``, ``P:{code}:item:<item>``, ``P:{code}:itempolls:<item>``: the program
+                                  (see redis_program.py)
+- ``P:{code}:voters``, ``P:{code}:claims``: what delete_event needs to find every key of the
+                                  event (see redis_delete.py)
 
-and four indexes outside any event, because some methods get only an id:
+and indexes outside any event, because some methods get only an id:
 
 - ``P:room:<room>``               string: event code
 - ``P:poll:<poll>``               string: JSON [event code, room id]
@@ -42,19 +49,23 @@ and four indexes outside any event, because some methods get only an id:
                                   deleted (like any claim)
 - ``P:voter:<participant>``       set of event codes where this participant sent request ids
                                   (for request_seen, which gets no poll); kept, like the ballots
+- ``P:agenda:<item>``             string: event code (redis_program.py)
+- ``P:events``                    set of all event codes (for events_ended_before; see
+                                  redis_delete.py), and ``P:events:indexed``, its marker
 
-The Q&A methods are in redis_questions.py, mood and applause in redis_mood.py (mixins of
-RedisStore).
+The Q&A methods are in redis_questions.py, mood and applause in redis_mood.py, the event
+program in redis_program.py, deleting events in redis_delete.py (mixins of RedisStore).
 
 Room, poll and question ids are unique across events (as in SQLite). The index entry is the claim
 on the id: create_event / add_room / add_poll / add_question take it with SET NX *before* the
 event's script runs (it lives in another slot, so it cannot be part of the script). It is never
-changed or deleted, so reading it in a separate round trip before a script is safe, and each
-process caches it. (So, unlike SQLite, the id of a deleted question is not free again for
-another room; ids are random.) A claim without its record (the script refused, or a crash or
-lost reply between claim and script) points to an event without that record: readers find
-nothing (None), a retry with the same record goes through, and only a different record with the
-same random id would be refused (DuplicateKey).
+changed, and deleted only with its whole event (delete_event), so reading it in a separate round
+trip before a script is safe, and each process caches it (a stale entry of a deleted event
+points at keys that are gone: readers find nothing). (So, unlike SQLite, the id of a deleted
+question is not free again for another room; ids are random.) A claim without its record (the
+script refused, or a crash or lost reply between claim and script) points to an event without
+that record: readers find nothing (None), a retry with the same record goes through, and only a
+different record with the same random id would be refused (DuplicateKey).
 
 Durability: the store is as durable as the server's persistence. With ``appendonly yes`` and
 ``appendfsync everysec`` (docs/deploy.md) an acknowledged write is lost only if the Redis host
@@ -93,6 +104,7 @@ from live.store.redis_codec import (
     ballot_counters,
     check_code,
     check_reply,
+    day_arg,
     decode_home,
     decode_stored,
     encode_home,
@@ -100,10 +112,13 @@ from live.store.redis_codec import (
     flag,
     poll_fields,
     poll_from_hash,
+    room_args,
     room_from_hash,
     translate_errors,
 )
+from live.store.redis_delete import RedisDelete
 from live.store.redis_mood import RedisMood
+from live.store.redis_program import RedisProgram
 from live.store.redis_questions import RedisQuestions
 from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported for the tests
 from live.store.sqlite_schema import encode_ballot, opt_iso, to_iso
@@ -118,7 +133,7 @@ _CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
 
 
-class RedisStore(RedisQuestions, RedisMood):
+class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
     def __init__(
         self,
         url: str,
@@ -168,10 +183,13 @@ class RedisStore(RedisQuestions, RedisMood):
         try:
             with translate_errors("connect"):
                 await client.ping()
+            self._client = client
+            with translate_errors("index old events"):
+                await self._index_old_events()
         except BaseException:
+            self._client = None
             await client.aclose()
             raise
-        self._client = client
 
     async def close(self) -> None:
         client, self._client = self._client, None
@@ -195,6 +213,9 @@ class RedisStore(RedisQuestions, RedisMood):
     def _index(self, kind: str, ident: str) -> str:
         return f"{self.prefix}:{kind}:{ident}"
 
+    def _events_key(self) -> str:
+        return f"{self.prefix}:events"
+
     # --- events and rooms -------------------------------------------------------------------
 
     async def create_event(self, event: Event, rooms: Sequence[Room]) -> None:
@@ -217,8 +238,18 @@ class RedisStore(RedisQuestions, RedisMood):
             event.moderator_token_hash,
             flag(event.questions_need_approval),
             flag(event.names_allowed),
+            day_arg(event.starts_on),
+            day_arg(event.ends_on),
         ]
-        await self._create_rooms(event.code, rooms, head)
+        # Refusals before any write (and before the code enters the index of all events).
+        _check_new_rooms(rooms)
+        room_arguments = [room_args(room) for room in rooms]
+        with translate_errors("create_event"):
+            # In the index of all events (events_ended_before) before the event exists, so an
+            # event is never missing from it; an entry whose event was not created is skipped
+            # by readers and removed by delete_event.
+            await self._redis().sadd(self._events_key(), event.code)
+        await self._create_rooms(event.code, rooms, head, room_arguments)
 
     async def get_event(self, code: str) -> Event | None:
         with translate_errors("get_event"):
@@ -241,19 +272,23 @@ class RedisStore(RedisQuestions, RedisMood):
         return room_from_hash(code, row) if row else None
 
     async def add_room(self, room: Room) -> int:
-        await self._create_rooms(room.event_code, [room], ["0", "", "", "", "", ""])
+        head = ["0", "", "", "", "", "", "", ""]
+        await self._create_rooms(room.event_code, [room], head, [room_args(room)])
         return 1
 
-    async def _create_rooms(self, code: str, rooms: Sequence[Room], head: list[str]) -> None:
-        for room in rooms:
-            if room.screen_poll_id is not None or room.highlighted_question_id is not None:
-                # SQLite refuses it by foreign key: a new room has no polls or questions to show.
-                raise StoreError(f"room {room.id!r}: a new room cannot show a poll or question")
-        keys = [self._key(code, "event"), self._key(code, "rooms")]
+    async def _create_rooms(
+        self,
+        code: str,
+        rooms: Sequence[Room],
+        head: list[str],
+        room_arguments: Sequence[list[str]],
+    ) -> None:
+        _check_new_rooms(rooms)
+        keys = [self._key(code, "event"), self._key(code, "rooms"), self._key(code, "claims")]
         keys += [self._key(code, "room", room.id) for room in rooms]
         args = list(head)
-        for room in rooms:
-            args += [room.id, room.name, str(room.position)]
+        for arguments in room_arguments:
+            args += arguments
         with translate_errors("create rooms"):
             if not await self._claim([(self._index("room", r.id), code) for r in rooms]):
                 raise DuplicateKey(f"room id of {[r.id for r in rooms]!r} already exists")
@@ -307,7 +342,13 @@ class RedisStore(RedisQuestions, RedisMood):
             self._key(code, "room", room_id),
             self._key(code, "polls", room_id),
             self._key(code, "poll", poll.id),
+            self._key(code, "claims"),
         ]
+        if poll.agenda_item_id is not None:
+            keys += [
+                self._key(code, "item", poll.agenda_item_id),
+                self._key(code, "itempolls", poll.agenda_item_id),
+            ]
         home = encode_home(code, room_id)
         with translate_errors("add_poll"):
             if not await self._claim([(self._index("poll", poll.id), home)]):
@@ -382,7 +423,7 @@ class RedisStore(RedisQuestions, RedisMood):
             if request_id is None:
                 reply = await self._run(lua.CAST_VOTE, keys, args)
             else:
-                keys.append(self._key(code, "req", participant_id))
+                keys += [self._key(code, "req", participant_id), self._key(code, "voters")]
                 args += [request_id, poll_id, str(REQUEST_TTL)]
                 reply = await self._run_requested(lua.CAST_VOTE, code, participant_id, keys, args)
         status = reply[0]
@@ -568,3 +609,10 @@ class RedisStore(RedisQuestions, RedisMood):
                 if value is not None:
                     homes[ident] = cache[ident] = decode_home(value)
         return homes
+
+
+def _check_new_rooms(rooms: Sequence[Room]) -> None:
+    for room in rooms:
+        if room.screen_poll_id is not None or room.highlighted_question_id is not None:
+            # SQLite refuses it by foreign key: a new room has no polls or questions to show.
+            raise StoreError(f"room {room.id!r}: a new room cannot show a poll or question")

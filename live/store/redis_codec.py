@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 import orjson
@@ -19,6 +19,7 @@ from live.domain.models import (
     POLL_KINDS,
     QUESTION_STATES,
     VISIBILITIES,
+    AgendaItem,
     Ballot,
     Event,
     Poll,
@@ -27,10 +28,19 @@ from live.domain.models import (
     Question,
     QuestionState,
     Room,
+    ScreenMode,
     Visibility,
 )
 from live.store.base import DuplicateKey, StoreError
-from live.store.sqlite_schema import decode_ballot, from_iso, opt_iso, to_iso
+from live.store.sqlite_schema import (
+    check_screen_mode,
+    decode_ballot,
+    from_day,
+    from_iso,
+    opt_iso,
+    to_day,
+    to_iso,
+)
 
 POLL_STATES: tuple[PollState, ...] = ("draft", "open", "closed")
 
@@ -97,6 +107,7 @@ def flag(value: bool) -> str:
 
 def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
     # The Q&A settings are absent in events stored before they existed: the defaults, True.
+    # The days (ISO dates) are absent when not set, as in events stored before they existed.
     return Event(
         code=code,
         title=row["title"],
@@ -104,10 +115,25 @@ def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
         moderator_token_hash=row["moderator_token_hash"],
         questions_need_approval=row.get("questions_need_approval", "1") != "0",
         names_allowed=row.get("names_allowed", "1") != "0",
+        starts_on=from_day(row.get("starts_on")),
+        ends_on=from_day(row.get("ends_on")),
     )
 
 
+def day_arg(value: date | None) -> str:
+    """An event day as a script argument: ISO date, '' for None (an absent field)."""
+    return to_day(value) or ""
+
+
+def room_args(room: Room) -> list[str]:
+    """id, name, position, screen mode, room token hash ('' = none) of a new room: the per-room
+    arguments of CREATE_ROOMS."""
+    mode = check_screen_mode(room.screen_mode)
+    return [room.id, room.name, str(room.position), mode, room.moderator_token_hash or ""]
+
+
 def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
+    # screen_mode is absent while "auto" (the default, also of rooms stored before modes).
     return Room(
         id=row["id"],
         event_code=code,
@@ -115,6 +141,34 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         position=int(row["position"]),
         screen_poll_id=row.get("screen_poll_id"),
         highlighted_question_id=row.get("highlighted_question_id"),
+        moderator_token_hash=row.get("moderator_token_hash"),
+        screen_mode=cast(ScreenMode, row.get("screen_mode", "auto")),
+    )
+
+
+def agenda_fields(item: AgendaItem) -> list[str]:
+    """Field, value, ... of the agenda item hash; a None speaker is left out."""
+    values: dict[str, str | None] = {
+        "id": item.id,
+        "event_code": item.event_code,
+        "room_id": item.room_id,
+        "title": item.title,
+        "speaker": item.speaker,
+        "starts_at": to_iso(item.starts_at),
+        "ends_at": to_iso(item.ends_at),
+    }
+    return [part for name, value in values.items() if value is not None for part in (name, value)]
+
+
+def agenda_from_hash(row: Mapping[str, str]) -> AgendaItem:
+    return AgendaItem(
+        id=row["id"],
+        event_code=row["event_code"],
+        room_id=row["room_id"],
+        title=row["title"],
+        speaker=row.get("speaker"),
+        starts_at=from_iso(row["starts_at"]),
+        ends_at=from_iso(row["ends_at"]),
     )
 
 
@@ -182,6 +236,7 @@ def poll_fields(poll: Poll) -> list[str]:
         "created_at": to_iso(poll.created_at),
         "opened_at": opt_iso(poll.opened_at),
         "closed_at": opt_iso(poll.closed_at),
+        "agenda_item_id": poll.agenda_item_id,
     }
     return [item for name, value in values.items() if value is not None for item in (name, value)]
 
@@ -207,4 +262,5 @@ def poll_from_hash(row: Mapping[str, str]) -> Poll:
         created_at=from_iso(row["created_at"]),
         opened_at=None if opened is None else from_iso(opened),
         closed_at=None if closed is None else from_iso(closed),
+        agenda_item_id=row.get("agenda_item_id"),
     )

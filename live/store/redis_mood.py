@@ -50,7 +50,7 @@ class RedisMood:
             if request_id is None:
                 reply = await self._run(lua.SET_MOOD, keys, args)
             else:
-                keys.append(self._key(code, "req", participant_id))
+                keys += [self._key(code, "req", participant_id), self._key(code, "voters")]
                 args += [request_id, room_id, str(REQUEST_TTL)]
                 reply = await self._run_requested(lua.SET_MOOD, code, participant_id, keys, args)
         check_reply(reply, f"room {room_id!r}")

@@ -131,6 +131,8 @@ class RedisQuestions:
             self._key(code, "questions", room_id),
             self._key(code, "question", question_id),
             self._key(code, "asked", participant_id),
+            self._key(code, "voters"),
+            self._key(code, "claims"),
         ]
         args = [
             question_id,
@@ -138,6 +140,7 @@ class RedisQuestions:
             "" if not_before is None else epoch_us(not_before),
             request_id or "",
             "" if request_id is None else str(REQUEST_TTL),
+            participant_id,
             *fields,
         ]
         home = encode_home(code, room_id)
@@ -237,7 +240,7 @@ class RedisQuestions:
             if request_id is None:
                 reply = await self._run(lua.SET_UPVOTE, keys, args)
             else:
-                keys.append(self._key(code, "req", participant_id))
+                keys += [self._key(code, "req", participant_id), self._key(code, "voters")]
                 args += [request_id, question_id, str(REQUEST_TTL)]
                 reply = await self._run_requested(lua.SET_UPVOTE, code, participant_id, keys, args)
         if reply[0] == "closed":

@@ -39,10 +39,11 @@ class Lua:
         object.__setattr__(self, "sha", hashlib.sha1(self.source.encode()).hexdigest())
 
 
-# KEYS: event, rooms (set of room ids), then one room hash per room.
+# KEYS: event, rooms (set of room ids), claims of the event (set), then one room hash per room.
 # ARGV: create ('1': create the event, which must not exist; '0': the event must exist),
 #       title, created_at, moderator_token_hash, questions_need_approval, names_allowed
-#       ('1'/'0'; all five ignored unless create), then per room: id, name, position.
+#       ('1'/'0'), starts_on, ends_on ('' = none; all seven ignored unless create), then per
+#       room: id, name, position, screen mode, room token hash ('' = none).
 # Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
 CREATE_ROOMS = Lua(
     """
@@ -51,21 +52,33 @@ if ARGV[1] == '1' then
 elseif redis.call('EXISTS', KEYS[1]) == 0 then
   return {'missing', 'event'}
 end
--- The room ids were claimed in the global index before this script ran. A room hash that
--- exists anyway was made by an earlier attempt with the same claim (a retry after a lost
--- reply): that is a duplicate, and overwriting it would reset its version.
-for i = 3, #KEYS do
+-- The room ids were claimed in the global index before this script ran: note the claims in
+-- the event, so delete_event finds them (also those of a refused duplicate below).
+for i = 4, #KEYS do
+  redis.call('SADD', KEYS[3], 'room:' .. ARGV[9 + (i - 4) * 5])
+end
+-- A room hash that exists anyway was made by an earlier attempt with the same claim (a retry
+-- after a lost reply): that is a duplicate, and overwriting it would reset its version.
+for i = 4, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 1 then return {'duplicate'} end
 end
 if ARGV[1] == '1' then
   redis.call('HSET', KEYS[1], 'title', ARGV[2], 'created_at', ARGV[3],
              'moderator_token_hash', ARGV[4], 'questions_need_approval', ARGV[5],
              'names_allowed', ARGV[6])
+  -- Absent fields are None (the days are optional).
+  if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'starts_on', ARGV[7]) end
+  if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'ends_on', ARGV[8]) end
 end
-for i = 3, #KEYS do
-  local a = 7 + (i - 3) * 3
+for i = 4, #KEYS do
+  local a = 9 + (i - 4) * 5
   redis.call('HSET', KEYS[i], 'id', ARGV[a], 'name', ARGV[a + 1], 'position', ARGV[a + 2],
              'version', 1)
+  -- screen_mode is absent while it is 'auto' (the default), the token while there is none.
+  if ARGV[a + 3] ~= 'auto' then redis.call('HSET', KEYS[i], 'screen_mode', ARGV[a + 3]) end
+  if ARGV[a + 4] ~= '' then
+    redis.call('HSET', KEYS[i], 'moderator_token_hash', ARGV[a + 4])
+  end
   redis.call('SADD', KEYS[2], ARGV[a])
 end
 return {'ok'}
@@ -89,14 +102,23 @@ return {'ok'}
 """
 )
 
-# KEYS: event, room, polls of the room (set), poll
+# KEYS: event, room, polls of the room (set), poll, claims of the event (set), and with an
+#       agenda item: its hash and its prepared polls (set)
 # ARGV: poll id, then field, value, field, value, ... of the poll hash
-# Reply: {'ok', room version} | {'duplicate'} | {'missing', 'event' | 'room'}
+# Reply: {'ok', room version} | {'duplicate'} | {'missing', 'event' | 'room' | 'agenda item'}
 ADD_POLL = Lua(
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+-- The claim of the poll id (global index): noted in the event for delete_event.
+redis.call('SADD', KEYS[5], 'poll:' .. ARGV[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing', 'room'} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {'duplicate'} end
+-- A poll prepared for an agenda item: the item must exist (SQLite: a foreign key), and it
+-- knows its polls, so deleting it can unlink them.
+if #KEYS == 7 then
+  if redis.call('EXISTS', KEYS[6]) == 0 then return {'missing', 'agenda item'} end
+  redis.call('SADD', KEYS[7], ARGV[1])
+end
 redis.call('HSET', KEYS[4], unpack(ARGV, 2))
 redis.call('SADD', KEYS[3], ARGV[1])
 return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
@@ -119,8 +141,12 @@ for name, value in pairs(stamps) do
     redis.call('HSET', KEYS[1], name, value)
   end
 end
--- Opening a poll puts it on the projector in the same step (what the room shows changes once).
-if ARGV[2] == 'open' then redis.call('HSET', KEYS[2], 'screen_poll_id', ARGV[1]) end
+-- Opening a poll puts it on the projector in the same step (what the room shows changes once),
+-- and the screen back to 'auto' (an absent screen_mode), whatever the moderator had chosen.
+if ARGV[2] == 'open' then
+  redis.call('HSET', KEYS[2], 'screen_poll_id', ARGV[1])
+  redis.call('HDEL', KEYS[2], 'screen_mode')
+end
 return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 """
 )
@@ -145,18 +171,19 @@ return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
 # The hot path: one EVALSHA per vote.
 # KEYS: 1 poll, 2 room, 3 ballots (participant -> stored ballot), 4 counts (counter -> n),
 #       5 texts (sorted set: participant by the room version of its last text),
-#       6 requests of this participant in this event (hash: request id -> poll id); only
-#       present when the vote carries a request id.
+#       6 requests of this participant in this event (hash: request id -> poll id), 7 the
+#       event's voters (set of participant ids with keys of their own, for delete_event); 6
+#       and 7 only present when the vote carries a request id.
 # ARGV: 1 participant id, 2 stored ballot ("<counters>|<json>"), 3 counters of the new ballot
 #       (space-separated, e.g. "c:0 c:2" or "v:-1"), 4 '1' if the ballot has a text,
-#       5 request id, 6 poll id, 7 request TTL in seconds (5-7 only with KEYS[6])
+#       5 request id, 6 poll id, 7 request TTL in seconds (5-7 only with KEYS[6] and [7])
 # Reply: {'ok', version} | {'seen', version} | {'not_open', state} | {'missing', 'poll'}
 CAST_VOTE = Lua(
     """
 -- (1) A request id seen before: the earlier vote counted, this one changes nothing. Checked
 -- before the state, so a retry after the poll closed is still acknowledged (the client lost
 -- the answer, not the vote).
-if #KEYS == 6 and redis.call('HEXISTS', KEYS[6], ARGV[5]) == 1 then
+if #KEYS == 7 and redis.call('HEXISTS', KEYS[6], ARGV[5]) == 1 then
   return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
 end
 -- (2) Only an open poll takes votes. Nothing has been written yet, so a refused request id is
@@ -191,9 +218,10 @@ else
 end
 -- (4) Remember the request id. The TTL is on the participant's whole hash and renewed with
 -- every vote, so an id is kept at least that long after the participant's last vote.
-if #KEYS == 6 then
+if #KEYS == 7 then
   redis.call('HSET', KEYS[6], ARGV[5], ARGV[6])
   redis.call('EXPIRE', KEYS[6], ARGV[7])
+  redis.call('SADD', KEYS[7], ARGV[1])
 end
 return {'ok', version}
 """
@@ -264,20 +292,24 @@ return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
 
 # KEYS: 1 event, 2 room, 3 questions of the room (sorted set: id scored by created_at in
 #       microseconds since the epoch), 4 question, 5 the questions of this participant in this
-#       event (sorted set, scored the same way: the rate limit), 6 requests of this participant
-#       in this event (the hash cast_vote uses; only present when the call has a request id)
+#       event (sorted set, scored the same way: the rate limit), 6 the event's voters (set),
+#       7 claims of the event (set), 8 requests of this participant in this event (the hash
+#       cast_vote uses; only present when the call has a request id)
 # ARGV: 1 question id, 2 created_at (microseconds), 3 not_before (microseconds; '' = no rate
-#       limit), 4 request id, 5 request TTL in seconds (4-5: '' without KEYS[6]),
-#       then field, value, field, value, ... of the question hash
+#       limit), 4 request id, 5 request TTL in seconds (4-5: '' without KEYS[8]),
+#       6 the author (participant id), then field, value, field, value, ... of the question hash
 # Reply: {'ok', version} | {'seen', version} | {'too_soon'} | {'duplicate'}
 #        | {'missing', 'event' | 'room'}
 ADD_QUESTION = Lua(
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+-- The claim of the question id (global index): noted in the event for delete_event, also when
+-- the question is refused below.
+redis.call('SADD', KEYS[7], 'question:' .. ARGV[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing', 'room'} end
 -- (1) A request id seen before: the question was added, this call changes nothing. Checked
 -- before the rate limit: the retry of an added question is not too soon after itself.
-if #KEYS == 6 and redis.call('HEXISTS', KEYS[6], ARGV[4]) == 1 then
+if #KEYS == 8 and redis.call('HEXISTS', KEYS[8], ARGV[4]) == 1 then
   return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
 end
 -- (2) The rate limit, in the same step as the insert: of two questions racing, one is refused.
@@ -287,14 +319,16 @@ if ARGV[3] ~= '' and redis.call('ZCOUNT', KEYS[5], ARGV[3], '+inf') > 0 then
   return {'too_soon'}
 end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {'duplicate'} end
--- (3) Insert; nothing was written before this point.
-redis.call('HSET', KEYS[4], unpack(ARGV, 6))
+-- (3) Insert; nothing was written before this point (but the claim's note).
+redis.call('HSET', KEYS[4], unpack(ARGV, 7))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
+-- The author has keys of their own now (asked, maybe req): delete_event finds them here.
+redis.call('SADD', KEYS[6], ARGV[6])
 local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
-if #KEYS == 6 then
-  redis.call('HSET', KEYS[6], ARGV[4], ARGV[1])
-  redis.call('EXPIRE', KEYS[6], ARGV[5])
+if #KEYS == 8 then
+  redis.call('HSET', KEYS[8], ARGV[4], ARGV[1])
+  redis.call('EXPIRE', KEYS[8], ARGV[5])
 end
 return {'ok', version}
 """
@@ -351,9 +385,10 @@ return {'ok', redis.call('HINCRBY', KEYS[3], 'version', 1)}
 
 # The Q&A hot path: one EVALSHA per upvote.
 # KEYS: 1 question, 2 room, 3 upvotes of the question (set of participant ids), 4 requests of
-#       this participant in this event (only present when the call carries a request id)
+#       this participant in this event, 5 the event's voters (4-5 only present when the call
+#       carries a request id)
 # ARGV: 1 participant id, 2 '1' upvote / '0' withdraw, 3 request id, 4 question id,
-#       5 request TTL in seconds (3-5 only with KEYS[4])
+#       5 request TTL in seconds (3-5 only with KEYS[4] and [5])
 # Reply: {'ok', version} | {'seen', version} | {'closed', state} | {'missing', 'question'}
 SET_UPVOTE = Lua(
     """
@@ -361,7 +396,7 @@ local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'missing', 'question'} end
 -- A repeat is acknowledged whatever the state is now (the client lost the answer, not the
 -- upvote); a refused call writes nothing, so its request id stays usable.
-if #KEYS == 4 and redis.call('HEXISTS', KEYS[4], ARGV[3]) == 1 then
+if #KEYS == 5 and redis.call('HEXISTS', KEYS[4], ARGV[3]) == 1 then
   return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
 end
 if state ~= 'approved' and state ~= 'answered' then return {'closed', state} end
@@ -372,9 +407,10 @@ else
   redis.call('SREM', KEYS[3], ARGV[1])
 end
 local version = redis.call('HINCRBY', KEYS[2], 'version', 1)
-if #KEYS == 4 then
+if #KEYS == 5 then
   redis.call('HSET', KEYS[4], ARGV[3], ARGV[4])
   redis.call('EXPIRE', KEYS[4], ARGV[5])
+  redis.call('SADD', KEYS[5], ARGV[1])
 end
 return {'ok', version}
 """
@@ -382,14 +418,15 @@ return {'ok', version}
 
 # Mood barometer: one EVALSHA per mood.
 # KEYS: 1 room, 2 moods of the room (hash participant -> value), 3 mood log of the room (sorted
-#       set), 4 requests of this participant in this event (only with a request id)
+#       set), 4 requests of this participant in this event, 5 the event's voters (4-5 only with
+#       a request id)
 # ARGV: 1 participant id, 2 value, 3 at (microseconds since 1970), 4 request id, 5 room id,
-#       6 request TTL in seconds (4-6 only with KEYS[4])
+#       6 request TTL in seconds (4-6 only with KEYS[4] and [5])
 # Reply: {'ok', version} | {'seen', version} | {'missing', 'room'}
 SET_MOOD = Lua(
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
-if #KEYS == 4 and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then
+if #KEYS == 5 and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then
   return {'seen', tonumber(redis.call('HGET', KEYS[1], 'version'))}
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
@@ -397,9 +434,10 @@ local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 -- The log entry: scored by its moment; the member starts with the room version, unique per
 -- room, so two equal changes in the same microsecond are two entries (and stay in order).
 redis.call('ZADD', KEYS[3], ARGV[3], version .. '|' .. ARGV[2] .. '|' .. ARGV[1])
-if #KEYS == 4 then
+if #KEYS == 5 then
   redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
   redis.call('EXPIRE', KEYS[4], ARGV[6])
+  redis.call('SADD', KEYS[5], ARGV[1])
 end
 return {'ok', version}
 """

@@ -26,7 +26,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from live.domain.models import Ballot, Poll
 from live.store import DuplicateKey, PollNotOpen, StoreError, TooSoon, open_store
 from live.store import redis_scripts as lua
+from live.store import redis_scripts_program as lua_program
 from live.store.redis import REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
+from live.store.redis_codec import encode_home, poll_fields
 from tests.store.test_contract import (
     CODE,
     T0,
@@ -38,6 +40,8 @@ from tests.store.test_contract import (
     make_room,
     setup_event,
 )
+from tests.store.test_contract_delete import fill_event
+from tests.store.test_contract_program import make_agenda_item
 from tests.support.redis import RedisServer
 from tests.support.server import free_port
 
@@ -209,9 +213,10 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
         "moodlog:r2",
         "applause:r1",
     }
-    # The only keys outside an event: the immutable id -> event indexes and the voter index.
+    # The only keys outside an event: the immutable id -> event indexes, the voter index, and
+    # the index of all events with its marker (redis_delete.py).
     kinds = Counter(key.split(":")[1] for key in index)
-    assert kinds == Counter({"room": 3, "poll": 3, "question": 3, "voter": 2})
+    assert kinds == Counter({"room": 3, "poll": 3, "question": 3, "voter": 2, "events": 2})
     # The request ids expire REQUEST_TTL after the participant's last vote, question or upvote.
     request_keys = [store._key(CODE, "req", "u1"), store._key(CODE, "req", "u2")]
     for request_key in request_keys:
@@ -288,10 +293,11 @@ async def test_a_vote_is_one_script_call(redis_factory: RedisFactory) -> None:
     calls = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
     # One EVALSHA per vote and nothing else sent for it: no index lookup (cached), no MULTI, no
     # script loading. (Redis counts the commands a script runs as well, so the script's own
-    # HSET etc. show up too; SADD is not among them: the 20 are the voter index updates sent
-    # in the same round trip as each participant's first vote with a request id.)
+    # HSET etc. show up too: 40 SADDs are the script's note of the voter in the event's voters
+    # set, one per vote with a request id; the other 20 are the voter index updates sent in
+    # the same round trip as each participant's first vote with a request id.)
     assert calls["evalsha"] == 90
-    assert calls["sadd"] == 20
+    assert calls["sadd"] == 20 + 40
     assert not {"get", "mget", "multi", "exec", "eval", "script|load"} & calls.keys()
 
 
@@ -418,11 +424,13 @@ async def test_a_question_and_an_upvote_are_one_script_call(redis_factory: Redis
     calls = command_calls(stats)
     # add_question: the claim on the id (SET NX, as for add_poll) and one EVALSHA; set_upvote:
     # one EVALSHA. Redis counts the commands inside the scripts too: the SADDs are 50 + 20
-    # upvotes plus the voter index of the 30 askers and the 20 first requests of the upvoters.
+    # upvotes, the voter index of the 30 askers and the 20 first requests of the upvoters,
+    # and in the scripts the event's notes for delete_event: 30 claims and 30 askers, and the
+    # 40 upvoters with a request id (redis_delete.py).
     assert calls["evalsha"] == 30 + 50 + 20 + 20
     assert calls["set"] == 30
     assert calls["srem"] == 20
-    assert calls["sadd"] == 50 + 20 + 30 + 20
+    assert calls["sadd"] == 50 + 20 + 30 + 20 + 30 + 30 + 40
     assert not {"get", "mget", "multi", "exec", "eval", "script|load"} & calls.keys()
 
 
@@ -711,7 +719,8 @@ async def test_a_mood_is_one_script_call(redis_factory: RedisFactory) -> None:
         stats = await info_section(server.url, "commandstats")
     calls = command_calls(stats)
     assert calls["evalsha"] == 20 + 30 + 1
-    assert calls["sadd"] == 20  # the voter index only
+    # The voter index, and the scripts' note of each requester in the event's voters set.
+    assert calls["sadd"] == 20 + 20
     assert calls["zadd"] == 50
     assert not {"get", "mget", "multi", "exec", "eval", "script|load"} & calls.keys()
 
@@ -755,3 +764,152 @@ async def test_mood_scripts_survive_a_script_flush(store: RedisStore, raw: Redis
     await store.record_applause("r1", [(T0, 1.0)])
     assert await store.mood_values("r1") == [5]
     assert await store.applause_timeline("r1") == [(T0, 1.0)]
+
+
+# --- event program and data protection (issue 7) --------------------------------------------
+
+
+async def dump(raw: Redis, prefix: str) -> dict[str, str]:
+    """Every key under the prefix with its content as text (for "is anything left" checks)."""
+    found: dict[str, str] = {}
+    async for key in raw.scan_iter(match=f"{prefix}:*", count=1000):
+        kind = await raw.type(key)
+        if kind == "string":
+            value: object = await raw.get(key)
+        elif kind == "hash":
+            value = sorted((await raw.hgetall(key)).items())
+        elif kind == "set":
+            value = sorted(await raw.smembers(key))
+        elif kind == "zset":
+            value = await raw.zrange(key, 0, -1, withscores=True)
+        else:
+            raise AssertionError(f"unexpected type {kind} of {key}")
+        found[key] = repr(value)
+    return found
+
+
+async def test_delete_event_leaves_no_key_that_mentions_it(store: RedisStore, raw: Redis) -> None:
+    doomed = await fill_event(store, CODE, "gone-")
+    await fill_event(store, "OTHER", "kept-")
+    before = await dump(raw, store.prefix)
+
+    def mentions(key: str, value: str) -> bool:
+        # Every id of the doomed event starts with "gone-" (and nothing else has that in it).
+        return any(ident in key or ident in value for ident in (CODE, "gone-"))
+
+    assert sum(mentions(k, v) for k, v in before.items()) > 40
+    assert await store.delete_event(CODE) == list(doomed.rooms)
+    after = await dump(raw, store.prefix)
+    assert [key for key, value in after.items() if mentions(key, value)] == []
+    # Everything else is exactly as it was, but the index of all events.
+    events_key = store._events_key()
+    assert after.pop(events_key) == repr(["OTHER"])
+    assert after == {k: v for k, v in before.items() if not mentions(k, v)}
+
+
+async def test_delete_event_reads_again_when_the_event_changed_meanwhile(
+    store: RedisStore, raw: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The script gets every key of the event, so the event's sets are read first. A poll added
+    between that read and the script would be left behind: the script notices and the store
+    reads again."""
+    await setup_event(store)
+    other = RedisStore.from_url(store.url, prefix=store.prefix)
+    await other.open()
+    run = store._run
+    attempts: list[int] = []
+
+    async def add_a_poll_first(script: lua.Lua, keys: list[str], args: list[str]) -> list[Any]:
+        if script is lua_program.DELETE_EVENT:
+            attempts.append(len(keys))
+            if len(attempts) == 1:
+                await add_open_poll(other, make_poll("late"))
+                await other.cast_vote("late", "u1", Ballot(choices=(0,)), "req-1")
+        return await run(script, keys, args)
+
+    await store.add_poll(make_poll("p1"))
+    monkeypatch.setattr(store, "_run", add_a_poll_first)
+    try:
+        assert await store.delete_event(CODE) == ["r1"]
+    finally:
+        await other.close()
+    assert len(attempts) == 2 and attempts[1] > attempts[0]
+    assert await dump(raw, store.prefix) == {store._events_key() + ":indexed": "'1'"}
+
+
+async def test_delete_agenda_item_reads_again_when_a_poll_was_prepared_meanwhile(
+    store: RedisStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await setup_event(store)
+    await store.add_agenda_item(make_agenda_item("a1"))
+    await store.add_poll(replace(make_poll("p1"), agenda_item_id="a1"))
+    run = store._run
+    attempts: list[int] = []
+
+    async def prepare_a_poll_first(script: lua.Lua, keys: list[str], args: list[str]) -> list[Any]:
+        if script is lua_program.DELETE_AGENDA_ITEM:
+            attempts.append(len(keys) - 3)
+            if len(attempts) == 1:
+                await run(lua.ADD_POLL, *await _add_poll_call(store, "p2", "a1"))
+        return await run(script, keys, args)
+
+    monkeypatch.setattr(store, "_run", prepare_a_poll_first)
+    await store.delete_agenda_item("a1")
+    assert attempts == [1, 2]
+    assert [p.agenda_item_id for p in await store.list_polls("r1")] == [None, None]
+
+
+async def _add_poll_call(
+    store: RedisStore, poll_id: str, item_id: str
+) -> tuple[list[str], list[str]]:
+    """The keys and arguments add_poll would send for a poll prepared for the item."""
+    poll = replace(make_poll(poll_id), agenda_item_id=item_id)
+    await store._claim([(store._index("poll", poll_id), encode_home(CODE, "r1"))])
+    keys = [
+        store._key(CODE, "event"),
+        store._key(CODE, "room", "r1"),
+        store._key(CODE, "polls", "r1"),
+        store._key(CODE, "poll", poll_id),
+        store._key(CODE, "claims"),
+        store._key(CODE, "item", item_id),
+        store._key(CODE, "itempolls", item_id),
+    ]
+    return keys, [poll_id, *poll_fields(poll)]
+
+
+async def test_events_stored_before_the_index_are_found_after_open(
+    store: RedisStore, raw: Redis
+) -> None:
+    """Events written before the index of all events existed: the next open adds them once."""
+    await store.create_event(make_event(), [])
+    await store.create_event(make_event("LATER"), [])
+    await raw.delete(store._events_key(), store._events_key() + ":indexed")
+    assert await store.events_ended_before(T0.date() + timedelta(days=1)) == []
+    again = RedisStore.from_url(store.url, prefix=store.prefix)
+    await again.open()
+    try:
+        assert await again.events_ended_before(T0.date() + timedelta(days=1)) == [CODE, "LATER"]
+        assert await raw.get(store._events_key() + ":indexed") == "1"
+        # Once only: a code removed from the index stays removed on the next open.
+        await raw.srem(store._events_key(), "LATER")
+    finally:
+        await again.close()
+    third = RedisStore.from_url(store.url, prefix=store.prefix)
+    await third.open()
+    try:
+        assert await third.events_ended_before(T0.date() + timedelta(days=1)) == [CODE]
+    finally:
+        await third.close()
+
+
+async def test_rooms_keep_the_default_screen_mode_as_an_absent_field(
+    store: RedisStore, raw: Redis
+) -> None:
+    """'auto' is no field (as in rooms stored before screen modes); the other modes are."""
+    await setup_event(store)
+    room_key = store._key(CODE, "room", "r1")
+    await store.set_screen_mode("r1", "slide", None)
+    assert await raw.hget(room_key, "screen_mode") == "slide"
+    await store.set_screen_mode("r1", "auto", None)
+    assert await raw.hexists(room_key, "screen_mode") == 0
+    assert await store.get_room("r1") == make_room("r1")
