@@ -648,7 +648,7 @@ async def mod_poll_action(request: Request) -> Response:
     return await _mod_polls_response(request, room, message, status)
 
 
-async def mod_screen_clear(request: Request) -> Response:
+async def mod_screen(request: Request) -> Response:
     """What the room's projector shows (form field ``mode``, with ``poll`` for the modes
     "poll" and "words"); without a mode: the join code (the form from before the modes)."""
     form = await read_form(request)

@@ -25,9 +25,7 @@ def routes() -> list[BaseRoute]:
         Route("/e/{code}/polls/{poll_id}/vote", pages.vote, methods=["POST"]),
         Route("/e/{code}/moderate/rooms", pages.mod_add_room, methods=["POST"]),
         Route("/e/{code}/moderate/rooms/{room_id}/polls", pages.mod_create_poll, methods=["POST"]),
-        Route(
-            "/e/{code}/moderate/rooms/{room_id}/screen", pages.mod_screen_clear, methods=["POST"]
-        ),
+        Route("/e/{code}/moderate/rooms/{room_id}/screen", pages.mod_screen, methods=["POST"]),
         Route(
             "/e/{code}/moderate/polls/{poll_id}/{action}", pages.mod_poll_action, methods=["POST"]
         ),
