@@ -52,6 +52,25 @@ class CreatedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class ModeratorScope:
+    """Whose moderator token it is: the organiser's (``room_id`` None: every room and the
+    event itself) or one room's secret link (only that room's polls, questions, projector)."""
+
+    room_id: str | None = None
+
+    @property
+    def organiser(self) -> bool:
+        return self.room_id is None
+
+    def require(self, room: Room) -> None:
+        """Forbidden unless this scope may moderate ``room``."""
+        if self.room_id is not None and self.room_id != room.id:
+            raise Forbidden(
+                "forbidden", _n("Dieser Moderationszugang gilt nur für einen anderen Raum.")
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class VoteResult:
     applied: bool
     version: int | None  # None: an earlier delivery was acknowledged; nothing new happened
@@ -174,6 +193,62 @@ class LiveService:
             token_hash(token or ""), event.moderator_token_hash
         )
 
+    # Room moderators: a secret link per room grants that room's powers only. The organiser's
+    # token (check_moderator) stays the only key to the event itself (settings, rooms, links,
+    # control room, setup, report).
+
+    def is_room_moderator(self, event: Event, room: Room, token: str | None) -> bool:
+        """The organiser, or the holder of this room's link."""
+        if room.event_code != event.code or not token:
+            return False
+        if self.is_moderator(event, token):
+            return True
+        wanted = room.moderator_token_hash
+        return wanted is not None and hmac.compare_digest(token_hash(token), wanted)
+
+    def check_room_moderator(self, event: Event, room: Room, token: str | None) -> None:
+        """401 without a token, 403 unless it is the organiser's or this room's."""
+        if not token:
+            raise Unauthorized(
+                "unauthorized", _n("Für diese Aktion ist ein Moderationszugang nötig.")
+            )
+        if not self.is_room_moderator(event, room, token):
+            raise Forbidden("forbidden", _n("Der Moderationszugang ist ungültig."))
+
+    async def moderator_scope(self, event: Event, token: str | None) -> ModeratorScope:
+        """Whose token it is (401 without one, 403 when it is nobody's). For calls that learn
+        the room only from the object they act on (a poll, a question): the caller checks
+        ``scope.require(room)`` once it knows the room, so a wrong token is 403 before any
+        404 of the object."""
+        if not token:
+            raise Unauthorized(
+                "unauthorized", _n("Für diese Aktion ist ein Moderationszugang nötig.")
+            )
+        if self.is_moderator(event, token):
+            return ModeratorScope(None)
+        digest = token_hash(token)
+        for room in await self.rooms(event):
+            wanted = room.moderator_token_hash
+            if wanted is not None and hmac.compare_digest(digest, wanted):
+                return ModeratorScope(room.id)
+        raise Forbidden("forbidden", _n("Der Moderationszugang ist ungültig."))
+
+    async def create_room_link(self, event: Event, room: Room) -> str:
+        """A new secret token for the room's moderator (shown once, stored hashed). Renewing
+        replaces the old token: the old link stops working at once."""
+        if room.event_code != event.code:
+            raise NotFound("room_not_found", _n("Diesen Raum gibt es nicht."))
+        token = self.ids.token()
+        await guard(self.store.set_room_token(room.id, token_hash(token)))
+        self._recent.pop(("room", room.id), None)
+        return token
+
+    async def revoke_room_link(self, event: Event, room: Room) -> None:
+        if room.event_code != event.code:
+            raise NotFound("room_not_found", _n("Diesen Raum gibt es nicht."))
+        await guard(self.store.set_room_token(room.id, None))
+        self._recent.pop(("room", room.id), None)
+
     async def join(self, event: Event) -> tuple[str, str]:
         """A new anonymous participant: (participant_id, token). Nothing personal is stored."""
         participant_id, token = self.ids.object_id(), self.ids.token()
@@ -249,11 +324,15 @@ class LiveService:
         poll = await self.poll(event, poll_id)
         opened = await self._save_poll(poll, poll_rules.open_poll(poll, self.clock()))
         if opened is not poll:
-            # Opening puts the poll on the projector: a highlighted question steps aside.
+            # Opening puts the poll on the projector: a highlighted question steps aside, and a
+            # projector fixed on something else (applause, a slide) goes back to "auto".
             room = await guard(self.store.get_room(poll.room_id))
             if room is not None and room.highlighted_question_id is not None:
                 version = await guard(self.store.set_highlight(room.id, None))
                 await self._changed(room.id, "questions.updated", version)
+            if room is not None and room.screen_mode != "auto":
+                version = await guard(self.store.set_screen_mode(room.id, "auto", None))
+                await self._changed(room.id, "screen.updated", version)
         return opened
 
     async def close_poll(self, event: Event, poll_id: object) -> Poll:
@@ -265,22 +344,19 @@ class LiveService:
         return await self._save_poll(poll, poll_rules.set_visibility(poll, visibility))
 
     async def show_on_screen(self, event: Event, room: Room, poll_id: object | None) -> None:
-        """Point the room's projector at a poll (None: join code and QR)."""
+        """Point the room's projector at a poll's results (screen mode "poll"; None: the join
+        code and QR, mode "join"). The store clears a highlighted question in the same step."""
         if poll_id is not None:
             poll = await self.poll(event, poll_id)
             if poll.room_id != room.id:
                 raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
             if poll.state == "draft":
                 raise DomainError("poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet."))
+        chosen = poll_id if isinstance(poll_id, str) else None
         version = await guard(
-            self.store.set_screen_poll(room.id, poll_id if isinstance(poll_id, str) else None)
+            self.store.set_screen_mode(room.id, "poll" if chosen else "join", chosen)
         )
         await self._changed(room.id, "screen.updated", version)
-        # The moderator chose what the projector shows: a highlighted question steps aside.
-        current = await guard(self.store.get_room(room.id))
-        if current is not None and current.highlighted_question_id is not None:
-            version = await guard(self.store.set_highlight(room.id, None))
-            await self._changed(room.id, "questions.updated", version)
 
     async def _save_poll(self, before: Poll, after: Poll) -> Poll:
         if after == before:

@@ -172,6 +172,15 @@ class QuestionService:
                     self.store.set_highlight(after.room_id, after.id if highlighted else None)
                 )
                 await publish_change(self.hub, after.room_id, "questions.updated", version)
+                if (
+                    highlighted
+                    and room is not None
+                    and room.screen_mode not in ("auto", "question")
+                ):
+                    # "Auf die Leinwand" means it: a projector fixed on something else (a
+                    # poll, the applause, a slide) switches to the question.
+                    version = await guard(self.store.set_screen_mode(room.id, "question", None))
+                    await publish_change(self.hub, room.id, "screen.updated", version)
         elif after.state not in rules.PUBLIC_STATES:
             # A hidden or archived question leaves the projector.
             room = await guard(self.store.get_room(after.room_id))

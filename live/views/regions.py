@@ -23,6 +23,7 @@ from live.fanout.connection import Connection
 from live.fanout.state import RoomState
 from live.i18n import Lang, parse_lang
 from live.views import api
+from live.views.screen import MODE_BUTTONS, MODE_LABELS, poll_choices, screen_content
 from live.views.templating import render
 
 T = TypeVar("T")
@@ -216,6 +217,7 @@ class PageRenderer:
             *moderator_question_regions(lang, state),
             *self.applause_regions(conn, state),
             mood_region(lang, state),
+            moderator_screen_region(lang, state),
         ]
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
@@ -306,20 +308,41 @@ def screen_top_questions(state: RoomState) -> list[Question]:
 
 
 def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
-    highlighted = state.highlighted
-    # A highlighted question takes the projector; otherwise the poll it presents.
-    item = None if highlighted is not None else screen_item(state)
+    # What the wall shows follows the moderator's choice (live.views.screen); "auto" is the
+    # behaviour from before there was a choice: the highlighted question, else the poll.
+    content = screen_content(state.room, state.polls, state.questions)
+    item = None
+    if content.poll is not None:
+        item = screen_item(state)
     ctx = {
         "state": state,
         "event": state.event,
         "room": state.room,
+        "content": content,
         "item": item,
-        "question": highlighted,
-        "top_questions": screen_top_questions(state),
+        "question": content.question,
+        "top_questions": list(content.top),
     }
     results = render(lang, "fragments/screen_results.html", **ctx)
     stage = render(lang, "fragments/screen_stage.html", **ctx)
     return [_html("screen-stage", stage, ("screen-results",)), _html("screen-results", results)]
+
+
+def moderator_screen_region(lang: Lang, state: RoomState) -> Region:
+    """The moderators' projector control: what the wall shows, the buttons that change it."""
+    html = render(
+        lang,
+        "fragments/mod_screen.html",
+        state=state,
+        event=state.event,
+        room=state.room,
+        content=screen_content(state.room, state.polls, state.questions),
+        mode_buttons=MODE_BUTTONS,
+        mode_labels=MODE_LABELS,
+        poll_choices=poll_choices(state.polls),
+        text_choices=poll_choices(state.polls, text_only=True),
+    )
+    return _html("mod-screen", html)
 
 
 def moderator_items(state: RoomState) -> list[PollItem]:
@@ -328,7 +351,13 @@ def moderator_items(state: RoomState) -> list[PollItem]:
 
 def moderator_regions(lang: Lang, state: RoomState) -> list[Region]:
     items = moderator_items(state)
-    ctx = {"state": state, "event": state.event, "room": state.room}
+    shown = screen_content(state.room, state.polls, state.questions).poll
+    ctx = {
+        "state": state,
+        "event": state.event,
+        "room": state.room,
+        "on_screen_id": shown.id if shown is not None else None,
+    }
     results = [
         _html(f"mod-results-{i.poll.id}", render(lang, "fragments/mod_results.html", item=i, **ctx))
         for i in items

@@ -9,9 +9,10 @@ from starlette.responses import JSONResponse, Response
 
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
-from live.domain.models import Event
+from live.domain.models import Event, Poll
 from live.domain.text import _n
 from live.errors import Forbidden, NotFound, Unauthorized
+from live.service import ModeratorScope
 from live.views import api as shapes
 from live.web.errors import parse_json, read_body
 from live.web.identity import bearer
@@ -24,10 +25,20 @@ def _json(value: object, status: int = 200) -> Response:
 
 
 async def _event_as_moderator(request: Request) -> Event:
+    """Organiser-only calls (a room moderator's token gets 403)."""
     service = runtime(request).service
     event = await service.event(request.path_params["code"])
     service.check_moderator(event, bearer(request))
     return event
+
+
+async def _event_and_scope(request: Request) -> tuple[Event, ModeratorScope]:
+    """Room-level calls: the organiser's token or a room moderator's (401 without a token, 403
+    for a token that is nobody's). The caller checks ``scope.require(room)`` once it knows the
+    room the call acts on: 403 for another room's token."""
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    return event, await service.moderator_scope(event, bearer(request))
 
 
 def links(request: Request, code: str, room_id: str, token: str) -> dict[str, str]:
@@ -98,10 +109,39 @@ async def add_room(request: Request) -> Response:
     return _json(shapes.room_dict(room), 201)
 
 
-async def create_poll(request: Request) -> Response:
+async def create_room_link(request: Request) -> Response:
+    """A new secret moderator token for one room (organiser only); the old one stops working."""
     event = await _event_as_moderator(request)
     service = runtime(request).service
     room = await service.room(event, request.path_params["room_id"])
+    token = await service.create_room_link(event, room)
+    base = base_url(request, runtime(request).settings)
+    return _json(
+        {
+            "room_id": room.id,
+            "moderator_token": token,
+            "links": {
+                "moderate": f"{base}/e/{event.code}/moderate?room={room.id}&token={token}",
+                "screen": f"{base}/e/{event.code}/screen?room={room.id}",
+            },
+        },
+        201,
+    )
+
+
+async def revoke_room_link(request: Request) -> Response:
+    event = await _event_as_moderator(request)
+    service = runtime(request).service
+    room = await service.room(event, request.path_params["room_id"])
+    await service.revoke_room_link(event, room)
+    return Response(status_code=204)
+
+
+async def create_poll(request: Request) -> Response:
+    event, scope = await _event_and_scope(request)
+    service = runtime(request).service
+    room = await service.room(event, request.path_params["room_id"])
+    scope.require(room)
     body = parse_json(await read_body(request))
     poll = await service.create_poll(
         event,
@@ -120,23 +160,33 @@ async def get_poll(request: Request) -> Response:
     service = runtime(request).service
     event = await service.event(request.path_params["code"])
     poll = await service.poll(event, request.path_params["poll_id"])
-    if poll.state == "draft" and not service.is_moderator(event, bearer(request)):
+    if poll.state == "draft" and not service.is_room_moderator(
+        event, await service.room(event, poll.room_id), bearer(request)
+    ):
         # Prepared polls are the moderators' business until they open.
         raise NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
     return _json(shapes.poll_dict(poll, await service.results(poll)))
 
 
-async def open_poll(request: Request) -> Response:
-    event = await _event_as_moderator(request)
+async def _poll_in_scope(request: Request) -> tuple[Event, Poll]:
+    event, scope = await _event_and_scope(request)
     service = runtime(request).service
-    poll = await service.open_poll(event, request.path_params["poll_id"])
+    poll = await service.poll(event, request.path_params["poll_id"])
+    scope.require(await service.room(event, poll.room_id))
+    return event, poll
+
+
+async def open_poll(request: Request) -> Response:
+    event, poll = await _poll_in_scope(request)
+    service = runtime(request).service
+    poll = await service.open_poll(event, poll.id)
     return _json(shapes.poll_dict(poll, await service.results(poll)))
 
 
 async def close_poll(request: Request) -> Response:
-    event = await _event_as_moderator(request)
+    event, poll = await _poll_in_scope(request)
     service = runtime(request).service
-    poll = await service.close_poll(event, request.path_params["poll_id"])
+    poll = await service.close_poll(event, poll.id)
     return _json(shapes.poll_dict(poll, await service.results(poll)))
 
 
@@ -145,7 +195,7 @@ async def list_questions(request: Request) -> Response:
     rt = runtime(request)
     event = await rt.service.event(request.path_params["code"])
     room = await rt.service.room(event, request.path_params["room_id"])
-    moderator = rt.service.is_moderator(event, bearer(request))
+    moderator = rt.service.is_room_moderator(event, room, bearer(request))
     questions = [
         q
         for q in await rt.questions.in_room(room)
@@ -156,8 +206,10 @@ async def list_questions(request: Request) -> Response:
 
 
 async def patch_question(request: Request) -> Response:
-    event = await _event_as_moderator(request)
+    event, scope = await _event_and_scope(request)
     rt = runtime(request)
+    target = await rt.questions.question(event, request.path_params["question_id"])
+    scope.require(await rt.service.room(event, target.room_id))
     body = parse_json(await read_body(request))
     known = {"state", "highlighted", "answer", "text"}
     if not body or not set(body) <= known:

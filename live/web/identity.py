@@ -20,6 +20,12 @@ def moderator_cookie(code: str) -> str:
     return f"live_m_{code}"
 
 
+def room_moderator_cookie(code: str, room_id: str) -> str:
+    """A room moderator's token, one cookie per room: a person may moderate two forums, and the
+    organiser's cookie (moderator_cookie) stays separate. Room ids are URL-safe, cookie-safe."""
+    return f"live_r_{code}_{room_id}"
+
+
 def bearer(conn: HTTPConnection) -> str | None:
     header = conn.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

@@ -26,11 +26,13 @@ from live.views.regions import (
     applause_region,
     moderator_question_regions,
     moderator_regions,
+    moderator_screen_region,
     mood_region,
     participant_items,
     participant_regions,
     screen_regions,
 )
+from live.views.screen import MODE_BUTTONS
 from live.views.templating import render
 from live.web.errors import page_error, read_body, status_for
 from live.web.identity import (
@@ -38,6 +40,7 @@ from live.web.identity import (
     participant_cookie,
     remember_lang,
     request_lang,
+    room_moderator_cookie,
     set_cookie,
 )
 from live.web.pages_program import program_context
@@ -397,11 +400,75 @@ async def overlay(request: Request) -> Response:
 
 
 async def _moderator_event(request: Request) -> Event:
+    """The event, for the organiser only (event-wide powers: settings, rooms, room links,
+    control room, setup, report)."""
     service = runtime(request).service
     event = await service.event(request.path_params["code"])
     token = request.cookies.get(moderator_cookie(event.code))
     service.check_moderator(event, token)
     return event
+
+
+def room_token(request: Request, event: Event, room: Room) -> str | None:
+    """The token this browser moderates ``room`` with: the organiser's cookie when it is
+    valid, else the room's own cookie (from the room's secret link)."""
+    service = runtime(request).service
+    organiser = request.cookies.get(moderator_cookie(event.code))
+    if service.is_moderator(event, organiser):
+        return organiser
+    return request.cookies.get(room_moderator_cookie(event.code, room.id)) or organiser
+
+
+async def _any_moderator_event(request: Request) -> Event:
+    """The event, when this browser holds some moderator cookie for it (401 otherwise). Which
+    room it may moderate is checked once the room is known (``_check_room``)."""
+    service = runtime(request).service
+    event = await service.event(request.path_params["code"])
+    if not request.cookies.get(moderator_cookie(event.code)) and not _holds_room_cookie(
+        request, event
+    ):
+        service.check_moderator(event, None)  # raises Unauthorized
+    return event
+
+
+def _check_room(request: Request, event: Event, room: Room) -> None:
+    """The organiser or this room's moderator (room links give only their room's powers):
+    401 without any moderator cookie, 403 with one that is not for this room."""
+    token = room_token(request, event, room)
+    if token is None and _holds_room_cookie(request, event):
+        raise Forbidden(
+            "forbidden", _n("Dieser Moderationszugang gilt nur für einen anderen Raum.")
+        )
+    runtime(request).service.check_room_moderator(event, room, token)
+
+
+def _holds_room_cookie(request: Request, event: Event) -> bool:
+    prefix = room_moderator_cookie(event.code, "")
+    return any(name.startswith(prefix) and value for name, value in request.cookies.items())
+
+
+async def _moderated_room(request: Request, event: Event, rooms: list[Room]) -> Room:
+    """The room the moderate page shows: any room (``?room=``, else the first) for the
+    organiser; for a room moderator the room named, else the first one this browser holds a
+    valid room link for. Unauthorized/Forbidden when there is none."""
+    service = runtime(request).service
+    wanted = request.query_params.get("room")
+    if service.is_moderator(event, request.cookies.get(moderator_cookie(event.code))):
+        return await service.room(event, wanted or rooms[0].id)
+    held = {r.id: request.cookies.get(room_moderator_cookie(event.code, r.id)) for r in rooms}
+    valid = [r for r in rooms if service.is_room_moderator(event, r, held[r.id])]
+    for r in valid:
+        if wanted is None or r.id == wanted:
+            return r
+    if valid:
+        raise Forbidden(
+            "forbidden", _n("Dieser Moderationszugang gilt nur für einen anderen Raum.")
+        )
+    token = request.cookies.get(moderator_cookie(event.code)) or next(
+        (t for t in held.values() if t), None
+    )
+    service.check_moderator(event, token)  # no token: 401; a wrong one: 403
+    raise Forbidden("forbidden", _n("Der Moderationszugang ist ungültig."))
 
 
 async def moderate(request: Request) -> Response:
@@ -411,16 +478,24 @@ async def moderate(request: Request) -> Response:
     token = request.query_params.get("token")
     if token is not None:
         # The token arrives once in the link; keep it in a cookie and drop it from the address
-        # bar (and so from the browser history and any screen share).
-        service.check_moderator(event, token)
+        # bar (and so from the browser history and any screen share). A room link's token
+        # goes into that room's own cookie and leads to that room, whatever ?room= says.
+        scope = await service.moderator_scope(event, token)
         target = f"/e/{event.code}/moderate"
-        if request.query_params.get("room"):
-            target += "?" + urlencode({"room": request.query_params["room"]})
+        room_param = scope.room_id or request.query_params.get("room")
+        if room_param:
+            target += "?" + urlencode({"room": room_param})
+        name = (
+            moderator_cookie(event.code)
+            if scope.room_id is None
+            else room_moderator_cookie(event.code, scope.room_id)
+        )
         response: Response = redirect(target)
-        set_cookie(response, moderator_cookie(event.code), token, rt.settings, same_site="strict")
+        set_cookie(response, name, token, rt.settings, same_site="strict")
         return response
+    rooms = await service.rooms(event)
     try:
-        await _moderator_event(request)
+        room = await _moderated_room(request, event, rooms)
     except (Unauthorized, Forbidden) as exc:
         return page(
             request,
@@ -429,18 +504,25 @@ async def moderate(request: Request) -> Response:
             event=event,
             message=error_text(request, exc),
         )
-    rooms = await service.rooms(event)
-    room = await service.room(event, request.query_params.get("room") or rooms[0].id)
+    organiser = service.is_moderator(event, request.cookies.get(moderator_cookie(event.code)))
     state = await _state(request, room)
     lang = request_lang(request)
     regions = moderator_regions(lang, state)
+    extra: dict[str, Any] = {}
+    if organiser:
+        from live.web.pages_control import room_links_html  # organiser-only section
+
+        extra["room_links_html"] = room_links_html(request, event, rooms)
     return page(
         request,
         "moderate.html",
         event=event,
         room=room,
-        rooms=rooms,
+        rooms=rooms if organiser else [room],
+        organiser=organiser,
         state=state,
+        screen_html=moderator_screen_region(lang, state).frame,
+        mode_buttons=MODE_BUTTONS,
         polls_html=regions[0].frame,
         questions_html=moderator_question_regions(lang, state)[0].frame,
         applause_html=_applause_html(request, state),
@@ -450,10 +532,13 @@ async def moderate(request: Request) -> Response:
         moderator_url=(
             f"{base_url(request, rt.settings)}/e/{event.code}/moderate"
             f"?token={request.cookies.get(moderator_cookie(event.code), '')}"
+            if organiser
+            else ""
         ),
         errors=FieldErrors(),
         **await _poll_form_context(request, event, room, prefill=True),
-        **_join_links(request, event, rooms),
+        **extra,
+        **_join_links(request, event, rooms if organiser else [room]),
     )
 
 
@@ -500,9 +585,10 @@ async def _mod_polls_response(
 
 async def mod_create_poll(request: Request) -> Response:
     form = await read_form(request)
-    event = await _moderator_event(request)
+    event = await _any_moderator_event(request)
     service = runtime(request).service
     room = await service.room(event, request.path_params["room_id"])
+    _check_room(request, event, room)
     lang = request_lang(request)
     values = {k: _text(form, k) for k in _poll_form_defaults()}
     options = [line for line in values["options"].splitlines() if line.strip()]
@@ -577,13 +663,14 @@ ACTIONS = {
 
 async def mod_poll_action(request: Request) -> Response:
     form = await read_form(request)
-    event = await _moderator_event(request)
+    event = await _any_moderator_event(request)
     service = runtime(request).service
     action = request.path_params["action"]
     if action not in ACTIONS:
         raise NotFound("not_found", _n("Diese Seite gibt es nicht."))
     poll = await service.poll(event, request.path_params["poll_id"])
     room = await service.room(event, poll.room_id)
+    _check_room(request, event, room)
     status = 200
     message = translate(request_lang(request), ACTIONS[action])
     try:
@@ -604,16 +691,19 @@ async def mod_poll_action(request: Request) -> Response:
     return await _mod_polls_response(request, room, message, status)
 
 
-async def mod_screen_clear(request: Request) -> Response:
-    await read_form(request)
-    event = await _moderator_event(request)
+async def mod_screen(request: Request) -> Response:
+    """What the room's projector shows (form field ``mode``, with ``poll`` for the modes
+    "poll" and "words"); without a mode: the join code (the form from before the modes)."""
+    form = await read_form(request)
+    event = await _any_moderator_event(request)
     service = runtime(request).service
     room = await service.room(event, request.path_params["room_id"])
-    await service.show_on_screen(event, room, None)
-    if not is_htmx(request):
-        return redirect(f"/e/{event.code}/moderate?room={room.id}")
-    message = translate(request_lang(request), _n("Die Leinwand zeigt jetzt den Beitrittscode."))
-    return await _mod_polls_response(request, room, message)
+    _check_room(request, event, room)
+    from live.web.pages_control import screen_mode_answer  # projector control
+
+    return await screen_mode_answer(
+        request, event, room, _text(form, "mode") or "join", _text(form, "poll") or None
+    )
 
 
 async def mod_add_room(request: Request) -> Response:

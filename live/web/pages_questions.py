@@ -24,6 +24,8 @@ from live.web.errors import page_error, status_for
 from live.web.identity import request_lang
 from live.web.pages import (
     FieldErrors,
+    _any_moderator_event,
+    _check_room,
     _keep_participant,
     _moderator_event,
     _participant_id,
@@ -193,13 +195,14 @@ async def _mod_questions_response(
 
 async def mod_question_action(request: Request) -> Response:
     await read_form(request)
-    event = await _moderator_event(request)
+    event = await _any_moderator_event(request)
     rt = runtime(request)
     action = request.path_params["action"]
     if action not in MOD_ACTIONS:
         raise NotFound("not_found", _n("Diese Seite gibt es nicht."))
     question = await rt.questions.question(event, request.path_params["question_id"])
     room = await rt.service.room(event, question.room_id)
+    _check_room(request, event, room)
     changes, message = MOD_ACTIONS[action]
     status, failed = 200, False
     text = translate(request_lang(request), message)
@@ -216,9 +219,10 @@ async def mod_question_action(request: Request) -> Response:
 
 async def mod_approve_all(request: Request) -> Response:
     await read_form(request)
-    event = await _moderator_event(request)
+    event = await _any_moderator_event(request)
     rt = runtime(request)
     room = await rt.service.room(event, request.path_params["room_id"])
+    _check_room(request, event, room)
     count = await rt.questions.approve_all(event, room)
     if not is_htmx(request):
         return redirect(f"/e/{event.code}/moderate?room={room.id}")
@@ -231,7 +235,7 @@ async def mod_settings(request: Request) -> Response:
     form = await read_form(request)
     event = await _moderator_event(request)
     rt = runtime(request)
-    await rt.questions.update_settings(
+    saved = await rt.questions.update_settings(
         event,
         questions_need_approval=bool(_text(form, "questions_need_approval")),
         names_allowed=bool(_text(form, "names_allowed")),
@@ -241,16 +245,21 @@ async def mod_settings(request: Request) -> Response:
     room = next((r for r in rooms if r.id == room_id), rooms[0])
     if not is_htmx(request):
         return redirect(f"/e/{event.code}/moderate?room={room.id}")
-    message = translate(request_lang(request), _n("Die Einstellungen sind gespeichert."))
-    return await _mod_questions_response(request, room, message)
+    lang = request_lang(request)
+    # The settings form sits outside the room's live region (it is the organiser's, for every
+    # room): answer with the form as saved.
+    html = render(lang, "fragments/qa_settings.html", event=saved, room=room)
+    message = translate(lang, _n("Die Einstellungen sind gespeichert."))
+    return HTMLResponse(html + announce(request, message))
 
 
 async def mod_edit(request: Request) -> Response:
     """A plain page (not a live region): typing a long answer is never interrupted."""
-    event = await _moderator_event(request)
+    event = await _any_moderator_event(request)
     rt = runtime(request)
     question = await rt.questions.question(event, request.path_params["question_id"])
     room = await rt.service.room(event, question.room_id)
+    _check_room(request, event, room)
     values = {"text": question.text, "answer": question.answer or ""}
     errors = FieldErrors()
     status = 200

@@ -10,6 +10,7 @@ from live.web import (
     api,
     api_setup,
     pages,
+    pages_control,
     pages_program,
     pages_questions,
     pages_report,
@@ -36,9 +37,7 @@ def routes() -> list[BaseRoute]:
         Route("/e/{code}/polls/{poll_id}/vote", pages.vote, methods=["POST"]),
         Route("/e/{code}/moderate/rooms", pages.mod_add_room, methods=["POST"]),
         Route("/e/{code}/moderate/rooms/{room_id}/polls", pages.mod_create_poll, methods=["POST"]),
-        Route(
-            "/e/{code}/moderate/rooms/{room_id}/screen", pages.mod_screen_clear, methods=["POST"]
-        ),
+        Route("/e/{code}/moderate/rooms/{room_id}/screen", pages.mod_screen, methods=["POST"]),
         Route(
             "/e/{code}/moderate/polls/{poll_id}/{action}", pages.mod_poll_action, methods=["POST"]
         ),
@@ -84,6 +83,15 @@ def routes() -> list[BaseRoute]:
         Route("/e/{code}/setup/polls/{poll_id}/open", pages_setup.open_poll, methods=["POST"]),
         Route("/e/{code}/setup/import", pages_setup_file.import_setup, methods=["POST"]),
         Route("/e/{code}/program", pages_program.room_program, methods=["GET"]),
+        # control room, secret room links, projector control (issue 7)
+        Route("/e/{code}/control", pages_control.control, methods=["GET"]),
+        Route("/e/{code}/control/rooms", pages_control.control_rooms, methods=["GET"]),
+        Route("/e/{code}/screen/now", pages_control.screen_now, methods=["GET"]),
+        Route(
+            "/e/{code}/moderate/rooms/{room_id}/link",
+            pages_control.mod_room_link,
+            methods=["POST"],
+        ),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
@@ -95,6 +103,16 @@ def routes() -> list[BaseRoute]:
                 Route("/events/{code}", api.delete_event, methods=["DELETE"]),
                 Route("/events/{code}/join", api.join, methods=["POST"]),
                 Route("/events/{code}/rooms", api.add_room, methods=["POST"]),
+                Route(
+                    "/events/{code}/rooms/{room_id}/moderator-link",
+                    api.create_room_link,
+                    methods=["POST"],
+                ),
+                Route(
+                    "/events/{code}/rooms/{room_id}/moderator-link",
+                    api.revoke_room_link,
+                    methods=["DELETE"],
+                ),
                 Route("/events/{code}/rooms/{room_id}/polls", api.create_poll, methods=["POST"]),
                 Route("/events/{code}/polls/{poll_id}", api.get_poll, methods=["GET"]),
                 Route("/events/{code}/polls/{poll_id}/open", api.open_poll, methods=["POST"]),

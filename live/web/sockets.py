@@ -30,7 +30,12 @@ from live.i18n import Lang, translate
 from live.service import HANDSHAKE_MAX_AGE, check_request_id
 from live.settings import MAX_FRAME_BYTES
 from live.views import api as shapes
-from live.web.identity import moderator_cookie, participant_cookie, request_lang
+from live.web.identity import (
+    moderator_cookie,
+    participant_cookie,
+    request_lang,
+    room_moderator_cookie,
+)
 from live.web.runtime import runtime
 from live.web.security import origin_allowed
 from live.web.wsprotocol import SCOPE_KEY as FRAMES_EXTENSION
@@ -90,6 +95,19 @@ def _forget_handshake(ws: WebSocket) -> None:
     ws.scope["headers"] = []
     for cached in ("_headers", "_cookies"):
         ws.__dict__.pop(cached, None)
+
+
+async def _fresh_room_moderator(ws: WebSocket, event: Event, room: Room, token: str | None) -> bool:
+    """Whether ``token`` is this room's moderator link, by a fresh read of the room: the
+    handshake's copy of the room may be a moment older than a link just created or revoked.
+    (Only for the few sockets that are not the organiser's or a known participant's.)"""
+    if not token:
+        return False
+    try:
+        fresh = await runtime(ws).service.room(event, room.id)
+    except DomainError:
+        return False
+    return runtime(ws).service.is_room_moderator(event, fresh, token)
 
 
 async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) -> None:
@@ -180,14 +198,17 @@ async def api_socket(ws: WebSocket) -> None:
     role: Role = "viewer"
     participant_id: str | None = None
     if token:
-        if service.is_moderator(event, token):
-            role = "moderator"
+        if service.is_room_moderator(event, room, token):
+            role = "moderator"  # the organiser, or this room's moderator link
         else:
             participant_id = await service.participant(event, token)
-            if participant_id is None:
+            if participant_id is None and await _fresh_room_moderator(ws, event, room, token):
+                role = "moderator"
+            elif participant_id is None:
                 await _reject(ws)  # a wrong token is refused, not silently downgraded
                 return
-            role = "participant"
+            else:
+                role = "participant"
     lang: Lang = request_lang(ws)
     await ws.accept()
     _forget_handshake(ws)
@@ -301,7 +322,10 @@ async def page_socket(ws: WebSocket) -> None:
     participant_id: str | None = None
     role: Role = "viewer"
     if view == "moderator":
-        if not service.is_moderator(event, ws.cookies.get(moderator_cookie(event.code))):
+        organiser = ws.cookies.get(moderator_cookie(event.code))
+        if not service.is_moderator(event, organiser) and not await _fresh_room_moderator(
+            ws, event, room, ws.cookies.get(room_moderator_cookie(event.code, room.id))
+        ):
             await _reject(ws)
             return
         role = "moderator"

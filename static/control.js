@@ -1,0 +1,110 @@
+// control.js: projector shortcuts on the moderate page, copy buttons for secret room links,
+// and the screen's fullscreen button. No user-visible strings here (they come from the
+// templates, translated, via data attributes); works under script-src 'self'.
+(function () {
+  "use strict";
+
+  var STORE_KEY = "live.shortcuts";
+
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    var span = document.createElement("span");
+    span.className = "toast-text";
+    span.textContent = text;
+    region.appendChild(span);
+  }
+
+  // --- keyboard shortcuts for the projector (moderate page) ------------------------------
+  // Single keys without modifiers (none of them is a browser shortcut then). WCAG 2.1.4: they
+  // can be switched off (the checkbox, remembered in this browser), and never fire while the
+  // focus is in a field where the key would be typed.
+  function shortcutsOn() {
+    var toggle = document.querySelector("[data-shortcuts-toggle]");
+    return !!toggle && toggle.checked;
+  }
+
+  function isTyping(target) {
+    if (!target || !target.tagName) return false;
+    var tag = target.tagName.toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+  }
+
+  document.addEventListener("keydown", function (evt) {
+    if (evt.defaultPrevented || evt.ctrlKey || evt.metaKey || evt.altKey || evt.repeat) return;
+    if (!shortcutsOn() || isTyping(evt.target)) return;
+    var key = (evt.key || "").toLowerCase();
+    if (!/^[a-z0-9]$/.test(key)) return;
+    var button = document.querySelector('#mod-screen [data-shortcut="' + key + '"]');
+    if (!button || button.disabled) return;
+    evt.preventDefault();
+    button.click();
+  });
+
+  function setupToggle() {
+    var toggle = document.querySelector("[data-shortcuts-toggle]");
+    if (!toggle || toggle.getAttribute("data-ready")) return;
+    toggle.setAttribute("data-ready", "1");
+    try {
+      if (window.localStorage.getItem(STORE_KEY) === "off") toggle.checked = false;
+    } catch (e) { /* storage blocked: shortcuts stay on */ }
+    toggle.addEventListener("change", function () {
+      try {
+        window.localStorage.setItem(STORE_KEY, toggle.checked ? "on" : "off");
+      } catch (e) { /* not remembered, still switched */ }
+    });
+  }
+
+  // --- copy buttons (room links) ----------------------------------------------------------
+  function revealCopyButtons() {
+    if (!navigator.clipboard || !window.isSecureContext) return; // the field stays selectable
+    var buttons = document.querySelectorAll("button[data-copy][hidden]");
+    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
+  }
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target && evt.target.closest ? evt.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    navigator.clipboard.writeText(field.value).then(function () {
+      announce(button.getAttribute("data-copied"));
+    }, function () {
+      field.focus();
+      field.select();
+    });
+  });
+
+  document.addEventListener("focusin", function (evt) {
+    var field = evt.target;
+    if (field && field.hasAttribute && field.hasAttribute("data-select-on-focus")) field.select();
+  });
+
+  // --- fullscreen (screen page) -------------------------------------------------------------
+  function setupFullscreen() {
+    var button = document.querySelector("[data-fullscreen]");
+    if (!button || !document.fullscreenEnabled) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (document.fullscreenElement) {
+        document.exitFullscreen();
+      } else {
+        document.documentElement.requestFullscreen().catch(function () { /* refused */ });
+      }
+    });
+    document.addEventListener("fullscreenchange", function () {
+      button.setAttribute("aria-pressed", document.fullscreenElement ? "true" : "false");
+    });
+  }
+
+  function setup() {
+    setupToggle();
+    revealCopyButtons();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    setup();
+    setupFullscreen();
+  });
+  document.addEventListener("htmx:afterSettle", setup);
+})();
