@@ -290,6 +290,15 @@ class SQLiteStore(SQLiteProgram):
         marks = ", ".join("?" * len(params))
 
         def work(conn: sqlite3.Connection) -> int:
+            if poll.agenda_item_id is not None:
+                # The foreign key only knows the item exists; it must be one of this event's
+                # (as in Redis, where another event's item is simply not found).
+                rows = conn.execute(
+                    "SELECT 1 FROM agenda_items WHERE id = ? AND event_code = ?",
+                    (poll.agenda_item_id, poll.event_code),
+                ).fetchall()
+                if not rows:
+                    raise StoreError(f"unknown agenda item {poll.agenda_item_id!r}")
             _insert(
                 conn,
                 f"INSERT INTO polls ({POLL_COLUMNS}) VALUES ({marks})",

@@ -86,8 +86,12 @@ async def test_poll_prepared_for_an_agenda_item_round_trips(store: Store) -> Non
 
 async def test_a_poll_for_an_unknown_agenda_item_is_refused(store: Store) -> None:
     await setup_event(store)
+    await store.create_event(make_event("OTHER"), [make_room("x", event_code="OTHER")])
+    await store.add_agenda_item(make_agenda_item("x1", "x", event_code="OTHER"))
     with pytest.raises(StoreError):
         await store.add_poll(replace(make_poll("p1"), agenda_item_id="nope"))
+    with pytest.raises(StoreError):  # an item of another event is no item of this one
+        await store.add_poll(replace(make_poll("p2"), agenda_item_id="x1"))
     assert await store.list_polls("r1") == []
     assert await store.room_version("r1") == 1
 
