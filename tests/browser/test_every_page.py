@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page
@@ -34,6 +36,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/e/{code}/moderate/questions/{question_id}/edit", "moderator"),
     ("/e/{code}/delete", "moderator"),
     ("/e/{code}/report", "moderator"),
+    ("/e/{code}/setup", "moderator"),
+    ("/e/{code}/setup/agenda/{item_id}", "moderator"),
+    ("/e/{code}/control", "moderator"),
 )
 # GET routes that are not pages, and why.
 NOT_PAGES: dict[str, str] = {
@@ -43,6 +48,10 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/report/polls/{poll_id}.csv": "download (CSV)",
     "/e/{code}/report/questions.csv": "download (CSV)",
     "/e/{code}/report/export.json": "download (JSON)",
+    "/e/{code}/setup.json": "download (JSON)",
+    "/e/{code}/program": "fragment the participant page reloads (room list)",
+    "/e/{code}/control/rooms": "fragment the control room reloads",
+    "/e/{code}/screen/now": "fragment the screen reloads (the slide's program)",
 }
 
 
@@ -90,6 +99,23 @@ def test_no_page_requests_another_host(
     api(live_server, "POST", f"{base}/polls/{poll['id']}/open", None, token)
     participant = api(live_server, "POST", f"{base}/join")["participant_token"]
     question_id = _ask(live_server, code, room, participant, token)
+    # A program with an item running now, so the room lists and the slide have content.
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
+    setup = {
+        "version": 1,
+        "title": "Fachtag",
+        "rooms": [{"name": "Plenum"}, {"name": "Forum 1"}],
+        "agenda": [
+            {
+                "title": "Eröffnung",
+                "room": "Plenum",
+                "starts_at": f"{today}T00:00:00+00:00",
+                "ends_at": f"{today}T21:59:00+00:00",
+                "speaker": "Dr. Muster",
+            }
+        ],
+    }
+    api(live_server, "PUT", f"{base}/setup", setup, token)
 
     values = {"code": code, "room": room, "poll_id": poll["id"], "question_id": question_id}
     pages: dict[str, Page] = {}
@@ -98,6 +124,10 @@ def test_no_page_requests_another_host(
         if who == "moderator":  # the token goes into a cookie, then the link is clean
             page.goto(f"{live_server.url}/e/{code}/moderate?token={token}&lang={lang}")
         pages[who] = page
+    pages["moderator"].goto(f"{live_server.url}/e/{code}/setup")
+    link = pages["moderator"].locator('a[href*="/setup/agenda/"]').first.get_attribute("href")
+    assert link is not None
+    values["item_id"] = link.split("/setup/agenda/")[1].split("?")[0]
     for template, who in PAGES:
         path = template.format(**values)
         sep = "&" if "?" in path else "?"
