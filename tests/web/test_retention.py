@@ -202,3 +202,12 @@ def test_event_record_last_day() -> None:
     assert Event(
         "ABC", "T", created, "h", starts_on=date(2026, 4, 1), ends_on=date(2026, 4, 2)
     ).last_day == date(2026, 4, 2)
+
+
+def test_the_organiser_finds_the_event_pages_on_the_moderate_page(
+    client: TestClient, event: EventFixture
+) -> None:
+    login(client, event)
+    html = client.get(f"/e/{event.code}/moderate").text
+    for path in ("control", "setup", "report", "delete"):
+        assert f'href="/e/{event.code}/{path}"' in html, path
