@@ -18,7 +18,8 @@ from live.domain import polls as poll_rules
 from live.domain.codes import normalize_code
 from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Results, Room
-from live.domain.text import _n, clean_text
+from live.domain.setup import check_room_name_free, clean_room_name, clean_title
+from live.domain.text import _n
 from live.errors import Forbidden, NotFound, Unauthorized, Unavailable
 from live.hub import Hub
 from live.ids import Ids, token_hash
@@ -26,8 +27,6 @@ from live.store import DuplicateKey, PollNotOpen, Store, StoreError
 
 T = TypeVar("T")
 
-MAX_TITLE_LEN = 200
-MAX_ROOM_NAME_LEN = 80
 MAX_ROOMS = 40
 # Bounds of the handshake caches (cleared whole when exceeded: simple, and rare).
 RECENT_LIMIT = 10_000
@@ -99,7 +98,7 @@ class LiveService:
     # --- events and rooms -------------------------------------------------------------------
 
     async def create_event(self, title: str, room_names: Sequence[object] | None) -> CreatedEvent:
-        title = _clean_title(title)
+        title = clean_title(title)
         names = _clean_room_names(room_names)
         token = self.ids.token()
         for _attempt in range(8):  # a code collision is rare; retry with a fresh code
@@ -155,14 +154,13 @@ class LiveService:
         return room
 
     async def add_room(self, event: Event, name: object) -> Room:
-        clean = _clean_room_name(name)
+        clean = clean_room_name(name)
         existing = await self.rooms(event)
         if len(existing) >= MAX_ROOMS:
             raise DomainError(
                 "too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=MAX_ROOMS
             )
-        if any(r.name.casefold() == clean.casefold() for r in existing):
-            raise DomainError("duplicate_room", _n("Jeder Raumname darf nur einmal vorkommen."))
+        check_room_name_free(clean, (r.name for r in existing))
         room = Room(self.ids.object_id(), event.code, clean, len(existing))
         await guard(self.store.add_room(room))
         return room
@@ -487,38 +485,12 @@ async def guard(awaitable: Awaitable[T]) -> T:
         ) from exc
 
 
-def _clean_title(raw: object) -> str:
-    title = clean_text(raw) if isinstance(raw, str) else ""
-    if not title:
-        raise DomainError("empty_title", _n("Bitte geben Sie einen Titel ein."))
-    if len(title) > MAX_TITLE_LEN:
-        raise DomainError(
-            "title_too_long",
-            _n("Der Titel darf höchstens %(max)d Zeichen lang sein."),
-            max=MAX_TITLE_LEN,
-        )
-    return title
-
-
-def _clean_room_name(raw: object) -> str:
-    name = clean_text(raw) if isinstance(raw, str) else ""
-    if not name:
-        raise DomainError("invalid_room", _n("Bitte geben Sie einen Raumnamen ein."))
-    if len(name) > MAX_ROOM_NAME_LEN:
-        raise DomainError(
-            "invalid_room",
-            _n("Ein Raumname darf höchstens %(max)d Zeichen lang sein."),
-            max=MAX_ROOM_NAME_LEN,
-        )
-    return name
-
-
 def _clean_room_names(raw: Sequence[object] | None) -> list[str]:
     if raw is None:
         return ["Plenum"]
     if not isinstance(raw, list | tuple):
         raise DomainError("invalid_room", _n("Die Räume müssen als Liste angegeben werden."))
-    names = [_clean_room_name(item) for item in raw]
+    names = [clean_room_name(item) for item in raw]
     if not names:
         return ["Plenum"]
     if len(names) > MAX_ROOMS:

@@ -23,7 +23,7 @@ from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event
 from live.domain.text import _n, clean_text
 
-MAX_TITLE_LEN = 200  # the event's title (the same limit as when creating an event)
+MAX_TITLE_LEN = 200  # the event's title (creating an event and the setup use these rules)
 MAX_EVENT_DAYS = 14
 
 
@@ -192,7 +192,7 @@ def event_day_list(event: Event) -> list[date]:
 
 # --- rooms ---------------------------------------------------------------------------------
 
-MAX_ROOM_NAME_LEN = 80  # as when creating an event (live/service.py)
+MAX_ROOM_NAME_LEN = 80  # creating an event, adding a room and the setup share these rules
 
 
 def clean_room_name(raw: object) -> str:

@@ -31,7 +31,7 @@ from live.store.redis_codec import (
     flag,
     translate_errors,
 )
-from live.store.redis_questions import _Core
+from live.store.redis_questions import _Core, update_every_room
 from live.store.sqlite_schema import check_screen_mode, to_iso
 
 # Screen modes that take the highlighted question off the projector (set_screen_mode).
@@ -46,23 +46,8 @@ class RedisProgram:
         self: _Core, code: str, *, title: str, starts_on: date | None, ends_on: date | None
     ) -> list[tuple[str, int]]:
         head = [title, day_arg(starts_on), day_arg(ends_on)]
-        rooms_key = self._key(code, "rooms")
         with translate_errors("update_event"):
-            for _ in range(_ATTEMPTS):
-                room_ids = sorted(cast(set[str], await self._redis().smembers(rooms_key)))
-                keys = [self._key(code, "event"), rooms_key]
-                keys += [self._key(code, "room", room_id) for room_id in room_ids]
-                reply = await self._run(lua.UPDATE_EVENT, keys, [*head, *room_ids])
-                if reply[0] != "retry":
-                    break
-            else:
-                raise StoreError(f"event {code!r}: rooms kept changing during the update")
-        check_reply(reply, f"event {code!r}")
-        rows = [
-            (str(reply[i]), int(reply[i + 1]), int(reply[i + 2])) for i in range(1, len(reply), 3)
-        ]
-        rows.sort(key=lambda row: (row[1], row[0]))  # by position, like list_rooms
-        return [(room_id, version) for room_id, _, version in rows]
+            return await update_every_room(self, code, lua.UPDATE_EVENT, head)
 
     async def rename_room(self: _Core, room_id: str, name: str) -> int:
         with translate_errors("rename_room"):

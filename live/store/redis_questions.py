@@ -74,6 +74,30 @@ class _Core(Protocol):
     async def _homes_of(self, kind: str, ids: Sequence[str]) -> dict[str, Home]: ...
 
 
+async def update_every_room(
+    core: _Core, code: str, script: lua.Lua, args: Sequence[str]
+) -> list[tuple[str, int]]:
+    """Run an event-wide ``script`` that writes the event hash and bumps every room's version:
+    KEYS event, rooms set, each room hash; ARGV ``args`` then the room ids. The script needs
+    every room hash among its keys, so the ids are read first; it checks they are still all the
+    rooms ('retry' if one was added meanwhile). Returns [(room_id, new_version)] by position,
+    like list_rooms."""
+    rooms_key = core._key(code, "rooms")
+    for _ in range(_SETTINGS_ATTEMPTS):
+        room_ids = sorted(cast(set[str], await core._redis().smembers(rooms_key)))
+        keys = [core._key(code, "event"), rooms_key]
+        keys += [core._key(code, "room", room_id) for room_id in room_ids]
+        reply = await core._run(script, keys, [*args, *room_ids])
+        if reply[0] != "retry":
+            break
+    else:
+        raise StoreError(f"event {code!r}: rooms kept changing during the update")
+    check_reply(reply, f"event {code!r}")
+    rows = [(str(reply[i]), int(reply[i + 1]), int(reply[i + 2])) for i in range(1, len(reply), 3)]
+    rows.sort(key=lambda row: (row[1], row[0]))
+    return [(room_id, version) for room_id, _, version in rows]
+
+
 class RedisQuestions:
     # --- event settings and highlight -------------------------------------------------------
 
@@ -81,25 +105,8 @@ class RedisQuestions:
         self: _Core, code: str, *, questions_need_approval: bool, names_allowed: bool
     ) -> list[tuple[str, int]]:
         flags = [flag(questions_need_approval), flag(names_allowed)]
-        rooms_key = self._key(code, "rooms")
         with translate_errors("update_event_settings"):
-            for _ in range(_SETTINGS_ATTEMPTS):
-                # The script needs every room hash among its keys, so the ids are read first;
-                # the script checks they are still all the rooms ('retry' if one was added).
-                room_ids = sorted(cast(set[str], await self._redis().smembers(rooms_key)))
-                keys = [self._key(code, "event"), rooms_key]
-                keys += [self._key(code, "room", room_id) for room_id in room_ids]
-                reply = await self._run(lua.UPDATE_EVENT_SETTINGS, keys, [*flags, *room_ids])
-                if reply[0] != "retry":
-                    break
-            else:
-                raise StoreError(f"event {code!r}: rooms kept changing during the update")
-        check_reply(reply, f"event {code!r}")
-        rows = [
-            (str(reply[i]), int(reply[i + 1]), int(reply[i + 2])) for i in range(1, len(reply), 3)
-        ]
-        rows.sort(key=lambda row: (row[1], row[0]))  # by position, like list_rooms
-        return [(room_id, version) for room_id, _, version in rows]
+            return await update_every_room(self, code, lua.UPDATE_EVENT_SETTINGS, flags)
 
     async def set_highlight(self: _Core, room_id: str, question_id: str | None) -> int:
         with translate_errors("set_highlight"):
