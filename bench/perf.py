@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import json
 import math
 import multiprocessing
 import multiprocessing.connection
@@ -78,6 +79,8 @@ class Config:
     seed: int = 1
     write: bool = True
     label: str = "full"
+    raw: str = ""  # a file: every run's raw metrics as JSON
+    profile: str = ""  # a directory: py-spy records each phase of the app's server there
 
     @property
     def steady_options(self) -> int:
@@ -371,7 +374,8 @@ class Run:
         before_stats = self.stats()
         u0, r0 = self.target.usage(), self.target.redis_cpu()
         m0, c0, w0 = common.machine_busy_seconds(), self._client_cpu(), time.monotonic()
-        yield info
+        with self._profiled(name):
+            yield info
         u1, r1 = self.target.usage(), self.target.redis_cpu()
         m1, c1, w1 = common.machine_busy_seconds(), self._client_cpu(), time.monotonic()
         after_stats = self.stats(info.get("final_poll"))
@@ -395,6 +399,46 @@ class Run:
         self.screen_log += self.pool.call([self.pool.screen_worker], "screen_log")[
             self.pool.screen_worker
         ]
+
+    @contextlib.contextmanager
+    def _profiled(self, name: str) -> Iterator[None]:
+        """With --profile: py-spy samples every process of the app's server during the phase
+        (collapsed stacks, one file per phase and process; flamegraph tools read them)."""
+        if not self.cfg.profile or self.target.name != "app":
+            yield
+            return
+        out = Path(self.cfg.profile)
+        beside = Path(sys.executable).with_name("py-spy")  # installed into the venv
+        spy_bin = str(beside) if beside.exists() else "py-spy"
+        out.mkdir(parents=True, exist_ok=True)
+        spies = [
+            subprocess.Popen(
+                [
+                    spy_bin,
+                    "record",
+                    "--format",
+                    "raw",
+                    "--rate",
+                    "200",
+                    "--nonblocking",
+                    "-p",
+                    str(pid),
+                    "-o",
+                    str(out / f"{name}-{pid}.txt"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for pid in group_pids(self.target.pgid)
+        ]
+        try:
+            yield
+        finally:
+            for spy in spies:
+                spy.send_signal(2)  # py-spy writes its file on SIGINT
+            for spy in spies:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    spy.wait(30)
 
     def _client_cpu(self) -> float:
         total = 0.0
@@ -762,6 +806,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if cfg.write:
         write(cfg, text)
+    if cfg.raw:
+        raw = {kind: [r.metrics for r in runs] for kind, runs in results.items()}
+        Path(cfg.raw).write_text(json.dumps(raw, indent=1, sort_keys=True))
     return 0
 
 
@@ -777,6 +824,8 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     parser.add_argument("--only", choices=["app", "baseline"], default="")
     parser.add_argument("--scenarios", help="comma-separated, e.g. S1,S2,S3")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--raw", metavar="FILE", help="write every run's raw metrics as JSON")
+    parser.add_argument("--profile", metavar="DIR", help="py-spy each phase of the app into DIR")
     args = parser.parse_args(argv)
     cfg = Config()
     if args.short:
@@ -806,6 +855,8 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     cfg.workers = args.workers
     cfg.only = args.only
     cfg.write = not args.no_write
+    cfg.profile = args.profile or ""
+    cfg.raw = args.raw or ""
     if cfg.steady_options > MAX_OPTIONS:
         # A participant's k-th vote in S3/S6 picks option k-1 (see the module docstring).
         parser.error(

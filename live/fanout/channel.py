@@ -30,6 +30,17 @@ from live.hub import Hub, Subscription
 log = logging.getLogger("live.fanout")
 
 MAX_RETRY_PAUSE = 2.0  # seconds between state reads while the store is unreachable
+# After a tick that took t seconds (reading, rendering, writing to every socket), pause at least
+# t * this before the next: sending to everyone then never takes more than 1 / (1 + this) of the
+# process, and votes keep the rest. With 10,000 sockets on a slow machine one tick of writes
+# takes longer than the tick interval; without this the ticks ran back to back and starved the
+# votes. The front (projectors, moderators) is still served at the tick rate (_serve_front).
+SEND_SHARE_PAUSE = 2.0
+# From this many sockets in a room, replies (acks) are not written on their own but with the
+# room's next tick, which the request itself set off: one send() per socket instead of two. A
+# send() to a socket was the largest single cost of a vote in a 10,000-participant burst, and
+# the ack waits at most one tick pause. Smaller rooms answer at once.
+HOLD_REPLIES_FROM = 1000
 ANNOUNCE_EVERY = 2.0  # seconds between presence announcements to the board
 
 
@@ -106,6 +117,8 @@ class RoomChannel:
         self._applause_dirty = False
         self._applause_at: float | None = None
         self._announced_at = 0.0
+        self._held_replies: set[Connection] = set()
+        self._behind = False  # the front has a newer state than the others (_serve_front)
 
     async def start(self) -> None:
         # subscribe() returns once the hub confirmed; only then is the first state read, so no
@@ -137,6 +150,7 @@ class RoomChannel:
 
     def add(self, conn: Connection) -> None:
         self.connections.add(conn)
+        conn.hold_reply = self.hold_reply
         if conn.role != "participant":
             self._front.add(conn)
         if conn.participant_id is not None:
@@ -148,6 +162,23 @@ class RoomChannel:
     def discard(self, conn: Connection) -> None:
         self.connections.discard(conn)
         self._front.discard(conn)
+        conn.hold_reply = None
+        if conn in self._held_replies:
+            self._held_replies.discard(conn)
+            conn.flush()
+
+    def hold_reply(self, conn: Connection) -> bool:
+        """Keep ``conn``'s queued reply for the next tick's write (see HOLD_REPLIES_FROM)."""
+        if len(self.connections) < HOLD_REPLIES_FROM or conn not in self.connections:
+            return False
+        self._held_replies.add(conn)
+        self._wake.set()
+        return True
+
+    def _flush_held_replies(self) -> None:
+        held, self._held_replies = self._held_replies, set()
+        for conn in held:
+            conn.flush()  # nothing left to write if the tick already flushed it
 
     def _front_first(self) -> list[Connection]:
         """Projectors, overlays and moderators before the phones: in a room of thousands the
@@ -202,18 +233,18 @@ class RoomChannel:
             await self._wake.wait()
             self._wake.clear()
             pause = self._tick
+            started = loop.time()
             try:
-                full = self._state_dirty or self._state is None
-                if full:
-                    dirty, self._dirty_polls = self._dirty_polls, set()
-                    self._state_dirty = False
-                    needs_ballots = any(c.view == "participant" for c in self.connections)
-                    self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
+                # _behind: the front was served a newer state than the phones (_serve_front).
+                full = self._state_dirty or self._state is None or self._behind
+                if self._state_dirty or self._state is None:
+                    await self._refresh()
                 assert self._state is not None
                 applause_changed = await self._update_applause(loop.time(), full)
                 if applause_changed:
                     self._state = replace(self._state, applause=self._applause)
                 if full:
+                    self._behind = False
                     self._deliver(self._state, self._front_first())
                 else:
                     # Newcomers get their snapshot; the others only what changed, if anything.
@@ -244,13 +275,57 @@ class RoomChannel:
                 self._state_dirty = True  # the read failed: read everything again next time
                 self._wake.set()
                 pause = min(self._tick * 2 ** min(failures, 6), MAX_RETRY_PAUSE)
+            # Also after a failed tick: an ack must not wait for the store to come back.
+            self._flush_held_replies()
             now = loop.time()
             self._close_stalled(now)
             # The full tick's pause comes after the sending, not instead of it: under load the
             # ticks stretch, which leaves the CPU to incoming votes (shortening the pause by the
             # sending time made a 10,000-socket burst 2.5 times slower; docs/benchmarks.md).
             # Coalesce: whatever arrives during this pause goes out together in the next tick.
-            await asyncio.sleep(pause)
+            if failures:
+                await asyncio.sleep(pause)
+            else:
+                await self._serve_front(started + max(pause, (now - started) * SEND_SHARE_PAUSE))
+
+    async def _refresh(self) -> None:
+        """Re-read the room's state (only the polls known to have changed, when known)."""
+        dirty, self._dirty_polls = self._dirty_polls, set()
+        self._state_dirty = False
+        needs_ballots = any(c.view == "participant" for c in self.connections)
+        self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
+
+    async def _serve_front(self, until: float) -> None:
+        """Pause until ``until``; while a long pause lasts (a big room whose last tick took
+        long), keep the front (projectors, moderators, overlays: a handful of sockets) at the
+        tick rate. The hall watches the projector; the phones get the newest state with the
+        next full tick. Failures are left to the next full tick, which reports and retries."""
+        loop = asyncio.get_running_loop()
+        while self._front and until - loop.time() > self._tick * 1.5:
+            await asyncio.sleep(self._tick)
+            applause_active = self._applause_dirty or self._applause.level > 0.0
+            if not (self._state_dirty or applause_active):
+                continue
+            try:
+                full = self._state_dirty
+                if full:
+                    await self._refresh()
+                assert self._state is not None
+                if await self._update_applause(loop.time(), full):
+                    self._state = replace(self._state, applause=self._applause)
+                elif not full:
+                    continue
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self._dirty_polls = None
+                self._state_dirty = True
+                break
+            self._behind = True
+            self._deliver(self._state, tuple(self._front), only_applause=not full)
+        left = until - loop.time()
+        if left > 0:
+            await asyncio.sleep(left)
 
     async def _heartbeat(self) -> None:
         """Tell the board who is here every ANNOUNCE_EVERY seconds, also while the room is idle

@@ -91,6 +91,9 @@ class Connection:
     # With a writer, queued frames are written to the transport at once (``flush``) instead of
     # by a sender task; None: the ASGI path (``run_sender``).
     writer: Writer | None = None
+    # Set by the room's channel: takes a reply that can ride with the next tick's write (True)
+    # or declines (False: write it now). See RoomChannel.hold_reply.
+    hold_reply: Callable[[Connection], bool] | None = field(default=None, repr=False)
     _draining: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -115,6 +118,8 @@ class Connection:
     def reply(self, frame: str) -> None:
         """Queue an answer to this socket's own request (raises OutboxOverflow)."""
         self.outbox.put_reply(frame)
+        if self.writer is not None and self.hold_reply is not None and self.hold_reply(self):
+            return
         self.flush()
 
     def flush(self, encode: Encode | None = None) -> None:
@@ -132,8 +137,8 @@ class Connection:
         if not frames:
             return
         enc = encode or encode_text
-        for frame in frames:
-            writer.write(enc(frame))
+        # One write (one send() call) for everything queued: e.g. an ack and the tick's frame.
+        writer.write(enc(frames[0]) if len(frames) == 1 else b"".join(map(enc, frames)))
         self.sending_since = None
 
     def _wait_for_drain(self) -> None:

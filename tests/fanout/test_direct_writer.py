@@ -4,13 +4,16 @@ sender task; a client that stops reading gets newest-state-wins and is closed wi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from live.fanout.channel import RoomChannel
+from live.fanout import channel as channel_module
+from live.fanout.channel import Region, RoomChannel
 from live.fanout.connection import (
     CLOSE_TRY_AGAIN_LATER,
     Connection,
@@ -53,22 +56,33 @@ class FakeWriter:
         self.closed_behind = code
 
     def texts(self) -> list[str]:
-        return [decode(frame) for frame in self.frames]
+        return [text for write in self.frames for text in decode_all(write)]
 
 
 def decode(raw: bytes) -> str:
-    """Parse one server frame with the websockets library (an independent reader)."""
+    """Parse a write that holds exactly one server frame."""
+    texts = decode_all(raw)
+    assert len(texts) == 1, texts
+    return texts[0]
+
+
+def decode_all(raw: bytes) -> list[str]:
+    """Parse every server frame of one write with the websockets library (an independent
+    reader); a write may carry several frames (e.g. an ack and the tick's frame)."""
     reader = StreamReader()
     reader.feed_data(raw)
-    parser = Frame.parse(reader.read_exact, mask=False)
-    try:
-        next(parser)
-    except StopIteration as done:
-        frame: Frame = done.value
-    else:  # pragma: no cover - the whole frame was fed
-        raise AssertionError("incomplete frame")
-    assert frame.opcode is Opcode.TEXT and frame.fin
-    return frame.data.decode()
+    texts: list[str] = []
+    while reader.buffer:
+        parser = Frame.parse(reader.read_exact, mask=False)
+        try:
+            next(parser)
+        except StopIteration as done:
+            frame: Frame = done.value
+        else:  # pragma: no cover - the whole frame was fed
+            raise AssertionError("incomplete frame")
+        assert frame.opcode is Opcode.TEXT and frame.fin
+        texts.append(frame.data.decode())
+    return texts
 
 
 def attach_direct(channel: RoomChannel, view: str = "screen") -> tuple[Connection, FakeWriter]:
@@ -119,8 +133,66 @@ async def test_replies_go_out_at_once_but_never_before_the_json_snapshot() -> No
     channel.add(conn)
     await settle()
     assert writer.texts() == ["snapshot v1", '{"type":"ack","request_id":"early"}']
+    assert len(writer.frames) == 1  # one write for both
     conn.reply('{"type":"ack","request_id":"late"}')
     assert writer.texts()[-1] == '{"type":"ack","request_id":"late"}'
+    await channel.stop()
+
+
+async def test_in_a_big_room_a_reply_rides_with_the_next_tick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(channel_module, "HOLD_REPLIES_FROM", 3)
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = await make_channel(renderer, versions, hub)
+    small = [attach_direct(channel) for _ in range(2)]
+    await settle()
+    # Below the threshold a reply is written at once, on its own.
+    conn, writer = small[0]
+    conn.reply("ack small")
+    assert writer.frames[-1:] == [encode_text("ack small")]
+
+    crowd = [attach_direct(channel) for _ in range(3)]
+    await settle()
+    conn, writer = crowd[0]
+    writes = len(writer.frames)
+    # As a vote does it: the change is published, then the ack queued.
+    versions.version = 2
+    await hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
+    conn.reply("ack big")
+    assert len(writer.frames) == writes  # held
+    await settle()
+    # The reply and the tick's frame in one write, the reply first.
+    assert decode_all(writer.frames[-1]) == ["ack big", "v2"]
+    # A held reply goes out with the next tick even when nothing changed.
+    conn.reply("ack alone")
+    await settle()
+    assert decode_all(writer.frames[-1]) == ["ack alone"]
+    await channel.stop()
+
+
+async def test_a_held_reply_goes_out_when_the_tick_fails_or_the_socket_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(channel_module, "HOLD_REPLIES_FROM", 1)
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = await make_channel(renderer, versions, hub)
+    conn, writer = attach_direct(channel)
+    await settle()
+
+    async def broken(*args: object) -> RoomState:
+        raise ConnectionError("store down")
+
+    monkeypatch.setattr(channel, "_load", broken)
+    conn.reply("ack 1")
+    await hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
+    await settle()
+    assert writer.texts()[-1] == "ack 1"
+
+    conn.reply("ack 2")  # held: the socket leaves before the next tick
+    assert writer.texts()[-1] == "ack 1"
+    channel.discard(conn)
+    assert writer.texts()[-1] == "ack 2"
     await channel.stop()
 
 
@@ -171,4 +243,49 @@ async def test_a_client_that_stops_reading_gets_only_the_newest_state_then_1013(
     assert slow.closed_behind == CLOSE_TRY_AGAIN_LATER
     assert slow_conn not in channel.connections
     assert fast.texts()[-1] == f"v{versions.version}"
+    await channel.stop()
+
+
+async def until(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+
+
+class SlowForPhones(CountingRenderer):
+    """Rendering for a participant takes a while: a room whose full tick is slow."""
+
+    def regions(self, conn: Connection, state: RoomState) -> list[Region]:
+        if conn.role == "participant":
+            time.sleep(0.01)
+        return super().regions(conn, state)
+
+
+async def test_after_a_slow_tick_the_front_keeps_the_tick_rate_and_the_phones_catch_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full tick that took t is followed by a pause of t * SEND_SHARE_PAUSE, so sending to
+    every phone leaves time for the votes; the projector is still served at the tick rate, and
+    the phones get the newest state with the next full tick."""
+    monkeypatch.setattr(channel_module, "SEND_SHARE_PAUSE", 60.0)  # >= 0.6 s after a tick
+    hub, renderer, versions = MemoryHub(), SlowForPhones(), Versions()
+    channel = await make_channel(renderer, versions, hub)
+    _, screen_writer = attach_direct(channel, "screen")
+    phone = Connection(FakeSocket(), "participant", participant_id="u1", role="participant")  # type: ignore[arg-type]
+    phone_writer = FakeWriter()
+    phone.writer = phone_writer
+    channel.add(phone)
+    await settle()
+    assert screen_writer.texts() == ["v1"] and phone_writer.texts() == ["v1"]
+
+    versions.version = 2
+    await hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
+    # Within a few tick intervals (0.05 s), well inside the long pause:
+    await until(lambda: len(screen_writer.frames) == 2, 0.4)
+    assert screen_writer.texts() == ["v1", "v2"]
+    assert phone_writer.texts() == ["v1"]
+    # After the pause the next full tick brings the phone up to date.
+    await until(lambda: len(phone_writer.frames) == 2, 10)
+    assert phone_writer.texts() == ["v1", "v2"]
+    assert screen_writer.texts() == ["v1", "v2"]  # nothing twice
     await channel.stop()

@@ -294,6 +294,22 @@ async def test_same_request_id_counts_once(store: Store) -> None:
     assert await store.room_version("r1") == first.version
 
 
+async def test_a_repeat_after_the_poll_closed_is_answered_as_applied_before(
+    store: Store,
+) -> None:
+    """The client only lost our ack: its retry must not turn into 'poll closed', and a new
+    request on the closed poll is still refused."""
+    await setup_event(store)
+    poll = await add_open_poll(store, make_poll("p1"))
+    first = await store.cast_vote("p1", "u1", Ballot(choices=(1,)), "req-1")
+    await close_poll(store, poll)
+    again = await store.cast_vote("p1", "u1", Ballot(choices=(1,)), "req-1")
+    assert again.applied is False and again.version >= first.version
+    with pytest.raises(PollNotOpen):
+        await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "req-2")
+    assert (await store.tally(poll)).counts == (0, 1, 0)
+
+
 async def test_request_seen_records_only_applied_votes(store: Store) -> None:
     await setup_event(store)
     poll = make_poll("p1")

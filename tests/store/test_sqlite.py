@@ -206,6 +206,33 @@ async def test_a_failed_commit_fails_the_whole_batch(file_store: SQLiteStore) ->
     assert (await file_store.cast_vote("p1", "u1", Ballot(choices=(0,)), "a")).applied
 
 
+async def test_a_savepoint_free_job_that_fails_after_writing_fails_its_batch(
+    file_store: SQLiteStore,
+) -> None:
+    """Votes run without a savepoint of their own (they check before they write). Should a job
+    of that kind still hit an sqlite3 error after a write, nothing could undo just its part:
+    the whole batch fails and nothing of it is committed, votes included."""
+    await setup_event(file_store)
+    poll = await add_open_poll(file_store, make_poll("p1"))
+
+    def half_done(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE rooms SET version = version + 100 WHERE id = 'r1'")
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    version = await file_store.room_version("r1")
+    async with writer_held(file_store):
+        tasks = [
+            asyncio.create_task(file_store.cast_vote("p1", "u1", Ballot(choices=(0,)), "a")),
+            asyncio.create_task(file_store._runner.write(half_done, savepoint=False)),
+        ]
+        await asyncio.sleep(0)
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert all(isinstance(r, StoreError) for r in results), results
+    assert (await file_store.tally(poll)).voters == 0
+    assert await file_store.room_version("r1") == version
+    assert (await file_store.cast_vote("p1", "u1", Ballot(choices=(0,)), "a")).applied
+
+
 async def test_reads_do_not_wait_for_the_writer(file_store: SQLiteStore) -> None:
     await setup_event(file_store)
     async with writer_held(file_store):
