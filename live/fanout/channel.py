@@ -237,12 +237,8 @@ class RoomChannel:
             try:
                 # _behind: the front was served a newer state than the phones (_serve_front).
                 full = self._state_dirty or self._state is None or self._behind
-                if self._state_dirty or self._state is None:
-                    await self._refresh()
+                applause_changed = await self._read(full)
                 assert self._state is not None
-                applause_changed = await self._update_applause(loop.time(), full)
-                if applause_changed:
-                    self._state = replace(self._state, applause=self._applause)
                 if full:
                     self._behind = False
                     self._deliver(self._state, self._front_first())
@@ -288,12 +284,18 @@ class RoomChannel:
             else:
                 await self._serve_front(started + max(pause, (now - started) * SEND_SHARE_PAUSE))
 
-    async def _refresh(self) -> None:
-        """Re-read the room's state (only the polls known to have changed, when known)."""
-        dirty, self._dirty_polls = self._dirty_polls, set()
-        self._state_dirty = False
-        needs_ballots = any(c.view == "participant" for c in self.connections)
-        self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
+    async def _read(self, full: bool) -> bool:
+        """Re-read the room's state if it changed (only the polls known to have changed, when
+        known), and the applause when it is active or ``full``. True if the applause changed."""
+        if self._state_dirty or self._state is None:
+            dirty, self._dirty_polls = self._dirty_polls, set()
+            self._state_dirty = False
+            needs_ballots = any(c.view == "participant" for c in self.connections)
+            self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
+        changed = await self._update_applause(asyncio.get_running_loop().time(), full)
+        if changed:
+            self._state = replace(self._state, applause=self._applause)
+        return changed
 
     async def _serve_front(self, until: float) -> None:
         """Pause until ``until``; while a long pause lasts (a big room whose last tick took
@@ -308,12 +310,7 @@ class RoomChannel:
                 continue
             try:
                 full = self._state_dirty
-                if full:
-                    await self._refresh()
-                assert self._state is not None
-                if await self._update_applause(loop.time(), full):
-                    self._state = replace(self._state, applause=self._applause)
-                elif not full:
+                if not await self._read(full) and not full:
                     continue
             except asyncio.CancelledError:
                 raise
@@ -321,6 +318,7 @@ class RoomChannel:
                 self._dirty_polls = None
                 self._state_dirty = True
                 break
+            assert self._state is not None
             self._behind = True
             self._deliver(self._state, tuple(self._front), only_applause=not full)
         left = until - loop.time()

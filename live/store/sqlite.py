@@ -679,11 +679,9 @@ class SQLiteStore(SQLiteProgram):
     async def request_seen(self, participant_id: str, request_id: str) -> bool:
         """Whether a vote, question or upvote with this request id was applied (one namespace
         per participant, see the module docstring)."""
-        row = await self._read_one(
-            "SELECT 1 FROM vote_requests WHERE participant_id = ? AND request_id = ?",
-            (participant_id, request_id),
+        return await self._runner.read(
+            lambda conn: _request_claimed(conn, participant_id, request_id)
         )
-        return row is not None
 
     async def ballots(self, poll_ids: Sequence[str]) -> Mapping[str, Mapping[str, Ballot]]:
         ids = list(dict.fromkeys(poll_ids))
