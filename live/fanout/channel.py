@@ -21,8 +21,8 @@ from live.fanout.connection import (
     CLOSE_TRY_AGAIN_LATER,
     Connection,
     FrameCache,
-    View,
 )
+from live.fanout.diff import NOTHING_SENT, DiffCache, Sent, snapshot_sent
 from live.fanout.outbox import OutboxOverflow
 from live.fanout.state import RoomState
 from live.hub import Hub, Subscription
@@ -42,6 +42,7 @@ SEND_SHARE_PAUSE = 2.0
 # the ack waits at most one tick pause. Smaller rooms answer at once.
 HOLD_REPLIES_FROM = 1000
 ANNOUNCE_EVERY = 2.0  # seconds between presence announcements to the board
+STALL_CHECK_EVERY = 0.5  # seconds between looks for sockets that stopped reading (at most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,8 @@ class Renderer(Protocol):
         """The JSON view's full snapshot frame."""
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
-        """Only the regions that show the applause (sent on applause-only ticks)."""
+        """Only the regions that show the applause (sent on applause-only ticks); the same for
+        every socket of one view and language."""
 
 
 StateLoader = Callable[[str, "set[str] | None", bool, "RoomState | None"], Awaitable[RoomState]]
@@ -97,6 +99,8 @@ class RoomChannel:
         self.room_id = room_id
         self.connections: set[Connection] = set()
         self._front: set[Connection] = set()  # not participants: served first (_front_first)
+        self._phones: set[Connection] = set()  # the participants: connections minus the front
+        self._page_participants = 0  # sockets of the participant page (they show own ballots)
         self._hub = hub
         self._topic = topic
         self._load = load
@@ -119,6 +123,7 @@ class RoomChannel:
         self._announced_at = 0.0
         self._held_replies: set[Connection] = set()
         self._behind = False  # the front has a newer state than the others (_serve_front)
+        self._stall_check_at = float("-inf")
 
     async def start(self) -> None:
         # subscribe() returns once the hub confirmed; only then is the first state read, so no
@@ -149,10 +154,13 @@ class RoomChannel:
             await conn.shut(1001, "server shutdown")
 
     def add(self, conn: Connection) -> None:
+        if conn in self.connections:
+            return
         self.connections.add(conn)
         conn.hold_reply = self.hold_reply
-        if conn.role != "participant":
-            self._front.add(conn)
+        (self._front if conn.role != "participant" else self._phones).add(conn)
+        if conn.view == "participant":
+            self._page_participants += 1
         if conn.participant_id is not None:
             # Count a newcomer as present at once: a lagging head count would make a few
             # clappers sound like the whole room.
@@ -160,8 +168,13 @@ class RoomChannel:
         self._wake.set()
 
     def discard(self, conn: Connection) -> None:
+        if conn not in self.connections:
+            return
         self.connections.discard(conn)
         self._front.discard(conn)
+        self._phones.discard(conn)
+        if conn.view == "participant":
+            self._page_participants -= 1
         conn.hold_reply = None
         if conn in self._held_replies:
             self._held_replies.discard(conn)
@@ -180,12 +193,11 @@ class RoomChannel:
         for conn in held:
             conn.flush()  # nothing left to write if the tick already flushed it
 
-    def _front_first(self) -> list[Connection]:
+    def _front_first(self) -> tuple[Connection, ...]:
         """Projectors, overlays and moderators before the phones: in a room of thousands the
         last socket of a tick is served tens of milliseconds after the first, and the screen
         the whole hall watches should not wait behind them."""
-        front = self._front
-        return [*front, *(c for c in self.connections if c not in front)]
+        return (*self._front, *self._phones)
 
     def poke_applause(self) -> None:
         self._applause_dirty = True
@@ -290,7 +302,7 @@ class RoomChannel:
         if self._state_dirty or self._state is None:
             dirty, self._dirty_polls = self._dirty_polls, set()
             self._state_dirty = False
-            needs_ballots = any(c.view == "participant" for c in self.connections)
+            needs_ballots = self._page_participants > 0
             self._state = await self._load(self.room_id, dirty, needs_ballots, self._state)
         changed = await self._update_applause(asyncio.get_running_loop().time(), full)
         if changed:
@@ -363,9 +375,11 @@ class RoomChannel:
     def _deliver(
         self, state: RoomState, conns: Collection[Connection], *, only_applause: bool = False
     ) -> None:
-        renders: dict[tuple[View, str, Hashable], list[Region]] = {}
+        renders: dict[Hashable, list[Region]] = {}
         snapshots: dict[Hashable, str] = {}
+        snapshot_bodies: dict[int, tuple[list[Region], Sent]] = {}
         encode = FrameCache()
+        changes_for = DiffCache(encode)
         for conn in tuple(conns):
             if conn.closed.is_set():
                 continue
@@ -375,50 +389,61 @@ class RoomChannel:
                     if pkey not in snapshots:
                         snapshots[pkey] = self._renderer.snapshot(conn, state)
                     conn.outbox.put_state("snapshot", snapshots[pkey])
-                    conn.last.clear()
                     # The snapshot holds every poll: remember their bodies as already sent.
-                    for region in self._render(renders, conn, state):
-                        conn.last[region.key] = region.body
+                    regions = self._render(renders, conn, state, only_applause=False)
+                    sent = snapshot_bodies.get(id(regions))
+                    if sent is None:
+                        sent = snapshot_bodies[id(regions)] = (regions, snapshot_sent(regions))
+                    conn.last = sent[1]
                     conn.needs_snapshot = False
                     conn.flush(encode)
                     continue
                 if conn.needs_snapshot:  # page views: send every region once
-                    conn.last.clear()
+                    conn.last = NOTHING_SENT
                     conn.needs_snapshot = False
-                regions = (
-                    self._renderer.applause_regions(conn, state)
-                    if only_applause
-                    else self._render(renders, conn, state)
-                )
-                by_key = {region.key: region for region in regions}
-                for region in regions:
-                    if conn.last.get(region.key) == region.body:
-                        continue
+                diff = changes_for(conn.last, self._render(renders, conn, state, only_applause))
+                if not diff.changes:
+                    continue
+                conn.last = diff.after
+                if conn.write_now(diff.payload):
+                    continue
+                # Something is queued (a held ack, a backlog) or the client is not reading:
+                # queue the changes, where newer state replaces older.
+                for region in diff.changes:
                     conn.outbox.put_state(region.key, region.frame, supersedes=region.children)
-                    conn.last[region.key] = region.body
-                    # The parent carries its children as they are now: they count as sent.
-                    for child in region.children:
-                        if child in by_key:
-                            conn.last[child] = by_key[child].body
                 conn.flush(encode)
             except OutboxOverflow:
                 asyncio.get_running_loop().create_task(conn.shut(CLOSE_TRY_AGAIN_LATER, "slow"))
 
     def _render(
         self,
-        cache: dict[tuple[View, str, Hashable], list[Region]],
+        cache: dict[Hashable, list[Region]],
         conn: Connection,
         state: RoomState,
+        only_applause: bool,
     ) -> list[Region]:
+        """The regions for ``conn``, rendered once per tick for all sockets that share them."""
         lang = conn.lang if conn.view != "json" else ""
-        key = (conn.view, lang, self._renderer.personal_key(conn, state))
+        if only_applause:  # the same for every socket of a view and language
+            key: Hashable = (conn.view, lang)
+        else:
+            key = (conn.view, lang, self._renderer.personal_key(conn, state))
         regions = cache.get(key)
         if regions is None:
-            regions = self._renderer.regions(conn, state)
+            regions = (
+                self._renderer.applause_regions(conn, state)
+                if only_applause
+                else self._renderer.regions(conn, state)
+            )
             cache[key] = regions
         return regions
 
     def _close_stalled(self, now: float) -> None:
+        # A pass over every socket: in a room of 10,000 not on every tick, but often enough
+        # that a socket is closed soon after its limit.
+        if now - self._stall_check_at < min(STALL_CHECK_EVERY, self._slow_after / 4):
+            return
+        self._stall_check_at = now
         for conn in tuple(self.connections):
             if conn.is_stalled(now, self._slow_after):
                 log.info("room %s: closing a socket that stopped reading", self.room_id)

@@ -11,6 +11,7 @@ from typing import Literal, Protocol
 
 from websockets.frames import Frame, Opcode
 
+from live.fanout.diff import NOTHING_SENT, Sent
 from live.fanout.outbox import Outbox
 
 log = logging.getLogger("live.fanout")
@@ -80,8 +81,9 @@ class Connection:
     role: Role = "viewer"
     sort: str = "votes"  # Q&A order the reader chose ("votes" | "newest")
     outbox: Outbox = field(init=False)
-    # key -> frame body last queued for this socket; the channel sends only what differs.
-    last: dict[str, str] = field(default_factory=dict)
+    # key -> frame body last queued for this socket; the channel sends only what differs. Shared
+    # with the other sockets that were sent the same (live.fanout.diff): replaced, never changed.
+    last: Sent = field(default_factory=lambda: NOTHING_SENT)
     needs_snapshot: bool = True
     # Loop time at which the current send started; None while idle. A send that blocks for long
     # means the client stopped reading.
@@ -121,6 +123,15 @@ class Connection:
         if self.writer is not None and self.hold_reply is not None and self.hold_reply(self):
             return
         self.flush()
+
+    def write_now(self, payload: bytes) -> bool:
+        """Direct path, nothing queued and the client reading: write ``payload`` (ready-made
+        frames) at once and return True; otherwise False and the caller queues instead."""
+        writer = self.writer
+        if writer is None or not self.outbox.idle or not writer.writable or self.closed.is_set():
+            return False
+        writer.write(payload)
+        return True
 
     def flush(self, encode: Encode | None = None) -> None:
         """Direct path: write everything queued now. While the client does not read (the

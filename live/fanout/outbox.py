@@ -50,6 +50,11 @@ class Outbox:
     def pending(self) -> bool:
         return bool(self._state or self._replies)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and nothing held back: a frame may go out ahead of the queue."""
+        return not (self._state or self._replies or self._holding)
+
     async def take(self) -> list[str]:
         """Wait until something is queued; return all of it (snapshot first, then replies)."""
         if self._ready is None:

@@ -117,8 +117,11 @@ async def test_direct_sockets_get_frames_without_a_sender_task() -> None:
     await hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
     await settle()
     assert all(w.texts() == ["v1", "v2"] for _, w in conns)
-    # One encoding per tick serves every socket: the very same bytes object.
+    # One encoding per tick serves every socket: the very same bytes object, and one record
+    # of what was sent (live.fanout.diff) is shared by all of them.
     assert len({id(w.frames[-1]) for _, w in conns}) == 1
+    assert len({id(c.last) for c, _ in conns}) == 1
+    assert dict(conns[0][0].last) == {"stage": "v2"}
     await channel.stop()
 
 

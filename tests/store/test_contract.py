@@ -458,6 +458,24 @@ async def test_tally_multiple(store: Store) -> None:
     assert tally.counts == (2, 2, 3, 0) and tally.voters == 4
 
 
+async def test_tally_multiple_counts_each_ballot_once_per_option(store: Store) -> None:
+    await setup_event(store)
+    poll = await add_open_poll(store, make_poll("p1", kind="multiple", options=("a", "b", "c")))
+    ballots = (
+        ("u1", (0, 2)),
+        ("u2", (2, 0)),  # the same set in another order: its own ballot text
+        ("u3", (1, 1)),  # an option listed twice counts once
+        ("u4", ()),  # a voter without a choice
+        ("u5", (0, 7)),  # an index the poll does not have is not counted
+        ("u6", (0, 2)),
+    )
+    for pid, choices in ballots:
+        await store.cast_vote("p1", pid, Ballot(choices=choices), None)
+    await store.cast_vote("p1", "u6", Ballot(choices=(1,)), None)  # a changed vote moves
+    tally = await store.tally(poll)
+    assert tally.counts == (3, 2, 2) and tally.voters == 6
+
+
 async def test_tally_scale(store: Store) -> None:
     await setup_event(store)
     poll = await add_open_poll(store, make_poll("p1", kind="scale", scale=(-2, 2)))
