@@ -6,12 +6,14 @@ HTML and never whole state: receivers re-read the store, so a lost message costs
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Hashable
 from typing import Any, Protocol
 
 Message = dict[str, Any]
 
-# Delivered to a subscription when the backend may have dropped messages (e.g. after a reconnect).
-# Receivers treat it as "everything may have changed" and push fresh snapshots.
+# Delivered to a subscription when the backend may have dropped messages (e.g. after a reconnect,
+# or a receiver far behind: see Mailbox). Receivers treat it as "everything may have changed".
 RESET: Message = {"type": "hub.reset"}
 
 
@@ -34,3 +36,55 @@ class Hub(Protocol):
 
     async def subscribe(self, topic: str) -> Subscription:
         """Returns only once messages published after the return are sure to be delivered."""
+
+
+class Mailbox:
+    """A subscription's queue of pending messages, shared by the backends.
+
+    Messages are notices that receivers answer by re-reading, so a message that differs from a
+    pending one only in its "version" replaces that one's content (the newest version, at the
+    older one's place) instead of queueing behind it. A burst of 10,000 applause or vote notices
+    per second, arriving while the receiver is busy with a tick, is then one or two entries, not
+    an overflow. More than ``limit`` distinct messages pending: the backlog is replaced by one
+    RESET (the receiver re-reads everything; nothing is lost but time)."""
+
+    __slots__ = ("_limit", "_pending", "_waiter")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._pending: dict[Hashable, Message] = {}
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, message: Message) -> None:
+        key = _notice_key(message)
+        pending = self._pending
+        if key in pending:
+            pending[key] = message
+        elif len(pending) >= self._limit:
+            self._pending = {_RESET_KEY: RESET}
+        else:
+            pending[key] = message
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Message:
+        while not self._pending:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiter = waiter
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+        key = next(iter(self._pending))
+        return self._pending.pop(key)
+
+
+_RESET_KEY = object()
+
+
+def _notice_key(message: Message) -> Hashable:
+    try:
+        return frozenset(item for item in message.items() if item[0] != "version")
+    except TypeError:  # a value that cannot be hashed (a list): never merged
+        return object()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 
-from live.hub.base import RESET, Message
+from live.hub.base import Mailbox, Message
 
-# A subscriber that falls this far behind gets a RESET instead of the backlog: it re-reads the
-# store anyway, so dropping intermediate "changed" notices loses nothing.
+# A subscriber this many distinct messages behind gets a RESET instead of the backlog (Mailbox).
 _QUEUE_LIMIT = 1024
 
 
@@ -16,19 +14,13 @@ class MemorySubscription:
     def __init__(self, hub: MemoryHub, topic: str) -> None:
         self._hub = hub
         self._topic = topic
-        self._queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=_QUEUE_LIMIT)
+        self._mailbox = Mailbox(_QUEUE_LIMIT)
 
     def deliver(self, message: Message) -> None:
-        try:
-            self._queue.put_nowait(message)
-        except asyncio.QueueFull:
-            # Replace the backlog with one RESET; see _QUEUE_LIMIT.
-            while not self._queue.empty():
-                self._queue.get_nowait()
-            self._queue.put_nowait(RESET)
+        self._mailbox.put(message)
 
     async def get(self) -> Message:
-        return await self._queue.get()
+        return await self._mailbox.get()
 
     async def close(self) -> None:
         self._hub._remove(self._topic, self)

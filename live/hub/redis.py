@@ -39,11 +39,11 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from live.hub.base import RESET, Message
+from live.hub.base import RESET, Mailbox, Message
 
 log = logging.getLogger("live.hub")
 
-# As in MemoryHub: a subscriber this far behind gets one RESET instead of the backlog.
+# As in MemoryHub: a subscriber this many distinct messages behind gets one RESET (Mailbox).
 _QUEUE_LIMIT = 1024
 
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
@@ -62,25 +62,20 @@ class HubClosed(HubError):
 
 
 class RedisSubscription:
-    """One local subscriber of a topic. Mirrors MemorySubscription (bounded; overflow → RESET)."""
+    """One local subscriber of a topic. Like MemorySubscription: a Mailbox (bounded, merging
+    notices; overflow → RESET)."""
 
     def __init__(self, hub: RedisHub, topic: str, limit: int) -> None:
         self._hub = hub
         self.topic = topic
-        self._queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=limit)
+        self._mailbox = Mailbox(limit)
         self._closed = False
 
     def deliver(self, message: Message) -> None:
-        try:
-            self._queue.put_nowait(message)
-        except asyncio.QueueFull:
-            # Replace the backlog with one RESET: the receiver re-reads the store anyway.
-            while not self._queue.empty():
-                self._queue.get_nowait()
-            self._queue.put_nowait(RESET)
+        self._mailbox.put(message)
 
     async def get(self) -> Message:
-        return await self._queue.get()
+        return await self._mailbox.get()
 
     async def close(self) -> None:
         if self._closed:

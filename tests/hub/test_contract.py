@@ -122,6 +122,29 @@ async def test_slow_subscriber_gets_reset_instead_of_the_backlog(hub: Hub) -> No
     assert [m["n"] for m in rest] == sorted(m["n"] for m in rest)
 
 
+async def test_a_busy_subscriber_gets_the_newest_version_of_a_notice_not_each(hub: Hub) -> None:
+    """Notices that differ only in their version merge while pending (a vote burst must not
+    overflow a receiver busy with a tick into a RESET); the newest version always arrives, and
+    other messages are neither merged nor reordered."""
+    topic = fresh_topic()
+    sub = await hub.subscribe(topic)
+    await hub.publish(topic, {"type": "first"})
+    for version in range(1, 2001):  # more than any backend queues per subscriber
+        await hub.publish(topic, {"type": "poll.voted", "poll": "p1", "version": version})
+        await hub.publish(topic, {"type": "poll.voted", "poll": "p2", "version": version})
+    await hub.publish(topic, {"type": "last"})
+    got = []
+    while (message := await receive(sub)) != {"type": "last"}:
+        got.append(message)
+    assert RESET not in got
+    assert got[0] == {"type": "first"}
+    for poll in ("p1", "p2"):
+        versions = [m["version"] for m in got if m.get("poll") == poll]
+        assert versions == sorted(versions) and versions[-1] == 2000
+        assert len(versions) < 2000
+    await sub.close()
+
+
 async def test_ping_answers(hub: Hub) -> None:
     await hub.ping()
 
