@@ -63,10 +63,7 @@ async def world(request: pytest.FixtureRequest) -> AsyncIterator[World]:
 
 
 def drain(sub: MemorySubscription) -> list[Message]:
-    found = []
-    while not sub._queue.empty():
-        found.append(sub._queue.get_nowait())
-    return found
+    return sub._mailbox.drain()
 
 
 def fields(room: Room, **overrides: object) -> dict[str, object]:

@@ -79,6 +79,11 @@ class Mailbox:
         key = next(iter(self._pending))
         return self._pending.pop(key)
 
+    def drain(self) -> list[Message]:
+        """Everything pending now, oldest first, without waiting."""
+        taken, self._pending = list(self._pending.values()), {}
+        return taken
+
 
 _RESET_KEY = object()
 
