@@ -131,6 +131,7 @@ class Connection:
         if writer is None or not self.outbox.idle or not writer.writable or self.closed.is_set():
             return False
         writer.write(payload)
+        self.sending_since = None
         return True
 
     def flush(self, encode: Encode | None = None) -> None:
@@ -144,13 +145,13 @@ class Connection:
         if not writer.writable:
             self._wait_for_drain()
             return
+        self.sending_since = None  # the client reads again (also when nothing is queued)
         frames = self.outbox.take_now()
         if not frames:
             return
         enc = encode or encode_text
         # One write (one send() call) for everything queued: e.g. an ack and the tick's frame.
         writer.write(enc(frames[0]) if len(frames) == 1 else b"".join(map(enc, frames)))
-        self.sending_since = None
 
     def _wait_for_drain(self) -> None:
         if self._draining is not None and not self._draining.done():

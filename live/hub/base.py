@@ -46,7 +46,8 @@ class Mailbox:
     older one's place) instead of queueing behind it. A burst of 10,000 applause or vote notices
     per second, arriving while the receiver is busy with a tick, is then one or two entries, not
     an overflow. More than ``limit`` distinct messages pending: the backlog is replaced by one
-    RESET (the receiver re-reads everything; nothing is lost but time)."""
+    RESET (the receiver re-reads everything; nothing is lost but time). One reader at a time,
+    as a subscription has."""
 
     __slots__ = ("_limit", "_pending", "_waiter")
 

@@ -249,6 +249,26 @@ async def test_a_client_that_stops_reading_gets_only_the_newest_state_then_1013(
     await channel.stop()
 
 
+async def test_a_buffer_that_was_full_for_a_moment_with_nothing_queued_is_not_a_stall() -> None:
+    """A held ack's flush can find the buffer full after the tick wrote its frame: nothing is
+    queued, the client drains, and later ticks go out directly. It reads, so it stays."""
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = await make_channel(renderer, versions, hub)  # slow_after=0.3 s
+    conn, writer = attach_direct(channel)
+    await settle()
+    writer.ready.clear()
+    conn.flush()  # nothing queued, the buffer above its high-water mark for a moment
+    writer.ready.set()
+    await settle(0.02)
+    for _ in range(8):  # 0.5 s of changes, every one written at once
+        versions.version += 1
+        await hub.publish("room.r1", {"type": "poll.updated"})
+        await settle(0.06)
+    assert conn in channel.connections and writer.closed_behind is None
+    assert writer.texts()[-1] == f"v{versions.version}"
+    await channel.stop()
+
+
 async def until(condition: Callable[[], bool], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
