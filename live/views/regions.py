@@ -160,8 +160,9 @@ class PageRenderer:
                 return "moderator"
             if pid is None:
                 return ()
-            # Participants see their own pending questions besides the approved ones. (The memo
-            # is read directly: this runs for 10,000 phones per tick, _shared's closure did not.)
+            # Participants see their own pending questions besides the approved ones. (Read from
+            # the memo directly: this runs for every phone on every tick, and the way through
+            # _shared made a closure each time.)
             pending = self._memo.get("pending-by-author") if state is self._memo_state else None
             if pending is None:
                 pending = self._shared(state, "pending-by-author", self._pending_keys(state))
