@@ -23,7 +23,35 @@
     focusedId = null;
   }
 
+  // Likewise for text being typed: a pushed region (a poll opening beside the one being
+  // answered, or the socket's first push right after the page loaded) would replace the field
+  // with an empty one. Carry the text over to the field with the same id, if the new one still
+  // holds what the server rendered. Only for pushes: a form's own answer may clear its fields.
+  var typed = [];
+
+  function rememberTyping() {
+    typed = [];
+    var fields = document.querySelectorAll("input[type=text][id], textarea[id]");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].value !== fields[i].defaultValue) {
+        typed.push({ id: fields[i].id, field: fields[i], value: fields[i].value });
+      }
+    }
+  }
+
+  function restoreTyping() {
+    for (var i = 0; i < typed.length; i++) {
+      var now = document.getElementById(typed[i].id);
+      if (now && now !== typed[i].field && now.value === now.defaultValue) {
+        now.value = typed[i].value;
+      }
+    }
+    typed = [];
+  }
+
   document.addEventListener("htmx:wsBeforeMessage", rememberFocus);
+  document.addEventListener("htmx:wsBeforeMessage", rememberTyping);
+  document.addEventListener("htmx:wsAfterMessage", restoreTyping);
   document.addEventListener("htmx:wsAfterMessage", restoreFocus);
   document.addEventListener("htmx:beforeSwap", rememberFocus);
   document.addEventListener("htmx:afterSettle", restoreFocus);

@@ -162,6 +162,32 @@ def test_results_after_voting_and_word_cloud(
     expect(phone.locator(".cloud li").first).to_contain_text("2", timeout=LIVE)
 
 
+def test_typed_answer_survives_a_live_update_of_the_poll_stage(
+    live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
+) -> None:
+    """The stage is swapped whole when a poll opens; text a participant was typing for another
+    poll stays (static/live.js). The socket's first push after loading is the same swap."""
+    organiser = browser_context(viewport={"width": 1280, "height": 900}).new_page()
+    code = create_event_via_form(organiser, live_server)
+    wait_connected(organiser)
+    organiser.get_by_label("Frage", exact=True).fill("Was nehmen Sie aus der Tagung mit?")
+    organiser.get_by_label("Freitext (Wortwolke)").check()
+    organiser.get_by_label("Sofort öffnen").check()
+    organiser.get_by_role("button", name="Abstimmung anlegen").click()
+    expect(organiser.locator("#mod-polls")).to_contain_text("Was nehmen Sie")
+
+    phone = browser_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/e/{code}")
+    phone.get_by_role("link", name="Plenum").click()
+    wait_connected(phone)
+    phone.get_by_label("Ihre Antwort").fill("Netzwerk")
+    create_poll_via_form(organiser, "Noch eine Frage?", ["ja", "nein"], "live")
+    expect(phone.locator("#poll-stage")).to_contain_text("Noch eine Frage?", timeout=LIVE)
+    expect(phone.get_by_label("Ihre Antwort")).to_have_value("Netzwerk")
+    phone.get_by_role("button", name="Antwort senden").click()
+    expect(phone.locator(".cloud")).to_contain_text("Netzwerk", timeout=LIVE)
+
+
 def test_bad_vote_shows_a_german_error_in_place(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:
