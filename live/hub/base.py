@@ -6,9 +6,10 @@ HTML and never whole state: receivers re-read the store, so a lost message costs
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Hashable
 from typing import Any, Protocol
+
+from live.one_reader import OneReader
 
 Message = dict[str, Any]
 
@@ -38,7 +39,7 @@ class Hub(Protocol):
         """Returns only once messages published after the return are sure to be delivered."""
 
 
-class Mailbox:
+class Mailbox(OneReader):
     """A subscription's queue of pending messages, shared by the backends.
 
     Messages are notices that receivers answer by re-reading, so a message that differs from a
@@ -49,12 +50,12 @@ class Mailbox:
     RESET (the receiver re-reads everything; nothing is lost but time). One reader at a time,
     as a subscription has."""
 
-    __slots__ = ("_limit", "_pending", "_waiter")
+    __slots__ = ("_limit", "_pending")
 
     def __init__(self, limit: int) -> None:
+        super().__init__()
         self._limit = limit
         self._pending: dict[Hashable, Message] = {}
-        self._waiter: asyncio.Future[None] | None = None
 
     def put(self, message: Message) -> None:
         key = _notice_key(message)
@@ -65,18 +66,11 @@ class Mailbox:
             self._pending = {_RESET_KEY: RESET}
         else:
             pending[key] = message
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self._wake()
 
     async def get(self) -> Message:
         while not self._pending:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiter = waiter
-            try:
-                await waiter
-            finally:
-                self._waiter = None
+            await self._wait()
         key = next(iter(self._pending))
         return self._pending.pop(key)
 

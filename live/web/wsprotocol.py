@@ -12,11 +12,12 @@ without it (tests with Starlette's TestClient) use the ordinary ASGI path.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Close, Frame, Opcode
+
+from live.one_reader import OneReader
 
 SCOPE_KEY = "live.frames"
 
@@ -71,23 +72,21 @@ class FrameWriter:
         p.loop.call_later(grace, p.transport.abort)
 
 
-class Inbox:
+class Inbox(OneReader):
     """What uvicorn's protocol needs of its receive queue (put_nowait, get, empty), without
     asyncio.Queue's four deques and event: at 10,000 sockets those were ~1.5 KiB each, idle.
     uvicorn pauses reading after every message until the app took it, so this holds one or two
     items at a time and a list is the right container."""
 
-    __slots__ = ("_items", "_waiter")
+    __slots__ = ("_items",)
 
     def __init__(self) -> None:
+        super().__init__()
         self._items: list[Any] = []
-        self._waiter: asyncio.Future[None] | None = None
 
     def put_nowait(self, item: Any) -> None:
         self._items.append(item)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self._wake()
 
     def empty(self) -> bool:
         return not self._items
@@ -97,12 +96,7 @@ class Inbox:
 
     async def get(self) -> Any:
         while not self._items:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiter = waiter
-            try:
-                await waiter
-            finally:
-                self._waiter = None
+            await self._wait()
         return self._items.pop(0)
 
 

@@ -42,6 +42,17 @@ def create_poll_via_form(page: Page, question: str, options: list[str], visibili
     expect(page.locator("#mod-polls")).to_contain_text(question)
 
 
+def create_text_poll_via_form(page: Page, question: str, visibility: str | None = None) -> None:
+    """A word-cloud poll, opened at once (``visibility``: the form's choice, else its default)."""
+    page.get_by_label("Frage", exact=True).fill(question)
+    page.get_by_label("Freitext (Wortwolke)").check()
+    if visibility is not None:
+        page.locator("#pf-visibility").select_option(visibility)
+    page.get_by_label("Sofort öffnen").check()
+    page.get_by_role("button", name="Abstimmung anlegen").click()
+    expect(page.locator("#mod-polls")).to_contain_text(question)
+
+
 def room_id_from_screen_link(page: Page, room: str) -> str:
     href = page.get_by_role("link", name=room, exact=True).first.get_attribute("href") or ""
     match = re.search(r"room=([^&]+)", href)
@@ -136,12 +147,7 @@ def test_results_after_voting_and_word_cloud(
     code = create_event_via_form(organiser, live_server)
     wait_connected(organiser)
     # A word-cloud poll whose results phones see only after answering.
-    organiser.get_by_label("Frage", exact=True).fill("Was nehmen Sie aus der Tagung mit?")
-    organiser.get_by_label("Freitext (Wortwolke)").check()
-    organiser.locator("#pf-visibility").select_option("after_vote")
-    organiser.get_by_label("Sofort öffnen").check()
-    organiser.get_by_role("button", name="Abstimmung anlegen").click()
-    expect(organiser.locator("#mod-polls")).to_contain_text("Was nehmen Sie")
+    create_text_poll_via_form(organiser, "Was nehmen Sie aus der Tagung mit?", "after_vote")
 
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}")
@@ -170,11 +176,7 @@ def test_typed_answer_survives_a_live_update_of_the_poll_stage(
     organiser = browser_context(viewport={"width": 1280, "height": 900}).new_page()
     code = create_event_via_form(organiser, live_server)
     wait_connected(organiser)
-    organiser.get_by_label("Frage", exact=True).fill("Was nehmen Sie aus der Tagung mit?")
-    organiser.get_by_label("Freitext (Wortwolke)").check()
-    organiser.get_by_label("Sofort öffnen").check()
-    organiser.get_by_role("button", name="Abstimmung anlegen").click()
-    expect(organiser.locator("#mod-polls")).to_contain_text("Was nehmen Sie")
+    create_text_poll_via_form(organiser, "Was nehmen Sie aus der Tagung mit?")
 
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}")
