@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -22,6 +24,7 @@ from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
+BERLIN = ZoneInfo("Europe/Berlin")  # the server's default time zone (live.settings)
 HOSTILE = '<img src=x onerror=alert(1)> "Frage"'
 
 
@@ -73,6 +76,11 @@ def in_store(server: LiveServer, work: Any) -> None:
 
 
 def prepare(server: LiveServer) -> tuple[str, str]:
+    # Not in the last seconds before local midnight: the votes below would fall on the next day.
+    local = datetime.now(BERLIN)
+    to_midnight = (local.replace(hour=23, minute=59, second=59) - local).total_seconds()
+    if to_midnight < 30:
+        time.sleep(to_midnight + 2)
     event = api(server, "/api/v1/events", {"title": "Fachtag", "rooms": ["Plenum", "Forum 1"]})
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
     poll = api(
@@ -97,13 +105,16 @@ def prepare(server: LiveServer) -> tuple[str, str]:
         "PATCH",
     )
     now = datetime.now(UTC).replace(microsecond=0)
+    # The report draws one pair of charts per local day: everything stays on the day of the
+    # votes just cast (this test ran at 00:10 in Berlin once and found four charts).
+    midnight = now.astimezone(BERLIN).replace(hour=0, minute=0, second=0).astimezone(UTC)
 
     async def program(store: Any) -> None:
-        start = now - timedelta(minutes=30)
+        start = max(now - timedelta(minutes=30), midnight)
         await store.add_agenda_item(
             AgendaItem("i1", code, room, HOSTILE, start, start + timedelta(hours=1), "Dr. X")
         )
-        await store.record_applause(room, [(now - timedelta(minutes=5), 0.7)])
+        await store.record_applause(room, [(max(now - timedelta(minutes=5), start), 0.7)])
 
     in_store(server, program)
     return code, token
