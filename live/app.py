@@ -48,10 +48,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         applause = ApplauseService(board, hub, service.clock, store)
         mood = MoodService(store, hub, service.clock)
 
+        tick_store = store.tick_reader()  # the ticks' own connections (Redis)
+
         async def load(
             room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
         ) -> RoomState:
-            return await load_room_state(store, room_id, dirty, ballots, previous)
+            return await load_room_state(tick_store, room_id, dirty, ballots, previous)
 
         fanout = Fanout(
             hub=hub,

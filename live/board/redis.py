@@ -12,10 +12,35 @@ from datetime import UTC, datetime
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio import BlockingConnectionPool
+from redis.commands.core import AsyncScript
 
 from live.board.base import GRADE_TTL, PRESENCE_TTL
 
 _KEY_TTL_SECONDS = 3600  # an idle room's board disappears after an hour
+# ZADD of many participants, given as one newline-joined argument (see announce); ZADD takes
+# them in chunks: Lua's unpack() has a limit of a few thousand values.
+_ANNOUNCE = """
+local members = {}
+for id in string.gmatch(ARGV[2], "[^\\n]+") do
+  members[#members + 1] = ARGV[1]
+  members[#members + 1] = id
+  if #members >= 2000 then
+    redis.call("ZADD", KEYS[1], unpack(members))
+    members = {}
+  end
+end
+if #members > 0 then
+  redis.call("ZADD", KEYS[1], unpack(members))
+end
+redis.call("EXPIRE", KEYS[1], ARGV[3])
+return 0
+"""
+# Commands wait for a free connection (up to _POOL_TIMEOUT seconds) instead of failing: redis-py's
+# default pool raises "Too many connections" at 100 in use, which a room of thousands clapping at
+# once reaches. Redis runs commands on one thread; more connections add no throughput.
+_MAX_CONNECTIONS = 64
+_POOL_TIMEOUT = 15.0  # as the store's (live.store.redis.POOL_TIMEOUT)
 
 
 def _ms(moment: datetime) -> int:
@@ -27,6 +52,7 @@ class RedisBoard:
         self._url = url.replace("valkeys://", "rediss://", 1).replace("valkey://", "redis://", 1)
         self._prefix = prefix
         self._client: aioredis.Redis | None = None
+        self._announce: AsyncScript | None = None
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> RedisBoard:
@@ -37,13 +63,25 @@ class RedisBoard:
             raise RuntimeError("RedisBoard used before open()")
         return self._client
 
+    def _announce_script(self) -> AsyncScript:
+        if self._announce is None:
+            self._announce = self._redis().register_script(_ANNOUNCE)
+        return self._announce
+
     async def open(self) -> None:
-        self._client = aioredis.Redis.from_url(
-            self._url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True
+        pool = BlockingConnectionPool.from_url(
+            self._url,
+            max_connections=_MAX_CONNECTIONS,
+            timeout=_POOL_TIMEOUT,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            decode_responses=True,
         )
+        self._client = aioredis.Redis.from_pool(pool)
         await self._client.ping()
 
     async def close(self) -> None:
+        self._announce = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -82,10 +120,18 @@ class RedisBoard:
             return
         key = self._key(room_id, "present")
         stamp = _ms(now)
-        async with self._redis().pipeline(transaction=False) as pipe:
-            pipe.zadd(key, dict.fromkeys(participant_ids, stamp))
-            pipe.expire(key, _KEY_TTL_SECONDS)
-            await pipe.execute()
+        # Every process announces all of its participants every couple of seconds. As a ZADD
+        # with two arguments per participant, redis-py's pure-Python command packing cost more
+        # CPU than anything else but sending frames (15,000 participants: docs/benchmarks.md);
+        # as one joined argument it is one string, and Redis splits it.
+        joined = "\n".join(participant_ids)
+        if joined.count("\n") != len(participant_ids) - 1:  # an id with a newline: no joining
+            async with self._redis().pipeline(transaction=False) as pipe:
+                pipe.zadd(key, dict.fromkeys(participant_ids, stamp))
+                pipe.expire(key, _KEY_TTL_SECONDS)
+                await pipe.execute()
+            return
+        await self._announce_script()(keys=[key], args=[stamp, joined, _KEY_TTL_SECONDS])
 
     async def present(self, room_id: str, now: datetime) -> int:
         key = self._key(room_id, "present")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,19 +66,25 @@ async def load_room_state(
 
     Results of polls that did not change since ``previous`` are reused (``dirty_polls`` names the
     ones that did; None means all), which keeps a tick cheap in rooms with many closed polls.
+
+    After the version the reads go out together, in two rounds (the second needs the room and
+    its polls): on a busy process each awaited reply costs a turn of the event loop, and the
+    projector waited for ten of them one after the other (docs/benchmarks.md).
     """
     version = await store.room_version(room_id)
-    room = await store.get_room(room_id)
+    room, polls_list, questions_list, mood_values = await asyncio.gather(
+        store.get_room(room_id),
+        store.list_polls(room_id),
+        store.list_questions(room_id),
+        store.mood_values(room_id),
+    )
     if room is None:
         raise LookupError(room_id)
-    # Re-read each tick: the event's Q&A settings can change.
-    event = await store.get_event(room.event_code)
-    if event is None:
-        raise LookupError(room.event_code)
-    rooms = tuple(await store.list_rooms(event.code))
-    polls = tuple(await store.list_polls(room_id))
-    results: dict[str, Results] = {}
+    polls = tuple(polls_list)
+    mood = mood_reading(mood_values)
     old_polls = {p.id: p for p in previous.polls} if previous is not None else {}
+    results: dict[str, Results] = {}
+    to_tally: list[Poll] = []
     for poll in polls:
         reusable = (
             previous is not None
@@ -90,22 +97,45 @@ async def load_room_state(
             assert previous is not None
             results[poll.id] = previous.results[poll.id]
         else:
-            results[poll.id] = poll_rules.results(poll, await store.tally(poll))
-    ballots: Mapping[str, Mapping[str, Ballot]] = {}
+            to_tally.append(poll)
     open_ids = [p.id for p in polls if p.state == "open"]
-    if open_ids and with_ballots:
-        ballots = await store.ballots(open_ids)
-    elif open_ids and ballots_of is not None:
-        own = await store.participant_ballots(ballots_of, open_ids)
-        ballots = {poll_id: {ballots_of: ballot} for poll_id, ballot in own.items()}
-    questions = tuple(await store.list_questions(room_id))
-    mood = mood_reading(await store.mood_values(room_id))
-    if previous is None or mood != previous.mood:
-        # Replaying the log is O(changes): only when the mood may have changed.
-        mood_course = tuple(per_minute(course(await store.mood_log(room_id))))
+    # Replaying the mood log is O(changes): only when the mood may have changed.
+    new_mood = previous is None or mood != previous.mood
+    # Re-read each tick: the event's Q&A settings can change.
+    event, rooms_list, tallies, ballots, mood_log = await asyncio.gather(
+        store.get_event(room.event_code),
+        store.list_rooms(room.event_code),
+        asyncio.gather(*(store.tally(poll) for poll in to_tally)),
+        _ballots(store, open_ids, with_ballots, ballots_of),
+        store.mood_log(room_id) if new_mood else _nothing(),
+    )
+    if event is None:
+        raise LookupError(room.event_code)
+    for poll, tally in zip(to_tally, tallies, strict=True):
+        results[poll.id] = poll_rules.results(poll, tally)
+    if mood_log is not None:
+        mood_course = tuple(per_minute(course(mood_log)))
     else:
+        assert previous is not None
         mood_course = previous.mood_course
+    rooms = tuple(rooms_list)
+    questions = tuple(questions_list)
     applause = previous.applause if previous is not None else ApplauseReading(0.0, 0, 0)
     return RoomState(
         version, event, room, rooms, polls, results, ballots, questions, mood, mood_course, applause
     )
+
+
+async def _ballots(
+    store: Store, open_ids: list[str], with_ballots: bool, ballots_of: str | None
+) -> Mapping[str, Mapping[str, Ballot]]:
+    if open_ids and with_ballots:
+        return await store.ballots(open_ids)
+    if open_ids and ballots_of is not None:
+        own = await store.participant_ballots(ballots_of, open_ids)
+        return {poll_id: {ballots_of: ballot} for poll_id, ballot in own.items()}
+    return {}
+
+
+async def _nothing() -> None:
+    return None

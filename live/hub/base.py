@@ -58,7 +58,7 @@ class Mailbox(OneReader):
         self._pending: dict[Hashable, Message] = {}
 
     def put(self, message: Message) -> None:
-        key = _notice_key(message)
+        key = notice_key(message)
         pending = self._pending
         if key in pending:
             pending[key] = message
@@ -83,7 +83,7 @@ class Mailbox(OneReader):
 _RESET_KEY = object()
 
 
-def _notice_key(message: Message) -> Hashable:
+def notice_key(message: Message) -> Hashable:
     try:
         return frozenset(item for item in message.items() if item[0] != "version")
     except TypeError:  # a value that cannot be hashed (a list): never merged

@@ -1,8 +1,9 @@
 """Redis/Valkey hub: every process publishes and subscribes through one server, so many workers and
 hosts serve one event together.
 
-Per process there is exactly one pub/sub connection, multiplexing every topic, plus a small pool
-for PUBLISH (a connection in subscribe mode cannot publish). Local subscriptions get their own
+Per process there is exactly one pub/sub connection, multiplexing every topic, plus a pooled
+client for PUBLISH (a connection in subscribe mode cannot publish), sent in batches
+(live.hub.redis_publish). Local subscriptions get their own
 bounded queues, fed by one reader.
 
 The pub/sub connection belongs to a supervisor task. Per connection it starts one reader and one
@@ -39,7 +40,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from live.hub.base import RESET, Mailbox, Message
+from live.hub.base import RESET, Mailbox, Message, notice_key
+from live.hub.redis_publish import BatchPublisher
 
 log = logging.getLogger("live.hub")
 
@@ -194,7 +196,8 @@ class RedisHub:
         self._subscribe_timeout = subscribe_timeout
         self._queue_limit = queue_limit
 
-        # Publishing: a pooled client that fails fast. One retry lets a stale pooled connection
+        # Publishing: a pooled client that fails fast (one batch at a time uses one connection
+        # of it; a ping at /healthz another). One retry lets a stale pooled connection
         # (e.g. after a Redis restart) be replaced transparently; more would only delay the error.
         self._publisher: Redis = Redis.from_url(
             self._url,
@@ -203,6 +206,7 @@ class RedisHub:
             retry=Retry(NoBackoff(), 1),
             client_name="live-hub-pub",
         )
+        self._batches = BatchPublisher(self._publisher, io_timeout)
         # Subscribing: the one pub/sub connection, made by hand (not from a pool). The URL's own
         # options apply, except three that the supervisor relies on: RESP2 (replies are plain
         # arrays), no retries (the supervisor owns reconnecting) and no health checks (they
@@ -273,6 +277,7 @@ class RedisHub:
         for topic in self._topics.values():
             topic.confirmed.cancel()
         self._topics.clear()
+        await self._batches.close(HubClosed("the hub was closed"))
         await self._publisher.aclose()
 
     async def ping(self) -> None:
@@ -294,12 +299,9 @@ class RedisHub:
 
     async def publish(self, topic: str, message: Message) -> None:
         self._check_open()
-        data = orjson.dumps(message)
+        channel = self._prefix_bytes + topic.encode()
         try:
-            # The outer bound is a backstop; the socket timeouts normally fire first.
-            await asyncio.wait_for(
-                self._publisher.publish(self._prefix + topic, data), self._io_timeout * 3
-            )
+            await self._batches.publish(channel, orjson.dumps(message), notice_key(message))
         except (RedisError, OSError, TimeoutError) as exc:
             raise HubUnavailable(f"publish to {topic!r} failed: {_describe(exc)}") from exc
 

@@ -71,6 +71,12 @@ class Store(Protocol):
     async def ping(self) -> None:
         """Raise StoreError when the backend does not answer (used by /healthz)."""
 
+    def tick_reader(self) -> Store:
+        """This store for the fan-out's reads of room state, once per tick (after open()). A
+        store whose requests share a pool of connections gives the ticks their own (Redis):
+        otherwise the projector's update queued behind every vote of a burst. Others return
+        themselves."""
+
     # events and rooms
     async def create_event(self, event: Event, rooms: Sequence[Room]) -> None:
         """Insert the event with its rooms atomically. DuplicateKey if the code exists."""

@@ -86,6 +86,7 @@ is taken from the pool and replaced, so the first command after a restart succee
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -125,7 +126,12 @@ from live.store.sqlite_schema import encode_ballot, opt_iso, to_iso
 
 DEFAULT_PREFIX = "live"
 MAX_CONNECTIONS = 64  # Redis runs commands on one thread: more connections add no throughput
-POOL_TIMEOUT = 5.0  # seconds to wait for a free connection before StoreError
+TICK_CONNECTIONS = 8  # the fan-out's own (tick_reader): a tick sends a few reads at once
+# Seconds to wait for a free connection before StoreError. Waiting means this process is busy,
+# not that Redis is gone (a dead or frozen server fails each command after SOCKET_TIMEOUT):
+# 10,000 requests at once queue for the 64 connections for about 5 s on a 2-core machine, and
+# at 5 s the last of them failed.
+POOL_TIMEOUT = 15.0
 SOCKET_TIMEOUT = 5.0  # a reply that takes longer is a dead server, not a slow one
 CONNECT_TIMEOUT = 2.0
 _CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted) when full
@@ -149,6 +155,8 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
         self.prefix = prefix
         self._max_connections = max_connections
         self._client: Redis | None = None
+        self._tick_client: Redis | None = None  # the fan-out's reads (tick_reader)
+        self._owner: RedisStore | None = None  # a tick reader's store (open while it is)
         # kind ("poll", "question") -> id -> (event code, room id); index entries are immutable
         self._homes: dict[str, dict[str, Home]] = {"poll": {}, "question": {}}
         self._room_events: dict[str, str] = {}
@@ -163,45 +171,67 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
 
     # --- lifecycle --------------------------------------------------------------------------
 
+    def _connect(self, connections: int) -> Redis:
+        return Redis.from_pool(
+            BlockingConnectionPool.from_url(
+                self.url,
+                max_connections=connections,
+                timeout=POOL_TIMEOUT,
+                socket_timeout=SOCKET_TIMEOUT,
+                socket_connect_timeout=CONNECT_TIMEOUT,
+                retry=Retry(NoBackoff(), 0),  # see the module docstring: never resend
+                # Maintenance notifications are a Redis Enterprise/Cloud feature. Left at
+                # redis-py's "auto", the pool skips its check for connections the server has
+                # closed, so the first command on each pooled connection after a server restart
+                # would fail.
+                maint_notifications_config=MaintNotificationsConfig(enabled=False),
+                decode_responses=True,
+            )
+        )
+
     async def open(self) -> None:
         if self._client is not None:
             return
-        pool = BlockingConnectionPool.from_url(
-            self.url,
-            max_connections=self._max_connections,
-            timeout=POOL_TIMEOUT,
-            socket_timeout=SOCKET_TIMEOUT,
-            socket_connect_timeout=CONNECT_TIMEOUT,
-            retry=Retry(NoBackoff(), 0),  # see the module docstring: never resend
-            # Maintenance notifications are a Redis Enterprise/Cloud feature. Left at redis-py's
-            # "auto", the pool skips its check for connections the server has closed, so the
-            # first command on each pooled connection after a server restart would fail.
-            maint_notifications_config=MaintNotificationsConfig(enabled=False),
-            decode_responses=True,
-        )
-        client = Redis.from_pool(pool)
+        client = self._connect(self._max_connections)
+        ticks = self._connect(TICK_CONNECTIONS)
         try:
             with translate_errors("connect"):
                 await client.ping()
             self._client = client
+            self._tick_client = ticks
             with translate_errors("index old events"):
                 await self._index_old_events()
         except BaseException:
-            self._client = None
+            self._client = self._tick_client = None
             await client.aclose()
+            await ticks.aclose()
             raise
 
     async def close(self) -> None:
         client, self._client = self._client, None
+        ticks, self._tick_client = self._tick_client, None
         if client is not None:
             await client.aclose()
+        if ticks is not None:
+            await ticks.aclose()
+
+    def tick_reader(self) -> RedisStore:
+        """A view of this store on the ticks' own connections; it shares the caches (they are
+        only ever filled or cleared, so sharing them is safe) and is closed with this store."""
+        if self._tick_client is None:
+            raise StoreError("the Redis store is not open")
+        view = copy.copy(self)
+        view._client = self._tick_client
+        view._tick_client = None
+        view._owner = self
+        return view
 
     async def ping(self) -> None:
         with translate_errors("ping"):
             await self._redis().ping()
 
     def _redis(self) -> Redis:
-        if self._client is None:
+        if self._client is None or (self._owner is not None and self._owner._client is None):
             raise StoreError("the Redis store is not open")
         return self._client
 

@@ -168,6 +168,9 @@ class SQLiteStore(SQLiteProgram):
     async def close(self) -> None:
         await self._runner.stop()
 
+    def tick_reader(self) -> SQLiteStore:
+        return self  # reads run on their own threads, apart from the writer's queue
+
     async def ping(self) -> None:
         if not self._runner.alive:
             raise StoreError("the SQLite writer is not running")

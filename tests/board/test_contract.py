@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -53,3 +54,22 @@ async def test_presence_counts_distinct_participants_from_all_processes(board: B
     assert await board.present("r1", T0) == 3
     assert await board.present("r1", T0 + timedelta(seconds=20)) == 0  # nobody re-announced
     assert await board.present("r2", T0) == 1
+
+
+async def test_a_room_clapping_at_once_is_counted_whole(board: Board) -> None:
+    """Hundreds of grades at the same moment (one per phone): none fails, each counts. (Redis:
+    the client waits for a pooled connection instead of raising "Too many connections".)"""
+    await asyncio.gather(*(board.set_grade("r1", f"u{i}", 1 + i % 5, T0) for i in range(400)))
+    grades = await board.grades("r1", T0)
+    assert len(grades) == 400
+    assert {pid: g for pid, (g, _at) in grades.items()} == {f"u{i}": 1 + i % 5 for i in range(400)}
+
+
+async def test_a_large_room_is_announced_whole(board: Board) -> None:
+    """Thousands of participants in one announcement (Redis: more than one ZADD's worth)."""
+    await board.announce("r1", [f"u{i}" for i in range(5000)], T0)
+    await board.announce("r1", [f"u{i}" for i in range(4000, 6000)], T0 + timedelta(seconds=1))
+    assert await board.present("r1", T0 + timedelta(seconds=1)) == 6000
+    # Ids are opaque: one with a line break in it counts as itself.
+    await board.announce("r2", ["a\nb", "c"], T0)
+    assert await board.present("r2", T0) == 2

@@ -167,6 +167,47 @@ async def test_one_pubsub_connection_for_all_topics(redis_factory: ServerFactory
         await hub.close()
 
 
+async def test_a_burst_of_publishes_is_sent_in_batches_on_one_connection(
+    redis_factory: ServerFactory,
+) -> None:
+    """Hundreds of publishes at once (a vote burst: each vote publishes a notice) all arrive, in
+    order, over one publishing connection. One PUBLISH per call on a pooled connection each ran
+    redis-py's pool (100) dry and lost the rest with "Too many connections"."""
+    server = redis_factory()
+    hub = RedisHub.from_url(server.url, prefix=unique_prefix(), **FAST)
+    await hub.open()
+    client = Redis.from_url(server.url, socket_timeout=5)
+    try:
+        sub = await hub.subscribe("r1")
+        await asyncio.gather(*(hub.publish("r1", {"type": "n", "i": i}) for i in range(500)))
+        assert [await receive(sub) for _ in range(500)] == [
+            {"type": "n", "i": i} for i in range(500)
+        ]
+        names = [entry["name"] for entry in await client.client_list()]
+        assert names.count("live-hub-pub") == 1
+    finally:
+        await client.aclose()
+        await hub.close()
+
+
+async def test_notices_of_one_batch_that_differ_only_in_version_are_merged(
+    redis_hub_factory: RedisHubFactory,
+) -> None:
+    """As a receiver's mailbox would merge them: only the newest goes out."""
+    hub = await redis_hub_factory()
+    sub = await hub.subscribe("r1")
+    await asyncio.gather(
+        hub.publish("r1", {"type": "poll.voted", "poll": "p1", "version": 1}),
+        hub.publish("r1", {"type": "poll.voted", "poll": "p2", "version": 2}),
+        hub.publish("r1", {"type": "poll.voted", "poll": "p1", "version": 3}),
+    )
+    assert [await receive(sub), await receive(sub)] == [
+        {"type": "poll.voted", "poll": "p2", "version": 2},
+        {"type": "poll.voted", "poll": "p1", "version": 3},
+    ]
+    await assert_silent(sub)
+
+
 async def test_a_cancelled_subscribe_leaves_no_redis_subscription(
     redis_hub_factory: RedisHubFactory, admin: Redis
 ) -> None:

