@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from live.domain.applause import ApplauseReading
-from live.fanout.connection import (
-    CLOSE_GONE,
-    CLOSE_TRY_AGAIN_LATER,
-    Connection,
-    FrameCache,
-)
-from live.fanout.diff import NOTHING_SENT, DiffCache, Sent, snapshot_sent
+from live.fanout.connection import CLOSE_GONE, CLOSE_TRY_AGAIN_LATER, Connection
+from live.fanout.delivery import Delivery
 from live.fanout.outbox import OutboxOverflow
 from live.fanout.state import RoomState
 from live.hub import Hub, Subscription
@@ -43,6 +38,12 @@ SEND_SHARE_PAUSE = 2.0
 HOLD_REPLIES_FROM = 1000
 ANNOUNCE_EVERY = 2.0  # seconds between presence announcements to the board
 STALL_CHECK_EVERY = 0.5  # seconds between looks for sockets that stopped reading (at most)
+# A tick sends for at most this long before it lets the event loop run (votes being read and
+# stored, the hub's notices) and serves the front if it is due; then it goes on with the next
+# socket. Without this, a vote that arrived while a 15,000-socket tick was being written waited
+# for all of it (half a second on a loaded machine) before it was even read.
+SLICE_SECONDS = 0.01
+SLICE_CHECK = 64  # sockets between looks at the clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +122,14 @@ class RoomChannel:
         self._applause_dirty = False
         self._applause_at: float | None = None
         self._announced_at = 0.0
+        # Participants who came since the last announcement: announced on the next tick, alone
+        # (a ramp of thousands of arrivals must not re-announce everyone on every tick).
+        self._newcomers: set[str] = set()
+        self._fresh: set[Connection] = set()  # added since the last tick: snapshot due
         self._held_replies: set[Connection] = set()
         self._behind = False  # the front has a newer state than the others (_serve_front)
+        self._front_at = float("-inf")  # when the front was last served
+        self._given_away = 0.0  # seconds of this tick in which the loop ran other work
         self._stall_check_at = float("-inf")
 
     async def start(self) -> None:
@@ -164,7 +171,8 @@ class RoomChannel:
         if conn.participant_id is not None:
             # Count a newcomer as present at once: a lagging head count would make a few
             # clappers sound like the whole room.
-            self._announced_at = float("-inf")
+            self._newcomers.add(conn.participant_id)
+        self._fresh.add(conn)
         self._wake.set()
 
     def discard(self, conn: Connection) -> None:
@@ -173,6 +181,7 @@ class RoomChannel:
         self.connections.discard(conn)
         self._front.discard(conn)
         self._phones.discard(conn)
+        self._fresh.discard(conn)
         if conn.view == "participant":
             self._page_participants -= 1
         conn.hold_reply = None
@@ -246,6 +255,8 @@ class RoomChannel:
             self._wake.clear()
             pause = self._tick
             started = loop.time()
+            self._given_away = 0.0
+            fresh, self._fresh = self._fresh, set()
             try:
                 # _behind: the front was served a newer state than the phones (_serve_front).
                 full = self._state_dirty or self._state is None or self._behind
@@ -253,17 +264,18 @@ class RoomChannel:
                 assert self._state is not None
                 if full:
                     self._behind = False
-                    self._deliver(self._state, self._front_first())
+                    self._deliver_now(self._state, self._front)
+                    await self._deliver(self._state, self._phones)
                 else:
                     # Newcomers get their snapshot; the others only what changed, if anything.
                     # (Not a pass over every socket for each arrival: a ramp of thousands of
                     # connections would cost O(sockets) per tick.)
-                    fresh = {c for c in self.connections if c.needs_snapshot}
+                    fresh = {c for c in fresh if c.needs_snapshot}
                     if fresh:
-                        self._deliver(self._state, fresh)
+                        await self._deliver(self._state, fresh)
                     if applause_changed:
-                        others = self.connections - fresh if fresh else self.connections
-                        self._deliver(self._state, others, only_applause=True)
+                        others = (c for c in self._front_first() if c not in fresh)
+                        await self._deliver(self._state, others, only_applause=True)
                 if self._applause.level > 0.0 or self._applause.clappers:
                     self._wake.set()  # keep ticking: the level rises and decays by itself
                 if failures:
@@ -290,11 +302,13 @@ class RoomChannel:
             # The full tick's pause comes after the sending, not instead of it: under load the
             # ticks stretch, which leaves the CPU to incoming votes (shortening the pause by the
             # sending time made a 10,000-socket burst 2.5 times slower; docs/benchmarks.md).
+            # What counts is the tick's own time, not the turns it gave to other work.
             # Coalesce: whatever arrives during this pause goes out together in the next tick.
             if failures:
                 await asyncio.sleep(pause)
             else:
-                await self._serve_front(started + max(pause, (now - started) * SEND_SHARE_PAUSE))
+                busy = now - started - self._given_away
+                await self._serve_front(started + max(pause, busy * SEND_SHARE_PAUSE))
 
     async def _read(self, full: bool) -> bool:
         """Re-read the room's state if it changed (only the polls known to have changed, when
@@ -317,25 +331,33 @@ class RoomChannel:
         loop = asyncio.get_running_loop()
         while self._front and until - loop.time() > self._tick * 1.5:
             await asyncio.sleep(self._tick)
-            applause_active = self._applause_dirty or self._applause.level > 0.0
-            if not (self._state_dirty or applause_active):
-                continue
-            try:
-                full = self._state_dirty
-                if not await self._read(full) and not full:
-                    continue
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                self._dirty_polls = None
-                self._state_dirty = True
+            if not await self._serve_front_now():
                 break
-            assert self._state is not None
-            self._behind = True
-            self._deliver(self._state, tuple(self._front), only_applause=not full)
         left = until - loop.time()
         if left > 0:
             await asyncio.sleep(left)
+
+    async def _serve_front_now(self) -> bool:
+        """Bring the front up to the newest state, if anything changed since it was served.
+        False if the read failed (left to the next full tick)."""
+        self._front_at = asyncio.get_running_loop().time()
+        applause_active = self._applause_dirty or self._applause.level > 0.0
+        if not (self._state_dirty or applause_active):
+            return True
+        try:
+            full = self._state_dirty
+            if not await self._read(full) and not full:
+                return True
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self._dirty_polls = None
+            self._state_dirty = True
+            return False
+        assert self._state is not None
+        self._behind = True
+        self._deliver_now(self._state, self._front, only_applause=not full)
+        return True
 
     async def _heartbeat(self) -> None:
         """Tell the board who is here every ANNOUNCE_EVERY seconds, also while the room is idle
@@ -351,8 +373,14 @@ class RoomChannel:
     async def _announce(self, now: float) -> None:
         assert self._applause_source is not None
         self._announced_at = now
+        self._newcomers = set()
         present = {c.participant_id for c in self.connections if c.participant_id}
         await self._applause_source.announce(self.room_id, present)
+
+    async def _announce_newcomers(self) -> None:
+        assert self._applause_source is not None
+        newcomers, self._newcomers = self._newcomers, set()
+        await self._applause_source.announce(self.room_id, newcomers)
 
     async def _update_applause(self, now: float, full: bool) -> bool:
         """Read the board when applause is (or may have become) active; True if the reading
@@ -360,8 +388,10 @@ class RoomChannel:
         source = self._applause_source
         if source is None:
             return False
-        if now - self._announced_at >= ANNOUNCE_EVERY:  # e.g. a newcomer (see add())
+        if now - self._announced_at >= ANNOUNCE_EVERY:
             await self._announce(now)
+        elif self._newcomers:  # see add()
+            await self._announce_newcomers()
         active = self._applause_dirty or self._applause.level > 0.0 or self._applause.clappers
         if not (active or full):
             return False
@@ -372,71 +402,41 @@ class RoomChannel:
         self._applause = await source.read(self.room_id, before.level, dt)
         return self._applause != before
 
-    def _deliver(
+    def _deliver_now(
         self, state: RoomState, conns: Collection[Connection], *, only_applause: bool = False
     ) -> None:
-        renders: dict[Hashable, list[Region]] = {}
-        snapshots: dict[Hashable, str] = {}
-        snapshot_bodies: dict[int, tuple[list[Region], Sent]] = {}
-        encode = FrameCache()
-        changes_for = DiffCache(encode)
+        """Send ``state`` to a few sockets (the front) in one go."""
+        delivery = Delivery(self._renderer, state, only_applause=only_applause)
         for conn in tuple(conns):
-            if conn.closed.is_set():
-                continue
-            try:
-                if conn.view == "json" and conn.needs_snapshot:
-                    pkey = self._renderer.personal_key(conn, state)
-                    if pkey not in snapshots:
-                        snapshots[pkey] = self._renderer.snapshot(conn, state)
-                    conn.outbox.put_state("snapshot", snapshots[pkey])
-                    # The snapshot holds every poll: remember their bodies as already sent.
-                    regions = self._render(renders, conn, state, only_applause=False)
-                    sent = snapshot_bodies.get(id(regions))
-                    if sent is None:
-                        sent = snapshot_bodies[id(regions)] = (regions, snapshot_sent(regions))
-                    conn.last = sent[1]
-                    conn.needs_snapshot = False
-                    conn.flush(encode)
-                    continue
-                if conn.needs_snapshot:  # page views: send every region once
-                    conn.last = NOTHING_SENT
-                    conn.needs_snapshot = False
-                diff = changes_for(conn.last, self._render(renders, conn, state, only_applause))
-                if not diff.changes:
-                    continue
-                conn.last = diff.after
-                if conn.write_now(diff.payload):
-                    continue
-                # Something is queued (a held ack, a backlog) or the client is not reading:
-                # queue the changes, where newer state replaces older.
-                for region in diff.changes:
-                    conn.outbox.put_state(region.key, region.frame, supersedes=region.children)
-                conn.flush(encode)
-            except OutboxOverflow:
-                asyncio.get_running_loop().create_task(conn.shut(CLOSE_TRY_AGAIN_LATER, "slow"))
+            self._send(delivery, conn)
+        if conns is self._front:
+            self._front_at = asyncio.get_running_loop().time()
 
-    def _render(
-        self,
-        cache: dict[Hashable, list[Region]],
-        conn: Connection,
-        state: RoomState,
-        only_applause: bool,
-    ) -> list[Region]:
-        """The regions for ``conn``, rendered once per tick for all sockets that share them."""
-        lang = conn.lang if conn.view != "json" else ""
-        if only_applause:  # the same for every socket of a view and language
-            key: Hashable = (conn.view, lang)
-        else:
-            key = (conn.view, lang, self._renderer.personal_key(conn, state))
-        regions = cache.get(key)
-        if regions is None:
-            regions = (
-                self._renderer.applause_regions(conn, state)
-                if only_applause
-                else self._renderer.regions(conn, state)
-            )
-            cache[key] = regions
-        return regions
+    async def _deliver(
+        self, state: RoomState, conns: Iterable[Connection], *, only_applause: bool = False
+    ) -> None:
+        """Send ``state`` to ``conns`` in slices of SLICE_SECONDS. Between slices the loop runs
+        other work, and the front is served at the tick rate with whatever changed meanwhile
+        (the rest of ``conns`` still get ``state``: the next full tick brings them up)."""
+        loop = asyncio.get_running_loop()
+        delivery = Delivery(self._renderer, state, only_applause=only_applause)
+        slice_start = loop.time()
+        for n, conn in enumerate(tuple(conns), 1):
+            self._send(delivery, conn)
+            if n % SLICE_CHECK or loop.time() - slice_start < SLICE_SECONDS:
+                continue
+            paused = loop.time()
+            await asyncio.sleep(0)
+            if self._front and paused - self._front_at >= self._tick:
+                await self._serve_front_now()
+            slice_start = loop.time()
+            self._given_away += slice_start - paused
+
+    def _send(self, delivery: Delivery, conn: Connection) -> None:
+        try:
+            delivery.send(conn)
+        except OutboxOverflow:
+            asyncio.get_running_loop().create_task(conn.shut(CLOSE_TRY_AGAIN_LATER, "slow"))
 
     def _close_stalled(self, now: float) -> None:
         # A pass over every socket: in a room of 10,000 not on every tick, but often enough
