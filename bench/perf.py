@@ -81,6 +81,7 @@ class Config:
     label: str = "full"
     raw: str = ""  # a file: every run's raw metrics as JSON
     profile: str = ""  # a directory: py-spy records each phase of the app's server there
+    keep: bool = False  # keep each run's directory (server log, data) and print where it is
 
     @property
     def steady_options(self) -> int:
@@ -777,7 +778,10 @@ def run_once(cfg: Config, kind: str, frame_bytes: int) -> RunResult:
         pool.close()
         if target is not None:
             target.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if cfg.keep:
+            print(f"  kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -826,6 +830,9 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--raw", metavar="FILE", help="write every run's raw metrics as JSON")
     parser.add_argument("--profile", metavar="DIR", help="py-spy each phase of the app into DIR")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep each run's directory (server log, data)"
+    )
     args = parser.parse_args(argv)
     cfg = Config()
     if args.short:
@@ -857,6 +864,7 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     cfg.write = not args.no_write
     cfg.profile = args.profile or ""
     cfg.raw = args.raw or ""
+    cfg.keep = args.keep
     if cfg.steady_options > MAX_OPTIONS:
         # A participant's k-th vote in S3/S6 picks option k-1 (see the module docstring).
         parser.error(

@@ -67,5 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ws_per_message_deflate=False,
         proxy_headers=True,
         server_header=False,
+        # A hall scanning the QR code at once: connections the workers have not accepted yet wait
+        # in this queue. When it is full the kernel drops them, and the phones retry only after
+        # 1, 3, 7, 15 s (uvicorn's default of 2048 overflowed in a 2,000-a-second ramp;
+        # docs/benchmarks.md). Linux caps it at net.core.somaxconn.
+        backlog=8192,
     )
     return 0
