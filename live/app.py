@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tick=settings.tick_ms / 1000,
             slow_after=settings.slow_socket_seconds,
             applause=applause,
+            # Other processes wait for this one's votes (see live.fanout.channel.SLICE_SECONDS).
+            sliced=settings.shares_state,
         )
         retention = RetentionService(
             service, retention_days=settings.retention_days, zone=settings.zone

@@ -38,10 +38,13 @@ SEND_SHARE_PAUSE = 2.0
 HOLD_REPLIES_FROM = 1000
 ANNOUNCE_EVERY = 2.0  # seconds between presence announcements to the board
 STALL_CHECK_EVERY = 0.5  # seconds between looks for sockets that stopped reading (at most)
-# A tick sends for at most this long before it lets the event loop run (votes being read and
-# stored, the hub's notices) and serves the front if it is due; then it goes on with the next
-# socket. Without this, a vote that arrived while a 15,000-socket tick was being written waited
-# for all of it (half a second on a loaded machine) before it was even read.
+# With several processes serving one event, a tick sends for at most this long before it lets
+# the event loop run (the hub's notices, votes being read and stored) and serves the front if
+# it is due; then it goes on with the next socket. A 15,000-socket tick written in one go held
+# up the other process's projector: it waited for this one's votes (Redis, 2 workers, 30,000:
+# S3 p99 0.9-1.7 s in one go, 0.5-0.8 s in slices). A single process has nobody waiting on it,
+# and there slices cost more than they gave: with votes read between them, a 10,000-vote
+# burst's final tally reached the projector after 1.2-2.7 s instead of 0.5 s (docs/benchmarks.md).
 SLICE_SECONDS = 0.01
 SLICE_CHECK = 64  # sockets between looks at the clock
 
@@ -96,8 +99,11 @@ class RoomChannel:
         tick: float,
         slow_after: float,
         applause: ApplauseSource | None = None,
+        sliced: bool = False,
     ) -> None:
+        """``sliced``: send ticks in slices (SLICE_SECONDS; for processes that share an event)."""
         self.room_id = room_id
+        self._sliced = sliced
         self.connections: set[Connection] = set()
         self._front: set[Connection] = set()  # not participants: served first (_front_first)
         self._phones: set[Connection] = set()  # the participants: connections minus the front
@@ -129,7 +135,6 @@ class RoomChannel:
         self._held_replies: set[Connection] = set()
         self._behind = False  # the front has a newer state than the others (_serve_front)
         self._front_at = float("-inf")  # when the front was last served
-        self._given_away = 0.0  # seconds of this tick in which the loop ran other work
         self._stall_check_at = float("-inf")
 
     async def start(self) -> None:
@@ -255,7 +260,6 @@ class RoomChannel:
             self._wake.clear()
             pause = self._tick
             started = loop.time()
-            self._given_away = 0.0
             fresh, self._fresh = self._fresh, set()
             try:
                 # _behind: the front was served a newer state than the phones (_serve_front).
@@ -302,13 +306,15 @@ class RoomChannel:
             # The full tick's pause comes after the sending, not instead of it: under load the
             # ticks stretch, which leaves the CPU to incoming votes (shortening the pause by the
             # sending time made a 10,000-socket burst 2.5 times slower; docs/benchmarks.md).
-            # What counts is the tick's own time, not the turns it gave to other work.
+            # The tick's wall time counts, with the turns it gave to the votes between its
+            # slices: counting only its own time started the next tick at once in a burst, and
+            # the phones' ticks ran back to back (S2's final tally took 2.7 s instead of 0.2 s).
             # Coalesce: whatever arrives during this pause goes out together in the next tick.
             if failures:
                 await asyncio.sleep(pause)
             else:
-                busy = now - started - self._given_away
-                await self._serve_front(started + max(pause, busy * SEND_SHARE_PAUSE))
+                took = now - started
+                await self._serve_front(started + max(pause, took * SEND_SHARE_PAUSE))
 
     async def _read(self, full: bool) -> bool:
         """Re-read the room's state if it changed (only the polls known to have changed, when
@@ -423,14 +429,12 @@ class RoomChannel:
         slice_start = loop.time()
         for n, conn in enumerate(tuple(conns), 1):
             self._send(delivery, conn)
-            if n % SLICE_CHECK or loop.time() - slice_start < SLICE_SECONDS:
+            if not self._sliced or n % SLICE_CHECK or loop.time() - slice_start < SLICE_SECONDS:
                 continue
-            paused = loop.time()
             await asyncio.sleep(0)
-            if self._front and paused - self._front_at >= self._tick:
+            if self._front and slice_start - self._front_at >= self._tick:
                 await self._serve_front_now()
             slice_start = loop.time()
-            self._given_away += slice_start - paused
 
     def _send(self, delivery: Delivery, conn: Connection) -> None:
         try:

@@ -25,8 +25,10 @@ class Fanout:
         tick: float,
         slow_after: float,
         applause: ApplauseSource | None = None,
+        sliced: bool = False,
     ) -> None:
         self._hub = hub
+        self._sliced = sliced
         self._applause = applause
         self._topic = topic
         self._load = load
@@ -63,6 +65,7 @@ class Fanout:
                 tick=self._tick,
                 slow_after=self._slow_after,
                 applause=self._applause,
+                sliced=self._sliced,
             )
             await channel.start()
             self._channels[room_id] = channel

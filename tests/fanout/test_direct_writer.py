@@ -312,3 +312,63 @@ async def test_after_a_slow_tick_the_front_keeps_the_tick_rate_and_the_phones_ca
     assert phone_writer.texts() == ["v1", "v2"]
     assert screen_writer.texts() == ["v1", "v2"]  # nothing twice
     await channel.stop()
+
+
+@dataclass
+class LoggingWriter(FakeWriter):
+    """Notes every frame in one log shared by all sockets; ``cost``: seconds each write blocks
+    the loop (a send() to a busy kernel)."""
+
+    name: str = ""
+    log: list[tuple[str, str]] = field(default_factory=list)
+    cost: float = 0.0
+
+    def write(self, frame: bytes) -> bool:
+        time.sleep(self.cost)
+        self.log.extend((self.name, text) for text in decode_all(frame))
+        return super().write(frame)
+
+
+async def test_a_long_sliced_tick_lets_the_loop_run_and_serves_the_projector_in_between() -> None:
+    """Writing to thousands of phones takes long; it goes in slices, and between them the
+    loop reads hub notices and the projector gets the newest state at the tick rate, while
+    the rest of the phones still get the tick's state. Before, a vote that came during the
+    writes was not even read until the last phone had its frame."""
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = RoomChannel(
+        "r1",
+        hub=hub,
+        topic="room.r1",
+        load=versions.load,
+        renderer=renderer,
+        tick=0.05,
+        slow_after=5,
+        sliced=True,  # as with several processes (live.app: settings.shares_state)
+    )
+    await channel.start()
+    log: list[tuple[str, str]] = []
+    screen = Connection(FakeSocket(), "screen")  # type: ignore[arg-type]
+    screen.writer = LoggingWriter(name="screen", log=log)
+    channel.add(screen)
+    phones = 400
+    for n in range(phones):
+        phone = Connection(FakeSocket(), "participant", participant_id=f"u{n}", role="participant")  # type: ignore[arg-type]
+        phone.writer = LoggingWriter(name="phone", log=log, cost=0.001)  # a tick: >= 0.4 s
+        channel.add(phone)
+    await until(lambda: log.count(("phone", "v1")) == phones, 10)
+
+    versions.version = 2
+    await hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
+    await until(lambda: ("phone", "v2") in log, 5)  # the long tick has begun
+    versions.version = 3
+    await hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
+    await until(lambda: ("screen", "v3") in log, 5)
+    # The projector had v3 while the tick was still writing v2 to the phones ...
+    assert log.index(("screen", "v3")) < max(
+        i for i, entry in enumerate(log) if entry == ("phone", "v2")
+    )
+    # ... and the phones get it with the next full tick, each frame once, in order.
+    await until(lambda: log.count(("phone", "v3")) == phones, 10)
+    assert log.count(("phone", "v2")) == phones
+    assert [text for who, text in log if who == "screen"] == ["v1", "v2", "v3"]
+    await channel.stop()
