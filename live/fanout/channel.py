@@ -421,9 +421,10 @@ class RoomChannel:
     async def _deliver(
         self, state: RoomState, conns: Iterable[Connection], *, only_applause: bool = False
     ) -> None:
-        """Send ``state`` to ``conns`` in slices of SLICE_SECONDS. Between slices the loop runs
-        other work, and the front is served at the tick rate with whatever changed meanwhile
-        (the rest of ``conns`` still get ``state``: the next full tick brings them up)."""
+        """Send ``state`` to ``conns``; in a sliced channel in slices of SLICE_SECONDS. Between
+        slices the loop runs other work, and the front is served at the tick rate with whatever
+        changed meanwhile (the rest of ``conns`` still get ``state``: the next full tick brings
+        them up)."""
         loop = asyncio.get_running_loop()
         delivery = Delivery(self._renderer, state, only_applause=only_applause)
         slice_start = loop.time()
@@ -432,7 +433,7 @@ class RoomChannel:
             if not self._sliced or n % SLICE_CHECK or loop.time() - slice_start < SLICE_SECONDS:
                 continue
             await asyncio.sleep(0)
-            if self._front and slice_start - self._front_at >= self._tick:
+            if self._front and loop.time() - self._front_at >= self._tick:
                 await self._serve_front_now()
             slice_start = loop.time()
 

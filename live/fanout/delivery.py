@@ -1,10 +1,10 @@
 """Sending one state to a room's sockets: what one tick renders, diffs and encodes once and
 shares between every socket it serves.
 
-A ``Delivery`` lives for one tick and one state. The channel hands it sockets in slices and lets
-the event loop run between them (RoomChannel._deliver): in a room of 15,000 sockets one tick of
-writes takes half a second, and a vote that arrived meanwhile waited for all of it before it was
-even read.
+A ``Delivery`` lives for one tick and one state. Where several processes share an event, the
+channel hands it sockets in slices and lets the event loop run between them
+(RoomChannel._deliver): in a room of 15,000 sockets one tick of writes takes half a second and
+more, and the votes and notices that arrived meanwhile waited for all of it.
 """
 
 from __future__ import annotations
