@@ -42,9 +42,9 @@ STALL_CHECK_EVERY = 0.5  # seconds between looks for sockets that stopped readin
 # the event loop run (the hub's notices, votes being read and stored) and serves the front if
 # it is due; then it goes on with the next socket. A 15,000-socket tick written in one go held
 # up the other process's projector: it waited for this one's votes (Redis, 2 workers, 30,000:
-# S3 p99 0.9-1.7 s in one go, 0.5-0.8 s in slices). A single process has nobody waiting on it,
-# and there slices cost more than they gave: with votes read between them, a 10,000-vote
-# burst's final tally reached the projector after 1.2-2.7 s instead of 0.5 s (docs/benchmarks.md).
+# S3 p99 0.9-1.7 s in one go, 0.25-0.55 s in slices). A single process has nobody waiting on
+# it; there the slices showed no gain in S2 and S3 at 10,000 (within the spread of single
+# runs), so it sends in one go as before (docs/benchmarks.md).
 SLICE_SECONDS = 0.01
 SLICE_CHECK = 64  # sockets between looks at the clock
 

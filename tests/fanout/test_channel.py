@@ -76,7 +76,12 @@ async def settle(seconds: float = 0.15) -> None:
 
 
 async def make_channel(
-    renderer: CountingRenderer, versions: Versions, hub: MemoryHub
+    renderer: CountingRenderer,
+    versions: Versions,
+    hub: MemoryHub,
+    *,
+    slow_after: float = 0.3,
+    sliced: bool = False,
 ) -> RoomChannel:
     channel = RoomChannel(
         "r1",
@@ -85,7 +90,8 @@ async def make_channel(
         load=versions.load,
         renderer=renderer,
         tick=0.05,
-        slow_after=0.3,
+        slow_after=slow_after,
+        sliced=sliced,
     )
     await channel.start()
     return channel

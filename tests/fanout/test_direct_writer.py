@@ -335,17 +335,8 @@ async def test_a_long_sliced_tick_lets_the_loop_run_and_serves_the_projector_in_
     the rest of the phones still get the tick's state. Before, a vote that came during the
     writes was not even read until the last phone had its frame."""
     hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
-    channel = RoomChannel(
-        "r1",
-        hub=hub,
-        topic="room.r1",
-        load=versions.load,
-        renderer=renderer,
-        tick=0.05,
-        slow_after=5,
-        sliced=True,  # as with several processes (live.app: settings.shares_state)
-    )
-    await channel.start()
+    # Sliced as with several processes (live.app: settings.shares_state).
+    channel = await make_channel(renderer, versions, hub, slow_after=5, sliced=True)
     log: list[tuple[str, str]] = []
     screen = Connection(FakeSocket(), "screen")  # type: ignore[arg-type]
     screen.writer = LoggingWriter(name="screen", log=log)

@@ -150,21 +150,29 @@ async def _numsub_is(client: Redis, channel: str, expected: int) -> bool:
     return await numsub(client, channel) == expected
 
 
-async def test_one_pubsub_connection_for_all_topics(redis_factory: ServerFactory) -> None:
+@contextlib.asynccontextmanager
+async def hub_alone(redis_factory: ServerFactory) -> AsyncIterator[tuple[RedisHub, Redis]]:
+    """An opened hub on a redis-server of its own (its connections are the only ones there),
+    and a plain client of that server."""
     server = redis_factory()
     hub = RedisHub.from_url(server.url, prefix=unique_prefix(), **FAST)
     await hub.open()
     client = Redis.from_url(server.url, socket_timeout=5)
     try:
+        yield hub, client
+    finally:
+        await client.aclose()
+        await hub.close()
+
+
+async def test_one_pubsub_connection_for_all_topics(redis_factory: ServerFactory) -> None:
+    async with hub_alone(redis_factory) as (hub, client):
         subs = [await hub.subscribe(f"r{n}") for n in range(10)]
         listing = await client.client_list(_type="pubsub")
         assert [entry["name"] for entry in listing] == ["live-hub-sub"]
         assert int(listing[0]["sub"]) == 10
         for sub in subs:
             await sub.close()
-    finally:
-        await client.aclose()
-        await hub.close()
 
 
 async def test_a_burst_of_publishes_is_sent_in_batches_on_one_connection(
@@ -173,11 +181,7 @@ async def test_a_burst_of_publishes_is_sent_in_batches_on_one_connection(
     """Hundreds of publishes at once (a vote burst: each vote publishes a notice) all arrive, in
     order, over one publishing connection. One PUBLISH per call on a pooled connection each ran
     redis-py's pool (100) dry and lost the rest with "Too many connections"."""
-    server = redis_factory()
-    hub = RedisHub.from_url(server.url, prefix=unique_prefix(), **FAST)
-    await hub.open()
-    client = Redis.from_url(server.url, socket_timeout=5)
-    try:
+    async with hub_alone(redis_factory) as (hub, client):
         sub = await hub.subscribe("r1")
         await asyncio.gather(*(hub.publish("r1", {"type": "n", "i": i}) for i in range(500)))
         assert [await receive(sub) for _ in range(500)] == [
@@ -185,9 +189,6 @@ async def test_a_burst_of_publishes_is_sent_in_batches_on_one_connection(
         ]
         names = [entry["name"] for entry in await client.client_list()]
         assert names.count("live-hub-pub") == 1
-    finally:
-        await client.aclose()
-        await hub.close()
 
 
 async def test_notices_of_one_batch_that_differ_only_in_version_are_merged(
