@@ -269,6 +269,7 @@ class RoomChannel:
                 if full:
                     self._behind = False
                     self._deliver_now(self._state, self._front)
+                    self._front_at = loop.time()
                     await self._deliver(self._state, self._phones)
                 else:
                     # Newcomers get their snapshot; the others only what changed, if anything.
@@ -415,8 +416,6 @@ class RoomChannel:
         delivery = Delivery(self._renderer, state, only_applause=only_applause)
         for conn in tuple(conns):
             self._send(delivery, conn)
-        if conns is self._front:
-            self._front_at = asyncio.get_running_loop().time()
 
     async def _deliver(
         self, state: RoomState, conns: Iterable[Connection], *, only_applause: bool = False

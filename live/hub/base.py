@@ -59,13 +59,10 @@ class Mailbox(OneReader):
 
     def put(self, message: Message) -> None:
         key = notice_key(message)
-        pending = self._pending
-        if key in pending:
-            pending[key] = message
-        elif len(pending) >= self._limit:
+        if key not in self._pending and len(self._pending) >= self._limit:
             self._pending = {_RESET_KEY: RESET}
         else:
-            pending[key] = message
+            self._pending[key] = message
         self._wake()
 
     async def get(self) -> Message:

@@ -4,7 +4,8 @@ with the next, as one pipeline on one connection.
 At hundreds of votes a second one PUBLISH per vote, each on a pooled connection of its own, ran
 redis-py's pool dry (it raises once its 100 connections are in use) and those notices were lost:
 another worker's projector then showed the tally late (docs/benchmarks.md). Notices of one batch
-that differ only in "version" are merged, as the receiving Mailbox would merge them.
+that differ only in "version" are merged, as the receiving Mailbox merges them (here the newest
+goes to the end of the batch; the Mailbox keeps the older one's place).
 """
 
 from __future__ import annotations
