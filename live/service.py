@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from live.board.base import BoardError
 from live.domain import polls as poll_rules
 from live.domain.codes import normalize_code
 from live.domain.errors import DomainError
@@ -473,10 +474,10 @@ async def publish_change(hub: Hub, room_id: str, kind: str, version: int, **extr
 
 
 async def guard(awaitable: Awaitable[T]) -> T:
-    """Turn backend failures into a 503-style error the client can retry."""
+    """Turn backend failures (store or board) into a 503-style error the client can retry."""
     try:
         return await awaitable
-    except StoreError as exc:
+    except (StoreError, BoardError) as exc:
         if isinstance(exc, DuplicateKey):
             raise
         raise Unavailable(

@@ -4,6 +4,7 @@ of readings (live.fanout.channel.ApplauseSource)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from live.service import (
 )
 from live.store import Store
 
+log = logging.getLogger("live.applause")
+
 
 class ApplauseService:
     def __init__(
@@ -40,8 +43,16 @@ class ApplauseService:
         """Validate and record the participant's current grade (0 = stopped). No ack: the
         phone re-sends its state every second while clapping, so a lost one heals itself."""
         grade = rules.parse_grade(raw)
-        await self.board.set_grade(room_id, participant_id, grade, self.clock())
-        await self.hub.publish(room_topic(room_id), {"type": "applause.changed", "room": room_id})
+        await guard(self.board.set_grade(room_id, participant_id, grade, self.clock()))
+        try:
+            await self.hub.publish(
+                room_topic(room_id), {"type": "applause.changed", "room": room_id}
+            )
+        except Exception:
+            # The grade is on the board, and the phone sends it again within a second: the next
+            # notice brings it. Debug only: a whole room clapping through a hub outage would
+            # flood the log, and the hub logs its own outage.
+            log.debug("applause notice failed for %s", room_id, exc_info=True)
         return grade
 
     async def read(self, room_id: str, previous_level: float, dt: float) -> ApplauseReading:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from live.domain import applause as applause_rules
 from live.domain import polls as poll_rules
 from live.domain.models import Event, Poll, Results, Room
-from live.domain.text import _n
-from live.errors import Unavailable
 from live.service import LiveService, guard
 from live.service_applause import ApplauseService
 from live.views.screen import ScreenContent, screen_content
@@ -61,14 +59,8 @@ async def room_overview(
     # target itself: the overview has no previous tick to smooth from, and reading the board
     # must not write the room's applause timeline (that is the room channel's job).
     now = applause.clock()
-    try:
-        present = await applause.board.present(room.id, now)
-        grades = applause_rules.active_grades(await applause.board.grades(room.id, now), now)
-    except Exception as exc:  # the board (Redis) is briefly unreachable: retry, like the store
-        raise Unavailable(
-            "unavailable",
-            _n("Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es erneut."),
-        ) from exc
+    present = await guard(applause.board.present(room.id, now))
+    grades = applause_rules.active_grades(await guard(applause.board.grades(room.id, now)), now)
     level = applause_rules.target_level(grades, max(present, len(grades)))
     return RoomOverview(
         room=room,

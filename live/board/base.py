@@ -12,6 +12,11 @@ GRADE_TTL = timedelta(seconds=3)
 PRESENCE_TTL = timedelta(seconds=8)
 
 
+class BoardError(Exception):
+    """The backend failed (connection, timeout); the call may not have happened. Every call may
+    be made again: each sets or reads a state."""
+
+
 class Board(Protocol):
     async def open(self) -> None: ...
 

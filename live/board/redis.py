@@ -7,15 +7,17 @@ Keys (short-lived, with TTLs so an abandoned room cleans itself up):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import contextlib
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import redis.asyncio as aioredis
-from redis.asyncio import BlockingConnectionPool
 from redis.commands.core import AsyncScript
+from redis.exceptions import RedisError
 
-from live.board.base import GRADE_TTL, PRESENCE_TTL
+from live.board.base import GRADE_TTL, PRESENCE_TTL, BoardError
+from live.redis_pool import pooled_client
 
 _KEY_TTL_SECONDS = 3600  # an idle room's board disappears after an hour
 # ZADD of many participants, given as one newline-joined argument (see announce); ZADD takes
@@ -36,15 +38,20 @@ end
 redis.call("EXPIRE", KEYS[1], ARGV[3])
 return 0
 """
-# Commands wait for a free connection (up to _POOL_TIMEOUT seconds) instead of failing: redis-py's
-# default pool raises "Too many connections" at 100 in use, which a room of thousands clapping at
-# once reaches. Redis runs commands on one thread; more connections add no throughput.
-_MAX_CONNECTIONS = 64
-_POOL_TIMEOUT = 15.0  # as the store's (live.store.redis.POOL_TIMEOUT)
+_TIMEOUT = 2.0  # seconds for a connect or a reply: the board is state of the last seconds
 
 
 def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+@contextlib.contextmanager
+def _failures(what: str) -> Iterator[None]:
+    """Redis failures (connection, timeout, error reply) become BoardError, cause attached."""
+    try:
+        yield
+    except (RedisError, OSError) as exc:  # OSError: e.g. TLS setup, not always wrapped
+        raise BoardError(f"redis board {what}: {exc}") from exc
 
 
 class RedisBoard:
@@ -69,16 +76,13 @@ class RedisBoard:
         return self._announce
 
     async def open(self) -> None:
-        pool = BlockingConnectionPool.from_url(
-            self._url,
-            max_connections=_MAX_CONNECTIONS,
-            timeout=_POOL_TIMEOUT,
-            socket_timeout=2,
-            socket_connect_timeout=2,
-            decode_responses=True,
+        # Every command may be sent a second time: each sets a state or reads one, so a resend
+        # after a lost reply does no harm.
+        self._client = pooled_client(
+            self._url, resends=1, socket_timeout=_TIMEOUT, connect_timeout=_TIMEOUT
         )
-        self._client = aioredis.Redis.from_pool(pool)
-        await self._client.ping()
+        with _failures("connect"):
+            await self._client.ping()
 
     async def close(self) -> None:
         self._announce = None
@@ -91,17 +95,19 @@ class RedisBoard:
 
     async def set_grade(self, room_id: str, participant_id: str, grade: int, now: datetime) -> None:
         key = self._key(room_id, "grades")
-        async with self._redis().pipeline(transaction=True) as pipe:
-            if grade <= 0:
-                pipe.hdel(key, participant_id)
-            else:
-                pipe.hset(key, participant_id, f"{grade}|{_ms(now)}")
-            pipe.expire(key, _KEY_TTL_SECONDS)
-            await pipe.execute()
+        with _failures("set grade"):
+            async with self._redis().pipeline(transaction=True) as pipe:
+                if grade <= 0:
+                    pipe.hdel(key, participant_id)
+                else:
+                    pipe.hset(key, participant_id, f"{grade}|{_ms(now)}")
+                pipe.expire(key, _KEY_TTL_SECONDS)
+                await pipe.execute()
 
     async def grades(self, room_id: str, now: datetime) -> Mapping[str, tuple[int, datetime]]:
         key = self._key(room_id, "grades")
-        raw = {str(k): str(v) for k, v in (await self._redis().hgetall(key)).items()}
+        with _failures("read grades"):
+            raw = {str(k): str(v) for k, v in (await self._redis().hgetall(key)).items()}
         fresh: dict[str, tuple[int, datetime]] = {}
         stale: list[str] = []
         limit = _ms(now - GRADE_TTL)
@@ -112,7 +118,8 @@ class RedisBoard:
                 continue
             fresh[pid] = (int(grade_s), datetime.fromtimestamp(int(at_s) / 1000, UTC))
         if stale:
-            await self._redis().hdel(key, *stale)
+            with _failures("drop stale grades"):
+                await self._redis().hdel(key, *stale)
         return fresh
 
     async def announce(self, room_id: str, participant_ids: Collection[str], now: datetime) -> None:
@@ -125,19 +132,21 @@ class RedisBoard:
         # CPU than anything else but sending frames (15,000 participants: docs/benchmarks.md);
         # as one joined argument it is one string, and Redis splits it.
         joined = "\n".join(participant_ids)
-        if joined.count("\n") != len(participant_ids) - 1:  # an id with a newline: no joining
-            async with self._redis().pipeline(transaction=False) as pipe:
+        with _failures("announce"):
+            if joined.count("\n") == len(participant_ids) - 1:
+                await self._announce_script()(keys=[key], args=[stamp, joined, _KEY_TTL_SECONDS])
+                return
+            async with self._redis().pipeline(transaction=False) as pipe:  # an id with a newline
                 pipe.zadd(key, dict.fromkeys(participant_ids, stamp))
                 pipe.expire(key, _KEY_TTL_SECONDS)
                 await pipe.execute()
-            return
-        await self._announce_script()(keys=[key], args=[stamp, joined, _KEY_TTL_SECONDS])
 
     async def present(self, room_id: str, now: datetime) -> int:
         key = self._key(room_id, "present")
         limit = _ms(now - PRESENCE_TTL)
-        async with self._redis().pipeline(transaction=False) as pipe:
-            pipe.zremrangebyscore(key, "-inf", f"({limit}")
-            pipe.zcard(key)
-            _removed, count = await pipe.execute()
-        return int(count)
+        with _failures("count present"):
+            async with self._redis().pipeline(transaction=False) as pipe:
+                pipe.zremrangebyscore(key, "-inf", f"({limit}")
+                pipe.zcard(key)
+                _removed, count = await pipe.execute()
+            return int(count)

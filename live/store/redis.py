@@ -90,13 +90,11 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
-from redis.maint_notifications import MaintNotificationsConfig
 
 from live.domain.models import VISIBILITIES, Ballot, Event, Poll, Room, Tally
+from live.redis_pool import MAX_CONNECTIONS, pooled_client
 from live.store import redis_scripts as lua
 from live.store.base import DuplicateKey, PollNotOpen, StoreError, VoteOutcome
 from live.store.redis_codec import (
@@ -125,13 +123,7 @@ from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported f
 from live.store.sqlite_schema import encode_ballot, opt_iso, to_iso
 
 DEFAULT_PREFIX = "live"
-MAX_CONNECTIONS = 64  # Redis runs commands on one thread: more connections add no throughput
 TICK_CONNECTIONS = 8  # the fan-out's own (tick_reader): a tick sends a few reads at once
-# Seconds to wait for a free connection before StoreError. Waiting means this process is busy,
-# not that Redis is gone (a dead or frozen server fails each command after SOCKET_TIMEOUT):
-# 10,000 requests at once queue for the 64 connections for about 5 s on a 2-core machine, and
-# at 5 s the last of them failed.
-POOL_TIMEOUT = 15.0
 SOCKET_TIMEOUT = 5.0  # a reply that takes longer is a dead server, not a slow one
 CONNECT_TIMEOUT = 2.0
 _CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted) when full
@@ -172,21 +164,12 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
     # --- lifecycle --------------------------------------------------------------------------
 
     def _connect(self, connections: int) -> Redis:
-        return Redis.from_pool(
-            BlockingConnectionPool.from_url(
-                self.url,
-                max_connections=connections,
-                timeout=POOL_TIMEOUT,
-                socket_timeout=SOCKET_TIMEOUT,
-                socket_connect_timeout=CONNECT_TIMEOUT,
-                retry=Retry(NoBackoff(), 0),  # see the module docstring: never resend
-                # Maintenance notifications are a Redis Enterprise/Cloud feature. Left at
-                # redis-py's "auto", the pool skips its check for connections the server has
-                # closed, so the first command on each pooled connection after a server restart
-                # would fail.
-                maint_notifications_config=MaintNotificationsConfig(enabled=False),
-                decode_responses=True,
-            )
+        return pooled_client(
+            self.url,
+            connections=connections,
+            resends=0,  # see the module docstring: never resend
+            socket_timeout=SOCKET_TIMEOUT,
+            connect_timeout=CONNECT_TIMEOUT,
         )
 
     async def open(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -73,3 +73,27 @@ async def test_a_large_room_is_announced_whole(board: Board) -> None:
     # Ids are opaque: one with a line break in it counts as itself.
     await board.announce("r2", ["a\nb", "c"], T0)
     assert await board.present("r2", T0) == 2
+
+
+async def test_a_redis_board_keeps_working_across_a_server_restart(
+    redis_factory: Callable[[], RedisServer],
+) -> None:
+    """Every pooled connection dies with the server; the first commands after the restart must
+    not fail on them (the applause of a whole room would be dropped otherwise). The grades are
+    sent at once so that the pool holds many connections when the server goes."""
+    server = redis_factory()
+    board = RedisBoard(server.url, prefix="test:restart:")
+    await board.open()
+    try:
+        await asyncio.gather(*(board.set_grade("r1", f"u{i}", 3, T0) for i in range(200)))
+        server.restart()  # blocks the loop: the pool has not yet seen its connections close
+        await asyncio.sleep(0.1)
+        later = T0 + timedelta(seconds=1)
+        await asyncio.gather(*(board.set_grade("r1", f"v{i}", 4, later) for i in range(200)))
+        await board.announce("r1", ["v1", "v2"], later)
+        grades = {pid: g for pid, (g, _at) in (await board.grades("r1", later)).items()}
+        # The test servers keep an append-only file, so the grades from before are still there.
+        assert grades == {f"u{i}": 3 for i in range(200)} | {f"v{i}": 4 for i in range(200)}
+        assert await board.present("r1", later) == 2
+    finally:
+        await board.close()

@@ -300,3 +300,38 @@ async def test_applause_on_one_server_is_heard_on_the_other(
         finally:
             for phone in phones:
                 await phone.close()
+
+
+async def test_applause_during_a_redis_outage_keeps_the_phone_connected(
+    live_server_factory: LiveServerFactory, redis_factory: Callable[[], RedisServer]
+) -> None:
+    """While Redis is down a grade cannot reach the board: the phone is told so (the error
+    shape, code "unavailable") and keeps its socket; once Redis is back its applause counts."""
+    redis = redis_factory()
+    server = live_server_factory(env={"LIVE_REDIS_URL": redis.url, "LIVE_TICK_MS": "50"})
+    code, _token, room, _poll = setup_poll(server)
+    token = call(server, "POST", f"/api/v1/events/{code}/join")["participant_token"]
+    async with (
+        websockets.connect(socket_url(server, code, room), max_queue=None) as viewer,
+        websockets.connect(socket_url(server, code, room, token), max_queue=None) as phone,
+    ):
+        await next_matching(viewer, lambda m: m["type"] == "snapshot", 5)
+        await next_matching(phone, lambda m: m["type"] == "snapshot", 5)
+        await asyncio.to_thread(redis.stop)
+        await phone.send(json.dumps({"type": "applause", "grade": 3}))
+        refused = await next_matching(phone, lambda m: m["type"] == "error", 10)
+        assert refused["code"] == "unavailable", refused
+        await asyncio.to_thread(redis.start)
+
+        async def clap_until_heard() -> Msg:
+            while True:  # a phone re-sends its grade every second while clapping
+                await phone.send(json.dumps({"type": "applause", "grade": 5}))
+                try:
+                    return await next_matching(
+                        viewer, lambda m: m["type"] == "applause" and m["clappers"] == 1, 1
+                    )
+                except TimeoutError:
+                    continue
+
+        heard = await asyncio.wait_for(clap_until_heard(), 30)
+        assert heard["level"] > 0

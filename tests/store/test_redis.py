@@ -24,10 +24,11 @@ from redis.crc import key_slot
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from live.domain.models import Ballot, Poll
+from live.redis_pool import MAX_CONNECTIONS
 from live.store import DuplicateKey, PollNotOpen, StoreError, TooSoon, open_store
 from live.store import redis_scripts as lua
 from live.store import redis_scripts_program as lua_program
-from live.store.redis import MAX_CONNECTIONS, REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
+from live.store.redis import REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
 from live.store.redis_codec import encode_home, poll_fields
 from tests.store.test_contract import (
     CODE,
