@@ -479,7 +479,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
         if len(self._voters) >= _CACHE_LIMIT:
             self._voters.clear()
         self._voters.add((participant_id, code))
-        return cast(list[Any], reply)
+        return cast("list[Any]", reply)
 
     async def participant_ballots(
         self, participant_id: str, poll_ids: Sequence[str]
@@ -554,16 +554,16 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
             # The server's script cache is empty (restart, failover, SCRIPT FLUSH): the script
             # did not run. EVAL runs it and caches it, so the next EVALSHA finds it.
             reply = await client.eval(script.source, len(keys), *keys, *args)
-        return cast(list[Any], reply)
+        return cast("list[Any]", reply)
 
     # decode_responses=True makes every reply str; redis-py's annotations say bytes | str
     # whatever the setting, hence the casts in these readers.
 
     async def _hgetall(self, key: str) -> dict[str, str]:
-        return cast(dict[str, str], await self._redis().hgetall(key))
+        return cast("dict[str, str]", await self._redis().hgetall(key))
 
     async def _smembers(self, key: str) -> set[str]:
-        return cast(set[str], await self._redis().smembers(key))
+        return cast("set[str]", await self._redis().smembers(key))
 
     async def _hgetall_many(self, keys: Sequence[str]) -> list[dict[str, str]]:
         if not keys:
@@ -571,7 +571,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
         async with self._redis().pipeline(transaction=False) as pipe:
             for key in keys:
                 pipe.hgetall(key)
-            return cast(list[dict[str, str]], await pipe.execute())
+            return cast("list[dict[str, str]]", await pipe.execute())
 
     async def _claim(self, entries: Sequence[tuple[str, str]]) -> bool:
         """Take each (index key, value) with SET NX, or find it holding this very value already:
@@ -615,7 +615,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
         missing = [i for i in dict.fromkeys(ids) if i not in homes]
         if missing:
             keys = [self._index(kind, i) for i in missing]
-            found = cast(list[str | None], await self._redis().mget(keys))
+            found = cast("list[str | None]", await self._redis().mget(keys))
             if len(cache) + len(missing) > _CACHE_LIMIT:
                 cache.clear()
             for ident, value in zip(missing, found, strict=True):

@@ -142,7 +142,7 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         screen_poll_id=row.get("screen_poll_id"),
         highlighted_question_id=row.get("highlighted_question_id"),
         moderator_token_hash=row.get("moderator_token_hash"),
-        screen_mode=cast(ScreenMode, row.get("screen_mode", "auto")),
+        screen_mode=cast("ScreenMode", row.get("screen_mode", "auto")),
     )
 
 
@@ -209,7 +209,7 @@ def question_from_hash(row: Mapping[str, str], upvotes: int) -> Question:
         participant_id=row["participant_id"],
         text=row["text"],
         name=row.get("name"),
-        state=cast(QuestionState, row["state"]),
+        state=cast("QuestionState", row["state"]),
         created_at=from_iso(row["created_at"]),
         answer=row.get("answer"),
         upvotes=upvotes,
@@ -253,12 +253,12 @@ def poll_from_hash(row: Mapping[str, str]) -> Poll:
         event_code=row["event_code"],
         room_id=row["room_id"],
         question=row["question"],
-        kind=cast(PollKind, row["kind"]),
+        kind=cast("PollKind", row["kind"]),
         options=tuple(orjson.loads(row["options"])),
         scale_min=opt_int("scale_min"),
         scale_max=opt_int("scale_max"),
-        state=cast(PollState, row["state"]),
-        visibility=cast(Visibility, row["visibility"]),
+        state=cast("PollState", row["state"]),
+        visibility=cast("Visibility", row["visibility"]),
         created_at=from_iso(row["created_at"]),
         opened_at=None if opened is None else from_iso(opened),
         closed_at=None if closed is None else from_iso(closed),

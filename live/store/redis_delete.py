@@ -77,11 +77,11 @@ class RedisDelete:
 
     async def events_ended_before(self: _DeleteCore, day: date) -> list[str]:
         with translate_errors("events_ended_before"):
-            codes = sorted(cast(set[str], await self._redis().smembers(self._events_key())))
+            codes = sorted(cast("set[str]", await self._redis().smembers(self._events_key())))
             async with self._redis().pipeline(transaction=False) as pipe:
                 for code in codes:
                     pipe.hmget(self._key(code, "event"), ["ends_on", "starts_on", "created_at"])
-                rows = cast(list[list[str | None]], await pipe.execute())
+                rows = cast("list[list[str | None]]", await pipe.execute())
         ended = []
         for code, (ends_on, starts_on, created_at) in zip(codes, rows, strict=True):
             if created_at is None:
@@ -100,7 +100,7 @@ class RedisDelete:
         pattern = f"{_glob_escape(self.prefix)}:{{*}}:event"
         batch: list[str] = []
         async for key in client.scan_iter(match=pattern, count=_SCAN_BATCH):
-            name = cast(str, key)
+            name = cast("str", key)
             code = name[len(self.prefix) + 2 : -len("}:event")]
             if "{" in code or "}" in code:
                 continue  # not an event hash (an id with a brace in another key)
@@ -147,7 +147,7 @@ async def _read_event(core: _DeleteCore, code: str) -> _Found:
     found.exists = bool(results[0])
     members: dict[str, list[str]] = {}
     for (name, (kind, key)), value in zip(named.items(), results[1:], strict=True):
-        members[name] = sorted(cast(Any, value))
+        members[name] = sorted(cast("Any", value))
         found.sets[key] = (kind, members[name])
     rooms = members["rooms"]
     found.claims, found.agenda = members["claims"], members["agenda"]

@@ -63,7 +63,7 @@ class RedisMood:
             if code is None:
                 return []
             found = await self._redis().hgetall(self._key(code, "moods", room_id))
-        moods = cast(dict[str, str], found)
+        moods = cast("dict[str, str]", found)
         return [int(moods[pid]) for pid in sorted(moods)]
 
     async def mood_log(self: _Core, room_id: str) -> list[tuple[datetime, str, int]]:
@@ -76,7 +76,7 @@ class RedisMood:
                 self._key(code, "moodlog", room_id), 0, -1, withscores=True
             )
         entries = []
-        for member, score in cast(list[tuple[str, float]], found):
+        for member, score in cast("list[tuple[str, float]]", found):
             version, value, participant_id = member.split("|", 2)
             entries.append((int(score), int(version), participant_id, int(value)))
         entries.sort()
@@ -107,7 +107,7 @@ class RedisMood:
             if code is None:
                 return []
             found = await self._redis().hgetall(self._key(code, "applause", room_id))
-        levels = cast(dict[str, str], found)
+        levels = cast("dict[str, str]", found)
         return [
             (_EPOCH + timedelta(seconds=second), float(levels[str(second)]))
             for second in sorted(int(s) for s in levels)

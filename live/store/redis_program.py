@@ -127,7 +127,7 @@ class RedisProgram:
             prepared = self._key(code, "itempolls", item_id)
             for _ in range(_ATTEMPTS):
                 # The script needs the prepared polls' hashes as keys: read them first.
-                poll_ids = sorted(cast(set[str], await self._redis().smembers(prepared)))
+                poll_ids = sorted(cast("set[str]", await self._redis().smembers(prepared)))
                 keys = [self._key(code, "item", item_id), self._key(code, "agenda"), prepared]
                 keys += [self._key(code, "poll", poll_id) for poll_id in poll_ids]
                 reply = await self._run(lua.DELETE_AGENDA_ITEM, keys, [item_id, *poll_ids])
@@ -143,12 +143,14 @@ class RedisProgram:
             if code is None:
                 return None
             row = await self._redis().hgetall(self._key(code, "item", item_id))
-        return agenda_from_hash(cast(dict[str, str], row)) if row else None
+        return agenda_from_hash(cast("dict[str, str]", row)) if row else None
 
     async def list_agenda(self: _Core, event_code: str) -> list[AgendaItem]:
         with translate_errors("list_agenda"):
-            ids = cast(set[str], await self._redis().smembers(self._key(event_code, "agenda")))
-            room_ids = cast(set[str], await self._redis().smembers(self._key(event_code, "rooms")))
+            ids = cast("set[str]", await self._redis().smembers(self._key(event_code, "agenda")))
+            room_ids = cast(
+                "set[str]", await self._redis().smembers(self._key(event_code, "rooms"))
+            )
             async with self._redis().pipeline(transaction=False) as pipe:
                 for item_id in ids:
                     pipe.hgetall(self._key(event_code, "item", item_id))

@@ -84,7 +84,7 @@ async def update_every_room(
     like list_rooms."""
     rooms_key = core._key(code, "rooms")
     for _ in range(_SETTINGS_ATTEMPTS):
-        room_ids = sorted(cast(set[str], await core._redis().smembers(rooms_key)))
+        room_ids = sorted(cast("set[str]", await core._redis().smembers(rooms_key)))
         keys = [core._key(code, "event"), rooms_key]
         keys += [core._key(code, "room", room_id) for room_id in room_ids]
         reply = await core._run(script, keys, [*args, *room_ids])
@@ -185,7 +185,7 @@ class RedisQuestions:
             if code is None:
                 return []
             ids = await self._redis().zrange(self._key(code, "questions", room_id), 0, -1)
-            questions = await _read_questions(self, code, cast(list[str], ids))
+            questions = await _read_questions(self, code, cast("list[str]", ids))
         # The sorted set is already in this order (score: created_at in microseconds, ties by
         # id); sorting the records as well keeps it exact for any datetime, at no real cost.
         return sorted(questions, key=lambda question: (question.created_at, question.id))
@@ -288,7 +288,7 @@ async def _read_questions(core: _Core, code: str, ids: Sequence[str]) -> list[Qu
             pipe.hgetall(core._key(code, "question", question_id))
             pipe.scard(core._key(code, "upvotes", question_id))
         results = await pipe.execute()
-    rows = cast(list[dict[str, str]], results[0::2])
+    rows = cast("list[dict[str, str]]", results[0::2])
     return [
         question_from_hash(row, int(count))
         for row, count in zip(rows, results[1::2], strict=True)

@@ -145,11 +145,11 @@ class SQLiteRunner:
         withdraw it (it may already be inside a transaction): it still runs and commits, only
         its answer is dropped. As with any database call, a cancelled caller cannot know whether
         the write happened; votes carry a request id so that a retry is safe."""
-        return cast(T, await self._enqueue(work, write=True, savepoint=savepoint))
+        return cast("T", await self._enqueue(work, write=True, savepoint=savepoint))
 
     async def on_writer(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run a read-only ``work`` on the writer's connection, between batches."""
-        return cast(T, await self._enqueue(work, write=False))
+        return cast("T", await self._enqueue(work, write=False))
 
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` in one read transaction (a consistent snapshot) off the event loop."""
@@ -282,7 +282,7 @@ def _settle(outcomes: list[_Outcome]) -> None:
         if ok:
             job.future.set_result(value)
         else:
-            job.future.set_exception(cast(BaseException, value))
+            job.future.set_exception(cast("BaseException", value))
 
 
 def _run_in_savepoint(conn: sqlite3.Connection, job: _Job) -> _Outcome:

@@ -466,7 +466,7 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         screen_poll_id=row[4],
         highlighted_question_id=row[5],
         moderator_token_hash=row[6],
-        screen_mode=cast(ScreenMode, row[7]),  # the CHECK constraint guarantees it
+        screen_mode=cast("ScreenMode", row[7]),  # the CHECK constraint guarantees it
     )
 
 
@@ -525,7 +525,7 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
         participant_id=row[3],
         text=row[4],
         name=row[5],
-        state=cast(QuestionState, row[6]),
+        state=cast("QuestionState", row[6]),
         answer=row[7],
         created_at=from_iso(row[8]),
         upvotes=int(row[9]),
@@ -565,12 +565,12 @@ def poll_from_row(row: tuple[Any, ...]) -> Poll:
         event_code=row[1],
         room_id=row[2],
         question=row[3],
-        kind=cast(PollKind, row[4]),
+        kind=cast("PollKind", row[4]),
         options=tuple(orjson.loads(row[5])),
         scale_min=row[6],
         scale_max=row[7],
-        state=cast(PollState, row[8]),
-        visibility=cast(Visibility, row[9]),
+        state=cast("PollState", row[8]),
+        visibility=cast("Visibility", row[9]),
         created_at=from_iso(row[10]),
         opened_at=opt_from_iso(row[11]),
         closed_at=opt_from_iso(row[12]),

@@ -137,7 +137,7 @@ class PageRenderer:
             self._memo_state, self._memo = state, {}
         if key not in self._memo:
             self._memo[key] = make()
-        return cast(T, self._memo[key])
+        return cast("T", self._memo[key])
 
     def _own(self, state: RoomState, participant_id: str | None) -> list[Question]:
         if participant_id is None:
@@ -166,7 +166,7 @@ class PageRenderer:
             pending = self._memo.get("pending-by-author") if state is self._memo_state else None
             if pending is None:
                 pending = self._shared(state, "pending-by-author", self._pending_keys(state))
-            return cast(dict[str, tuple[str, ...]], pending).get(pid, ())
+            return cast("dict[str, tuple[str, ...]]", pending).get(pid, ())
         return None
 
     @staticmethod
