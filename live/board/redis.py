@@ -78,11 +78,16 @@ class RedisBoard:
     async def open(self) -> None:
         # Every command may be sent a second time: each sets a state or reads one, so a resend
         # after a lost reply does no harm.
-        self._client = pooled_client(
+        client = pooled_client(
             self._url, resends=1, socket_timeout=_TIMEOUT, connect_timeout=_TIMEOUT
         )
-        with _failures("connect"):
-            await self._client.ping()
+        try:
+            with _failures("connect"):
+                await client.ping()
+        except BoardError:
+            await client.aclose()
+            raise
+        self._client = client
 
     async def close(self) -> None:
         self._announce = None

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from live.board.base import Board
+from live.board.base import Board, BoardError
 from live.board.memory import MemoryBoard
 from live.board.redis import RedisBoard
 from tests.support.redis import RedisServer
@@ -97,3 +97,15 @@ async def test_a_redis_board_keeps_working_across_a_server_restart(
         assert await board.present("r1", later) == 2
     finally:
         await board.close()
+
+
+async def test_a_redis_board_that_cannot_connect_says_so(
+    redis_factory: Callable[[], RedisServer],
+) -> None:
+    server = redis_factory()
+    server.stop()
+    board = RedisBoard(server.url)
+    with pytest.raises(BoardError):
+        await board.open()
+    with pytest.raises(RuntimeError):  # not half open
+        await board.set_grade("r1", "u1", 3, T0)
