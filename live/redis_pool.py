@@ -1,5 +1,5 @@
 """The pooled Redis client that the store and the board both use (the hub has its own: one
-publishing pool and a hand-made pub/sub connection).
+publishing pool and a hand-made pub/sub connection), and what its failures become.
 
 Commands wait for a free connection (up to POOL_TIMEOUT seconds) instead of failing: redis-py's
 default pool raises "Too many connections" at 100 in use, which a room voting or clapping at
@@ -8,9 +8,13 @@ once reaches. Redis runs commands on one thread; more connections add no through
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
 from redis.maint_notifications import MaintNotificationsConfig
 
 MAX_CONNECTIONS = 64
@@ -48,3 +52,12 @@ def pooled_client(
             decode_responses=True,
         )
     )
+
+
+@contextlib.contextmanager
+def failures_as(error: type[Exception], what: str) -> Iterator[None]:
+    """Redis failures (connection, timeout, error reply) become ``error``, cause attached."""
+    try:
+        yield
+    except (RedisError, OSError) as exc:  # OSError: e.g. TLS setup, which redis-py may not wrap
+        raise error(f"redis {what}: {exc}") from exc

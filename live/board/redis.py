@@ -8,16 +8,15 @@ Keys (short-lived, with TTLs so an abandoned room cleans itself up):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
-from redis.exceptions import RedisError
 
 from live.board.base import GRADE_TTL, PRESENCE_TTL, BoardError
-from live.redis_pool import pooled_client
+from live.redis_pool import failures_as, pooled_client
 
 _KEY_TTL_SECONDS = 3600  # an idle room's board disappears after an hour
 # ZADD of many participants, given as one newline-joined argument (see announce); ZADD takes
@@ -45,13 +44,8 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-@contextlib.contextmanager
-def _failures(what: str) -> Iterator[None]:
-    """Redis failures (connection, timeout, error reply) become BoardError, cause attached."""
-    try:
-        yield
-    except (RedisError, OSError) as exc:  # OSError: e.g. TLS setup, not always wrapped
-        raise BoardError(f"redis board {what}: {exc}") from exc
+def _failures(what: str) -> contextlib.AbstractContextManager[None]:
+    return failures_as(BoardError, f"board {what}")
 
 
 class RedisBoard:

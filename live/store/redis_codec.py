@@ -8,12 +8,11 @@ exactly what was written.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 import orjson
-from redis.exceptions import RedisError
 
 from live.domain.models import (
     POLL_KINDS,
@@ -31,6 +30,7 @@ from live.domain.models import (
     ScreenMode,
     Visibility,
 )
+from live.redis_pool import failures_as
 from live.store.base import DuplicateKey, StoreError
 from live.store.sqlite_schema import (
     check_screen_mode,
@@ -49,15 +49,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-@contextlib.contextmanager
-def translate_errors(what: str) -> Iterator[None]:
+def translate_errors(what: str) -> contextlib.AbstractContextManager[None]:
     """Redis failures (connection, timeout, error reply) become StoreError, cause attached."""
-    try:
-        yield
-    except RedisError as exc:
-        raise StoreError(f"redis {what}: {exc}") from exc
-    except OSError as exc:  # e.g. TLS setup, which redis-py does not always wrap
-        raise StoreError(f"redis {what}: {exc}") from exc
+    return failures_as(StoreError, what)
 
 
 def check_reply(reply: list[Any], what: str) -> list[Any]:
