@@ -18,11 +18,8 @@ from live.domain.errors import DomainError
 from live.fanout.registry import Fanout
 from live.fanout.state import RoomState, load_room_state
 from live.hub import open_hub
-from live.service import LiveService, room_topic
-from live.service_applause import ApplauseService, MoodService
-from live.service_program import ProgramService
-from live.service_questions import QuestionService
-from live.service_retention import RetentionService
+from live.service import build_services
+from live.service.changes import room_topic
 from live.settings import Settings
 from live.store import open_store
 from live.views.regions import PageRenderer
@@ -43,10 +40,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await store.open()
         await hub.open()
         await board.open()
-        service = LiveService(store, hub)
-        questions = QuestionService(store, hub, service.ids, service.clock)
-        applause = ApplauseService(board, hub, service.clock, store)
-        mood = MoodService(store, hub, service.clock)
+        services = build_services(
+            store, hub, board, zone=settings.zone, retention_days=settings.retention_days
+        )
 
         tick_store = store.tick_reader()  # the ticks' own connections (Redis)
 
@@ -62,25 +58,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             renderer=PageRenderer(),
             tick=settings.tick_ms / 1000,
             slow_after=settings.slow_socket_seconds,
-            applause=applause,
+            applause=services.applause,
             # Other processes wait for this one's votes (see live.fanout.channel.SLICE_SECONDS).
             sliced=settings.shares_state,
         )
-        retention = RetentionService(
-            service, retention_days=settings.retention_days, zone=settings.zone
-        )
-        program = ProgramService(service, settings.zone)
-        app.state.live = Runtime(
-            settings,
-            service,
-            questions,
-            applause,
-            mood,
-            fanout,
-            retention=retention,
-            program=program,
-        )
-        purge = asyncio.create_task(retention.run(), name="retention")
+        app.state.live = Runtime(settings, services, fanout)
+        purge = asyncio.create_task(services.retention.run(), name="retention")
         try:
             yield
         finally:

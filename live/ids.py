@@ -4,6 +4,7 @@ join codes and tokens are the only thing between the public and an event."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 from live.domain.codes import ALPHABET, CODE_LENGTH
@@ -26,3 +27,11 @@ class Ids:
 def token_hash(token: str) -> str:
     """Tokens are stored only as hashes; a leaked database does not hand out moderator rights."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_matches(token: str | None, digest: str | None) -> bool:
+    """Whether ``token`` is the one stored as ``digest`` (constant time: the comparison must
+    not tell an attacker how much of a guessed token was right)."""
+    if not token or digest is None:
+        return False
+    return hmac.compare_digest(token_hash(token), digest)

@@ -1,4 +1,4 @@
-"""The event setup use cases (live/service_program.py) on the real SQLite store and the
+"""The event setup use cases (live/service/program.py) on the real SQLite store and the
 in-process hub: what is stored, what is published, and that refused input changes nothing."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from live.board.memory import MemoryBoard
 from live.domain.errors import DomainError
 from live.domain.models import Event, Room
 from live.domain.setup import Problems
@@ -20,8 +21,12 @@ from live.domain.setup_file import SetupInvalid
 from live.errors import NotFound
 from live.hub.base import Message
 from live.hub.memory import MemoryHub, MemorySubscription
-from live.service import LiveService, room_topic
-from live.service_program import ProgramService
+from live.service import build_services
+from live.service.changes import room_topic
+from live.service.clock import Clock
+from live.service.events import EventService
+from live.service.polls import PollService
+from live.service.program import ProgramService
 from live.store import Store, open_store
 from live.store.redis import RedisStore
 from tests.support.redis import RedisServer
@@ -33,7 +38,8 @@ NOW = datetime(2026, 11, 21, 9, 15, tzinfo=UTC)
 
 @dataclass
 class World:
-    live: LiveService
+    live: EventService
+    polls: PollService
     program: ProgramService
     hub: MemoryHub
     event: Event
@@ -54,10 +60,18 @@ async def world(request: pytest.FixtureRequest) -> AsyncIterator[World]:
         store = open_store("sqlite://:memory:")
     hub = MemoryHub()
     await store.open()
-    live = LiveService(store, hub, clock=lambda: NOW)
-    created = await live.create_event("Tagung", ["Plenum", "Forum 1"])
+    svc = build_services(
+        store, hub, MemoryBoard(), zone=BERLIN, retention_days=30, clock=Clock(lambda: NOW)
+    )
+    created = await svc.events.create_event("Tagung", ["Plenum", "Forum 1"])
     yield World(
-        live, ProgramService(live, BERLIN), hub, created.event, created.rooms[0], created.rooms[1]
+        svc.events,
+        svc.polls,
+        svc.program,
+        hub,
+        created.event,
+        created.rooms[0],
+        created.rooms[1],
     )
     await store.close()
 
@@ -124,19 +138,19 @@ async def test_days_cannot_cut_off_the_program(world: World) -> None:
 
 async def test_rename_room(world: World) -> None:
     sub = await world.heard(world.forum)
-    renamed = await world.program.rename_room(world.event, world.forum.id, "  Forum Eins ")
+    renamed = await world.live.rename_room(world.event, world.forum.id, "  Forum Eins ")
     assert renamed.name == "Forum Eins"
     assert (await world.live.room(world.event, world.forum.id)).name == "Forum Eins"
     assert [m["type"] for m in drain(sub)] == ["room.updated"]
     # The same name again: nothing to do, nothing published.
-    await world.program.rename_room(world.event, world.forum.id, "Forum Eins")
+    await world.live.rename_room(world.event, world.forum.id, "Forum Eins")
     assert drain(sub) == []
 
 
 @pytest.mark.parametrize(("name", "code"), [("plenum", "duplicate_room"), ("", "invalid_room")])
 async def test_rename_room_refused(world: World, name: str, code: str) -> None:
     with pytest.raises(DomainError) as caught:
-        await world.program.rename_room(world.event, world.forum.id, name)
+        await world.live.rename_room(world.event, world.forum.id, name)
     assert caught.value.code == code
     assert (await world.live.room(world.event, world.forum.id)).name == "Forum 1"
 
@@ -144,7 +158,7 @@ async def test_rename_room_refused(world: World, name: str, code: str) -> None:
 async def test_rename_room_of_another_event_is_not_found(world: World) -> None:
     other = await world.live.create_event("Andere", ["Saal"])
     with pytest.raises(NotFound):
-        await world.program.rename_room(world.event, other.rooms[0].id, "X")
+        await world.live.rename_room(world.event, other.rooms[0].id, "X")
 
 
 async def test_agenda_add_edit_delete(world: World) -> None:
@@ -211,7 +225,7 @@ async def test_prepared_poll_must_be_in_the_items_room(world: World) -> None:
 
 async def test_prepared_poll_opens_with_one_call(world: World) -> None:
     item = await world.program.add_item(world.event, **fields(world.plenum))
-    poll = await world.live.create_poll(
+    poll = await world.polls.create(
         world.event,
         world.plenum,
         question="Wie hat Ihnen die Tagung gefallen?",
@@ -220,16 +234,16 @@ async def test_prepared_poll_opens_with_one_call(world: World) -> None:
         agenda_item_id=item.id,
     )
     assert poll.agenda_item_id == item.id
-    grouped = world.program.by_item(await world.program.polls([world.plenum, world.forum]))
+    grouped = world.program.by_item(await world.polls.of_rooms([world.plenum, world.forum]))
     assert [p.id for p in grouped[item.id]] == [poll.id]
     sub = await world.heard(world.plenum)
-    opened = await world.program.open_prepared(world.event, poll.id)
+    opened = await world.polls.open(world.event, poll.id)
     assert opened.state == "open"
-    assert (await world.live.poll(world.event, poll.id)).state == "open"
+    assert (await world.polls.poll(world.event, poll.id)).state == "open"
     assert "poll.updated" in [m["type"] for m in drain(sub)]
     # Deleting the item keeps the poll, now without an item.
     await world.program.delete_item(world.event, item.id)
-    assert (await world.live.poll(world.event, poll.id)).agenda_item_id is None
+    assert (await world.polls.poll(world.event, poll.id)).agenda_item_id is None
 
 
 def setup_file() -> dict[str, Any]:
@@ -266,7 +280,7 @@ async def test_import_writes_everything_and_tells_the_rooms(world: World) -> Non
     assert [r.name for r in rooms] == ["Plenum", "Forum 1", "Forum 2"]
     (item,) = await world.program.agenda(event)
     assert item.room_id == rooms[2].id
-    polls = await world.program.polls(rooms)
+    polls = await world.polls.of_rooms(rooms)
     assert {(p.question, p.agenda_item_id, p.state) for p in polls} == {
         ("Was nehmen Sie mit?", item.id, "draft"),
         ("Wie geht's?", None, "draft"),
@@ -281,7 +295,7 @@ async def test_import_writes_everything_and_tells_the_rooms(world: World) -> Non
         1,
         2,
     )
-    assert len(await world.program.polls(await world.live.rooms(event))) == 2
+    assert len(await world.polls.of_rooms(await world.live.rooms(event))) == 2
 
 
 async def test_import_with_an_error_writes_nothing(world: World) -> None:
@@ -292,7 +306,7 @@ async def test_import_with_an_error_writes_nothing(world: World) -> None:
     event = await world.live.event(world.event.code)
     assert event.title == "Tagung"
     assert [r.name for r in await world.live.rooms(event)] == ["Plenum", "Forum 1"]
-    assert await world.program.polls(await world.live.rooms(event)) == []
+    assert await world.polls.of_rooms(await world.live.rooms(event)) == []
 
 
 async def test_export_then_import_into_a_fresh_event_gives_the_same_program(

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeGuard, TypeVar
 
@@ -184,10 +184,24 @@ def reading(
 ) -> ApplauseReading:
     """The room's applause at ``now``, ``dt`` seconds after the tick that gave
     ``previous_level``. ``present`` in the result is at least ``clappers``."""
+    target = unsmoothed(states, present, now, stale_after=stale_after)
+    return replace(target, level=step(previous_level, target.level, dt))
+
+
+def unsmoothed(
+    states: Mapping[_K, GradeState],
+    present: int,
+    now: datetime,
+    *,
+    stale_after: timedelta = STALE_AFTER,
+) -> ApplauseReading:
+    """The room's applause at ``now`` with the target level itself: for a look at the room
+    from outside its fan-out (the control room), which has no previous tick to smooth from."""
     grades = active_grades(states, now, stale_after=stale_after)
     present = max(present, len(grades))
-    level = step(previous_level, target_level(grades, present), dt)
-    return ApplauseReading(level=level, clappers=len(grades), present=present)
+    return ApplauseReading(
+        level=target_level(grades, present), clappers=len(grades), present=present
+    )
 
 
 def by_room(states: Mapping[tuple[_R, _P], GradeState]) -> dict[_R, dict[_P, GradeState]]:

@@ -7,7 +7,7 @@ Pure: ``now`` and ids are arguments. Every function that takes input from people
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TypeGuard, TypeVar
@@ -294,3 +294,29 @@ def results_visible(poll: Poll, *, has_voted: bool) -> bool:
     if poll.visibility == "after_vote":
         return has_voted or poll.state == "closed"
     return poll.state == "closed"
+
+
+def results_on_screen(poll: Poll) -> bool:
+    """Whether the projector shows the distribution. It faces the audience: "after_vote" and
+    "after_close" keep the distribution off the wall until the poll is closed (it would sway
+    the vote); the number of votes still shows."""
+    return poll.visibility == "live" or poll.state == "closed"
+
+
+def published(poll: Poll) -> bool:
+    """Opened at least once (open or closed): no longer a moderator's draft, so it may be shown
+    to participants and put on the projector."""
+    return poll.state != "draft"
+
+
+def visible_to(poll: Poll, *, moderator: bool) -> bool:
+    """Drafts are the moderators' preparation: participants and viewers never see them (an API
+    read of a draft without a moderator's token is a 404, as if it did not exist)."""
+    return moderator or published(poll)
+
+
+def open_newest_first(polls: Iterable[Poll]) -> tuple[Poll, ...]:
+    """The open polls, the most recently opened first (phones, the control room)."""
+    opened = [p for p in polls if p.state == "open"]
+    opened.sort(key=lambda p: (p.opened_at or p.created_at, p.id), reverse=True)
+    return tuple(opened)

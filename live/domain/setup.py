@@ -193,6 +193,7 @@ def event_day_list(event: Event) -> list[date]:
 # --- rooms ---------------------------------------------------------------------------------
 
 MAX_ROOM_NAME_LEN = 80  # creating an event, adding a room and the setup share these rules
+MAX_ROOMS = 40  # per event
 
 
 def clean_room_name(raw: object) -> str:
@@ -212,3 +213,28 @@ def check_room_name_free(name: str, others: Iterable[str]) -> None:
     """Room names are unique within an event, ignoring case."""
     if any(other.casefold() == name.casefold() for other in others):
         raise DomainError("duplicate_room", _n("Jeder Raumname darf nur einmal vorkommen."))
+
+
+def too_many_rooms(limit: int = MAX_ROOMS) -> DomainError:
+    return DomainError("too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=limit)
+
+
+def check_room_count(count: int) -> None:
+    """An event has at most MAX_ROOMS rooms (``count``: how many it would have)."""
+    if count > MAX_ROOMS:
+        raise too_many_rooms()
+
+
+def clean_room_names(raw: object) -> list[str]:
+    """The rooms of a new event: a list of names; None or an empty list gives one "Plenum"."""
+    if raw is None:
+        return ["Plenum"]
+    if not isinstance(raw, list | tuple):
+        raise DomainError("invalid_room", _n("Die Räume müssen als Liste angegeben werden."))
+    names = [clean_room_name(item) for item in raw]
+    if not names:
+        return ["Plenum"]
+    check_room_count(len(names))
+    for n, name in enumerate(names):
+        check_room_name_free(name, names[:n])
+    return names

@@ -34,11 +34,13 @@ from live.domain.agenda import MAX_AGENDA_ITEMS, agenda_item
 from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll, Room
 from live.domain.setup import (
+    MAX_ROOMS,
     EventDays,
     Problems,
     check_room_name_free,
     clean_room_name,
     event_days,
+    too_many_rooms,
 )
 from live.domain.text import _n
 
@@ -244,7 +246,7 @@ def plan_import(
     zone: tzinfo,
     new_id: Callable[[], str],
     now: datetime,
-    max_rooms: int,
+    max_rooms: int = MAX_ROOMS,
 ) -> SetupPlan:
     """Check the whole file against the event as it is and return every write it needs.
     Raises SetupInvalid listing every problem (up to MAX_REPORTED), or DomainError
@@ -322,13 +324,7 @@ def plan_import(
             new_rooms.append(room)
             by_name[name.casefold()] = room.id
     if len(rooms) + len(new_rooms) > max_rooms:
-        out.add(
-            W_FILE_FIELD,
-            DomainError(
-                "too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=max_rooms
-            ),
-            field="rooms",
-        )
+        out.add(W_FILE_FIELD, too_many_rooms(max_rooms), field="rooms")
     room_ids = set(by_name.values())
 
     def room_of(raw: object) -> str | None:

@@ -12,25 +12,27 @@ from starlette.responses import JSONResponse, Response
 
 from live.domain.setup_file import SetupInvalid
 from live.i18n import translate
-from live.web.api import _event_as_moderator, _json
-from live.web.errors import message_for, read_body
+from live.web.access import organiser_event
+from live.web.errors import error_text
+from live.web.forms import read_body
 from live.web.identity import request_lang
-from live.web.pages_setup_file import MAX_IMPORT_BYTES, parse_setup
+from live.web.responses import json_response
 from live.web.runtime import runtime
+from live.web.setup_file import MAX_IMPORT_BYTES, parse_setup
 
 
 async def get_setup(request: Request) -> Response:
-    event = await _event_as_moderator(request)
+    event = await organiser_event(request)
     rt = runtime(request)
-    return _json(await rt.program.export(event, rt.settings.timezone))
+    return json_response(await rt.services.program.export(event, rt.settings.timezone))
 
 
 async def put_setup(request: Request) -> Response:
-    event = await _event_as_moderator(request)
+    event = await organiser_event(request)
     rt = runtime(request)
     doc = parse_setup(await read_body(request, MAX_IMPORT_BYTES))
     try:
-        plan = await rt.program.import_setup(event, doc)
+        plan = await rt.services.program.import_setup(event, doc)
     except SetupInvalid as exc:
         lang = request_lang(request)
         details = [
@@ -41,10 +43,10 @@ async def put_setup(request: Request) -> Response:
             }
             for p in exc.problems
         ]
-        error = {"code": exc.code, "message": message_for(request, exc), "details": details}
+        error = {"code": exc.code, "message": error_text(request, exc), "details": details}
         return JSONResponse({"error": error}, status_code=422)
-    event = await rt.service.event(event.code)
-    return _json(
+    event = await rt.services.events.event(event.code)
+    return json_response(
         {
             "added": {
                 "rooms": len(plan.rooms),
@@ -52,6 +54,6 @@ async def put_setup(request: Request) -> Response:
                 "polls": len(plan.polls),
             },
             "kept": {"agenda_items": plan.kept_items, "polls": plan.kept_polls},
-            "setup": await rt.program.export(event, rt.settings.timezone),
+            "setup": await rt.services.program.export(event, rt.settings.timezone),
         }
     )

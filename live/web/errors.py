@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import logging
 
-import orjson
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from live.domain.errors import DomainError
@@ -57,8 +56,9 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def message_for(request: Request, error: DomainError) -> str:
-    return translate(request_lang(request), error.message, dict(error.params))
+def error_text(conn: HTTPConnection, error: DomainError) -> str:
+    """The error's message in the reader's language."""
+    return translate(request_lang(conn), error.message, dict(error.params))
 
 
 def json_error(status: int, code: str, message: str) -> JSONResponse:
@@ -86,7 +86,7 @@ def respond(request: Request, status: int, code: str, message: str) -> Response:
 async def domain_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     status = status_for(exc)
-    response = respond(request, status, exc.code, message_for(request, exc))
+    response = respond(request, status, exc.code, error_text(request, exc))
     if status == 401 and is_api(request):
         response.headers["www-authenticate"] = "Bearer"
     return response
@@ -107,42 +107,3 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     code, msgid = HTTP_MESSAGES[500]
     return respond(request, 500, code, translate(request_lang(request), msgid))
-
-
-MAX_BODY_BYTES = 64 * 1024
-
-
-async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The request body, refused with 413 as soon as it grows past ``limit``.
-
-    Content-Length alone is not enough: a chunked upload has none and would otherwise be
-    buffered whole before any size check.
-    """
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > limit):
-        raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    request._body = body  # Starlette serves request.body() / request.form() from this cache
-    return body
-
-
-def parse_json(body: bytes) -> dict[str, object]:
-    """The API's JSON body: an object, else a 400 with the JSON error shape."""
-    if len(body) > MAX_BODY_BYTES:
-        raise DomainError("too_large", _n("Die Anfrage ist zu groß."))
-    if not body.strip():
-        return {}
-    try:
-        value = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise DomainError("invalid_json", _n("Der Inhalt ist kein gültiges JSON.")) from None
-    if not isinstance(value, dict):
-        raise DomainError("invalid_body", _n("Erwartet wird ein JSON-Objekt."))
-    return value

@@ -9,91 +9,84 @@ from live.views.templating import STATIC_DIR
 from live.web import (
     api,
     api_setup,
-    pages,
-    pages_control,
-    pages_program,
-    pages_questions,
-    pages_report,
-    pages_retention,
-    pages_setup,
-    pages_setup_file,
+    control,
+    landing,
+    moderator,
+    moderator_qa,
+    participant,
+    participant_qa,
+    report,
+    retention,
+    screen,
+    setup,
+    setup_file,
     sockets,
 )
 
 
 def routes() -> list[BaseRoute]:
+    code = "/e/{code}"
+    mod = f"{code}/moderate"
     return [
-        # pages (German by default, ?lang=en for English)
-        Route("/", pages.index, methods=["GET"]),
-        Route("/events", pages.create_event, methods=["POST"]),
-        Route("/join", pages.join, methods=["GET"]),
+        # the start page (German by default, ?lang=en for English, as every page)
+        Route("/", landing.index, methods=["GET"]),
+        Route("/events", landing.create_event, methods=["POST"]),
+        Route("/join", landing.join, methods=["GET"]),
         Route("/healthz", api.healthz, methods=["GET"]),
-        Route("/e/{code}", pages.participant, methods=["GET"]),
-        Route("/e/{code}/screen", pages.screen, methods=["GET"]),
-        Route("/e/{code}/moderate", pages.moderate, methods=["GET"]),
-        Route("/e/{code}/overlay", pages.overlay, methods=["GET"]),
-        Route("/e/{code}/rooms/{room_id}/mood", pages.set_mood, methods=["POST"]),
-        # htmx actions of the pages (forms; each also works without JavaScript)
-        Route("/e/{code}/polls/{poll_id}/vote", pages.vote, methods=["POST"]),
-        Route("/e/{code}/moderate/rooms", pages.mod_add_room, methods=["POST"]),
-        Route("/e/{code}/moderate/rooms/{room_id}/polls", pages.mod_create_poll, methods=["POST"]),
-        Route("/e/{code}/moderate/rooms/{room_id}/screen", pages.mod_screen, methods=["POST"]),
+        # the participant's phone; each action is a form post that also works without JS
+        Route(code, participant.participant, methods=["GET"]),
+        Route(f"{code}/program", participant.room_program, methods=["GET"]),
+        Route(f"{code}/polls/{{poll_id}}/vote", participant.vote, methods=["POST"]),
+        Route(f"{code}/rooms/{{room_id}}/mood", participant.set_mood, methods=["POST"]),
+        Route(f"{code}/rooms/{{room_id}}/questions", participant_qa.ask, methods=["POST"]),
+        Route(f"{code}/questions/{{question_id}}/upvote", participant_qa.upvote, methods=["POST"]),
         Route(
-            "/e/{code}/moderate/polls/{poll_id}/{action}", pages.mod_poll_action, methods=["POST"]
+            f"{code}/questions/{{question_id}}/delete", participant_qa.delete_own, methods=["POST"]
         ),
-        # Q&A on the pages
-        Route("/e/{code}/rooms/{room_id}/questions", pages_questions.ask, methods=["POST"]),
-        Route("/e/{code}/questions/{question_id}/upvote", pages_questions.upvote, methods=["POST"]),
+        # the projector, the stream overlay, the neutral slide's program line
+        Route(f"{code}/screen", screen.screen, methods=["GET"]),
+        Route(f"{code}/screen/now", screen.screen_now, methods=["GET"]),
+        Route(f"{code}/overlay", screen.overlay, methods=["GET"]),
+        # moderation: the organiser (every room) or a room link's holder (that room)
+        Route(mod, moderator.moderate, methods=["GET"]),
+        Route(f"{mod}/rooms", moderator.add_room, methods=["POST"]),
+        Route(f"{mod}/rooms/{{room_id}}/polls", moderator.create_poll, methods=["POST"]),
+        Route(f"{mod}/rooms/{{room_id}}/screen", moderator.set_screen, methods=["POST"]),
+        Route(f"{mod}/rooms/{{room_id}}/link", moderator.room_link, methods=["POST"]),
+        Route(f"{mod}/polls/{{poll_id}}/{{action}}", moderator.poll_action, methods=["POST"]),
+        Route(f"{mod}/settings", moderator_qa.settings, methods=["POST"]),
         Route(
-            "/e/{code}/questions/{question_id}/delete", pages_questions.delete_own, methods=["POST"]
-        ),
-        Route("/e/{code}/moderate/settings", pages_questions.mod_settings, methods=["POST"]),
-        Route(
-            "/e/{code}/moderate/rooms/{room_id}/questions/approve-all",
-            pages_questions.mod_approve_all,
+            f"{mod}/rooms/{{room_id}}/questions/approve-all",
+            moderator_qa.approve_all,
             methods=["POST"],
         ),
+        Route(f"{mod}/questions/{{question_id}}/edit", moderator_qa.edit, methods=["GET", "POST"]),
         Route(
-            "/e/{code}/moderate/questions/{question_id}/edit",
-            pages_questions.mod_edit,
-            methods=["GET", "POST"],
-        ),
-        Route(
-            "/e/{code}/moderate/questions/{question_id}/{action}",
-            pages_questions.mod_question_action,
+            f"{mod}/questions/{{question_id}}/{{action}}",
+            moderator_qa.question_action,
             methods=["POST"],
         ),
-        # data protection: deleting an event (organiser)
-        Route("/e/{code}/delete", pages_retention.delete_event, methods=["GET", "POST"]),
-        # the conference report (organiser): printable page, Markdown, CSV, JSON download
-        Route("/e/{code}/report", pages_report.report_page, methods=["GET"]),
-        Route("/e/{code}/report.md", pages_report.report_markdown, methods=["GET"]),
-        Route("/e/{code}/report/polls/{poll_id}.csv", pages_report.poll_csv, methods=["GET"]),
-        Route("/e/{code}/report/questions.csv", pages_report.questions_csv, methods=["GET"]),
-        Route("/e/{code}/report/export.json", pages_report.export_download, methods=["GET"]),
-        # the event setup (organiser) and the program on the participant page
-        Route("/e/{code}/setup", pages_setup.setup, methods=["GET"]),
-        Route("/e/{code}/setup.json", pages_setup_file.export_json, methods=["GET"]),
-        Route("/e/{code}/setup/event", pages_setup.save_event, methods=["POST"]),
-        Route("/e/{code}/setup/rooms", pages_setup.add_room, methods=["POST"]),
-        Route("/e/{code}/setup/rooms/{room_id}", pages_setup.rename_room, methods=["POST"]),
-        Route("/e/{code}/setup/agenda", pages_setup.add_item, methods=["POST"]),
-        Route("/e/{code}/setup/agenda/{item_id}", pages_setup.edit_item, methods=["GET", "POST"]),
-        Route("/e/{code}/setup/agenda/{item_id}/delete", pages_setup.delete_item, methods=["POST"]),
-        Route("/e/{code}/setup/polls/{poll_id}/open", pages_setup.open_poll, methods=["POST"]),
-        Route("/e/{code}/setup/import", pages_setup_file.import_setup, methods=["POST"]),
-        Route("/e/{code}/program", pages_program.room_program, methods=["GET"]),
-        # control room, secret room links, projector control (issue 7)
-        Route("/e/{code}/control", pages_control.control, methods=["GET"]),
-        Route("/e/{code}/control/rooms", pages_control.control_rooms, methods=["GET"]),
-        Route("/e/{code}/screen/now", pages_control.screen_now, methods=["GET"]),
-        Route(
-            "/e/{code}/moderate/rooms/{room_id}/link",
-            pages_control.mod_room_link,
-            methods=["POST"],
-        ),
+        # the organiser: control room, setup, report, deleting the event
+        Route(f"{code}/control", control.control, methods=["GET"]),
+        Route(f"{code}/control/rooms", control.control_rooms, methods=["GET"]),
+        Route(f"{code}/setup", setup.setup, methods=["GET"]),
+        Route(f"{code}/setup.json", setup_file.export_json, methods=["GET"]),
+        Route(f"{code}/setup/import", setup_file.import_setup, methods=["POST"]),
+        Route(f"{code}/setup/event", setup.save_event, methods=["POST"]),
+        Route(f"{code}/setup/rooms", setup.add_room, methods=["POST"]),
+        Route(f"{code}/setup/rooms/{{room_id}}", setup.rename_room, methods=["POST"]),
+        Route(f"{code}/setup/agenda", setup.add_item, methods=["POST"]),
+        Route(f"{code}/setup/agenda/{{item_id}}", setup.edit_item, methods=["GET", "POST"]),
+        Route(f"{code}/setup/agenda/{{item_id}}/delete", setup.delete_item, methods=["POST"]),
+        Route(f"{code}/setup/polls/{{poll_id}}/open", setup.open_poll, methods=["POST"]),
+        Route(f"{code}/report", report.report_page, methods=["GET"]),
+        Route(f"{code}/report.md", report.report_markdown, methods=["GET"]),
+        Route(f"{code}/report/polls/{{poll_id}}.csv", report.poll_csv, methods=["GET"]),
+        Route(f"{code}/report/questions.csv", report.questions_csv, methods=["GET"]),
+        Route(f"{code}/report/export.json", report.export_download, methods=["GET"]),
+        Route(f"{code}/delete", retention.delete_event, methods=["GET", "POST"]),
         # the pages' push socket (HTML regions for htmx)
-        WebSocketRoute("/e/{code}/rooms/{room_id}/live", sockets.page_socket),
+        WebSocketRoute(f"{code}/rooms/{{room_id}}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)
         Mount(
             "/api/v1",
@@ -123,7 +116,7 @@ def routes() -> list[BaseRoute]:
                 Route(
                     "/events/{code}/questions/{question_id}", api.patch_question, methods=["PATCH"]
                 ),
-                Route("/events/{code}/export.json", pages_report.export_api, methods=["GET"]),
+                Route("/events/{code}/export.json", report.export_api, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.get_setup, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.put_setup, methods=["PUT"]),
                 WebSocketRoute("/events/{code}/rooms/{room_id}/ws", sockets.api_socket),

@@ -1,4 +1,4 @@
-"""What request handlers need, built once in the app's lifespan."""
+"""What request handlers need, built once in the app's lifespan (live/app.py)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,22 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 
 from live.fanout.registry import Fanout
-from live.service import LiveService
-from live.service_applause import ApplauseService, MoodService
-from live.service_program import ProgramService
-from live.service_questions import QuestionService
-from live.service_retention import RetentionService
+from live.service import Services
 from live.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
 class Runtime:
     settings: Settings
-    service: LiveService
-    questions: QuestionService
-    applause: ApplauseService
-    mood: MoodService
+    services: Services
     fanout: Fanout
-    retention: RetentionService
-    program: ProgramService
 
 
 def runtime(conn: HTTPConnection) -> Runtime:
     rt = conn.app.state.live
     assert isinstance(rt, Runtime)
     return rt
+
+
+def services(conn: HTTPConnection) -> Services:
+    return runtime(conn).services

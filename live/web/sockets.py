@@ -27,16 +27,13 @@ from live.errors import Unavailable
 from live.fanout.connection import Connection, Role, View
 from live.fanout.outbox import OutboxOverflow
 from live.i18n import Lang, translate
-from live.service import HANDSHAKE_MAX_AGE, check_request_id
+from live.service.events import HANDSHAKE_MAX_AGE
+from live.service.requests import check_request_id
 from live.settings import MAX_FRAME_BYTES
 from live.views import api as shapes
-from live.web.identity import (
-    moderator_cookie,
-    participant_cookie,
-    request_lang,
-    room_moderator_cookie,
-)
-from live.web.runtime import runtime
+from live.web.access import Access, resolve
+from live.web.identity import request_lang
+from live.web.runtime import runtime, services
 from live.web.security import origin_allowed
 from live.web.wsprotocol import SCOPE_KEY as FRAMES_EXTENSION
 
@@ -70,15 +67,18 @@ async def _reject(ws: WebSocket, code: int = CLOSE_POLICY) -> None:
     await ws.close(code)
 
 
-async def _resolve(ws: WebSocket) -> tuple[Event, Room] | None:
-    """The event and room of the socket's URL, or None (socket already rejected)."""
+async def _admit(ws: WebSocket) -> tuple[Event, Room, Access] | None:
+    """The socket's event and room, and who is asking; None when the socket is already
+    rejected."""
     rt = runtime(ws)
     if not origin_allowed(ws, rt.settings):
         await _reject(ws)
         return None
+    events = rt.services.events
     try:
-        event = await rt.service.event(ws.path_params["code"], max_age=HANDSHAKE_MAX_AGE)
-        room = await rt.service.room(event, ws.path_params["room_id"], max_age=HANDSHAKE_MAX_AGE)
+        event = await events.event(ws.path_params["code"], max_age=HANDSHAKE_MAX_AGE)
+        room = await events.room(event, ws.path_params["room_id"], max_age=HANDSHAKE_MAX_AGE)
+        access = await resolve(ws, event, room=room)
     except Unavailable:
         # The store is down (e.g. Redis restarting): 503, so clients retry instead of giving up.
         await ws.send_denial_response(Response(status_code=503))
@@ -86,7 +86,7 @@ async def _resolve(ws: WebSocket) -> tuple[Event, Room] | None:
     except DomainError:
         await _reject(ws)
         return None
-    return event, room
+    return event, room, access
 
 
 def _forget_handshake(ws: WebSocket) -> None:
@@ -95,19 +95,6 @@ def _forget_handshake(ws: WebSocket) -> None:
     ws.scope["headers"] = []
     for cached in ("_headers", "_cookies"):
         ws.__dict__.pop(cached, None)
-
-
-async def _fresh_room_moderator(ws: WebSocket, event: Event, room: Room, token: str | None) -> bool:
-    """Whether ``token`` is this room's moderator link, by a fresh read of the room: the
-    handshake's copy of the room may be a moment older than a link just created or revoked.
-    (Only for the few sockets that are not the organiser's or a known participant's.)"""
-    if not token:
-        return False
-    try:
-        fresh = await runtime(ws).service.room(event, room.id)
-    except DomainError:
-        return False
-    return runtime(ws).service.is_room_moderator(event, fresh, token)
 
 
 async def _serve(ws: WebSocket, room_id: str, conn: Connection, on_text: Any) -> None:
@@ -186,29 +173,21 @@ def _request_id_of(data: str) -> object:
 
 
 async def api_socket(ws: WebSocket) -> None:
-    resolved = await _resolve(ws)
-    if resolved is None:
+    admitted = await _admit(ws)
+    if admitted is None:
         return
-    event, room = resolved
+    event, room, access = admitted
     room_id = room.id
-    rt = runtime(ws)
-    service = rt.service
-    questions = rt.questions
-    token = ws.query_params.get("token")
+    svc = services(ws)
     role: Role = "viewer"
     participant_id: str | None = None
-    if token:
-        if service.is_room_moderator(event, room, token):
-            role = "moderator"  # the organiser, or this room's moderator link
-        else:
-            participant_id = await service.participant(event, token)
-            if participant_id is None and await _fresh_room_moderator(ws, event, room, token):
-                role = "moderator"
-            elif participant_id is None:
-                await _reject(ws)  # a wrong token is refused, not silently downgraded
-                return
-            else:
-                role = "participant"
+    if access.moderates(room.id):
+        role = "moderator"  # the organiser, or this room's moderator link
+    elif access.participant_id is not None:
+        participant_id, role = access.participant_id, "participant"
+    elif access.offered.participant:
+        await _reject(ws)  # a wrong token is refused, not silently downgraded
+        return
     lang: Lang = request_lang(ws)
     await ws.accept()
     _forget_handshake(ws)
@@ -255,11 +234,11 @@ async def api_socket(ws: WebSocket) -> None:
         try:
             if kind == "applause":
                 # A state, re-sent every second while clapping: no ack (the contract).
-                await rt.applause.set_grade(room_id, participant_id, msg.get("grade"))
+                await svc.applause.set_grade(room_id, participant_id, msg.get("grade"))
                 return
             check_request_id(request_id, required=True)
             if kind == "vote":
-                await service.vote(
+                await svc.polls.vote(
                     event,
                     participant_id,
                     msg.get("poll_id"),
@@ -270,11 +249,11 @@ async def api_socket(ws: WebSocket) -> None:
                     room_id=room_id,
                 )
             elif kind == "mood":
-                await rt.mood.set_mood(room, participant_id, msg.get("value"), request_id)
+                await svc.mood.set_mood(room, participant_id, msg.get("value"), request_id)
             elif kind == "ask":
-                await questions.ask(
+                await svc.questions.ask(
                     # Fresh: the event's Q&A settings may have changed since this socket opened.
-                    await service.event(event.code),
+                    await svc.events.event(event.code),
                     room,
                     participant_id,
                     text=msg.get("text"),
@@ -282,7 +261,7 @@ async def api_socket(ws: WebSocket) -> None:
                     request_id=request_id,
                 )
             else:
-                await questions.set_upvote(
+                await svc.questions.set_upvote(
                     event,
                     participant_id,
                     msg.get("question_id"),
@@ -309,30 +288,24 @@ PAGE_VIEWS: dict[str, View] = {
 
 
 async def page_socket(ws: WebSocket) -> None:
-    resolved = await _resolve(ws)
-    if resolved is None:
-        return
-    event, room = resolved
-    room_id = room.id
-    service = runtime(ws).service
     view = PAGE_VIEWS.get(ws.query_params.get("view", ""))
     if view is None:
         await _reject(ws)
         return
+    admitted = await _admit(ws)
+    if admitted is None:
+        return
+    _event, room, access = admitted
+    room_id = room.id
     participant_id: str | None = None
     role: Role = "viewer"
     if view == "moderator":
-        organiser = ws.cookies.get(moderator_cookie(event.code))
-        if not service.is_moderator(event, organiser) and not await _fresh_room_moderator(
-            ws, event, room, ws.cookies.get(room_moderator_cookie(event.code, room.id))
-        ):
+        if not access.moderates(room.id):
             await _reject(ws)
             return
         role = "moderator"
     elif view == "participant":
-        participant_id = await service.participant(
-            event, ws.cookies.get(participant_cookie(event.code))
-        )
+        participant_id = access.participant_id
         role = "participant" if participant_id else "viewer"
     lang = request_lang(ws)
     await ws.accept()
@@ -353,6 +326,6 @@ async def page_socket(ws: WebSocket) -> None:
             return
         if isinstance(msg, dict) and msg.get("type") == "applause":
             with contextlib.suppress(DomainError):  # a bad grade from a page: ignore it
-                await runtime(ws).applause.set_grade(room_id, participant_id, msg.get("grade"))
+                await services(ws).applause.set_grade(room_id, participant_id, msg.get("grade"))
 
     await _serve(ws, room_id, conn, on_text)

@@ -39,7 +39,7 @@ def assert_error(response: Any, status: int, code: str | None = None) -> str:
 
 def polls_in(client: TestClient, room_id: str) -> list[Any]:
     """The polls stored for a room (there is no list call in the API; ask the store)."""
-    store = client.app.state.live.service.store  # type: ignore[attr-defined]
+    store = client.app.state.live.services.store  # type: ignore[attr-defined]
     assert client.portal is not None
     polls: list[Any] = client.portal.call(store.list_polls, room_id)
     return polls
@@ -833,7 +833,7 @@ def test_chunked_bodies(client: TestClient, event: EventFixture) -> None:
 
 
 def test_healthz_is_503_when_the_store_does_not_answer(client: TestClient) -> None:
-    store = client.app.state.live.service.store  # type: ignore[attr-defined]
+    store = client.app.state.live.services.store  # type: ignore[attr-defined]
     client.portal.call(store.close)  # type: ignore[union-attr]
     response = client.get("/healthz")
     assert response.status_code == 503

@@ -58,10 +58,10 @@ def test_the_page_form_sets_the_mood(client: TestClient, event: EventFixture) ->
 def test_moderators_see_the_course_over_time(client: TestClient, event: EventFixture) -> None:
     from datetime import UTC, datetime, timedelta
 
-    mood_service = client.app.state.live.mood  # type: ignore[attr-defined]
+    clock = client.app.state.live.services.clock  # type: ignore[attr-defined]
     start = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
     for minute, value in ((0, 2), (5, 4), (12, 5)):
-        mood_service.clock = lambda m=minute: start + timedelta(minutes=m)
+        clock.now = lambda m=minute: start + timedelta(minutes=m)
         with client.websocket_connect(ws_url(event, join(client, event))) as ws:
             receive(ws)
             ws.send_text(json.dumps({"type": "mood", "request_id": "m", "value": value}))

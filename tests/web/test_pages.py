@@ -669,7 +669,7 @@ def test_create_poll_by_form_with_htmx(
 
 
 def assert_poll_in_room(client: TestClient, event: EventFixture, question: str) -> dict[str, Any]:
-    store = client.app.state.live.service.store  # type: ignore[attr-defined]
+    store = client.app.state.live.services.store  # type: ignore[attr-defined]
     assert client.portal is not None
     polls = client.portal.call(store.list_polls, event.room)
     matching = [p for p in polls if p.question == question]

@@ -306,13 +306,13 @@ def test_concurrent_patches_of_different_fields_are_all_kept(tmp_path: Any) -> N
                     ev["rooms"][0]["id"],
                     {"Authorization": f"Bearer {ev['moderator_token']}"},
                 )
-                rt = app.state.live
-                event = await rt.service.event(code)
-                room_obj = await rt.service.room(event, room)
+                svc = app.state.live.services
+                event = await svc.events.event(code)
+                room_obj = await svc.events.room(event, room)
                 ids = []
                 for i in range(30):
-                    pid, _tok = await rt.service.join(event)
-                    q, _ = await rt.questions.ask(event, room_obj, pid, text=f"Frage {i}?")
+                    pid, _tok = await svc.participants.join(event)
+                    q, _ = await svc.questions.ask(event, room_obj, pid, text=f"Frage {i}?")
                     ids.append(q.id)
                 await asyncio.gather(
                     *(

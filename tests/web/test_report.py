@@ -38,7 +38,7 @@ def as_participant(client: TestClient, event: EventFixture, url: str, data: dict
 
 def call(client: TestClient, fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a store coroutine on the app's event loop (setup the pages of other slices do)."""
-    store = client.app.state.live.service.store  # type: ignore[attr-defined]
+    store = client.app.state.live.services.store  # type: ignore[attr-defined]
     return client.portal.call(lambda: getattr(store, fn)(*args, **kwargs))  # type: ignore[union-attr]
 
 

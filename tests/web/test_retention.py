@@ -11,11 +11,12 @@ from babel.dates import format_date
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from live.board.memory import MemoryBoard
 from live.domain.models import Event
 from live.fanout.connection import CLOSE_GONE
 from live.hub.memory import MemoryHub
-from live.service import LiveService
-from live.service_retention import RetentionService
+from live.service import build_services
+from live.service.clock import Clock
 from live.store.sqlite import SQLiteStore
 from live.web.runtime import runtime
 from tests.web.conftest import EventFixture, create_event, create_poll, join
@@ -130,7 +131,7 @@ def test_the_delete_page_names_the_automatic_deletion_day(
     assert format_date(expected, format="long", locale="de") in page.text
 
 
-class Clock:
+class Moment:
     def __init__(self, now: datetime) -> None:
         self.now = now
 
@@ -143,9 +144,11 @@ async def test_purge_keeps_events_until_their_day(tmp_path: Path) -> None:
     hub = MemoryHub()
     await store.open()
     await hub.open()
-    clock = Clock(datetime(2026, 9, 1, 12, tzinfo=UTC))
-    service = LiveService(store, hub, clock=clock)
-    retention = RetentionService(service, retention_days=30, zone=ZONE)
+    clock = Moment(datetime(2026, 9, 1, 12, tzinfo=UTC))
+    services = build_services(
+        store, hub, MemoryBoard(), zone=ZONE, retention_days=30, clock=Clock(clock)
+    )
+    service, retention = services.events, services.retention
     try:
         ended = (await service.create_event("Vorbei", ["Plenum"])).event
         await store.update_event(

@@ -406,7 +406,7 @@ def test_junk_frames_are_rate_limited_too(client: TestClient, event: EventFixtur
 def test_store_outage_refuses_new_sockets_with_503(client: TestClient, event: EventFixture) -> None:
     from starlette.testclient import WebSocketDenialResponse
 
-    store = client.app.state.live.service.store  # type: ignore[attr-defined]
+    store = client.app.state.live.services.store  # type: ignore[attr-defined]
     client.portal.call(store.close)  # type: ignore[union-attr]
     with pytest.raises(WebSocketDenialResponse) as denied, client.websocket_connect(ws_url(event)):
         pass

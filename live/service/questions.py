@@ -1,11 +1,9 @@
-"""Q&A use cases: ask, upvote, moderate. Same shape as the poll use cases in service.py:
+"""Q&A use cases: ask, upvote, moderate. Same shape as the poll use cases (polls.py):
 domain rule → store (durable, atomic) → hub.publish ("the room changed")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 
 from live.domain import questions as rules
 from live.domain.errors import DomainError
@@ -14,13 +12,15 @@ from live.domain.text import _n
 from live.errors import NotFound
 from live.hub import Hub
 from live.ids import Ids
-from live.service import VoteResult, already_done, check_request_id, guard, publish_change
+from live.service.changes import publish_change
+from live.service.clock import Clock
+from live.service.requests import WriteResult, already_done, check_request_id
 from live.store import QuestionClosed, Store, TooSoon
 from live.store.base import QUESTION_FIELDS
 
 
 class QuestionService:
-    def __init__(self, store: Store, hub: Hub, ids: Ids, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, hub: Hub, ids: Ids, clock: Clock) -> None:
         self.store = store
         self.hub = hub
         self.ids = ids
@@ -30,19 +30,17 @@ class QuestionService:
 
     async def question(self, event: Event, question_id: object) -> Question:
         question = (
-            await guard(self.store.get_question(question_id))
-            if isinstance(question_id, str)
-            else None
+            await self.store.get_question(question_id) if isinstance(question_id, str) else None
         )
         if question is None or question.event_code != event.code:
             raise NotFound("question_not_found", _n("Diese Frage gibt es nicht."))
         return question
 
     async def in_room(self, room: Room) -> list[Question]:
-        return await guard(self.store.list_questions(room.id))
+        return await self.store.list_questions(room.id)
 
     async def upvoted_by(self, participant_id: str, questions: list[Question]) -> set[str]:
-        return await guard(self.store.upvoted_by(participant_id, [q.id for q in questions]))
+        return await self.store.upvoted_by(participant_id, [q.id for q in questions])
 
     # --- participants -----------------------------------------------------------------------
 
@@ -55,12 +53,12 @@ class QuestionService:
         text: object,
         name: object = None,
         request_id: object = None,
-    ) -> tuple[Question, VoteResult]:
+    ) -> tuple[Question, WriteResult]:
         """A new question (pending or approved per the event's setting). At most one per
         participant per ASK_INTERVAL, checked atomically by the store; a repeated request_id is
         acknowledged again without a second question."""
         key = check_request_id(request_id)
-        now = self.clock()
+        now = self.clock.now()
         question = rules.new_question(
             question_id=self.ids.object_id(),
             event=event,
@@ -71,18 +69,16 @@ class QuestionService:
             now=now,
         )
         try:
-            outcome = await guard(
-                self.store.add_question(
-                    question,
-                    key,
-                    rules.ask_not_before(now),
-                )
+            outcome = await self.store.add_question(
+                question,
+                key,
+                rules.ask_not_before(now),
             )
         except TooSoon:
             raise rules.too_fast_error() from None
         if outcome.applied:
             await publish_change(self.hub, room.id, "questions.updated", outcome.version)
-        return question, VoteResult(outcome.applied, outcome.version)
+        return question, WriteResult(outcome.applied, outcome.version)
 
     async def set_upvote(
         self,
@@ -93,7 +89,7 @@ class QuestionService:
         up: bool,
         request_id: object = None,
         room_id: str | None = None,
-    ) -> VoteResult:
+    ) -> WriteResult:
         key = check_request_id(request_id)
         try:
             question = await self.question(event, question_id)
@@ -102,29 +98,27 @@ class QuestionService:
             if not rules.can_upvote(question):
                 raise rules.upvote_closed_error(question.state)
             try:
-                outcome = await guard(
-                    self.store.set_upvote(
-                        question.id,
-                        participant_id,
-                        up,
-                        key,
-                    )
+                outcome = await self.store.set_upvote(
+                    question.id,
+                    participant_id,
+                    up,
+                    key,
                 )
             except QuestionClosed as exc:
                 raise rules.upvote_closed_error(exc.state) from None
         except DomainError:
             if await already_done(self.store, participant_id, request_id):
-                return VoteResult(False, None)
+                return WriteResult(False, None)
             raise
         if outcome.applied:
             await publish_change(self.hub, question.room_id, "questions.updated", outcome.version)
-        return VoteResult(outcome.applied, outcome.version)
+        return WriteResult(outcome.applied, outcome.version)
 
     async def delete_own(self, event: Event, participant_id: str, question_id: object) -> None:
         question = await self.question(event, question_id)
         if not rules.can_delete(question, participant_id):
             raise rules.not_author_error()
-        version = await guard(self.store.delete_question(question.id))
+        version = await self.store.delete_question(question.id)
         await publish_change(self.hub, question.room_id, "questions.updated", version)
 
     # --- moderators -------------------------------------------------------------------------
@@ -162,14 +156,14 @@ class QuestionService:
         changed = [f for f in QUESTION_FIELDS if getattr(after, f) != getattr(before, f)]
         if changed:
             # Only what this request changes: a concurrent edit of another field survives.
-            version = await guard(self.store.update_question(after, changed))
+            version = await self.store.update_question(after, changed)
             await publish_change(self.hub, after.room_id, "questions.updated", version)
         if highlighted is not None:
-            room = await guard(self.store.get_room(after.room_id))
+            room = await self.store.get_room(after.room_id)
             currently = room is not None and room.highlighted_question_id == after.id
             if highlighted != currently:
-                version = await guard(
-                    self.store.set_highlight(after.room_id, after.id if highlighted else None)
+                version = await self.store.set_highlight(
+                    after.room_id, after.id if highlighted else None
                 )
                 await publish_change(self.hub, after.room_id, "questions.updated", version)
                 if (
@@ -179,13 +173,13 @@ class QuestionService:
                 ):
                     # "Auf die Leinwand" means it: a projector fixed on something else (a
                     # poll, the applause, a slide) switches to the question.
-                    version = await guard(self.store.set_screen_mode(room.id, "question", None))
+                    version = await self.store.set_screen_mode(room.id, "question", None)
                     await publish_change(self.hub, room.id, "screen.updated", version)
         elif after.state not in rules.PUBLIC_STATES:
             # A hidden or archived question leaves the projector.
-            room = await guard(self.store.get_room(after.room_id))
+            room = await self.store.get_room(after.room_id)
             if room is not None and room.highlighted_question_id == after.id:
-                version = await guard(self.store.set_highlight(after.room_id, None))
+                version = await self.store.set_highlight(after.room_id, None)
                 await publish_change(self.hub, after.room_id, "questions.updated", version)
         return await self.question(event, after.id)
 
@@ -194,8 +188,8 @@ class QuestionService:
         pending = [q for q in await self.in_room(room) if q.state == "pending"]
         version = None
         for question in pending:
-            version = await guard(
-                self.store.update_question(replace(question, state="approved"), ("state",))
+            version = await self.store.update_question(
+                replace(question, state="approved"), ("state",)
             )
         if version is not None:
             await publish_change(self.hub, room.id, "questions.updated", version)
@@ -206,12 +200,10 @@ class QuestionService:
     ) -> Event:
         if not isinstance(questions_need_approval, bool) or not isinstance(names_allowed, bool):
             raise DomainError("invalid_settings", _n("Die Einstellungen sind ungültig."))
-        changed = await guard(
-            self.store.update_event_settings(
-                event.code,
-                questions_need_approval=questions_need_approval,
-                names_allowed=names_allowed,
-            )
+        changed = await self.store.update_event_settings(
+            event.code,
+            questions_need_approval=questions_need_approval,
+            names_allowed=names_allowed,
         )
         for room_id, version in changed:
             await publish_change(self.hub, room_id, "event.updated", version)

@@ -6,35 +6,28 @@ live/domain/setup_file.py; the API (live/web/api_setup.py) offers the same two f
 from __future__ import annotations
 
 import orjson
-from starlette.datastructures import FormData, UploadFile
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from live.domain.errors import DomainError
 from live.domain.setup_file import SetupInvalid, SetupPlan, SetupProblem
 from live.domain.text import _n
-from live.errors import Forbidden
 from live.i18n import translate
 from live.views.api import dumps
-from live.web.errors import read_body, status_for
+from live.web.access import organiser_event
+from live.web.errors import error_text, status_for
+from live.web.forms import field, read_upload
 from live.web.identity import request_lang
-from live.web.pages import error_text
-from live.web.pages_setup import back_to_setup, organiser_event, setup_page
 from live.web.runtime import runtime
-from live.web.security import origin_allowed
+from live.web.setup import back_to_setup, setup_page
 
 MAX_IMPORT_BYTES = 1024 * 1024  # a big conference's setup is well under 100 KiB
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
 
 
 async def export_json(request: Request) -> Response:
     event = await organiser_event(request)
     rt = runtime(request)
-    doc = await rt.program.export(event, rt.settings.timezone)
+    doc = await rt.services.program.export(event, rt.settings.timezone)
     return Response(
         dumps(doc) + "\n",
         media_type="application/json",
@@ -45,28 +38,15 @@ async def export_json(request: Request) -> Response:
     )
 
 
-def problem_lines(request: Request, problems: list[SetupProblem]) -> list[str]:
+def problem_lines(conn: HTTPConnection, problems: list[SetupProblem]) -> list[str]:
     """Each problem as one German (or English) line: where, then what."""
-    lang = request_lang(request)
+    lang = request_lang(conn)
     return [
         translate(lang, p.where, dict(p.where_params))
         + ": "
         + translate(lang, p.error.message, dict(p.error.params))
         for p in problems
     ]
-
-
-async def _read_upload(request: Request) -> tuple[FormData, bytes | None]:
-    """The import form (origin-checked, size-capped): the form and the uploaded file's bytes
-    (None when no file was chosen)."""
-    if not origin_allowed(request, runtime(request).settings):
-        raise Forbidden("forbidden_origin", _n("Diese Anfrage kommt nicht von dieser Seite."))
-    await read_body(request, MAX_IMPORT_BYTES)
-    form = await request.form(max_files=1, max_fields=10, max_part_size=MAX_IMPORT_BYTES)
-    upload = form.get("file")
-    if isinstance(upload, UploadFile) and upload.filename:
-        return form, await upload.read()
-    return form, None
 
 
 def parse_setup(raw: bytes) -> object:
@@ -88,8 +68,8 @@ def imported_counts(plan: SetupPlan) -> str:
 
 async def import_setup(request: Request) -> Response:
     event = await organiser_event(request)  # before reading up to a megabyte
-    form, upload = await _read_upload(request)
-    text = _text(form, "text")
+    form, upload = await read_upload(request, MAX_IMPORT_BYTES)
+    text = field(form, "text")
     problems: list[str] = []
     status = 422
     try:
@@ -103,7 +83,7 @@ async def import_setup(request: Request) -> Response:
                 "no_setup", _n("Bitte wählen Sie eine Datei oder fügen Sie den Inhalt ein.")
             )
         doc = parse_setup(upload if upload is not None else text.encode("utf-8"))
-        plan = await runtime(request).program.import_setup(event, doc)
+        plan = await runtime(request).services.program.import_setup(event, doc)
     except SetupInvalid as exc:
         problems = [error_text(request, exc), *problem_lines(request, exc.problems)]
     except DomainError as exc:

@@ -18,14 +18,13 @@ from live.domain.text import _n
 from live.report import export, markdown, tables
 from live.report.data import EventReport, PollReport
 from live.report.fmt import Formatter, slug
-from live.report.gather import gather
 from live.report.intro import dates_line, intro_lines, overview
 from live.report.view import PollView, build, state_label
-from live.service import guard
 from live.views import api as shapes
-from live.web.identity import bearer, request_lang
-from live.web.pages import _moderator_event, page
-from live.web.runtime import runtime
+from live.web.access import organiser_event
+from live.web.identity import request_lang
+from live.web.responses import json_response, page
+from live.web.runtime import runtime, services
 
 # The report is the organiser's data: never kept by a browser or proxy cache.
 NO_STORE = {"Cache-Control": "no-store"}
@@ -36,8 +35,7 @@ def _formatter(request: Request) -> Formatter:
 
 
 async def _report(request: Request, event: Event) -> EventReport:
-    service = runtime(request).service
-    return await guard(gather(service.store, event, service.clock()))
+    return await services(request).report.gather(event)
 
 
 def _download(body: str, media_type: str, filename: str) -> Response:
@@ -73,7 +71,7 @@ class _Links:
 
 
 async def report_page(request: Request) -> Response:
-    event = await _moderator_event(request)
+    event = await organiser_event(request)
     fmt = _formatter(request)
     view = build(await _report(request, event), fmt)
     context: dict[str, Any] = {
@@ -92,7 +90,7 @@ async def report_page(request: Request) -> Response:
 
 
 async def report_markdown(request: Request) -> Response:
-    event = await _moderator_event(request)
+    event = await organiser_event(request)
     fmt = _formatter(request)
     text = markdown.render(build(await _report(request, event), fmt), fmt)
     return _download(
@@ -101,18 +99,18 @@ async def report_markdown(request: Request) -> Response:
 
 
 async def poll_csv(request: Request) -> Response:
-    event = await _moderator_event(request)
-    service = runtime(request).service
-    poll = await service.poll(event, request.path_params["poll_id"])
+    event = await organiser_event(request)
+    polls = services(request).polls
+    poll = await polls.poll(event, request.path_params["poll_id"])
     fmt = _formatter(request)
-    body = tables.poll_csv(PollReport(poll, await service.results(poll)), fmt)
+    body = tables.poll_csv(PollReport(poll, await polls.results(poll)), fmt)
     what = slug(fmt._(_n("Abstimmung")), 20)
     name = f"{event.code}-{what}-{slug(poll.question)}.csv"
     return _download(body, "text/csv; charset=utf-8", name)
 
 
 async def questions_csv(request: Request) -> Response:
-    event = await _moderator_event(request)
+    event = await organiser_event(request)
     fmt = _formatter(request)
     body = tables.questions_csv(await _report(request, event), fmt)
     return _download(body, "text/csv; charset=utf-8", _filename(fmt, event, _n("Fragen"), "csv"))
@@ -124,15 +122,12 @@ async def _export(request: Request, event: Event) -> dict[str, Any]:
 
 async def export_download(request: Request) -> Response:
     """The JSON export as a download from the report page (moderator cookie)."""
-    event = await _moderator_event(request)
+    event = await organiser_event(request)
     body = shapes.dumps(await _export(request, event))
     return _download(body, "application/json", f"{event.code}-export-{slug(event.title)}.json")
 
 
 async def export_api(request: Request) -> Response:
-    """GET /api/v1/events/{code}/export.json (Bearer moderator token; CONTRACT.md)."""
-    service = runtime(request).service
-    event = await service.event(request.path_params["code"])
-    service.check_moderator(event, bearer(request))
-    body = shapes.dumps(await _export(request, event))
-    return Response(body, media_type="application/json", headers=NO_STORE)
+    """GET /api/v1/events/{code}/export.json (the organiser's Bearer token; CONTRACT.md)."""
+    event = await organiser_event(request)
+    return json_response(await _export(request, event), headers=NO_STORE)

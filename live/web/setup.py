@@ -1,5 +1,5 @@
 """The organiser's setup page, /e/{code}/setup: title and days, rooms, the agenda and prepared
-polls. The setup file's download and import are in pages_setup_file.py.
+polls. The setup file's download and import are in setup_file.py.
 
 Organiser only (the event's moderator token, as on the moderation page). Plain forms: each
 posts, then redirects back (303) with a short notice; an error renders the page again with the
@@ -22,18 +22,12 @@ from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.i18n import translate
 from live.views.program import TimeFormat, by_day
-from live.views.templating import render
-from live.web.errors import status_for
-from live.web.identity import moderator_cookie, request_lang
-from live.web.pages import (
-    FieldErrors,
-    announce,
-    error_text,
-    is_htmx,
-    page,
-    read_form,
-    redirect,
-)
+from live.web.access import organiser_event
+from live.web.errors import error_text, status_for
+from live.web.forms import FieldErrors, field, read_form
+from live.web.identity import request_lang
+from live.web.moderator import login_page
+from live.web.responses import announce, fragment, is_htmx, page, redirect
 from live.web.runtime import runtime
 
 ITEM_FIELDS = ("title", "room_id", "day", "start", "end", "speaker")
@@ -47,22 +41,12 @@ NOTICES = {
     "item_deleted": _n("Der Programmpunkt wurde gelöscht."),
     "poll_opened": _n("Die Abstimmung ist geöffnet."),
 }
-# The notice after an import (pages_setup_file.py redirects with the counts in ?n=).
+# The notice after an import (setup_file.py redirects with the counts in ?n=).
 IMPORTED = _n(
     "Import abgeschlossen. Neu angelegt – Räume: %(rooms)d, Programmpunkte: %(items)d, "
     "Abstimmungen: %(polls)d. Schon vorhanden (nicht doppelt angelegt) – Programmpunkte: "
     "%(kept_items)d, Abstimmungen: %(kept_polls)d."
 )
-
-
-# --- access --------------------------------------------------------------------------------
-
-
-async def organiser_event(request: Request) -> Event:
-    rt = runtime(request)
-    event = await rt.service.event(request.path_params["code"])
-    rt.service.check_moderator(event, request.cookies.get(moderator_cookie(event.code)))
-    return event
 
 
 def back_to_setup(event: Event, done: str, anchor: str = "", **params: str) -> Response:
@@ -98,9 +82,9 @@ async def setup_page(
     rt = runtime(request)
     lang = request_lang(request)
     times = TimeFormat(rt.settings.zone, lang)
-    rooms = await rt.service.rooms(event)
-    agenda = await rt.program.agenda(event)
-    polls = await rt.program.polls(rooms)
+    rooms = await rt.services.events.rooms(event)
+    agenda = await rt.services.program.agenda(event)
+    polls = await rt.services.polls.of_rooms(rooms)
     errors = errors or {}
     values = values or {}
     days = event_day_list(event)
@@ -126,7 +110,7 @@ async def setup_page(
         room_names={r.id: r.name for r in rooms},
         days=by_day(agenda, times),
         event_days=days,
-        polls_of=rt.program.by_item(polls),
+        polls_of=rt.services.program.by_item(polls),
         loose_polls=_loose(polls, agenda),
         times=times,
         zone_name=rt.settings.timezone,
@@ -152,20 +136,13 @@ def _loose(polls: list[Poll], agenda: list[AgendaItem]) -> list[Poll]:
 
 
 async def setup(request: Request) -> Response:
-    rt = runtime(request)
-    event = await rt.service.event(request.path_params["code"])
+    event = await runtime(request).services.events.event(request.path_params["code"])
     if event.code != request.path_params["code"]:
         return redirect(f"/e/{event.code}/setup")
     try:
         await organiser_event(request)
     except (Unauthorized, Forbidden) as exc:
-        return page(
-            request,
-            "moderate_login.html",
-            status_for(exc),
-            event=event,
-            message=error_text(request, exc),
-        )
+        return login_page(request, event, exc)
     return await setup_page(request, event)
 
 
@@ -175,20 +152,15 @@ def _field_errors(request: Request, exc: DomainError, default: str) -> FieldErro
     return FieldErrors({default: error_text(request, exc)})
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
 # --- title and days ------------------------------------------------------------------------
 
 
 async def save_event(request: Request) -> Response:
     form = await read_form(request)
     event = await organiser_event(request)
-    values = {k: _text(form, k) for k in ("title", "starts_on", "ends_on")}
+    values = {k: field(form, k) for k in ("title", "starts_on", "ends_on")}
     try:
-        await runtime(request).program.update_event(event, **values)
+        await runtime(request).services.program.update_event(event, **values)
     except DomainError as exc:
         errors = {"event": _field_errors(request, exc, "title")}
         return await setup_page(
@@ -203,9 +175,9 @@ async def save_event(request: Request) -> Response:
 async def add_room(request: Request) -> Response:
     form = await read_form(request)
     event = await organiser_event(request)
-    name = _text(form, "name")
+    name = field(form, "name")
     try:
-        await runtime(request).program.add_room(event, name)
+        await runtime(request).services.events.add_room(event, name)
     except DomainError as exc:
         errors = {"room_new": FieldErrors({"name": error_text(request, exc)})}
         return await setup_page(
@@ -218,9 +190,9 @@ async def rename_room(request: Request) -> Response:
     form = await read_form(request)
     event = await organiser_event(request)
     room_id = request.path_params["room_id"]
-    name = _text(form, "name")
+    name = field(form, "name")
     try:
-        room = await runtime(request).program.rename_room(event, room_id, name)
+        room = await runtime(request).services.events.rename_room(event, room_id, name)
     except DomainError as exc:
         if exc.code == "room_not_found":
             raise
@@ -236,7 +208,7 @@ async def rename_room(request: Request) -> Response:
 
 
 def _item_values(form: FormData) -> dict[str, str]:
-    return {k: _text(form, k) for k in ITEM_FIELDS}
+    return {k: field(form, k) for k in ITEM_FIELDS}
 
 
 def _item_errors(request: Request, exc: DomainError) -> FieldErrors:
@@ -251,7 +223,7 @@ async def add_item(request: Request) -> Response:
     event = await organiser_event(request)
     values = _item_values(form)
     try:
-        item = await runtime(request).program.add_item(event, **values)
+        item = await runtime(request).services.program.add_item(event, **values)
     except DomainError as exc:
         errors = {"item": _item_errors(request, exc)}
         return await setup_page(
@@ -277,7 +249,7 @@ async def edit_item(request: Request) -> Response:
     if request.method == "POST":
         form = await read_form(request)
     event = await organiser_event(request)
-    item = await rt.program.item(event, request.path_params["item_id"])
+    item = await rt.services.program.item(event, request.path_params["item_id"])
     times = TimeFormat(rt.settings.zone, request_lang(request))
     errors = FieldErrors()
     status = 200
@@ -285,7 +257,7 @@ async def edit_item(request: Request) -> Response:
     if request.method == "POST":
         values = _item_values(form)
         try:
-            await rt.program.update_item(event, item.id, **values)
+            await rt.services.program.update_item(event, item.id, **values)
         except DomainError as exc:
             if exc.code == "agenda_item_not_found":
                 raise
@@ -298,7 +270,7 @@ async def edit_item(request: Request) -> Response:
         status,
         event=event,
         item=item,
-        rooms=await rt.service.rooms(event),
+        rooms=await rt.services.events.rooms(event),
         event_days=event_day_list(event),
         errors=errors,
         values=values,
@@ -308,7 +280,7 @@ async def edit_item(request: Request) -> Response:
 async def delete_item(request: Request) -> Response:
     await read_form(request)
     event = await organiser_event(request)
-    await runtime(request).program.delete_item(event, request.path_params["item_id"])
+    await runtime(request).services.program.delete_item(event, request.path_params["item_id"])
     return back_to_setup(event, "item_deleted", "program")
 
 
@@ -319,20 +291,20 @@ async def open_poll(request: Request) -> Response:
     """The one-click "Öffnen" of a prepared poll (the moderation page's open action)."""
     await read_form(request)
     event = await organiser_event(request)
-    rt = runtime(request)
-    poll = await rt.program.open_prepared(event, request.path_params["poll_id"])
+    svc = runtime(request).services
+    poll = await svc.polls.open(event, request.path_params["poll_id"])
     anchor = f"item-{poll.agenda_item_id}" if poll.agenda_item_id else "prepared"
     if not is_htmx(request):
         return back_to_setup(event, "poll_opened", anchor)
     lang = request_lang(request)
-    rooms = await rt.service.rooms(event)
-    every = await rt.program.polls(rooms)
+    rooms = await svc.events.rooms(event)
+    every = await svc.polls.of_rooms(rooms)
     if poll.agenda_item_id is not None:
         polls = [p for p in every if p.agenda_item_id == poll.agenda_item_id]
     else:
-        polls = _loose(every, await rt.program.agenda(event))
-    html = render(
-        lang,
+        polls = _loose(every, await svc.program.agenda(event))
+    html = fragment(
+        request,
         "fragments/setup_polls.html",
         event=event,
         list_id=f"polls-{poll.agenda_item_id or 'loose'}",

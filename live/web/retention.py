@@ -13,25 +13,26 @@ from live.domain.codes import normalize_code
 from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.i18n import translate
-from live.web.errors import status_for
+from live.web.access import resolve
+from live.web.forms import FieldErrors, field, read_form
 from live.web.identity import moderator_cookie, request_lang
-from live.web.pages import FieldErrors, _moderator_event, _text, page, read_form, redirect
-from live.web.runtime import runtime
+from live.web.moderator import login_page
+from live.web.responses import page, redirect
+from live.web.runtime import services
 
 
 async def delete_event(request: Request) -> Response:
-    rt = runtime(request)
-    event = await rt.service.event(request.path_params["code"])
+    retention = services(request).retention
+    event = await services(request).events.event(request.path_params["code"])
     try:
-        await _moderator_event(request)
+        (await resolve(request, event)).require_organiser()
     except (Unauthorized, Forbidden) as exc:
-        message = translate(request_lang(request), exc.message, dict(exc.params))
-        return page(request, "moderate_login.html", status_for(exc), event=event, message=message)
+        return login_page(request, event, exc)
     errors = FieldErrors()
     if request.method == "POST":
         form = await read_form(request)
-        if normalize_code(_text(form, "confirm_code")) == event.code:
-            await rt.retention.delete_event(event)
+        if normalize_code(field(form, "confirm_code")) == event.code:
+            await retention.delete_event(event)
             response = redirect(f"/?deleted=1&lang={request_lang(request)}")
             response.delete_cookie(moderator_cookie(event.code), path="/")
             return response
@@ -45,5 +46,5 @@ async def delete_event(request: Request) -> Response:
         422 if errors else 200,
         event=event,
         errors=errors,
-        deletion_day=rt.retention.deletion_day(event),
+        deletion_day=retention.deletion_day(event),
     )

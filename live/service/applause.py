@@ -1,37 +1,26 @@
 """Applause use cases: a phone's current grade goes onto the board (shared, short-lived), and a
 notice goes out so every process's room channel starts ticking. Also the room channels' source
-of readings (live.fanout.channel.ApplauseSource)."""
+of readings (an ApplauseSource of live/fanout), and the control room's look at a room."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import datetime
 
 from live.board import Board
 from live.domain import applause as rules
-from live.domain import mood as mood_rules
 from live.domain.applause import ApplauseReading
-from live.domain.errors import DomainError
-from live.domain.models import Room
 from live.hub import Hub
-from live.service import (
-    VoteResult,
-    already_done,
-    check_request_id,
-    guard,
-    publish_change,
-    room_topic,
-)
+from live.service.changes import room_topic
+from live.service.clock import Clock
 from live.store import Store
 
 log = logging.getLogger("live.applause")
 
 
 class ApplauseService:
-    def __init__(
-        self, board: Board, hub: Hub, clock: Callable[[], datetime], store: Store | None = None
-    ) -> None:
+    def __init__(self, board: Board, hub: Hub, clock: Clock, store: Store | None = None) -> None:
         self.board = board
         self.hub = hub
         self.clock = clock
@@ -43,7 +32,7 @@ class ApplauseService:
         """Validate and record the participant's current grade (0 = stopped). No ack: the
         phone re-sends its state every second while clapping, so a lost one heals itself."""
         grade = rules.parse_grade(raw)
-        await guard(self.board.set_grade(room_id, participant_id, grade, self.clock()))
+        await self.board.set_grade(room_id, participant_id, grade, self.clock.now())
         try:
             await self.hub.publish(
                 room_topic(room_id), {"type": "applause.changed", "room": room_id}
@@ -56,7 +45,7 @@ class ApplauseService:
         return grade
 
     async def read(self, room_id: str, previous_level: float, dt: float) -> ApplauseReading:
-        now = self.clock()
+        now = self.clock.now()
         grades = await self.board.grades(room_id, now)
         present = await self.board.present(room_id, now)
         result = rules.reading(grades, present, previous_level, now, dt)
@@ -73,43 +62,18 @@ class ApplauseService:
         if pending is not None and pending[0] != second:
             del self._pending[room_id]
             if pending[1] > 0.0:
-                await guard(self.store.record_applause(room_id, [pending]))
+                await self.store.record_applause(room_id, [pending])
             pending = None
         if level > 0.0 or pending is not None:
             self._pending[room_id] = (second, max(level, pending[1] if pending else 0.0))
 
     async def announce(self, room_id: str, participant_ids: Collection[str]) -> None:
-        await self.board.announce(room_id, participant_ids, self.clock())
+        await self.board.announce(room_id, participant_ids, self.clock.now())
 
-
-class MoodService:
-    """The mood barometer: participants set their mood 1..5 whenever they like; the latest
-    counts, and every change is kept for the course over time (durable: it is for the report)."""
-
-    def __init__(self, store: Store, hub: Hub, clock: Callable[[], datetime]) -> None:
-        self.store = store
-        self.hub = hub
-        self.clock = clock
-
-    async def set_mood(
-        self, room: Room, participant_id: str, raw: object, request_id: object = None
-    ) -> VoteResult:
-        key = check_request_id(request_id)
-        try:
-            value = mood_rules.parse_mood(raw)
-            outcome = await guard(
-                self.store.set_mood(
-                    room.id,
-                    participant_id,
-                    value,
-                    key,
-                    self.clock(),
-                )
-            )
-        except DomainError:
-            if await already_done(self.store, participant_id, request_id):
-                return VoteResult(False, None)
-            raise
-        if outcome.applied:
-            await publish_change(self.hub, room.id, "mood.updated", outcome.version)
-        return VoteResult(outcome.applied, outcome.version)
+    async def right_now(self, room_id: str) -> ApplauseReading:
+        """The room's applause for the control room: the same numbers the room's fan-out
+        shows, unsmoothed, and without writing the room's applause timeline (that is the room
+        channel's job)."""
+        now = self.clock.now()
+        grades = await self.board.grades(room_id, now)
+        return rules.unsmoothed(grades, await self.board.present(room_id, now), now)

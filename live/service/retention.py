@@ -13,7 +13,13 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from live.domain.models import Event
-from live.service import LiveService, guard, publish_change
+from live.hub import Hub
+from live.service.changes import publish_change
+from live.service.clock import Clock
+from live.service.events import EventService
+from live.service.participants import ParticipantService
+from live.service.polls import PollService
+from live.store import Store
 
 log = logging.getLogger("live.retention")
 
@@ -23,14 +29,27 @@ PURGE_EVERY_SECONDS = 3600.0
 
 
 class RetentionService:
-    def __init__(self, service: LiveService, *, retention_days: int, zone: ZoneInfo) -> None:
-        self.service = service
+    def __init__(
+        self,
+        store: Store,
+        hub: Hub,
+        clock: Clock,
+        *,
+        forget: tuple[EventService, ParticipantService, PollService],
+        retention_days: int,
+        zone: ZoneInfo,
+    ) -> None:
+        self.store = store
+        self.hub = hub
+        self.clock = clock
+        # The in-memory copies that must not outlive a deleted event.
+        self._events, self._participants, self._polls = forget
         self.retention_days = retention_days
         self.zone = zone
 
     def today(self) -> date:
         """The local calendar day (event days are local dates)."""
-        return self.service.clock().astimezone(self.zone).date()
+        return self.clock.now().astimezone(self.zone).date()
 
     def deletion_day(self, event: Event) -> date:
         """The first day on which the event is gone (shown to the organiser)."""
@@ -39,19 +58,21 @@ class RetentionService:
     async def delete_event(self, event: Event) -> None:
         """Delete everything of the event and close its open sockets (in every process: the hub
         tells each room's channel)."""
-        room_ids = await guard(self.service.store.delete_event(event.code))
-        self.service.forget_event(event.code, room_ids)
+        room_ids = await self.store.delete_event(event.code)
+        self._events.forget(event.code, room_ids)
+        self._participants.forget(event.code)
+        self._polls.forget(event.code)
         for room_id in room_ids:
-            await publish_change(self.service.hub, room_id, "room.deleted", 0)
+            await publish_change(self.hub, room_id, "room.deleted", 0)
         log.info("event %s deleted with %d rooms", event.code, len(room_ids))
 
     async def purge_expired(self) -> list[str]:
         """Delete the events whose last day lies more than retention_days before today."""
         cutoff = self.today() - timedelta(days=self.retention_days)
-        codes = await guard(self.service.store.events_ended_before(cutoff))
+        codes = await self.store.events_ended_before(cutoff)
         deleted: list[str] = []
         for code in codes:
-            event = await guard(self.service.store.get_event(code))
+            event = await self.store.get_event(code)
             if event is None:  # another process was quicker
                 continue
             await self.delete_event(event)

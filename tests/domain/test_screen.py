@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from live.domain.models import Poll, Question, Room, ScreenMode
-from live.views.screen import poll_choices, screen_content
+from live.domain.screen import poll_choices, screen_content
 
 T = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 ROOM = Room("r1", "ABC", "Plenum", 0)

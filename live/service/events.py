@@ -1,0 +1,153 @@
+"""Events and their rooms: creating them, finding them, renaming, the rooms' secret moderator
+links. Socket handshakes come in thousands at once (a room reconnecting after a Wi-Fi blip):
+their lookups may be served from short-lived copies (``max_age``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from live.domain.codes import normalize_code
+from live.domain.models import Event, Room
+from live.domain.setup import (
+    check_room_count,
+    check_room_name_free,
+    clean_room_name,
+    clean_room_names,
+    clean_title,
+)
+from live.domain.text import _n
+from live.errors import NotFound, Unavailable
+from live.hub import Hub
+from live.ids import Ids, token_hash
+from live.service.changes import publish_change
+from live.service.clock import Clock
+from live.store import DuplicateKey, Store
+
+# Bound of the handshake cache (cleared whole when exceeded: simple, and rare).
+RECENT_LIMIT = 10_000
+# How old an event or room read may be for a socket handshake.
+HANDSHAKE_MAX_AGE = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedEvent:
+    event: Event
+    rooms: list[Room]
+    moderator_token: str  # the organiser's; shown once, stored only as a hash
+
+
+class EventService:
+    def __init__(self, store: Store, hub: Hub, ids: Ids, clock: Clock) -> None:
+        self.store = store
+        self.hub = hub
+        self.ids = ids
+        self.clock = clock
+        self._recent: dict[tuple[str, str], tuple[float, Event | Room]] = {}
+
+    async def create_event(self, title: object, room_names: object) -> CreatedEvent:
+        """``room_names``: a list of names (None or empty: one room, "Plenum")."""
+        clean = clean_title(title)
+        names = clean_room_names(room_names)
+        token = self.ids.token()
+        for _attempt in range(8):  # a code collision is rare; retry with a fresh code
+            code = self.ids.event_code()
+            event = Event(code, clean, self.clock.now(), token_hash(token))
+            rooms = [Room(self.ids.object_id(), code, name, i) for i, name in enumerate(names)]
+            try:
+                await self.store.create_event(event, rooms)
+            except DuplicateKey:
+                continue
+            return CreatedEvent(event, rooms, token)
+        raise Unavailable("code_space_exhausted", _n("Bitte versuchen Sie es erneut."))
+
+    async def event(self, raw_code: object, *, max_age: float = 0.0) -> Event:
+        """The event by its code as typed (any case, with or without the dash). ``max_age`` > 0:
+        a copy read at most that many seconds ago will do (a socket handshake; it keeps the
+        event it connected with anyway)."""
+        code = normalize_code(raw_code) if isinstance(raw_code, str) else None
+        cached = self._fresh(("event", code or ""), max_age)
+        if isinstance(cached, Event):
+            return cached
+        event = await self.store.get_event(code) if code else None
+        if event is None:
+            raise NotFound("event_not_found", _n("Diese Veranstaltung gibt es nicht."))
+        if max_age > 0:
+            self._remember(("event", event.code), event)
+        return event
+
+    async def rooms(self, event: Event) -> list[Room]:
+        return await self.store.list_rooms(event.code)
+
+    async def room(self, event: Event, room_id: object, *, max_age: float = 0.0) -> Room:
+        cached = self._fresh(("room", room_id), max_age) if isinstance(room_id, str) else None
+        room = cached if isinstance(cached, Room) else None
+        if room is None:
+            room = await self.store.get_room(room_id) if isinstance(room_id, str) else None
+            if room is not None and max_age > 0:
+                self._remember(("room", room.id), room)
+        if room is None or room.event_code != event.code:
+            raise NotFound("room_not_found", _n("Diesen Raum gibt es nicht."))
+        return room
+
+    async def room_or_first(self, event: Event, room_id: object) -> Room:
+        """The room named (e.g. ``?room=``), else the event's first room."""
+        if isinstance(room_id, str) and room_id:
+            return await self.room(event, room_id)
+        return (await self.rooms(event))[0]
+
+    async def add_room(self, event: Event, name: object) -> Room:
+        clean = clean_room_name(name)
+        existing = await self.rooms(event)
+        check_room_count(len(existing) + 1)
+        check_room_name_free(clean, (r.name for r in existing))
+        room = Room(self.ids.object_id(), event.code, clean, len(existing))
+        await self.store.add_room(room)
+        return room
+
+    async def rename_room(self, event: Event, room_id: object, name: object) -> Room:
+        room = await self.room(event, room_id)
+        clean = clean_room_name(name)
+        check_room_name_free(clean, [r.name for r in await self.rooms(event) if r.id != room.id])
+        if clean == room.name:
+            return room
+        version = await self.store.rename_room(room.id, clean)
+        await publish_change(self.hub, room.id, "room.updated", version)
+        return replace(room, name=clean)
+
+    # Room links: a secret token per room grants that room's moderation only. The organiser's
+    # token stays the only key to the event itself (settings, rooms, links, control room,
+    # setup, report). Who holds which is decided in live/web/access.py.
+
+    async def create_room_link(self, room: Room) -> str:
+        """A new secret token for the room's moderator (shown once, stored hashed). Renewing
+        replaces the old token: the old link stops working at once."""
+        token = self.ids.token()
+        await self.store.set_room_token(room.id, token_hash(token))
+        self._recent.pop(("room", room.id), None)
+        return token
+
+    async def revoke_room_link(self, room: Room) -> None:
+        await self.store.set_room_token(room.id, None)
+        self._recent.pop(("room", room.id), None)
+
+    def forget(self, code: str, room_ids: Sequence[str]) -> None:
+        """Drop this process's copies of a deleted event, so it refuses its sockets at once
+        (other processes: within HANDSHAKE_MAX_AGE, then their reads find nothing)."""
+        self._recent.pop(("event", code), None)
+        for room_id in room_ids:
+            self._recent.pop(("room", room_id), None)
+
+    def _fresh(self, key: tuple[str, str], max_age: float) -> Event | Room | None:
+        if max_age <= 0:
+            return None
+        hit = self._recent.get(key)
+        if hit is None or time.monotonic() - hit[0] > max_age:
+            return None
+        return hit[1]
+
+    def _remember(self, key: tuple[str, str], value: Event | Room) -> None:
+        if len(self._recent) > RECENT_LIMIT:
+            self._recent.clear()
+        self._recent[key] = (time.monotonic(), value)

@@ -1,0 +1,37 @@
+"""The mood barometer: participants set their mood 1..5 whenever they like; the latest counts,
+and every change is kept for the course over time (durable: it is for the report)."""
+
+from __future__ import annotations
+
+from live.domain import mood as rules
+from live.domain.errors import DomainError
+from live.domain.models import Room
+from live.hub import Hub
+from live.service.changes import publish_change
+from live.service.clock import Clock
+from live.service.requests import WriteResult, already_done, check_request_id
+from live.store import Store
+
+
+class MoodService:
+    def __init__(self, store: Store, hub: Hub, clock: Clock) -> None:
+        self.store = store
+        self.hub = hub
+        self.clock = clock
+
+    async def set_mood(
+        self, room: Room, participant_id: str, raw: object, request_id: object = None
+    ) -> WriteResult:
+        key = check_request_id(request_id)
+        try:
+            value = rules.parse_mood(raw)
+            outcome = await self.store.set_mood(
+                room.id, participant_id, value, key, self.clock.now()
+            )
+        except DomainError:
+            if await already_done(self.store, participant_id, request_id):
+                return WriteResult(False, None)
+            raise
+        if outcome.applied:
+            await publish_change(self.hub, room.id, "mood.updated", outcome.version)
+        return WriteResult(outcome.applied, outcome.version)

@@ -1,0 +1,207 @@
+"""Poll use cases: create, open, close, results, and the vote itself (the hot path of a burst).
+
+Every write goes: domain rule → store (durable) → hub.publish ("the room changed").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from live.domain import polls as rules
+from live.domain.errors import DomainError
+from live.domain.models import Ballot, Event, Poll, Results, Room
+from live.domain.text import _n
+from live.errors import NotFound
+from live.hub import Hub
+from live.ids import Ids
+from live.service.changes import publish_change
+from live.service.clock import Clock
+from live.service.requests import WriteResult, already_done, check_request_id
+from live.store import PollNotOpen, Store
+
+# Bound of the ballot-shape cache (cleared whole when exceeded: simple, and rare).
+SHAPES_LIMIT = 10_000
+
+
+def poll_not_found() -> NotFound:
+    return NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
+
+
+class PollService:
+    def __init__(self, store: Store, hub: Hub, ids: Ids, clock: Clock) -> None:
+        self.store = store
+        self.hub = hub
+        self.ids = ids
+        self.clock = clock
+        self._shapes: dict[str, Poll] = {}  # poll id -> a copy for checking ballots (_ballot)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def poll(self, event: Event, poll_id: object, *, moderator: bool = True) -> Poll:
+        """The event's poll. Without ``moderator`` a draft is not found (it is the
+        moderators' preparation: domain.polls.visible_to)."""
+        poll = await self.store.get_poll(poll_id) if isinstance(poll_id, str) else None
+        if poll is None or poll.event_code != event.code:
+            raise poll_not_found()
+        if not rules.visible_to(poll, moderator=moderator):
+            raise poll_not_found()
+        return poll
+
+    async def polls(self, room: Room) -> list[Poll]:
+        return await self.store.list_polls(room.id)
+
+    async def of_rooms(self, rooms: list[Room]) -> list[Poll]:
+        """Every poll of these rooms, room by room (oldest first within a room)."""
+        found: list[Poll] = []
+        for room in rooms:
+            found.extend(await self.store.list_polls(room.id))
+        return found
+
+    async def results(self, poll: Poll) -> Results:
+        return rules.results(poll, await self.store.tally(poll))
+
+    # --- moderators -------------------------------------------------------------------------
+
+    async def create(
+        self,
+        event: Event,
+        room: Room,
+        *,
+        question: object,
+        kind: object,
+        options: object,
+        scale_min: object = None,
+        scale_max: object = None,
+        visibility: object = "after_vote",
+        agenda_item_id: str | None = None,
+    ) -> Poll:
+        """``agenda_item_id``: the agenda item the poll is prepared for, already checked to be
+        the event's and to run in ``room`` (ProgramService.item_for_poll)."""
+        poll = rules.new_poll(
+            poll_id=self.ids.object_id(),
+            event_code=event.code,
+            room_id=room.id,
+            question=question,
+            kind=kind,
+            options=options,
+            scale_min=scale_min,
+            scale_max=scale_max,
+            visibility=visibility,
+            now=self.clock.now(),
+        )
+        if agenda_item_id is not None:
+            poll = replace(poll, agenda_item_id=agenda_item_id)
+        version = await self.store.add_poll(poll)
+        await publish_change(self.hub, room.id, "poll.created", version, poll=poll.id)
+        return poll
+
+    async def open(self, event: Event, poll_id: object) -> Poll:
+        poll = await self.poll(event, poll_id)
+        opened = await self._save(poll, rules.open_poll(poll, self.clock.now()))
+        if opened is not poll:
+            # Opening puts the poll on the projector: a highlighted question steps aside, and a
+            # projector fixed on something else (applause, a slide) goes back to "auto".
+            room = await self.store.get_room(poll.room_id)
+            if room is not None and room.highlighted_question_id is not None:
+                version = await self.store.set_highlight(room.id, None)
+                await publish_change(self.hub, room.id, "questions.updated", version)
+            if room is not None and room.screen_mode != "auto":
+                version = await self.store.set_screen_mode(room.id, "auto", None)
+                await publish_change(self.hub, room.id, "screen.updated", version)
+        return opened
+
+    async def close(self, event: Event, poll_id: object) -> Poll:
+        poll = await self.poll(event, poll_id)
+        return await self._save(poll, rules.close_poll(poll, self.clock.now()))
+
+    async def set_visibility(self, event: Event, poll_id: object, visibility: object) -> Poll:
+        poll = await self.poll(event, poll_id)
+        return await self._save(poll, rules.set_visibility(poll, visibility))
+
+    async def _save(self, before: Poll, after: Poll) -> Poll:
+        if after == before:
+            return before  # idempotent: opening an open poll changes nothing, publishes nothing
+        version = await self.store.update_poll(after)
+        await publish_change(self.hub, after.room_id, "poll.updated", version, poll=after.id)
+        return after
+
+    # --- participants -----------------------------------------------------------------------
+
+    async def vote(
+        self,
+        event: Event,
+        participant_id: str,
+        poll_id: object,
+        *,
+        choices: object = None,
+        value: object = None,
+        text: object = None,
+        request_id: object = None,
+        room_id: str | None = None,
+    ) -> WriteResult:
+        """Validate, store durably, then publish. A repeated request_id is acknowledged again
+        without counting twice (the store decides atomically) — also when the poll has closed
+        since the first delivery, because the client only lost our ack, not its vote.
+
+        ``room_id``: a room's socket votes only in that room's polls."""
+        key = check_request_id(request_id)
+        try:
+            poll, ballot = await self._ballot(event, poll_id, room_id, choices, value, text)
+            try:
+                outcome = await self.store.cast_vote(poll.id, participant_id, ballot, key)
+            except PollNotOpen as exc:
+                # Closed between our read and the write: the store refused atomically.
+                if exc.state == "closed":
+                    raise DomainError(
+                        "poll_closed", _n("Diese Abstimmung ist bereits beendet.")
+                    ) from None
+                raise DomainError(
+                    "poll_not_open", _n("Diese Abstimmung ist noch nicht geöffnet.")
+                ) from None
+        except DomainError:
+            if await already_done(self.store, participant_id, request_id):
+                return WriteResult(False, None)
+            raise
+        if outcome.applied:
+            await publish_change(
+                self.hub, poll.room_id, "poll.voted", outcome.version, poll=poll.id
+            )
+        return WriteResult(outcome.applied, outcome.version)
+
+    async def _ballot(
+        self,
+        event: Event,
+        poll_id: object,
+        room_id: str | None,
+        choices: object,
+        value: object,
+        text: object,
+    ) -> tuple[Poll, Ballot]:
+        """The poll and the validated ballot. A poll's question, kind, options and scale never
+        change after it was created, so a vote is checked against a copy kept from an earlier
+        read, taken as open: the store checks the real state atomically with the write (a
+        read per vote was a fifth of the CPU of a vote burst). Input the copy refuses goes the
+        slow way, so errors stay exactly what a fresh read gives."""
+        shape = self._shapes.get(poll_id) if isinstance(poll_id, str) else None
+        if (
+            shape is not None
+            and shape.event_code == event.code
+            and (room_id is None or shape.room_id == room_id)
+        ):
+            try:
+                as_open = replace(shape, state="open")
+                return shape, rules.make_ballot(as_open, choices=choices, value=value, text=text)
+            except DomainError:
+                pass
+        poll = await self.poll(event, poll_id)
+        if room_id is not None and poll.room_id != room_id:
+            raise poll_not_found()
+        if len(self._shapes) > SHAPES_LIMIT:
+            self._shapes.clear()
+        self._shapes[poll.id] = poll
+        return poll, rules.make_ballot(poll, choices=choices, value=value, text=text)
+
+    def forget(self, code: str) -> None:
+        """Drop the kept copies of a deleted event's polls."""
+        for poll_id in [p for p, poll in self._shapes.items() if poll.event_code == code]:
+            del self._shapes[poll_id]

@@ -1,0 +1,38 @@
+"""Idempotent writes: a client's ``request_id``, and what a write reports back.
+
+The contract: a repeated ``request_id`` from the same participant is acknowledged again and never
+counted twice. The store records the id atomically with the write; these helpers are the
+service side of that promise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from live.domain.errors import DomainError
+from live.domain.text import _n
+from live.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    applied: bool
+    version: int | None  # None: an earlier delivery was acknowledged; nothing new happened
+
+
+def check_request_id(request_id: object, *, required: bool = False) -> str | None:
+    """A client's idempotency key: a string of 1..100 characters, or absent (None) unless
+    ``required`` (the public socket acknowledges by it, so there it must be present)."""
+    if (request_id is None and not required) or (
+        isinstance(request_id, str) and 0 < len(request_id) <= 100
+    ):
+        return request_id
+    raise DomainError(
+        "invalid_request_id", _n("Die Anfragekennung (request_id) fehlt oder ist ungültig.")
+    )
+
+
+async def already_done(store: Store, participant_id: str, request_id: object) -> bool:
+    """Whether a request that now fails was stored before: the client lost our ack, not its
+    write, so it is acknowledged again."""
+    return isinstance(request_id, str) and await store.request_seen(participant_id, request_id)

@@ -1,0 +1,84 @@
+"""The start page: join an event by its code, or create one (the organiser then lands on the
+moderation page with the organiser's cookie)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from live.domain.errors import DomainError
+from live.domain.text import _n
+from live.errors import NotFound
+from live.i18n import translate
+from live.web.errors import error_text
+from live.web.forms import FieldErrors, field, read_form
+from live.web.identity import moderator_cookie, request_lang, set_cookie
+from live.web.responses import page, redirect
+from live.web.runtime import runtime, services
+
+
+async def index(request: Request) -> Response:
+    # After deleting an event the organiser lands here and is told it is done.
+    deleted = request.query_params.get("deleted") == "1"
+    return page(request, "index.html", **_context(request, deleted=deleted))
+
+
+def _default_room(request: Request) -> str:
+    return translate(request_lang(request), _n("Plenum"))
+
+
+def _context(request: Request, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "needs_admin": bool(runtime(request).settings.admin_token),
+        "errors": FieldErrors(),
+        "values": {"title": "", "rooms": _default_room(request), "code": ""},
+        "deleted": False,
+    }
+    context.update(extra)
+    return context
+
+
+async def create_event(request: Request) -> Response:
+    form = await read_form(request)
+    rt = runtime(request)
+    values = {"title": field(form, "title"), "rooms": field(form, "rooms"), "code": ""}
+    admin = rt.settings.admin_token
+    if admin and field(form, "admin_token") != admin:
+        message = translate(request_lang(request), _n("Der Zugangsschlüssel stimmt nicht."))
+        errors = FieldErrors({"admin_token": message})
+        return page(request, "index.html", 403, **_context(request, errors=errors, values=values))
+    rooms = [line for line in values["rooms"].splitlines() if line.strip()]
+    try:
+        created = await rt.services.events.create_event(values["title"], rooms or None)
+    except DomainError as exc:
+        field_name = "title" if exc.code.endswith("title") else "rooms"
+        errors = FieldErrors({field_name: error_text(request, exc)})
+        return page(request, "index.html", 422, **_context(request, errors=errors, values=values))
+    response = redirect(f"/e/{created.event.code}/moderate?created=1")
+    set_cookie(
+        response,
+        moderator_cookie(created.event.code),
+        created.moderator_token,
+        rt.settings,
+        same_site="strict",
+    )
+    return response
+
+
+async def join(request: Request) -> Response:
+    """The start page's code field (a GET form): on to the event, or the start page again with
+    the error next to the field."""
+    raw = request.query_params.get("code", "")
+    try:
+        event = await services(request).events.event(raw)
+    except NotFound:
+        message = translate(
+            request_lang(request),
+            _n("Zu diesem Code gibt es keine Veranstaltung. Bitte prüfen Sie die Eingabe."),
+        )
+        values = {"title": "", "rooms": _default_room(request), "code": raw[:20]}
+        errors = FieldErrors({"code": message})
+        return page(request, "index.html", 404, **_context(request, errors=errors, values=values))
+    return redirect(f"/e/{event.code}")

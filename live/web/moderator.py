@@ -1,0 +1,366 @@
+"""The moderation page of a room and its actions: polls, the projector, rooms and room links.
+The Q&A half is in moderator_qa.py.
+
+The organiser moderates every room; a room link's holder only that room (live/web/access.py).
+Every action is a plain form post first (a redirect back without JavaScript); with htmx it
+answers with the region it changed and an announcement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from live.domain.errors import DomainError
+from live.domain.models import Event, Room
+from live.domain.text import _n
+from live.errors import Forbidden, NotFound, Unauthorized
+from live.i18n import translate
+from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
+from live.views.regions import (
+    applause_region,
+    moderator_question_regions,
+    moderator_regions,
+    moderator_screen_region,
+    mood_region,
+)
+from live.views.screen import MODE_BUTTONS, MODE_MESSAGES
+from live.web.access import OTHER_ROOM, Access, moderator_token, organiser_event, resolve
+from live.web.errors import error_text, status_for
+from live.web.forms import FieldErrors, as_int, field, read_form
+from live.web.identity import moderator_cookie, request_lang, room_moderator_cookie, set_cookie
+from live.web.responses import announce, fragment, is_htmx, page, redirect, swap_oob
+from live.web.runtime import runtime, services
+from live.web.screen import join_links
+from live.web.security import base_url
+
+# The poll form's fields, with the values of an empty form.
+POLL_FORM = {
+    "question": "",
+    "kind": "single",
+    "options": "",
+    "scale_min": "1",
+    "scale_max": "5",
+    "visibility": "after_vote",
+    "agenda_item_id": "",
+}
+# Which field an error of the poll form is shown next to (others: the options).
+POLL_FIELD_OF = {
+    "empty_question": "question",
+    "question_too_long": "question",
+    "invalid_kind": "kind",
+    "invalid_scale": "scale",
+    "invalid_visibility": "visibility",
+    "agenda_item_not_found": "agenda",
+    "agenda_other_room": "agenda",
+}
+POLL_ACTIONS = {
+    "open": _n("Die Abstimmung ist geöffnet."),
+    "close": _n("Die Abstimmung ist beendet."),
+    "screen": _n("Die Leinwand zeigt jetzt diese Abstimmung."),
+    "visibility": _n("Die Sichtbarkeit der Ergebnisse wurde geändert."),
+}
+
+
+def moderated_room(access: Access, rooms: list[Room], wanted: str | None) -> Room:
+    """The room the moderation page shows: any room (``?room=``, else the first) for the
+    organiser; for a room moderator the room named, else the first one this browser holds a
+    link for. Unauthorized/Forbidden when there is none."""
+    if access.organiser:
+        room = next((r for r in rooms if r.id == wanted), None) if wanted else rooms[0]
+        if room is None:
+            raise NotFound("room_not_found", _n("Diesen Raum gibt es nicht."))
+        return room
+    access.require_moderator()
+    held = [r for r in rooms if access.moderates(r.id)]
+    room = next((r for r in held if wanted is None or r.id == wanted), None)
+    if room is None:
+        raise Forbidden("forbidden", OTHER_ROOM)
+    return room
+
+
+async def moderate(request: Request) -> Response:
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    token = request.query_params.get("token")
+    if token is not None:
+        return await _keep_token(request, event, token)
+    rooms = await svc.events.rooms(event)
+    access = await resolve(request, event)
+    try:
+        room = moderated_room(access, rooms, request.query_params.get("room"))
+    except (Unauthorized, Forbidden) as exc:
+        return login_page(request, event, exc)
+    state = await svc.rooms.state(room)
+    lang = request_lang(request)
+    organiser = access.organiser
+    extra: dict[str, Any] = {}
+    if organiser:
+        extra["room_links_html"] = room_links_html(request, event, rooms)
+    return page(
+        request,
+        "moderate.html",
+        event=event,
+        room=room,
+        rooms=rooms if organiser else [room],
+        organiser=organiser,
+        state=state,
+        screen_html=moderator_screen_region(lang, state).frame,
+        mode_buttons=MODE_BUTTONS,
+        polls_html=moderator_regions(lang, state)[0].frame,
+        questions_html=moderator_question_regions(lang, state)[0].frame,
+        applause_html=applause_region(lang, state).frame,
+        mood_html=mood_region(lang, state).frame,
+        my_mood=None,
+        created=request.query_params.get("created") == "1",
+        moderator_url=(
+            f"{base_url(request, runtime(request).settings)}/e/{event.code}/moderate"
+            f"?token={access.offered.organiser}"
+            if organiser
+            else ""
+        ),
+        errors=FieldErrors(),
+        **await _poll_form_context(request, event, room, prefill=True),
+        **extra,
+        **join_links(request, event, rooms if organiser else [room]),
+    )
+
+
+async def _keep_token(request: Request, event: Event, token: str) -> Response:
+    """The token arrives once in the link; keep it in a cookie and drop it from the address
+    bar (and so from the browser history and any screen share). A room link's token goes into
+    that room's own cookie and leads to that room, whatever ?room= says."""
+    access = await resolve(request, event, offered=moderator_token(token))
+    access.require_moderator()
+    room_id = None if access.organiser else next(iter(access.rooms))
+    target = f"/e/{event.code}/moderate"
+    room_param = room_id or request.query_params.get("room")
+    if room_param:
+        target += "?" + urlencode({"room": room_param})
+    name = (
+        moderator_cookie(event.code)
+        if room_id is None
+        else room_moderator_cookie(event.code, room_id)
+    )
+    response = redirect(target)
+    set_cookie(response, name, token, runtime(request).settings, same_site="strict")
+    return response
+
+
+def login_page(request: Request, event: Event, exc: Unauthorized | Forbidden) -> Response:
+    """The moderator login form instead of a page this browser may not see (401/403)."""
+    return page(
+        request,
+        "moderate_login.html",
+        status_for(exc),
+        event=event,
+        message=error_text(request, exc),
+    )
+
+
+# --- polls ---------------------------------------------------------------------------------
+
+
+async def _poll_form_context(
+    request: Request,
+    event: Event,
+    room: Room,
+    values: dict[str, str] | None = None,
+    *,
+    prefill: bool = False,
+) -> dict[str, Any]:
+    """The poll form's values (``prefill``: from ?template= and ?agenda= of the page link) and
+    the room's agenda items to prepare a poll for."""
+    rt = runtime(request)
+    lang = request_lang(request)
+    times = TimeFormat(rt.settings.zone, lang)
+    items = [i for i in await rt.services.program.agenda(event) if i.room_id == room.id]
+    if values is None:
+        values = (
+            prefilled_poll_form(lang, POLL_FORM, request.query_params) if prefill else POLL_FORM
+        )
+    return {"values": values, "agenda_items": agenda_choices(items, times)}
+
+
+async def _room_of_request(request: Request) -> tuple[Event, Room]:
+    """The event and the room of the URL, for the organiser or this room's moderator."""
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    access = await resolve(request, event)
+    access.require_moderator()
+    room = await svc.events.room(event, request.path_params["room_id"])
+    access.require_room(room)
+    return event, room
+
+
+async def create_poll(request: Request) -> Response:
+    form = await read_form(request)
+    event, room = await _room_of_request(request)
+    svc = services(request)
+    values = {k: field(form, k) for k in POLL_FORM}
+    options = [line for line in values["options"].splitlines() if line.strip()]
+    scale = values["kind"] == "scale"
+    try:
+        agenda = await svc.program.item_for_poll(event, room, values["agenda_item_id"])
+        poll = await svc.polls.create(
+            event,
+            room,
+            question=values["question"],
+            kind=values["kind"],
+            options=options,
+            scale_min=as_int(values["scale_min"]) if scale else None,
+            scale_max=as_int(values["scale_max"]) if scale else None,
+            visibility=values["visibility"],
+            agenda_item_id=agenda.id if agenda is not None else None,
+        )
+        if field(form, "open_now"):
+            await svc.polls.open(event, poll.id)
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        name = POLL_FIELD_OF.get(exc.code, "options")
+        html = fragment(
+            request,
+            "fragments/poll_form.html",
+            event=event,
+            room=room,
+            errors=FieldErrors({name: error_text(request, exc)}),
+            **await _poll_form_context(request, event, room, values),
+        )
+        return HTMLResponse(html, status_code=status_for(exc))
+    if not is_htmx(request):
+        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+    lang = request_lang(request)
+    state = await svc.rooms.state(room)
+    html = fragment(
+        request,
+        "fragments/poll_form.html",
+        event=event,
+        room=room,
+        errors=FieldErrors(),
+        # The agenda item stays chosen: several polls are often prepared for one item.
+        **await _poll_form_context(
+            request, event, room, {**POLL_FORM, "agenda_item_id": values["agenda_item_id"]}
+        ),
+    )
+    html += swap_oob(moderator_regions(lang, state)[0].frame, "mod-polls")
+    html += announce(request, translate(lang, _n("Die Abstimmung wurde angelegt.")))
+    return HTMLResponse(html)
+
+
+async def poll_action(request: Request) -> Response:
+    form = await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    access = await resolve(request, event)
+    access.require_moderator()
+    action = request.path_params["action"]
+    if action not in POLL_ACTIONS:
+        raise NotFound("not_found", _n("Diese Seite gibt es nicht."))
+    poll = await svc.polls.poll(event, request.path_params["poll_id"])
+    room = await svc.events.room(event, poll.room_id)
+    access.require_room(room)
+    status = 200
+    message = translate(request_lang(request), POLL_ACTIONS[action])
+    try:
+        if action == "open":
+            await svc.polls.open(event, poll.id)
+        elif action == "close":
+            await svc.polls.close(event, poll.id)
+        elif action == "screen":
+            await svc.screen.set_mode(event, room, "poll", poll.id)
+        else:
+            await svc.polls.set_visibility(event, poll.id, field(form, "visibility"))
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        message, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+    state = await svc.rooms.state(room)
+    html = moderator_regions(request_lang(request), state)[0].frame
+    return HTMLResponse(html + announce(request, message, error=status >= 400), status_code=status)
+
+
+# --- the projector -------------------------------------------------------------------------
+
+
+async def set_screen(request: Request) -> Response:
+    """What the room's projector shows (form field ``mode``, with ``poll`` for the modes
+    "poll" and "words"); without a mode: the join code (the form from before the modes)."""
+    form = await read_form(request)
+    event, room = await _room_of_request(request)
+    svc = services(request)
+    lang = request_lang(request)
+    status = 200
+    try:
+        chosen = await svc.screen.set_mode(
+            event, room, field(form, "mode") or "join", field(form, "poll") or None
+        )
+        message = translate(lang, MODE_MESSAGES[chosen])
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        message, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+    state = await svc.rooms.state(await svc.events.room(event, room.id))
+    html = moderator_screen_region(lang, state).frame
+    return HTMLResponse(html + announce(request, message, error=status >= 400), status_code=status)
+
+
+# --- rooms and room links (the organiser's) ------------------------------------------------
+
+
+async def add_room(request: Request) -> Response:
+    form = await read_form(request)
+    svc = services(request)
+    event = await organiser_event(request)
+    room = await svc.events.add_room(event, field(form, "name"))
+    return redirect(f"/e/{event.code}/moderate?room={room.id}")
+
+
+def room_links_html(
+    request: Request, event: Event, rooms: list[Room], fresh: tuple[str, str] | None = None
+) -> str:
+    """The organiser's list of room links. ``fresh``: (room id, link) just created, shown once."""
+    return fragment(request, "fragments/room_links.html", event=event, rooms=rooms, fresh=fresh)
+
+
+def room_link_url(request: Request, event: Event, room: Room, token: str) -> str:
+    base = base_url(request, runtime(request).settings)
+    return f"{base}/e/{event.code}/moderate?room={room.id}&token={token}"
+
+
+async def room_link(request: Request) -> Response:
+    """Create (or renew: the old link stops working) a room's secret link; ``revoke`` removes
+    it. Organiser only."""
+    form = await read_form(request)
+    svc = services(request)
+    event = await organiser_event(request)
+    room = await svc.events.room(event, request.path_params["room_id"])
+    lang = request_lang(request)
+    fresh: tuple[str, str] | None = None
+    if field(form, "revoke"):
+        await svc.events.revoke_room_link(room)
+        message = translate(
+            lang, _n("Der Moderationslink für %(room)s gilt nicht mehr."), {"room": room.name}
+        )
+    else:
+        token = await svc.events.create_room_link(room)
+        fresh = (room.id, room_link_url(request, event, room, token))
+        message = translate(
+            lang,
+            _n("Neuer Moderationslink für %(room)s. Ein älterer Link gilt nicht mehr."),
+            {"room": room.name},
+        )
+    html = room_links_html(request, event, await svc.events.rooms(event), fresh)
+    if is_htmx(request):
+        return HTMLResponse(html + announce(request, message))
+    if fresh is None:
+        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+    # Without JavaScript: a page of its own, since the link is shown only this once.
+    return page(request, "room_link.html", event=event, room=room, links_html=html)

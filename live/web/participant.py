@@ -1,0 +1,172 @@
+"""The participant's phone: the room list with what runs now, the room page (polls, applause,
+mood; the Q&A half is in participant_qa.py), and its actions as plain form posts that htmx
+enhances. The socket keeps the regions live (live/web/sockets.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from live.domain import questions as qa_rules
+from live.domain.errors import DomainError
+from live.domain.models import Event, Room
+from live.domain.text import _n
+from live.i18n import translate
+from live.views.program import TimeFormat
+from live.views.regions import applause_region, mood_region, participant_items, participant_regions
+from live.web.access import keep_participant, participant_or_join, resolve
+from live.web.errors import error_text, status_for
+from live.web.forms import as_int, field, read_form
+from live.web.identity import request_lang
+from live.web.participant_qa import qa_context
+from live.web.responses import announce, fragment, is_htmx, no_js_answer, page, redirect
+from live.web.runtime import runtime, services
+
+# The program on the phone is refreshed by htmx every 60 seconds (GET /e/{code}/program), not
+# pushed over the room's socket: it changes by the clock (an item starts, an item ends) and
+# rarely by an edit, while the room's version moves with every vote and question; tying the
+# list to it would make 400 phones re-fetch it on every vote. A timer costs each phone one small
+# request a minute (about 7 requests a second for 400 phones, two store reads each) and spreads
+# itself out, because every phone loaded the page at a different moment.
+
+
+async def participant(request: Request) -> Response:
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    if event.code != request.path_params["code"]:
+        return redirect(f"/e/{event.code}")  # normalised spelling (e.g. lower case typed)
+    rooms = await svc.events.rooms(event)
+    room_id = request.query_params.get("room")
+    if room_id is None and len(rooms) == 1:
+        room_id = rooms[0].id
+    if room_id is None:
+        program = await program_context(request, event, rooms, None)
+        return page(request, "rooms.html", event=event, rooms=rooms, room=None, **program)
+    room = await svc.events.room(event, room_id)
+    access = await resolve(request, event)
+    pid, new_token = await participant_or_join(request, event, access)
+    state = await svc.rooms.state(room, pid)
+    sort = request.query_params.get("sort", "votes")
+    lang = request_lang(request)
+    response = page(
+        request,
+        "participant.html",
+        event=event,
+        room=room,
+        rooms=rooms,
+        state=state,
+        items=participant_items(state, pid),
+        applause_html=applause_region(lang, state).frame,
+        mood_html=mood_region(lang, state).frame,
+        my_mood=None,
+        **await qa_context(request, state, pid, sort if sort in qa_rules.SORTS else "votes"),
+        **await program_context(request, event, rooms, room),
+    )
+    keep_participant(request, response, event, new_token)
+    return response
+
+
+async def vote(request: Request) -> Response:
+    form = await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    # Drafts are not found here, whoever asks: a page votes only in polls it was shown.
+    poll = await svc.polls.poll(event, request.path_params["poll_id"], moderator=False)
+    room = await svc.events.room(event, poll.room_id)
+    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    kwargs: dict[str, Any] = {}
+    if poll.kind == "single":
+        kwargs["choices"] = [as_int(field(form, "choice"))]
+    elif poll.kind == "multiple":
+        kwargs["choices"] = [as_int(v) for v in form.getlist("choices") if isinstance(v, str)]
+    elif poll.kind == "scale":
+        kwargs["value"] = as_int(field(form, "value"))
+    else:
+        kwargs["text"] = field(form, "text")
+    error: str | None = None
+    status = 200
+    try:
+        await svc.polls.vote(event, pid, poll.id, **kwargs)
+    except DomainError as exc:
+        error, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        response = no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
+    else:
+        # htmx: this participant's own view of the stage, plus an announcement.
+        lang = request_lang(request)
+        state = await svc.rooms.state(room, pid)
+        stage = participant_regions(lang, state, pid)[0].frame
+        message = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
+        html = stage + announce(request, message, error=error is not None)
+        response = HTMLResponse(html, status_code=status)
+    keep_participant(request, response, event, new_token)
+    return response
+
+
+async def set_mood(request: Request) -> Response:
+    form = await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    room = await svc.events.room(event, request.path_params["room_id"])
+    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    value = as_int(field(form, "value"))
+    error: str | None = None
+    status = 200
+    try:
+        await svc.mood.set_mood(room, pid, value)
+    except DomainError as exc:
+        error, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        response = no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
+    else:
+        html = fragment(
+            request,
+            "fragments/mood_input.html",
+            event=event,
+            room=room,
+            my_mood=None if error else value,
+        )
+        message = error or translate(
+            request_lang(request), _n("Danke! Ihre Stimmung ist gespeichert.")
+        )
+        html += announce(request, message, error=error is not None)
+        response = HTMLResponse(html, status_code=status)
+    keep_participant(request, response, event, new_token)
+    return response
+
+
+# --- the program ---------------------------------------------------------------------------
+
+
+async def program_context(
+    request: Request, event: Event, rooms: list[Room], room: Room | None
+) -> dict[str, Any]:
+    """What templates/fragments/room_now.html and room_program.html need."""
+    rt = runtime(request)
+    entries = await rt.services.program.rooms_now(event, rooms)
+    return {
+        "rooms_now": entries,
+        "room_now": next((e for e in entries if room is not None and e.room.id == room.id), None),
+        "times": TimeFormat(rt.settings.zone, request_lang(request)),
+        "now": rt.services.clock.now(),
+    }
+
+
+async def room_program(request: Request) -> Response:
+    """The room list (and, with ?room=, that room's "now" line, out of band) for the refresh."""
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    rooms = await svc.events.rooms(event)
+    room_id = request.query_params.get("room")
+    room = await svc.events.room(event, room_id) if room_id else None
+    context = await program_context(request, event, rooms, room)
+    html = fragment(request, "fragments/room_program.html", event=event, room=room, **context)
+    if room is not None:
+        html += fragment(
+            request, "fragments/room_now.html", event=event, room=room, oob=True, **context
+        )
+    response = HTMLResponse(html)
+    response.headers["cache-control"] = "no-store"
+    return response

@@ -1,0 +1,154 @@
+"""Q&A on the participant's phone: the section's first render, asking, upvoting, deleting
+one's own question. Like the poll actions, each is a plain form post that also works without
+JavaScript (a redirect back); htmx swaps the returned fragment in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from live.domain import questions as qa_rules
+from live.domain.errors import DomainError
+from live.domain.models import Event, Room
+from live.domain.text import _n
+from live.fanout.state import RoomState
+from live.i18n import Lang, translate
+from live.views.regions import qa_list_region, qa_mine_region
+from live.views.templating import render
+from live.web.access import keep_participant, participant_or_join, resolve
+from live.web.errors import error_text, page_error, status_for
+from live.web.forms import FieldErrors, field, read_form
+from live.web.identity import request_lang
+from live.web.responses import announce, is_htmx, no_js_answer, redirect, swap_oob
+from live.web.runtime import services
+
+
+async def qa_context(
+    request: Request, state: RoomState, participant_id: str | None, sort: str
+) -> dict[str, Any]:
+    """What the participant page's Q&A section needs, with this participant's own marks."""
+    lang = request_lang(request)
+    upvoted: set[str] = set()
+    if participant_id is not None and state.questions:
+        upvoted = await services(request).rooms.upvoted_by(participant_id, list(state.questions))
+    return {
+        "sort": sort,
+        "upvoted": sorted(upvoted),
+        "qa_list_html": qa_list_region(lang, state, sort, frozenset(upvoted)).frame,
+        "qa_mine_html": qa_mine_region(lang, state, participant_id).frame,
+        "values": {"text": "", "name": ""},
+        "errors": FieldErrors(),
+    }
+
+
+def _sort(request: Request) -> str:
+    sort = request.query_params.get("sort", "votes")
+    return sort if sort in qa_rules.SORTS else "votes"
+
+
+async def ask(request: Request) -> Response:
+    form = await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    room = await svc.events.room(event, request.path_params["room_id"])
+    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    values = {"text": field(form, "text"), "name": field(form, "name")}
+    lang = request_lang(request)
+    response: Response
+    try:
+        await svc.questions.ask(event, room, pid, text=values["text"], name=values["name"] or None)
+    except DomainError as exc:
+        if not is_htmx(request):
+            response = page_error(request, status_for(exc), error_text(request, exc))
+        else:
+            errors = FieldErrors({"text": error_text(request, exc)})
+            html = _ask_form(lang, event, room, values, errors)
+            response = HTMLResponse(html, status_code=status_for(exc))
+        keep_participant(request, response, event, new_token)
+        return response
+    if not is_htmx(request):
+        response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
+    else:
+        state = await svc.rooms.state(room, pid)
+        message = (
+            _n("Danke! Ihre Frage wartet auf die Freigabe durch die Moderation.")
+            if event.questions_need_approval
+            else _n("Danke! Ihre Frage ist jetzt für alle sichtbar.")
+        )
+        html = _ask_form(lang, event, room, {"text": "", "name": values["name"]}, FieldErrors())
+        html += swap_oob(qa_mine_region(lang, state, pid).frame, "qa-mine")
+        html += announce(request, translate(lang, message))
+        response = HTMLResponse(html)
+    keep_participant(request, response, event, new_token)
+    return response
+
+
+def _ask_form(
+    lang: Lang, event: Event, room: Room, values: dict[str, str], errors: FieldErrors
+) -> str:
+    inner = render(lang, "fragments/ask_fields.html", event=event, values=values, errors=errors)
+    action = f"/e/{event.code}/rooms/{room.id}/questions"
+    return (
+        f'<form id="ask-form" class="stack" method="post" action="{action}" hx-post="{action}" '
+        f'hx-target="this" hx-swap="outerHTML">{inner}</form>'
+    )
+
+
+async def upvote(request: Request) -> Response:
+    form = await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    question = await svc.questions.question(event, request.path_params["question_id"])
+    room = await svc.events.room(event, question.room_id)
+    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    up = field(form, "up") != "0"
+    lang = request_lang(request)
+    error: str | None = None
+    status = 200
+    try:
+        await svc.questions.set_upvote(event, pid, question.id, up=up)
+    except DomainError as exc:
+        error, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        back = f"/e/{event.code}?room={room.id}#q-{question.id}"
+        response = no_js_answer(request, error, status, back)
+        keep_participant(request, response, event, new_token)
+        return response
+    state = await svc.rooms.state(room, pid)
+    context = await qa_context(request, state, pid, _sort(request))
+    html = context["qa_list_html"]
+    html += (
+        f'<div id="qa-state" hidden hx-swap-oob="true" '
+        f'data-upvoted="{" ".join(context["upvoted"])}"></div>'
+    )
+    if error is not None:
+        html += announce(request, error, error=True)
+    else:
+        message = _n("Sie unterstützen diese Frage.") if up else _n("Unterstützung zurückgenommen.")
+        html += announce(request, translate(lang, message))
+    response = HTMLResponse(html, status_code=status)
+    keep_participant(request, response, event, new_token)
+    return response
+
+
+async def delete_own(request: Request) -> Response:
+    await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    question = await svc.questions.question(event, request.path_params["question_id"])
+    room = await svc.events.room(event, question.room_id)
+    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    await svc.questions.delete_own(event, pid, question.id)
+    response: Response
+    if not is_htmx(request):
+        response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
+    else:
+        lang = request_lang(request)
+        state = await svc.rooms.state(room, pid)
+        html = qa_mine_region(lang, state, pid).frame
+        html += announce(request, translate(lang, _n("Ihre Frage wurde gelöscht.")))
+        response = HTMLResponse(html)
+    keep_participant(request, response, event, new_token)
+    return response

@@ -1,0 +1,108 @@
+"""What the hall sees: the projector page, the stream overlay (transparent, for OBS or vMix) and
+the neutral slide's program line. Public like the join code they show; the socket keeps them
+live (live/web/sockets.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from live.domain.models import AgendaItem, Event, Room
+from live.domain.text import _n
+from live.i18n import translate
+from live.qr import qr_svg
+from live.views.regions import applause_region, mood_region, screen_regions
+from live.web.identity import request_lang
+from live.web.responses import fragment, page
+from live.web.runtime import runtime, services
+from live.web.security import base_url
+
+
+def join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, Any]:
+    """The join link and its QR code, and each room's projector link (the projector shows the
+    first two; the moderation page all of them)."""
+    base = base_url(request, runtime(request).settings)
+    participant = f"{base}/e/{event.code}"
+    return {
+        "participant_url": participant,
+        "participant_qr": qr_svg(
+            participant, translate(request_lang(request), _n("QR-Code zum Mitmachen"))
+        ),
+        "base_url": base,
+        "screen_urls": [(r, f"{base}/e/{event.code}/screen?room={r.id}") for r in rooms],
+    }
+
+
+async def screen(request: Request) -> Response:
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    room = await svc.events.room_or_first(event, request.query_params.get("room"))
+    state = await svc.rooms.state(room)
+    lang = request_lang(request)
+    return page(
+        request,
+        "screen.html",
+        event=event,
+        room=room,
+        state=state,
+        stage_html=screen_regions(lang, state)[0].frame,
+        applause_html=applause_region(lang, state).frame,
+        mood_html=mood_region(lang, state).frame,
+        my_mood=None,
+        **join_links(request, event, [room]),
+    )
+
+
+async def overlay(request: Request) -> Response:
+    """The stream overlay: transparent, the room's applause meter and sound."""
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    room = await svc.events.room_or_first(event, request.query_params.get("room"))
+    state = await svc.rooms.state(room)
+    lang = request_lang(request)
+    return page(
+        request,
+        "overlay.html",
+        event=event,
+        room=room,
+        applause_html=applause_region(lang, state).frame,
+        mood_html=mood_region(lang, state).frame,
+        my_mood=None,
+    )
+
+
+async def screen_now(request: Request) -> Response:
+    """The neutral slide's program line: what runs in the room now and what comes next, by the
+    services' clock."""
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    room = await svc.events.room_or_first(event, request.query_params.get("room"))
+    program = await svc.screen.program(event, room)
+    now = svc.clock.now()
+    html = fragment(
+        request,
+        "fragments/slide_now.html",
+        program=program,
+        now_span=_span(program.now, request) if program.now else "",
+        next_when=_when(program.next, now, request) if program.next else "",
+    )
+    return HTMLResponse(html)
+
+
+def _local(moment: datetime, request: Request) -> datetime:
+    return moment.astimezone(runtime(request).settings.zone)
+
+
+def _span(item: AgendaItem, request: Request) -> str:
+    return f"{_local(item.starts_at, request):%H:%M}–{_local(item.ends_at, request):%H:%M}"
+
+
+def _when(item: AgendaItem, now: datetime, request: Request) -> str:
+    """The start time; with the date when it is not today (the next slot may be tomorrow)."""
+    start = _local(item.starts_at, request)
+    if start.date() == _local(now, request).date():
+        return f"{start:%H:%M}"
+    return f"{start:%d.%m.} {start:%H:%M}"
