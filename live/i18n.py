@@ -39,10 +39,6 @@ def translations(lang: Lang) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def gettext_for(lang: Lang) -> gettext.NullTranslations:
-    return translations(lang)
-
-
 def translate(lang: Lang, message: str, params: dict[str, object] | None = None) -> str:
     text = translations(lang).gettext(message)
     if params:

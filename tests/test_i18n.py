@@ -109,6 +109,8 @@ def test_translate_at_run_time() -> None:
     assert "20" in en and "Räume" not in en
     de = i18n.translate("de", "Höchstens %(max)d Räume je Veranstaltung.", {"max": 20})
     assert de == "Höchstens 20 Räume je Veranstaltung."
-    en_plural = i18n.gettext_for("en").ngettext("%(num)d Stimme", "%(num)d Stimmen", 3)
+    en_plural = i18n.translations("en").ngettext("%(num)d Stimme", "%(num)d Stimmen", 3)
     assert en_plural % {"num": 3} == "3 votes"
-    assert i18n.gettext_for("en").ngettext("%(num)d Stimme", "%(num)d Stimmen", 1) == "%(num)d vote"
+    assert (
+        i18n.translations("en").ngettext("%(num)d Stimme", "%(num)d Stimmen", 1) == "%(num)d vote"
+    )

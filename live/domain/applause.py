@@ -93,7 +93,6 @@ LEVEL_WORDS: tuple[str, ...] = (
 # One participant's latest report: the grade and when the server received it.
 GradeState = tuple[int, datetime]
 # An applause episode for the report: start, end (exclusive) and the highest level.
-Peak = tuple[datetime, datetime, float]
 
 _K = TypeVar("_K", bound=Hashable)
 _R = TypeVar("_R", bound=Hashable)
@@ -230,28 +229,3 @@ def per_second(samples: Iterable[tuple[datetime, float]]) -> list[tuple[datetime
         if second not in best or level > best[second]:
             best[second] = level
     return sorted(best.items())
-
-
-def peaks(
-    per_second: Iterable[tuple[datetime, float]],
-    *,
-    threshold: float = 0.5,
-    min_gap: timedelta = timedelta(seconds=5),
-) -> list[Peak]:
-    """Applause episodes for the report: ``(start, end, max_level)`` in time order.
-
-    Expects ``per_second`` output: every sample stands for the second it starts. An episode
-    spans the seconds with a level >= ``threshold``; ``end`` is the end of its last such second
-    (so ``end - start`` is its duration). Episodes less than ``min_gap`` apart are one.
-    """
-    episodes: list[Peak] = []
-    for at, level in sorted(per_second):
-        if not level >= threshold:
-            continue
-        end = at + timedelta(seconds=1)
-        if episodes and at - episodes[-1][1] < min_gap:
-            start, _, highest = episodes[-1]
-            episodes[-1] = (start, max(end, episodes[-1][1]), max(highest, level))
-        else:
-            episodes.append((at, end, level))
-    return episodes

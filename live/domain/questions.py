@@ -204,16 +204,3 @@ def top(questions: Iterable[Question], n: int) -> list[Question]:
     if n <= 0:
         return []
     return ordered((q for q in questions if q.state in PUBLIC_STATES), "votes")[:n]
-
-
-def for_participant(
-    questions: Iterable[Question], participant_id: str | None, by: str
-) -> list[Question]:
-    """What a participant's page lists: the visible questions in ``by`` order, with the
-    participant's own pending ones (shown as waiting for approval) first."""
-    visible = ordered(
-        (q for q in questions if visible_to(q, participant_id=participant_id, moderator=False)),
-        by,
-    )
-    waiting = [q for q in visible if q.state == "pending"]
-    return waiting + [q for q in visible if q.state != "pending"]

@@ -6,10 +6,10 @@ gathering and only the numbers are kept, so no renderer can leak who did what.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.models import AgendaItem, Event, Poll, Question, QuestionState, Results, Room
 
@@ -61,7 +61,7 @@ class RoomReport:
     @property
     def shown_polls(self) -> list[PollReport]:
         """Polls that were opened at some point (a draft nobody saw has nothing to report)."""
-        return [p for p in self.polls if p.poll.state != "draft"]
+        return [p for p in self.polls if poll_rules.published(p.poll)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,3 @@ class EventReport:
 
     def room_of(self, room_id: str) -> RoomReport | None:
         return next((r for r in self.rooms if r.room.id == room_id), None)
-
-
-def unpublished_total(rooms: Sequence[RoomReport]) -> int:
-    return sum(r.unpublished for r in rooms)

@@ -113,10 +113,6 @@ def _poll_numbers(report: EventReport) -> dict[str, int]:
     return {poll_id: i for i, poll_id in enumerate(ids, 1)}
 
 
-def poll_number(report: EventReport, poll_id: str) -> int:
-    return _poll_numbers(report).get(poll_id, 0)
-
-
 def _room(
     room: RoomReport,
     fmt: Formatter,

@@ -91,9 +91,6 @@ class Store(Protocol):
     async def add_room(self, room: Room) -> int:
         """Insert a room; returns its version (1)."""
 
-    async def set_screen_poll(self, room_id: str, poll_id: str | None) -> int:
-        """Set what the room's projector presents; returns the room's new version."""
-
     async def room_version(self, room_id: str) -> int: ...
 
     # event setup (issue 7)

@@ -308,15 +308,6 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
             reply = await self._run(lua.CREATE_ROOMS, keys, args)
         check_reply(reply, f"event {code!r}" if head[0] == "1" else f"room {rooms[0].id!r}")
 
-    async def set_screen_poll(self, room_id: str, poll_id: str | None) -> int:
-        with translate_errors("set_screen_poll"):
-            code = await self._room_event(room_id)
-            if code is None:
-                raise StoreError(f"unknown room {room_id!r}")
-            keys = [self._key(code, "room", room_id), self._key(code, "polls", room_id)]
-            reply = await self._run(lua.SET_SCREEN_POLL, keys, [poll_id or ""])
-        return int(check_reply(reply, f"room {room_id!r} / poll {poll_id!r}")[1])
-
     async def room_version(self, room_id: str) -> int:
         with translate_errors("room_version"):
             code = await self._room_event(room_id)

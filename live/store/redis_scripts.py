@@ -151,23 +151,6 @@ return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 """
 )
 
-# KEYS: room, polls of the room (set)
-# ARGV: poll id ('' = show no poll)
-# Reply: {'ok', room version} | {'missing', 'room' | 'poll'}
-SET_SCREEN_POLL = Lua(
-    """
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
-if ARGV[1] == '' then
-  redis.call('HDEL', KEYS[1], 'screen_poll_id')
-else
-  -- The screen only ever presents a poll of its own room (SQLite: a composite foreign key).
-  if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {'missing', 'poll'} end
-  redis.call('HSET', KEYS[1], 'screen_poll_id', ARGV[1])
-end
-return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
-"""
-)
-
 # The hot path: one EVALSHA per vote.
 # KEYS: 1 poll, 2 room, 3 ballots (participant -> stored ballot), 4 counts (counter -> n),
 #       5 texts (sorted set: participant by the room version of its last text),

@@ -69,7 +69,8 @@ SET_SCREEN_MODE = Lua(
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
 if ARGV[2] ~= '' then
-  -- Only a poll of this room (as SET_SCREEN_POLL); checked before anything is written.
+  -- Only a poll of this room (SQLite: a composite foreign key); checked before anything is
+  -- written.
   if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 0 then return {'missing', 'poll'} end
   redis.call('HSET', KEYS[1], 'screen_poll_id', ARGV[2])
 end

@@ -234,12 +234,6 @@ class SQLiteStore(SQLiteProgram):
     async def add_room(self, room: Room) -> int:
         return await self._runner.write(lambda conn: _insert_room(conn, room))
 
-    async def set_screen_poll(self, room_id: str, poll_id: str | None) -> int:
-        def work(conn: sqlite3.Connection) -> int:
-            return _bump(conn, room_id, screen_poll_id=poll_id)
-
-        return await self._runner.write(work)
-
     async def room_version(self, room_id: str) -> int:
         row = await self._read_one("SELECT version FROM rooms WHERE id = ?", (room_id,))
         if row is None:

@@ -75,7 +75,3 @@ def question_dict(question: Question, room: Room) -> dict[str, Any]:
 
 def dumps(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
-
-
-def error_dict(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}

@@ -18,12 +18,13 @@ from live.domain import mood as mood_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.models import Ballot, Poll, Question, Results
+from live.domain.screen import poll_choices, screen_content
 from live.fanout.channel import Region
 from live.fanout.connection import Connection
 from live.fanout.state import RoomState
 from live.i18n import Lang, parse_lang
 from live.views import api
-from live.views.screen import MODE_BUTTONS, MODE_LABELS, poll_choices, screen_content
+from live.views.screen import MODE_BUTTONS, MODE_LABELS
 from live.views.templating import render
 
 T = TypeVar("T")
@@ -74,14 +75,9 @@ def participant_items(state: RoomState, participant_id: str | None) -> list[Poll
     return items
 
 
-def screen_item(state: RoomState) -> PollItem | None:
-    poll = state.poll(state.room.screen_poll_id)
-    if poll is None or poll.state == "draft":
-        return None
-    # The projector faces the audience: "after voting" and "after closing" keep the distribution
-    # off the wall until the poll is closed (it would sway the vote); the count still shows.
-    visible = poll.visibility == "live" or poll.state == "closed"
-    return PollItem(poll, state.results[poll.id], None, visible)
+def screen_item(poll: Poll, state: RoomState) -> PollItem:
+    """The poll on the wall (domain.screen decided which one)."""
+    return PollItem(poll, state.results[poll.id], None, poll_rules.results_on_screen(poll))
 
 
 def _ballot_key(poll: Poll, ballot: Ballot | None) -> Hashable:
@@ -95,7 +91,6 @@ def _ballot_key(poll: Poll, ballot: Ballot | None) -> Hashable:
 # How many questions a phone's live list shows (the moderators see all): a room with 1,000
 # questions must not push half a megabyte to every phone on every upvote.
 PARTICIPANT_LIST_LIMIT = 30
-SCREEN_TOP = 3
 
 
 def _shown_to_author(question: Question) -> bool:
@@ -240,8 +235,7 @@ class PageRenderer:
 
 
 def _visible_polls(state: RoomState, moderator: bool) -> list[Poll]:
-    # Drafts are the moderators' preparation; participants and viewers never see them.
-    return [p for p in state.polls if moderator or p.state != "draft"]
+    return [p for p in state.polls if poll_rules.visible_to(p, moderator=moderator)]
 
 
 def visible_questions(
@@ -308,17 +302,11 @@ def participant_regions(lang: Lang, state: RoomState, participant_id: str | None
     return [_html("poll-stage", stage, tuple(r.key for r in results)), *results]
 
 
-def screen_top_questions(state: RoomState) -> list[Question]:
-    return qa_rules.top(state.questions, SCREEN_TOP)
-
-
 def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
     # What the wall shows follows the moderator's choice (live.views.screen); "auto" is the
     # behaviour from before there was a choice: the highlighted question, else the poll.
     content = screen_content(state.room, state.polls, state.questions)
-    item = None
-    if content.poll is not None:
-        item = screen_item(state)
+    item = screen_item(content.poll, state) if content.poll is not None else None
     ctx = {
         "state": state,
         "event": state.event,

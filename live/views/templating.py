@@ -13,7 +13,7 @@ from babel.numbers import format_decimal
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS
 from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
-from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, scale_values
+from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
 
@@ -62,6 +62,7 @@ def environment(lang: Lang) -> jinja2.Environment:
     gettext = translations(lang).gettext
     env.globals["lang"] = lang
     env.globals["scale_values"] = scale_values
+    env.globals["published"] = published
     env.globals["min_options"] = MIN_OPTIONS
     env.globals["mood_labels"] = MOOD_LABELS
     env.globals["max_options"] = MAX_OPTIONS

@@ -12,7 +12,7 @@ from live.domain.errors import DomainError
 from live.domain.text import _n
 from live.errors import NotFound
 from live.i18n import translate
-from live.web.errors import error_text
+from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, field, read_form
 from live.web.identity import moderator_cookie, request_lang, set_cookie
 from live.web.responses import page, redirect
@@ -53,9 +53,12 @@ async def create_event(request: Request) -> Response:
     try:
         created = await rt.services.events.create_event(values["title"], rooms or None)
     except DomainError as exc:
+        # The form stays filled in, the message next to its field (an outage: next to the
+        # rooms, the last field, with 503).
         field_name = "title" if exc.code.endswith("title") else "rooms"
         errors = FieldErrors({field_name: error_text(request, exc)})
-        return page(request, "index.html", 422, **_context(request, errors=errors, values=values))
+        context = _context(request, errors=errors, values=values)
+        return page(request, "index.html", status_for(exc), **context)
     response = redirect(f"/e/{created.event.code}/moderate?created=1")
     set_cookie(
         response,

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 
 from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll
+from live.domain.polls import published
 from live.domain.setup import Problems, event_day_list
 from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
@@ -132,7 +133,7 @@ def _loose(polls: list[Poll], agenda: list[AgendaItem]) -> list[Poll]:
     """Prepared polls of no agenda item (drafts only: the others are live polls, shown on the
     moderation page)."""
     item_ids = {i.id for i in agenda}
-    return [p for p in polls if p.state == "draft" and p.agenda_item_id not in item_ids]
+    return [p for p in polls if not published(p) and p.agenda_item_id not in item_ids]
 
 
 async def setup(request: Request) -> Response:

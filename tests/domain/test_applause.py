@@ -20,7 +20,6 @@ from live.domain.applause import (
     describe,
     level_band,
     parse_grade,
-    peaks,
     per_second,
     reading,
     step,
@@ -376,7 +375,7 @@ def test_bands_are_ordered_and_every_band_has_a_word() -> None:
         previous = band
 
 
-# --- report: per_second and peaks -----------------------------------------------------------
+# --- report: per_second -----------------------------------------------------------
 
 
 def ms(n: int) -> timedelta:
@@ -403,40 +402,6 @@ def test_per_second_of_ticks_every_quarter_second() -> None:
     assert [v for _, v in result] == pytest.approx([(4 * i + 3) / 100 for i in range(10)])
 
 
-def secs(*levels: float, start: datetime = NOW) -> list[tuple[datetime, float]]:
-    return [(start + i * S, level) for i, level in enumerate(levels)]
-
-
-@pytest.mark.parametrize(
-    ("levels", "expected"),
-    [
-        ((), []),
-        ((0.1, 0.2, 0.49), []),
-        ((0.5,), [(0, 1, 0.5)]),
-        ((0.1, 0.6, 0.9, 0.7, 0.2, 0.0), [(1, 4, 0.9)]),
-        # A dip shorter than min_gap (5 s) belongs to the same episode …
-        ((0.8, 0.3, 0.3, 0.3, 0.3, 0.6), [(0, 6, 0.8)]),
-        # … a pause of min_gap or more separates two episodes.
-        ((0.8, 0.3, 0.3, 0.3, 0.3, 0.3, 0.6), [(0, 1, 0.8), (6, 7, 0.6)]),
-        ((0.0, 0.95, 0.1) + (0.0,) * 10 + (0.7, 0.75), [(1, 2, 0.95), (13, 15, 0.75)]),
-    ],
-)
-def test_peaks(levels: tuple[float, ...], expected: list[tuple[int, int, float]]) -> None:
-    assert peaks(secs(*levels)) == [(NOW + a * S, NOW + b * S, m) for a, b, m in expected]
-
-
-def test_peaks_options_and_unsorted_input() -> None:
-    samples = secs(0.3, 0.4, 0.1, 0.35)
-    assert peaks(list(reversed(samples)), threshold=0.3) == [(NOW, NOW + 4 * S, 0.4)]
-    assert peaks(samples, threshold=0.3, min_gap=S) == [
-        (NOW, NOW + 2 * S, 0.4),
-        (NOW + 3 * S, NOW + 4 * S, 0.35),
-    ]
-    # Seconds without samples (an idle room records nothing) count as gaps.
-    sparse = [(NOW, 0.9), (NOW + 3 * S, 0.8), (NOW + 30 * S, 0.6)]
-    assert peaks(sparse) == [(NOW, NOW + 4 * S, 0.9), (NOW + 30 * S, NOW + 31 * S, 0.6)]
-
-
 def test_report_from_a_simulated_ovation() -> None:
     # 400 people, 300 clap at 5 for 6 s (re-sending every second), then they stop;
     # ticks every 250 ms.
@@ -448,7 +413,10 @@ def test_report_from_a_simulated_ovation() -> None:
             states = clapping(5 if i < 24 else 0, 300, now)
         level = reading(states, 400, level, now, 0.25).level
         samples.append((now, level))
-    [(start, end, highest)] = peaks(per_second(samples))
+    loud = [(at, level) for at, level in per_second(samples) if level >= 0.5]
+    start, end = loud[0][0], loud[-1][0] + S
+    highest = max(level for _, level in loud)
+    assert [at for at, _ in loud] == [start + i * S for i in range(len(loud))]  # one episode
     assert start == NOW
     assert highest == pytest.approx(math.sqrt(0.75), abs=0.001)
     # Above 0.5 while clapping and for a little while after: the applause ebbs away.

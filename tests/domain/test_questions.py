@@ -17,7 +17,6 @@ from live.domain.questions import (
     can_delete,
     can_upvote,
     edit_text,
-    for_participant,
     new_question,
     not_author_error,
     ordered,
@@ -368,17 +367,3 @@ def test_sorts() -> None:
 )
 def test_top(n: int, expected: list[str]) -> None:
     assert ids(top(iter(ROOM), n)) == expected
-
-
-@pytest.mark.parametrize(
-    ("participant_id", "by", "expected"),
-    [
-        ("alice", "votes", ["a1", "b5", "b2", "b3", "b4", "b1"]),
-        ("alice", "newest", ["a1", "b5", "b2", "b1", "b3", "b4"]),
-        ("bob", "votes", ["b6", "b5", "b2", "b3", "b4", "b1"]),
-        ("carol", "votes", ["b5", "b2", "b3", "b4", "b1"]),
-        (None, "newest", ["b5", "b2", "b1", "b3", "b4"]),
-    ],
-)
-def test_for_participant(participant_id: str | None, by: str, expected: list[str]) -> None:
-    assert ids(for_participant(iter(ROOM), participant_id, by)) == expected

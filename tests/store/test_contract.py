@@ -241,15 +241,16 @@ async def test_update_poll_stores_only_the_mutable_fields(store: Store) -> None:
     assert got == replace(poll, state="open", opened_at=T0)
 
 
-async def test_set_screen_poll(store: Store) -> None:
+async def test_set_screen_mode_with_a_poll(store: Store) -> None:
     await setup_event(store)
     await store.add_poll(make_poll("p1"))
-    v1 = await store.set_screen_poll("r1", "p1")
+    v1 = await store.set_screen_mode("r1", "poll", "p1")
     room = await store.get_room("r1")
-    assert room is not None and room.screen_poll_id == "p1"
-    v2 = await store.set_screen_poll("r1", None)
+    assert room is not None and (room.screen_mode, room.screen_poll_id) == ("poll", "p1")
+    # Without a poll the one chosen before stays (a later "poll" mode presents it again).
+    v2 = await store.set_screen_mode("r1", "join", None)
     room = await store.get_room("r1")
-    assert room is not None and room.screen_poll_id is None
+    assert room is not None and (room.screen_mode, room.screen_poll_id) == ("join", "p1")
     assert 1 < v1 < v2 == await store.room_version("r1")
 
 
@@ -262,7 +263,7 @@ async def test_versions_strictly_increase_with_every_write(store: Store) -> None
     versions.append((await store.cast_vote("p1", "u1", Ballot(choices=(0,)), "q1")).version)
     versions.append((await store.cast_vote("p1", "u2", Ballot(choices=(1,)), None)).version)
     versions.append((await store.cast_vote("p1", "u1", Ballot(choices=(2,)), "q2")).version)
-    versions.append(await store.set_screen_poll("r1", None))
+    versions.append(await store.set_screen_mode("r1", "join", None))
     versions.append(await store.update_poll(replace(poll, state="closed", closed_at=T0)))
     assert all(a < b for a, b in itertools.pairwise(versions)), versions
     assert await store.room_version("r1") == versions[-1]

@@ -163,7 +163,7 @@ async def test_set_screen_mode_clears_the_highlight_only_for_join_poll_and_slide
     await setup_event(store)
     await store.add_poll(make_poll("p1"))
     await ask(store, make_question("q1"))
-    await store.set_screen_poll("r1", "p1")
+    await store.set_screen_mode("r1", "poll", "p1")
     version = await store.set_highlight("r1", "q1")
     assert await store.set_screen_mode("r1", mode, None) == version + 1
     room = await store.get_room("r1")

@@ -274,7 +274,7 @@ async def test_missing_references_are_store_errors(file_store: SQLiteStore) -> N
     await file_store.add_room(make_room("r2", position=1))
     await file_store.add_poll(make_poll("p2", room_id="r2"))
     with pytest.raises(StoreError):
-        await file_store.set_screen_poll("r1", "p2")
+        await file_store.set_screen_mode("r1", "poll", "p2")
 
 
 async def test_naive_datetimes_are_refused(file_store: SQLiteStore) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from live.settings import Settings
 
 
 def make_client(tmp_path: Path, **overrides: Any) -> TestClient:
-    settings = Settings(data_dir=tmp_path / "data", tick_ms=10).with_overrides(**overrides)
+    settings = replace(Settings(data_dir=tmp_path / "data", tick_ms=10), **overrides)
     return TestClient(create_app(settings), base_url="http://testserver")
 
 
