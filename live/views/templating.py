@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from live.assets import STATIC_DIR as STATIC_DIR  # re-exported: live/web/routes.py imports it
+from live.assets import TEMPLATE_DIR
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS
 from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATE_DIR = ROOT / "templates"
-STATIC_DIR = ROOT / "static"
-
 
 STATE_LABELS = {"draft": _n("Entwurf"), "open": _n("offen"), "closed": _n("beendet")}
 KIND_LABELS = {

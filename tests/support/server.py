@@ -51,7 +51,8 @@ class LiveServer:
     """One `live serve` process on a fixed port and data dir; can be stopped and started again.
 
     Attributes: `url` (``http://127.0.0.1:<port>``), `ws_url`, `port`, `data_dir`, `log_path`.
-    Output (stdout and stderr) is appended to `log_path` across restarts.
+    Output (stdout and stderr) is appended to `log_path` across restarts. It runs in `cwd` (the
+    checkout unless told); a subclass may change `command` (e.g. an installed `live` script).
     """
 
     host = "127.0.0.1"
@@ -65,6 +66,7 @@ class LiveServer:
         env: Mapping[str, str] | None = None,
         start_timeout: float = 20.0,
         stop_timeout: float = 10.0,
+        cwd: Path = REPO_ROOT,
     ) -> None:
         self.port = port if port is not None else free_port(self.host)
         self.data_dir = data_dir
@@ -72,6 +74,7 @@ class LiveServer:
         self.env = dict(env or {})
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
+        self.cwd = cwd
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -116,7 +119,7 @@ class LiveServer:
             log.flush()
             self._proc = subprocess.Popen(
                 self.command,
-                cwd=REPO_ROOT,
+                cwd=self.cwd,
                 env=_server_env(self.env),
                 stdin=subprocess.DEVNULL,
                 stdout=log,

@@ -1,0 +1,201 @@
+"""A wheel serves pages: `pip install .`, pipx, a container image or a release has no checkout
+around it, so templates, static files and the compiled translations must travel inside it.
+
+Builds the sdist and, from it, the wheel (what `python -m build` does: a wheel built from the
+sdist also proves the sdist complete), installs the wheel with its dependencies into a fresh venv
+outside the checkout, starts that venv's `live serve` there and fetches a German page, an English
+page and a static file. About 15 s (30 s on a busy machine), most of it pip installing the
+dependencies (from its cache or the index it is configured with). The build runs without
+isolation, on the build requirements that the `test` extra installs, so it downloads nothing.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import REPO_ROOT, LiveServer
+
+# Building and installing take seconds to tens of seconds; the default of 120 s covers one test.
+pytestmark = pytest.mark.timeout(300)
+
+# Not copied from the checkout into the build folder: environments, caches, earlier builds, data.
+_NOT_SOURCES_ANYWHERE = {"__pycache__", ".git", ".venv", "node_modules"}
+_NOT_SOURCES_AT_TOP = {"build", "dist", "data", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+
+@dataclass(frozen=True)
+class Installed:
+    sdist: Path
+    wheel: Path
+    venv: Path
+    run_dir: Path  # outside the checkout: the installed app's working directory
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    ignored = {n for n in names if n in _NOT_SOURCES_ANYWHERE or n.endswith(".egg-info")}
+    if Path(folder) == REPO_ROOT:
+        ignored |= _NOT_SOURCES_AT_TOP & set(names)
+    return ignored
+
+
+def _run(*command: str | Path, cwd: Path) -> str:
+    done = subprocess.run(
+        [str(c) for c in command], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, (
+        f"{' '.join(map(str, command))} -> exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    base = tmp_path_factory.mktemp("wheel")
+    assert not base.is_relative_to(REPO_ROOT), "the temp folder must lie outside the checkout"
+    source = base / "source"  # a copy: building writes build/ and *.egg-info into its folder
+    shutil.copytree(REPO_ROOT, source, ignore=_ignore)
+    dist = base / "dist"
+    _run(sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, source, cwd=base)
+    (sdist,) = dist.glob("live-*.tar.gz")
+    (wheel,) = dist.glob("live-*.whl")
+
+    venv = base / "venv"
+    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base)
+    # This venv's pip installs into the new one: the same index and cache as `tests/run`.
+    pip = (sys.executable, "-m", "pip", "--python", venv / "bin" / "python")
+    _run(*pip, "install", "--no-input", "--disable-pip-version-check", wheel, cwd=base)
+    run_dir = base / "run"
+    run_dir.mkdir()
+    return Installed(sdist=sdist, wheel=wheel, venv=venv, run_dir=run_dir)
+
+
+def _checkout_files(folder: str) -> set[str]:
+    """The files under a top-level folder of the checkout, as paths relative to it."""
+    found = {
+        p.relative_to(REPO_ROOT).as_posix()
+        for p in (REPO_ROOT / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert found, f"nothing found in the checkout's {folder}/"
+    return found
+
+
+def test_the_sdist_holds_the_sources_of_the_assets(installed: Installed) -> None:
+    with tarfile.open(installed.sdist) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    wanted = _checkout_files("templates") | _checkout_files("static")
+    wanted |= {"setup.py", "MANIFEST.in", "live/locale/en/LC_MESSAGES/messages.po"}
+    missing = sorted(wanted - names)
+    assert not missing, f"{len(missing)} missing from {installed.sdist.name}, e.g. {missing[:3]}"
+
+
+def test_the_wheel_carries_templates_static_files_and_compiled_translations(
+    installed: Installed,
+) -> None:
+    with zipfile.ZipFile(installed.wheel) as whl:
+        names = set(whl.namelist())
+    wanted = {f"live/{name}" for name in _checkout_files("templates") | _checkout_files("static")}
+    missing = sorted(wanted - names)
+    assert not missing, f"{len(missing)} missing from the wheel, e.g. {missing[:3]}"
+    assert "live/locale/en/LC_MESSAGES/messages.mo" in names
+    # Only the .mo: so the English page below shows that the installed app reads it.
+    assert "live/locale/en/LC_MESSAGES/messages.po" not in names
+    assert not any(n.startswith(("templates/", "static/", "locale/")) for n in names), (
+        "assets belong inside the package, not at the top of site-packages"
+    )
+
+
+def test_the_installed_package_runs_from_the_venv(installed: Installed) -> None:
+    code = (
+        "import json, live, live.assets as a; print(json.dumps([live.__file__, str(a.TEMPLATE_DIR),"
+        " str(a.STATIC_DIR), str(a.LOCALE_DIR)]))"
+    )
+    out = _run(installed.python, "-c", code, cwd=installed.run_dir)
+    site_packages = installed.venv / "lib"
+    for path in map(Path, json.loads(out)):
+        assert path.is_relative_to(site_packages), f"{path} is not inside {installed.venv}"
+        assert path.exists(), path
+        assert not path.is_relative_to(REPO_ROOT), f"{path} comes from the checkout"
+
+
+class InstalledServer(LiveServer):
+    """`live serve` of the installed console script, run in a folder outside the checkout."""
+
+    def __init__(self, installed: Installed) -> None:
+        super().__init__(
+            data_dir=installed.run_dir / "data",
+            log_path=installed.run_dir / "server.log",
+            cwd=installed.run_dir,
+            # Empty PYTHONPATH: nothing from the outer environment may point it at the checkout.
+            env={"PYTHONPATH": ""},
+            start_timeout=60.0,
+        )
+        self.script = installed.venv / "bin" / "live"
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            str(self.script),
+            "serve",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
+
+
+@pytest.fixture
+def server(installed: Installed) -> Iterator[InstalledServer]:
+    live = InstalledServer(installed)
+    try:
+        live.start()
+        yield live
+    finally:
+        live.stop()
+
+
+def _get(server: LiveServer, path: str) -> tuple[int, str, bytes]:
+    # http.client, not urllib/httpx: those honour HTTP(S)_PROXY from the environment.
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.getheader("content-type") or "", response.read()
+    finally:
+        conn.close()
+
+
+def test_the_installed_app_serves_german_and_english_pages_and_static_files(
+    server: InstalledServer,
+) -> None:
+    status, kind, body = _get(server, "/")
+    assert (status, kind.split(";")[0]) == (200, "text/html"), server.log_tail()
+    assert "Veranstaltung anlegen" in body.decode()
+
+    status, _, body = _get(server, "/?lang=en")
+    assert status == 200, server.log_tail()
+    page = body.decode()
+    assert "Create an event" in page
+    assert "Veranstaltung anlegen" not in page
+
+    for name, media_type in (("live.css", "text/css"), ("live.js", "text/javascript")):
+        status, kind, body = _get(server, f"/static/{name}")
+        assert (status, kind.split(";")[0]) == (200, media_type), server.log_tail()
+        assert body == (REPO_ROOT / "static" / name).read_bytes()
