@@ -9,7 +9,6 @@ import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from live.assets import STATIC_DIR as STATIC_DIR  # re-exported: live/web/routes.py imports it
 from live.assets import TEMPLATE_DIR
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS

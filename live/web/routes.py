@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from live.views.templating import STATIC_DIR
+from live.assets import STATIC_DIR
 from live.web import (
     api,
     api_setup,
