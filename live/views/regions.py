@@ -18,9 +18,9 @@ from live.domain import mood as mood_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.models import Ballot, Poll, Question, Results
-from live.fanout.channel import Region
 from live.fanout.connection import Connection
 from live.fanout.state import RoomState
+from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
 from live.views.screen import MODE_BUTTONS, MODE_LABELS, poll_choices, screen_content
