@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tick=settings.tick_ms / 1000,
             slow_after=settings.slow_socket_seconds,
             applause=services.applause,
-            # Other processes wait for this one's votes (see live.fanout.channel.SLICE_SECONDS).
+            # Other processes wait for this one's votes (see live.fanout.pacing.SLICE_SECONDS).
             sliced=settings.shares_state,
         )
         app.state.live = Runtime(settings, services, fanout)

@@ -7,45 +7,20 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
 
 from websockets.frames import Frame, Opcode
 
 from live.fanout.diff import NOTHING_SENT, Sent
 from live.fanout.outbox import Outbox
+from live.fanout.types import Encode, Role, Socket, View, Writer
 
 log = logging.getLogger("live.fanout")
-
-View = Literal["json", "participant", "screen", "moderator", "overlay"]
-Role = Literal["participant", "moderator", "viewer"]
 
 # Close codes (RFC 6455 / IANA registry).
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_GOING_AWAY = 1001
 # Private-use code: the event (and so the room) was deleted; clients must not reconnect.
 CLOSE_GONE = 4404
-
-
-class Socket(Protocol):
-    async def send_text(self, data: str) -> None: ...
-
-    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
-
-
-class Writer(Protocol):
-    """Direct frame writing (live.web.wsprotocol.FrameWriter): no await per frame."""
-
-    @property
-    def writable(self) -> bool: ...
-
-    async def wait_writable(self) -> None: ...
-
-    def write(self, frame: bytes) -> bool: ...
-
-    def close_behind(self, code: int, reason: str) -> None: ...
-
-
-Encode = Callable[[str], bytes]
 
 
 def encode_text(text: str) -> bytes:
@@ -94,7 +69,7 @@ class Connection:
     # by a sender task; None: the ASGI path (``run_sender``).
     writer: Writer | None = None
     # Set by the room's channel: takes a reply that can ride with the next tick's write (True)
-    # or declines (False: write it now). See RoomChannel.hold_reply.
+    # or declines (False: write it now). See live.fanout.replies.HeldReplies.hold.
     hold_reply: Callable[[Connection], bool] | None = field(default=None, repr=False)
     _draining: asyncio.Task[None] | None = field(default=None, repr=False)
 

@@ -2,27 +2,36 @@
 shares between every socket it serves.
 
 A ``Delivery`` lives for one tick and one state. Where several processes share an event, the
-channel hands it sockets in slices and lets the event loop run between them
-(RoomChannel._deliver): in a room of 15,000 sockets one tick of writes takes half a second and
+room hands it sockets in slices and lets the event loop run between them (``Pacing.send`` in
+live.fanout.pacing): in a room of 15,000 sockets one tick of writes takes half a second and
 more, and the votes and notices that arrived meanwhile waited for all of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Hashable
 
-from live.fanout.connection import Connection, FrameCache
+from live.fanout.connection import CLOSE_TRY_AGAIN_LATER, Connection, FrameCache
 from live.fanout.diff import NOTHING_SENT, DiffCache, Sent, snapshot_sent
+from live.fanout.outbox import OutboxOverflow
 from live.fanout.state import RoomState
-
-if TYPE_CHECKING:
-    from live.fanout.channel import Region, Renderer
+from live.fanout.tasks import TaskSet
+from live.fanout.types import Region, Renderer
 
 
 class Delivery:
+    """One state on its way to a room's sockets.
+
+    Invariants: each distinct (view, language, personal key) is rendered once, each JSON
+    snapshot made once, each (regions, last sent) pair diffed and each frame encoded once, for
+    all the sockets this delivery serves; a socket is sent only what differs from what it was
+    last sent; a socket whose outbox overflows is closed with 1013 (the close runs in a task of
+    ``closing``, which its owner waits for).
+    """
+
     __slots__ = (
         "_changes_for",
+        "_closing",
         "_encode",
         "_only_applause",
         "_renderer",
@@ -32,9 +41,17 @@ class Delivery:
         "state",
     )
 
-    def __init__(self, renderer: Renderer, state: RoomState, *, only_applause: bool) -> None:
+    def __init__(
+        self,
+        renderer: Renderer[Connection],
+        state: RoomState,
+        *,
+        only_applause: bool,
+        closing: TaskSet,
+    ) -> None:
         self.state = state
         self._renderer = renderer
+        self._closing = closing
         self._only_applause = only_applause
         self._renders: dict[Hashable, list[Region]] = {}
         self._snapshots: dict[Hashable, str] = {}
@@ -42,9 +59,20 @@ class Delivery:
         self._encode = FrameCache()
         self._changes_for = DiffCache(self._encode)
 
+    def send_all(self, conns: Collection[Connection]) -> None:
+        """Send to ``conns`` in one go (a few sockets: the front)."""
+        for conn in tuple(conns):
+            self.send(conn)
+
     def send(self, conn: Connection) -> None:
         """Bring ``conn`` up to this state: its snapshot, or the regions that changed since it
-        was last sent (raises OutboxOverflow)."""
+        was last sent."""
+        try:
+            self._send(conn)
+        except OutboxOverflow:
+            self._closing.spawn(conn.shut(CLOSE_TRY_AGAIN_LATER, "slow"))
+
+    def _send(self, conn: Connection) -> None:
         if conn.closed.is_set():
             return
         if conn.view == "json" and conn.needs_snapshot:

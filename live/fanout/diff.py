@@ -13,10 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from live.fanout.channel import Region
+from live.fanout.types import Region
 
 Sent = Mapping[str, str]  # region key -> body last sent; shared between sockets, never mutated
 

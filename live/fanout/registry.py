@@ -7,21 +7,31 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from live.fanout.channel import ApplauseSource, Renderer, RoomChannel, StateLoader
+from live.fanout.channel import RoomChannel
 from live.fanout.connection import Connection
+from live.fanout.tasks import TaskSet
+from live.fanout.types import ApplauseSource, Renderer, StateLoader
 from live.hub import Hub
 
 IDLE_GRACE_SECONDS = 5.0
 
 
 class Fanout:
+    """The process's room channels.
+
+    Invariants: at most one channel per room (a second socket of a new room waits for the
+    first one's start); a channel whose last socket left is stopped IDLE_GRACE_SECONDS later
+    unless a socket came back meanwhile; a reaper's task is kept until its channel stopped, and
+    ``close`` waits for it before stopping the rest.
+    """
+
     def __init__(
         self,
         *,
         hub: Hub,
         topic: Callable[[str], str],
         load: StateLoader,
-        renderer: Renderer,
+        renderer: Renderer[Connection],
         tick: float,
         slow_after: float,
         applause: ApplauseSource | None = None,
@@ -39,6 +49,7 @@ class Fanout:
         # Two sockets of a new room may attach at once: the second waits for the first's start.
         self._starting: dict[str, asyncio.Task[RoomChannel]] = {}
         self._reapers: dict[str, asyncio.TimerHandle] = {}
+        self._reaping = TaskSet()  # reapers whose timer went off, until their channel stopped
 
     async def attach(self, room_id: str, conn: Connection) -> RoomChannel:
         reaper = self._reapers.pop(room_id, None)
@@ -81,7 +92,8 @@ class Fanout:
         if not channel.connections and room_id not in self._reapers:
             loop = asyncio.get_running_loop()
             self._reapers[room_id] = loop.call_later(
-                IDLE_GRACE_SECONDS, lambda: loop.create_task(self._reap(room_id))
+                IDLE_GRACE_SECONDS,
+                lambda: self._reaping.spawn(self._reap(room_id), name=f"reap:{room_id}"),
             )
 
     def channel(self, room_id: str) -> RoomChannel | None:
@@ -98,13 +110,8 @@ class Fanout:
         for handle in self._reapers.values():
             handle.cancel()
         self._reapers.clear()
+        await self._reaping.wait()  # a reaper stopping its channel: let it finish
         channels, self._channels = list(self._channels.values()), {}
         for channel in channels:
             with contextlib.suppress(Exception):
                 await channel.stop()
-
-    def stats(self) -> dict[str, int]:
-        return {
-            "rooms": len(self._channels),
-            "sockets": sum(len(c.connections) for c in self._channels.values()),
-        }

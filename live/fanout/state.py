@@ -44,9 +44,7 @@ class RoomState:
     @property
     def open_polls(self) -> tuple[Poll, ...]:
         """Open polls, the most recently opened first."""
-        polls = [p for p in self.polls if p.state == "open"]
-        polls.sort(key=lambda p: (p.opened_at or p.created_at, p.id), reverse=True)
-        return tuple(polls)
+        return poll_rules.open_newest_first(self.polls)
 
 
 async def load_room_state(

@@ -28,7 +28,7 @@ from live.service.program import ProgramService
 from live.service.questions import QuestionService
 from live.service.report import ReportService
 from live.service.retention import RetentionService
-from live.service.rooms import RoomReader
+from live.service.rooms import RoomService
 from live.service.screen import ScreenService
 from live.store import Store
 
@@ -38,7 +38,7 @@ class Services:
     clock: Clock
     events: EventService
     participants: ParticipantService
-    rooms: RoomReader
+    rooms: RoomService
     polls: PollService
     questions: QuestionService
     screen: ScreenService
@@ -84,7 +84,7 @@ def build_services(
         clock=clock,
         events=events,
         participants=participants,
-        rooms=RoomReader(store),
+        rooms=RoomService(store),
         polls=polls,
         questions=QuestionService(store, hub, ids, clock),
         screen=ScreenService(store, hub, polls, clock),

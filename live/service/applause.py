@@ -1,6 +1,6 @@
 """Applause use cases: a phone's current grade goes onto the board (shared, short-lived), and a
 notice goes out so every process's room channel starts ticking. Also the room channels' source
-of readings (an ApplauseSource of live/fanout), and the control room's look at a room."""
+of readings (live.fanout.types.ApplauseSource), and the control room's look at a room."""
 
 from __future__ import annotations
 

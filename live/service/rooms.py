@@ -8,7 +8,7 @@ from live.fanout.state import RoomState, load_room_state
 from live.store import Store
 
 
-class RoomReader:
+class RoomService:
     def __init__(self, store: Store) -> None:
         self.store = store
 

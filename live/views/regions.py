@@ -19,9 +19,9 @@ from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.models import Ballot, Poll, Question, Results
 from live.domain.screen import poll_choices, screen_content
-from live.fanout.channel import Region
 from live.fanout.connection import Connection
 from live.fanout.state import RoomState
+from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
 from live.views.screen import MODE_BUTTONS, MODE_LABELS
@@ -116,7 +116,7 @@ def questions_by_author(state: RoomState) -> dict[str, list[Question]]:
 
 
 class PageRenderer:
-    """Implements live.fanout.channel.Renderer.
+    """Implements live.fanout.types.Renderer.
 
     Regions shared by many variants (the Q&A list) are memoised per tick: the channel asks once
     per personal variant, but a shared region is rendered once per state.

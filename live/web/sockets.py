@@ -24,8 +24,9 @@ from live.domain.errors import DomainError
 from live.domain.models import Event, Room
 from live.domain.text import _n
 from live.errors import Unavailable
-from live.fanout.connection import Connection, Role, View
+from live.fanout.connection import Connection
 from live.fanout.outbox import OutboxOverflow
+from live.fanout.types import Role, View
 from live.i18n import Lang, translate
 from live.service.events import HANDSHAKE_MAX_AGE
 from live.service.requests import check_request_id

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from live.fanout.channel import Region
 from live.fanout.connection import FrameCache
 from live.fanout.diff import NOTHING_SENT, DiffCache, diff, snapshot_sent
 from live.fanout.outbox import Outbox
-from tests.fanout.test_direct_writer import decode_all
+from live.fanout.types import Region
+from tests.fanout.fakes import decode_all
 
 
 def texts(payload: bytes) -> list[str]:

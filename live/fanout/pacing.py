@@ -1,0 +1,111 @@
+"""How a room spreads its sending over time: the pause after a tick, the front served during
+that pause, and sending in slices."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Collection, Iterable
+
+from live.fanout.connection import Connection
+from live.fanout.delivery import Delivery
+
+MAX_RETRY_PAUSE = 2.0  # seconds between state reads while the store is unreachable
+# After a tick that took t seconds (reading, rendering, writing to every socket), pause at least
+# t * this before the next: sending to everyone then never takes more than 1 / (1 + this) of the
+# process, and votes keep the rest. With 10,000 sockets on a slow machine one tick of writes
+# takes longer than the tick interval; without this the ticks ran back to back and starved the
+# votes. The front (projectors, moderators) is still served at the tick rate (Pacing.pause).
+SEND_SHARE_PAUSE = 2.0
+# With several processes serving one event, a tick sends for at most this long before it lets
+# the event loop run (the hub's notices, votes being read and stored) and serves the front if
+# it is due; then it goes on with the next socket. A 15,000-socket tick written in one go held
+# up the other process's projector: it waited for this one's votes (Redis, 2 workers, 30,000:
+# S3 p99 0.9-1.7 s in one go, 0.25-0.55 s in slices). A single process has nobody waiting on
+# it; there the slices showed no gain in S2 and S3 at 10,000 (within the spread of single
+# runs), so it sends in one go as before (docs/benchmarks.md).
+SLICE_SECONDS = 0.01
+SLICE_CHECK = 64  # sockets between looks at the clock
+
+ServeFront = Callable[[], Awaitable[bool]]
+
+
+class Pacing:
+    """When a room's next tick may start, and who is served until then.
+
+    ``serve_front`` brings the front up to the newest state (False: the read failed; left to the
+    next full tick). Invariants, all in loop time: after a tick that started at s and ended at e,
+    the next starts no earlier than s + max(tick, (e - s) * SEND_SHARE_PAUSE), or, after failed
+    ticks, e + the backoff (tick doubled per failure, at most MAX_RETRY_PAUSE); while a pause
+    after a good tick lasts longer than 1.5 ticks and there is a front, the front is served
+    every tick interval; a sliced send lets the loop run at least every SLICE_SECONDS (looking at
+    the clock every SLICE_CHECK sockets) and serves the front in between when it was last served
+    a tick interval ago or more (``front_at``).
+    """
+
+    __slots__ = ("_front", "_serve_front", "front_at", "sliced", "tick")
+
+    def __init__(
+        self,
+        tick: float,
+        *,
+        sliced: bool,
+        front: Collection[Connection],
+        serve_front: ServeFront,
+    ) -> None:
+        self.tick = tick
+        self.sliced = sliced
+        self._front = front
+        self._serve_front = serve_front
+        # Loop time at which the front was last served (set by the room's full ticks too).
+        self.front_at = float("-inf")
+
+    def next_tick_at(self, started: float, ended: float, failures: int) -> float:
+        """The loop time before which the next tick must not start."""
+        if failures:
+            return ended + min(self.tick * 2.0 ** min(failures, 6), MAX_RETRY_PAUSE)
+        # The full tick's pause comes after the sending, not instead of it: under load the
+        # ticks stretch, which leaves the CPU to incoming votes (shortening the pause by the
+        # sending time made a 10,000-socket burst 2.5 times slower; docs/benchmarks.md).
+        # The tick's wall time counts, with the turns it gave to the votes between its
+        # slices: counting only its own time started the next tick at once in a burst, and
+        # the phones' ticks ran back to back (S2's final tally took 2.7 s instead of 0.2 s).
+        return started + max(self.tick, (ended - started) * SEND_SHARE_PAUSE)
+
+    async def pause(self, until: float, *, serve_front: bool) -> None:
+        """Pause until ``until``; with ``serve_front``, while a long pause lasts (a big room
+        whose last tick took long), keep the front (projectors, moderators, overlays: a handful
+        of sockets) at the tick rate. The hall watches the projector; the phones get the newest
+        state with the next full tick. Whatever arrives during the pause goes out together in
+        the next tick (coalescing)."""
+        loop = asyncio.get_running_loop()
+        while serve_front and self._front and until - loop.time() > self.tick * 1.5:
+            await asyncio.sleep(self.tick)
+            if not await self._front_now(loop):
+                break
+        left = until - loop.time()
+        if left > 0:
+            await asyncio.sleep(left)
+
+    async def send(self, delivery: Delivery, conns: Iterable[Connection]) -> None:
+        """Send ``delivery`` to ``conns``; in a sliced room in slices of SLICE_SECONDS. Between
+        slices the loop runs other work, and the front is served at the tick rate with whatever
+        changed meanwhile (the rest of ``conns`` still get ``delivery``'s state: the next full
+        tick brings them up)."""
+        if not self.sliced:
+            for conn in tuple(conns):
+                delivery.send(conn)
+            return
+        loop = asyncio.get_running_loop()
+        slice_start = loop.time()
+        for n, conn in enumerate(tuple(conns), 1):
+            delivery.send(conn)
+            if n % SLICE_CHECK or loop.time() - slice_start < SLICE_SECONDS:
+                continue
+            await asyncio.sleep(0)
+            if self._front and loop.time() - self.front_at >= self.tick:
+                await self._front_now(loop)
+            slice_start = loop.time()
+
+    async def _front_now(self, loop: asyncio.AbstractEventLoop) -> bool:
+        self.front_at = loop.time()
+        return await self._serve_front()
