@@ -83,7 +83,11 @@ class Worker:
             except (EOFError, OSError):
                 loop.call_soon_threadsafe(self.done.set)
                 return
-            loop.call_soon_threadsafe(lambda m=msg: loop.create_task(self._handle(m)))
+            loop.call_soon_threadsafe(self._spawn, msg)
+
+    def _spawn(self, msg: dict[str, Any]) -> None:
+        """Runs in the loop's thread: one task per command, so commands overlap."""
+        asyncio.get_running_loop().create_task(self._handle(msg))
 
     async def _handle(self, msg: dict[str, Any]) -> None:
         try:

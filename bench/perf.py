@@ -214,6 +214,9 @@ class Target:
     def poll_frame_bytes(self) -> int:
         return 0
 
+    def stop(self) -> None:
+        raise NotImplementedError
+
 
 class App(Target):
     name = "app"

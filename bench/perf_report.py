@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import platform
 import statistics
 from collections.abc import Sequence
@@ -88,7 +89,7 @@ def median(results: Sequence[RunResult], key: str) -> float:
 def goals(cfg: Config, app: Sequence[RunResult], base: Sequence[RunResult]) -> list[str]:
     """The issue's goals, each with the measured median and met / not met."""
 
-    def line(text: str, value: float, ok: bool | None) -> str:
+    def line(text: str, value: str, ok: bool | None) -> str:
         mark = "–" if ok is None else ("met" if ok else "**not met**")
         return f"| {text} | {value} | {mark} |"
 
@@ -169,7 +170,7 @@ def markdown(
         "",
         f"CPU in S3 (app runs, median): server {cpu:.1f} s, load generators {client:.1f} s, "
         f"everything else {other:.1f} s, over {median(app, 'S3.wall'):.1f} s of wall time on "
-        f"{common.os.cpu_count()} CPUs.",
+        f"{os.cpu_count()} CPUs.",
     ]
     notes = sorted({n for r in (*app, *base) for n in r.notes})
     if notes:

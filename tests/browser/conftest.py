@@ -26,6 +26,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     ViewportSize,
+    expect,
     sync_playwright,
 )
 
@@ -47,6 +48,9 @@ from tests.support.browser import (
 # tests in tests/browser/, and browser tests only in tests/browser/.
 @pytest.fixture(scope="package")
 def playwright() -> Generator[Playwright]:
+    # expect() has a default of its own (5 s), shorter than every other wait here: one bound
+    # for all, long enough that only a hang reaches it on a busy machine.
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     with sync_playwright() as pw:
         yield pw
 

@@ -8,12 +8,17 @@ htmx is not loaded: tests swap `#applause-level` themselves, as htmx's ws extens
 Audio is checked through the engine's diagnostics, not by listening. Headless Chromium enforces
 the autoplay policy (a context created without a gesture stays suspended), so every test starts
 audio with a real click, like a user.
+
+Time: the phone input (tap rate, hold vs. tap, the once-a-second repeat) and the level smoothing
+run on the page's timers and clock, which tests with `clock=True` replace by Playwright's fake
+clock and advance step by step (`page.clock.run_for`), so a busy machine cannot stretch the
+intervals: the same taps always give the same grades. The audio clock (AudioContext.currentTime)
+is not faked; the one test that counts claps measures its window on that clock.
 """
 
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Generator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -100,16 +105,6 @@ _PUSH_LEVEL = """([level, band, event]) => {
   if (event) document.body.dispatchEvent(new CustomEvent(event, {bubbles: true}));
 }"""
 
-# Samples engine.inputLevel every 50 ms for `ms` milliseconds.
-_SAMPLE_LEVEL = """async (ms) => {
-  const out = [], end = performance.now() + ms;
-  while (performance.now() < end) {
-    out.push(window.liveApplause.engine.inputLevel);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return out;
-}"""
-
 # Claps scheduled during `ms` milliseconds.
 _COUNT_CLAPS = """async (ms) => {
   const before = window.liveApplause.engine.scheduledClaps;
@@ -117,13 +112,51 @@ _COUNT_CLAPS = """async (ms) => {
   return window.liveApplause.engine.scheduledClaps - before;
 }"""
 
+# Resolves when every running CSS transition has ended (the infinite pulse is an animation,
+# not a transition, and is left running).
+_TRANSITIONS_DONE = """() => Promise.all(document.getAnimations()
+  .filter((a) => a instanceof CSSTransition).map((a) => a.finished))"""
+
+# Keeps the page's AudioContext within reach of the test (applause.js keeps it private), so a
+# measurement can be timed on the audio clock, the clock the claps are scheduled on.
+_CAPTURE_AUDIO_CONTEXT = """(() => {
+  const Base = window.AudioContext;
+  window.AudioContext = class extends Base {
+    constructor(options) { super(options); window.testAudioContext = this; }
+  };
+})()"""
+
+# Claps scheduled while the audio clock advances by `seconds`. Timed on the audio clock, not the
+# wall clock: a starved renderer stretches the wall-clock time, not the count per audio second.
+_COUNT_CLAPS_AUDIO = """async (seconds) => {
+  const ctx = window.testAudioContext, engine = window.liveApplause.engine;
+  const before = engine.scheduledClaps, end = ctx.currentTime + seconds;
+  while (ctx.currentTime < end) await new Promise((r) => setTimeout(r, 20));
+  return engine.scheduledClaps - before;
+}"""
+
+# Page time (Unix seconds) at which clocked pages start; any fixed date does.
+CLOCK_START = 1_746_864_000  # 2025-05-10 08:00 UTC
+
 
 def open_page(
-    site: str, browser_context: ContextFactory, path: str = "/applause.html", **kw: Any
+    site: str,
+    browser_context: ContextFactory,
+    path: str = "/applause.html",
+    *,
+    clock: bool = False,
+    **kw: Any,
 ) -> Page:
+    """The test page, recording grade events. With `clock`, the page's clock (Date,
+    performance.now, timers) stands still after loading and moves only by `page.clock.run_for`."""
     page = browser_context(**kw).new_page()
+    if clock:
+        page.clock.install(time=CLOCK_START)  # before the page's scripts see any timer
     page.goto(site + path)
     page.wait_for_function("() => window.liveApplause !== undefined")
+    if clock:
+        # An hour on: later than any real time loading can take, so the jump goes forwards.
+        page.clock.pause_at(CLOCK_START + 3600)
     page.evaluate(_RECORD_GRADES)
     return page
 
@@ -205,34 +238,61 @@ def test_silent_until_the_listen_button_is_clicked(
     page.wait_for_function("() => window.liveApplause.engine.contextState === 'suspended'")
 
 
-def test_pushed_level_is_smoothed_and_sets_the_density(
-    site: str, browser_context: ContextFactory
-) -> None:
-    page = open_page(site, browser_context)
+def level_after(page: Page, ms: int) -> float:
+    """The engine's smoothed level after `ms` more milliseconds of page time."""
+    page.clock.run_for(ms)
+    level: float = engine(page)["inputLevel"]
+    return level
+
+
+def test_pushed_level_is_smoothed(site: str, browser_context: ContextFactory) -> None:
+    page = open_page(site, browser_context, clock=True)
     start_listening(page)
 
     # Swapped without any htmx event: the MutationObserver fallback picks it up.
     push_level(page, 0.1)
-    page.wait_for_function("() => Math.abs(window.liveApplause.engine.inputLevel - 0.1) < 0.002")
-    quiet = page.evaluate(_COUNT_CLAPS, 1500)
+    assert abs(level_after(page, 2000) - 0.1) < 0.002
 
+    # Up to 0.9: a ramp of 50 ms steps, not a step, rising within about a second.
     push_level(page, 0.9, event="htmx:wsAfterMessage")
-    samples = page.evaluate(_SAMPLE_LEVEL, 1500)
-    assert samples[0] < 0.5, samples  # no jump
-    assert all(b >= a for a, b in itertools.pairwise(samples)), samples
+    samples = [level_after(page, 50) for _ in range(30)]
+    assert samples[0] < 0.3, samples  # no jump (0.22 after 50 ms)
+    assert all(b > a for a, b in itertools.pairwise(samples)), samples
     assert max(samples) <= 0.9
-    assert len([s for s in samples if 0.15 < s < 0.85]) >= 4, samples  # a ramp, not a step
-    page.wait_for_function("() => window.liveApplause.engine.inputLevel > 0.895")
-    ovation = page.evaluate(_COUNT_CLAPS, 1500)
+    assert len([s for s in samples if 0.15 < s < 0.85]) >= 4, samples
+    assert samples[19] > 0.85, samples  # after one second
+    rise_200ms = (samples[3] - 0.1) / 0.8
+    assert level_after(page, 2000) > 0.895
 
+    # Falling back is smooth too, and slower than rising (a room dying down).
+    push_level(page, 0.0, event="htmx:afterSettle")
+    falling = level_after(page, 200)
+    assert 0.3 < falling < 0.9
+    fall_200ms = (0.9 - falling) / 0.9
+    assert 0 < fall_200ms < rise_200ms, (fall_200ms, rise_200ms)
+    assert level_after(page, 1000) < 0.3
+
+
+def test_level_sets_the_density(site: str, browser_context: ContextFactory) -> None:
+    context = browser_context()
+    context.add_init_script(_CAPTURE_AUDIO_CONTEXT)
+    page = context.new_page()
+    page.goto(site + "/applause.html")
+    page.wait_for_function("() => window.liveApplause !== undefined")
+    start_listening(page)
+
+    push_level(page, 0.1, event="htmx:wsAfterMessage")
+    page.wait_for_function("() => Math.abs(window.liveApplause.engine.inputLevel - 0.1) < 0.002")
+    quiet = page.evaluate(_COUNT_CLAPS_AUDIO, 2.5)
+    push_level(page, 0.9, event="htmx:wsAfterMessage")
+    page.wait_for_function("() => window.liveApplause.engine.inputLevel > 0.895")
+    ovation = page.evaluate(_COUNT_CLAPS_AUDIO, 2.5)
+
+    # About 1.3 simulated people (≈ 3 claps/s) against about 34 (≈ 100 claps/s). The margin
+    # covers chance and the scheduler's lookahead at either end of the window (≤ 1 s when the
+    # renderer's timers lag).
     assert quiet >= 2, quiet  # single claps are still claps
     assert ovation > 8 * quiet, (quiet, ovation)
-
-    # Falling back is smooth too (and slower than rising).
-    push_level(page, 0.0, event="htmx:afterSettle")
-    page.wait_for_timeout(200)
-    assert 0.3 < engine(page)["inputLevel"] < 0.9
-    page.wait_for_function("() => window.liveApplause.engine.inputLevel < 0.3")
 
 
 def test_set_level_clamps_and_ignores_non_numbers(
@@ -396,20 +456,23 @@ def test_keyboard_toggles_grades(site: str, browser_context: ContextFactory) -> 
 def test_grade_is_repeated_every_second_while_clapping(
     site: str, browser_context: ContextFactory
 ) -> None:
-    page = open_page(site, browser_context)
+    page = open_page(site, browser_context, clock=True)
     page.focus('[data-grade="2"]')
     page.keyboard.press("Space")
-    page.wait_for_timeout(2600)
+    page.clock.run_for(3500)
     events = grades(page)
-    assert [e["grade"] for e in events] == [2] * len(events)
-    assert [e["repeat"] for e in events][:3] == [False, True, True], events
-    gaps = [b["t"] - a["t"] for a, b in itertools.pairwise(events)]
-    assert all(700 <= gap <= 1400 for gap in gaps), gaps
+    start = events[0]["t"]
+    assert [(e["grade"], e["repeat"], e["t"] - start) for e in events] == [
+        (2, False, 0),
+        (2, True, 1000),
+        (2, True, 2000),
+        (2, True, 3000),
+    ]
 
     page.keyboard.press("Escape")
     count = len(grades(page))
     assert grades(page)[-1]["grade"] == 0
-    page.wait_for_timeout(1300)
+    page.clock.run_for(3000)
     assert len(grades(page)) == count  # silent once the grade is 0
 
 
@@ -427,12 +490,14 @@ def test_hidden_page_stops_clapping(site: str, browser_context: ContextFactory) 
 def test_pointer_hold_claps_and_quick_tap_latches(
     site: str, browser_context: ContextFactory
 ) -> None:
-    page = open_page(site, browser_context)
+    # On the page's clock a press lasts exactly as long as the test says: a hold is 500 ms, and
+    # a click's press takes no page time at all, however slowly the machine delivers it.
+    page = open_page(site, browser_context, clock=True)
     box = page.locator('[data-grade="4"]').bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
-    page.wait_for_timeout(500)
+    page.clock.run_for(500)
     assert changes(page) == [4]
     assert pressed(page)[4] == "true"
     page.mouse.move(box["x"] - 40, box["y"] - 40)  # sliding off keeps clapping (capture)
@@ -442,7 +507,7 @@ def test_pointer_hold_claps_and_quick_tap_latches(
     assert pressed(page)[4] == "false"
 
     page.click('[data-grade="2"]')  # quick tap: latched
-    page.wait_for_timeout(400)
+    page.clock.run_for(3000)
     assert changes(page) == [4, 0, 2]
     assert pressed(page)[2] == "true"
     page.click('[data-grade="5"]')  # another grade: switch
@@ -451,7 +516,7 @@ def test_pointer_hold_claps_and_quick_tap_latches(
 
 
 def test_touch_hold_on_a_phone(site: str, browser_context: ContextFactory) -> None:
-    page = open_page(site, browser_context, **PHONE)
+    page = open_page(site, browser_context, clock=True, **PHONE)
     button = page.locator('[data-grade="3"]')
     button.scroll_into_view_if_needed()
     box = button.bounding_box()
@@ -459,7 +524,7 @@ def test_touch_hold_on_a_phone(site: str, browser_context: ContextFactory) -> No
     point = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
     cdp = page.context.new_cdp_session(page)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point]})
-    page.wait_for_timeout(600)
+    page.clock.run_for(600)  # held: longer than a tap (300 ms)
     assert changes(page) == [3]
     assert pressed(page)[3] == "true"
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
@@ -468,39 +533,43 @@ def test_touch_hold_on_a_phone(site: str, browser_context: ContextFactory) -> No
 
 
 def test_tap_rate_sets_the_grade(site: str, browser_context: ContextFactory) -> None:
-    page = open_page(site, browser_context, **PHONE)
+    """Taps at exact page times (the page's clock moves only between taps), so the grades are
+    always the same. Rate = taps in the last 2 s over max(their span, 1 s); the 250 ms input tick
+    lowers the grade while no taps come, and 1.5 s without a tap ends it (applause.js)."""
+    page = open_page(site, browser_context, clock=True, **PHONE)
     tap = page.locator("[data-applause-tap]")
     tap.scroll_into_view_if_needed()
     box = tap.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    start = page.evaluate("() => performance.now()")
 
-    for _ in range(3):  # slowly: one tap a second
+    for _ in range(3):  # slowly: one tap a second (at 0, 1000, 2000 ms)
         page.touchscreen.tap(x, y)
-        time.sleep(1.0)
-    slow = changes(page)
-    assert slow and set(slow) == {1}, slow
+        page.clock.run_for(1000)
+    assert changes(page) == [1]
 
-    start = len(grades(page))
-    end = time.monotonic() + 1.6
-    while time.monotonic() < end:  # fast: ~6 taps a second
+    for _ in range(10):  # fast: a tap every 160 ms (6.25/s), from 3000 to 4440 ms
         page.touchscreen.tap(x, y)
-        time.sleep(0.16)
-    fast = [e["grade"] for e in grades(page)[start:] if not e["repeat"]]
-    top = max(fast)
-    assert top >= 4, fast
-    rising = fast[: fast.index(top) + 1]
-    assert rising == sorted(rising), fast
-    assert len(set(rising)) >= 3, fast  # it climbs, it does not jump
-    assert page.get_attribute("[data-applause-tap]", "data-clapping") == str(top)
+        page.clock.run_for(160)
+    assert page.get_attribute("[data-applause-tap]", "data-clapping") == "5"
+    page.clock.run_for(3000)  # stopped tapping
 
-    # Stopped tapping: the grade sinks and ends.
-    page.wait_for_function(
-        "() => window.gradeEvents.length && window.gradeEvents.at(-1).grade === 0", timeout=4000
-    )
-    after = [e["grade"] for e in grades(page)[start:] if not e["repeat"]]
-    tail = after[after.index(top) :]
-    assert tail == sorted(tail, reverse=True), after
+    timeline = [(e["t"] - start, e["grade"]) for e in grades(page) if not e["repeat"]]
+    assert timeline == [
+        (0, 1),  # a first tap claps at the lowest grade
+        # Speeding up climbs one grade at a time (the rate over the last 2 s catches up) ...
+        (3160, 2),
+        (3320, 3),
+        (3800, 4),
+        (4120, 5),  # 2000 ms dropped out of the window: 8 taps in 1.12 s
+        # ... and after the last tap (4440 ms) the grade sinks tick by tick, then ends.
+        (5250, 4),
+        (5500, 3),
+        (5750, 2),
+        (6000, 0),  # 1560 ms since the last tap
+    ]
+    assert page.get_attribute("[data-applause-tap]", "data-clapping") == "0"
 
 
 @pytest.mark.parametrize(
@@ -511,7 +580,7 @@ def test_meter_pulses_only_without_reduced_motion(
 ) -> None:
     page = open_page(site, browser_context, reduced_motion=motion)
     push_level(page, 0.7, event="htmx:wsAfterMessage")
-    page.wait_for_timeout(400)  # the bar's width transition (none with reduced motion)
+    page.evaluate(_TRANSITIONS_DONE)  # the bar's width transition (none with reduced motion)
     style = page.evaluate(
         """() => { const m = document.querySelector("[data-applause-meter]");
         const bar = getComputedStyle(m, "::before");

@@ -21,12 +21,12 @@ from playwright.sync_api import Page, expect
 from websockets.sync.client import connect
 
 from tests.support.axe import check_a11y
-from tests.support.browser import PHONE, PROJECTOR, BrowserGuard, ContextFactory
+from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, PROJECTOR, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-LIVE = 6_000
+LIVE = DEFAULT_TIMEOUT_MS  # an update without reload: bounds a hang only
 
 
 def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:

@@ -147,9 +147,10 @@ def test_no_page_requests_another_host(
 def _ask(server: LiveServer, code: str, room: str, participant: str, token: str) -> str:
     """A question through the public socket (there is no HTTP call for asking)."""
     from websockets.sync.client import connect
+    from websockets.typing import Origin
 
     url = f"{server.ws_url}/api/v1/events/{code}/rooms/{room}/ws?token={participant}"
-    with connect(url, origin=server.url) as ws:  # type: ignore[arg-type]
+    with connect(url, origin=Origin(server.url)) as ws:
         json.loads(ws.recv())  # snapshot
         ws.send(json.dumps({"type": "ask", "request_id": "q1", "text": "Was kommt als Nächstes?"}))
         while (message := json.loads(ws.recv()))["type"] != "ack":

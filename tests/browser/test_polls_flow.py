@@ -12,12 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.axe import check_a11y
-from tests.support.browser import PHONE, PROJECTOR, BrowserGuard, ContextFactory
+from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, PROJECTOR, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-LIVE = 5_000  # ms: generous bound for "updates without reload" on a loaded CI machine
+LIVE = DEFAULT_TIMEOUT_MS  # an update without reload: bounds a hang only
 
 
 def create_event_via_form(page: Page, server: LiveServer) -> str:

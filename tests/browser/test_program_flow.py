@@ -14,13 +14,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.axe import check_a11y
-from tests.support.browser import PHONE, BrowserGuard, ContextFactory
+from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, BrowserGuard, ContextFactory
 from tests.support.program import BERLIN, program_today
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-LIVE = 5_000
+LIVE = DEFAULT_TIMEOUT_MS  # an update without reload: bounds a hang only
 
 
 def api(server: LiveServer, method: str, path: str, body: object, token: str = "") -> Any:

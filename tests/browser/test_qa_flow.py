@@ -10,12 +10,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.axe import check_a11y
-from tests.support.browser import PHONE, PROJECTOR, BrowserGuard, ContextFactory
+from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, PROJECTOR, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-LIVE = 5_000
+LIVE = DEFAULT_TIMEOUT_MS  # an update without reload: bounds a hang only
 HOSTILE = '<img src=x onerror=alert(1)> <div hx-get="/evil" hx-trigger="load">Frage</div>'
 
 

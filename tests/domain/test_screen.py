@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from live.domain.models import Poll, Question, Room, ScreenMode
+from live.domain.models import Poll, PollKind, PollState, Question, Room, ScreenMode
 from live.domain.screen import poll_choices, screen_content
 
 T = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 ROOM = Room("r1", "ABC", "Plenum", 0)
 
 
-def poll(pid: str, kind: str = "single", state: str = "open") -> Poll:
+def poll(pid: str, kind: PollKind = "single", state: PollState = "open") -> Poll:
     return Poll(
         pid,
         "ABC",
@@ -26,7 +26,7 @@ def poll(pid: str, kind: str = "single", state: str = "open") -> Poll:
         None,
         state,
         "live",
-        T,  # type: ignore[arg-type]
+        T,
     )
 
 

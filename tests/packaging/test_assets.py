@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
+from jinja2 import FileSystemLoader
 
 from live import assets, i18n
 from live.views import templating
@@ -18,7 +19,8 @@ def test_a_checkout_serves_its_top_level_templates_and_static_files() -> None:
     assert assets.TEMPLATE_DIR == REPO_ROOT / "templates"
     assert assets.STATIC_DIR == REPO_ROOT / "static"
     assert assets.LOCALE_DIR == REPO_ROOT / "live" / "locale"
-    assert templating.TEMPLATE_DIR == assets.TEMPLATE_DIR
+    loader = templating.environment("de").loader
+    assert isinstance(loader, FileSystemLoader) and loader.searchpath == [str(assets.TEMPLATE_DIR)]
 
 
 def _catalogue(text: str) -> Catalog:

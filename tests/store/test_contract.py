@@ -9,6 +9,7 @@ import asyncio
 import itertools
 import random
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -430,7 +431,9 @@ async def test_votes_racing_a_close_are_counted_or_refused(store: Store) -> None
     poll = await add_open_poll(store, make_poll("p1"))
     voters = [f"u{n}" for n in range(300)]
     closing = close_poll(store, poll)
-    calls = [store.cast_vote("p1", pid, Ballot(choices=(0,)), None) for pid in voters[:150]]
+    calls: list[Awaitable[object]] = [
+        store.cast_vote("p1", pid, Ballot(choices=(0,)), None) for pid in voters[:150]
+    ]
     calls.append(closing)
     calls += [store.cast_vote("p1", pid, Ballot(choices=(0,)), None) for pid in voters[150:]]
     results = await asyncio.gather(*calls, return_exceptions=True)

@@ -43,6 +43,8 @@ PHONE: dict[str, Any] = {
 }
 PROJECTOR: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}}
 
+# Every wait of a browser test (actions, expect(), wait_for_function): it only bounds a hang, so
+# it is generous; a busy machine makes pages slower, not wrong.
 DEFAULT_TIMEOUT_MS = 15_000
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
