@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from starlette.testclient import TestClient
 
 from live.app import create_app
+from live.service import Services
 from live.settings import Settings
+from live.web.runtime import Runtime
+
+T = TypeVar("T")
+
+
+def services_of(client: TestClient) -> Services:
+    """The app's use cases, for a test that sets the clock or closes the store."""
+    return runtime_of(client.app).services
+
+
+def run_in_app(client: TestClient, call: Callable[..., Awaitable[T]], *args: object) -> T:
+    """Await ``call`` on the app's event loop (the store's, hub's, …)."""
+    assert client.portal is not None, "the client's lifespan has not started"
+    return client.portal.call(call, *args)
+
+
+def close_store(client: TestClient) -> None:
+    """A store outage: the store refuses every call from now on."""
+    run_in_app(client, services_of(client).store.close)
+
+
+def runtime_of(app: object) -> Runtime:
+    runtime = getattr(getattr(app, "state", None), "live", None)
+    assert isinstance(runtime, Runtime), "the app's lifespan has not run"
+    return runtime
 
 
 def make_client(tmp_path: Path, **overrides: Any) -> TestClient:

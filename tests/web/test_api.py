@@ -11,7 +11,16 @@ from starlette.testclient import TestClient
 
 from live.domain.codes import ALPHABET, CODE_LENGTH
 from tests.support.catalogue import english as english_text
-from tests.web.conftest import EventFixture, create_event, create_poll, join, make_client
+from tests.web.conftest import (
+    EventFixture,
+    close_store,
+    create_event,
+    create_poll,
+    join,
+    make_client,
+    run_in_app,
+    services_of,
+)
 
 API = "/api/v1"
 CODE_RE = re.compile(f"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
@@ -39,9 +48,7 @@ def assert_error(response: Any, status: int, code: str | None = None) -> str:
 
 def polls_in(client: TestClient, room_id: str) -> list[Any]:
     """The polls stored for a room (there is no list call in the API; ask the store)."""
-    store = client.app.state.live.services.store  # type: ignore[attr-defined]
-    assert client.portal is not None
-    polls: list[Any] = client.portal.call(store.list_polls, room_id)
+    polls: list[Any] = run_in_app(client, services_of(client).store.list_polls, room_id)
     return polls
 
 
@@ -833,8 +840,7 @@ def test_chunked_bodies(client: TestClient, event: EventFixture) -> None:
 
 
 def test_healthz_is_503_when_the_store_does_not_answer(client: TestClient) -> None:
-    store = client.app.state.live.services.store  # type: ignore[attr-defined]
-    client.portal.call(store.close)  # type: ignore[union-attr]
+    close_store(client)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "store": "unavailable", "hub": "ok"}

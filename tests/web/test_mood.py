@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 from starlette.testclient import TestClient
 
-from tests.web.conftest import EventFixture, join
+from tests.web.conftest import EventFixture, join, services_of
 from tests.web.test_sockets import receive, receive_until, reply_to, ws_url
 
 
@@ -58,10 +59,11 @@ def test_the_page_form_sets_the_mood(client: TestClient, event: EventFixture) ->
 def test_moderators_see_the_course_over_time(client: TestClient, event: EventFixture) -> None:
     from datetime import UTC, datetime, timedelta
 
-    clock = client.app.state.live.services.clock  # type: ignore[attr-defined]
+    clock = services_of(client).clock
     start = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
     for minute, value in ((0, 2), (5, 4), (12, 5)):
-        clock.now = lambda m=minute: start + timedelta(minutes=m)
+        moment = start + timedelta(minutes=minute)
+        clock.now = functools.partial(lambda at: at, moment)
         with client.websocket_connect(ws_url(event, join(client, event))) as ws:
             receive(ws)
             ws.send_text(json.dumps({"type": "mood", "request_id": "m", "value": value}))

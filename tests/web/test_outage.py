@@ -8,7 +8,7 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from live.web.routes import routes
-from tests.web.conftest import EventFixture, create_poll
+from tests.web.conftest import EventFixture, close_store, create_poll
 
 ORIGIN = {"Origin": "http://testserver"}
 # Pages that need no store at all.
@@ -49,8 +49,7 @@ def test_every_route_answers_503_while_the_store_is_down(
     poll = create_poll(client, event)
     if organiser:
         client.cookies.set(f"live_m_{event.code}", event.token)
-    store = client.app.state.live.services.store  # type: ignore[attr-defined]
-    client.portal.call(store.close)  # type: ignore[union-attr]
+    close_store(client)
     headers = {**ORIGIN, **(event.auth if organiser else {})}
     checked = 0
     for method, template in every_route():
@@ -78,8 +77,7 @@ def test_every_route_answers_503_while_the_store_is_down(
 
 
 def test_join_by_code_answers_503_not_500(client: TestClient, event: EventFixture) -> None:
-    store = client.app.state.live.services.store  # type: ignore[attr-defined]
-    client.portal.call(store.close)  # type: ignore[union-attr]
+    close_store(client)
     response = client.get("/join", params={"code": event.code})
     assert response.status_code == 503
     assert "Der Dienst ist gerade nicht erreichbar." in response.text

@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.support.catalogue import english as english_text
-from tests.web.conftest import EventFixture, create_event, create_poll, make_client
+from tests.web.conftest import EventFixture, create_event, create_poll, make_client, services_of
 
 HX = {"HX-Request": "true"}
 HOSTILE = [
@@ -669,7 +669,7 @@ def test_create_poll_by_form_with_htmx(
 
 
 def assert_poll_in_room(client: TestClient, event: EventFixture, question: str) -> dict[str, Any]:
-    store = client.app.state.live.services.store  # type: ignore[attr-defined]
+    store = services_of(client).store
     assert client.portal is not None
     polls = client.portal.call(store.list_polls, event.room)
     matching = [p for p in polls if p.question == question]

@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from live.domain.models import AgendaItem
-from tests.web.conftest import EventFixture, create_event, create_poll
+from tests.web.conftest import EventFixture, create_event, create_poll, services_of
 from tests.web.test_pages import login
 
 API = "/api/v1"
@@ -38,7 +38,7 @@ def as_participant(client: TestClient, event: EventFixture, url: str, data: dict
 
 def call(client: TestClient, fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a store coroutine on the app's event loop (setup the pages of other slices do)."""
-    store = client.app.state.live.services.store  # type: ignore[attr-defined]
+    store = services_of(client).store
     return client.portal.call(lambda: getattr(store, fn)(*args, **kwargs))  # type: ignore[union-attr]
 
 

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from live.domain.models import AgendaItem
-from tests.web.conftest import EventFixture, create_poll
+from tests.web.conftest import EventFixture, create_poll, run_in_app, services_of
 from tests.web.test_questions_api import patch
 from tests.web.test_roles import ask_question
 
@@ -213,9 +213,9 @@ def test_the_screen_and_the_other_moderators_follow_live(
 
 
 def test_slide_program_by_the_service_clock(client: TestClient, event: EventFixture) -> None:
-    rt = client.app.state.live  # type: ignore[attr-defined]
+    services = services_of(client)
     nine = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
-    rt.services.clock.now = lambda: nine + timedelta(minutes=10)
+    services.clock.now = lambda: nine + timedelta(minutes=10)
     items = [
         AgendaItem("a1", event.code, event.room, "Begrüßung", nine, nine + timedelta(minutes=30)),
         AgendaItem(
@@ -232,16 +232,16 @@ def test_slide_program_by_the_service_clock(client: TestClient, event: EventFixt
         ),
     ]
     for item in items:
-        client.portal.call(rt.services.store.add_agenda_item, item)  # type: ignore[union-attr]
+        run_in_app(client, services.store.add_agenda_item, item)
     url = f"/e/{event.code}/screen/now?room={event.room}"
     now = client.get(url).text
     assert "Begrüßung" in now and "09:00–09:30" in now
     assert "Danach: 09:45" in now and "Digitale Akte" in now
     assert "Anderswo" not in now
-    rt.services.clock.now = lambda: nine + timedelta(hours=1)
+    services.clock.now = lambda: nine + timedelta(hours=1)
     later = client.get(url).text
     assert "Digitale Akte" in later and "Dr. Weber" in later and "Begrüßung" not in later
-    rt.services.clock.now = lambda: nine + timedelta(days=1)
+    services.clock.now = lambda: nine + timedelta(days=1)
     assert "slide-title" not in client.get(url).text  # the day is over: nothing runs
     assert client.get(f"/e/{event.code}/screen/now?room=nope").status_code == 404
     assert client.get(f"/e/{event.code}/screen/now?room={event.room}&lang=en").status_code == 200

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tests.web.conftest import EventFixture, create_poll, join
+from tests.web.conftest import EventFixture, close_store, create_poll, join
 
 Msg = dict[str, Any]
 
@@ -418,8 +418,7 @@ def test_junk_frames_are_rate_limited_too(client: TestClient, event: EventFixtur
 def test_store_outage_refuses_new_sockets_with_503(client: TestClient, event: EventFixture) -> None:
     from starlette.testclient import WebSocketDenialResponse
 
-    store = client.app.state.live.services.store  # type: ignore[attr-defined]
-    client.portal.call(store.close)  # type: ignore[union-attr]
+    close_store(client)
     with pytest.raises(WebSocketDenialResponse) as denied, client.websocket_connect(ws_url(event)):
         pass
     assert denied.value.status_code == 503
