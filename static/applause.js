@@ -3,9 +3,10 @@
 // styles: runs under `script-src 'self'; style-src 'self'`. Global: window.liveApplause.
 //
 // Markup contract (every part optional; any part may be swapped by htmx at any time):
-//   <div id="applause-level" data-level="0.42" [data-band="3"] hidden></div>
-//       Room level 0..1 from the server. data-band (0..5) overrides the client's band so the
-//       meter matches the server's text; default: 0 below 0.02, else min(5, 1 + floor(level·5)).
+//   <div id="applause-level" data-level="0.42" data-band="3" hidden></div>
+//       Room level 0..1 and its band 0..5, both from the server: the bands are a rule of the
+//       domain (live/domain/applause.py level_band), written once there, so the meter always
+//       matches the server's text. A fragment without a valid band keeps the meter as it is.
 //   <div class="applause-meter" data-applause-meter aria-hidden="true"></div>
 //       Visual only: gets data-level="0..5" and class level-0..5 (bar and pulse are CSS). The
 //       text ("Applaus: stark") is the server's, in a live region such as
@@ -252,8 +253,6 @@
   // ---- Room level → engine and meters ---------------------------------------------------
   var band = 0, levelEl = null, levelKey = "";
 
-  function bandOf(level) { return level < 0.02 ? 0 : Math.min(5, 1 + Math.floor(level * 5)); }
-
   function showBand() {
     each("[data-applause-meter]", function (meter) {
       for (var b = 0; b <= 5; b++) meter.classList.toggle("level-" + b, b === band);
@@ -272,7 +271,7 @@
     var sent = parseInt(el.getAttribute("data-band"), 10);
     if (!isNum(level)) return;
     engine.setLevel(level);
-    band = sent >= 0 && sent <= 5 ? sent : bandOf(level);
+    if (sent >= 0 && sent <= 5) band = sent;
   }
 
   // ---- Listening controls ---------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from live.domain.applause import level_band
 from tests.support.axe import check_a11y
 from tests.support.browser import PHONE, ContextFactory, serve_pages
 
@@ -167,6 +168,10 @@ def engine(page: Page) -> dict[str, Any]:
 
 
 def push_level(page: Page, level: float | str, *, band: int | None = None, event: str = "") -> None:
+    """Swap in the level fragment as the server renders it: with the domain's band for the level
+    unless ``band`` says otherwise (none for a level that is not a number)."""
+    if band is None and not isinstance(level, str):
+        band = level_band(level)
     page.evaluate(_PUSH_LEVEL, [str(level), band, event])
 
 
@@ -314,16 +319,28 @@ def test_set_level_clamps_and_ignores_non_numbers(
 
 @pytest.mark.parametrize(
     ("level", "band"),
-    [(0, 0), (0.01, 0), (0.05, 1), (0.19, 1), (0.3, 2), (0.5, 3), (0.7, 4), (0.95, 5), (1, 5)],
+    # 0.2 and 0.8: where a band worked out in the browser (1 + floor(5 * level)) used to differ.
+    [(0, 0), (0.01, 0), (0.05, 1), (0.2, 1), (0.3, 2), (0.5, 3), (0.7, 4), (0.8, 4), (1, 5)],
 )
-def test_meter_shows_the_band(
+def test_meter_shows_the_servers_band(
     site: str, browser_context: ContextFactory, level: float, band: int
 ) -> None:
+    assert level_band(level) == band
     page = open_page(site, browser_context)
     push_level(page, level, event="htmx:wsAfterMessage")
     assert meter_band(page) == ([f"level-{band}"], str(band))
     # The text equivalent is the server's job; the script leaves it alone.
     assert page.text_content("[data-applause-text]") == "Applaus: still"
+
+
+def test_a_fragment_without_a_band_keeps_the_meter(
+    site: str, browser_context: ContextFactory
+) -> None:
+    page = open_page(site, browser_context)
+    push_level(page, 0.7, event="htmx:wsAfterMessage")
+    page.evaluate(_PUSH_LEVEL, ["0.1", None, "htmx:wsAfterMessage"])
+    assert meter_band(page) == (["level-4"], "4")  # the browser has no bands of its own
+    assert page.evaluate("() => window.liveApplause.engine.targetLevel") == 0.1
 
 
 def test_meter_follows_server_band_swaps_and_connection_loss(
