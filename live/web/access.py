@@ -187,3 +187,13 @@ async def organiser_event(conn: HTTPConnection) -> Event:
     event = await services(conn).events.event(conn.path_params["code"])
     (await resolve(conn, event)).require_organiser()
     return event
+
+
+async def moderated_event(conn: HTTPConnection) -> tuple[Event, Access]:
+    """The event of the URL, for some moderator of it (the organiser or a room link's holder):
+    401/403 before the object the call acts on is looked up. The caller then checks
+    ``access.require_room`` for that object's room."""
+    event = await services(conn).events.event(conn.path_params["code"])
+    access = await resolve(conn, event)
+    access.require_moderator()
+    return event, access

@@ -19,7 +19,7 @@ from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.service.polls import poll_not_found
 from live.views import api as shapes
-from live.web.access import organiser_event, resolve
+from live.web.access import moderated_event, organiser_event, resolve
 from live.web.forms import parse_json, read_body
 from live.web.identity import bearer
 from live.web.responses import json_response
@@ -126,10 +126,8 @@ async def revoke_room_link(request: Request) -> Response:
 
 
 async def create_poll(request: Request) -> Response:
+    event, access = await moderated_event(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    access = await resolve(request, event)
-    access.require_moderator()
     room = await svc.events.room(event, request.path_params["room_id"])
     access.require_room(room)
     body = parse_json(await read_body(request))
@@ -143,7 +141,7 @@ async def create_poll(request: Request) -> Response:
         scale_max=body.get("max"),
         visibility=body.get("visibility", "after_vote"),
     )
-    return json_response(shapes.poll_dict(poll, await svc.polls.results(poll)), 201)
+    return await _poll_answer(request, poll, 201)
 
 
 async def get_poll(request: Request) -> Response:
@@ -153,15 +151,13 @@ async def get_poll(request: Request) -> Response:
     poll = await svc.polls.poll(event, request.path_params["poll_id"])
     if not poll_rules.visible_to(poll, moderator=access.moderates(poll.room_id)):
         raise poll_not_found()  # drafts are the moderators' business until they open
-    return json_response(shapes.poll_dict(poll, await svc.polls.results(poll)))
+    return await _poll_answer(request, poll)
 
 
 async def _poll_in_scope(request: Request) -> tuple[Event, Poll]:
     """The poll of the URL, for the organiser or its room's moderator."""
+    event, access = await moderated_event(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    access = await resolve(request, event)
-    access.require_moderator()
     poll = await svc.polls.poll(event, request.path_params["poll_id"])
     access.require_room(await svc.events.room(event, poll.room_id))
     return event, poll
@@ -169,16 +165,18 @@ async def _poll_in_scope(request: Request) -> tuple[Event, Poll]:
 
 async def open_poll(request: Request) -> Response:
     event, poll = await _poll_in_scope(request)
-    polls = services(request).polls
-    poll = await polls.open(event, poll.id)
-    return json_response(shapes.poll_dict(poll, await polls.results(poll)))
+    return await _poll_answer(request, await services(request).polls.open(event, poll.id))
 
 
 async def close_poll(request: Request) -> Response:
     event, poll = await _poll_in_scope(request)
-    polls = services(request).polls
-    poll = await polls.close(event, poll.id)
-    return json_response(shapes.poll_dict(poll, await polls.results(poll)))
+    return await _poll_answer(request, await services(request).polls.close(event, poll.id))
+
+
+async def _poll_answer(request: Request, poll: Poll, status: int = 200) -> Response:
+    """A poll as the API shows it: with its results."""
+    results = await services(request).polls.results(poll)
+    return json_response(shapes.poll_dict(poll, results), status)
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -200,10 +198,8 @@ async def list_questions(request: Request) -> Response:
 
 
 async def patch_question(request: Request) -> Response:
+    event, access = await moderated_event(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    access = await resolve(request, event)
-    access.require_moderator()
     target = await svc.questions.question(event, request.path_params["question_id"])
     access.require_room(await svc.events.room(event, target.room_id))
     body = parse_json(await read_body(request))

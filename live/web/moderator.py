@@ -8,6 +8,7 @@ answers with the region it changed and an announcement.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,7 +19,8 @@ from live.domain.errors import DomainError
 from live.domain.models import Event, Room
 from live.domain.text import _n
 from live.errors import Forbidden, NotFound, Unauthorized
-from live.i18n import translate
+from live.fanout.state import RoomState
+from live.i18n import Lang, translate
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
 from live.views.regions import (
     applause_region,
@@ -28,7 +30,14 @@ from live.views.regions import (
     mood_region,
 )
 from live.views.screen import MODE_BUTTONS, MODE_MESSAGES
-from live.web.access import OTHER_ROOM, Access, moderator_token, organiser_event, resolve
+from live.web.access import (
+    OTHER_ROOM,
+    Access,
+    moderated_event,
+    moderator_token,
+    organiser_event,
+    resolve,
+)
 from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, as_int, field, read_form
 from live.web.identity import moderator_cookie, request_lang, room_moderator_cookie, set_cookie
@@ -185,20 +194,51 @@ async def _poll_form_context(
     return {"values": values, "agenda_items": agenda_choices(items, times)}
 
 
-async def _room_of_request(request: Request) -> tuple[Event, Room]:
+async def room_of_request(request: Request) -> tuple[Event, Room]:
     """The event and the room of the URL, for the organiser or this room's moderator."""
-    svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    access = await resolve(request, event)
-    access.require_moderator()
-    room = await svc.events.room(event, request.path_params["room_id"])
+    event, access = await moderated_event(request)
+    room = await services(request).events.room(event, request.path_params["room_id"])
     access.require_room(room)
     return event, room
 
 
+async def moderation_answer(
+    request: Request,
+    event: Event,
+    room: Room,
+    action: Awaitable[str],
+    region: Callable[[Lang, RoomState], str],
+    anchor: str = "",
+) -> Response:
+    """The answer to a moderator's action in a room. ``action`` does it and says what was
+    done. Without JavaScript: back to the room's moderation page (an error: the error page).
+    With htmx: the region the action changed, as it is now, and the announcement of what
+    happened, or of the error (which changed nothing)."""
+    status = 200
+    try:
+        message = await action
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        message, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        return redirect(f"/e/{event.code}/moderate?room={room.id}{anchor}")
+    state = await services(request).rooms.state(room)
+    html = region(request_lang(request), state) + announce(request, message, error=status >= 400)
+    return HTMLResponse(html, status_code=status)
+
+
+def polls_region(lang: Lang, state: RoomState) -> str:
+    return moderator_regions(lang, state)[0].frame
+
+
+def screen_region(lang: Lang, state: RoomState) -> str:
+    return moderator_screen_region(lang, state).frame
+
+
 async def create_poll(request: Request) -> Response:
     form = await read_form(request)
-    event, room = await _room_of_request(request)
+    event, room = await room_of_request(request)
     svc = services(request)
     values = {k: field(form, k) for k in POLL_FORM}
     options = [line for line in values["options"].splitlines() if line.strip()]
@@ -253,19 +293,16 @@ async def create_poll(request: Request) -> Response:
 
 async def poll_action(request: Request) -> Response:
     form = await read_form(request)
+    event, access = await moderated_event(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    access = await resolve(request, event)
-    access.require_moderator()
     action = request.path_params["action"]
     if action not in POLL_ACTIONS:
         raise NotFound("not_found", _n("Diese Seite gibt es nicht."))
     poll = await svc.polls.poll(event, request.path_params["poll_id"])
     room = await svc.events.room(event, poll.room_id)
     access.require_room(room)
-    status = 200
-    message = translate(request_lang(request), POLL_ACTIONS[action])
-    try:
+
+    async def act() -> str:
         if action == "open":
             await svc.polls.open(event, poll.id)
         elif action == "close":
@@ -274,15 +311,9 @@ async def poll_action(request: Request) -> Response:
             await svc.screen.set_mode(event, room, "poll", poll.id)
         else:
             await svc.polls.set_visibility(event, poll.id, field(form, "visibility"))
-    except DomainError as exc:
-        if not is_htmx(request):
-            raise
-        message, status = error_text(request, exc), status_for(exc)
-    if not is_htmx(request):
-        return redirect(f"/e/{event.code}/moderate?room={room.id}")
-    state = await svc.rooms.state(room)
-    html = moderator_regions(request_lang(request), state)[0].frame
-    return HTMLResponse(html + announce(request, message, error=status >= 400), status_code=status)
+        return translate(request_lang(request), POLL_ACTIONS[action])
+
+    return await moderation_answer(request, event, room, act(), polls_region)
 
 
 # --- the projector -------------------------------------------------------------------------
@@ -292,24 +323,15 @@ async def set_screen(request: Request) -> Response:
     """What the room's projector shows (form field ``mode``, with ``poll`` for the modes
     "poll" and "words"); without a mode: the join code (the form from before the modes)."""
     form = await read_form(request)
-    event, room = await _room_of_request(request)
-    svc = services(request)
-    lang = request_lang(request)
-    status = 200
-    try:
-        chosen = await svc.screen.set_mode(
+    event, room = await room_of_request(request)
+
+    async def act() -> str:
+        chosen = await services(request).screen.set_mode(
             event, room, field(form, "mode") or "join", field(form, "poll") or None
         )
-        message = translate(lang, MODE_MESSAGES[chosen])
-    except DomainError as exc:
-        if not is_htmx(request):
-            raise
-        message, status = error_text(request, exc), status_for(exc)
-    if not is_htmx(request):
-        return redirect(f"/e/{event.code}/moderate?room={room.id}")
-    state = await svc.rooms.state(await svc.events.room(event, room.id))
-    html = moderator_screen_region(lang, state).frame
-    return HTMLResponse(html + announce(request, message, error=status >= 400), status_code=status)
+        return translate(request_lang(request), MODE_MESSAGES[chosen])
+
+    return await moderation_answer(request, event, room, act(), screen_region)
 
 
 # --- rooms and room links (the organiser's) ------------------------------------------------

@@ -12,12 +12,14 @@ from live.domain.errors import DomainError
 from live.domain.models import Event, Question, Room
 from live.domain.text import _n
 from live.errors import NotFound
-from live.i18n import translate
+from live.fanout.state import RoomState
+from live.i18n import Lang, translate
 from live.views.regions import moderator_question_regions
-from live.web.access import organiser_event, resolve
+from live.web.access import moderated_event, organiser_event
 from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, field, read_form
 from live.web.identity import request_lang
+from live.web.moderator import moderation_answer, room_of_request
 from live.web.responses import announce, fragment, is_htmx, page, redirect
 from live.web.runtime import services
 
@@ -33,22 +35,16 @@ QUESTION_ACTIONS: dict[str, tuple[dict[str, Any], str]] = {
 
 async def _question_of_request(request: Request) -> tuple[Event, Question, Room]:
     """The question of the URL and its room, for the organiser or that room's moderator."""
+    event, access = await moderated_event(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    access = await resolve(request, event)
-    access.require_moderator()
     question = await svc.questions.question(event, request.path_params["question_id"])
     room = await svc.events.room(event, question.room_id)
     access.require_room(room)
     return event, question, room
 
 
-async def _questions_answer(
-    request: Request, room: Room, message: str, status: int = 200
-) -> Response:
-    state = await services(request).rooms.state(room)
-    html = moderator_question_regions(request_lang(request), state)[0].frame
-    return HTMLResponse(html + announce(request, message, error=status >= 400), status_code=status)
+def questions_region(lang: Lang, state: RoomState) -> str:
+    return moderator_question_regions(lang, state)[0].frame
 
 
 async def question_action(request: Request) -> Response:
@@ -58,32 +54,24 @@ async def question_action(request: Request) -> Response:
     if action not in QUESTION_ACTIONS:
         raise NotFound("not_found", _n("Diese Seite gibt es nicht."))
     changes, done = QUESTION_ACTIONS[action]
-    status = 200
-    message = translate(request_lang(request), done)
-    try:
+
+    async def act() -> str:
         await services(request).questions.moderate(event, question.id, **changes)
-    except DomainError as exc:
-        if not is_htmx(request):
-            raise
-        message, status = error_text(request, exc), status_for(exc)
-    if not is_htmx(request):
-        return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{question.id}")
-    return await _questions_answer(request, room, message, status)
+        return translate(request_lang(request), done)
+
+    anchor = f"#mod-q-{question.id}"
+    return await moderation_answer(request, event, room, act(), questions_region, anchor)
 
 
 async def approve_all(request: Request) -> Response:
     await read_form(request)
-    svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    access = await resolve(request, event)
-    access.require_moderator()
-    room = await svc.events.room(event, request.path_params["room_id"])
-    access.require_room(room)
-    count = await svc.questions.approve_all(event, room)
-    if not is_htmx(request):
-        return redirect(f"/e/{event.code}/moderate?room={room.id}")
-    message = translate(request_lang(request), _n("%(num)d Fragen freigegeben."), {"num": count})
-    return await _questions_answer(request, room, message)
+    event, room = await room_of_request(request)
+
+    async def act() -> str:
+        count = await services(request).questions.approve_all(event, room)
+        return translate(request_lang(request), _n("%(num)d Fragen freigegeben."), {"num": count})
+
+    return await moderation_answer(request, event, room, act(), questions_region)
 
 
 async def settings(request: Request) -> Response:

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from live.domain.models import AgendaItem, Event, Room
 from live.domain.text import _n
+from live.fanout.state import RoomState
 from live.i18n import translate
 from live.qr import qr_svg
 from live.views.regions import applause_region, mood_region, screen_regions
@@ -36,11 +37,16 @@ def join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, A
     }
 
 
-async def screen(request: Request) -> Response:
+async def _shown_room(request: Request) -> tuple[Event, Room, RoomState]:
+    """The event, the room of ``?room=`` (else the first) and its state."""
     svc = services(request)
     event = await svc.events.event(request.path_params["code"])
     room = await svc.events.room_or_first(event, request.query_params.get("room"))
-    state = await svc.rooms.state(room)
+    return event, room, await svc.rooms.state(room)
+
+
+async def screen(request: Request) -> Response:
+    event, room, state = await _shown_room(request)
     lang = request_lang(request)
     return page(
         request,
@@ -58,10 +64,7 @@ async def screen(request: Request) -> Response:
 
 async def overlay(request: Request) -> Response:
     """The stream overlay: transparent, the room's applause meter and sound."""
-    svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    room = await svc.events.room_or_first(event, request.query_params.get("room"))
-    state = await svc.rooms.state(room)
+    event, room, state = await _shown_room(request)
     lang = request_lang(request)
     return page(
         request,

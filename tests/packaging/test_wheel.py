@@ -148,17 +148,8 @@ class InstalledServer(LiveServer):
         self.script = installed.venv / "bin" / "live"
 
     @property
-    def command(self) -> list[str]:
-        return [
-            str(self.script),
-            "serve",
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-            "--data-dir",
-            str(self.data_dir),
-        ]
+    def launcher(self) -> list[str]:
+        return [str(self.script)]  # the installed console script
 
 
 @pytest.fixture

@@ -86,11 +86,14 @@ class LiveServer:
         return f"ws://{self.host}:{self.port}"
 
     @property
+    def launcher(self) -> list[str]:
+        """What starts ``live`` (here: this Python running the checkout's package)."""
+        return [sys.executable, "-m", "live"]
+
+    @property
     def command(self) -> list[str]:
         return [
-            sys.executable,
-            "-m",
-            "live",
+            *self.launcher,
             "serve",
             "--host",
             self.host,
