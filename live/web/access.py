@@ -57,7 +57,7 @@ class Credentials:
 
 
 def credentials_of(conn: HTTPConnection, event: Event) -> Credentials:
-    if conn.url.path.startswith("/api/"):
+    if conn.scope["path"].startswith("/api/"):
         if conn.scope["type"] == "websocket":
             token = conn.query_params.get("token") or None
             return Credentials(organiser=token, moderator=token, participant=token)

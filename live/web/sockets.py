@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -68,9 +70,15 @@ async def _reject(ws: WebSocket, code: int = CLOSE_POLICY) -> None:
     await ws.close(code)
 
 
-async def _admit(ws: WebSocket) -> tuple[Event, Room, Access] | None:
-    """The socket's event and room, and who is asking; None when the socket is already
-    rejected."""
+# What a socket may be, from who is asking (live/web/access.py): its role and participant, or
+# None to refuse it.
+RoleOf = Callable[[Access, Room], "tuple[Role, str | None] | None"]
+
+
+async def _admit(ws: WebSocket, role_of: RoleOf) -> tuple[Event, Room, Role, str | None] | None:
+    """The socket's event and room, its role and participant; None when the socket is already
+    rejected. Who is asking is worked out here and not kept: a socket lives for hours, and at
+    10,000 sockets every object it holds counts (docs/benchmarks.md)."""
     rt = runtime(ws)
     if not origin_allowed(ws, rt.settings):
         await _reject(ws)
@@ -87,14 +95,18 @@ async def _admit(ws: WebSocket) -> tuple[Event, Room, Access] | None:
     except DomainError:
         await _reject(ws)
         return None
-    return event, room, access
+    decided = role_of(access, room)
+    if decided is None:
+        await _reject(ws)
+        return None
+    return event, room, *decided
 
 
 def _forget_handshake(ws: WebSocket) -> None:
     """Drop the handshake's headers (cookies, user agent …): everything needed from them was
     read before ``accept``, and a socket lives for hours. ~1 KiB each at 10,000 sockets."""
     ws.scope["headers"] = []
-    for cached in ("_headers", "_cookies"):
+    for cached in ("_headers", "_cookies", "_url", "_query_params"):
         ws.__dict__.pop(cached, None)
 
 
@@ -173,22 +185,23 @@ def _request_id_of(data: str) -> object:
     return msg.get("request_id") if isinstance(msg, dict) else None
 
 
+def _json_role(access: Access, room: Room) -> tuple[Role, str | None] | None:
+    if access.moderates(room.id):
+        return "moderator", None  # the organiser, or this room's moderator link
+    if access.participant_id is not None:
+        return "participant", access.participant_id
+    if access.offered.participant:
+        return None  # a wrong token is refused, not silently downgraded
+    return "viewer", None
+
+
 async def api_socket(ws: WebSocket) -> None:
-    admitted = await _admit(ws)
+    admitted = await _admit(ws, _json_role)
     if admitted is None:
         return
-    event, room, access = admitted
+    event, room, role, participant_id = admitted
     room_id = room.id
     svc = services(ws)
-    role: Role = "viewer"
-    participant_id: str | None = None
-    if access.moderates(room.id):
-        role = "moderator"  # the organiser, or this room's moderator link
-    elif access.participant_id is not None:
-        participant_id, role = access.participant_id, "participant"
-    elif access.offered.participant:
-        await _reject(ws)  # a wrong token is refused, not silently downgraded
-        return
     lang: Lang = request_lang(ws)
     await ws.accept()
     _forget_handshake(ws)
@@ -288,31 +301,30 @@ PAGE_VIEWS: dict[str, View] = {
 }
 
 
+def _page_role(view: View, access: Access, room: Room) -> tuple[Role, str | None] | None:
+    if view == "moderator":
+        return ("moderator", None) if access.moderates(room.id) else None
+    if view == "participant" and access.participant_id is not None:
+        return "participant", access.participant_id
+    return "viewer", None
+
+
 async def page_socket(ws: WebSocket) -> None:
     view = PAGE_VIEWS.get(ws.query_params.get("view", ""))
     if view is None:
         await _reject(ws)
         return
-    admitted = await _admit(ws)
+    admitted = await _admit(ws, functools.partial(_page_role, view))
     if admitted is None:
         return
-    _event, room, access = admitted
+    _event, room, role, participant_id = admitted
     room_id = room.id
-    participant_id: str | None = None
-    role: Role = "viewer"
-    if view == "moderator":
-        if not access.moderates(room.id):
-            await _reject(ws)
-            return
-        role = "moderator"
-    elif view == "participant":
-        participant_id = access.participant_id
-        role = "participant" if participant_id else "viewer"
     lang = request_lang(ws)
+    sort = ws.query_params.get("sort", "votes")
     await ws.accept()
     _forget_handshake(ws)
     conn = Connection(ws, view, lang, participant_id, role)
-    conn.sort = ws.query_params.get("sort", "votes")
+    conn.sort = sort
 
     bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
 
