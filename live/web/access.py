@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -34,8 +33,6 @@ from live.web.identity import (
     set_cookie,
 )
 from live.web.runtime import runtime, services
-
-Role = Literal["organiser", "room_moderator", "participant", "viewer"]
 
 NEEDS_TOKEN = _n("Für diese Aktion ist ein Moderationszugang nötig.")
 INVALID_TOKEN = _n("Der Moderationszugang ist ungültig.")
@@ -82,19 +79,14 @@ def moderator_token(token: str) -> Credentials:
 
 @dataclass(frozen=True, slots=True)
 class Access:
+    """Who is asking: the organiser (every room and the event itself), the holder of room links
+    (``rooms``), a participant (``participant_id``), or, with none of these, a viewer."""
+
     event: Event
     organiser: bool
     rooms: frozenset[str]  # rooms moderated through a room link (empty for the organiser)
     participant_id: str | None
     offered: Credentials
-
-    @property
-    def role(self) -> Role:
-        if self.organiser:
-            return "organiser"
-        if self.rooms:
-            return "room_moderator"
-        return "participant" if self.participant_id is not None else "viewer"
 
     def moderates(self, room_id: str) -> bool:
         return self.organiser or room_id in self.rooms
