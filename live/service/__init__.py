@@ -87,7 +87,7 @@ def build_services(
         rooms=RoomService(store),
         polls=polls,
         questions=QuestionService(store, hub, ids, clock),
-        screen=ScreenService(store, hub, polls, clock),
+        screen=ScreenService(store, hub, polls),
         applause=applause,
         mood=MoodService(store, hub, clock),
         program=ProgramService(store, hub, events, polls, ids, clock, zone),

@@ -3,7 +3,7 @@ answer). The fan-out reads the same state per tick for every socket (live/fanout
 
 from __future__ import annotations
 
-from live.domain.models import Question, Room
+from live.domain.models import Room
 from live.fanout.state import RoomState, load_room_state
 from live.store import Store
 
@@ -17,7 +17,3 @@ class RoomService:
         return await load_room_state(
             self.store, room.id, None, False, None, ballots_of=participant_id
         )
-
-    async def upvoted_by(self, participant_id: str, questions: list[Question]) -> set[str]:
-        """Which of ``questions`` the participant supports (their own marks in the Q&A list)."""
-        return await self.store.upvoted_by(participant_id, [q.id for q in questions])

@@ -1,4 +1,4 @@
-"""Projector control: what each room's screen shows, and the neutral slide's program line.
+"""Projector control: what each room's screen shows.
 
 Same shape as the other use cases: rule (live/domain/screen.py) → store (durable) →
 hub.publish, so every screen and every moderator page of the room follows at once, in whichever
@@ -7,33 +7,20 @@ process they are connected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from live.domain import screen as rules
 from live.domain.errors import DomainError
-from live.domain.models import AgendaItem, Event, Poll, Room, ScreenMode
-from live.domain.program import next_up, running_now
+from live.domain.models import Event, Poll, Room, ScreenMode
 from live.hub import Hub
 from live.service.changes import publish_change
-from live.service.clock import Clock
 from live.service.polls import PollService, poll_not_found
 from live.store import Store
 
 
-@dataclass(frozen=True, slots=True)
-class RoomProgram:
-    """The neutral slide's program line: what runs in the room now, and what comes next."""
-
-    now: AgendaItem | None
-    next: AgendaItem | None
-
-
 class ScreenService:
-    def __init__(self, store: Store, hub: Hub, polls: PollService, clock: Clock) -> None:
+    def __init__(self, store: Store, hub: Hub, polls: PollService) -> None:
         self.store = store
         self.hub = hub
         self.polls = polls
-        self.clock = clock
 
     async def set_mode(
         self, event: Event, room: Room, mode: object, poll_id: object = None
@@ -68,9 +55,3 @@ class ScreenService:
             raise poll_not_found()
         rules.check_poll_for_screen(poll, words=words)
         return poll
-
-    async def program(self, event: Event, room: Room) -> RoomProgram:
-        """By the services' clock (tests set it), never the wall clock of a template."""
-        items = await self.store.list_agenda(event.code)
-        at = self.clock.now()
-        return RoomProgram(running_now(items, at).get(room.id), next_up(items, at).get(room.id))

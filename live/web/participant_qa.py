@@ -32,7 +32,9 @@ async def qa_context(
     lang = request_lang(request)
     upvoted: set[str] = set()
     if participant_id is not None and state.questions:
-        upvoted = await services(request).rooms.upvoted_by(participant_id, list(state.questions))
+        upvoted = await services(request).questions.upvoted_by(
+            participant_id, list(state.questions)
+        )
     return {
         "sort": sort,
         "upvoted": sorted(upvoted),

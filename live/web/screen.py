@@ -83,7 +83,8 @@ async def screen_now(request: Request) -> Response:
     svc = services(request)
     event = await svc.events.event(request.path_params["code"])
     room = await svc.events.room_or_first(event, request.query_params.get("room"))
-    program = await svc.screen.program(event, room)
+    # What runs in the room now and next, by the services' clock.
+    [program] = await svc.program.rooms_now(event, [room])
     now = svc.clock.now()
     html = fragment(
         request,
