@@ -1,6 +1,6 @@
-// control.js: projector shortcuts on the moderate page, copy buttons for secret room links,
-// and the screen's fullscreen button. No user-visible strings here (they come from the
-// templates, translated, via data attributes); works under script-src 'self'.
+// control.js: projector shortcuts on the moderate page and copy buttons for secret room links.
+// No user-visible strings here (they come from the templates, translated, via data attributes);
+// works under script-src 'self'.
 (function () {
   "use strict";
 
@@ -81,30 +81,10 @@
     if (field && field.hasAttribute && field.hasAttribute("data-select-on-focus")) field.select();
   });
 
-  // --- fullscreen (screen page) -------------------------------------------------------------
-  function setupFullscreen() {
-    var button = document.querySelector("[data-fullscreen]");
-    if (!button || !document.fullscreenEnabled) return;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      if (document.fullscreenElement) {
-        document.exitFullscreen();
-      } else {
-        document.documentElement.requestFullscreen().catch(function () { /* refused */ });
-      }
-    });
-    document.addEventListener("fullscreenchange", function () {
-      button.setAttribute("aria-pressed", document.fullscreenElement ? "true" : "false");
-    });
-  }
-
   function setup() {
     setupToggle();
     revealCopyButtons();
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    setup();
-    setupFullscreen();
-  });
+  document.addEventListener("DOMContentLoaded", setup);
   document.addEventListener("htmx:afterSettle", setup);
 })();

@@ -125,6 +125,19 @@ async def revoke_room_link(request: Request) -> Response:
 # --- polls -----------------------------------------------------------------------------------
 
 
+async def set_screen(request: Request) -> Response:
+    """Switch a room's projector: ``{"mode": ..., "poll_id": ...}`` (poll_id for the modes
+    "poll" and "words"); answers the room's screen as the moderators' control shows it."""
+    event, access = await moderated_event(request)
+    svc = services(request)
+    room = await svc.events.room(event, request.path_params["room_id"])
+    access.require_room(room)
+    body = parse_json(await read_body(request))
+    mode = await svc.screen.set_mode(event, room, body.get("mode"), body.get("poll_id"))
+    room = await svc.events.room(event, room.id)
+    return json_response({"room_id": room.id, "mode": mode, "poll_id": room.screen_poll_id})
+
+
 async def create_poll(request: Request) -> Response:
     event, access = await moderated_event(request)
     svc = services(request)

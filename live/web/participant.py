@@ -32,6 +32,21 @@ from live.web.runtime import runtime, services
 # itself out, because every phone loaded the page at a different moment.
 
 
+async def room_entry(request: Request) -> Response:
+    """``/e/CODE/3``: the short link on a room's projector and QR code, straight into the third
+    room (no room list to pick from, no chance to vote in the wrong room). A number beyond the
+    rooms leads to the room list."""
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    rooms = await svc.events.rooms(event)
+    number: int = request.path_params["number"]
+    lang = request.query_params.get("lang")
+    suffix = f"&lang={lang}" if lang in ("de", "en") else ""
+    if 1 <= number <= len(rooms):
+        return redirect(f"/e/{event.code}?room={rooms[number - 1].id}{suffix}")
+    return redirect(f"/e/{event.code}" + (f"?lang={lang}" if suffix else ""))
+
+
 async def participant(request: Request) -> Response:
     svc = services(request)
     event = await svc.events.event(request.path_params["code"])

@@ -35,6 +35,7 @@ def routes() -> list[BaseRoute]:
         Route("/healthz", api.healthz, methods=["GET"]),
         # the participant's phone; each action is a form post that also works without JS
         Route(code, participant.participant, methods=["GET"]),
+        Route(f"{code}/{{number:int}}", participant.room_entry, methods=["GET"]),
         Route(f"{code}/program", participant.room_program, methods=["GET"]),
         Route(f"{code}/polls/{{poll_id}}/vote", participant.vote, methods=["POST"]),
         Route(f"{code}/rooms/{{room_id}}/mood", participant.set_mood, methods=["POST"]),
@@ -107,6 +108,7 @@ def routes() -> list[BaseRoute]:
                     methods=["DELETE"],
                 ),
                 Route("/events/{code}/rooms/{room_id}/polls", api.create_poll, methods=["POST"]),
+                Route("/events/{code}/rooms/{room_id}/screen", api.set_screen, methods=["PUT"]),
                 Route("/events/{code}/polls/{poll_id}", api.get_poll, methods=["GET"]),
                 Route("/events/{code}/polls/{poll_id}/open", api.open_poll, methods=["POST"]),
                 Route("/events/{code}/polls/{poll_id}/close", api.close_poll, methods=["POST"]),

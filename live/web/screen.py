@@ -37,6 +37,19 @@ def join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, A
     }
 
 
+def room_join(request: Request, event: Event, room: Room, rooms: list[Room]) -> dict[str, Any]:
+    """The short link that opens this room on a phone directly (``/e/CODE/3``: the third room;
+    short enough to type from the wall) with its QR code; ``join_display`` without the scheme."""
+    base = base_url(request, runtime(request).settings)
+    number = next((i for i, r in enumerate(rooms, start=1) if r.id == room.id), 1)
+    url = f"{base}/e/{event.code}/{number}"
+    return {
+        "join_url": url,
+        "join_display": url.split("://", 1)[-1],
+        "join_qr": qr_svg(url, translate(request_lang(request), _n("QR-Code zum Mitmachen"))),
+    }
+
+
 async def _shown_room(request: Request) -> tuple[Event, Room, RoomState]:
     """The event, the room of ``?room=`` (else the first) and its state."""
     svc = services(request)
@@ -48,6 +61,7 @@ async def _shown_room(request: Request) -> tuple[Event, Room, RoomState]:
 async def screen(request: Request) -> Response:
     event, room, state = await _shown_room(request)
     lang = request_lang(request)
+    rooms = await services(request).events.rooms(event)
     return page(
         request,
         "screen.html",
@@ -58,7 +72,7 @@ async def screen(request: Request) -> Response:
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
-        **join_links(request, event, [room]),
+        **room_join(request, event, room, rooms),
     )
 
 

@@ -50,6 +50,7 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/report/export.json": "download (JSON)",
     "/e/{code}/setup.json": "download (JSON)",
     "/e/{code}/program": "fragment the participant page reloads (room list)",
+    "/e/{code}/{number:int}": "redirect: a room's short join link to its participant page",
     "/e/{code}/control/rooms": "fragment the control room reloads",
     "/e/{code}/screen/now": "fragment the screen reloads (the slide's program)",
 }

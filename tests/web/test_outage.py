@@ -32,7 +32,8 @@ def every_route() -> list[tuple[str, str]]:
 
 
 def fill(template: str, event: EventFixture, poll_id: str) -> str:
-    return template.format(
+    # "{number:int}" (a room's short link) is a convertor, not a format field.
+    return template.replace("{number:int}", "1").format(
         code=event.code,
         room_id=event.room,
         poll_id=poll_id,

@@ -245,3 +245,93 @@ def test_slide_program_by_the_service_clock(client: TestClient, event: EventFixt
     assert "slide-title" not in client.get(url).text  # the day is over: nothing runs
     assert client.get(f"/e/{event.code}/screen/now?room=nope").status_code == 404
     assert client.get(f"/e/{event.code}/screen/now?room={event.room}&lang=en").status_code == 200
+
+
+# --- the JSON switch (PUT /api/v1/events/{code}/rooms/{room_id}/screen) ---------------------
+
+
+def put_screen(client: TestClient, event: EventFixture, body: Any, **kw: Any) -> Any:
+    return client.put(
+        f"/api/v1/events/{event.code}/rooms/{kw.get('room', event.room)}/screen",
+        json=body,
+        headers=kw.get("headers", event.auth),
+    )
+
+
+def test_the_api_switches_the_projector_like_the_buttons(
+    client: TestClient, event: EventFixture, stocked: dict[str, str]
+) -> None:
+    response = put_screen(client, event, {"mode": "words", "poll_id": stocked["text"]})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"room_id": event.room, "mode": "words", "poll_id": stocked["text"]}
+    assert "Netzwerk" in stage(client, event)
+    response = put_screen(client, event, {"mode": "slide"})
+    assert response.json()["mode"] == "slide"
+    assert 'data-mode="slide"' in stage(client, event)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"mode": "disco"}, 422, "invalid_screen_mode"),
+        ({"mode": 7}, 422, "invalid_screen_mode"),
+        ({}, 422, "invalid_screen_mode"),
+        ({"mode": "words", "poll_id": "choice"}, 422, "not_a_text_poll"),
+        ({"mode": "poll", "poll_id": "nope"}, 404, "poll_not_found"),
+        ([1, 2], 400, "invalid_body"),
+    ],
+)
+def test_the_api_switch_refuses_bad_input_and_changes_nothing(
+    client: TestClient,
+    event: EventFixture,
+    stocked: dict[str, str],
+    body: Any,
+    status: int,
+    code: str,
+) -> None:
+    if isinstance(body, dict) and body.get("poll_id") == "choice":
+        body = {**body, "poll_id": stocked["choice"]}
+    before = stage(client, event)
+    response = put_screen(client, event, body)
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert stage(client, event) == before
+
+
+def test_the_api_switch_needs_the_rooms_moderator(
+    client: TestClient, event: EventFixture, stocked: dict[str, str]
+) -> None:
+    assert put_screen(client, event, {"mode": "join"}, headers={}).status_code == 401
+    wrong = {"Authorization": "Bearer wrong"}
+    assert put_screen(client, event, {"mode": "join"}, headers=wrong).status_code == 403
+    link = client.post(
+        f"/api/v1/events/{event.code}/rooms/{event.rooms[1]['id']}/moderator-link",
+        headers=event.auth,
+    ).json()
+    other = {"Authorization": f"Bearer {link['moderator_token']}"}
+    assert put_screen(client, event, {"mode": "join"}, headers=other).status_code == 403
+    ok = put_screen(client, event, {"mode": "join"}, headers=other, room=event.rooms[1]["id"])
+    assert ok.status_code == 200
+
+
+# --- each room's own join link -----------------------------------------------------------
+
+
+def test_a_rooms_screen_shows_the_short_link_into_that_room(
+    client: TestClient, event: EventFixture
+) -> None:
+    second = event.rooms[1]["id"]
+    page = client.get(f"/e/{event.code}/screen?room={second}").text
+    assert f"testserver/e/{event.code}/2" in page
+    assert f'aria-label="QR-Code zum Mitmachen: http://testserver/e/{event.code}/2"' in page
+    response = client.get(f"/e/{event.code}/2", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/e/{event.code}?room={second}"
+    english = client.get(f"/e/{event.code}/1?lang=en", follow_redirects=False)
+    assert english.headers["location"] == f"/e/{event.code}?room={event.room}&lang=en"
+    # Lower-case codes work as everywhere; a number beyond the rooms leads to the room list.
+    lower = client.get(f"/e/{event.code.lower()}/1", follow_redirects=False)
+    assert lower.headers["location"] == f"/e/{event.code}?room={event.room}"
+    beyond = client.get(f"/e/{event.code}/9", follow_redirects=False)
+    assert beyond.headers["location"] == f"/e/{event.code}"
+    assert client.get("/e/NOSUCH/1").status_code == 404

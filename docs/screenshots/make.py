@@ -1,0 +1,93 @@
+"""Regenerate the screenshots in docs/screenshots/ from the running product.
+
+    .venv/bin/python docs/screenshots/make.py
+
+Starts the app on a free port with an empty data dir, stocks a room through the public API
+(tests/support/stage.py, the same content the projector's browser tests check) and photographs
+every projector mode at 1920×1080, 1280×720 and 1024×576, the stream overlay and a phone. The
+pictures are what a person sees: docs and product cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
+from tests.support.server import LiveServer  # noqa: E402
+from tests.support.stage import Clapping, Stage, stock  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
+SIZES = {"1080p": (1920, 1080), "720p": (1280, 720), "576p": (1024, 576)}
+
+
+def _settled(page: Page) -> None:
+    """The socket is open and the last push has been laid out (the fit has run)."""
+    page.wait_for_function("() => document.body.dataset.connection === 'open'")
+    page.wait_for_function("() => !document.querySelector('[data-fitting]')")
+    page.wait_for_timeout(600)  # bars grow for 400 ms after a push
+
+
+def projector_modes(stage: Stage) -> list[tuple[str, Callable[[], None]]]:
+    return [
+        ("poll", lambda: stage.set_screen("poll", "long")),
+        ("poll-closed", lambda: (stage.close("long"), stage.set_screen("poll", "long"))),
+        ("scale", lambda: stage.set_screen("poll", "scale")),
+        ("words", lambda: stage.set_screen("words", "words")),
+        ("question", lambda: (stage.set_screen("question"), stage.highlight())),
+        ("top", lambda: (stage.highlight(False), stage.set_screen("question"))),
+        ("applause", lambda: stage.set_screen("applause")),
+        ("slide", lambda: stage.set_screen("slide")),
+        ("join", lambda: stage.set_screen("join")),
+    ]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = LiveServer(data_dir=Path(tmp) / "data", log_path=Path(tmp) / "server.log")
+        server.start()
+        try:
+            stage = stock(server)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+                pages = {}
+                for name, (w, h) in SIZES.items():
+                    context = browser.new_context(
+                        viewport={"width": w, "height": h}, locale="de-DE"
+                    )
+                    pages[name] = context.new_page()
+                    pages[name].goto(stage.screen_url())
+                for mode, switch in projector_modes(stage):
+                    switch()
+                    shown = mode.split("-")[0].replace("scale", "poll")
+                    # The applause mode with a room that claps (25 people, grade 4).
+                    clapping = Clapping(stage, people=25, grade=4) if mode == "applause" else None
+                    if clapping:
+                        clapping.__enter__()
+                    for name, page in pages.items():
+                        page.wait_for_function(
+                            "m => document.getElementById('screen-stage')?.dataset.mode === m",
+                            arg=shown,
+                        )
+                        if clapping:
+                            page.wait_for_function(
+                                "() => document.querySelector('.applause-meter:not(.level-0)')"
+                            )
+                        _settled(page)
+                        page.screenshot(path=str(OUT / f"projector-{mode}-{name}.png"))
+                    if clapping:
+                        clapping.__exit__(None, None, None)
+                browser.close()
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
