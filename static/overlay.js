@@ -8,16 +8,25 @@
 
   var MIN_FIT = 0.35, STEPS = 7;
 
-  // Everything inside the picture, and no panel whose text runs out of its plate.
+  // Everything inside the picture's safe margin (the gap the CSS keeps, 3 % of its height), no
+  // panel whose text runs out of its plate, and no word that runs out of its box (words are
+  // never broken, so a long one would overlap its neighbour instead).
+  function overflows(el) {
+    return el.clientWidth > 0 && (el.scrollWidth > el.clientWidth + 1 ||
+                                  el.scrollHeight > el.clientHeight + 1);
+  }
+
   function fits(stack) {
-    var r = stack.getBoundingClientRect();
-    if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight + 0.5 ||
-        r.right > window.innerWidth + 0.5) return false;
+    var r = stack.getBoundingClientRect(), margin = 0.03 * window.innerHeight - 0.5;
+    if (r.top < margin || r.left < margin || r.bottom > window.innerHeight - margin ||
+        r.right > window.innerWidth - margin) return false;
     var panels = stack.children;
     for (var i = 0; i < panels.length; i++) {
-      var p = panels[i];
-      if (p.hidden) continue;
-      if (p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1) return false;
+      var panel = panels[i];
+      if (panel.hidden) continue;
+      if (overflows(panel)) return false;
+      var inner = panel.querySelectorAll("p, h2, li, span, blockquote, figcaption, strong");
+      for (var j = 0; j < inner.length; j++) if (overflows(inner[j])) return false;
     }
     return true;
   }

@@ -52,6 +52,7 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/program": "fragment the participant page reloads (room list)",
     "/e/{code}/control/rooms": "fragment the control room reloads",
     "/e/{code}/screen/now": "fragment the screen reloads (the slide's program)",
+    "/e/{code}/overlay/now": "fragment the overlay reloads (the lower third)",
 }
 
 
