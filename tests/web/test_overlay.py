@@ -237,13 +237,31 @@ def frames_until(ws: Any, wanted: set[str], limit: int = 30) -> dict[str, str]:
 
 
 def test_the_socket_sends_only_the_chosen_parts(client: TestClient, event: EventFixture) -> None:
+    """Overlays with other parts in one room, at the same time: each gets its own regions (one
+    render per choice of parts, never another overlay's)."""
+    poll = create_poll(client, event, question="Kaffee oder Tee?", options=["Kaffee", "Tee"])
     base = f"/e/{event.code}/rooms/{event.room}/live?view=overlay"
-    with client.websocket_connect(base + "&parts=results,question") as both:
-        seen = frames_until(both, {"overlay-results", "overlay-question", "applause"})
-        assert len(seen) == 3
-    with client.websocket_connect(base) as default:
+    with (
+        client.websocket_connect(base) as default,
+        client.websocket_connect(base + "&parts=results,question") as both,
+    ):
         first = default.receive_text()
         assert 'id="applause"' in first and "overlay-" not in first
+        seen = frames_until(both, {"overlay-results", "overlay-question", "applause"})
+        assert len(seen) == 3
+        # A vote changes the results: only the overlay showing them hears of it.
+        cast(client, event, poll["id"], choices=[0])
+        for _ in range(30):
+            if "1 Stimme" in both.receive_text():
+                break
+        else:
+            raise AssertionError("no results update")
+        # Then applause: the default overlay's next frame is the meter, nothing before it.
+        with client.websocket_connect(ws_url(event, join(client, event))) as clapper:
+            receive(clapper)
+            clapper.send_text(json.dumps({"type": "applause", "grade": 5}))
+            frame = default.receive_text()
+        assert 'id="applause"' in frame and "overlay-" not in frame and "Kaffee" not in frame
 
 
 def test_results_and_question_update_live(client: TestClient, event: EventFixture) -> None:
