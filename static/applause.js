@@ -19,6 +19,8 @@
 //   data-applause-autostart on any element (projector, stream overlay): try to play without a
 //       tap. Works only where autoplay is allowed (OBS browser source, Chromium kiosk with
 //       --autoplay-policy=no-user-gesture-required); elsewhere it is like a remembered "on".
+//   data-applause-silent on any element (stream overlay with sound=off, its preview): no audio
+//       engine at all, whatever this browser remembered; the meters still follow the room.
 //   <div data-applause-input role="group" aria-labelledby="…">
 //     <button type="button" data-grade="1" aria-pressed="false">…</button> … data-grade="5" </div>
 //       Hold a grade to clap, release to stop. A quick tap (< 300 ms), Space or Enter latches it
@@ -458,8 +460,11 @@
     engine.setVolume(isFinite(volume) ? volume : slider ? sliderValue(slider) : 1);
     engine.setMuted(load(STORE.muted) === "1");
     // A remembered "on" (or an autostart page) plays at once only where autoplay is allowed;
-    // otherwise the button stays unpressed, marked data-applause-resume, until tapped.
-    if (load(STORE.listen) === "1" || document.querySelector("[data-applause-autostart]")) {
+    // otherwise the button stays unpressed, marked data-applause-resume, until tapped. A silent
+    // page never starts it (a preview must not play in the moderator's room).
+    var silent = !!document.querySelector("[data-applause-silent]");
+    if (!silent && (load(STORE.listen) === "1" ||
+                    document.querySelector("[data-applause-autostart]"))) {
       if (engine.autoplayAllowed()) engine.start();
       else resumePending = true;
     }

@@ -55,6 +55,8 @@ class Connection:
     participant_id: str | None = None
     role: Role = "viewer"
     sort: str = "votes"  # Q&A order the reader chose ("votes" | "newest")
+    # The stream overlay's parts (live.views.overlay): overlays with other parts get other regions.
+    parts: tuple[str, ...] = ()
     outbox: Outbox = field(init=False)
     # key -> frame body last queued for this socket; the channel sends only what differs. Shared
     # with the other sockets that were sent the same (live.fanout.diff): replaced, never changed.

@@ -150,6 +150,8 @@ class PageRenderer:
             )
             own = tuple((q.id, q.state, q.text, q.answer, q.upvotes) for q in self._own(state, pid))
             return (ballots, own, conn.sort)
+        if conn.view == "overlay":
+            return conn.parts
         if conn.view == "json":
             if conn.role == "moderator":
                 return "moderator"
@@ -211,7 +213,10 @@ class PageRenderer:
                 mood_region(lang, state),
             ]
         if conn.view == "overlay":
-            return self.applause_regions(conn, state)
+            # The applause region always: the sound needs its level even where the meter is not
+            # shown, and an applause-only tick renders it once per view and language, not per
+            # overlay (live.fanout.delivery), so every overlay page holds the same #applause.
+            return [*overlay_regions(lang, state, conn.parts), *self.applause_regions(conn, state)]
         return [
             *moderator_regions(lang, state),
             *moderator_question_regions(lang, state),
@@ -319,6 +324,23 @@ def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
     results = render(lang, "fragments/screen_results.html", **ctx)
     stage = render(lang, "fragments/screen_stage.html", **ctx)
     return [_html("screen-stage", stage, ("screen-results",)), _html("screen-results", results)]
+
+
+def overlay_regions(lang: Lang, state: RoomState, parts: tuple[str, ...]) -> list[Region]:
+    """The stream overlay's live panels besides the applause, only those its page shows (a
+    region without its element on the page would make htmx log an error): the poll on the
+    projector and the highlighted question. The lower third follows the clock, not the room
+    (the page asks for it; live/web/screen.py)."""
+    regions = []
+    if "results" in parts:
+        content = screen_content(state.room, state.polls, state.questions)
+        item = screen_item(content.poll, state) if content.poll is not None else None
+        html = render(lang, "fragments/overlay_results.html", item=item, state=state)
+        regions.append(_html("overlay-results", html))
+    if "question" in parts:
+        html = render(lang, "fragments/overlay_question.html", question=state.highlighted)
+        regions.append(_html("overlay-question", html))
+    return regions
 
 
 def moderator_screen_region(lang: Lang, state: RoomState) -> Region:

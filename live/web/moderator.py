@@ -43,8 +43,8 @@ from live.web.forms import FieldErrors, as_int, field, read_form
 from live.web.identity import moderator_cookie, request_lang, room_moderator_cookie, set_cookie
 from live.web.responses import announce, fragment, is_htmx, page, redirect, swap_oob
 from live.web.runtime import runtime, services
-from live.web.screen import join_links
-from live.web.security import base_url
+from live.web.screen import join_links, overlay_builder
+from live.web.security import base_url, may_frame_own_pages
 
 # The poll form's fields, with the values of an empty form.
 POLL_FORM = {
@@ -109,7 +109,7 @@ async def moderate(request: Request) -> Response:
     extra: dict[str, Any] = {}
     if organiser:
         extra["room_links_html"] = room_links_html(request, event, rooms)
-    return page(
+    response = page(
         request,
         "moderate.html",
         event=event,
@@ -135,7 +135,10 @@ async def moderate(request: Request) -> Response:
         **await _poll_form_context(request, event, room, prefill=True),
         **extra,
         **join_links(request, event, rooms if organiser else [room]),
+        **overlay_builder(request, event, room),
     )
+    may_frame_own_pages(response)  # the overlay builder's preview
+    return response
 
 
 async def _keep_token(request: Request, event: Event, token: str) -> Response:

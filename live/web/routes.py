@@ -44,10 +44,11 @@ def routes() -> list[BaseRoute]:
         Route(
             f"{code}/questions/{{question_id}}/delete", participant_qa.delete_own, methods=["POST"]
         ),
-        # the projector, the stream overlay, the neutral slide's program line
+        # the projector, the stream overlay (+ its lower third), the neutral slide's program line
         Route(f"{code}/screen", screen.screen, methods=["GET"]),
         Route(f"{code}/screen/now", screen.screen_now, methods=["GET"]),
         Route(f"{code}/overlay", screen.overlay, methods=["GET"]),
+        Route(f"{code}/overlay/now", screen.overlay_now, methods=["GET"]),
         # moderation: the organiser (every room) or a room link's holder (that room)
         Route(mod, moderator.moderate, methods=["GET"]),
         Route(f"{mod}/rooms", moderator.add_room, methods=["POST"]),

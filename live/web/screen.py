@@ -1,9 +1,10 @@
-"""What the hall sees: the projector page, the stream overlay (transparent, for OBS or vMix) and
-the neutral slide's program line. Public like the join code they show; the socket keeps them
-live (live/web/sockets.py)."""
+"""What the hall sees: the projector page, the stream overlay (transparent, for OBS or vMix, with
+its lower third; and the moderators' builder for its link) and the neutral slide's program line.
+Public like the join code they show; the socket keeps them live (live/web/sockets.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -15,11 +16,18 @@ from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.i18n import translate
 from live.qr import qr_svg
-from live.views.regions import applause_region, mood_region, screen_regions
+from live.views.overlay import (
+    PART_LABELS,
+    PARTS_IN_BUILDER,
+    POSITION_LABELS,
+    OverlayConfig,
+    parse_overlay,
+)
+from live.views.regions import applause_region, mood_region, overlay_regions, screen_regions
 from live.web.identity import request_lang
 from live.web.responses import fragment, page
 from live.web.runtime import runtime, services
-from live.web.security import base_url
+from live.web.security import allow_framing_by_own_pages, base_url
 
 
 def join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, Any]:
@@ -76,18 +84,68 @@ async def screen(request: Request) -> Response:
     )
 
 
+def overlay_config(request: Request) -> OverlayConfig:
+    """The overlay's settings from the query (defaults for anything unknown: never an error)."""
+    query = request.query_params
+    return parse_overlay(query.getlist("parts"), query.get("sound"), query.get("position"))
+
+
+def overlay_builder(request: Request, event: Event, room: Room) -> dict[str, Any]:
+    """The moderators' overlay-link builder: the link for the choice in the query (the builder
+    is a GET form on the moderation page, so the same parameters as the overlay's own), and
+    the preview's, always silent (a relative URL: the frame must come from this very origin)."""
+    config = overlay_config(request)
+    lang = request_lang(request)
+    path = f"/e/{event.code}/overlay?room={room.id}" + ("" if lang == "de" else f"&lang={lang}")
+    base = base_url(request, runtime(request).settings) + path
+    return {
+        "overlay": config,
+        "overlay_open": any(k in request.query_params for k in ("parts", "sound", "position")),
+        "overlay_base": base,
+        "overlay_url": f"{base}&{config.query()}",
+        "overlay_preview_base": path,
+        "overlay_preview_url": f"{path}&{replace(config, sound=False).query()}",
+        "overlay_parts": [(p, PART_LABELS[p]) for p in PARTS_IN_BUILDER],
+        "overlay_positions": list(POSITION_LABELS.items()),
+    }
+
+
 async def overlay(request: Request) -> Response:
-    """The stream overlay: transparent, the room's applause meter and sound."""
+    """The stream overlay: transparent, no controls, the parts its URL names. The moderators'
+    overlay-link builder previews it in a frame, so it alone may be framed by our own pages."""
     event, room, state = await _shown_room(request)
     lang = request_lang(request)
-    return page(
+    config = overlay_config(request)
+    regions = {r.key: r.frame for r in overlay_regions(lang, state, config.parts)}
+    response = page(
         request,
         "overlay.html",
         event=event,
         room=room,
+        config=config,
         applause_html=applause_region(lang, state).frame,
-        mood_html=mood_region(lang, state).frame,
-        my_mood=None,
+        results_html=regions.get("overlay-results", ""),
+        question_html=regions.get("overlay-question", ""),
+        lower_third_html=(
+            await _lower_third(request, event, room) if config.shows("lower-third") else ""
+        ),
+    )
+    allow_framing_by_own_pages(response)
+    return response
+
+
+async def overlay_now(request: Request) -> Response:
+    """The overlay's lower third, asked for again every 30 s: what runs now follows the clock."""
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    room = await svc.events.room_or_first(event, request.query_params.get("room"))
+    return HTMLResponse(await _lower_third(request, event, room))
+
+
+async def _lower_third(request: Request, event: Event, room: Room) -> str:
+    [program] = await services(request).program.rooms_now(event, [room])
+    return fragment(
+        request, "fragments/overlay_lower_third.html", event=event, room=room, program=program
     )
 
 

@@ -9,16 +9,26 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from live.settings import Settings
 
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'"
-)
-# The overlay (issue 5) will relax frame-ancestors for OBS; nothing else should.
+
+def content_security_policy(*, frame_ancestors: str = "'none'", frame_src: str = "") -> str:
+    """The policy of every response; ``frame_ancestors`` who may frame it, ``frame_src`` what it
+    may frame (nothing unless given: default-src 'none')."""
+    frames = f"frame-src {frame_src}; " if frame_src else ""
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; {frames}"
+        f"frame-ancestors {frame_ancestors}"
+    )
+
+
+CSP = content_security_policy()
+# Framing is refused everywhere (clickjacking) but for the two ends of the overlay preview:
+# allow_framing_by_own_pages and may_frame_own_pages below.
 HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -51,6 +61,19 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def allow_framing_by_own_pages(response: Response) -> None:
+    """The stream overlay: the moderation page previews it in a frame. Our own pages only; OBS
+    and vMix load it as a page of its own, not in a frame. (SAMEORIGIN for browsers that know
+    only X-Frame-Options; the others follow frame-ancestors.)"""
+    response.headers["content-security-policy"] = content_security_policy(frame_ancestors="'self'")
+    response.headers["x-frame-options"] = "SAMEORIGIN"
+
+
+def may_frame_own_pages(response: Response) -> None:
+    """The moderation page: it frames the overlay's preview (and nothing from elsewhere)."""
+    response.headers["content-security-policy"] = content_security_policy(frame_src="'self'")
 
 
 def own_origin(conn: HTTPConnection) -> str:

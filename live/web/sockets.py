@@ -34,6 +34,7 @@ from live.service.events import HANDSHAKE_MAX_AGE
 from live.service.requests import check_request_id
 from live.settings import MAX_FRAME_BYTES
 from live.views import api as shapes
+from live.views.overlay import parse_overlay
 from live.web.access import Access, resolve
 from live.web.identity import request_lang
 from live.web.runtime import runtime, services
@@ -325,6 +326,8 @@ async def page_socket(ws: WebSocket) -> None:
     _forget_handshake(ws)
     conn = Connection(ws, view, lang, participant_id, role)
     conn.sort = sort
+    if view == "overlay":
+        conn.parts = parse_overlay(ws.query_params.getlist("parts")).parts
 
     bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
 

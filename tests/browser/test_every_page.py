@@ -53,6 +53,7 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/{number:int}": "redirect: a room's short join link to its participant page",
     "/e/{code}/control/rooms": "fragment the control room reloads",
     "/e/{code}/screen/now": "fragment the screen reloads (the slide's program)",
+    "/e/{code}/overlay/now": "fragment the overlay reloads (the lower third)",
 }
 
 
