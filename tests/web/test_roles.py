@@ -105,8 +105,8 @@ def test_room_link_leads_to_its_room_and_only_shows_that_room(
     assert 'id="mod-polls"' in html and 'id="mod-questions"' in html
     assert 'id="mod-screen"' in html
     # Without ?room= the page opens the room this browser holds a link for.
-    page = client.get(f"/e/{rooms3.code}/moderate").text.replace(SHY, "")
-    assert "Abstimmungen in Fachforum 1" in page
+    default = client.get(f"/e/{rooms3.code}/moderate").text.replace(SHY, "")
+    assert "Abstimmungen in Fachforum 1" in default
 
 
 def test_room_link_with_another_rooms_id_still_opens_its_own_room(
