@@ -51,6 +51,15 @@ def api(server: LiveServer, method: str, path: str, body: Any = None, token: str
     return json.loads(raw) if raw else None
 
 
+def fits_width(page: Page) -> bool:
+    """Nothing sticks out sideways (clientWidth: a phone's window grows with wide content)."""
+    return bool(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+    )
+
+
 def connected(page: Page) -> None:
     expect(page.locator(".connection").first).to_have_attribute("data-state", "open", timeout=LIVE)
 
@@ -93,7 +102,7 @@ def test_long_german_words_never_break_mid_word(
     expect(phone.locator("#room-program")).to_contain_text(ROOMS[1])
     assert mid_word_breaks(phone) == []
     # Nor does a long word stick out of its box: the phone never scrolls sideways.
-    assert phone.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    assert fits_width(phone)
 
     moderator = browser_context(viewport={"width": 1280, "height": 800}).new_page()
     moderator.goto(f"{live_server.url}/e/{code}/moderate?token={token}&room={room}")
@@ -102,4 +111,29 @@ def test_long_german_words_never_break_mid_word(
     expect(moderator.locator("#mod-questions")).to_contain_text("Fallbesprechungsrunde")
     moderator.get_by_text("Links und QR-Code").click()  # the room links, too
     assert mid_word_breaks(moderator) == []
-    assert moderator.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    assert fits_width(moderator)
+
+
+def test_an_address_longer_than_the_phone_wraps_inside_its_box(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    # An address gets no soft hyphens (people copy it); overflow-wrap: break-word breaks it
+    # as the last resort, so it stays inside its box instead of widening the page.
+    url = "https://www.arbeitsagentur.de/vor-ort/jugendberufsagenturen/gesundheitsorientierung"
+    event = api(live_server, "POST", "/api/v1/events", {"title": url, "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    poll = api(
+        live_server,
+        "POST",
+        f"/api/v1/events/{code}/rooms/{room}/polls",
+        {"question": f"Kennen Sie {url}?", "kind": "single", "options": [url, "nein"]},
+        token,
+    )
+    poll = api(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", token=token)
+    phone = browser_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/e/{code}?room={room}")
+    connected(phone)
+    expect(phone.get_by_role("button", name=url)).to_be_visible()
+    assert fits_width(phone)
+    # It did have to wrap: the address is far wider than the phone on one line.
+    assert phone.locator(".choice-text").first.evaluate("e => e.offsetHeight > 40")
