@@ -39,8 +39,9 @@ _PATTERNS: dict[Lang, str] = {"de": "de_DE", "en": "en_US"}
 # is unbounded, so that dict is emptied when it grows past this (our lru_cache keeps the hot words).
 _PYPHEN_MEMO_LIMIT = 20_000
 
-# A run of letters (with combining marks, e.g. a decomposed "ä") and soft hyphens.
-_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f]|\u00ad)+")
+# A run of letters (with combining marks, e.g. a decomposed "ä") and soft hyphens, long enough to
+# be worth a look: most words are shorter, and the regex skips them without a Python call.
+_LONG_WORD = re.compile(rf"(?:[^\W\d_]|[\u0300-\u036f]|\u00ad){{{MIN_LETTERS},}}")
 # A whitespace-separated token that is (or contains) an address: scheme, e-mail, "www.", a path,
 # or a domain name ("example.org", "live.example.de/e/ABC"). Soft hyphens would end up in what
 # people copy or type.
@@ -48,7 +49,7 @@ _ADDRESS = re.compile(
     r"://|@|^[(\[<\"'„“‚‘]*(?:www\.|/)|^[(\[<\"'„“‚‘]*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/:?#]|\W*$)",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"\S+")
+_SPACES = re.compile(r"(\s+)")
 # Tags and character references of markup that is already HTML (the filter's Markup input).
 _MARKUP_PART = re.compile(r"(<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);)")
 
@@ -91,17 +92,25 @@ def _hyphenate_token(token: str, lang: Lang) -> str:
         before = token[match.start() - 1] if match.start() else ""
         after = token[match.end()] if match.end() < len(token) else ""
         # Glued to a digit or underscore it is a code or an identifier ("ABC123", "user_name").
-        if any(c.isdigit() or c == "_" for c in (before, after)):
+        if before.isdigit() or after.isdigit() or "_" in (before, after):
             return match.group()
         return hyphenate_word(match.group(), lang)
 
-    return _WORD.sub(one, token)
+    return _LONG_WORD.sub(one, token)
 
 
+# Texts are cached whole as well: the same questions are rendered on every tick. Questions are
+# at most 500 characters, so 4096 of them (with their results) stay in the low megabytes.
 @lru_cache(maxsize=4096)
 def hyphenate(text: str, lang: Lang) -> str:
     """``text`` with soft hyphens in its long words; everything else exactly as it was."""
-    return _TOKEN.sub(lambda m: _hyphenate_token(m.group(), lang), text)
+    if _LONG_WORD.search(text) is None:
+        return text
+    parts = _SPACES.split(text)  # tokens at even indexes, the whitespace between at odd ones
+    for i in range(0, len(parts), 2):
+        if _LONG_WORD.search(parts[i]):
+            parts[i] = _hyphenate_token(parts[i], lang)
+    return "".join(parts)
 
 
 def shy(value: object, lang: Lang) -> Markup:
