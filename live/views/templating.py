@@ -16,6 +16,7 @@ from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
+from live.views.hyphenate import shy
 
 STATE_LABELS = {"draft": _n("Entwurf"), "open": _n("offen"), "closed": _n("beendet")}
 KIND_LABELS = {
@@ -71,6 +72,8 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.filters["pct"] = lambda v: _percent(v, lang)
     env.filters["num"] = lambda v, digits=1: _number(v, lang, digits)
     env.filters["code"] = format_code
+    # User text shown large or in narrow boxes: soft hyphens in long words (escapes, too).
+    env.filters["shy"] = lambda v: shy(v, lang)
     env.filters["date"] = lambda d, form="long": str(format_date(d, format=form, locale=lang))
     return env
 

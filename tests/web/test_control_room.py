@@ -8,6 +8,7 @@ import re
 
 from starlette.testclient import TestClient
 
+from live.views.hyphenate import SHY
 from tests.web.conftest import EventFixture, create_poll, join
 from tests.web.test_roles import ask_question, room_link
 from tests.web.test_sockets import receive, receive_until, reply_to, vote, ws_url
@@ -19,8 +20,8 @@ def card(html: str, room_id: str) -> str:
 
 
 def text(html: str) -> str:
-    """The visible text, tags dropped, spaces collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    """The visible text, tags and soft hyphens dropped, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(SHY, "")
 
 
 def test_control_room_is_the_organisers(client: TestClient, event: EventFixture) -> None:
