@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from tests.support.server import LiveServer  # noqa: E402
@@ -47,6 +47,31 @@ def projector_modes(stage: Stage) -> list[tuple[str, Callable[[], None]]]:
         ("slide", lambda: stage.set_screen("slide")),
         ("join", lambda: stage.set_screen("join")),
     ]
+
+
+def overlay_and_phone(browser: Browser, stage: Stage) -> None:
+    """The stream overlay over a transparent background (as OBS composes it), and a phone."""
+    stage.set_screen("poll", "long")
+    base = f"{stage.server.url}/e/{stage.code}"
+    overlay = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    overlay.goto(
+        f"{base}/overlay?room={stage.room}&parts=results,applause,lower-third&sound=off&position=bottom-right"
+    )
+    with Clapping(stage, people=12, grade=3):
+        overlay.wait_for_function("() => document.querySelector('.applause-meter:not(.level-0)')")
+        overlay.wait_for_timeout(600)
+        overlay.screenshot(path=str(OUT / "overlay-1080p.png"), omit_background=True)
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="de-DE",
+    ).new_page()
+    phone.goto(f"{base}/1")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.wait_for_timeout(600)
+    phone.screenshot(path=str(OUT / "phone-poll.png"))
 
 
 def main() -> None:
@@ -84,6 +109,7 @@ def main() -> None:
                         page.screenshot(path=str(OUT / f"projector-{mode}-{name}.png"))
                     if clapping:
                         clapping.__exit__(None, None, None)
+                overlay_and_phone(browser, stage)
                 browser.close()
         finally:
             server.stop()

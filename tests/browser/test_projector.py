@@ -22,6 +22,7 @@ from websockets.sync.client import connect
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import DEFAULT_TIMEOUT_MS, BrowserGuard, ContextFactory
 from tests.support.fit import measure
+from tests.support.linebreaks import mid_word_breaks
 from tests.support.server import LiveServer
 from tests.support.stage import LONG_ASK, Stage, api, stock
 
@@ -55,6 +56,8 @@ def check_wall(page: Page, context: str) -> None:
         f"{context}: smallest text {fit.smallest:.1f}px = {fit.smallest_share:.2%} of the "
         f"height ({fit.smallest_text!r})"
     )
+    # Long German words break only at the server's soft hyphens, never between two letters.
+    assert mid_word_breaks(page, ".screen") == [], context
 
 
 def test_every_mode_fits_every_size_and_passes_axe(
