@@ -11,7 +11,7 @@ import urllib.request
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import PHONE, PROJECTOR, ContextFactory
@@ -98,7 +98,7 @@ def test_logo_and_colour_from_the_setup_page_to_phone_and_projector(
     preview_button = "#brand-preview .button.primary"
     expect(organiser.locator(preview_button)).to_have_css("background-color", PURPLE_RGB)
     organiser.get_by_label("Logo (SVG oder PNG, höchstens 256 KB)").set_input_files(
-        files=[{"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": LOGO}]
+        files=FilePayload(name="logo.svg", mimeType="image/svg+xml", buffer=LOGO)
     )
     expect(organiser.locator("#brand-preview-logo")).to_have_attribute("src", _data_url())
     organiser.get_by_role("button", name="Erscheinungsbild speichern").click()
