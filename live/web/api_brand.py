@@ -18,24 +18,18 @@ from live.web.forms import parse_json, read_body
 from live.web.responses import json_response
 from live.web.runtime import services
 
-# The event fields PATCH may change (more may follow; anything else is refused, so a typo
-# never passes for a change).
+# The event fields PATCH may change (more may follow). Anything else, or nothing, is refused
+# as in PATCH …/questions/{id}: a typo never passes for a change.
 PATCHABLE = frozenset({"brand_color"})
 
 
 async def patch_event(request: Request) -> Response:
     event = await organiser_event(request)
     body = parse_json(await read_body(request))
-    unknown = sorted(set(body) - PATCHABLE)
-    if unknown:
-        raise DomainError(
-            "unknown_field",
-            _n("Dieses Feld lässt sich hier nicht ändern: %(field)s"),
-            field=unknown[0],
-        )
+    if not body or not set(body) <= PATCHABLE:
+        raise DomainError("invalid_body", _n("Erlaubt ist das Feld brand_color."))
     svc = services(request)
-    if "brand_color" in body:
-        event = await svc.brand.set_color(event, body["brand_color"])
+    event = await svc.brand.set_color(event, body["brand_color"])
     return json_response(shapes.event_dict(event, await svc.events.rooms(event)))
 
 
