@@ -1,6 +1,6 @@
 """Branding end to end in headless Chromium: the organiser sets a colour and uploads a logo on
-the setup page; the phone and the projector show the logo and wear the colour. No console
-errors (the browser guard), axe-core without any violation on the setup page.
+the setup page; the phone, the projector and the report show the logo and wear the colour. No
+console errors (the browser guard), axe-core without any violation on the setup page.
 """
 
 from __future__ import annotations
@@ -134,6 +134,11 @@ def test_logo_and_colour_from_the_setup_page_to_phone_and_projector(
     assert 60 < box["height"] <= 80, box  # 7vh of 1080 px
     assert accent_of(screen) == PURPLE
     expect(screen.locator(".bar-fill").first).to_have_css("fill", PURPLE_RGB)
+
+    # --- the report: the logo in its header, the charts in the colour ------------------------
+    organiser.goto(f"{live_server.url}/e/{code}/report")
+    assert_logo_shown(organiser)
+    expect(organiser.locator(".chart-bar").first).to_have_css("fill", PURPLE_RGB)
 
 
 def _data_url() -> re.Pattern[str]:
