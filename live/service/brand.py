@@ -18,6 +18,9 @@ from live.domain.text import _n
 from live.errors import NotFound
 from live.store import Store
 
+# update(color=KEEP): the colour stays as it is (a form or call that does not name one).
+KEEP: object = object()
+
 
 def logo_not_found() -> NotFound:
     return NotFound("logo_not_found", _n("Diese Veranstaltung hat kein Logo."))
@@ -31,18 +34,20 @@ class BrandService:
         self,
         event: Event,
         *,
-        color: object,
+        color: object = KEEP,
         logo: bytes | None = None,
         media_type: str | None = None,
     ) -> Event:
-        """Set the colour ("" or None: the app's own) and, when ``logo`` is given, the logo.
-        Both are checked before either is written; with errors in both, Problems names each
-        (fields "brand_color" and "logo")."""
+        """Set the colour ("" or None: the app's own; KEEP: unchanged) and, when ``logo`` is
+        given, the logo. Both are checked before either is written; with errors in both,
+        Problems names each (fields "brand_color" and "logo")."""
         problems: dict[str, DomainError] = {}
-        try:
-            clean_color = check_color(color)
-        except DomainError as exc:
-            problems["brand_color"] = exc
+        clean_color = event.brand_color
+        if color is not KEEP:
+            try:
+                clean_color = check_color(color)
+            except DomainError as exc:
+                problems["brand_color"] = exc
         checked: Logo | None = None
         if logo is not None:
             try:

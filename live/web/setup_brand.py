@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from live.domain.brand import MAX_LOGO_BYTES, logo_too_large
 from live.domain.errors import DomainError
+from live.service.brand import KEEP
 from live.web.access import organiser_event
 from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, field, read_form, read_upload
@@ -35,12 +36,14 @@ async def save_brand(request: Request) -> Response:
         error = logo_too_large()
         errors = {"brand": FieldErrors({"logo": error_text(request, error)})}
         return await setup_page(request, event, status_for(error), errors=errors)
-    color = field(form, "brand_color")
+    # A post without the field (not from our form) leaves the colour as it is.
+    raw = form.get("brand_color")
+    color = raw if isinstance(raw, str) else KEEP
     try:
         await services(request).brand.update(event, color=color, logo=upload)
     except DomainError as exc:
         errors = {"brand": field_errors(request, exc, "brand_color")}
-        values = {"brand": {"brand_color": color}}
+        values = {"brand": {"brand_color": field(form, "brand_color")}}
         return await setup_page(request, event, status_for(exc), errors=errors, values=values)
     return back_to_setup(event, "brand", "brand")
 

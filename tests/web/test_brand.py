@@ -115,6 +115,22 @@ def test_save_a_colour_and_a_logo(client: TestClient, organiser: EventFixture) -
     }
 
 
+def test_a_post_without_the_colour_field_keeps_the_colour(
+    client: TestClient, organiser: EventFixture
+) -> None:
+    assert save_brand(client, organiser, PURPLE).status_code == 303
+    url = f"/e/{organiser.code}/setup/brand"
+    only_logo = {"logo": ("l.png", png(), "image/png")}
+    assert client.post(url, files=only_logo, follow_redirects=False).status_code == 303
+    # A file in the colour's place is no colour either; two files are one too many.
+    odd = {"brand_color": ("c.txt", b"#ffffff", "text/plain")}
+    assert client.post(url, files=odd, follow_redirects=False).status_code == 303
+    two = {**only_logo, **odd}
+    assert client.post(url, files=two, follow_redirects=False).status_code == 400
+    brand = brand_of(client, organiser)
+    assert brand["color"] == PURPLE and brand["logo"] is not None
+
+
 def test_remove_the_logo(client: TestClient, organiser: EventFixture) -> None:
     assert save_brand(client, organiser, PURPLE, png()).status_code == 303
     url = brand_of(client, organiser)["logo"]
