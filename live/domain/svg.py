@@ -206,25 +206,49 @@ def _write(element: Element, namespace: str, out: list[str], *, depth: int, root
     ns, tag = _split(element.tag)
     if ns == namespace and tag in AS_GROUP:
         tag = "g"
-    keep = ns == namespace and tag in ELEMENTS
-    if keep and tag == "style" and not css_safe(element.text or ""):
-        keep = False
-    attributes = _attributes(tag, element) if keep else []
-    if keep and tag == "image" and not any(name == "href" for name, _ in attributes):
-        keep = False  # an image without an allowed source shows nothing anyway
-    if keep:
-        head = "".join(f' {name}="{escape(value, _ATTR_ENTITIES)}"' for name, value in attributes)
-        xmlns = f' xmlns="{SVG_NS}"' if root else ""
-        if not element.text and len(element) == 0:
-            out.append(f"<{tag}{xmlns}{head}/>")
-        else:
-            out.append(f"<{tag}{xmlns}{head}>")
-            if element.text:
-                out.append(escape(element.text))
-            for child in element:
-                _write(child, namespace, out, depth=depth + 1, root=False)
-            out.append(f"</{tag}>")
+    if ns == namespace and tag == "style":
+        _write_style(element, out)
+    elif ns == namespace and tag in ELEMENTS:
+        attributes = _attributes(tag, element)
+        # An image without an allowed source would show nothing anyway.
+        if tag != "image" or any(name == "href" for name, _ in attributes):
+            _write_element(tag, attributes, element, namespace, out, depth=depth, root=root)
     # The text after an element belongs to its parent (e.g. inside <text>): kept even when
     # the element itself was dropped.
     if element.tail and not root:
         out.append(escape(element.tail))
+
+
+def _head(attributes: list[tuple[str, str]]) -> str:
+    return "".join(f' {name}="{escape(value, _ATTR_ENTITIES)}"' for name, value in attributes)
+
+
+def _write_element(
+    tag: str,
+    attributes: list[tuple[str, str]],
+    element: Element,
+    namespace: str,
+    out: list[str],
+    *,
+    depth: int,
+    root: bool,
+) -> None:
+    head = (f' xmlns="{SVG_NS}"' if root else "") + _head(attributes)
+    if not element.text and len(element) == 0:
+        out.append(f"<{tag}{head}/>")
+        return
+    out.append(f"<{tag}{head}>")
+    if element.text:
+        out.append(escape(element.text))
+    for child in element:
+        _write(child, namespace, out, depth=depth + 1, root=False)
+    out.append(f"</{tag}>")
+
+
+def _write_style(element: Element, out: list[str]) -> None:
+    """A stylesheet is the element's whole text content, text inside child elements too
+    (``<style>a{}<g>@import …</g></style>``): checked whole, written as text alone, or
+    dropped."""
+    css = "".join(element.itertext())
+    if css_safe(css):
+        out.append(f"<style{_head(_attributes('style', element))}>{escape(css)}</style>")

@@ -94,6 +94,9 @@ HOSTILE = {
     ),
     "css import": svg("<style>@import url(https://evil.example/x.css);</style>"),
     "css import without url": svg('<style>@import "https://evil.example/x.css";</style>'),
+    "css import in a child of style": svg(
+        "<style>rect { fill: red }<g>@import url(https://evil.example/x.css);</g></style>"
+    ),
     "css escapes hiding url": svg("<style>rect { fill: u\\72 l(https://evil.example) }</style>"),
     "css expression": svg('<rect style="width: expression(alert(1))"/>'),
     "css image-set": svg(
@@ -244,6 +247,11 @@ def test_a_root_without_namespace_is_read_as_svg() -> None:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">'
         '<rect width="1" height="1"/></svg>'
     )
+
+
+def test_a_style_element_is_written_as_its_text_alone() -> None:
+    out = clean(svg("<style>rect { fill: red }<g>circle { fill: blue }</g></style>"))
+    assert "<style>rect { fill: red }circle { fill: blue }</style>" in out
 
 
 def test_text_after_a_dropped_element_stays() -> None:
