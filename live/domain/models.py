@@ -50,11 +50,26 @@ class Event:
     # LIVE_RETENTION_DAYS after that day.
     starts_on: date | None = None
     ends_on: date | None = None
+    # Branding (live/domain/brand.py): the primary colour as "#rrggbb" (None: the app's own),
+    # and the version of the logo (None: no logo). The logo's bytes live apart (Store.get_logo):
+    # the event is read on every page and tick, the logo only when a browser fetches it.
+    brand_color: str | None = None
+    logo_version: str | None = None
 
     @property
     def last_day(self) -> date:
         """The day after which the event counts as over (for the automatic deletion)."""
         return self.ends_on or self.starts_on or self.created_at.date()
+
+
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """An event's logo, already checked and (SVG) sanitised: what is served as it is.
+    ``version``: a short hash of ``data``, the ETag and the ``?v=`` of its URL."""
+
+    media_type: str  # "image/svg+xml" or "image/png"
+    data: bytes
+    version: str
 
 
 @dataclass(frozen=True, slots=True)

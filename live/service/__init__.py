@@ -17,6 +17,7 @@ from live.board import Board
 from live.hub import Hub
 from live.ids import Ids
 from live.service.applause import ApplauseService
+from live.service.brand import BrandService
 from live.service.clock import Clock
 from live.service.control import ControlService
 from live.service.events import EventService
@@ -46,6 +47,7 @@ class Services:
     mood: MoodService
     program: ProgramService
     control: ControlService
+    brand: BrandService
     report: ReportService
     retention: RetentionService
     store: Store  # guarded; for the health check
@@ -92,6 +94,7 @@ def build_services(
         mood=MoodService(store, hub, clock),
         program=ProgramService(store, hub, events, polls, ids, clock, zone),
         control=ControlService(store, applause),
+        brand=BrandService(store),
         report=ReportService(store, clock),
         retention=RetentionService(
             store,

@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from live.domain.models import AgendaItem, Ballot, Event, Poll, Question, Room, ScreenMode, Tally
+from live.domain.models import (
+    AgendaItem,
+    Ballot,
+    Event,
+    Logo,
+    Poll,
+    Question,
+    Room,
+    ScreenMode,
+    Tally,
+)
 
 # The mutable fields of a question (update_question writes a subset of them).
 QUESTION_FIELDS: tuple[str, ...] = ("text", "name", "state", "answer")
@@ -79,7 +89,8 @@ class Store(Protocol):
 
     # events and rooms
     async def create_event(self, event: Event, rooms: Sequence[Room]) -> None:
-        """Insert the event with its rooms atomically. DuplicateKey if the code exists."""
+        """Insert the event with its rooms atomically. DuplicateKey if the code exists.
+        ValueError for an event with a logo_version (a logo comes with set_logo)."""
 
     async def get_event(self, code: str) -> Event | None: ...
 
@@ -126,11 +137,24 @@ class Store(Protocol):
     async def participant_count(self, event_code: str) -> int:
         """How many participant identities joined the event (for the report)."""
 
+    # branding (issue 17)
+    async def set_brand_color(self, code: str, color: str | None) -> None:
+        """The event's primary colour ("#rrggbb", checked by the caller; None: the app's own).
+        No version bump: pages read the brand when they load, nothing live shows it.
+        StoreError for an unknown event."""
+
+    async def set_logo(self, code: str, logo: Logo | None) -> None:
+        """Store the logo (None removes it) and Event.logo_version (its version, or None) in
+        one atomic step. No version bump. StoreError for an unknown event."""
+
+    async def get_logo(self, code: str) -> Logo | None:
+        """The event's logo with its bytes; None without one (or without such an event)."""
+
     # data protection (issue 7)
     async def delete_event(self, code: str) -> list[str]:
         """Delete the event with everything in it (rooms, agenda, participants, polls, votes,
-        request ids, questions, upvotes, moods, logs, applause timeline) atomically. Returns the
-        ids of the rooms it had (empty when there was no such event)."""
+        request ids, questions, upvotes, moods, logs, applause timeline, logo) atomically.
+        Returns the ids of the rooms it had (empty when there was no such event)."""
 
     async def events_ended_before(self, day: date) -> list[str]:
         """Codes of the events whose Event.last_day is before ``day``."""

@@ -9,7 +9,10 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
 - ``P:{code}:event``              hash: title, created_at, moderator_token_hash,
                                   questions_need_approval, names_allowed ("1"/"0"; absent in
                                   events stored before Q&A: read as True), starts_on and
-                                  ends_on (ISO dates, only if set)
+                                  ends_on (ISO dates, only if set), brand_color and
+                                  logo_version (only if set)
+- ``P:{code}:logo``               hash: media_type, data (base64: the client decodes every
+                                  reply as text) of the event's logo (redis_brand.py)
 - ``P:{code}:rooms``              set of room ids
 - ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id,
                                   highlighted_question_id, moderator_token_hash (each only if
@@ -54,7 +57,8 @@ and indexes outside any event, because some methods get only an id:
                                   redis_delete.py), and ``P:events:indexed``, its marker
 
 The Q&A methods are in redis_questions.py, mood and applause in redis_mood.py, the event
-program in redis_program.py, deleting events in redis_delete.py (mixins of RedisStore).
+program in redis_program.py, deleting events in redis_delete.py, branding in redis_brand.py
+(mixins of RedisStore).
 
 Room, poll and question ids are unique across events (as in SQLite). The index entry is the claim
 on the id: create_event / add_room / add_poll / add_question take it with SET NX *before* the
@@ -97,6 +101,7 @@ from live.domain.models import VISIBILITIES, Ballot, Event, Poll, Room, Tally
 from live.redis_pool import MAX_CONNECTIONS, pooled_client
 from live.store import redis_scripts as lua
 from live.store.base import DuplicateKey, PollNotOpen, StoreError, VoteOutcome
+from live.store.redis_brand import RedisBrand
 from live.store.redis_codec import (
     POLL_STATES,
     Home,
@@ -131,7 +136,7 @@ _CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
 
 
-class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
+class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBrand):
     def __init__(
         self,
         url: str,
@@ -238,6 +243,8 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
                     f"room {room.id!r} belongs to {room.event_code!r}, not {event.code!r}"
                 )
         check_code(event.code)
+        if event.logo_version is not None:
+            raise ValueError(f"event {event.code!r}: a logo comes with set_logo, not create_event")
         with translate_errors("create_event"):
             # A taken code is the usual refusal (the caller retries with a fresh code and fresh
             # room ids): say so before claiming room ids that would then be left behind. The
@@ -253,6 +260,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
             flag(event.names_allowed),
             day_arg(event.starts_on),
             day_arg(event.ends_on),
+            event.brand_color or "",
         ]
         # Refusals before any write (and before the code enters the index of all events).
         _check_new_rooms(rooms)
@@ -285,7 +293,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete):
         return room_from_hash(code, row) if row else None
 
     async def add_room(self, room: Room) -> int:
-        head = ["0", "", "", "", "", "", "", ""]
+        head = ["0", "", "", "", "", "", "", "", ""]
         await self._create_rooms(room.event_code, [room], head, [room_args(room)])
         return 1
 

@@ -101,7 +101,8 @@ def flag(value: bool) -> str:
 
 def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
     # The Q&A settings are absent in events stored before they existed: the defaults, True.
-    # The days (ISO dates) are absent when not set, as in events stored before they existed.
+    # The days (ISO dates) are absent when not set, as in events stored before they existed;
+    # so are the brand colour and the logo's version.
     return Event(
         code=code,
         title=row["title"],
@@ -111,6 +112,8 @@ def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
         names_allowed=row.get("names_allowed", "1") != "0",
         starts_on=from_day(row.get("starts_on")),
         ends_on=from_day(row.get("ends_on")),
+        brand_color=row.get("brand_color"),
+        logo_version=row.get("logo_version"),
     )
 
 

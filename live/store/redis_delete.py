@@ -177,7 +177,7 @@ def _event_keys(core: _DeleteCore, code: str, found: _Found) -> tuple[list[str],
         keys.append(key)
         checks += [str(len(keys)), kind, str(len(members)), *members]
     checks[0] = str(1 + len(found.sets))
-    keys.append(core._key(code, "tokens"))
+    keys += [core._key(code, "tokens"), core._key(code, "logo")]
     for room_id in found.positions:
         keys += [core._key(code, part, room_id) for part in ("room", "moods", "moodlog")]
         keys.append(core._key(code, "applause", room_id))

@@ -42,8 +42,8 @@ class Lua:
 # KEYS: event, rooms (set of room ids), claims of the event (set), then one room hash per room.
 # ARGV: create ('1': create the event, which must not exist; '0': the event must exist),
 #       title, created_at, moderator_token_hash, questions_need_approval, names_allowed
-#       ('1'/'0'), starts_on, ends_on ('' = none; all seven ignored unless create), then per
-#       room: id, name, position, screen mode, room token hash ('' = none).
+#       ('1'/'0'), starts_on, ends_on, brand_color ('' = none; all eight ignored unless
+#       create), then per room: id, name, position, screen mode, room token hash ('' = none).
 # Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
 CREATE_ROOMS = Lua(
     """
@@ -55,7 +55,7 @@ end
 -- The room ids were claimed in the global index before this script ran: note the claims in
 -- the event, so delete_event finds them (also those of a refused duplicate below).
 for i = 4, #KEYS do
-  redis.call('SADD', KEYS[3], 'room:' .. ARGV[9 + (i - 4) * 5])
+  redis.call('SADD', KEYS[3], 'room:' .. ARGV[10 + (i - 4) * 5])
 end
 -- A room hash that exists anyway was made by an earlier attempt with the same claim (a retry
 -- after a lost reply): that is a duplicate, and overwriting it would reset its version.
@@ -66,12 +66,13 @@ if ARGV[1] == '1' then
   redis.call('HSET', KEYS[1], 'title', ARGV[2], 'created_at', ARGV[3],
              'moderator_token_hash', ARGV[4], 'questions_need_approval', ARGV[5],
              'names_allowed', ARGV[6])
-  -- Absent fields are None (the days are optional).
+  -- Absent fields are None (the days and the colour are optional).
   if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'starts_on', ARGV[7]) end
   if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'ends_on', ARGV[8]) end
+  if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'brand_color', ARGV[9]) end
 end
 for i = 4, #KEYS do
-  local a = 9 + (i - 4) * 5
+  local a = 10 + (i - 4) * 5
   redis.call('HSET', KEYS[i], 'id', ARGV[a], 'name', ARGV[a + 1], 'position', ARGV[a + 2],
              'version', 1)
   -- screen_mode is absent while it is 'auto' (the default), the token while there is none.

@@ -188,3 +188,35 @@ end
 return {'ok'}
 """
 )
+
+# KEYS: event
+# ARGV: brand colour ('' = none: the field goes)
+# Reply: {'ok'} | {'missing', 'event'}
+SET_BRAND_COLOR = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'brand_color')
+else
+  redis.call('HSET', KEYS[1], 'brand_color', ARGV[1])
+end
+return {'ok'}
+"""
+)
+
+# KEYS: event, logo (hash)
+# ARGV: version ('' = remove the logo), media type, data (base64)
+# Reply: {'ok'} | {'missing', 'event'}
+SET_LOGO = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+if ARGV[1] == '' then
+  redis.call('UNLINK', KEYS[2])
+  redis.call('HDEL', KEYS[1], 'logo_version')
+else
+  redis.call('HSET', KEYS[2], 'media_type', ARGV[2], 'data', ARGV[3])
+  redis.call('HSET', KEYS[1], 'logo_version', ARGV[1])
+end
+return {'ok'}
+"""
+)

@@ -45,6 +45,7 @@ from live.store.base import (
     TooSoon,
     VoteOutcome,
 )
+from live.store.sqlite_brand import SQLiteBrand
 from live.store.sqlite_program import SQLiteProgram
 from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
@@ -92,7 +93,7 @@ _QUESTION_SELECT = (
 Row = tuple[Any, ...]
 
 
-class SQLiteStore(SQLiteProgram):
+class SQLiteStore(SQLiteProgram, SQLiteBrand):
     def __init__(
         self, path: Path | None, *, batch_limit: int = BATCH_LIMIT, readers: int = READERS
     ) -> None:

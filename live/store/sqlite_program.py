@@ -239,6 +239,7 @@ _DELETE_EVENT: tuple[str, ...] = (
     f"DELETE FROM applause_seconds WHERE room_id IN ({_ROOMS})",
     "DELETE FROM agenda_items WHERE event_code = :code",
     "DELETE FROM participants WHERE event_code = :code",
+    "DELETE FROM event_logos WHERE event_code = :code",
     "DELETE FROM rooms WHERE event_code = :code",
     "DELETE FROM events WHERE code = :code",
 )

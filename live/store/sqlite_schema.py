@@ -23,6 +23,9 @@ Schema versions:
   'auto'); polls.agenda_item_id (NULL: not prepared for an agenda item); the table
   agenda_items; the indexes polls_by_event (delete_event, and the foreign key check when an
   event row is deleted) and polls_by_agenda_item (delete_agenda_item).
+- 5 (branding, issue 17): events.brand_color ("#rrggbb", NULL: the app's own) and
+  events.logo_version (NULL: no logo); the table event_logos with the logo's bytes (apart from
+  events, which every page and tick reads).
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -156,6 +159,18 @@ _AGENDA_DDL: tuple[str, ...] = (
     "CREATE INDEX polls_by_event ON polls (event_code)",
 )
 
+# New in version 5; shared by _DDL and the migration from version 4. A rowid table: its rows
+# are blobs of up to 256 KiB (WITHOUT ROWID suits small rows only).
+_LOGO_DDL: tuple[str, ...] = (
+    """
+    CREATE TABLE event_logos (
+        event_code TEXT PRIMARY KEY REFERENCES events (code),
+        media_type TEXT NOT NULL CHECK (media_type IN ('image/png', 'image/svg+xml')),
+        data       BLOB NOT NULL
+    )
+    """,
+)
+
 _DDL: tuple[str, ...] = (
     # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
     """
@@ -174,7 +189,9 @@ _DDL: tuple[str, ...] = (
                                 CHECK (questions_need_approval IN (0, 1)),
         names_allowed           INTEGER NOT NULL DEFAULT 1 CHECK (names_allowed IN (0, 1)),
         starts_on               TEXT,
-        ends_on                 TEXT
+        ends_on                 TEXT,
+        brand_color             TEXT,
+        logo_version            TEXT
     ) WITHOUT ROWID
     """,
     # version: bumped by every write that changes what the room shows (see base.py).
@@ -259,6 +276,7 @@ _DDL: tuple[str, ...] = (
     *_QUESTION_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
+    *_LOGO_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -284,6 +302,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         # NULL default: allowed while foreign keys are on (see version 2).
         "ALTER TABLE polls ADD COLUMN agenda_item_id TEXT REFERENCES agenda_items (id)",
         *_AGENDA_DDL,
+    ),
+    4: (
+        "ALTER TABLE events ADD COLUMN brand_color TEXT",
+        "ALTER TABLE events ADD COLUMN logo_version TEXT",
+        *_LOGO_DDL,
     ),
 }
 
@@ -386,7 +409,7 @@ def encode_options(options: tuple[str, ...]) -> str:
 
 EVENT_COLUMNS = (
     "code, title, created_at, moderator_token_hash, questions_need_approval, names_allowed,"
-    " starts_on, ends_on"
+    " starts_on, ends_on, brand_color, logo_version"
 )
 
 
@@ -411,7 +434,10 @@ def check_screen_mode(mode: str) -> ScreenMode:
 
 
 def event_params(event: Event) -> tuple[Any, ...]:
-    """Values for EVENT_COLUMNS, in order."""
+    """Values for EVENT_COLUMNS, in order. ValueError for a logo_version: a new event has no
+    logo (set_logo stores it with its bytes)."""
+    if event.logo_version is not None:
+        raise ValueError(f"event {event.code!r}: a logo comes with set_logo, not create_event")
     return (
         event.code,
         event.title,
@@ -421,6 +447,8 @@ def event_params(event: Event) -> tuple[Any, ...]:
         int(event.names_allowed),
         to_day(event.starts_on),
         to_day(event.ends_on),
+        event.brand_color,
+        event.logo_version,
     )
 
 
@@ -434,6 +462,8 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
         names_allowed=bool(row[5]),
         starts_on=from_day(row[6]),
         ends_on=from_day(row[7]),
+        brand_color=row[8],
+        logo_version=row[9],
     )
 
 

@@ -9,6 +9,7 @@ import orjson
 
 from live.domain import polls as poll_rules
 from live.domain.models import Event, Poll, Question, Results, Room
+from live.views.brand import brand_css_url, logo_url
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -22,7 +23,21 @@ def room_dict(room: Room) -> dict[str, Any]:
 
 
 def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, Any]:
-    return {"code": event.code, "title": event.title, "rooms": [room_dict(r) for r in rooms]}
+    return {
+        "code": event.code,
+        "title": event.title,
+        "rooms": [room_dict(r) for r in rooms],
+        "brand": brand_dict(event),
+    }
+
+
+def brand_dict(event: Event) -> dict[str, Any]:
+    """The event's colour and logo (paths on this server; null: the app's own, no logo)."""
+    return {
+        "color": event.brand_color,
+        "logo": logo_url(event) or None,
+        "stylesheet": brand_css_url(event) or None,
+    }
 
 
 def results_dict(results: Results) -> dict[str, Any]:

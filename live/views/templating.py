@@ -16,6 +16,7 @@ from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
+from live.views.brand import brand_css_url, logo_url
 from live.views.hyphenate import shy
 
 STATE_LABELS = {"draft": _n("Entwurf"), "open": _n("offen"), "closed": _n("beendet")}
@@ -66,6 +67,8 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.globals["kind_label"] = lambda kind: gettext(KIND_LABELS[kind])
     env.globals["visibility_labels"] = lambda: [(k, gettext(v)) for k, v in VISIBILITY_LABELS]
     env.globals["languages"] = LANGUAGES
+    env.globals["brand_css_url"] = brand_css_url
+    env.globals["logo_url"] = logo_url
     env.globals["poll_templates"] = lambda: [
         (t.key, gettext(t.question), gettext(KIND_LABELS[t.kind])) for t in POLL_TEMPLATES
     ]

@@ -47,7 +47,7 @@ def status_for(error: DomainError) -> int:
         return 429
     if error.code in {"invalid_json", "invalid_body"}:
         return 400
-    if error.code == "too_large":
+    if error.code in {"too_large", "logo_too_large"}:
         return 413
     return 422
 

@@ -8,7 +8,9 @@ from starlette.staticfiles import StaticFiles
 from live.assets import STATIC_DIR
 from live.web import (
     api,
+    api_brand,
     api_setup,
+    brand,
     control,
     landing,
     moderator,
@@ -19,6 +21,7 @@ from live.web import (
     retention,
     screen,
     setup,
+    setup_brand,
     setup_file,
     sockets,
 )
@@ -49,6 +52,9 @@ def routes() -> list[BaseRoute]:
         Route(f"{code}/screen/now", screen.screen_now, methods=["GET"]),
         Route(f"{code}/overlay", screen.overlay, methods=["GET"]),
         Route(f"{code}/overlay/now", screen.overlay_now, methods=["GET"]),
+        # the event's brand: its logo and the stylesheet with its colour (linked by every page)
+        Route(f"{code}/logo", brand.logo, methods=["GET"]),
+        Route(f"{code}/brand.css", brand.stylesheet, methods=["GET"]),
         # moderation: the organiser (every room) or a room link's holder (that room)
         Route(mod, moderator.moderate, methods=["GET"]),
         Route(f"{mod}/rooms", moderator.add_room, methods=["POST"]),
@@ -81,6 +87,8 @@ def routes() -> list[BaseRoute]:
         Route(f"{code}/setup/agenda/{{item_id}}", setup.edit_item, methods=["GET", "POST"]),
         Route(f"{code}/setup/agenda/{{item_id}}/delete", setup.delete_item, methods=["POST"]),
         Route(f"{code}/setup/polls/{{poll_id}}/open", setup.open_poll, methods=["POST"]),
+        Route(f"{code}/setup/brand", setup_brand.save_brand, methods=["POST"]),
+        Route(f"{code}/setup/logo/delete", setup_brand.remove_logo, methods=["POST"]),
         Route(f"{code}/report", report.report_page, methods=["GET"]),
         Route(f"{code}/report.md", report.report_markdown, methods=["GET"]),
         Route(f"{code}/report/polls/{{poll_id}}.csv", report.poll_csv, methods=["GET"]),
@@ -96,6 +104,9 @@ def routes() -> list[BaseRoute]:
                 Route("/events", api.create_event, methods=["POST"]),
                 Route("/events/{code}", api.get_event, methods=["GET"]),
                 Route("/events/{code}", api.delete_event, methods=["DELETE"]),
+                Route("/events/{code}", api_brand.patch_event, methods=["PATCH"]),
+                Route("/events/{code}/logo", api_brand.put_logo, methods=["PUT"]),
+                Route("/events/{code}/logo", api_brand.delete_logo, methods=["DELETE"]),
                 Route("/events/{code}/join", api.join, methods=["POST"]),
                 Route("/events/{code}/rooms", api.add_room, methods=["POST"]),
                 Route(

@@ -1,5 +1,6 @@
 """The organiser's setup page, /e/{code}/setup: title and days, rooms, the agenda and prepared
-polls. The setup file's download and import are in setup_file.py.
+polls. The setup file's download and import are in setup_file.py, the brand (colour and logo)
+in setup_brand.py.
 
 Organiser only (the event's moderator token, as on the moderation page). Plain forms: each
 posts, then redirects back (303) with a short notice; an error renders the page again with the
@@ -15,6 +16,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from live.domain.brand import DEFAULT_ACCENT, MAX_LOGO_BYTES
 from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll
 from live.domain.polls import published
@@ -32,6 +34,8 @@ from live.web.responses import announce, fragment, is_htmx, page, redirect
 from live.web.runtime import runtime
 
 ITEM_FIELDS = ("title", "room_id", "day", "start", "end", "speaker")
+# The page's forms with errors of their own (each room's rename form too, as "room:<id>").
+FORMS = ("event", "room_new", "item", "import", "brand")
 
 NOTICES = {
     "event": _n("Titel und Tage sind gespeichert."),
@@ -41,6 +45,8 @@ NOTICES = {
     "item_saved": _n("Der Programmpunkt wurde gespeichert."),
     "item_deleted": _n("Der Programmpunkt wurde gelöscht."),
     "poll_opened": _n("Die Abstimmung ist geöffnet."),
+    "brand": _n("Das Erscheinungsbild ist gespeichert."),
+    "logo_removed": _n("Das Logo wurde entfernt."),
 }
 # The notice after an import (setup_file.py redirects with the counts in ?n=).
 IMPORTED = _n(
@@ -116,16 +122,20 @@ async def setup_page(
         times=times,
         zone_name=rt.settings.timezone,
         notice=_notice(request),
-        errors={k: errors.get(k, FieldErrors()) for k in ("event", "room_new", "item", "import")},
+        errors={k: errors.get(k, FieldErrors()) for k in FORMS},
         room_errors={k: v for k, v in errors.items() if k.startswith("room:")},
         values={
             "event": values.get("event", event_values),
             "room_new": values.get("room_new", {"name": ""}),
             "item": values.get("item", new_item),
             "import": values.get("import", {"text": ""}),
+            "brand": values.get("brand", {"brand_color": event.brand_color or ""}),
             **{k: v for k, v in values.items() if k.startswith("room:")},
         },
         import_problems=import_problems or [],
+        default_accent=DEFAULT_ACCENT,
+        brand_picker=event.brand_color or DEFAULT_ACCENT,
+        max_logo_kib=MAX_LOGO_BYTES // 1024,
     )
 
 
@@ -147,7 +157,7 @@ async def setup(request: Request) -> Response:
     return await setup_page(request, event)
 
 
-def _field_errors(request: Request, exc: DomainError, default: str) -> FieldErrors:
+def field_errors(request: Request, exc: DomainError, default: str) -> FieldErrors:
     if isinstance(exc, Problems):
         return FieldErrors({k: error_text(request, v) for k, v in exc.problems.items()})
     return FieldErrors({default: error_text(request, exc)})
@@ -163,7 +173,7 @@ async def save_event(request: Request) -> Response:
     try:
         await runtime(request).services.program.update_event(event, **values)
     except DomainError as exc:
-        errors = {"event": _field_errors(request, exc, "title")}
+        errors = {"event": field_errors(request, exc, "title")}
         return await setup_page(
             request, event, status_for(exc), errors=errors, values={"event": values}
         )
@@ -213,7 +223,7 @@ def _item_values(form: FormData) -> dict[str, str]:
 
 
 def _item_errors(request: Request, exc: DomainError) -> FieldErrors:
-    errors = _field_errors(request, exc, "title")
+    errors = field_errors(request, exc, "title")
     if "room" in errors:
         errors["room_id"] = errors.pop("room")
     return errors

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from live.web.routes import routes
 from tests.support.axe import check_a11y
 from tests.support.browser import PHONE, PROJECTOR, BrowserGuard, ContextFactory
+from tests.support.images import png
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -54,6 +55,8 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/control/rooms": "fragment the control room reloads",
     "/e/{code}/screen/now": "fragment the screen reloads (the slide's program)",
     "/e/{code}/overlay/now": "fragment the overlay reloads (the lower third)",
+    "/e/{code}/logo": "the event's logo (an image the pages show)",
+    "/e/{code}/brand.css": "the event's colour (a stylesheet the pages link)",
 }
 
 
@@ -118,6 +121,17 @@ def test_no_page_requests_another_host(
         ],
     }
     api(live_server, "PUT", f"{base}/setup", setup, token)
+    # A brand, so every page is checked wearing it: a colour (axe's contrast checks) and a
+    # logo (its alt text, its request).
+    api(live_server, "PATCH", base, {"brand_color": "#5a2d82"}, token)
+    logo = urllib.request.Request(
+        f"{live_server.url}{base}/logo",
+        data=png(60, 20),
+        headers={"Content-Type": "image/png", "Authorization": f"Bearer {token}"},
+        method="PUT",
+    )
+    with urllib.request.urlopen(logo, timeout=10) as response:
+        assert response.status == 200
 
     values = {"code": code, "room": room, "poll_id": poll["id"], "question_id": question_id}
     pages: dict[str, Page] = {}
@@ -143,6 +157,8 @@ def test_no_page_requests_another_host(
         assert browser_guard.problems() == [], path
     # The guard saw the pages' own requests (and so would have seen a foreign one).
     assert any("/static/" in url for url in browser_guard.requests)
+    assert any(f"/e/{code}/logo?v=" in url for url in browser_guard.requests)
+    assert any(f"/e/{code}/brand.css?v=" in url for url in browser_guard.requests)
     assert any(url.startswith("ws://127.0.0.1") for url in browser_guard.requests)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from live.domain.models import Ballot, Room
+from live.domain.models import Ballot, Logo, Room
 from live.store import PollNotOpen, Store, TooSoon
 from tests.store.test_contract import (
     CODE,
@@ -52,7 +52,8 @@ async def fill_event(store: Store, code: str, prefix: str) -> Filled:
     """An event with some of everything: two rooms (one with a room link and a chosen screen
     mode, one showing a poll and a highlighted question), agenda items with a prepared poll,
     participants who vote, ask, upvote and set their mood (with request ids), a deleted
-    question, a rate-limited refused question and a refused vote, and applause."""
+    question, a rate-limited refused question and a refused vote, applause, a brand colour and
+    a logo."""
     r1, r2 = f"{prefix}r1", f"{prefix}r2"
     u1, u2, u3 = f"{prefix}u1", f"{prefix}u2", f"{prefix}u3"
     p1, p2, p3 = f"{prefix}p1", f"{prefix}p2", f"{prefix}p3"
@@ -99,6 +100,8 @@ async def fill_event(store: Store, code: str, prefix: str) -> Filled:
     await store.set_mood(r1, u1, 4, f"{prefix}mood-1", T0)
     await store.set_mood(r2, u2, 2, None, T0)
     await store.record_applause(r1, [(T0, 0.5), (T0 + timedelta(seconds=1), 0.75)])
+    await store.set_brand_color(code, "#1e6b34")
+    await store.set_logo(code, Logo("image/svg+xml", f"<svg>{prefix}</svg>".encode(), "1" * 16))
     requests = [
         (u1, f"{prefix}v1"),
         (u1, f"{prefix}v2"),
@@ -149,6 +152,7 @@ async def snapshot(store: Store, filled: Filled) -> dict[str, Any]:
             for n in range(len(filled.participants))
         ],
         "requests": [await store.request_seen(u, r) for u, r in filled.requests],
+        "logo": await store.get_logo(filled.code),
     }
 
 

@@ -13,13 +13,13 @@ import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
-from live.domain.models import Ballot
+from live.domain.models import Ballot, Logo
 from live.store import (
     DuplicateKey,
     PollNotOpen,
@@ -30,7 +30,7 @@ from live.store import (
     open_store,
 )
 from live.store.sqlite import SQLiteStore
-from live.store.sqlite_schema import SCHEMA_VERSION
+from live.store.sqlite_schema import _MIGRATIONS, SCHEMA_VERSION
 from tests.store.test_contract import (
     CODE,
     T0,
@@ -714,7 +714,7 @@ async def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     # Opening the migrated file again is a no-op.
@@ -1163,7 +1163,7 @@ async def test_a_version_3_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     again = SQLiteStore(path)
@@ -1241,6 +1241,118 @@ async def test_a_failed_migration_leaves_the_version_3_database_as_it_was(tmp_pa
     assert "starts_on" not in [c[1] for c in raw_query(path, "PRAGMA table_info(events)")]
     assert "screen_mode" not in [c[1] for c in raw_query(path, "PRAGMA table_info(rooms)")]
     assert "agenda_item_id" not in [c[1] for c in raw_query(path, "PRAGMA table_info(polls)")]
+
+
+# --- branding: migration from schema version 4 ---------------------------------------------
+
+
+def make_v4_database(path: Path, *extra_ddl: str) -> None:
+    """A live.db as the event program release leaves it: the version 3 database of
+    make_v3_database migrated by that release's own step (_MIGRATIONS[3], which never changes),
+    with the event's first day and a room link set."""
+    make_v3_database(path)
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for statement in (*_MIGRATIONS[3], *extra_ddl):
+            conn.execute(statement)
+        conn.execute("UPDATE schema_version SET version = 4")
+        conn.execute("UPDATE events SET starts_on = '2025-05-06'")
+        conn.execute("UPDATE rooms SET moderator_token_hash = 't' WHERE id = 'r2'")
+
+
+async def test_a_version_4_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    make_v4_database(path)
+    store = SQLiteStore(path)
+    await store.open()
+    try:
+        # The event program's data is still there; the brand is unset.
+        event = await store.get_event(CODE)
+        assert event == replace(
+            make_event(), questions_need_approval=False, starts_on=date(2025, 5, 6)
+        )
+        assert event is not None and event.brand_color is None and event.logo_version is None
+        assert await store.get_logo(CODE) is None
+        room = await store.get_room("r2")
+        assert room is not None and room.moderator_token_hash == "t"
+        assert await store.room_version("r1") == 9
+        # And branding works on the migrated database.
+        logo = Logo("image/png", b"\x89PNG bytes", "v" * 16)
+        await store.set_brand_color(CODE, "#1e6b34")
+        await store.set_logo(CODE, logo)
+        assert await store.get_logo(CODE) == logo
+    finally:
+        await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    assert SCHEMA_VERSION == 5
+    assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
+    assert raw_query(path, "PRAGMA foreign_key_check") == []
+    again = SQLiteStore(path)
+    await again.open()
+    try:
+        event = await again.get_event(CODE)
+        assert event is not None and event.brand_color == "#1e6b34"
+        assert event.logo_version == "v" * 16
+        # Deleting the migrated event leaves no row behind in any table, the logo's neither.
+        assert await again.delete_event(CODE) == ["r1", "r2"]
+    finally:
+        await again.close()
+    for (table,) in raw_query(
+        path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'schema_version'"
+    ):
+        assert raw_query(path, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+async def test_a_version_4_database_has_the_schema_of_a_fresh_one(tmp_path: Path) -> None:
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v4_database(migrated)
+    for path in (migrated, fresh):
+        store = SQLiteStore(path)
+        await store.open()
+        await store.close()
+    assert schema_shape(migrated) == schema_shape(fresh)
+    shape = schema_shape(fresh)
+    logos = shape["event_logos"]
+    assert isinstance(logos, dict) and logos["without_rowid"] is False
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO event_logos VALUES ('NOPE', 'image/png', x'00')",
+        "INSERT INTO event_logos VALUES ('KONF25', 'image/gif', x'00')",
+        "INSERT INTO event_logos VALUES ('KONF25', 'image/png', NULL)",
+    ],
+)
+async def test_a_version_4_database_gets_the_constraints_of_a_fresh_one(
+    tmp_path: Path, statement: str
+) -> None:
+    migrated, fresh = tmp_path / "migrated.db", tmp_path / "fresh.db"
+    make_v4_database(migrated)
+    fresh_store = SQLiteStore(fresh)
+    await fresh_store.open()
+    await setup_event(fresh_store, "r1")
+    await fresh_store.close()
+    migrated_store = SQLiteStore(migrated)
+    await migrated_store.open()
+    await migrated_store.close()
+    for path in (migrated, fresh):
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            with pytest.raises(sqlite3.IntegrityError), conn:
+                conn.execute(statement)
+
+
+async def test_a_failed_migration_leaves_the_version_4_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    # A table in the way of CREATE TABLE event_logos, after the ALTER TABLEs.
+    make_v4_database(path, "CREATE TABLE event_logos (x)")
+    store = SQLiteStore(path)
+    with pytest.raises(StoreError, match="event_logos"):
+        await store.open()
+    await store.close()
+    assert raw_query(path, "SELECT version FROM schema_version") == [(4,)]
+    assert "brand_color" not in [c[1] for c in raw_query(path, "PRAGMA table_info(events)")]
 
 
 async def test_delete_event_is_one_transaction(file_store: SQLiteStore) -> None:

@@ -131,7 +131,12 @@ def test_get_event_shape_has_no_token(client: TestClient, event: EventFixture) -
     response = client.get(f"{API}/events/{event.code}")
     assert response.status_code == 200
     data = response.json()
-    assert data == {"code": event.code, "title": "Tag der Jobcenter", "rooms": event.rooms}
+    assert data == {
+        "code": event.code,
+        "title": "Tag der Jobcenter",
+        "rooms": event.rooms,
+        "brand": {"color": None, "logo": None, "stylesheet": None},
+    }
     assert event.token not in response.text
     assert "token" not in response.text
 
@@ -633,8 +638,9 @@ def test_unknown_api_path_is_json_404(client: TestClient, path: str) -> None:
     ("method", "path"),
     [
         ("GET", "/api/v1/events"),
-        ("PATCH", "/api/v1/events/{code}"),
+        ("POST", "/api/v1/events/{code}"),
         ("PUT", "/api/v1/events/{code}"),
+        ("GET", "/api/v1/events/{code}/logo"),
         ("GET", "/api/v1/events/{code}/join"),
         ("PATCH", "/api/v1/events/{code}/rooms"),
         ("GET", "/api/v1/events/{code}/polls/x/open"),
