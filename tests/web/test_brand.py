@@ -361,7 +361,8 @@ def test_every_event_page_links_the_colour_and_the_pages_show_the_logo(
         f"/e/{code}": 'alt="">',  # the room choice; the title stands next to it
         f"/e/{code}?room={room}": 'alt="">',
         f"/e/{code}/screen?room={room}": 'alt="Landkreistag 2026">',
-        f"/e/{code}/overlay?room={room}": 'alt="Landkreistag 2026">',
+        # In the overlay the logo is part of the lower third, next to the event's title.
+        f"/e/{code}/overlay?room={room}&parts=lower-third": 'alt="">',
         f"/e/{code}/report": 'alt="">',
         f"/e/{code}/moderate": None,
         f"/e/{code}/control": None,
