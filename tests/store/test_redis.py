@@ -179,7 +179,7 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
         await add_open_poll(store, poll)
     await store.cast_vote("p-single", "u1", Ballot(choices=(1,)), "q1")
     await store.cast_vote("p-scale", "u1", Ballot(value=3), "q2")
-    await store.cast_vote("p-text", "u1", Ballot(text="hallo"), None)
+    await store.cast_vote("p-text", "u1", Ballot(texts=("hallo",)), None)
     # Q&A: settings, questions in both rooms (one with a request id), upvotes, a highlight.
     await store.update_event_settings(CODE, questions_need_approval=False, names_allowed=True)
     await store.add_question(make_question("q1"), "ask-1", T0 - timedelta(seconds=30))
@@ -331,7 +331,7 @@ async def test_concurrent_mind_changes_keep_counters_equal_to_a_recount(
                 elif poll_id == "s":
                     ballot = Ballot(value=rng.randint(-2, 2))
                 else:
-                    ballot = Ballot(text=f"{pid} sagt {i}")
+                    ballot = Ballot(texts=(f"{pid} sagt {i}",))
                 target = first if rng.random() < 0.5 else second
                 request = f"{pid}-{i}" if rng.random() < 0.5 else None
                 calls.append(target.cast_vote(poll_id, pid, ballot, request))
