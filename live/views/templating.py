@@ -17,8 +17,8 @@ from live.domain.polls import MAX_ANSWERS, MAX_OPTIONS, MIN_OPTIONS, published, 
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
 from live.views.brand import brand_css_url, logo_url
-from live.views.hyphenate import shy
 from live.views.cloud_controls import cloud_controls
+from live.views.hyphenate import shy
 
 STATE_LABELS = {"draft": _n("Entwurf"), "open": _n("offen"), "closed": _n("beendet")}
 KIND_LABELS = {
