@@ -49,11 +49,33 @@
     typed = [];
   }
 
+  // And for a <details> opened inside a region (the moderators' list of a word cloud's
+  // answers): the new copy arrives closed; open the one with the same id again.
+  var opened = [];
+
+  function rememberOpen() {
+    opened = [];
+    var all = document.querySelectorAll("details[id][open]");
+    for (var i = 0; i < all.length; i++) opened.push(all[i].id);
+  }
+
+  function restoreOpen() {
+    for (var i = 0; i < opened.length; i++) {
+      var again = document.getElementById(opened[i]);
+      if (again && again.tagName === "DETAILS") again.open = true;
+    }
+    opened = [];
+  }
+
   document.addEventListener("htmx:wsBeforeMessage", rememberFocus);
   document.addEventListener("htmx:wsBeforeMessage", rememberTyping);
+  document.addEventListener("htmx:wsBeforeMessage", rememberOpen);
+  document.addEventListener("htmx:wsAfterMessage", restoreOpen);
   document.addEventListener("htmx:wsAfterMessage", restoreTyping);
   document.addEventListener("htmx:wsAfterMessage", restoreFocus);
   document.addEventListener("htmx:beforeSwap", rememberFocus);
+  document.addEventListener("htmx:beforeSwap", rememberOpen);
+  document.addEventListener("htmx:afterSwap", restoreOpen);
   document.addEventListener("htmx:afterSettle", restoreFocus);
 
   // The shared question list is pushed to every phone without personal marks (one render for

@@ -9,12 +9,19 @@ from typing import Literal
 PollKind = Literal["single", "multiple", "scale", "text"]
 PollState = Literal["draft", "open", "closed"]
 # Who sees results on the participant page: all the time, after the own vote, or after closing.
-# The projector shows the distribution only for "live" or once closed; the JSON API always
-# carries results (integrations need them; docs/api.md says so plainly).
+# The JSON API always carries results (integrations need them; docs/api.md says so plainly).
 Visibility = Literal["live", "after_vote", "after_close"]
+# What the projector shows while a poll is open, chosen apart from the phones' Visibility: the
+# distribution live (the default: the hall watches it grow), or only once the poll is closed
+# (when seeing it would sway the vote).
+ScreenResults = Literal["live", "after_close"]
+# What a moderator can take out of a text poll's word cloud: a single word, or a whole answer.
+HiddenKind = Literal["word", "answer"]
 
 POLL_KINDS: tuple[PollKind, ...] = ("single", "multiple", "scale", "text")
 VISIBILITIES: tuple[Visibility, ...] = ("live", "after_vote", "after_close")
+SCREEN_RESULTS: tuple[ScreenResults, ...] = ("live", "after_close")
+HIDDEN_KINDS: tuple[HiddenKind, ...] = ("word", "answer")
 
 # What a room's projector shows, chosen by its moderator. "auto" (the default, and what opening a
 # poll goes back to): the highlighted question, else the poll in screen_poll_id, else the top
@@ -105,6 +112,17 @@ class Poll:
     closed_at: datetime | None = None
     # The agenda item the poll was prepared for (None: not tied to one). Fixed at creation.
     agenda_item_id: str | None = None
+    # The projector's results while the poll is open (see ScreenResults); may change any time.
+    screen_results: ScreenResults = "live"
+    # How many answers one participant may send to a text poll (1..3, one ballot holding them
+    # all); 1 for the other kinds. Fixed at creation.
+    max_answers: int = 1
+    # Text polls: the words and the answers moderators took out of the word cloud, as the
+    # moderator gave them (one per case-folded form, ordered by it). Read-only: the store keeps
+    # them apart from the poll (set_hidden: set membership, so two moderators hiding at once
+    # never undo each other) and ignores them in add_poll and update_poll.
+    hidden_words: tuple[str, ...] = ()
+    hidden_answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,11 +168,17 @@ class Question:
 
 @dataclass(frozen=True, slots=True)
 class Ballot:
-    """One participant's current vote in one poll; exactly one field is used per poll kind."""
+    """One participant's current vote in one poll; exactly one field is used per poll kind.
+
+    texts: the answers to a text poll, 1..Poll.max_answers of them, cleaned and distinct
+    (case-folded). All of one participant's answers are one ballot, so a changed ballot replaces
+    them all and nobody is counted twice. A tuple rather than one text with a separator: an
+    answer may contain any character, and both stores keep the ballot as JSON anyway.
+    """
 
     choices: tuple[int, ...] = ()
     value: int | None = None
-    text: str | None = None
+    texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +187,7 @@ class Tally:
 
     counts: per option (single/multiple) or per scale value from scale_min to scale_max (scale);
     empty for text polls. voters: distinct participants with a ballot.
-    texts: the text answers (text polls).
+    texts: the text answers (text polls), every answer of every ballot, oldest change first.
     """
 
     counts: tuple[int, ...] = ()
@@ -181,3 +205,6 @@ class Results:
     average: float | None = None
     words: tuple[tuple[str, int], ...] | None = None
     total: int = field(default=0)
+    # Text polls, for the moderators: the distinct answers (case-folded) with how often each
+    # was given, most frequent first, then the newest; capped, hidden answers left out.
+    answers: tuple[tuple[str, int], ...] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from live.domain.models import PollKind, Visibility
+from live.domain.models import PollKind, ScreenResults, Visibility
 from live.domain.text import _n
 
 
@@ -21,7 +21,9 @@ class PollTemplate:
     options: tuple[str, ...] = ()  # msgids; single/multiple only
     scale_min: int = 1
     scale_max: int = 5
-    visibility: Visibility = "after_vote"
+    visibility: Visibility = "after_vote"  # the phones
+    screen_results: ScreenResults = "live"  # the projector: the hall watches the result grow
+    max_answers: int = 1  # text polls: answers per participant
 
 
 TEMPLATES: tuple[PollTemplate, ...] = (
@@ -39,15 +41,26 @@ TEMPLATES: tuple[PollTemplate, ...] = (
     ),
     PollTemplate("tagung-skala", _n("Wie hat Ihnen die Tagung gefallen?"), "scale"),
     PollTemplate("forum", _n("Wie zufrieden waren Sie mit diesem Forum?"), "scale"),
-    PollTemplate("mitnehmen", _n("Was nehmen Sie mit?"), "text", visibility="live"),
-    PollTemplate("vertiefen", _n("Welches Thema soll vertieft werden?"), "text", visibility="live"),
+    # Word clouds grow richer with a few answers per person.
+    PollTemplate("mitnehmen", _n("Was nehmen Sie mit?"), "text", visibility="live", max_answers=3),
+    PollTemplate(
+        "vertiefen",
+        _n("Welches Thema soll vertieft werden?"),
+        "text",
+        visibility="live",
+        max_answers=3,
+    ),
     PollTemplate(
         "praxis",
         _n("Wie gut lässt sich das Gehörte in Ihrem Jobcenter umsetzen?"),
         "scale",
     ),
     PollTemplate(
-        "erwartung", _n("Was erwarten Sie von dieser Veranstaltung?"), "text", visibility="live"
+        "erwartung",
+        _n("Was erwarten Sie von dieser Veranstaltung?"),
+        "text",
+        visibility="live",
+        max_answers=3,
     ),
 )
 

@@ -1,8 +1,9 @@
 """Poll rules: creation, the draft → open ⇄ closed life cycle, ballots and results.
 
 Pure: ``now`` and ids are arguments. Every function that takes input from people (``new_poll``,
-``set_visibility``, ``make_ballot``) accepts values of any type at run time and raises only
-``DomainError`` for bad input, never TypeError or ValueError.
+``set_visibility``, ``set_screen_results``, ``make_ballot``, ``hidden_entry``) accepts values of
+any type at run time and raises only ``DomainError`` for bad input, never TypeError or
+ValueError.
 """
 
 from __future__ import annotations
@@ -13,15 +14,28 @@ from datetime import datetime
 from typing import TypeGuard, TypeVar
 
 from live.domain.errors import DomainError
-from live.domain.models import POLL_KINDS, VISIBILITIES, Ballot, Poll, Results, Tally, Visibility
+from live.domain.models import (
+    HIDDEN_KINDS,
+    POLL_KINDS,
+    SCREEN_RESULTS,
+    VISIBILITIES,
+    Ballot,
+    HiddenKind,
+    Poll,
+    Results,
+    ScreenResults,
+    Tally,
+    Visibility,
+)
 from live.domain.text import _n, clean_text
-from live.domain.words import count_words
+from live.domain.words import count_words, distinct_answers, single_word
 
 MAX_QUESTION_LEN = 300
 MIN_OPTIONS = 2
 MAX_OPTIONS = 12
 MAX_OPTION_LEN = 120
 MAX_ANSWER_LEN = 200
+MAX_ANSWERS = 3  # answers per participant in a text poll (Poll.max_answers)
 SCALE_LOWEST = -10
 SCALE_HIGHEST = 10
 MIN_SCALE_VALUES = 2
@@ -90,6 +104,22 @@ def _check_visibility(visibility: object) -> Visibility:
     return known
 
 
+def _check_screen_results(screen_results: object) -> ScreenResults:
+    if (known := _pick(screen_results, SCREEN_RESULTS)) is None:
+        msg = _n("Diese Einstellung für die Ergebnisse auf der Leinwand gibt es nicht.")
+        raise DomainError("invalid_screen_results", msg)
+    return known
+
+
+def _check_max_answers(max_answers: object) -> int:
+    if max_answers is None:
+        return 1
+    if not _is_int(max_answers) or not 1 <= max_answers <= MAX_ANSWERS:
+        msg = _n("Pro Person sind 1 bis %(max)d Antworten möglich.")
+        raise DomainError("invalid_max_answers", msg, max=MAX_ANSWERS)
+    return max_answers
+
+
 def new_poll(
     *,
     poll_id: str,
@@ -101,14 +131,18 @@ def new_poll(
     scale_min: object = None,
     scale_max: object = None,
     visibility: object,
+    screen_results: object = "live",
+    max_answers: object = None,
     now: datetime,
 ) -> Poll:
     """A validated poll in state "draft".
 
     Invariants of the result: question and options are cleaned and non-empty within their
     limits; single/multiple have MIN_OPTIONS..MAX_OPTIONS case-insensitively distinct options
-    and no scale; scale has bounds (None → 1..5) and options ``()``; text has neither.
-    Options passed for scale/text polls are ignored (forms send the option fields anyway).
+    and no scale; scale has bounds (None → 1..5) and options ``()``; text has neither, and
+    1..MAX_ANSWERS answers per participant (None → 1); the other kinds have max_answers 1.
+    Options passed for scale/text polls and max_answers for other kinds are ignored (forms
+    send every field anyway).
     """
     if not isinstance(question, str) or not (cleaned_question := clean_text(question)):
         raise DomainError("empty_question", _n("Bitte geben Sie eine Frage ein."))
@@ -120,10 +154,13 @@ def new_poll(
     cleaned_options: tuple[str, ...] = ()
     lo: int | None = None
     hi: int | None = None
+    answers = 1
     if checked_kind in ("single", "multiple"):
         cleaned_options = _clean_options(options)
     elif checked_kind == "scale":
         lo, hi = _check_scale(scale_min, scale_max)
+    else:
+        answers = _check_max_answers(max_answers)
     return Poll(
         id=poll_id,
         event_code=event_code,
@@ -135,6 +172,8 @@ def new_poll(
         scale_max=hi,
         state="draft",
         visibility=_check_visibility(visibility),
+        screen_results=_check_screen_results(screen_results),
+        max_answers=answers,
         created_at=now,
     )
 
@@ -159,6 +198,11 @@ def close_poll(poll: Poll, now: datetime) -> Poll:
 def set_visibility(poll: Poll, visibility: object) -> Poll:
     """The poll with another results visibility; allowed in every state."""
     return replace(poll, visibility=_check_visibility(visibility))
+
+
+def set_screen_results(poll: Poll, screen_results: object) -> Poll:
+    """The poll with another choice for the projector's results; allowed in every state."""
+    return replace(poll, screen_results=_check_screen_results(screen_results))
 
 
 def scale_values(poll: Poll) -> tuple[int, ...]:
@@ -186,14 +230,56 @@ def _check_choices(poll: Poll, choices: object) -> tuple[int, ...]:
     return picked
 
 
+def _check_texts(poll: Poll, text: object, texts: object) -> tuple[str, ...]:
+    if texts is None:
+        given: list[object] = [text]
+    elif text is not None:
+        msg = _n("Bitte senden Sie Ihre Antworten entweder als text oder als texts.")
+        raise DomainError("invalid_text", msg)
+    elif isinstance(texts, list | tuple):
+        given = list(texts)
+    else:
+        raise DomainError("invalid_text", _n("Die Antworten müssen eine Liste von Texten sein."))
+    if len(given) > poll.max_answers:
+        msg = _n("Sie können höchstens %(max)d Antworten senden.")
+        raise DomainError("too_many_answers", msg, max=poll.max_answers)
+    strings = [t for t in given if isinstance(t, str)]
+    if len(strings) != len(given):
+        if texts is None:
+            raise DomainError("empty_text", _n("Bitte geben Sie eine Antwort ein."))
+        raise DomainError("invalid_text", _n("Die Antworten müssen eine Liste von Texten sein."))
+    answers: list[str] = []
+    seen: set[str] = set()
+    for raw in strings:
+        answer = clean_text(raw)
+        if len(answer) > MAX_ANSWER_LEN:
+            msg = _n("Ihre Antwort darf höchstens %(max)d Zeichen lang sein.")
+            raise DomainError("text_too_long", msg, max=MAX_ANSWER_LEN)
+        # Empty extra fields are fine; the same answer twice counts once (it would weigh
+        # double in the cloud otherwise).
+        if answer and answer.casefold() not in seen:
+            seen.add(answer.casefold())
+            answers.append(answer)
+    if not answers:
+        raise DomainError("empty_text", _n("Bitte geben Sie eine Antwort ein."))
+    return tuple(answers)
+
+
 def make_ballot(
-    poll: Poll, *, choices: object = None, value: object = None, text: object = None
+    poll: Poll,
+    *,
+    choices: object = None,
+    value: object = None,
+    text: object = None,
+    texts: object = None,
 ) -> Ballot:
     """Validate a participant's input against ``poll`` and return the Ballot to store.
 
-    Only the argument for the poll's kind is read: ``choices`` (option indexes) for single and
-    multiple, ``value`` for scale, ``text`` for text. Choices of a multiple poll come back sorted
-    and distinct; a text answer comes back cleaned with 1..MAX_ANSWER_LEN characters.
+    Only the arguments for the poll's kind are read: ``choices`` (option indexes) for single and
+    multiple, ``value`` for scale, ``text`` (one answer) or ``texts`` (a list of up to
+    poll.max_answers answers; empty ones are skipped) for text, not both. Choices of a multiple
+    poll come back sorted and distinct; text answers come back cleaned, case-insensitively
+    distinct, each with 1..MAX_ANSWER_LEN characters, at least one.
     """
     if poll.state == "closed":
         raise DomainError("poll_closed", _n("Diese Abstimmung ist bereits beendet."))
@@ -206,13 +292,37 @@ def make_ballot(
             raise DomainError("invalid_value", msg, min=values[0], max=values[-1])
         return Ballot(value=value)
     if poll.kind == "text":
-        if not isinstance(text, str) or not (answer := clean_text(text)):
-            raise DomainError("empty_text", _n("Bitte geben Sie eine Antwort ein."))
-        if len(answer) > MAX_ANSWER_LEN:
-            msg = _n("Ihre Antwort darf höchstens %(max)d Zeichen lang sein.")
-            raise DomainError("text_too_long", msg, max=MAX_ANSWER_LEN)
-        return Ballot(text=answer)
+        return Ballot(texts=_check_texts(poll, text, texts))
     return Ballot(choices=_check_choices(poll, choices))
+
+
+def hidden_key(entry: str) -> str:
+    """What a hidden word or answer is compared by: case-folded, as count_words folds words
+    (answers are stored cleaned, so folding is all that is left to do)."""
+    return entry.casefold()
+
+
+def hidden_entry(poll: Poll, kind: object, entry: object) -> tuple[HiddenKind, str, str]:
+    """Check a word or answer a moderator hides from (or shows again in) the word cloud of
+    ``poll``; returns (kind, key, entry as shown): a word must be one word as the cloud counts
+    words, an answer is cleaned like answers are."""
+    if poll.kind != "text":
+        msg = _n("Nur Freitext-Abstimmungen haben eine Wortwolke.")
+        raise DomainError("not_a_text_poll", msg)
+    if (checked := _pick(kind, HIDDEN_KINDS)) is None:
+        raise DomainError("invalid_hidden_kind", _n("Ausblenden lassen sich Wörter und Antworten."))
+    shown = clean_text(entry) if isinstance(entry, str) else ""
+    if not shown:
+        msg = _n("Bitte geben Sie an, was ausgeblendet werden soll.")
+        raise DomainError("empty_entry", msg)
+    if len(shown) > MAX_ANSWER_LEN:
+        msg = _n("Ein Eintrag darf höchstens %(max)d Zeichen lang sein.")
+        raise DomainError("entry_too_long", msg, max=MAX_ANSWER_LEN)
+    if checked == "word":
+        if (word := single_word(shown)) is None:
+            raise DomainError("invalid_word", _n("Bitte geben Sie ein einzelnes Wort an."))
+        shown = word
+    return checked, hidden_key(shown), shown
 
 
 def _round_half_up(numerator: int, denominator: int) -> int:
@@ -269,11 +379,21 @@ def _fit(counts: tuple[int, ...], size: int) -> tuple[int, ...]:
 def results(poll: Poll, tally: Tally) -> Results:
     """Results for display. single/scale percents add up to 100 (or are all 0); multiple
     percents are shares of voters; scale adds the average (2 decimals, None without votes);
-    text has no counts but the word list, and total is the number of answers."""
+    text has no counts but the word list and the distinct answers, and total is the number of
+    answers. The words and answers moderators hid are left out of all three for everyone: a
+    hidden answer adds no word, a hidden word is not counted."""
     if poll.kind == "text":
-        words = count_words(tally.texts)
-        total = len(tally.texts)
-        return Results(counts=(), voters=tally.voters, percents=(), words=words, total=total)
+        hidden = frozenset(hidden_key(a) for a in poll.hidden_answers)
+        shown = [t for t in tally.texts if hidden_key(t) not in hidden] if hidden else tally.texts
+        words = count_words(shown, hidden=frozenset(hidden_key(w) for w in poll.hidden_words))
+        return Results(
+            counts=(),
+            voters=tally.voters,
+            percents=(),
+            words=words,
+            total=len(shown),
+            answers=distinct_answers(shown),
+        )
     values = scale_values(poll)
     counts = _fit(tally.counts, len(values) if poll.kind == "scale" else len(poll.options))
     if poll.kind == "multiple":
@@ -297,10 +417,10 @@ def results_visible(poll: Poll, *, has_voted: bool) -> bool:
 
 
 def results_on_screen(poll: Poll) -> bool:
-    """Whether the projector shows the distribution. It faces the audience: "after_vote" and
-    "after_close" keep the distribution off the wall until the poll is closed (it would sway
-    the vote); the number of votes still shows."""
-    return poll.visibility == "live" or poll.state == "closed"
+    """Whether the projector shows the distribution: live unless the moderator chose to keep
+    it off the wall until the poll is closed (screen_results, apart from the phones'
+    visibility); the number of votes still shows."""
+    return poll.screen_results == "live" or poll.state == "closed"
 
 
 def published(poll: Poll) -> bool:

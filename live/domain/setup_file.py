@@ -8,7 +8,8 @@ Shape (version 1; docs/api.md):
                  "polls": [poll]}],
      "polls": [{"room": <room name>, ...poll}]}          (prepared polls of no agenda item)
     poll = {"question", "kind", "options": [str], "min": int|null, "max": int|null,
-            "visibility"}
+            "visibility", "screen_results", "max_answers": int}
+           (screen_results and max_answers are optional on import: "live" and 1)
 Times are ISO 8601 local times with their offset ("2026-11-21T09:00:00+01:00"); any offset is
 accepted on import. "timezone" only documents the zone the times were written in.
 
@@ -54,7 +55,9 @@ TOP_KEYS = frozenset(
 )
 ROOM_KEYS = frozenset({"name"})
 ITEM_KEYS = frozenset({"title", "room", "starts_at", "ends_at", "speaker", "polls"})
-POLL_KEYS = frozenset({"question", "kind", "options", "min", "max", "visibility"})
+POLL_KEYS = frozenset(
+    {"question", "kind", "options", "min", "max", "visibility", "screen_results", "max_answers"}
+)
 LOOSE_POLL_KEYS = POLL_KEYS | {"room"}
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -75,6 +78,8 @@ def poll_entry(poll: Poll) -> dict[str, Any]:
         "min": poll.scale_min,
         "max": poll.scale_max,
         "visibility": poll.visibility,
+        "screen_results": poll.screen_results,
+        "max_answers": poll.max_answers,
     }
 
 
@@ -356,6 +361,8 @@ def plan_import(
             scale_min=entry.get("min"),
             scale_max=entry.get("max"),
             visibility=entry.get("visibility", "after_vote"),
+            screen_results=entry.get("screen_results", "live"),
+            max_answers=entry.get("max_answers"),
             # One microsecond apart: the polls keep the file's order (list_polls sorts by it).
             now=now + timedelta(microseconds=len(new_polls)),
         )

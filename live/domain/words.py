@@ -1,9 +1,9 @@
-"""Word counts for the word cloud of text polls."""
+"""Word counts for the word cloud of text polls, and the distinct answers behind them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 _GERMAN = """
     der die das des dem den ein eine einer eines einem einen kein keine keiner keines keinem keinen
@@ -61,7 +61,16 @@ def _countable(word: str, folded: str) -> bool:
     return any(ch.isalpha() for ch in folded)
 
 
-def count_words(texts: Iterable[str], *, limit: int = 60) -> tuple[tuple[str, int], ...]:
+def single_word(text: str) -> str | None:
+    """``text`` if it is exactly one word as count_words counts words (surrounding spaces
+    aside), else None: a moderator can only hide what the cloud could show."""
+    match = _WORD.fullmatch(text.strip())
+    return match.group() if match else None
+
+
+def count_words(
+    texts: Iterable[str], *, limit: int = 60, hidden: Collection[str] = ()
+) -> tuple[tuple[str, int], ...]:
     """Most frequent words over ``texts`` as ``(display word, count)``, at most ``limit`` rows.
 
     Every occurrence counts, also repeats inside one answer ("Bürokratie, Bürokratie!" gives 2):
@@ -69,7 +78,8 @@ def count_words(texts: Iterable[str], *, limit: int = 60) -> tuple[tuple[str, in
     Words are counted case-folded ("Straße" = "STRASSE"); stop words, single characters and
     tokens without a letter are dropped. The display form is the spelling used most often (tie:
     the one seen first). Order: count descending, then display word case-insensitively, then
-    display word, so equal input always gives an equal result.
+    display word, so equal input always gives an equal result. Words whose case-folded form is
+    in ``hidden`` (moderators took them out) are not counted at all.
     """
     if limit <= 0:
         return ()
@@ -80,7 +90,7 @@ def count_words(texts: Iterable[str], *, limit: int = 60) -> tuple[tuple[str, in
         for match in _WORD.finditer(text):
             word = match.group()
             folded = word.casefold()
-            if not _countable(word, folded):
+            if not _countable(word, folded) or folded in hidden:
                 continue
             counts[folded] = counts.get(folded, 0) + 1
             seen = spellings.setdefault(folded, {})
@@ -93,3 +103,27 @@ def count_words(texts: Iterable[str], *, limit: int = 60) -> tuple[tuple[str, in
         rows.append((display, count))
     rows.sort(key=lambda row: (-row[1], row[0].casefold(), row[0]))
     return tuple(rows[:limit])
+
+
+def distinct_answers(texts: Sequence[str], *, limit: int = 50) -> tuple[tuple[str, int], ...]:
+    """The distinct answers among ``texts`` (oldest first) as ``(answer, count)``, at most
+    ``limit`` rows: answers equal when case-folded are one, shown in the spelling given most
+    often (tie: the first). Order: most frequent first, then the one given last first, so a
+    moderator sees a fresh answer near the top of its group."""
+    if limit <= 0:
+        return ()
+    counts: dict[str, int] = {}
+    last: dict[str, int] = {}
+    spellings: dict[str, dict[str, int]] = {}
+    for index, text in enumerate(texts):
+        folded = text.casefold()
+        counts[folded] = counts.get(folded, 0) + 1
+        last[folded] = index
+        seen = spellings.setdefault(folded, {})
+        seen[text] = seen.get(text, 0) + 1
+    order = sorted(counts, key=lambda folded: (-counts[folded], -last[folded]))
+    rows = []
+    for folded in order[:limit]:
+        seen = spellings[folded]
+        rows.append((max(seen, key=seen.__getitem__), counts[folded]))
+    return tuple(rows)

@@ -56,7 +56,10 @@ def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
         },
         "agenda": [agenda_item_dict(i) for i in report.agenda],
         "polls": [
-            {**shapes.poll_dict(p.poll, p.results), "agenda_item_id": p.poll.agenda_item_id}
+            {
+                **shapes.poll_dict(p.poll, p.results, moderator=True),
+                "agenda_item_id": p.poll.agenda_item_id,
+            }
             for r in report.rooms
             for p in r.polls
         ],

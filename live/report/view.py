@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from live.domain import applause as applause_rules
 from live.domain import polls as poll_rules
-from live.domain.models import AgendaItem, Question
+from live.domain.models import AgendaItem, Poll, Question
 from live.domain.text import _n
 from live.report import charts
 from live.report.data import EventReport, PollReport, RoomReport
@@ -169,9 +169,11 @@ def result_sentence(poll: PollReport, rows: list[ResultRow], fmt: Formatter) -> 
         return fmt._("Keine Stimmen.")
     if poll.poll.kind == "text":
         words = ", ".join(f"{row.label} ({fmt.integer(row.count)})" for row in rows[:10])
-        return (
+        sentence = (
             fmt._("Häufigste Wörter: %(words)s", words=words) if words else fmt._("Keine Wörter.")
         )
+        hidden = _hidden_note(poll.poll, fmt)
+        return f"{sentence.rstrip('.')}. {hidden}" if hidden else sentence
     parts = ", ".join(f"{fmt.percent(row.percent or 0)} {row.label}" for row in rows)
     if poll.poll.kind == "scale":
         return fmt._(
@@ -180,6 +182,17 @@ def result_sentence(poll: PollReport, rows: list[ResultRow], fmt: Formatter) -> 
             parts=parts,
         )
     return parts
+
+
+def _hidden_note(poll: Poll, fmt: Formatter) -> str:
+    """How much moderators took out of the word cloud, e.g. "Ausgeblendet: 2 Wörter, 1 Antwort."
+    Only the numbers: what was hidden (an insult, a name) does not belong in a published report."""
+    parts = []
+    if poll.hidden_words:
+        parts.append(fmt.ngettext("%(n)s Wort", "%(n)s Wörter", len(poll.hidden_words)))
+    if poll.hidden_answers:
+        parts.append(fmt.ngettext("%(n)s Antwort", "%(n)s Antworten", len(poll.hidden_answers)))
+    return fmt._("Ausgeblendet: %(what)s.", what=", ".join(parts)) if parts else ""
 
 
 def _voters(poll: PollReport, fmt: Formatter) -> str:

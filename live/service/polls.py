@@ -5,7 +5,8 @@ Every write goes: domain rule → store (durable) → hub.publish ("the room cha
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from live.domain import polls as rules
 from live.domain.errors import DomainError
@@ -21,6 +22,21 @@ from live.store import PollNotOpen, Store
 
 # Bound of the ballot-shape cache (cleared whole when exceeded: simple, and rare).
 SHAPES_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A participant's input as it came, for domain.polls.make_ballot."""
+
+    choices: object
+    value: object
+    text: object
+    texts: object
+
+    def ballot(self, poll: Poll) -> Ballot:
+        return rules.make_ballot(
+            poll, choices=self.choices, value=self.value, text=self.text, texts=self.texts
+        )
 
 
 def poll_not_found() -> NotFound:
@@ -73,6 +89,8 @@ class PollService:
         scale_min: object = None,
         scale_max: object = None,
         visibility: object = "after_vote",
+        screen_results: object = "live",
+        max_answers: object = None,
         agenda_item_id: str | None = None,
     ) -> Poll:
         """``agenda_item_id``: the agenda item the poll is prepared for, already checked to be
@@ -87,6 +105,8 @@ class PollService:
             scale_min=scale_min,
             scale_max=scale_max,
             visibility=visibility,
+            screen_results=screen_results,
+            max_answers=max_answers,
             now=self.clock.now(),
         )
         if agenda_item_id is not None:
@@ -118,6 +138,38 @@ class PollService:
         poll = await self.poll(event, poll_id)
         return await self._save(poll, rules.set_visibility(poll, visibility))
 
+    async def set_screen_results(
+        self, event: Event, poll_id: object, screen_results: object
+    ) -> Poll:
+        poll = await self.poll(event, poll_id)
+        return await self._save(poll, rules.set_screen_results(poll, screen_results))
+
+    async def change_settings(
+        self, event: Event, poll_id: object, settings: Mapping[str, object]
+    ) -> Poll:
+        """The results settings named in ``settings`` ("visibility", "screen_results"; other
+        keys are ignored) at once: every value is checked before anything is stored, so one
+        bad value changes nothing."""
+        poll = await self.poll(event, poll_id)
+        changed = poll
+        if "visibility" in settings:
+            changed = rules.set_visibility(changed, settings["visibility"])
+        if "screen_results" in settings:
+            changed = rules.set_screen_results(changed, settings["screen_results"])
+        return await self._save(poll, changed)
+
+    async def hide(
+        self, event: Event, poll_id: object, kind: object, entry: object, *, hidden: bool = True
+    ) -> Poll:
+        """Take a word or an answer (``kind``) out of the text poll's word cloud, or (``hidden``
+        False) put it back. Results for everyone leave it out from the next read on. Returns
+        the poll as stored now."""
+        poll = await self.poll(event, poll_id)
+        checked, key, shown = rules.hidden_entry(poll, kind, entry)
+        version = await self.store.set_hidden(poll.id, checked, key, shown, hidden)
+        await publish_change(self.hub, poll.room_id, "poll.updated", version, poll=poll.id)
+        return await self.poll(event, poll.id)
+
     async def _save(self, before: Poll, after: Poll) -> Poll:
         if after == before:
             return before  # idempotent: opening an open poll changes nothing, publishes nothing
@@ -136,6 +188,7 @@ class PollService:
         choices: object = None,
         value: object = None,
         text: object = None,
+        texts: object = None,
         request_id: object = None,
         room_id: str | None = None,
     ) -> WriteResult:
@@ -146,7 +199,8 @@ class PollService:
         ``room_id``: a room's socket votes only in that room's polls."""
         key = check_request_id(request_id)
         try:
-            poll, ballot = await self._ballot(event, poll_id, room_id, choices, value, text)
+            answer = _Answer(choices, value, text, texts)
+            poll, ballot = await self._ballot(event, poll_id, room_id, answer)
             try:
                 outcome = await self.store.cast_vote(poll.id, participant_id, ballot, key)
             except PollNotOpen as exc:
@@ -173,9 +227,7 @@ class PollService:
         event: Event,
         poll_id: object,
         room_id: str | None,
-        choices: object,
-        value: object,
-        text: object,
+        answer: _Answer,
     ) -> tuple[Poll, Ballot]:
         """The poll and the validated ballot. A poll's question, kind, options and scale never
         change after it was created, so a vote is checked against a copy kept from an earlier
@@ -190,7 +242,7 @@ class PollService:
         ):
             try:
                 as_open = replace(shape, state="open")
-                return shape, rules.make_ballot(as_open, choices=choices, value=value, text=text)
+                return shape, answer.ballot(as_open)
             except DomainError:
                 pass
         poll = await self.poll(event, poll_id)
@@ -199,7 +251,7 @@ class PollService:
         if len(self._shapes) > SHAPES_LIMIT:
             self._shapes.clear()
         self._shapes[poll.id] = poll
-        return poll, rules.make_ballot(poll, choices=choices, value=value, text=text)
+        return poll, answer.ballot(poll)
 
     def forget(self, code: str) -> None:
         """Drop the kept copies of a deleted event's polls."""

@@ -25,6 +25,7 @@ from live.domain.models import (
     AgendaItem,
     Ballot,
     Event,
+    HiddenKind,
     Logo,
     Poll,
     Question,
@@ -171,15 +172,26 @@ class Store(Protocol):
     async def add_poll(self, poll: Poll) -> int:
         """Insert a poll; returns the room's new version."""
 
-    async def get_poll(self, poll_id: str) -> Poll | None: ...
+    async def get_poll(self, poll_id: str) -> Poll | None:
+        """With its hidden words and answers (see set_hidden)."""
 
     async def list_polls(self, room_id: str) -> list[Poll]:
-        """Polls of a room, oldest first (by created_at, then id)."""
+        """Polls of a room, oldest first (by created_at, then id), with their hidden entries."""
 
     async def update_poll(self, poll: Poll) -> int:
-        """Store state, visibility, opened_at and closed_at of an existing poll (the other fields
-        are immutable); when it is opened, also point the room's screen at it. Returns the room's
-        new version."""
+        """Store state, visibility, screen_results, opened_at and closed_at of an existing poll
+        (the other fields are immutable; the hidden entries are set_hidden's); when it is
+        opened, also point the room's screen at it. Returns the room's new version."""
+
+    async def set_hidden(
+        self, poll_id: str, kind: HiddenKind, key: str, shown: str, hidden: bool
+    ) -> int:
+        """Add (hidden=True) or remove ``key`` (the case-folded entry) in the poll's hidden
+        words or answers (``kind``): set membership, idempotent, so moderators hiding different
+        entries at once never undo each other. ``shown`` is how the entry is listed (Poll.
+        hidden_words / hidden_answers, ordered by key); hiding a key again keeps one entry with
+        the newer spelling. Bumps the room's version (also when nothing changed). StoreError
+        for an unknown poll."""
 
     async def cast_vote(
         self,

@@ -19,11 +19,14 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   set) and screen_mode (only if not "auto")
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
-                                  agenda_item_id
+                                  agenda_item_id, screen_results and max_answers (absent in
+                                  polls stored before them: see poll_from_hash)
+- ``P:{code}:hidden:<poll>``      hash: "word:<key>" / "answer:<key>" -> the entry as shown;
+                                  what moderators took out of the word cloud (set_hidden)
 - ``P:{code}:ballots:<poll>``     hash: participant -> "<counters>|<ballot JSON>"
 - ``P:{code}:counts:<poll>``      hash: "c:<option>" / "v:<scale value>" -> number of ballots
 - ``P:{code}:texts:<poll>``       sorted set: participant, scored by the room version of its
-                                  last text (the order of the text answers)
+                                  last ballot with texts (the order of the text answers)
 - ``P:{code}:participants``       hash: participant id -> token hash
 - ``P:{code}:tokens``             hash: token hash -> participant id
 - ``P:{code}:req:<participant>``  hash: request id -> poll, question or room id; one namespace
@@ -97,7 +100,7 @@ from typing import Any, cast
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
-from live.domain.models import VISIBILITIES, Ballot, Event, Poll, Room, Tally
+from live.domain.models import VISIBILITIES, Ballot, Event, HiddenKind, Poll, Room, Tally
 from live.redis_pool import MAX_CONNECTIONS, pooled_client
 from live.store import redis_scripts as lua
 from live.store.base import DuplicateKey, PollNotOpen, StoreError, VoteOutcome
@@ -114,6 +117,7 @@ from live.store.redis_codec import (
     encode_home,
     event_from_hash,
     flag,
+    hidden_field,
     poll_fields,
     poll_from_hash,
     room_args,
@@ -125,7 +129,7 @@ from live.store.redis_mood import RedisMood
 from live.store.redis_program import RedisProgram
 from live.store.redis_questions import RedisQuestions
 from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported for the tests
-from live.store.sqlite_schema import encode_ballot, opt_iso, to_iso
+from live.store.sqlite_schema import check_screen_results, encode_ballot, opt_iso, to_iso
 
 DEFAULT_PREFIX = "live"
 TICK_CONNECTIONS = 8  # the fan-out's own (tick_reader): a tick sends a few reads at once
@@ -373,8 +377,8 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             home = (await self._homes_of("poll", [poll_id])).get(poll_id)
             if home is None:
                 return None
-            row = await self._hgetall(self._key(home[0], "poll", poll_id))
-        return poll_from_hash(row) if row else None
+            polls = await self._read_polls(home[0], [poll_id])
+        return polls[0] if polls else None
 
     async def list_polls(self, room_id: str) -> list[Poll]:
         with translate_errors("list_polls"):
@@ -382,10 +386,16 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             if code is None:
                 return []
             ids = await self._smembers(self._key(code, "polls", room_id))
-            rows = await self._hgetall_many([self._key(code, "poll", i) for i in ids])
-        polls = [poll_from_hash(row) for row in rows if row]
+            polls = await self._read_polls(code, sorted(ids))
         # created_at is UTC, so comparing the datetimes orders like SQLite's ISO text does.
         return sorted(polls, key=lambda poll: (poll.created_at, poll.id))
+
+    async def _read_polls(self, code: str, ids: Sequence[str]) -> list[Poll]:
+        """The polls with their hidden entries, in one round trip (missing ones left out)."""
+        keys = [self._key(code, part, i) for i in ids for part in ("poll", "hidden")]
+        rows = await self._hgetall_many(keys)
+        pairs = zip(rows[0::2], rows[1::2], strict=True)
+        return [poll_from_hash(row, hidden) for row, hidden in pairs if row]
 
     async def update_poll(self, poll: Poll) -> int:
         if poll.state not in POLL_STATES or poll.visibility not in VISIBILITIES:
@@ -396,6 +406,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             poll.visibility,
             opt_iso(poll.opened_at) or "",
             opt_iso(poll.closed_at) or "",
+            check_screen_results(poll.screen_results),
         ]
         with translate_errors("update_poll"):
             # The room comes from the index, written when the poll was added: the argument's
@@ -407,6 +418,23 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             keys = [self._key(code, "poll", poll.id), self._key(code, "room", room_id)]
             reply = await self._run(lua.UPDATE_POLL, keys, args)
         return int(check_reply(reply, f"poll {poll.id!r}")[1])
+
+    async def set_hidden(
+        self, poll_id: str, kind: HiddenKind, key: str, shown: str, hidden: bool
+    ) -> int:
+        name = hidden_field(kind, key)
+        with translate_errors("set_hidden"):
+            home = (await self._homes_of("poll", [poll_id])).get(poll_id)
+            if home is None:
+                raise StoreError(f"unknown poll {poll_id!r}")
+            code, room_id = home
+            keys = [
+                self._key(code, "poll", poll_id),
+                self._key(code, "room", room_id),
+                self._key(code, "hidden", poll_id),
+            ]
+            reply = await self._run(lua.SET_HIDDEN, keys, [name, shown, flag(hidden)])
+        return int(check_reply(reply, f"poll {poll_id!r}")[1])
 
     # --- votes ------------------------------------------------------------------------------
 
@@ -431,7 +459,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
                 self._key(code, "counts", poll_id),
                 self._key(code, "texts", poll_id),
             ]
-            args = [participant_id, stored, counters, "1" if ballot.text is not None else "0"]
+            args = [participant_id, stored, counters, flag(bool(ballot.texts))]
             if request_id is None:
                 reply = await self._run(lua.CAST_VOTE, keys, args)
             else:
@@ -513,8 +541,8 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             if poll.kind == "text":
                 keys = [ballots, self._key(code, "texts", poll.id)]
                 reply = await self._run(lua.TALLY_TEXT, keys, [])
-                texts = (decode_stored(stored).text for stored in reply[1:])
-                return Tally(voters=int(reply[0]), texts=tuple(t for t in texts if t is not None))
+                texts = (text for stored in reply[1:] for text in decode_stored(stored).texts)
+                return Tally(voters=int(reply[0]), texts=tuple(texts))
             if poll.kind == "scale":
                 low, high = poll.scale_min, poll.scale_max
                 values = range(low, high + 1) if low is not None and high is not None else ()

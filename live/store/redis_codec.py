@@ -15,6 +15,7 @@ from typing import Any, cast
 import orjson
 
 from live.domain.models import (
+    HIDDEN_KINDS,
     POLL_KINDS,
     QUESTION_STATES,
     VISIBILITIES,
@@ -28,12 +29,14 @@ from live.domain.models import (
     QuestionState,
     Room,
     ScreenMode,
+    ScreenResults,
     Visibility,
 )
 from live.redis_pool import failures_as
 from live.store.base import DuplicateKey, StoreError
 from live.store.sqlite_schema import (
     check_screen_mode,
+    check_screen_results,
     decode_ballot,
     from_day,
     from_iso,
@@ -234,16 +237,42 @@ def poll_fields(poll: Poll) -> list[str]:
         "opened_at": opt_iso(poll.opened_at),
         "closed_at": opt_iso(poll.closed_at),
         "agenda_item_id": poll.agenda_item_id,
+        "screen_results": check_screen_results(poll.screen_results),
+        "max_answers": str(poll.max_answers),
     }
     return [item for name, value in values.items() if value is not None for item in (name, value)]
 
 
-def poll_from_hash(row: Mapping[str, str]) -> Poll:
+def hidden_field(kind: str, key: str) -> str:
+    """The field of a hidden entry in the poll's ``hidden`` hash: "<kind>:<case-folded key>"."""
+    if kind not in HIDDEN_KINDS:
+        raise ValueError(f"unknown kind of hidden entry {kind!r}")
+    return f"{kind}:{key}"
+
+
+def hidden_from_hash(row: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(hidden words, hidden answers) as shown, each ordered by key, from the ``hidden`` hash."""
+    found: dict[str, list[tuple[str, str]]] = {kind: [] for kind in HIDDEN_KINDS}
+    for name, shown in row.items():
+        kind, _, key = name.partition(":")
+        found.setdefault(kind, []).append((key, shown))
+    words, answers = (tuple(shown for _, shown in sorted(found[k])) for k in ("word", "answer"))
+    return words, answers
+
+
+def poll_from_hash(row: Mapping[str, str], hidden: Mapping[str, str] | None = None) -> Poll:
+    """A poll from its hash, with its hidden entries from the ``hidden`` hash."""
+
     def opt_int(name: str) -> int | None:
         value = row.get(name)
         return None if value is None else int(value)
 
     opened, closed = row.get("opened_at"), row.get("closed_at")
+    visibility = cast("Visibility", row["visibility"])
+    # Absent in polls stored before the projector had a setting of its own: until then the
+    # phones' setting kept the results off the projector as well (as SQLite's migration).
+    screen_results = row.get("screen_results", "live" if visibility == "live" else "after_close")
+    words, answers = hidden_from_hash(hidden or {})
     # Written only by poll_fields and UPDATE_POLL, which check the Literal values.
     return Poll(
         id=row["id"],
@@ -255,9 +284,13 @@ def poll_from_hash(row: Mapping[str, str]) -> Poll:
         scale_min=opt_int("scale_min"),
         scale_max=opt_int("scale_max"),
         state=cast("PollState", row["state"]),
-        visibility=cast("Visibility", row["visibility"]),
+        visibility=visibility,
         created_at=from_iso(row["created_at"]),
         opened_at=None if opened is None else from_iso(opened),
         closed_at=None if closed is None else from_iso(closed),
         agenda_item_id=row.get("agenda_item_id"),
+        screen_results=cast("ScreenResults", screen_results),
+        max_answers=int(row.get("max_answers", "1")),
+        hidden_words=words,
+        hidden_answers=answers,
     )

@@ -183,7 +183,7 @@ def _event_keys(core: _DeleteCore, code: str, found: _Found) -> tuple[list[str],
         keys.append(core._key(code, "applause", room_id))
     for poll_id in found.polls:
         keys += [core._key(code, part, poll_id) for part in ("poll", "ballots", "counts")]
-        keys.append(core._key(code, "texts", poll_id))
+        keys += [core._key(code, "texts", poll_id), core._key(code, "hidden", poll_id)]
     for question_id in found.questions:
         keys += [core._key(code, "question", question_id), core._key(code, "upvotes", question_id)]
     for item_id in found.agenda:

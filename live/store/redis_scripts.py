@@ -127,12 +127,12 @@ return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 )
 
 # KEYS: poll, room (the one the poll belongs to, from the immutable index)
-# ARGV: poll id, state, visibility, opened_at, closed_at ('' = none)
+# ARGV: poll id, state, visibility, opened_at, closed_at ('' = none), screen_results
 # Reply: {'ok', room version} | {'missing', 'poll'}
 UPDATE_POLL = Lua(
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'poll'} end
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'visibility', ARGV[3])
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'visibility', ARGV[3], 'screen_results', ARGV[6])
 -- Absent fields are None; an empty string would read back as a (broken) datetime.
 local stamps = {opened_at = ARGV[4], closed_at = ARGV[5]}
 for name, value in pairs(stamps) do
@@ -152,6 +152,24 @@ return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 """
 )
 
+# KEYS: poll, room (the one the poll belongs to, from the immutable index), hidden entries of
+#       the poll (hash: "<kind>:<case-folded entry>" -> entry as shown)
+# ARGV: field, entry as shown, '1' to hide / '0' to show again
+# Reply: {'ok', room version} | {'missing', 'poll'}
+SET_HIDDEN = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'poll'} end
+-- A hash field per entry: set membership, so two moderators hiding at once never undo each
+-- other; hiding again only updates the spelling shown.
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+else
+  redis.call('HDEL', KEYS[3], ARGV[1])
+end
+return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
+"""
+)
+
 # The hot path: one EVALSHA per vote.
 # KEYS: 1 poll, 2 room, 3 ballots (participant -> stored ballot), 4 counts (counter -> n),
 #       5 texts (sorted set: participant by the room version of its last text),
@@ -159,7 +177,7 @@ return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 #       event's voters (set of participant ids with keys of their own, for delete_event); 6
 #       and 7 only present when the vote carries a request id.
 # ARGV: 1 participant id, 2 stored ballot ("<counters>|<json>"), 3 counters of the new ballot
-#       (space-separated, e.g. "c:0 c:2" or "v:-1"), 4 '1' if the ballot has a text,
+#       (space-separated, e.g. "c:0 c:2" or "v:-1"), 4 '1' if the ballot has texts,
 #       5 request id, 6 poll id, 7 request TTL in seconds (5-7 only with KEYS[6] and [7])
 # Reply: {'ok', version} | {'seen', version} | {'not_open', state} | {'missing', 'poll'}
 CAST_VOTE = Lua(

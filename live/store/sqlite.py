@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from live.domain.models import Ballot, Event, Poll, Question, Room, Tally
+from live.domain.models import Ballot, Event, HiddenKind, Poll, Question, Room, Tally
 from live.store.base import (
     QUESTION_FIELDS,
     PollNotOpen,
@@ -55,7 +55,9 @@ from live.store.sqlite_schema import (
     QUESTION_COLUMNS,
     ROOM_COLUMNS,
     applause_seconds,
+    check_hidden_kind,
     check_mood,
+    check_screen_results,
     decode_ballot,
     encode_ballot,
     ensure_schema,
@@ -309,22 +311,27 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
         return await self._runner.write(work)
 
     async def get_poll(self, poll_id: str) -> Poll | None:
-        row = await self._read_one(f"SELECT {POLL_COLUMNS} FROM polls WHERE id = ?", (poll_id,))
-        return None if row is None else poll_from_row(row)
+        polls = await self._runner.read(lambda conn: _read_polls(conn, "id", poll_id))
+        return polls[0] if polls else None
 
     async def list_polls(self, room_id: str) -> list[Poll]:
-        sql = f"SELECT {POLL_COLUMNS} FROM polls WHERE room_id = ? ORDER BY created_at, id"
-        return [poll_from_row(r) for r in await self._read_all(sql, (room_id,))]
+        return await self._runner.read(lambda conn: _read_polls(conn, "room_id", room_id))
 
     async def update_poll(self, poll: Poll) -> int:
-        params = (poll.state, poll.visibility, opt_iso(poll.opened_at), opt_iso(poll.closed_at))
+        params = (
+            poll.state,
+            poll.visibility,
+            check_screen_results(poll.screen_results),
+            opt_iso(poll.opened_at),
+            opt_iso(poll.closed_at),
+        )
 
         def work(conn: sqlite3.Connection) -> int:
             # The room comes from the stored row: room_id is immutable, the argument's is not
             # trusted for the version bump.
             rows = conn.execute(
-                "UPDATE polls SET state = ?, visibility = ?, opened_at = ?, closed_at = ?"
-                " WHERE id = ? RETURNING room_id",
+                "UPDATE polls SET state = ?, visibility = ?, screen_results = ?, opened_at = ?,"
+                " closed_at = ? WHERE id = ? RETURNING room_id",
                 (*params, poll.id),
             ).fetchall()
             if not rows:
@@ -333,6 +340,31 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
                 # On the projector in the same step, and the room's screen back to "auto"
                 # (whatever the moderator had chosen, the opened poll is what it shows now).
                 return _bump(conn, rows[0][0], screen_poll_id=poll.id, screen_mode="auto")
+            return _bump(conn, rows[0][0])
+
+        return await self._runner.write(work)
+
+    async def set_hidden(
+        self, poll_id: str, kind: HiddenKind, key: str, shown: str, hidden: bool
+    ) -> int:
+        check_hidden_kind(kind)
+
+        def work(conn: sqlite3.Connection) -> int:
+            rows = conn.execute("SELECT room_id FROM polls WHERE id = ?", (poll_id,)).fetchall()
+            if not rows:
+                raise StoreError(f"unknown poll {poll_id!r}")
+            if hidden:
+                # The latest spelling is the one listed (the key is the same).
+                conn.execute(
+                    "INSERT INTO poll_hidden (poll_id, kind, entry, shown) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (poll_id, kind, entry) DO UPDATE SET shown = excluded.shown",
+                    (poll_id, kind, key, shown),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM poll_hidden WHERE poll_id = ? AND kind = ? AND entry = ?",
+                    (poll_id, kind, key),
+                )
             return _bump(conn, rows[0][0])
 
         return await self._runner.write(work)
@@ -796,8 +828,33 @@ def _tally_scale(conn: sqlite3.Connection, poll: Poll) -> Tally:
 
 def _tally_text(conn: sqlite3.Connection, poll_id: str) -> Tally:
     rows = conn.execute(
-        "SELECT json_extract(ballot, '$.text') FROM votes WHERE poll_id = ?"
-        " ORDER BY updated_at, participant_id",
+        "SELECT ballot FROM votes WHERE poll_id = ? ORDER BY updated_at, participant_id",
         (poll_id,),
     ).fetchall()
-    return Tally(voters=len(rows), texts=tuple(text for (text,) in rows if isinstance(text, str)))
+    texts = tuple(text for (ballot,) in rows for text in decode_ballot(ballot).texts)
+    return Tally(voters=len(rows), texts=texts)
+
+
+def _read_polls(conn: sqlite3.Connection, column: str, value: str) -> list[Poll]:
+    """The polls whose ``column`` ("id" or "room_id") is ``value``, oldest first, each with its
+    hidden entries (read in the same job, so from the same snapshot)."""
+    rows = conn.execute(
+        f"SELECT {POLL_COLUMNS} FROM polls WHERE {column} = ? ORDER BY created_at, id", (value,)
+    ).fetchall()
+    if not rows:
+        return []
+    hidden: dict[tuple[str, str], list[str]] = {}
+    for poll_id, kind, shown in conn.execute(
+        "SELECT h.poll_id, h.kind, h.shown FROM poll_hidden h JOIN polls p ON p.id = h.poll_id"
+        f" WHERE p.{column} = ? ORDER BY h.poll_id, h.kind, h.entry",
+        (value,),
+    ):
+        hidden.setdefault((poll_id, kind), []).append(shown)
+    return [
+        poll_from_row(
+            row,
+            tuple(hidden.get((row[0], "word"), ())),
+            tuple(hidden.get((row[0], "answer"), ())),
+        )
+        for row in rows
+    ]

@@ -231,6 +231,7 @@ _DELETE_EVENT: tuple[str, ...] = (
     " (SELECT participant_id FROM participants WHERE event_code = :code)"
     f" OR subject_id IN ({_POLLS} UNION ALL {_QUESTIONS} UNION ALL {_ROOMS})",
     f"DELETE FROM votes WHERE poll_id IN ({_POLLS})",
+    f"DELETE FROM poll_hidden WHERE poll_id IN ({_POLLS})",
     f"DELETE FROM upvotes WHERE question_id IN ({_QUESTIONS})",
     "DELETE FROM questions WHERE event_code = :code",
     f"DELETE FROM polls WHERE id IN ({_POLLS})",

@@ -23,9 +23,12 @@ Schema versions:
   'auto'); polls.agenda_item_id (NULL: not prepared for an agenda item); the table
   agenda_items; the indexes polls_by_event (delete_event, and the foreign key check when an
   event row is deleted) and polls_by_agenda_item (delete_agenda_item).
-- 5 (branding, issue 17): events.brand_color ("#rrggbb", NULL: the app's own) and
-  events.logo_version (NULL: no logo); the table event_logos with the logo's bytes (apart from
-  events, which every page and tick reads).
+- 5 (issue 17): events.brand_color ("#rrggbb", NULL: the app's own) and events.logo_version
+  (NULL: no logo), the table event_logos with the logo's bytes (apart from events, which every
+  page and tick reads); polls.screen_results (the projector's results, default 'live'; the
+  migration sets 'after_close' for polls whose visibility was not 'live', since until then that
+  setting kept their results off the projector too, and a running event must not suddenly show
+  them) and polls.max_answers (default 1); the table poll_hidden.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from typing import Any, cast
 import orjson
 
 from live.domain.models import (
+    HIDDEN_KINDS,
     SCREEN_MODES,
+    SCREEN_RESULTS,
     AgendaItem,
     Ballot,
     Event,
@@ -50,6 +55,7 @@ from live.domain.models import (
     QuestionState,
     Room,
     ScreenMode,
+    ScreenResults,
     Visibility,
 )
 from live.store.base import StoreError
@@ -171,6 +177,26 @@ _LOGO_DDL: tuple[str, ...] = (
     """,
 )
 
+_SCREEN_RESULTS_SQL = ", ".join(f"'{value}'" for value in SCREEN_RESULTS)
+_HIDDEN_KINDS_SQL = ", ".join(f"'{kind}'" for kind in HIDDEN_KINDS)
+
+# New in version 5; shared by _DDL and the migration from version 4.
+_HIDDEN_DDL: tuple[str, ...] = (
+    # The words and answers moderators took out of a text poll's word cloud: set membership,
+    # one row per (poll, kind, case-folded entry), inserted or deleted, never a list that is
+    # read, changed and written back. shown: the entry as the moderator gave it (for the list
+    # of hidden entries); entry is what results compare with.
+    f"""
+    CREATE TABLE poll_hidden (
+        poll_id TEXT NOT NULL REFERENCES polls (id),
+        kind    TEXT NOT NULL CHECK (kind IN ({_HIDDEN_KINDS_SQL})),
+        entry   TEXT NOT NULL,
+        shown   TEXT NOT NULL,
+        PRIMARY KEY (poll_id, kind, entry)
+    ) WITHOUT ROWID
+    """,
+)
+
 _DDL: tuple[str, ...] = (
     # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
     """
@@ -229,8 +255,9 @@ _DDL: tuple[str, ...] = (
     ) WITHOUT ROWID
     """,
     # UNIQUE (id, room_id) is redundant as a constraint but is the parent key of the
-    # rooms.screen_poll_id foreign key.
-    """
+    # rooms.screen_poll_id foreign key. The two columns of version 5 come after agenda_item_id,
+    # so that a migrated table has the same column order as a fresh one.
+    f"""
     CREATE TABLE polls (
         id         TEXT PRIMARY KEY,
         event_code TEXT NOT NULL REFERENCES events (code),
@@ -246,6 +273,9 @@ _DDL: tuple[str, ...] = (
         opened_at  TEXT,
         closed_at  TEXT,
         agenda_item_id TEXT REFERENCES agenda_items (id),
+        screen_results TEXT NOT NULL DEFAULT 'live'
+                       CHECK (screen_results IN ({_SCREEN_RESULTS_SQL})),
+        max_answers    INTEGER NOT NULL DEFAULT 1 CHECK (max_answers BETWEEN 1 AND 3),
         UNIQUE (id, room_id)
     )
     """,
@@ -277,6 +307,7 @@ _DDL: tuple[str, ...] = (
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
+    *_HIDDEN_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -307,6 +338,14 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE events ADD COLUMN brand_color TEXT",
         "ALTER TABLE events ADD COLUMN logo_version TEXT",
         *_LOGO_DDL,
+        "ALTER TABLE polls ADD COLUMN screen_results TEXT NOT NULL DEFAULT 'live'"
+        f" CHECK (screen_results IN ({_SCREEN_RESULTS_SQL}))",
+        "ALTER TABLE polls ADD COLUMN max_answers INTEGER NOT NULL DEFAULT 1"
+        " CHECK (max_answers BETWEEN 1 AND 3)",
+        # Until now the phones' setting kept results off the projector as well (see the module
+        # docstring): the existing polls keep showing what they showed.
+        "UPDATE polls SET screen_results = 'after_close' WHERE visibility != 'live'",
+        *_HIDDEN_DDL,
     ),
 }
 
@@ -382,24 +421,26 @@ def opt_from_iso(text: str | None) -> datetime | None:
 
 
 def encode_ballot(ballot: Ballot) -> str:
-    # Only the fields in use: the JSON reads like the ballot ({"choices": [0, 2]}) and
-    # decode_ballot(encode_ballot(b)) == b.
+    # Only the fields in use: the JSON reads like the ballot ({"choices": [0, 2]},
+    # {"texts": ["Mehr Personal", "Zeit"]}) and decode_ballot(encode_ballot(b)) == b.
     data: dict[str, Any] = {}
     if ballot.choices:
         data["choices"] = list(ballot.choices)
     if ballot.value is not None:
         data["value"] = ballot.value
-    if ballot.text is not None:
-        data["text"] = ballot.text
+    if ballot.texts:
+        data["texts"] = list(ballot.texts)
     return orjson.dumps(data).decode()
 
 
 def decode_ballot(text: str) -> Ballot:
     data = orjson.loads(text)
+    # Ballots stored before several answers were possible hold one "text".
+    texts = data.get("texts") or ([data["text"]] if isinstance(data.get("text"), str) else [])
     return Ballot(
         choices=tuple(int(c) for c in data.get("choices", ())),
         value=data.get("value"),
-        text=data.get("text"),
+        texts=tuple(str(t) for t in texts),
     )
 
 
@@ -431,6 +472,17 @@ def check_screen_mode(mode: str) -> ScreenMode:
     if mode not in SCREEN_MODES:
         raise ValueError(f"unknown screen mode {mode!r}")
     return mode
+
+
+def check_screen_results(value: str) -> ScreenResults:
+    if value not in SCREEN_RESULTS:
+        raise ValueError(f"unknown screen results setting {value!r}")
+    return value
+
+
+def check_hidden_kind(kind: str) -> None:
+    if kind not in HIDDEN_KINDS:
+        raise ValueError(f"unknown kind of hidden entry {kind!r}")
 
 
 def event_params(event: Event) -> tuple[Any, ...]:
@@ -564,7 +616,7 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
 
 POLL_COLUMNS = (
     "id, event_code, room_id, question, kind, options, scale_min, scale_max, state, visibility,"
-    " created_at, opened_at, closed_at, agenda_item_id"
+    " created_at, opened_at, closed_at, agenda_item_id, screen_results, max_answers"
 )
 
 
@@ -585,10 +637,17 @@ def poll_params(poll: Poll) -> tuple[Any, ...]:
         opt_iso(poll.opened_at),
         opt_iso(poll.closed_at),
         poll.agenda_item_id,
+        check_screen_results(poll.screen_results),
+        poll.max_answers,
     )
 
 
-def poll_from_row(row: tuple[Any, ...]) -> Poll:
+def poll_from_row(
+    row: tuple[Any, ...],
+    hidden_words: tuple[str, ...] = (),
+    hidden_answers: tuple[str, ...] = (),
+) -> Poll:
+    """A row of POLL_COLUMNS, with the poll's hidden entries read from poll_hidden."""
     # The CHECK constraints in the DDL guarantee the Literal values; cast only informs mypy.
     return Poll(
         id=row[0],
@@ -605,4 +664,8 @@ def poll_from_row(row: tuple[Any, ...]) -> Poll:
         opened_at=opt_from_iso(row[11]),
         closed_at=opt_from_iso(row[12]),
         agenda_item_id=row[13],
+        screen_results=cast("ScreenResults", row[14]),
+        max_answers=int(row[15]),
+        hidden_words=hidden_words,
+        hidden_answers=hidden_answers,
     )

@@ -50,13 +50,16 @@ def results_dict(results: Results) -> dict[str, Any]:
     }
 
 
-def poll_dict(poll: Poll, results: Results) -> dict[str, Any]:
+def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[str, Any]:
+    """The contract's poll. ``moderator``: with what was hidden from a text poll's word cloud
+    (participants and viewers never learn the hidden answers, which may be why they were
+    hidden)."""
     if poll.kind == "scale":
         # Scale polls list their values as options, so counts line up with options everywhere.
         options = [str(v) for v in poll_rules.scale_values(poll)]
     else:
         options = list(poll.options)
-    return {
+    shape: dict[str, Any] = {
         "id": poll.id,
         "room_id": poll.room_id,
         "question": poll.question,
@@ -66,11 +69,16 @@ def poll_dict(poll: Poll, results: Results) -> dict[str, Any]:
         "min": poll.scale_min,
         "max": poll.scale_max,
         "visibility": poll.visibility,
+        "screen_results": poll.screen_results,
+        "max_answers": poll.max_answers,
         "results": results_dict(results),
         "created_at": iso(poll.created_at),
         "opened_at": iso(poll.opened_at),
         "closed_at": iso(poll.closed_at),
     }
+    if moderator and poll.kind == "text":
+        shape["hidden"] = {"words": list(poll.hidden_words), "answers": list(poll.hidden_answers)}
+    return shape
 
 
 def question_dict(question: Question, room: Room) -> dict[str, Any]:

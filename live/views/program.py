@@ -66,9 +66,10 @@ def agenda_choices(items: Iterable[AgendaItem], times: TimeFormat) -> list[tuple
 def prefilled_poll_form(
     lang: Lang, defaults: Mapping[str, str], query: Mapping[str, str]
 ) -> dict[str, str]:
-    """The poll form's values for a page link: ?template=<key> fills question, kind, options
-    and scale from a built-in template (in the reader's language); ?agenda=<id> preselects
-    the agenda item. Unknown keys are ignored: the form just starts empty."""
+    """The poll form's values for a page link: ?template=<key> fills question, kind, options,
+    scale and the results and answers settings from a built-in template (in the reader's
+    language); ?agenda=<id> preselects the agenda item. Unknown keys are ignored: the form just
+    starts empty."""
     values = dict(defaults)
     chosen = template(query.get("template"))
     if chosen is not None:
@@ -79,6 +80,8 @@ def prefilled_poll_form(
             scale_min=str(chosen.scale_min),
             scale_max=str(chosen.scale_max),
             visibility=chosen.visibility,
+            screen_results=chosen.screen_results,
+            max_answers=str(chosen.max_answers),
         )
     agenda = query.get("agenda")
     if agenda and "agenda_item_id" in values:

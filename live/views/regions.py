@@ -276,7 +276,10 @@ def snapshot_dict(
         "type": "snapshot",
         "version": state.version,
         "room": {**api.room_dict(state.room), "event": state.event.code},
-        "polls": [api.poll_dict(p, state.results[p.id]) for p in _visible_polls(state, moderator)],
+        "polls": [
+            api.poll_dict(p, state.results[p.id], moderator=moderator)
+            for p in _visible_polls(state, moderator)
+        ],
         "questions": _questions_json(state, moderator, participant_id),
         "applause": applause_dict(state),
         "mood": mood_dict(state),
@@ -286,7 +289,7 @@ def snapshot_dict(
 def json_regions(state: RoomState, *, moderator: bool) -> list[Region]:
     regions = []
     for poll in _visible_polls(state, moderator):
-        body = api.dumps(api.poll_dict(poll, state.results[poll.id]))
+        body = api.dumps(api.poll_dict(poll, state.results[poll.id], moderator=moderator))
         frame = f'{{"type":"poll","version":{state.version},"poll":{body}}}'
         regions.append(Region(f"poll:{poll.id}", frame, body))
     return regions

@@ -13,10 +13,11 @@ from live.assets import TEMPLATE_DIR
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS
 from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
-from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, published, scale_values
+from live.domain.polls import MAX_ANSWERS, MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
 from live.views.brand import brand_css_url, logo_url
+from live.views.cloud_controls import cloud_controls
 from live.views.hyphenate import shy
 
 STATE_LABELS = {"draft": _n("Entwurf"), "open": _n("offen"), "closed": _n("beendet")}
@@ -30,6 +31,11 @@ VISIBILITY_LABELS = (
     ("live", _n("immer (live)")),
     ("after_vote", _n("nach der eigenen Stimmabgabe")),
     ("after_close", _n("erst nach dem Schließen")),
+)
+# The projector's results (Poll.screen_results), chosen apart from the phones'.
+SCREEN_RESULTS_LABELS = (
+    ("live", _n("live zeigen")),
+    ("after_close", _n("erst nach dem Schließen zeigen")),
 )
 
 
@@ -66,6 +72,11 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS[state])
     env.globals["kind_label"] = lambda kind: gettext(KIND_LABELS[kind])
     env.globals["visibility_labels"] = lambda: [(k, gettext(v)) for k, v in VISIBILITY_LABELS]
+    env.globals["screen_results_labels"] = lambda: [
+        (k, gettext(v)) for k, v in SCREEN_RESULTS_LABELS
+    ]
+    env.globals["max_answers_limit"] = MAX_ANSWERS
+    env.globals["cloud_controls"] = cloud_controls
     env.globals["languages"] = LANGUAGES
     env.globals["brand_css_url"] = brand_css_url
     env.globals["logo_url"] = logo_url

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
-from live.domain.models import Event, Poll
+from live.domain.models import Event, HiddenKind, Poll
 from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.service.polls import poll_not_found
@@ -153,8 +153,10 @@ async def create_poll(request: Request) -> Response:
         scale_min=body.get("min"),
         scale_max=body.get("max"),
         visibility=body.get("visibility", "after_vote"),
+        screen_results=body.get("screen_results", "live"),
+        max_answers=body.get("max_answers"),
     )
-    return await _poll_answer(request, poll, 201)
+    return await _poll_answer(request, poll, 201, moderator=True)
 
 
 async def get_poll(request: Request) -> Response:
@@ -162,9 +164,10 @@ async def get_poll(request: Request) -> Response:
     event = await svc.events.event(request.path_params["code"])
     access = await resolve(request, event)
     poll = await svc.polls.poll(event, request.path_params["poll_id"])
-    if not poll_rules.visible_to(poll, moderator=access.moderates(poll.room_id)):
+    moderator = access.moderates(poll.room_id)
+    if not poll_rules.visible_to(poll, moderator=moderator):
         raise poll_not_found()  # drafts are the moderators' business until they open
-    return await _poll_answer(request, poll)
+    return await _poll_answer(request, poll, moderator=moderator)
 
 
 async def _poll_in_scope(request: Request) -> tuple[Event, Poll]:
@@ -178,18 +181,56 @@ async def _poll_in_scope(request: Request) -> tuple[Event, Poll]:
 
 async def open_poll(request: Request) -> Response:
     event, poll = await _poll_in_scope(request)
-    return await _poll_answer(request, await services(request).polls.open(event, poll.id))
+    opened = await services(request).polls.open(event, poll.id)
+    return await _poll_answer(request, opened, moderator=True)
 
 
 async def close_poll(request: Request) -> Response:
     event, poll = await _poll_in_scope(request)
-    return await _poll_answer(request, await services(request).polls.close(event, poll.id))
+    closed = await services(request).polls.close(event, poll.id)
+    return await _poll_answer(request, closed, moderator=True)
 
 
-async def _poll_answer(request: Request, poll: Poll, status: int = 200) -> Response:
-    """A poll as the API shows it: with its results."""
+async def patch_poll(request: Request) -> Response:
+    """The results settings: ``visibility`` (phones) and ``screen_results`` (projector)."""
+    event, poll = await _poll_in_scope(request)
+    body = parse_json(await read_body(request))
+    if not body or not set(body) <= {"visibility", "screen_results"}:
+        msg = _n("Erlaubt sind die Felder visibility und screen_results.")
+        raise DomainError("invalid_body", msg)
+    changed = await services(request).polls.change_settings(event, poll.id, body)
+    return await _poll_answer(request, changed, moderator=True)
+
+
+async def hide_word(request: Request) -> Response:
+    """``{"word": str, "hidden": bool}``: take a word out of a text poll's word cloud (hidden
+    defaults to true) or put it back."""
+    return await _hide(request, "word")
+
+
+async def hide_answer(request: Request) -> Response:
+    """``{"answer": str, "hidden": bool}``: the same for a whole answer."""
+    return await _hide(request, "answer")
+
+
+async def _hide(request: Request, kind: HiddenKind) -> Response:
+    event, poll = await _poll_in_scope(request)
+    name = kind  # the body field is named after what it holds
+    body = parse_json(await read_body(request))
+    hidden = body.get("hidden", True)
+    if name not in body or not set(body) <= {name, "hidden"} or not isinstance(hidden, bool):
+        msg = _n("Erwartet werden die Felder %(field)s (Text) und hidden (true oder false).")
+        raise DomainError("invalid_body", msg, field=name)
+    changed = await services(request).polls.hide(event, poll.id, kind, body[name], hidden=hidden)
+    return await _poll_answer(request, changed, moderator=True)
+
+
+async def _poll_answer(
+    request: Request, poll: Poll, status: int = 200, *, moderator: bool = False
+) -> Response:
+    """A poll as the API shows it: with its results (``moderator``: and what was hidden)."""
     results = await services(request).polls.results(poll)
-    return json_response(shapes.poll_dict(poll, results), status)
+    return json_response(shapes.poll_dict(poll, results, moderator=moderator), status)
 
 
 # --- questions -------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ POLL_FORM = {
     "scale_min": "1",
     "scale_max": "5",
     "visibility": "after_vote",
+    "screen_results": "live",
+    "max_answers": "1",
     "agenda_item_id": "",
 }
 # Which field an error of the poll form is shown next to (others: the options).
@@ -63,6 +65,8 @@ POLL_FIELD_OF = {
     "invalid_kind": "kind",
     "invalid_scale": "scale",
     "invalid_visibility": "visibility",
+    "invalid_screen_results": "screen_results",
+    "invalid_max_answers": "max_answers",
     "agenda_item_not_found": "agenda",
     "agenda_other_room": "agenda",
 }
@@ -70,7 +74,10 @@ POLL_ACTIONS = {
     "open": _n("Die Abstimmung ist geöffnet."),
     "close": _n("Die Abstimmung ist beendet."),
     "screen": _n("Die Leinwand zeigt jetzt diese Abstimmung."),
-    "visibility": _n("Die Sichtbarkeit der Ergebnisse wurde geändert."),
+    "visibility": _n("Die Ergebnisse auf den Smartphones wurden umgestellt."),
+    "screen-results": _n("Die Ergebnisse auf der Leinwand wurden umgestellt."),
+    "hide": _n("„%(entry)s“ ist aus der Wortwolke ausgeblendet."),
+    "show": _n("„%(entry)s“ wird wieder in der Wortwolke gezeigt."),
 }
 
 
@@ -244,8 +251,12 @@ async def create_poll(request: Request) -> Response:
     event, room = await room_of_request(request)
     svc = services(request)
     values = {k: field(form, k) for k in POLL_FORM}
+    # Fields newer than some clients' copy of the form (and API-like posts) may be missing.
+    for name in ("screen_results", "max_answers"):
+        values[name] = values[name] or POLL_FORM[name]
     options = [line for line in values["options"].splitlines() if line.strip()]
     scale = values["kind"] == "scale"
+    text = values["kind"] == "text"
     try:
         agenda = await svc.program.item_for_poll(event, room, values["agenda_item_id"])
         poll = await svc.polls.create(
@@ -257,6 +268,8 @@ async def create_poll(request: Request) -> Response:
             scale_min=as_int(values["scale_min"]) if scale else None,
             scale_max=as_int(values["scale_max"]) if scale else None,
             visibility=values["visibility"],
+            screen_results=values["screen_results"],
+            max_answers=as_int(values["max_answers"]) if text else None,
             agenda_item_id=agenda.id if agenda is not None else None,
         )
         if field(form, "open_now"):
@@ -306,15 +319,24 @@ async def poll_action(request: Request) -> Response:
     access.require_room(room)
 
     async def act() -> str:
+        params: dict[str, object] = {}
         if action == "open":
             await svc.polls.open(event, poll.id)
         elif action == "close":
             await svc.polls.close(event, poll.id)
         elif action == "screen":
             await svc.screen.set_mode(event, room, "poll", poll.id)
+        elif action == "screen-results":
+            await svc.polls.set_screen_results(event, poll.id, field(form, "screen_results"))
+        elif action in ("hide", "show"):
+            # A word or an answer of the word cloud (form fields kind and entry).
+            entry = field(form, "entry")
+            hidden = action == "hide"
+            await svc.polls.hide(event, poll.id, field(form, "kind"), entry, hidden=hidden)
+            params["entry"] = entry.strip()
         else:
             await svc.polls.set_visibility(event, poll.id, field(form, "visibility"))
-        return translate(request_lang(request), POLL_ACTIONS[action])
+        return translate(request_lang(request), POLL_ACTIONS[action], params)
 
     return await moderation_answer(request, event, room, act(), polls_region)
 

@@ -99,7 +99,8 @@ async def vote(request: Request) -> Response:
     elif poll.kind == "scale":
         kwargs["value"] = as_int(field(form, "value"))
     else:
-        kwargs["text"] = field(form, "text")
+        # One field per answer the poll takes, all named "text"; empty extra ones are fine.
+        kwargs["texts"] = [v for v in form.getlist("text") if isinstance(v, str)]
     error: str | None = None
     status = 200
     try:

@@ -122,8 +122,17 @@ def routes() -> list[BaseRoute]:
                 Route("/events/{code}/rooms/{room_id}/polls", api.create_poll, methods=["POST"]),
                 Route("/events/{code}/rooms/{room_id}/screen", api.set_screen, methods=["PUT"]),
                 Route("/events/{code}/polls/{poll_id}", api.get_poll, methods=["GET"]),
+                Route("/events/{code}/polls/{poll_id}", api.patch_poll, methods=["PATCH"]),
                 Route("/events/{code}/polls/{poll_id}/open", api.open_poll, methods=["POST"]),
                 Route("/events/{code}/polls/{poll_id}/close", api.close_poll, methods=["POST"]),
+                Route(
+                    "/events/{code}/polls/{poll_id}/hidden-words", api.hide_word, methods=["POST"]
+                ),
+                Route(
+                    "/events/{code}/polls/{poll_id}/hidden-answers",
+                    api.hide_answer,
+                    methods=["POST"],
+                ),
                 Route(
                     "/events/{code}/rooms/{room_id}/questions", api.list_questions, methods=["GET"]
                 ),

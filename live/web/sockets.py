@@ -260,6 +260,7 @@ async def api_socket(ws: WebSocket) -> None:
                     choices=msg.get("choices"),
                     value=msg.get("value"),
                     text=msg.get("text"),
+                    texts=msg.get("texts"),
                     request_id=request_id,
                     room_id=room_id,
                 )

@@ -19,6 +19,8 @@ DEFAULTS = {
     "scale_min": "1",
     "scale_max": "5",
     "visibility": "after_vote",
+    "screen_results": "live",
+    "max_answers": "1",
     "agenda_item_id": "",
 }
 
@@ -65,9 +67,15 @@ def test_every_template_prefills_a_form_that_makes_a_valid_poll(lang: Lang, key:
         scale_min=int(values["scale_min"]) if values["kind"] == "scale" else None,
         scale_max=int(values["scale_max"]) if values["kind"] == "scale" else None,
         visibility=values["visibility"],
+        screen_results=values["screen_results"],
+        max_answers=int(values["max_answers"]),
         now=NOW,
     )
     assert poll.kind == chosen.kind
+    # The projector shows results live: templates follow the new polls' default.
+    assert poll.screen_results == "live"
+    if chosen.kind == "text":
+        assert poll.max_answers == chosen.max_answers == 3
     if chosen.kind == "scale":
         assert (poll.scale_min, poll.scale_max) == (1, 5)
 

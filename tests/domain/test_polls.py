@@ -270,10 +270,10 @@ def test_scale_values(kind: str, scale_min: Any, scale_max: Any, expected: tuple
         ("multiple", {"choices": [2, 1, 0]}, Ballot(choices=(0, 1, 2))),
         ("scale", {"value": 1}, Ballot(value=1)),
         ("scale", {"value": 5}, Ballot(value=5)),
-        ("text", {"text": "  Mehr\n\nPersonal "}, Ballot(text="Mehr Personal")),
-        ("text", {"text": "x" * MAX_ANSWER_LEN}, Ballot(text="x" * MAX_ANSWER_LEN)),
-        ("text", {"text": f"Team {ZWJ_EMOJI}"}, Ballot(text=f"Team {ZWJ_EMOJI}")),
-        ("text", {"text": "abc\u202eexe.txt\x07"}, Ballot(text="abcexe.txt")),
+        ("text", {"text": "  Mehr\n\nPersonal "}, Ballot(texts=("Mehr Personal",))),
+        ("text", {"text": "x" * MAX_ANSWER_LEN}, Ballot(texts=("x" * MAX_ANSWER_LEN,))),
+        ("text", {"text": f"Team {ZWJ_EMOJI}"}, Ballot(texts=(f"Team {ZWJ_EMOJI}",))),
+        ("text", {"text": "abc\u202eexe.txt\x07"}, Ballot(texts=("abcexe.txt",))),
     ],
 )
 def test_make_ballot(kind: str, kwargs: dict[str, Any], expected: Ballot) -> None:
@@ -527,6 +527,8 @@ def test_results_text() -> None:
         percents=(),
         words=(("Personal", 2), ("Zeit", 1)),  # "mehr" is a stop word
         total=3,
+        # Each given once: the newest first.
+        answers=(("Personal!", 1), ("mehr Zeit", 1), ("Mehr Personal", 1)),
     )
 
 

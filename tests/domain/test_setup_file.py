@@ -61,7 +61,15 @@ def setup_doc() -> dict[str, Any]:
                 "ends_at": "2026-11-22T11:00:00Z",
             },
         ],
-        "polls": [{"room": "Forum A", "question": "Was nehmen Sie mit?", "kind": "text"}],
+        "polls": [
+            {
+                "room": "Forum A",
+                "question": "Was nehmen Sie mit?",
+                "kind": "text",
+                "screen_results": "after_close",
+                "max_answers": 3,
+            }
+        ],
     }
 
 
@@ -288,6 +296,8 @@ def test_export_shape_and_round_trip() -> None:
             "min": None,
             "max": None,
             "visibility": "after_vote",
+            "screen_results": "after_close",
+            "max_answers": 3,
         }
     ]
     # The export is itself a valid file: into an empty event it plans the same program.
@@ -298,3 +308,6 @@ def test_export_shape_and_round_trip() -> None:
     assert [(p.question, p.kind, p.options) for p in again.polls] == [
         (p.question, p.kind, p.options) for p in result.polls
     ]
+    settings = [(p.screen_results, p.max_answers) for p in again.polls]
+    assert settings == [(p.screen_results, p.max_answers) for p in result.polls]
+    assert settings == [("live", 1), ("after_close", 3)]

@@ -53,6 +53,8 @@ def poll(
     room_id: str = "r1",
     agenda_item_id: str | None = None,
     scale: tuple[int, int] = (1, 5),
+    hidden_words: Sequence[str] = (),
+    hidden_answers: Sequence[str] = (),
 ) -> PollReport:
     p = Poll(
         id=id,
@@ -68,6 +70,8 @@ def poll(
         created_at=at(0),
         opened_at=at(1),
         agenda_item_id=agenda_item_id,
+        hidden_words=tuple(hidden_words),
+        hidden_answers=tuple(hidden_answers),
     )
     tally = Tally(
         counts=tuple(counts) if kind != "text" else (),

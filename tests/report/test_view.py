@@ -53,6 +53,19 @@ def test_text_polls_list_words() -> None:
     assert view.voters == "3 Personen haben geantwortet"
 
 
+def test_text_polls_say_how_much_was_hidden_but_not_what() -> None:
+    texts = ["Digitalisierung", "Idioten alle", "Team Team"]
+    report = poll(kind="text", texts=texts, hidden_words=["team"], hidden_answers=["Idioten alle"])
+    view = poll_view(report, DE, 1, None)
+    assert (
+        view.sentence == "Häufigste Wörter: Digitalisierung (1). Ausgeblendet: 1 Wort, 1 Antwort."
+    )
+    assert [row.label for row in view.rows] == ["Digitalisierung"]
+    assert "Idioten" not in view.chart and "Team" not in view.chart
+    plain = poll_view(poll(kind="text", texts=texts), DE, 1, None)
+    assert "Ausgeblendet" not in plain.sentence
+
+
 def test_build_numbers_shown_polls_and_publishes_only_public_questions() -> None:
     r = room_report(
         agenda=[item("talk", 0, 60, title="Vortrag")],

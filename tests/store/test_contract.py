@@ -504,10 +504,10 @@ async def test_tally_scale(store: Store) -> None:
 async def test_tally_text_in_order_of_last_change(store: Store) -> None:
     await setup_event(store)
     poll = await add_open_poll(store, make_poll("p1", kind="text"))
-    await store.cast_vote("p1", "u1", Ballot(text="erste"), None)
-    await store.cast_vote("p1", "u2", Ballot(text="zweite"), None)
-    await store.cast_vote("p1", "u3", Ballot(text="dritte"), None)
-    await store.cast_vote("p1", "u1", Ballot(text="neu"), None)  # an edit moves it to the end
+    await store.cast_vote("p1", "u1", Ballot(texts=("erste",)), None)
+    await store.cast_vote("p1", "u2", Ballot(texts=("zweite",)), None)
+    await store.cast_vote("p1", "u3", Ballot(texts=("dritte",)), None)
+    await store.cast_vote("p1", "u1", Ballot(texts=("neu",)), None)  # an edit moves it to the end
     tally = await store.tally(poll)
     assert tally.texts == ("zweite", "dritte", "neu")
     assert tally.voters == 3 and tally.counts == ()
@@ -521,12 +521,12 @@ async def test_ballots(store: Store) -> None:
     await store.cast_vote("p1", "u1", Ballot(choices=(0, 2)), None)
     await store.cast_vote("p1", "u2", Ballot(choices=()), None)
     await store.cast_vote("p2", "u1", Ballot(value=4), None)
-    await store.cast_vote("p3", "u2", Ballot(text='Grüße, "Welt" 🎉'), None)
+    await store.cast_vote("p3", "u2", Ballot(texts=('Grüße, "Welt" 🎉',)), None)
     got = await store.ballots(["p1", "p2", "p3", "missing"])
     assert got == {
         "p1": {"u1": Ballot(choices=(0, 2)), "u2": Ballot()},
         "p2": {"u1": Ballot(value=4)},
-        "p3": {"u2": Ballot(text='Grüße, "Welt" 🎉')},
+        "p3": {"u2": Ballot(texts=('Grüße, "Welt" 🎉',))},
         "missing": {},
     }
     assert await store.ballots([]) == {}

@@ -82,7 +82,9 @@ async def fill_event(store: Store, code: str, prefix: str) -> Filled:
     await open_poll(store, text)
     await store.cast_vote(p1, u1, Ballot(choices=(0,)), f"{prefix}v1")
     await store.cast_vote(p1, u2, Ballot(choices=(1,)), None)
-    await store.cast_vote(p2, u1, Ballot(text="Sehr gut"), f"{prefix}v2")
+    await store.cast_vote(p2, u1, Ballot(texts=("Sehr gut", "Pause")), f"{prefix}v2")
+    await store.set_hidden(p2, "word", "pause", "Pause", True)
+    await store.set_hidden(p2, "answer", "sehr gut", "Sehr gut", True)
     with pytest.raises(PollNotOpen):  # p3 is a draft (nothing may stay behind of it either)
         await store.cast_vote(p3, u3, Ballot(choices=(0,)), f"{prefix}v3")
     for question_id, author in ((q1, u1), (q2, u2), (q3, u3)):

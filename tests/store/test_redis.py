@@ -24,7 +24,7 @@ from redis.crc import key_slot
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from live.domain.models import Ballot, Poll
+from live.domain.models import Ballot, Poll, ScreenResults
 from live.redis_pool import MAX_CONNECTIONS
 from live.store import DuplicateKey, PollNotOpen, StoreError, TooSoon, VoteOutcome, open_store
 from live.store import redis_scripts as lua
@@ -179,7 +179,8 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
         await add_open_poll(store, poll)
     await store.cast_vote("p-single", "u1", Ballot(choices=(1,)), "q1")
     await store.cast_vote("p-scale", "u1", Ballot(value=3), "q2")
-    await store.cast_vote("p-text", "u1", Ballot(text="hallo"), None)
+    await store.cast_vote("p-text", "u1", Ballot(texts=("hallo",)), None)
+    await store.set_hidden("p-text", "word", "hallo", "Hallo", True)
     # Q&A: settings, questions in both rooms (one with a request id), upvotes, a highlight.
     await store.update_event_settings(CODE, questions_need_approval=False, names_allowed=True)
     await store.add_question(make_question("q1"), "ask-1", T0 - timedelta(seconds=30))
@@ -331,7 +332,7 @@ async def test_concurrent_mind_changes_keep_counters_equal_to_a_recount(
                 elif poll_id == "s":
                     ballot = Ballot(value=rng.randint(-2, 2))
                 else:
-                    ballot = Ballot(text=f"{pid} sagt {i}")
+                    ballot = Ballot(texts=(f"{pid} sagt {i}",))
                 target = first if rng.random() < 0.5 else second
                 request = f"{pid}-{i}" if rng.random() < 0.5 else None
                 calls.append(target.cast_vote(poll_id, pid, ballot, request))
@@ -350,7 +351,7 @@ async def test_concurrent_mind_changes_keep_counters_equal_to_a_recount(
         assert tally.counts == tuple(values[v] for v in range(-2, 3))
         assert tally.voters == len(stored["s"])
         tally = await first.tally(text)
-        assert sorted(tally.texts) == sorted(b.text or "" for b in stored["t"].values())
+        assert sorted(tally.texts) == sorted(t for b in stored["t"].values() for t in b.texts)
         assert tally.voters == len(stored["t"])
     finally:
         await first.close()
@@ -961,3 +962,28 @@ async def test_rooms_keep_the_default_screen_mode_as_an_absent_field(
     await store.set_screen_mode("r1", "auto", None)
     assert await raw.hexists(room_key, "screen_mode") == 0
     assert await store.get_room("r1") == make_room("r1")
+
+
+@pytest.mark.parametrize(
+    ("visibility", "screen_results"),
+    [("live", "live"), ("after_vote", "after_close"), ("after_close", "after_close")],
+)
+async def test_polls_and_ballots_stored_before_issue_17_read_as_they_behaved(
+    store: RedisStore, raw: Redis, visibility: str, screen_results: ScreenResults
+) -> None:
+    """A poll hash without screen_results and max_answers, and a text ballot holding one
+    "text": until then the phones' visibility kept results off the projector too, so that is
+    what the projector keeps doing; the ballot reads as one answer."""
+    await setup_event(store)
+    poll = replace(make_poll("t", kind="text"), visibility=visibility)  # type: ignore[arg-type]
+    opened = await add_open_poll(store, poll)
+    poll_key = store._key(CODE, "poll", "t")
+    await raw.hdel(poll_key, "screen_results", "max_answers")
+    await store.cast_vote("t", "u1", Ballot(texts=("ersetzt",)), None)
+    await raw.hset(store._key(CODE, "ballots", "t"), "u1", '|{"text":"Mehr Zeit"}')
+    assert await store.get_poll("t") == replace(opened, screen_results=screen_results)
+    assert (await store.tally(opened)).texts == ("Mehr Zeit",)
+    assert await store.ballots(["t"]) == {"t": {"u1": Ballot(texts=("Mehr Zeit",))}}
+    # The next update writes the field.
+    await store.update_poll(replace(opened, screen_results="live"))
+    assert await raw.hget(poll_key, "screen_results") == "live"

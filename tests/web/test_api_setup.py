@@ -35,6 +35,8 @@ def setup_doc() -> dict[str, Any]:
                         "min": None,
                         "max": None,
                         "visibility": "live",
+                        "screen_results": "live",
+                        "max_answers": 1,
                     }
                 ],
             },
@@ -52,6 +54,8 @@ def setup_doc() -> dict[str, Any]:
                         "min": 1,
                         "max": 5,
                         "visibility": "after_vote",
+                        "screen_results": "after_close",
+                        "max_answers": 1,
                     }
                 ],
             },
@@ -65,6 +69,8 @@ def setup_doc() -> dict[str, Any]:
                 "min": None,
                 "max": None,
                 "visibility": "after_vote",
+                "screen_results": "live",
+                "max_answers": 1,
             }
         ],
     }

@@ -783,13 +783,28 @@ def test_poll_actions(client: TestClient, event: EventFixture) -> None:
     fragment = assert_html(
         client.post(f"{base}/visibility", data={"visibility": "after_close"}, headers=HX), 200
     )
-    assert "Die Sichtbarkeit der Ergebnisse wurde geändert." in fragment
+    assert "Die Ergebnisse auf den Smartphones wurden umgestellt." in fragment
     assert api_poll(client, event, poll["id"])["visibility"] == "after_close"
     fragment = assert_html(
         client.post(f"{base}/visibility", data={"visibility": "sometimes"}, headers=HX), 422
     )
     assert "Diese Einstellung für die Ergebnisse gibt es nicht." in fragment
     assert api_poll(client, event, poll["id"])["visibility"] == "after_close"
+    # The projector's results are a setting of their own: the phones' one left them live.
+    assert api_poll(client, event, poll["id"])["screen_results"] == "live"
+    fragment = assert_html(
+        client.post(f"{base}/screen-results", data={"screen_results": "after_close"}, headers=HX),
+        200,
+    )
+    assert "Die Ergebnisse auf der Leinwand wurden umgestellt." in fragment
+    selected = r'<option value="after_close" selected>erst nach dem Schließen zeigen'
+    assert re.search(selected, fragment)
+    assert api_poll(client, event, poll["id"])["screen_results"] == "after_close"
+    fragment = assert_html(
+        client.post(f"{base}/screen-results", data={"screen_results": "live!"}, headers=HX), 422
+    )
+    assert "Diese Einstellung für die Ergebnisse auf der Leinwand gibt es nicht." in fragment
+    assert api_poll(client, event, poll["id"])["screen_results"] == "after_close"
 
     fragment = assert_html(client.post(f"{base}/close", headers=HX), 200)
     assert "Die Abstimmung ist beendet." in fragment

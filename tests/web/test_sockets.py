@@ -353,7 +353,8 @@ def test_page_socket_pushes_html_regions(client: TestClient, event: EventFixture
             receive(phone)
             vote(phone, poll["id"], "r", choices=[0])
             assert receive_until(phone, reply_to("r"))["type"] == "ack"
-        # Visibility is "after_vote": the projector shows the count, not the distribution.
+        # The projector's region changes with the vote (the count; the distribution too, live
+        # by default: screen_results, whatever the phones' "after_vote" says).
         for _ in range(10):
             html = screen.receive_text()
             if "1 Stimme" in html:
