@@ -16,6 +16,7 @@ from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
+from live.views.cloud import word_cloud
 
 STATE_LABELS = {"draft": _n("Entwurf"), "open": _n("offen"), "closed": _n("beendet")}
 KIND_LABELS = {
@@ -57,6 +58,7 @@ def environment(lang: Lang) -> jinja2.Environment:
     gettext = translations(lang).gettext
     env.globals["lang"] = lang
     env.globals["scale_values"] = scale_values
+    env.globals["word_cloud"] = word_cloud
     env.globals["published"] = published
     env.globals["min_options"] = MIN_OPTIONS
     env.globals["mood_labels"] = MOOD_LABELS
