@@ -12,8 +12,9 @@ Why these numbers (the projector is read from the back of a hall):
   question, beside the join panel, above the applause row, the cloud gets about 40 %).
 - Six size classes, geometric steps, the largest 3.2 × the smallest (≤ ~4 ×): the ranking
   reads at a glance, and the big words leave room for the small ones at the floor size. When
-  the words of the big classes (2..5, the most frequent) do not all find room, the ratio steps
-  down (2.6, 2.1, …) until they do: the most frequent words are never the ones left out.
+  the words of the big classes (2..5, the most frequent) would take more than 40 % of the box
+  or do not all find room, the ratio steps down (2.6, 2.1, …) until they fit: the most
+  frequent words are never the ones left out, and the rarer ones still get room.
 - At most 40 words are laid out: at these sizes the wall's box holds some 20–35 German words. What
   does not fit is left out and counted (``Cloud.left_out``, shown as "+N weitere Wörter"); it is
   never clipped and never shrunk below ``min_font``.
@@ -40,9 +41,15 @@ SIZE_CLASSES = 6
 TOP_CLASS = SIZE_CLASSES - 1
 SIZE_RATIO = 3.2  # largest font / smallest font
 MAX_WORDS = 40
-# Size ratios tried in turn until every word of a big class (>= BIG_CLASS) finds room.
+# The spiral (share of the box height): radial distance between turns, distance between points.
+# Finer packs a few more words but costs time: a layout is ~20-30 ms in CPython.
+PITCH = 0.025
+STEP = 0.0125
+# Size ratios tried in turn until the words of the big classes (>= BIG_CLASS) take at most
+# BIG_SHARE of the box and all find room.
 RATIOS = (SIZE_RATIO, 2.6, 2.1, 1.7, 1.4, 1.15)
 BIG_CLASS = 2
+BIG_SHARE = 0.4
 LONG_WORD_RATIO = 2.0  # long words shrink the steps down to this ratio, no further
 
 # Advance widths (em) of DejaVu Sans Bold, rounded up: the widest sans of the page's font stack
@@ -179,8 +186,8 @@ def _spiral(width: int, height: int) -> tuple[tuple[int, int], ...]:
     Whole units, so a layout is exact; computed once per box.
     """
     aspect = width / height
-    pitch = 0.02 * height  # radial distance between turns
-    step = 0.01 * height  # distance between points along the curve
+    pitch = PITCH * height  # radial distance between turns
+    step = STEP * height  # distance between points along the curve
     r_max = math.hypot(height / 2, height / 2)  # reaches the corners (x is stretched by aspect)
     points: list[tuple[int, int]] = [(0, 0)]
     seen = {(0, 0)}
@@ -251,12 +258,19 @@ def layout(words: Sequence[tuple[str, int]], box: Box = WALL, *, limit: int = MA
     )
     big = [row for row in rows if row.size_class >= BIG_CLASS]
     packer = _Packer(box, margin)
-    # The first ratio at which every big word finds room: the most frequent words are all on
-    # the wall. It depends on the big words only, so a rare new word never changes the sizes.
+    # The first ratio at which the big words leave room for the rest and all find room
+    # themselves: the most frequent words are all on the wall. It depends on the big words
+    # only, so a rare new word never changes the sizes.
     for ratio in RATIOS:
         sizes = _sizes(rows, box, ratio, fixed, avail)
+        fonts = [_font(row, sizes, fixed, avail) for row in big]
+        area = sum(
+            _width(row, font, fixed) * _height(font) for row, font in zip(big, fonts, strict=True)
+        )
+        if area > BIG_SHARE * box.width * box.height and ratio != RATIOS[-1]:
+            continue
         packer = _Packer(box, margin)
-        if all(packer.add(row, _font(row, sizes, fixed, avail), fixed) for row in big):
+        if all(packer.add(row, font, fixed) for row, font in zip(big, fonts, strict=True)):
             break
     for row in rows[len(big) :]:
         packer.add(row, _font(row, sizes, fixed, avail), fixed)
@@ -279,6 +293,14 @@ def layout(words: Sequence[tuple[str, int]], box: Box = WALL, *, limit: int = MA
     return Cloud(box, result, len(words) - len(result))
 
 
+def _width(row: _Row, font: float, fixed: float) -> float:
+    return (row.em + 2 * PAD_X) * font + fixed
+
+
+def _height(font: float) -> float:
+    return (ASCENT + DESCENT + 2 * PAD_Y) * font
+
+
 def _font(row: _Row, sizes: Sequence[float], fixed: float, avail: float) -> float:
     # Capped at what fits the width; below the box's minimum the word is left out.
     return min(sizes[row.size_class], math.floor(_fit(row.em, fixed, avail) * 10) / 10)
@@ -299,8 +321,7 @@ class _Packer:
     def add(self, row: _Row, font: float, fixed: float) -> bool:
         if font < self.box.min_font:
             return False
-        width = (row.em + 2 * PAD_X) * font + fixed
-        height = (ASCENT + DESCENT + 2 * PAD_Y) * font
+        width, height = _width(row, font, fixed), _height(font)
         if any(width >= w and height >= h for w, h in self.failed):
             return False
         rect = _place(

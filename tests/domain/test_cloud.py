@@ -118,6 +118,16 @@ def test_sixty_words_show_the_most_frequent_and_count_the_rest() -> None:
 
 
 @pytest.mark.parametrize("box", [WALL, PHONE])
+@pytest.mark.parametrize("n", [5, 10, 15])
+def test_a_small_cloud_shows_every_word(box: Box, n: int) -> None:
+    # The big words leave room for the rest: the ratio shrinks before anything is left out.
+    cloud = layout(SIXTY[:n], box)
+    assert cloud.left_out == 0
+    assert cloud.words[0].font_size == max(p.font_size for p in cloud.words)
+    assert cloud.words[0].font_size >= 2 * box.min_font  # the ranking still shows
+
+
+@pytest.mark.parametrize("box", [WALL, PHONE])
 @pytest.mark.parametrize("word", LONG)
 def test_long_german_words_fit_on_one_line(box: Box, word: str) -> None:
     for count in (1, 5, 30):  # alone, as the top word, and among others
