@@ -51,6 +51,7 @@ RATIOS = (SIZE_RATIO, 2.6, 2.1, 1.7, 1.4, 1.15)
 BIG_CLASS = 2
 BIG_SHARE = 0.4
 LONG_WORD_RATIO = 2.0  # long words shrink the steps down to this ratio, no further
+ZOOMS = (0.5, 0.7)  # windows of the box a small cloud is drawn in (see _view)
 
 # Advance widths (em) of DejaVu Sans Bold, rounded up: the widest sans of the page's font stack
 # (Segoe UI, Roboto, Helvetica/Arial and San Francisco bold are all narrower), so the estimate
@@ -94,6 +95,9 @@ class Box:
     width: int
     height: int
     min_font: float
+    # The view's height follows the words (a page that grows with the cloud, as on phones)
+    # instead of keeping the box's shape (a stage of fixed size, as on the projector).
+    fit_height: bool = False
 
     def __post_init__(self) -> None:
         if self.width <= 0 or self.height <= 0 or self.min_font <= 0:
@@ -106,7 +110,7 @@ WALL = Box(1800, 900, 50.0)
 # Phones: portrait 5:6, drawn about 350 CSS px wide (the card's full width), so 40 units are
 # ~14 px; a compound of some 30 letters ("Gesundheitsorientierungsprogramm") still fits on one
 # line at the smallest size, longer ones are left out and counted.
-PHONE = Box(1000, 1200, 40.0)
+PHONE = Box(1000, 1200, 40.0, fit_height=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,14 @@ class Rect:
     top: float
     right: float
     bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
 
     def overlaps(self, other: Rect) -> bool:
         return (
@@ -145,6 +157,9 @@ class Cloud:
     box: Box
     words: tuple[PlacedWord, ...]  # in the input's order: most frequent first
     left_out: int  # words given but not shown (beyond the limit or without room)
+    # The part of the box to draw (the SVG's viewBox): centred, one of ZOOMS of the box or all
+    # of it, in the box's shape unless the box fits the height to the words.
+    view: Rect
 
 
 def size_class(count: int, top: int) -> int:
@@ -244,7 +259,7 @@ def layout(words: Sequence[tuple[str, int]], box: Box = WALL, *, limit: int = MA
     """
     shown = [(w, c) for w, c in words if c > 0][: max(limit, 0)]
     if not shown:
-        return Cloud(box, (), len(words))
+        return Cloud(box, (), len(words), _view(box, []))
     top = max(c for _, c in shown)
     digits = len(str(top))  # counts reserve the top count's width, so a vote changes no box
     count_size = round(box.min_font, 1)
@@ -290,7 +305,37 @@ def layout(words: Sequence[tuple[str, int]], box: Box = WALL, *, limit: int = MA
         )
         for row, font, rect in placed
     )
-    return Cloud(box, result, len(words) - len(result))
+    return Cloud(box, result, len(words) - len(result), _view(box, packer.rects))
+
+
+def _view(box: Box, rects: Sequence[Rect]) -> Rect:
+    """The smallest centred window of ZOOMS that holds every rect with the margin.
+
+    A young cloud of a few words is drawn larger instead of small in an empty box; as it grows
+    the window steps out. Positions in the box never change with it, and it only ever makes
+    text larger than the box's minimum. With ``fit_height`` the window is then cut to the
+    words' height (still centred), so a phone shows no empty band above and below.
+    """
+    cx, cy = box.width // 2, box.height // 2
+    margin = MARGIN * box.height
+    window = Rect(0, 0, box.width, box.height)
+    for zoom in ZOOMS:
+        half_w, half_h = box.width * zoom / 2, box.height * zoom / 2
+        zoomed = Rect(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+        if all(
+            r.left >= zoomed.left + margin
+            and r.right <= zoomed.right - margin
+            and r.top >= zoomed.top + margin
+            and r.bottom <= zoomed.bottom - margin
+            for r in rects
+        ):
+            window = zoomed
+            break
+    if box.fit_height and rects:
+        reach = max(max(cy - r.top, r.bottom - cy) for r in rects) + margin
+        half_h = min(reach, (window.bottom - window.top) / 2)
+        window = Rect(window.left, cy - half_h, window.right, cy + half_h)
+    return window
 
 
 def _width(row: _Row, font: float, fixed: float) -> float:

@@ -52,7 +52,12 @@ CASES: dict[str, Words] = {
     "too long for any box": [("Netzwerk", 2), ("a" * 200, 1)],
     "big counts": [("Netzwerk", 12345), ("Austausch", 999), ("Mut", 1)],
 }
-BOXES = {"wall": WALL, "phone": PHONE, "small": SMALL_BOX}
+BOXES = {
+    "wall": WALL,
+    "phone": PHONE,
+    "small": SMALL_BOX,
+    "small fit": replace(SMALL_BOX, fit_height=True),
+}
 
 
 def assert_valid(cloud: Cloud, words: Words) -> None:
@@ -75,6 +80,24 @@ def assert_valid(cloud: Cloud, words: Words) -> None:
         assert text <= r.right - r.left, p
         assert p.x == pytest.approx((r.left + r.right) / 2, abs=0.05)
         assert r.top < p.baseline - 0.9 * p.font_size and p.baseline + 0.2 * p.font_size < r.bottom
+    # The view: a centred window of the box's shape that holds every word.
+    view = cloud.view
+    assert view.left >= 0 and view.right <= box.width
+    assert view.top >= 0 and view.bottom <= box.height
+    if box.fit_height and placed:
+        assert view.width * box.height >= view.height * box.width - 1e-6
+        # Cut to the words: the farthest word from the centre touches the view's margin.
+        reach = max(
+            max(box.height // 2 - p.rect.top, p.rect.bottom - box.height // 2) for p in placed
+        )
+        assert view.height <= 2 * reach + 2 * margin + 1e-6
+    else:
+        assert view.width * box.height == pytest.approx(view.height * box.width)
+    assert (view.left + view.right) / 2 == box.width // 2
+    assert (view.top + view.bottom) / 2 == box.height // 2
+    for p in placed:
+        assert view.left <= p.rect.left and p.rect.right <= view.right, (view, p)
+        assert view.top <= p.rect.top and p.rect.bottom <= view.bottom, (view, p)
     for i, a in enumerate(placed):
         for b in placed[i + 1 :]:
             assert not a.rect.overlaps(b.rect), (a, b)
@@ -92,7 +115,8 @@ def test_layout_is_valid(case: str, box_name: str) -> None:
 
 @pytest.mark.parametrize("box", [WALL, PHONE, SMALL_BOX])
 def test_empty(box: Box) -> None:
-    assert layout([], box) == Cloud(box, (), 0)
+    cloud = layout([], box)
+    assert (cloud.words, cloud.left_out) == ((), 0)
 
 
 def test_one_word_sits_in_the_middle() -> None:
@@ -102,6 +126,29 @@ def test_one_word_sits_in_the_middle() -> None:
     assert word.x == WALL.width // 2
     assert (word.rect.top + word.rect.bottom) / 2 == WALL.height // 2
     assert word.size_class == 3  # a young cloud: the class grows with the count
+
+
+@pytest.mark.parametrize("box", [WALL, PHONE])
+def test_a_young_cloud_is_drawn_larger(box: Box) -> None:
+    # One word: the view zooms in on it (and a phone's view is only as high as the word).
+    view = layout([("Netzwerk", 1)], box).view
+    assert view.width == box.width * 0.5
+    if box.fit_height:
+        assert view.height < 0.1 * box.height
+    else:
+        assert view.height == box.height * 0.5
+    assert layout([], box).view.width == box.width * 0.5
+    # A full cloud needs the whole box (the phone's a little less high: no word at the edge).
+    view = layout(SIXTY, box).view
+    assert (view.left, view.right) == (0, box.width)
+    assert view.height >= 0.9 * box.height
+    # As answers come in (each word once) the window steps out.
+    words: Words = []
+    widths = []
+    for word in SIXTY_WORDS[:30]:
+        words.append((word, 1))
+        widths.append(layout(words, box).view.width)
+    assert widths == sorted(widths) and len(set(widths)) > 1
 
 
 def test_sixty_words_show_the_most_frequent_and_count_the_rest() -> None:
@@ -146,7 +193,8 @@ def test_a_word_wider_than_the_box_is_left_out_not_clipped() -> None:
 def test_limit() -> None:
     cloud = layout(SIXTY, WALL, limit=5)
     assert len(cloud.words) == 5 and cloud.left_out == 55
-    assert layout(SIXTY, WALL, limit=0) == Cloud(WALL, (), 60)
+    cloud = layout(SIXTY, WALL, limit=0)
+    assert (cloud.words, cloud.left_out) == ((), 60)
 
 
 def test_deterministic() -> None:
