@@ -17,6 +17,7 @@ from live.domain.polls import MAX_ANSWERS, MAX_OPTIONS, MIN_OPTIONS, published, 
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
 from live.views.brand import brand_css_url, logo_url
+from live.views.cloud import word_cloud
 from live.views.cloud_controls import cloud_controls
 from live.views.hyphenate import shy
 
@@ -65,6 +66,7 @@ def environment(lang: Lang) -> jinja2.Environment:
     gettext = translations(lang).gettext
     env.globals["lang"] = lang
     env.globals["scale_values"] = scale_values
+    env.globals["word_cloud"] = word_cloud
     env.globals["published"] = published
     env.globals["min_options"] = MIN_OPTIONS
     env.globals["mood_labels"] = MOOD_LABELS

@@ -156,7 +156,7 @@ def test_results_after_voting_and_word_cloud(
     expect(phone.locator(".results")).to_contain_text("nach Ihrer Stimmabgabe")
     phone.get_by_label("Ihre Antwort").fill("Digitalisierung und Netzwerk")
     phone.get_by_role("button", name="Antwort senden").click()
-    expect(phone.locator(".cloud")).to_contain_text("Digitalisierung", timeout=LIVE)
+    expect(phone.locator(".word-cloud")).to_contain_text("Digitalisierung", timeout=LIVE)
     check_a11y(phone, context="participant page, word cloud")
 
     other = browser_context(**PHONE).new_page()
@@ -165,7 +165,7 @@ def test_results_after_voting_and_word_cloud(
     other.get_by_label("Ihre Antwort").fill("digitalisierung")
     other.get_by_role("button", name="Antwort senden").click()
     # Case folding: both answers count for one word, live on the first phone.
-    expect(phone.locator(".cloud li").first).to_contain_text("2", timeout=LIVE)
+    expect(phone.locator(".cloud-word").first).to_have_text("Digitalisierung2", timeout=LIVE)
 
 
 def test_typed_answer_survives_a_live_update_of_the_poll_stage(
@@ -187,7 +187,7 @@ def test_typed_answer_survives_a_live_update_of_the_poll_stage(
     expect(phone.locator("#poll-stage")).to_contain_text("Noch eine Frage?", timeout=LIVE)
     expect(phone.get_by_label("Ihre Antwort")).to_have_value("Netzwerk")
     phone.get_by_role("button", name="Antwort senden").click()
-    expect(phone.locator(".cloud")).to_contain_text("Netzwerk", timeout=LIVE)
+    expect(phone.locator(".word-cloud")).to_contain_text("Netzwerk", timeout=LIVE)
 
 
 def test_bad_vote_shows_a_german_error_in_place(

@@ -892,13 +892,13 @@ def test_hostile_text_is_escaped_everywhere(client: TestClient, tmp_path: Path) 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in participant
     assert "&lt;img src=x onerror=alert(1)&gt;" in participant
     assert "&lt;div hx-get=&#34;/evil&#34;" in participant
-    assert '<ul class="cloud" hx-disable' in participant
+    assert '<figure class="word-cloud word-cloud-phone" hx-disable' in participant
 
     assert client.post(f"{base}/{text['id']}/screen", headers=HX).status_code == 200
     screen = assert_html(client.get(f"/e/{event.code}/screen?room={event.room}"), 200)
     assert_no_raw_hostile(screen, "screen")
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in screen
-    assert '<ul class="cloud" hx-disable' in screen
+    assert '<figure class="word-cloud word-cloud-wall" hx-disable' in screen
     assert "Bürokratie" in screen
 
     assert client.post(f"{base}/{choice['id']}/screen", headers=HX).status_code == 200
@@ -910,7 +910,7 @@ def test_hostile_text_is_escaped_everywhere(client: TestClient, tmp_path: Path) 
     moderator = assert_html(client.get(f"/e/{event.code}/moderate?room={event.room}"), 200)
     assert_no_raw_hostile(moderator, "moderator")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in moderator
-    assert '<ul class="cloud" hx-disable' in moderator
+    assert '<figure class="word-cloud word-cloud-wall" hx-disable' in moderator
 
     for region in (
         client.post(f"{base}/{choice['id']}/close", headers=HX),

@@ -97,7 +97,7 @@ def test_each_mode_shows_its_thing(
     if mode == "slide":
         assert "Tag der Jobcenter" in shown and "Plenum" in shown
     if mode == "words":
-        assert 'class="cloud"' in shown
+        assert 'class="word-cloud word-cloud-wall"' in shown
 
 
 def test_mode_buttons_carry_their_shortcuts(client: TestClient, event: EventFixture) -> None:
