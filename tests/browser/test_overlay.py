@@ -260,7 +260,7 @@ def test_overlay_shows_each_part_inside_the_picture_and_follows_the_room(
     moderator.locator("#screen-words-poll").select_option(label="Ein Wort zum Tag?")
     moderator.locator("#screen-mode-words").click()
     for overlay, canvas in zip(overlays, CANVASES, strict=True):
-        cloud = overlay.locator("#overlay-results .cloud")
+        cloud = overlay.locator("#overlay-results .word-cloud")
         expect(cloud).to_be_visible(timeout=LIVE)
         expect(cloud).to_contain_text("Netzwerk")
         expect(overlay.locator("#overlay-question")).to_be_visible()

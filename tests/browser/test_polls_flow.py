@@ -105,7 +105,7 @@ def test_phone_votes_and_the_screen_updates_without_reload(
 
     results = screen.locator("#screen-results")
     expect(results).to_contain_text("1 Stimme", timeout=LIVE)
-    expect(results.locator(".bar-row").nth(1)).to_contain_text("100")
+    expect(results.locator(".screen-bar").nth(1)).to_contain_text("100")
     check_a11y(screen, context="screen with live results")
 
     # A second phone, voting by keyboard only.
@@ -117,15 +117,15 @@ def test_phone_votes_and_the_screen_updates_without_reload(
     expect(second.locator("#announcer")).to_contain_text("Ihre Stimme wurde gezählt.")
 
     expect(results).to_contain_text("2 Stimmen", timeout=LIVE)
-    expect(results.locator(".bar-row").nth(1)).to_contain_text("50")
-    expect(results.locator(".bar-row").nth(2)).to_contain_text("50")
+    expect(results.locator(".screen-bar").nth(1)).to_contain_text("50")
+    expect(results.locator(".screen-bar").nth(2)).to_contain_text("50")
     # The first phone sees the live results too, and the moderator the counts.
     expect(phone.locator(".results")).to_contain_text("2 Stimmen", timeout=LIVE)
     expect(organiser.locator("#mod-polls")).to_contain_text("2 Stimmen", timeout=LIVE)
 
     # Changing a vote moves it, never adds one.
     phone.get_by_role("button", name="begeistert", exact=True).click()
-    expect(results.locator(".bar-row").nth(0)).to_contain_text("50", timeout=LIVE)
+    expect(results.locator(".screen-bar").nth(0)).to_contain_text("50", timeout=LIVE)
     expect(results).to_contain_text("2 Stimmen")
 
     # Closing: phones stop offering buttons and say so; the screen keeps the final result.

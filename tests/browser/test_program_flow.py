@@ -55,14 +55,14 @@ def test_organiser_builds_a_program_and_opens_a_prepared_poll(
     browser_guard.allow_http_status(422)
     organiser.get_by_label("Erster Tag").fill((today + timedelta(days=1)).isoformat())
     organiser.get_by_label("Letzter Tag").fill(today.isoformat())
-    organiser.get_by_role("button", name="Speichern").click()
+    organiser.get_by_role("button", name="Speichern", exact=True).click()
     expect(organiser.locator("#ev-ends_on-error")).to_have_text(
         "Der letzte Tag darf nicht vor dem ersten liegen."
     )
     check_a11y(organiser, context="setup page with a form error")
     organiser.get_by_label("Erster Tag").fill(today.isoformat())
     organiser.get_by_label("Letzter Tag").fill((today + timedelta(days=1)).isoformat())
-    organiser.get_by_role("button", name="Speichern").click()
+    organiser.get_by_role("button", name="Speichern", exact=True).click()
     expect(organiser.locator(".notice")).to_have_text("Titel und Tage sind gespeichert.")
 
     # A third room, renamed.
@@ -90,11 +90,11 @@ def test_organiser_builds_a_program_and_opens_a_prepared_poll(
     # The item's edit page: a wrong end is refused next to the field, a right one saved.
     item.get_by_role("link", name=re.compile("^Bearbeiten")).click()
     organiser.get_by_label("Ende").fill("00:00")
-    organiser.get_by_role("button", name="Speichern").click()
+    organiser.get_by_role("button", name="Speichern", exact=True).click()
     expect(organiser.locator("#ei-end-error")).to_have_text("Das Ende muss nach dem Beginn liegen.")
     check_a11y(organiser, context="agenda item edit page with an error")
     organiser.get_by_label("Ende").fill("23:59")
-    organiser.get_by_role("button", name="Speichern").click()
+    organiser.get_by_role("button", name="Speichern", exact=True).click()
     expect(organiser.locator(".notice")).to_have_text("Der Programmpunkt wurde gespeichert.")
 
     # A broken setup file: every error listed, nothing changed.

@@ -164,7 +164,7 @@ def test_results_show_the_poll_on_the_projector_and_follow_it(
     cast(client, event, text["id"], text="Netzwerk")
     show_on_screen(client, event, "words", text["id"])
     page = overlay(client, event, "parts=results")
-    assert 'class="cloud"' in page and "Netzwerk" in page and "Welche Themen?" not in page
+    assert 'class="word-cloud' in page and "Netzwerk" in page and "Welche Themen?" not in page
     # The projector on the join code: no results on the overlay either.
     show_on_screen(client, event, "join")
     assert "hidden" in element(overlay(client, event, "parts=results"), "overlay-results")

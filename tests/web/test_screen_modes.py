@@ -337,3 +337,28 @@ def test_a_rooms_screen_shows_the_short_link_into_that_room(
     beyond = client.get(f"/e/{event.code}/9", follow_redirects=False)
     assert beyond.headers["location"] == f"/e/{event.code}"
     assert client.get("/e/NOSUCH/1").status_code == 404
+
+
+# --- results on the projector: live by default, apart from the phones' setting ----------------
+
+
+def test_the_projector_shows_live_results_unless_the_moderator_hides_them_there(
+    client: TestClient, event: EventFixture
+) -> None:
+    # The phones' default ("after the own vote") does not keep the results off the wall.
+    poll = create_poll(client, event, question="Wie war der Vortrag?")
+    assert poll["visibility"] == "after_vote" and poll["screen_results"] == "live"
+    results = stage(client, event)
+    assert 'class="screen-bars"' in results and "Abstimmung läuft" in results
+    assert "Das Ergebnis erscheint" not in results
+    # Hidden on the projector until the poll closes: the number of votes only.
+    url = f"/api/v1/events/{event.code}/polls/{poll['id']}"
+    assert client.patch(url, json={"screen_results": "after_close"}, headers=event.auth).is_success
+    hidden = stage(client, event)
+    assert 'class="screen-bars"' not in hidden
+    assert "Das Ergebnis erscheint, wenn die Abstimmung beendet ist." in hidden
+    assert "0 Stimmen" in hidden
+    # Closed: the result is there, and says so.
+    client.post(f"{url}/close", headers=event.auth)
+    closed = stage(client, event)
+    assert 'class="screen-bars"' in closed and "Abstimmung beendet" in closed
