@@ -141,7 +141,7 @@ async def moderate(request: Request) -> Response:
         errors=FieldErrors(),
         **await _poll_form_context(request, event, room, prefill=True),
         **extra,
-        **join_links(request, event, rooms if organiser else [room]),
+        **join_links(request, event, rooms if organiser else [room], rooms),
         **overlay_builder(request, event, room),
     )
     may_frame_own_pages(response)  # the overlay builder's preview

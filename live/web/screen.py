@@ -30,11 +30,14 @@ from live.web.runtime import runtime, services
 from live.web.security import allow_framing_by_own_pages, base_url
 
 
-def join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, Any]:
-    """The join link and its QR code, and each room's projector link (the projector shows the
-    first two; the moderation page all of them)."""
+def join_links(
+    request: Request, event: Event, rooms: list[Room], all_rooms: list[Room] | None = None
+) -> dict[str, Any]:
+    """The join link and its QR code, and for each of ``rooms`` its projector link and its
+    short join link (numbered by its place among ``all_rooms``, the event's rooms)."""
     base = base_url(request, runtime(request).settings)
     participant = f"{base}/e/{event.code}"
+    numbers = {r.id: n for n, r in enumerate(all_rooms or rooms, start=1)}
     return {
         "participant_url": participant,
         "participant_qr": qr_svg(
@@ -42,6 +45,7 @@ def join_links(request: Request, event: Event, rooms: list[Room]) -> dict[str, A
         ),
         "base_url": base,
         "screen_urls": [(r, f"{base}/e/{event.code}/screen?room={r.id}") for r in rooms],
+        "room_join_urls": [(r, f"{participant}/{numbers[r.id]}") for r in rooms],
     }
 
 

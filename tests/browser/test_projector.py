@@ -24,7 +24,7 @@ from tests.support.browser import DEFAULT_TIMEOUT_MS, BrowserGuard, ContextFacto
 from tests.support.fit import measure
 from tests.support.linebreaks import mid_word_breaks
 from tests.support.server import LiveServer
-from tests.support.stage import LONG_ASK, Stage, api, stock
+from tests.support.stage import LONG_ASK, Clapping, Stage, api, stock
 
 pytestmark = pytest.mark.browser
 
@@ -184,6 +184,15 @@ def test_bars_grow_to_new_values_and_hold_still_under_reduced_motion(
     )
     assert set(durations) <= {"0s"}, durations
     assert still.evaluate("() => document.getAnimations().length") == 0
+    # The room claps: the meter shows up on both, and pulses only where motion is welcome.
+    with Clapping(stage, people=8, grade=4):
+        for page in (moving, still):
+            expect(page.locator(".screen-applause .applause-meter")).not_to_have_class(
+                re.compile(r"\blevel-0\b")
+            )
+            expect(page.locator(".screen-applause .applause")).to_be_visible()
+        moving.wait_for_function("() => document.getAnimations().length > 0")
+        assert still.evaluate("() => document.getAnimations().length") == 0
 
 
 def test_operator_controls_show_on_use_and_leave_the_picture(

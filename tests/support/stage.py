@@ -6,6 +6,7 @@ Plain module (no pytest imports): the browser tests and the screenshot script
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.request
@@ -249,18 +250,16 @@ class Clapping:
     def _run(self) -> None:
         server, code, room = self.stage.server, self.stage.code, self.stage.room
         ws_base = server.url.replace("http://", "ws://")
-        sockets = []
-        try:
+        with contextlib.ExitStack() as sockets:
+            clappers = []
             for _ in range(self.people):
                 token = api(server, "POST", f"/events/{code}/join")["participant_token"]
-                ws = connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={token}")
+                url = f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={token}"
+                ws = sockets.enter_context(connect(url))
                 ws.recv()
-                sockets.append(ws)
+                clappers.append(ws)
             frame = json.dumps({"type": "applause", "grade": self.grade})
             while not self._stop.is_set():
-                for ws in sockets:
+                for ws in clappers:
                     ws.send(frame)
                 self._stop.wait(0.5)
-        finally:
-            for ws in sockets:
-                ws.close()

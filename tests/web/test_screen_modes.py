@@ -337,6 +337,19 @@ def test_a_rooms_screen_shows_the_short_link_into_that_room(
     beyond = client.get(f"/e/{event.code}/9", follow_redirects=False)
     assert beyond.headers["location"] == f"/e/{event.code}"
     assert client.get("/e/NOSUCH/1").status_code == 404
+    # The moderation page lists the short links: the organiser every room's, a room's moderator
+    # their own, numbered as on the projector.
+    login(client, event)
+    page = client.get(f"/e/{event.code}/moderate").text
+    assert f'href="http://testserver/e/{event.code}/1"' in page
+    assert f'href="http://testserver/e/{event.code}/2"' in page
+    link = client.post(
+        f"/api/v1/events/{event.code}/rooms/{second}/moderator-link", headers=event.auth
+    ).json()
+    client.cookies.clear()
+    room_page = client.get(link["links"]["moderate"]).text
+    assert f'href="http://testserver/e/{event.code}/2"' in room_page
+    assert f'href="http://testserver/e/{event.code}/1"' not in room_page
 
 
 # --- results on the projector: live by default, apart from the phones' setting ----------------
