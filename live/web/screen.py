@@ -37,7 +37,6 @@ def join_links(
     short join link (numbered by its place among ``all_rooms``, the event's rooms)."""
     base = base_url(request, runtime(request).settings)
     participant = f"{base}/e/{event.code}"
-    numbers = {r.id: n for n, r in enumerate(all_rooms or rooms, start=1)}
     return {
         "participant_url": participant,
         "participant_qr": qr_svg(
@@ -45,16 +44,20 @@ def join_links(
         ),
         "base_url": base,
         "screen_urls": [(r, f"{base}/e/{event.code}/screen?room={r.id}") for r in rooms],
-        "room_join_urls": [(r, f"{participant}/{numbers[r.id]}") for r in rooms],
+        "room_join_urls": [(r, short_link(base, event, r, all_rooms or rooms)) for r in rooms],
     }
 
 
+def short_link(base: str, event: Event, room: Room, rooms: list[Room]) -> str:
+    """The link that opens ``room`` on a phone directly: ``/e/CODE/3`` for the third of the
+    event's ``rooms`` (short enough to type from the wall; live/web/participant.py room_entry)."""
+    number = next((n for n, r in enumerate(rooms, start=1) if r.id == room.id), 1)
+    return f"{base}/e/{event.code}/{number}"
+
+
 def room_join(request: Request, event: Event, room: Room, rooms: list[Room]) -> dict[str, Any]:
-    """The short link that opens this room on a phone directly (``/e/CODE/3``: the third room;
-    short enough to type from the wall) with its QR code; ``join_display`` without the scheme."""
-    base = base_url(request, runtime(request).settings)
-    number = next((i for i, r in enumerate(rooms, start=1) if r.id == room.id), 1)
-    url = f"{base}/e/{event.code}/{number}"
+    """The room's short link with its QR code; ``join_display`` without the scheme."""
+    url = short_link(base_url(request, runtime(request).settings), event, room, rooms)
     return {
         "join_url": url,
         "join_display": url.split("://", 1)[-1],
