@@ -101,10 +101,12 @@ def main() -> None:
                             "m => document.getElementById('screen-stage')?.dataset.mode === m",
                             arg=shown,
                         )
+                        # The room claps in the applause mode and is quiet in all others.
+                        clapping_now = "document.querySelector('.applause-meter:not(.level-0)')"
                         if clapping:
-                            page.wait_for_function(
-                                "() => document.querySelector('.applause-meter:not(.level-0)')"
-                            )
+                            page.wait_for_function(f"() => {clapping_now}")
+                        else:
+                            page.wait_for_function(f"() => !{clapping_now}")
                         _settled(page)
                         page.screenshot(path=str(OUT / f"projector-{mode}-{name}.png"))
                     if clapping:
