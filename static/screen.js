@@ -118,13 +118,25 @@
     hideLater();
   }
 
+  // Chromium sends a mousemove of its own whenever the layout under a resting pointer changes
+  // (every push would then bring the controls back): only a pointer that really moved counts.
+  var lastPointer = null;
+
+  function pointerMoved(evt) {
+    var here = evt.clientX + "," + evt.clientY;
+    var moved = lastPointer !== null && here !== lastPointer;
+    lastPointer = here;
+    if (moved) showOperator();
+  }
+
   function setupOperator() {
     var panel = operator();
     if (!panel) return;
     panel.setAttribute("data-shown", "false");
     document.body.classList.add("operator-idle");
+    document.addEventListener("mousemove", pointerMoved, { passive: true });
     // keydown runs before the browser moves the focus: a Tab lands on visible controls.
-    ["mousemove", "pointerdown", "keydown", "touchstart"].forEach(function (type) {
+    ["pointerdown", "keydown", "touchstart"].forEach(function (type) {
       document.addEventListener(type, showOperator, { passive: true });
     });
     document.addEventListener("focusin", showOperator);
