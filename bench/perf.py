@@ -954,7 +954,7 @@ def parse_args(argv: Sequence[str] | None) -> Config:
             stall_seconds=2.0,
             settle=0.6,
             scenarios=("S1", "S2", "S3", "S4", "S6", "S7", "S8"),
-            page_phones=(1000,),
+            page_phones=(400,),
             label="short",
         )
     if args.participants:
