@@ -38,3 +38,11 @@ async def answer_state(
         ballots=ballots,
         poll_id=poll_id,
     )
+
+
+def newest(request: Request, state: RoomState) -> RoomState:
+    """``state``, or the room's held state when the channel read a newer one meanwhile: taken
+    right before an answer is rendered (after its reads), so that it does not overtake a newer
+    push and stay on the page until the next change (``RoomService.for_answer``)."""
+    held = runtime(request).fanout.state(state.room.id)
+    return held if held is not None and held.version > state.version else state

@@ -21,22 +21,31 @@ from live.views.templating import render
 from live.web.access import keep_participant, participant_or_join, resolve
 from live.web.errors import error_text, page_error, status_for
 from live.web.forms import FieldErrors, field, read_form
-from live.web.held import ACTION_MAX_AGE, answer_state
+from live.web.held import ACTION_MAX_AGE, answer_state, newest
 from live.web.identity import request_lang
 from live.web.responses import announce, is_htmx, no_js_answer, redirect, swap_oob
 from live.web.runtime import services
 
 
 async def qa_context(
-    request: Request, state: RoomState, participant_id: str | None, sort: str
+    request: Request,
+    state: RoomState,
+    participant_id: str | None,
+    sort: str,
+    *,
+    held: bool = False,
 ) -> dict[str, Any]:
-    """What the participant page's Q&A section needs, with this participant's own marks."""
+    """What the participant page's Q&A section needs, with this participant's own marks.
+    ``held``: ``state`` is the room's held state (live/web/held.py), taken again after the
+    marks were read if a newer one came meanwhile."""
     lang = request_lang(request)
     upvoted: set[str] = set()
     if participant_id is not None and state.questions:
         upvoted = await services(request).questions.upvoted_by(
             participant_id, list(state.questions)
         )
+    if held:
+        state = newest(request, state)
     return {
         "sort": sort,
         "upvoted": sorted(upvoted),
@@ -127,7 +136,7 @@ async def upvote(request: Request) -> Response:
     # The last tick's list (live/web/held.py) with this participant's marks read fresh: the
     # count with this upvote follows with the next tick's push.
     state = await answer_state(request, room, pid)
-    context = await qa_context(request, state, pid, _sort(request))
+    context = await qa_context(request, state, pid, _sort(request), held=True)
     html = context["qa_list_html"]
     html += (
         f'<div id="qa-state" hidden hx-swap-oob="true" '
