@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from bench.pagehttp import PageHttp
 from bench.rawws import RawSocket, loop_time, open_socket
 
 # No proxies: urllib would otherwise honour HTTP_PROXY from the environment.
@@ -53,6 +54,9 @@ class Client:
     # request_id -> ack time / error code
     acks: dict[str, float] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    # On the page path (S8): the page socket and the keep-alive connection for form posts.
+    page: RawSocket | None = None
+    http: PageHttp | None = None
 
 
 class Worker:
@@ -330,12 +334,140 @@ class Worker:
         await asyncio.sleep(0)
         return n
 
+    # --- the page path (S8) --------------------------------------------------------------------
+
+    async def cmd_page_connect(
+        self,
+        host: str,
+        port: int,
+        path: str,
+        code: str,
+        count: int,
+        local_host: str | None,
+        timeout: float = 60.0,
+    ) -> dict[str, Any]:
+        """The first ``count`` participants open the participant page's socket (with their
+        cookie and the page's Origin, as a browser does) and a keep-alive HTTP connection for
+        their form posts; waits for every socket's first push. Returns the connect → first
+        push times and the failures."""
+        origin = f"http://{host}:{port}"
+        phones = [c for c in self.clients if c.token is not None][:count]
+
+        async def one(client: Client) -> None:
+            cookie = f"Cookie: live_p_{code}={client.token}\r\nOrigin: {origin}\r\n"
+            client.started = loop_time()
+            client.failed = None
+            try:
+                client.http = PageHttp(
+                    host,
+                    port,
+                    local_host,
+                    (
+                        cookie + f"HX-Request: true\r\nHX-Current-URL: {origin}/e/{code}\r\n"
+                    ).encode(),
+                )
+                await client.http.open()
+                client.page = await open_socket(
+                    host,
+                    port,
+                    path,
+                    local_host=local_host,
+                    factory=lambda: RawSocket(
+                        f"{host}:{port}",
+                        path,
+                        on_open=self._on_open,
+                        on_text=self._on_text,
+                        on_close=self._on_close,
+                        tag=client,
+                        headers=cookie,
+                    ),
+                )
+            except OSError as exc:
+                client.failed = type(exc).__name__
+
+        await asyncio.wait([asyncio.create_task(one(c)) for c in phones], timeout=timeout)
+        deadline = loop_time() + timeout
+        while loop_time() < deadline and any(
+            c.page is not None and not c.page.closed and c.page.first_frame_at is None
+            for c in phones
+        ):
+            await asyncio.sleep(0.05)
+        latencies = [
+            c.page.first_frame_at - c.started
+            for c in phones
+            if c.page is not None and c.page.first_frame_at is not None
+        ]
+        failures = Counter(
+            c.failed or (f"http {c.page.http_status}" if c.page else "no push")
+            for c in phones
+            if c.page is None or c.page.first_frame_at is None
+        )
+        return {"latencies": latencies, "failures": dict(failures)}
+
+    async def cmd_page_votes(self, plan: list[tuple[float, int, str, int]], code: str) -> list[Any]:
+        """As ``cmd_votes``, by form post on each phone's own connection: a 2xx answer is the
+        ack (the store committed the vote before the answer), any other status the error."""
+        by_index = {c.index: c for c in self.clients}
+
+        async def post(rid: str, client: Client, poll_id: str, option: int) -> None:
+            assert client.http is not None
+            try:
+                status = await client.http.post(
+                    f"/e/{code}/polls/{poll_id}/vote", b"choice=%d" % option
+                )
+            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                client.errors[rid] = type(exc).__name__
+                return
+            if 200 <= status < 300:
+                client.acks[rid] = loop_time()
+            else:
+                client.errors[rid] = str(status)
+
+        sent: list[tuple[str, float, float, Client, str, int]] = []
+        tasks = []
+        for slot, index, poll_id, option in sorted(plan):
+            delay = slot - loop_time()
+            if delay > 0.0005:
+                await asyncio.sleep(delay)
+            client = by_index[index]
+            self.seq += 1
+            rid = f"w{self.wid}p{self.seq}"
+            if client.http is None:
+                sent.append((rid, slot, float("nan"), client, poll_id, option))
+                continue
+            sent.append((rid, slot, loop_time(), client, poll_id, option))
+            tasks.append(asyncio.create_task(post(rid, client, poll_id, option)))
+        if tasks:
+            await asyncio.wait(tasks, timeout=60.0)
+        return [
+            (rid, slot, t_send, c.acks.get(rid), c.errors.get(rid), c.index, poll_id, option)
+            for rid, slot, t_send, c, poll_id, option in sent
+        ]
+
+    async def cmd_page_close(self) -> int:
+        """Every phone leaves the page (socket and connection)."""
+        n = 0
+        for client in self.clients:
+            if client.page is not None:
+                self._retire(client.page)
+                client.page.close()
+                client.page = None
+                n += 1
+            if client.http is not None:
+                client.http.close()
+                client.http = None
+        await asyncio.sleep(0)
+        return n
+
     async def cmd_stats(self, final_poll: str | None = None) -> dict[str, Any]:
         frames = Counter[bytes](self.retired)
         received = self.retired_bytes
         open_now = 0
         finals: Counter[str] = Counter()
         for client in self.clients:
+            if client.page is not None:
+                frames.update(client.page.frames)
+                received += client.page.bytes_in
             sock = client.sock
             if sock is None:
                 continue
@@ -360,6 +492,7 @@ class Worker:
         return log
 
     async def cmd_quit(self) -> None:
+        await self.cmd_page_close()
         for client in self.clients:
             if client.sock is not None:
                 with contextlib.suppress(Exception):

@@ -13,6 +13,11 @@ Scenarios (one server start runs them in this order on the same sockets):
   S4 applause: every participant claps, changing the grade every second.
   S6 stall: as S3 on a third poll while 1 % of the participants stop reading.
   S7 reconnect: every participant closes and reconnects at once.
+  S8 page path (app runs only: the baseline has no pages): the participants' JSON sockets
+     close; for each size in --page-phones, that many phones open the participant page's
+     socket (with their cookie) and a keep-alive HTTP connection each, and every phone votes
+     once within 2 s by form post (htmx's headers) on a fresh poll; the screens (JSON viewers)
+     time the tally as in S2. Reported beside S2 (the JSON path) in its own table.
   S5 (Q&A at scale) is bench/qa_room.py: the baseline knows no questions.
 
 Vote-to-screen latency: every vote's send time is kept (its request_id names it); screen
@@ -55,6 +60,7 @@ from tests.support.server import REPO_ROOT, LiveServer, free_port
 HOST = "127.0.0.1"
 PER_PROCESS = 5000  # sockets per load-generator process: far below the 20,000 open-files limit
 ROOM_PATH = "/api/v1/events/{code}/rooms/{room}/ws"
+PAGE_PATH = "/e/{code}/rooms/{room}/live?view=participant"
 
 
 @dataclass
@@ -75,7 +81,9 @@ class Config:
     backend: str = "sqlite"
     workers: int = 1
     only: str = ""  # "app" or "baseline": skip the other
-    scenarios: tuple[str, ...] = ("S1", "S2", "S3", "S4", "S6", "S7")
+    scenarios: tuple[str, ...] = ("S1", "S2", "S3", "S4", "S6", "S7", "S8")
+    # S8: how many phones on the page path, one burst each (at most ``participants``).
+    page_phones: tuple[int, ...] = (400, 1000, 2000, 10_000)
     seed: int = 1
     write: bool = True
     label: str = "full"
@@ -255,6 +263,21 @@ class App(Target):
                 token=event.moderator_token,
             )
             self.polls[role] = poll["id"]
+
+    def add_poll(self, role: str, options: int) -> None:
+        """A further poll (S8: one per size), single choice, results live."""
+        poll = common.http_json(
+            "POST",
+            f"{self.base_url}/api/v1/events/{self.code}/rooms/{self.event.room_id}/polls",
+            {
+                "question": f"Wie bewerten Sie den Vortrag? ({role})",
+                "kind": "single",
+                "options": [f"Antwort {i + 1}" for i in range(options)],
+                "visibility": "live",
+            },
+            token=self.event.moderator_token,
+        )
+        self.polls[role] = poll["id"]
 
     def open_poll(self, role: str) -> None:
         common.http_json(
@@ -533,8 +556,10 @@ class Run:
         info: dict[str, Any],
         log: list[tuple[float, str, str, float]],
         metric: str,
+        readers: int | None = None,
     ) -> None:
-        """Ack latency, vote-to-screen latency, final tally delay, frames delivered/expected."""
+        """Ack latency, vote-to-screen latency, final tally delay, frames delivered/expected
+        (``readers``: the sockets that should get each frame; all participants by default)."""
         poll_id = self.target.polls[role]
         # record: wid, rid, slot, t_send, t_ack, error, index, poll, option
         sent = sorted(r[3] for r in records if not math.isnan(r[3]))
@@ -574,7 +599,7 @@ class Run:
         screen_frames = sum(
             1 for t, kind, pid, _ in log if kind == metric and pid == poll_id
         ) / max(1, self.cfg.screens)
-        expected = screen_frames * self.cfg.participants
+        expected = screen_frames * (self.cfg.participants if readers is None else readers)
         got = info["participant_frames"].get("poll", 0)
         if expected:
             self.m(f"{name}.delivered_pct", got / expected * 100)
@@ -703,6 +728,81 @@ class Run:
             self.result.notes.append(f"{name} failures: {dict(failures)}")
         return latencies
 
+    def s8_page(self) -> None:
+        """The page path: per size, phones with the page socket and a keep-alive connection
+        each vote once within ``burst_seconds`` by form post; the screens time the tally."""
+        cfg = self.cfg
+        target = self.target
+        assert isinstance(target, App)
+        workers = list(self.pool.participant_workers)
+        self.pool.call(workers, "close_all")  # the JSON participants leave the room
+        time.sleep(cfg.settle)
+        path = PAGE_PATH.format(code=target.code, room=target.event.room_id)
+        for size in cfg.page_phones:
+            if size > cfg.participants:
+                self.result.notes.append(
+                    f"S8 at {size:,} skipped: only {cfg.participants:,} participants joined"
+                )
+                continue
+            name, role = f"S8.{size}", f"page{size}"
+            base, extra = divmod(size, len(workers))
+            shares = {wid: base + (wid < extra) for wid in workers}
+            replies = self.pool.call(
+                workers,
+                "page_connect",
+                args={
+                    wid: {"count": shares[wid], "local_host": f"127.0.0.{2 + wid}"}
+                    for wid in workers
+                },
+                host=HOST,
+                port=target.port,
+                path=path,
+                code=target.code,
+            )
+            latencies = [x for r in replies.values() for x in r["latencies"]]
+            failures: Counter[str] = Counter()
+            for r in replies.values():
+                failures.update(r["failures"])
+            self.m(f"{name}.connected", len(latencies))
+            self.m(f"{name}.connect_failed", sum(failures.values()))
+            if failures:
+                self.result.notes.append(f"{name} connect failures: {dict(failures)}")
+            target.add_poll(role, 4)
+            target.open_poll(role)
+            time.sleep(cfg.settle / 4)
+            t0 = time.monotonic() + 0.2
+            owner = [(wid, i) for wid in workers for i in range(shares[wid])]
+            plan = sorted(
+                (t0 + self.rng.random() * cfg.burst_seconds, p, self.rng.randrange(4))
+                for p in range(size)
+            )
+            per_worker: dict[int, list[tuple[float, int, str, int]]] = defaultdict(list)
+            for slot, p, option in plan:
+                wid, index = owner[p]
+                per_worker[wid].append((slot, index, target.polls[role], option))
+            mark = len(self.screen_log)
+            with self.phase(name) as info:
+                replies = self.pool.call(
+                    workers,
+                    "page_votes",
+                    args={wid: {"plan": per_worker.get(wid, [])} for wid in workers},
+                    code=target.code,
+                )
+                records = [(wid, *rec) for wid, recs in replies.items() for rec in recs]
+                self.votes[role] += records
+                time.sleep(cfg.settle)
+                info["final_poll"] = target.polls[role]
+            # Page frames are HTML: the delivered share is counted on them, not on "poll".
+            info["participant_frames"] = {"poll": info["participant_frames"].get("html", 0)}
+            log = self.screen_log[mark:]
+            self._vote_metrics(name, role, records, info, log, "voters", readers=size)
+            self.m(f"{name}.non2xx", sum(1 for r in records if r[5] is not None))
+            self.m(f"{name}.answered_2xx", sum(1 for r in records if r[4] is not None))
+            counts = target.counts(role)
+            self.m(f"{name}.counted", sum(counts))
+            self.pool.call(workers, "page_close")
+            time.sleep(cfg.settle)
+
     def check_counts(self) -> None:
         """Final counts against what the clients hold as acknowledged: lost and double."""
         lost = double = unacked = 0
@@ -772,6 +872,8 @@ def run_once(cfg: Config, kind: str, frame_bytes: int) -> RunResult:
             run._steady("S6", "stall", cfg.stall_seconds)
         if "S7" in cfg.scenarios:
             run.s7_reconnect()
+        if "S8" in cfg.scenarios and isinstance(target, App):
+            run.s8_page()
         run.check_counts()
         sizes = [v for _, k, _, v in run.screen_log if k == "poll_size"]
         if sizes:
@@ -830,6 +932,9 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--only", choices=["app", "baseline"], default="")
     parser.add_argument("--scenarios", help="comma-separated, e.g. S1,S2,S3")
+    parser.add_argument(
+        "--page-phones", help="S8: comma-separated numbers of phones on the page path"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--raw", metavar="FILE", help="write every run's raw metrics as JSON")
     parser.add_argument("--profile", metavar="DIR", help="py-spy each phase of the app into DIR")
@@ -848,7 +953,8 @@ def parse_args(argv: Sequence[str] | None) -> Config:
             applause_seconds=1.5,
             stall_seconds=2.0,
             settle=0.6,
-            scenarios=("S1", "S2", "S3", "S4", "S6", "S7"),
+            scenarios=("S1", "S2", "S3", "S4", "S6", "S7", "S8"),
+            page_phones=(400,),
             label="short",
         )
     if args.participants:
@@ -861,6 +967,8 @@ def parse_args(argv: Sequence[str] | None) -> Config:
         cfg.steady_seconds = args.seconds
     if args.scenarios:
         cfg.scenarios = tuple(s.strip().upper() for s in args.scenarios.split(","))
+    if args.page_phones:
+        cfg.page_phones = tuple(int(n) for n in args.page_phones.split(","))
     cfg.backend = args.backend
     cfg.workers = args.workers
     cfg.only = args.only

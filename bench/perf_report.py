@@ -116,11 +116,75 @@ def goals(cfg: Config, app: Sequence[RunResult], base: Sequence[RunResult]) -> l
         )
     rss = median(app, "S1.rss_per_conn_kib")
     rows.append(line("RSS ≤ 25 KiB per connection", fmt(rss, "kib"), rss <= 25))
+    for size in cfg.page_phones if "S8" in cfg.scenarios else ():
+        key = f"S8.{size}"
+        if not any(f"{key}.votes" in r.metrics for r in app):
+            continue
+        final, p99 = median(app, f"{key}.final_after_last_vote"), median(app, f"{key}.screen_p99")
+        rows.append(
+            line(f"S8 page path, {size:,} phones: final tally ≤ 1 s", fmt(final, "s"), final <= 1)
+        )
+        rows.append(line(f"S8 page path, {size:,} phones: p99 ≤ 1 s", fmt(p99, "s"), p99 <= 1))
+        bad = sum(r.metrics.get(f"{key}.non2xx", 0) for r in app)
+        rows.append(line(f"S8 page path, {size:,} phones: every POST 2xx", f"{bad:.0f}", bad == 0))
     if "S6" in cfg.scenarios:
         s6, s3 = median(app, "S6.screen_p95"), median(app, "S3.screen_p95")
         moved = (s6 - s3) / s3 * 100 if s3 else math.nan
         rows.append(line("S6: others' p95 moves < 10 % (vs. S3)", f"{moved:+.0f} %", moved < 10))
     return rows
+
+
+def spread(results: Sequence[RunResult], key: str, unit: str) -> str:
+    """The median and, with more than one run, the range over the runs: one pair's number can
+    be another's miss on a shared machine."""
+    values = sorted(
+        r.metrics[key] for r in results if key in r.metrics and not math.isnan(r.metrics[key])
+    )
+    if not values:
+        return "–"
+    mid = fmt(statistics.median(values), unit)
+    if len(values) == 1 or values[0] == values[-1]:
+        return mid
+    return f"{mid} ({fmt(values[0], unit)}–{fmt(values[-1], unit)})"
+
+
+def page_path(cfg: Config, app: Sequence[RunResult]) -> list[str]:
+    """S8 beside S2: the page path (form posts, page socket) and the JSON socket, medians with
+    the range over the app runs."""
+    cols = [
+        ("final_after_last_vote", "s"),
+        ("screen_p99", "s"),
+        ("ack_p99", "s"),
+        ("non2xx", "n"),
+        ("counted", "n"),
+        ("votes", "n"),
+    ]
+    lines = [
+        "| path, phones | final tally after the last vote | vote → screen p99 "
+        "| answer (ack) p99 from the slot | non-2xx / errors | counted | votes sent |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size in cfg.page_phones:
+        prefix = f"S8.{size}"
+        if not any(f"{prefix}.votes" in r.metrics for r in app):
+            continue
+        cells = [spread(app, f"{prefix}.{key}", unit) for key, unit in cols]
+        lines.append(f"| page, {size:,} | " + " | ".join(cells) + " |")
+    if "S2" in cfg.scenarios:
+        cells = [
+            spread(app, f"S2.{key}", unit) if key != "non2xx" else spread(app, "S2.errors", "n")
+            for key, unit in cols
+        ]
+        cells[4] = "–"
+        lines.append(f"| JSON socket (S2), {cfg.participants:,} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def page_settings(cfg: Config) -> str:
+    if "S8" not in cfg.scenarios:
+        return ""
+    sizes = ", ".join(f"{n:,}" for n in cfg.page_phones if n <= cfg.participants)
+    return f"S8 page path with {sizes} phones, everyone within {cfg.burst_seconds:.0f} s; "
 
 
 def markdown(
@@ -142,6 +206,7 @@ def markdown(
         f"{cfg.steady_rate:.0f} votes/s for {cfg.steady_seconds:.0f} s; "
         f"S4 {cfg.applause_seconds:.0f} s; "
         f"S6 {cfg.stall_seconds:.0f} s with every {cfg.stall_every}th participant not reading; "
+        f"{page_settings(cfg)}"
         f"{len(app)} app and {len(base)} baseline runs, alternating; medians.",
         "",
         "| measure | app | baseline | app / baseline |",
@@ -162,6 +227,13 @@ def markdown(
             f"{cfg.participants:,}; app medians):",
             "",
             *goals(cfg, app, base),
+        ]
+    if "S8" in cfg.scenarios and app:
+        lines += [
+            "",
+            f"S8, the page path (app runs only; median and range over {len(app)} runs):",
+            "",
+            *page_path(cfg, app),
         ]
     cpu = median(app, "S3.server_cpu")
     client = median(app, "S3.client_cpu")

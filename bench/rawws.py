@@ -46,6 +46,8 @@ _CLOSE_FRAME = bytes((0x88, 0x82)) + b"\x00\x00\x00\x00" + (1000).to_bytes(2, "b
 def frame_kind(payload: bytes | bytearray | memoryview) -> bytes:
     """The `type` of a server frame: the app and the baseline both write it first."""
     head = bytes(payload[:24])
+    if head.startswith(b"<"):
+        return b"html"  # the pages' socket pushes HTML regions (htmx swaps them by id)
     if not head.startswith(_TYPE_PREFIX):
         return b"?"
     end = head.find(b'"', len(_TYPE_PREFIX))
@@ -66,8 +68,12 @@ class RawSocket(asyncio.Protocol):
         on_close: Callable[[RawSocket], None],
         keep_all: bool = False,
         tag: Any = None,
+        headers: str = "",
     ) -> None:
+        """``headers``: more handshake header lines, each ending in CRLF (a page socket's
+        cookie and Origin)."""
         self.tag = tag
+        self._headers = headers
         self._host = host
         self._path = path
         self._on_open = on_open
@@ -84,6 +90,7 @@ class RawSocket(asyncio.Protocol):
         self.last_poll: bytes | None = None  # the newest poll frame (read at the end)
         self.closed = False
         self.snapshot_at: float | None = None
+        self.first_frame_at: float | None = None  # a page socket's first push
 
     # --- asyncio.Protocol --------------------------------------------------------------------
 
@@ -95,7 +102,7 @@ class RawSocket(asyncio.Protocol):
             (
                 f"GET {self._path} HTTP/1.1\r\nHost: {self._host}\r\nUpgrade: websocket\r\n"
                 f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                "Sec-WebSocket-Version: 13\r\n\r\n"
+                f"Sec-WebSocket-Version: 13\r\n{self._headers}\r\n"
             ).encode()
         )
 
@@ -140,6 +147,8 @@ class RawSocket(asyncio.Protocol):
             if opcode == 1:
                 kind = frame_kind(buf[start : start + 24])
                 frames[kind] = frames.get(kind, 0) + 1
+                if self.first_frame_at is None:
+                    self.first_frame_at = loop_time()
                 if kind == b"snapshot" and self.snapshot_at is None:
                     self.snapshot_at = loop_time()
                 if self._keep_all or kind == b"ack" or kind == b"error":

@@ -86,6 +86,13 @@ class RoomChannel:
         self._closing = TaskSet()  # closes of slow sockets
 
     @property
+    def state(self) -> RoomState | None:
+        """The room's state as the last tick read it (None before the first read). A page's
+        action answers from it (live/web/held.py): every socket of the room gets this state or
+        a newer one, so it costs no store read of its own."""
+        return self._reader.state
+
+    @property
     def connections(self) -> set[Connection]:
         """The room's sockets in this process (do not change it: use ``add``/``discard``)."""
         return self._members.connections

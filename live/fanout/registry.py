@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from live.fanout.channel import RoomChannel
 from live.fanout.connection import Connection
+from live.fanout.state import RoomState
 from live.fanout.tasks import TaskSet
 from live.fanout.types import ApplauseSource, Renderer, StateLoader
 from live.hub import Hub
@@ -98,6 +99,12 @@ class Fanout:
 
     def channel(self, room_id: str) -> RoomChannel | None:
         return self._channels.get(room_id)
+
+    def state(self, room_id: str) -> RoomState | None:
+        """The room's state as its channel in this process last read it; None when the room
+        has no channel here (no socket of it in this process) or it has not read yet."""
+        channel = self._channels.get(room_id)
+        return channel.state if channel is not None else None
 
     async def _reap(self, room_id: str) -> None:
         self._reapers.pop(room_id, None)

@@ -63,6 +63,19 @@ class PollService:
             raise poll_not_found()
         return poll
 
+    async def known(self, event: Event, poll_id: object) -> Poll:
+        """The poll as a participant's page may act on it, from the copy a vote is checked
+        against (``_ballot``) when there is one: what never changes (question, kind, options,
+        room) is right, and so is whether participants may see it at all, since a poll that
+        was opened never goes back to draft. Its state may be older than the store's; the
+        store checks that with the write. Drafts are not found (as ``poll(moderator=False)``)."""
+        shape = self._shapes.get(poll_id) if isinstance(poll_id, str) else None
+        if shape is not None and shape.event_code == event.code and rules.published(shape):
+            return shape
+        poll = await self.poll(event, poll_id, moderator=False)
+        self._keep(poll)
+        return poll
+
     async def polls(self, room: Room) -> list[Poll]:
         return await self.store.list_polls(room.id)
 
@@ -248,10 +261,13 @@ class PollService:
         poll = await self.poll(event, poll_id)
         if room_id is not None and poll.room_id != room_id:
             raise poll_not_found()
+        self._keep(poll)
+        return poll, answer.ballot(poll)
+
+    def _keep(self, poll: Poll) -> None:
         if len(self._shapes) > SHAPES_LIMIT:
             self._shapes.clear()
         self._shapes[poll.id] = poll
-        return poll, answer.ballot(poll)
 
     def forget(self, code: str) -> None:
         """Drop the kept copies of a deleted event's polls."""

@@ -89,10 +89,16 @@ class QuestionService:
         up: bool,
         request_id: object = None,
         room_id: str | None = None,
+        found: Question | None = None,
     ) -> WriteResult:
+        """``found``: the question as the caller just read it (a page's handler, which needs
+        its room first), so it is not read twice; its state is checked again by the store."""
         key = check_request_id(request_id)
         try:
-            question = await self.question(event, question_id)
+            if found is not None and found.id == question_id and found.event_code == event.code:
+                question = found
+            else:
+                question = await self.question(event, question_id)
             if room_id is not None and question.room_id != room_id:
                 raise NotFound("question_not_found", _n("Diese Frage gibt es nicht."))
             if not rules.can_upvote(question):
@@ -114,8 +120,18 @@ class QuestionService:
             await publish_change(self.hub, question.room_id, "questions.updated", outcome.version)
         return WriteResult(outcome.applied, outcome.version)
 
-    async def delete_own(self, event: Event, participant_id: str, question_id: object) -> None:
-        question = await self.question(event, question_id)
+    async def delete_own(
+        self,
+        event: Event,
+        participant_id: str,
+        question_id: object,
+        found: Question | None = None,
+    ) -> None:
+        """``found``: as for ``set_upvote``."""
+        if found is not None and found.id == question_id and found.event_code == event.code:
+            question = found
+        else:
+            question = await self.question(event, question_id)
         if not rules.can_delete(question, participant_id):
             raise rules.not_author_error()
         version = await self.store.delete_question(question.id)

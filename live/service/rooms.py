@@ -3,7 +3,10 @@ answer). The fan-out reads the same state per tick for every socket (live/fanout
 
 from __future__ import annotations
 
-from live.domain.models import Room
+from collections.abc import Callable
+from dataclasses import replace
+
+from live.domain.models import Question, Room
 from live.fanout.state import RoomState, load_room_state
 from live.store import Store
 
@@ -17,3 +20,64 @@ class RoomService:
         return await load_room_state(
             self.store, room.id, None, False, None, ballots_of=participant_id
         )
+
+    async def for_answer(
+        self,
+        room: Room,
+        participant_id: str,
+        held: Callable[[], RoomState | None],
+        *,
+        ballots: bool = False,
+        poll_id: str | None = None,
+    ) -> RoomState:
+        """The state a page's action answers with (an htmx fragment), without re-reading the
+        room: ``held()`` is the state the room's channel last read for its sockets (the fan-out
+        in this process). With ``ballots``, this participant's own ballots are read fresh (one
+        store read; the answer shows the participant's new ballot at once).
+
+        The rest is the state of the last tick: a change that happened since (e.g. the vote
+        being answered, in the counts) follows with the next tick's push, which the page socket
+        gets like everyone in the room. ``held()`` is asked again after the read, for the newest
+        state: the answer is rendered right after, with no wait in between, so a push that is
+        newer than the answer is not overtaken by it (it would stay on the page until the next
+        change). A full read (``state``) only when nothing is held for the room in this process,
+        or the held state does not know the poll acted on as published yet (opened after the
+        last tick): the answer must not drop that poll."""
+        first = held()
+        if first is None or first.room.id != room.id or not _knows(first, poll_id):
+            return await self.state(room, participant_id)
+        if not ballots:
+            return replace(first, ballots={})
+        ids = [p.id for p in first.polls if p.state == "open"]
+        if poll_id is not None and poll_id not in ids:
+            ids.append(poll_id)
+        own = await self.store.participant_ballots(participant_id, ids) if ids else {}
+        newest = held()
+        state = newest if newest is not None and newest.version >= first.version else first
+        return replace(
+            state,
+            ballots={
+                p.id: {participant_id: own[p.id]}
+                for p in state.polls
+                if p.state == "open" and p.id in own
+            },
+        )
+
+
+def _knows(held: RoomState, poll_id: str | None) -> bool:
+    if poll_id is None:
+        return True
+    poll = held.poll(poll_id)
+    return poll is not None and poll.state != "draft"
+
+
+def with_question(state: RoomState, question: Question) -> RoomState:
+    """``state`` with a question just asked (the held state may be older than it)."""
+    if any(q.id == question.id for q in state.questions):
+        return state
+    return replace(state, questions=(*state.questions, question))
+
+
+def without_question(state: RoomState, question_id: str) -> RoomState:
+    """``state`` without a question just deleted."""
+    return replace(state, questions=tuple(q for q in state.questions if q.id != question_id))

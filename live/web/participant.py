@@ -19,6 +19,7 @@ from live.views.regions import applause_region, mood_region, participant_items, 
 from live.web.access import keep_participant, participant_or_join, resolve
 from live.web.errors import error_text, status_for
 from live.web.forms import as_int, field, read_form
+from live.web.held import ACTION_MAX_AGE, answer_state
 from live.web.identity import request_lang
 from live.web.participant_qa import qa_context
 from live.web.responses import announce, fragment, is_htmx, no_js_answer, page, redirect
@@ -86,10 +87,12 @@ async def participant(request: Request) -> Response:
 async def vote(request: Request) -> Response:
     form = await read_form(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    # Drafts are not found here, whoever asks: a page votes only in polls it was shown.
-    poll = await svc.polls.poll(event, request.path_params["poll_id"], moderator=False)
-    room = await svc.events.room(event, poll.room_id)
+    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
+    # Drafts are not found here, whoever asks: a page votes only in polls it was shown. The
+    # copy a vote is checked against will do (its kind and room never change); the store
+    # checks the poll's state with the write, as for a socket's vote.
+    poll = await svc.polls.known(event, request.path_params["poll_id"])
+    room = await svc.events.room(event, poll.room_id, max_age=ACTION_MAX_AGE)
     pid, new_token = await participant_or_join(request, event, await resolve(request, event))
     kwargs: dict[str, Any] = {}
     if poll.kind == "single":
@@ -104,15 +107,17 @@ async def vote(request: Request) -> Response:
     error: str | None = None
     status = 200
     try:
+        # The socket's write path: the store's one writer commits queued votes together.
         await svc.polls.vote(event, pid, poll.id, **kwargs)
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
         response = no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
     else:
-        # htmx: this participant's own view of the stage, plus an announcement.
+        # htmx: this participant's own view of the stage, plus an announcement. The counts are
+        # the last tick's (live/web/held.py): the push with this vote follows within a tick.
         lang = request_lang(request)
-        state = await svc.rooms.state(room, pid)
+        state = await answer_state(request, room, pid, ballots=True, poll_id=poll.id)
         stage = participant_regions(lang, state, pid)[0].frame
         message = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
         html = stage + announce(request, message, error=error is not None)
@@ -124,8 +129,8 @@ async def vote(request: Request) -> Response:
 async def set_mood(request: Request) -> Response:
     form = await read_form(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
-    room = await svc.events.room(event, request.path_params["room_id"])
+    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
+    room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
     pid, new_token = await participant_or_join(request, event, await resolve(request, event))
     value = as_int(field(form, "value"))
     error: str | None = None

@@ -15,26 +15,37 @@ from live.domain.models import Event, Room
 from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
+from live.service.rooms import with_question, without_question
 from live.views.regions import qa_list_region, qa_mine_region
 from live.views.templating import render
 from live.web.access import keep_participant, participant_or_join, resolve
 from live.web.errors import error_text, page_error, status_for
 from live.web.forms import FieldErrors, field, read_form
+from live.web.held import ACTION_MAX_AGE, answer_state, newest
 from live.web.identity import request_lang
 from live.web.responses import announce, is_htmx, no_js_answer, redirect, swap_oob
 from live.web.runtime import services
 
 
 async def qa_context(
-    request: Request, state: RoomState, participant_id: str | None, sort: str
+    request: Request,
+    state: RoomState,
+    participant_id: str | None,
+    sort: str,
+    *,
+    held: bool = False,
 ) -> dict[str, Any]:
-    """What the participant page's Q&A section needs, with this participant's own marks."""
+    """What the participant page's Q&A section needs, with this participant's own marks.
+    ``held``: ``state`` is the room's held state (live/web/held.py), taken again after the
+    marks were read if a newer one came meanwhile."""
     lang = request_lang(request)
     upvoted: set[str] = set()
     if participant_id is not None and state.questions:
         upvoted = await services(request).questions.upvoted_by(
             participant_id, list(state.questions)
         )
+    if held:
+        state = newest(request, state)
     return {
         "sort": sort,
         "upvoted": sorted(upvoted),
@@ -53,14 +64,17 @@ def _sort(request: Request) -> str:
 async def ask(request: Request) -> Response:
     form = await read_form(request)
     svc = services(request)
+    # Fresh: whether questions wait for approval (and names are allowed) may just have changed.
     event = await svc.events.event(request.path_params["code"])
-    room = await svc.events.room(event, request.path_params["room_id"])
+    room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
     pid, new_token = await participant_or_join(request, event, await resolve(request, event))
     values = {"text": field(form, "text"), "name": field(form, "name")}
     lang = request_lang(request)
     response: Response
     try:
-        await svc.questions.ask(event, room, pid, text=values["text"], name=values["name"] or None)
+        question, _ = await svc.questions.ask(
+            event, room, pid, text=values["text"], name=values["name"] or None
+        )
     except DomainError as exc:
         if not is_htmx(request):
             response = page_error(request, status_for(exc), error_text(request, exc))
@@ -73,7 +87,8 @@ async def ask(request: Request) -> Response:
     if not is_htmx(request):
         response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
     else:
-        state = await svc.rooms.state(room, pid)
+        # The last tick's state with the new question (live/web/held.py).
+        state = with_question(await answer_state(request, room, pid), question)
         message = (
             _n("Danke! Ihre Frage wartet auf die Freigabe durch die Moderation.")
             if event.questions_need_approval
@@ -101,16 +116,16 @@ def _ask_form(
 async def upvote(request: Request) -> Response:
     form = await read_form(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
+    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
     question = await svc.questions.question(event, request.path_params["question_id"])
-    room = await svc.events.room(event, question.room_id)
+    room = await svc.events.room(event, question.room_id, max_age=ACTION_MAX_AGE)
     pid, new_token = await participant_or_join(request, event, await resolve(request, event))
     up = field(form, "up") != "0"
     lang = request_lang(request)
     error: str | None = None
     status = 200
     try:
-        await svc.questions.set_upvote(event, pid, question.id, up=up)
+        await svc.questions.set_upvote(event, pid, question.id, up=up, found=question)
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
@@ -118,8 +133,10 @@ async def upvote(request: Request) -> Response:
         response = no_js_answer(request, error, status, back)
         keep_participant(request, response, event, new_token)
         return response
-    state = await svc.rooms.state(room, pid)
-    context = await qa_context(request, state, pid, _sort(request))
+    # The last tick's list (live/web/held.py) with this participant's marks read fresh: the
+    # count with this upvote follows with the next tick's push.
+    state = await answer_state(request, room, pid)
+    context = await qa_context(request, state, pid, _sort(request), held=True)
     html = context["qa_list_html"]
     html += (
         f'<div id="qa-state" hidden hx-swap-oob="true" '
@@ -138,17 +155,17 @@ async def upvote(request: Request) -> Response:
 async def delete_own(request: Request) -> Response:
     await read_form(request)
     svc = services(request)
-    event = await svc.events.event(request.path_params["code"])
+    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
     question = await svc.questions.question(event, request.path_params["question_id"])
-    room = await svc.events.room(event, question.room_id)
+    room = await svc.events.room(event, question.room_id, max_age=ACTION_MAX_AGE)
     pid, new_token = await participant_or_join(request, event, await resolve(request, event))
-    await svc.questions.delete_own(event, pid, question.id)
+    await svc.questions.delete_own(event, pid, question.id, found=question)
     response: Response
     if not is_htmx(request):
         response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
     else:
         lang = request_lang(request)
-        state = await svc.rooms.state(room, pid)
+        state = without_question(await answer_state(request, room, pid), question.id)
         html = qa_mine_region(lang, state, pid).frame
         html += announce(request, translate(lang, _n("Ihre Frage wurde gelöscht.")))
         response = HTMLResponse(html)
