@@ -253,7 +253,10 @@ def test_each_page_loads_the_scripts_it_uses_and_no_more(
         sound = re.search(r"data-applause-(?:input|listen|autostart|silent)", page) is not None
         assert sound == ("applause.js" in scripts), name
         assert ("control.js" in scripts) == (name in {"moderate", "control"}), name
-    assert scripts_of(pages["participant"]) == {htmx, socket, "live.js", "applause.js"}
+    # The phone: nothing of the moderation's, the projector's or the setup's scripts.
+    assert scripts_of(pages["participant"]) >= {htmx, socket, "live.js", "applause.js"}
+    for other in ("control.js", "screen.js", "overlay.js", "overlay_builder.js", "brand.js"):
+        assert other not in scripts_of(pages["participant"]), other
     # Pages without live regions: no script at all.
     for name in ("landing", "error", "report"):
         assert scripts_of(pages[name]) == set(), name
