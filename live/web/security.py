@@ -1,4 +1,5 @@
-"""Browser-facing hardening: security headers on every response and Origin checks.
+"""Browser-facing hardening: security headers on every response (the document-only ones not on
+scripts and stylesheets) and Origin checks.
 
 The Content-Security-Policy is strict: only our own scripts, styles and sockets; no inline code
 (user text can therefore never run, even if escaping failed); no third-party requests at all.
