@@ -11,6 +11,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from live import logs
 from live.board import open_board
@@ -21,6 +22,7 @@ from live.hub import open_hub
 from live.service import build_services
 from live.service.changes import room_topic
 from live.settings import Settings
+from live.static_files import manifest
 from live.store import open_store
 from live.views.regions import PageRenderer
 from live.web.errors import domain_error_handler, http_error_handler, server_error_handler
@@ -31,6 +33,7 @@ from live.web.security import SecurityHeaders
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    manifest()  # the static files read, hashed and gzipped now, not by the first visitor
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -82,7 +85,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     }
     return Starlette(
         routes=routes(),
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            # Inside the security headers (which look at the final Content-Type): pages,
+            # fragments, JSON and SVG go out gzipped, level 6 (level 9 costs far more CPU for
+            # a few bytes, on every page and fragment). Not PNG/JPEG (Starlette's exclusions)
+            # and not the static files, which come gzipped already (live/web/static.py).
+            # WebSocket frames pass through uncompressed (live/cli.py: no permessage-deflate).
+            Middleware(GZipMiddleware, minimum_size=500, compresslevel=6),
+        ],
         exception_handlers=handlers,
         lifespan=lifespan,
     )

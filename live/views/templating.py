@@ -16,6 +16,7 @@ from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_ANSWERS, MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
 from live.i18n import LANGUAGES, Lang, translations
+from live.static_files import asset
 from live.views.brand import brand_css_url, logo_url
 from live.views.cloud import word_cloud
 from live.views.cloud_controls import cloud_controls
@@ -65,6 +66,7 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     gettext = translations(lang).gettext
     env.globals["lang"] = lang
+    env.globals["asset"] = asset  # every <link>/<script> of a static file: its hashed URL
     env.globals["scale_values"] = scale_values
     env.globals["word_cloud"] = word_cloud
     env.globals["published"] = published

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 
-from live.assets import STATIC_DIR
 from live.web import (
     api,
     api_brand,
@@ -24,6 +22,7 @@ from live.web import (
     setup_brand,
     setup_file,
     sockets,
+    static,
 )
 
 
@@ -145,5 +144,6 @@ def routes() -> list[BaseRoute]:
                 WebSocketRoute("/events/{code}/rooms/{room_id}/ws", sockets.api_socket),
             ],
         ),
-        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        # CSS, scripts, vendored htmx: hashed names kept for a year, plain names briefly
+        Route("/static/{path:path}", static.serve, methods=["GET"]),
     ]

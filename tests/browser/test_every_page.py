@@ -57,6 +57,7 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/overlay/now": "fragment the overlay reloads (the lower third)",
     "/e/{code}/logo": "the event's logo (an image the pages show)",
     "/e/{code}/brand.css": "the event's colour (a stylesheet the pages link)",
+    "/static/{path:path}": "stylesheets and scripts the pages link (tests/web/test_wire.py)",
 }
 
 

@@ -11,8 +11,10 @@ isolation, on the build requirements that the `test` extra installs, so it downl
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from live.static_files import slim
 from tests.support.server import REPO_ROOT, LiveServer
 
 # Building and installing take seconds to tens of seconds; the default of 120 s covers one test.
@@ -189,4 +192,11 @@ def test_the_installed_app_serves_german_and_english_pages_and_static_files(
     for name, media_type in (("live.css", "text/css"), ("live.js", "text/javascript")):
         status, kind, body = _get(server, f"/static/{name}")
         assert (status, kind.split(";")[0]) == (200, media_type), server.log_tail()
-        assert body == (REPO_ROOT / "static" / name).read_bytes()
+        assert body == slim(name, (REPO_ROOT / "static" / name).read_bytes())
+
+    # The page links the stylesheet by a name hashed from the installed copy's bytes.
+    source = slim("live.css", (REPO_ROOT / "static" / "live.css").read_bytes())
+    hashed = f"/static/live.{hashlib.sha256(source).hexdigest()[:8]}.css"
+    assert re.search(rf'href="{re.escape(hashed)}"', page), page[:2000]
+    status, kind, body = _get(server, hashed)
+    assert (status, kind.split(";")[0], body) == (200, "text/css", source), server.log_tail()

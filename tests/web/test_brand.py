@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from live.domain.brand import MAX_LOGO_BYTES
+from live.static_files import asset
 from live.views.brand import brand_css
 from tests.support.images import png, svg
 from tests.web.conftest import EventFixture, create_event, run_in_app, services_of
@@ -84,10 +85,9 @@ def test_the_setup_page_has_the_brand_form(client: TestClient, organiser: EventF
     assert '<a href="#brand">Erscheinungsbild</a>' in page
     # No colour yet: nothing but the app's stylesheets (and the logo styles).
     assert stylesheet_links(page) == [
-        "/static/live.css",
-        "/static/applause.css",
-        "/static/program.css",
-        "/static/brand.css",
+        asset("live.css"),
+        asset("program.css"),
+        asset("brand.css"),
     ]
 
 
@@ -371,7 +371,7 @@ def test_every_event_page_links_the_colour_and_the_pages_show_the_logo(
     for url, alt in pages.items():
         page = assert_html(client.get(url), 200)
         links = stylesheet_links(page)
-        assert links[-2:] == ["/static/brand.css", brand["stylesheet"]], url
+        assert links[-2:] == [asset("brand.css"), brand["stylesheet"]], url
         if alt is not None:
             assert f"{logo_tag} {alt}" in page, url
     # A page of no event links none of it.

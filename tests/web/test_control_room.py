@@ -8,6 +8,7 @@ import re
 
 from starlette.testclient import TestClient
 
+from live.static_files import asset
 from live.views.hyphenate import SHY
 from tests.web.conftest import EventFixture, create_poll, join
 from tests.web.test_roles import ask_question, room_link
@@ -47,7 +48,7 @@ def test_control_room_shows_every_room(client: TestClient, event: EventFixture) 
     page = client.get(f"/e/{event.code}/control")
     assert page.status_code == 200
     assert "Leitstand" in page.text
-    assert 'href="/static/control.css"' in page.text
+    assert f'href="{asset("control.css")}"' in page.text
     # The fragment the page re-reads every 2 s (htmx polling: correct with several workers).
     assert f'hx-get="/e/{event.code}/control/rooms"' in page.text
     assert 'hx-trigger="every 2s"' in page.text

@@ -12,7 +12,7 @@ from tests.web.conftest import EventFixture, close_store, create_poll
 
 ORIGIN = {"Origin": "http://testserver"}
 # Pages that need no store at all.
-WITHOUT_STORE = {"/"}
+WITHOUT_STORE = {"/", "/static/{path:path}"}  # the static files come from memory
 # Answers of their own during an outage: the health check says what is down.
 OWN_ANSWER = {"/healthz"}
 # Valid input where a form is checked before the store is asked (bad input is a 422 first).
@@ -75,6 +75,7 @@ def test_every_route_answers_503_while_the_store_is_down(
         checked += 1
     assert checked > 50
     assert client.get("/").status_code == 200  # the start page needs no store
+    assert client.get("/static/live.css").status_code == 200
 
 
 def test_join_by_code_answers_503_not_500(client: TestClient, event: EventFixture) -> None:

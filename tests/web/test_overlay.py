@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from live.domain.models import AgendaItem
+from live.static_files import asset
 from live.views.hyphenate import SHY
 from live.views.overlay import PARTS
 from tests.web.conftest import EventFixture, create_poll, join, run_in_app, services_of
@@ -112,7 +113,7 @@ def test_the_default_is_the_applause_meter_with_sound_bottom_left(
     assert "view=overlay" in tag and "parts=applause" in tag
     assert 'id="applause-level"' in page and "data-applause-meter" in page
     assert "overlay-results" not in page and "overlay-question" not in page
-    assert '<link rel="stylesheet" href="/static/overlay.css">' in page
+    assert f'<link rel="stylesheet" href="{asset("overlay.css")}">' in page
 
 
 def test_sound_off_starts_no_audio_and_position_is_taken(

@@ -14,6 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from live.domain.models import AgendaItem
+from live.static_files import asset
 from tests.web.conftest import EventFixture, create_event, create_poll, services_of
 from tests.web.test_pages import login
 
@@ -139,7 +140,7 @@ def test_html_report(client: TestClient, conference: dict[str, Any]) -> None:
     assert response.headers["content-type"].startswith("text/html")
     assert response.headers["cache-control"] == "no-store"
     html = response.text
-    assert '<link rel="stylesheet" href="/static/report.css">' in html
+    assert f'<link rel="stylesheet" href="{asset("report.css")}">' in html
     assert "Wie gefällt Ihnen die Tagung?" in html
     assert "33\u00a0% begeistert, 67\u00a0% zufrieden, 0\u00a0% enttäuscht" in html
     assert "Wie geht es mit der Digitalisierung weiter?" in html

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from live.static_files import asset
 from tests.support.program import program_today
 from tests.web.conftest import EventFixture, create_event, create_poll
 from tests.web.test_pages import assert_html, login
@@ -88,7 +89,7 @@ def test_setup_page_lists_everything(client: TestClient, organiser: EventFixture
     text = assert_html(client.get(f"/e/{organiser.code}/setup"), 200)
     for part in ["Veranstaltung", "Räume", "Programm", "Import und Export", "Plenum", "Forum 1"]:
         assert part in text
-    assert 'href="/static/program.css"' in text
+    assert f'href="{asset("program.css")}"' in text
     assert f'href="/e/{organiser.code}/setup.json"' in text
 
 
