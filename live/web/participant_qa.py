@@ -19,7 +19,7 @@ from live.views.regions import qa_list_region, qa_mine_region
 from live.views.templating import render
 from live.web.access import keep_participant, participant_or_join, resolve
 from live.web.errors import error_text, page_error, status_for
-from live.web.forms import FieldErrors, field, read_form
+from live.web.forms import FieldErrors, field, read_form, request_id_of
 from live.web.identity import request_lang
 from live.web.responses import announce, is_htmx, no_js_answer, redirect, swap_oob
 from live.web.runtime import services
@@ -60,7 +60,14 @@ async def ask(request: Request) -> Response:
     lang = request_lang(request)
     response: Response
     try:
-        await svc.questions.ask(event, room, pid, text=values["text"], name=values["name"] or None)
+        await svc.questions.ask(
+            event,
+            room,
+            pid,
+            text=values["text"],
+            name=values["name"] or None,
+            request_id=request_id_of(form),
+        )
     except DomainError as exc:
         if not is_htmx(request):
             response = page_error(request, status_for(exc), error_text(request, exc))
@@ -110,7 +117,9 @@ async def upvote(request: Request) -> Response:
     error: str | None = None
     status = 200
     try:
-        await svc.questions.set_upvote(event, pid, question.id, up=up)
+        await svc.questions.set_upvote(
+            event, pid, question.id, up=up, request_id=request_id_of(form)
+        )
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
