@@ -312,6 +312,9 @@
     }
     p.inflight = true;
     d.formData.set("request_id", p.id);
+    // On the form itself: a push may replace it while the request runs, and the events of a
+    // detached form no longer reach the document. (The same listener is added only once.)
+    d.elt.addEventListener("htmx:afterRequest", afterSend);
     d.timeout = SEND_TIMEOUT_MS;
     // Offline or without the live connection, say so at once; the answer clears it.
     if (connectionState === "closed" || navigator.onLine === false) {
@@ -320,7 +323,7 @@
     }
   });
 
-  document.addEventListener("htmx:afterRequest", function (evt) {
+  function afterSend(evt) {
     var d = evt.detail;
     var cfg = d && d.requestConfig;
     if (!cfg || cfg.verb !== "post" || !ACTIONS.test(cfg.path)) return;
@@ -339,9 +342,7 @@
     showNotes();
     announce(text("unsent"), true);
     scheduleRetry();
-  });
-  // A request whose form was replaced meanwhile reports to nobody (its events fire on the
-  // detached form); the next retry round sends it again.
+  }
 
   function scheduleRetry() {
     if (retryTimer !== null) return;
