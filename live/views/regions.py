@@ -300,14 +300,26 @@ def _html(key: str, html: str, children: tuple[str, ...] = ()) -> Region:
 
 
 def participant_regions(lang: Lang, state: RoomState, participant_id: str | None) -> list[Region]:
+    """The poll stage and, inside it, each poll's results as a region of its own.
+
+    The stage is judged unchanged by its own markup only (the results stand in as placeholders):
+    a vote by anyone else changes a results region, never the stage, so the phone gets just the
+    new results and the form the participant is filling in (ticked boxes, typed text, the focus,
+    a screen reader's place) is not touched. The stage is sent again only when the polls shown
+    or this participant's own ballot change."""
     items = participant_items(state, participant_id)
     ctx = {"state": state, "event": state.event, "room": state.room}
     results = [
         _html(f"results-{i.poll.id}", render(lang, "fragments/results.html", item=i, **ctx))
         for i in items
     ]
-    stage = render(lang, "fragments/participant_stage.html", items=items, **ctx)
-    return [_html("poll-stage", stage, tuple(r.key for r in results)), *results]
+    holes = {i.poll.id: f"<!--{r.key}-->" for i, r in zip(items, results, strict=True)}
+    skeleton = render(lang, "fragments/participant_stage.html", items=items, holes=holes, **ctx)
+    stage = skeleton
+    for region in results:
+        stage = stage.replace(f"<!--{region.key}-->", region.body, 1)
+    children = tuple(r.key for r in results)
+    return [Region("poll-stage", stage, skeleton, children), *results]
 
 
 def screen_regions(lang: Lang, state: RoomState) -> list[Region]:

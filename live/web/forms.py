@@ -98,6 +98,12 @@ def field(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def request_id_of(form: FormData) -> str | None:
+    """A page action's idempotency key (set by static/live.js; absent without JavaScript): a
+    retried send with the same id is acknowledged again and never counted twice."""
+    return field(form, "request_id") or None
+
+
 def as_int(raw: str) -> object:
     """A number typed into a field; anything else unchanged, for the domain to refuse with
     its own message."""

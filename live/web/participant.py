@@ -18,7 +18,7 @@ from live.views.program import TimeFormat
 from live.views.regions import applause_region, mood_region, participant_items, participant_regions
 from live.web.access import keep_participant, participant_or_join, resolve
 from live.web.errors import error_text, status_for
-from live.web.forms import as_int, field, read_form
+from live.web.forms import as_int, field, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state
 from live.web.identity import request_lang
 from live.web.participant_qa import qa_context
@@ -107,8 +107,9 @@ async def vote(request: Request) -> Response:
     error: str | None = None
     status = 200
     try:
-        # The socket's write path: the store's one writer commits queued votes together.
-        await svc.polls.vote(event, pid, poll.id, **kwargs)
+        # The socket's write path (the store's one writer commits queued votes together), with
+        # the page's request id (static/live.js): a retried send is counted once.
+        await svc.polls.vote(event, pid, poll.id, request_id=request_id_of(form), **kwargs)
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
@@ -136,7 +137,7 @@ async def set_mood(request: Request) -> Response:
     error: str | None = None
     status = 200
     try:
-        await svc.mood.set_mood(room, pid, value)
+        await svc.mood.set_mood(room, pid, value, request_id_of(form))
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):

@@ -20,7 +20,7 @@ from live.views.regions import qa_list_region, qa_mine_region
 from live.views.templating import render
 from live.web.access import keep_participant, participant_or_join, resolve
 from live.web.errors import error_text, page_error, status_for
-from live.web.forms import FieldErrors, field, read_form
+from live.web.forms import FieldErrors, field, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state, newest
 from live.web.identity import request_lang
 from live.web.responses import announce, is_htmx, no_js_answer, redirect, swap_oob
@@ -72,8 +72,13 @@ async def ask(request: Request) -> Response:
     lang = request_lang(request)
     response: Response
     try:
-        question, _ = await svc.questions.ask(
-            event, room, pid, text=values["text"], name=values["name"] or None
+        question, written = await svc.questions.ask(
+            event,
+            room,
+            pid,
+            text=values["text"],
+            name=values["name"] or None,
+            request_id=request_id_of(form),
         )
     except DomainError as exc:
         if not is_htmx(request):
@@ -87,8 +92,11 @@ async def ask(request: Request) -> Response:
     if not is_htmx(request):
         response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
     else:
-        # The last tick's state with the new question (live/web/held.py).
-        state = with_question(await answer_state(request, room, pid), question)
+        # The last tick's state with the new question (live/web/held.py); a retried send (its
+        # request id already seen) stored nothing new, and the held state has the first one.
+        state = await answer_state(request, room, pid)
+        if written.applied:
+            state = with_question(state, question)
         message = (
             _n("Danke! Ihre Frage wartet auf die Freigabe durch die Moderation.")
             if event.questions_need_approval
@@ -125,7 +133,9 @@ async def upvote(request: Request) -> Response:
     error: str | None = None
     status = 200
     try:
-        await svc.questions.set_upvote(event, pid, question.id, up=up, found=question)
+        await svc.questions.set_upvote(
+            event, pid, question.id, up=up, found=question, request_id=request_id_of(form)
+        )
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
