@@ -104,6 +104,7 @@
     else if (evt.key === "ArrowLeft" || evt.key === "ArrowUp") next = (index - 1 + tabs.length) % tabs.length;
     else if (evt.key === "Home") next = 0;
     else if (evt.key === "End") next = tabs.length - 1;
+    else if (evt.key === " ") next = index; // a link would scroll the page instead
     if (next === null) return;
     evt.preventDefault();
     select(keyOf(tabs[next]), true);
@@ -142,6 +143,7 @@
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-controls", "panel-" + keyOf(tab));
       panels[keyOf(tab)].setAttribute("role", "tabpanel");
+      panels[keyOf(tab)].setAttribute("aria-labelledby", tab.id);
       tab.addEventListener("click", onClick);
       tab.addEventListener("keydown", onKey);
     }
