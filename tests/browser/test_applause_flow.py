@@ -43,7 +43,9 @@ def test_phones_applaud_and_the_screen_hears_it(
     screen = browser_context(**PROJECTOR).new_page()
     screen.goto(f"{live_server.url}/e/{code}/screen?room={room}")
     connected(screen)
-    # Audio only after a user gesture: the projector operator clicks once.
+    # Audio only after a user gesture: the projector operator clicks once (the operator's
+    # controls show while the mouse moves).
+    screen.mouse.move(200, 200)
     screen.get_by_role("button", name="Applaus hören").click()
     expect(screen.get_by_role("button", name="Applaus hören")).to_have_attribute(
         "aria-pressed", "true"
