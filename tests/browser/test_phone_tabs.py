@@ -347,3 +347,15 @@ def test_an_answer_shows_to_every_phone_and_on_the_projector(
         "Im Tagungsbericht"
     )
     no_axe_violations(screen, "projector with an answered question")
+
+
+def test_tabs_in_english(live_server: LiveServer, phone: Page) -> None:
+    room = Room(live_server)
+    phone.goto(room.phone_url + "&lang=en")
+    connected(phone)
+    names = [t.inner_text() for t in phone.get_by_role("tab").all()]
+    assert [" ".join((n or "").split()) for n in names] == ["Poll", "Questions", "Applause & mood"]
+    tab(phone, "Questions").click()
+    room.open_poll("Coffee or tea?", ("Coffee", "Tea"))
+    expect(tab(phone, "Poll").locator(".tab-badge")).to_have_text("new", timeout=LIVE)
+    expect(phone.locator("#tab-news")).to_have_text("New in “Poll”: a poll has started.")
