@@ -354,8 +354,29 @@ def test_tabs_in_english(live_server: LiveServer, phone: Page) -> None:
     phone.goto(room.phone_url + "&lang=en")
     connected(phone)
     names = [t.inner_text() for t in phone.get_by_role("tab").all()]
-    assert [" ".join((n or "").split()) for n in names] == ["Poll", "Questions", "Applause & mood"]
+    # (Labels carry soft hyphens for large text: "Ques\u00adtions".)
+    shown = [" ".join(n.replace("\u00ad", "").split()) for n in names]
+    assert shown == ["Poll", "Questions", "Applause & mood"]
     tab(phone, "Questions").click()
     room.open_poll("Coffee or tea?", ("Coffee", "Tea"))
     expect(tab(phone, "Poll").locator(".tab-badge")).to_have_text("new", timeout=LIVE)
     expect(phone.locator("#tab-news")).to_have_text("New in “Poll”: a poll has started.")
+
+
+def test_tabs_and_applause_at_200_percent_text(live_server: LiveServer, phone: Page) -> None:
+    """With twice the text size the tabs stack and the grades go one per line: no label
+    sticks out of its box or off the screen. (The page as a whole at 200 %: issue 18 point 8.)"""
+    room = Room(live_server)
+    phone.goto(room.phone_url)
+    connected(phone)
+    phone.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    tab(phone, "Applaus & Stimmung").click()
+    outside = phone.evaluate(
+        """() => [...document.querySelectorAll('[role=tab], #panel-applause button')]
+          .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5
+                          || el.scrollWidth > el.clientWidth + 1)
+          .map((el) => el.textContent.trim())"""
+    )
+    assert outside == []
+    # Stacked, the bar no longer sticks: three rows of large type would cover the screen.
+    assert phone.locator(".phone-tabs").evaluate("el => getComputedStyle(el).position") == "static"
