@@ -59,6 +59,7 @@ def test_phones_applaud_and_the_screen_hears_it(
         phone = browser_context(**PHONE).new_page()
         phone.goto(f"{live_server.url}/e/{code}")
         connected(phone)
+        phone.get_by_role("tab", name="Applaus & Stimmung").click()
         phones.append(phone)
     check_a11y(phones[0], context="participant page with the applause control")
 
@@ -115,6 +116,7 @@ def test_mood_from_a_phone_reaches_the_moderator_live(
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{event['code']}")
     connected(phone)
+    phone.get_by_role("tab", name="Applaus & Stimmung").click()
     phone.get_by_role("button", name="4 eher gut").click()
     expect(phone.locator("#announcer")).to_contain_text("Ihre Stimmung ist gespeichert")
     expect(phone.locator("#mood-4")).to_have_attribute("aria-pressed", "true")

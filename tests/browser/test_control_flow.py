@@ -226,6 +226,7 @@ def test_control_room_shows_votes_questions_and_applause_live(
     phone.get_by_role("button", name="Tee", exact=True).click()
     expect(plenum).to_contain_text("Kaffee oder Tee? – 1 Stimme", timeout=LIVE)
     expect(plenum.locator(".control-present")).to_have_text("1", timeout=LIVE)
+    phone.get_by_role("tab", name="Fragen").click()  # the Q&A has its own tab
     phone.get_by_label("Ihre Frage").fill("Gibt es auch Kakao?")
     phone.get_by_role("button", name="Frage senden").click()
     expect(plenum.locator(".control-pending")).to_have_text("1", timeout=LIVE)

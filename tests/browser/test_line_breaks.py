@@ -81,6 +81,7 @@ def test_long_german_words_never_break_mid_word(
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}?room={room}")
     connected(phone)
+    phone.get_by_role("tab", name="Fragen").click()  # the Q&A has its own tab
     phone.get_by_label("Ihre Frage").fill(QUESTION)
     phone.get_by_label("Name (freiwillig)").fill(NAME)
     phone.get_by_role("button", name="Frage senden").click()
@@ -94,15 +95,19 @@ def test_long_german_words_never_break_mid_word(
         {"state": "approved", "answer": ANSWER},
         token,
     )
+    phone.get_by_role("tab", name="Abstimmung").click()
     phone.get_by_role("button", name=OPTIONS[1], exact=True).click()
     expect(phone.locator("#announcer")).to_contain_text("Ihre Stimme wurde gezählt.")
     expect(phone.locator(f"#results-{poll['id']} .bar-row")).to_have_count(len(OPTIONS))
     expect(phone.locator("#qa-list")).to_contain_text("Kooperationsvereinbarungen", timeout=LIVE)
     expect(phone.locator("#qa-mine")).to_contain_text("Fallbesprechungsrunde", timeout=LIVE)
     expect(phone.locator("#room-program")).to_contain_text(ROOMS[1])
-    assert mid_word_breaks(phone) == []
-    # Nor does a long word stick out of its box: the phone never scrolls sideways.
-    assert fits_width(phone)
+    # Each tab shows its part of the page: check the poll's, then the questions'.
+    for tab in ("Abstimmung", "Fragen"):
+        phone.get_by_role("tab", name=tab).click()
+        assert mid_word_breaks(phone) == [], tab
+        # Nor does a long word stick out of its box: the phone never scrolls sideways.
+        assert fits_width(phone), tab
 
     moderator = browser_context(viewport={"width": 1280, "height": 800}).new_page()
     moderator.goto(f"{live_server.url}/e/{code}/moderate?token={token}&room={room}")

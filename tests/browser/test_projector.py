@@ -24,7 +24,7 @@ from tests.support.browser import DEFAULT_TIMEOUT_MS, BrowserGuard, ContextFacto
 from tests.support.fit import measure
 from tests.support.linebreaks import mid_word_breaks
 from tests.support.server import LiveServer
-from tests.support.stage import LONG_ASK, Clapping, Stage, api, stock
+from tests.support.stage import LONG_ANSWER, LONG_ASK, Clapping, Stage, api, stock
 
 pytestmark = pytest.mark.browser
 
@@ -101,8 +101,11 @@ def test_every_mode_fits_every_size_and_passes_axe(
     stage.set_screen("question")
     stage.highlight()
     shows("question", LONG_ASK[-40:], "Müller-Lüdenscheidt")
+    # Answered in writing: the answer under the question (cut on the wall, whole on phones).
+    stage.answer(LONG_ANSWER)
+    shows("question", LONG_ASK[-40:], "Antwort:", "ganze Antwort auf dem Handy")
     stage.highlight(False)
-    shows("top", "Die meistunterstützten Fragen")
+    shows("top", "Die meistunterstützten Fragen", "Antwort:")
     stage.set_screen("applause")
     shows("applause", "Applaus")
     stage.set_screen("slide")

@@ -47,6 +47,7 @@ def test_ask_approve_upvote_highlight(
     asker = browser_context(**PHONE).new_page()
     asker.goto(f"{live_server.url}/e/{code}")
     connected(asker)
+    asker.get_by_role("tab", name="Fragen").click()  # the Q&A has its own tab
     asker.get_by_label("Ihre Frage").fill("Wie geht es mit der Digitalisierung weiter?")
     asker.get_by_label("Name (freiwillig)").fill("Anna")
     asker.get_by_role("button", name="Frage senden").click()
@@ -59,6 +60,7 @@ def test_ask_approve_upvote_highlight(
     other = browser_context(**PHONE).new_page()
     other.goto(f"{live_server.url}/e/{code}")
     connected(other)
+    other.get_by_role("tab", name="Fragen").click()
     expect(other.locator("#qa-list")).to_contain_text("Noch keine Fragen")
     other.get_by_label("Ihre Frage").fill(HOSTILE)
     other.get_by_role("button", name="Frage senden").click()
@@ -117,6 +119,7 @@ def test_moderator_edits_and_answers_on_its_own_page(
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}")
     connected(phone)
+    phone.get_by_role("tab", name="Fragen").click()
     phone.get_by_label("Ihre Frage").fill("Gibt es Folien zum Vortrag?")
     phone.get_by_role("button", name="Frage senden").click()
     expect(phone.locator("#qa-mine")).to_contain_text("Folien")

@@ -40,6 +40,18 @@ LONG_ASK = (
     "erwarten Sie dafür von Ländern, Bund und Jugendberufsagenturen, gerade bei den "
     "Arbeitsmarktintegrationsmaßnahmen in ländlichen Kreisen?"
 )
+# A long written answer (more than the wall shows: it is cut there, whole on the phones).
+LONG_ANSWER = (
+    "Die Gesundheitsorientierung ist seit diesem Jahr fester Teil der Zielvereinbarungen. "
+    "Die Länder fördern zusätzliche Stellen für Fachkräfte der Gesundheitsberatung, der Bund "
+    "finanziert die Qualifizierung der Integrationsfachkräfte, und die Jugendberufsagenturen "
+    "bekommen gemeinsame Fallbesprechungen mit den Krankenkassen. In ländlichen Kreisen "
+    "starten wir mit mobilen Beratungsteams, die einmal in der Woche in die Gemeinden fahren. "
+    "Die Erfahrungen aus den ersten zwölf Monaten stellen wir im Herbst auf der Fachtagung vor; "
+    "bis dahin sammeln wir Rückmeldungen aus allen Jobcentern über das Fachportal. Ausführliche "
+    "Zahlen und die Förderrichtlinien finden Sie im Tagungsbericht, der eine Woche nach der "
+    "Veranstaltung erscheint."
+)
 # The longest poll question the interface takes (300 characters), for the same worst case.
 LONGEST_QUESTION = (
     "Stellen Sie sich das nächste Jahr vor: Welches der folgenden Themen soll aus Ihrer Sicht "
@@ -118,6 +130,11 @@ class Stage:
             None,
             self.token,
         )
+
+    def answer(self, text: str) -> None:
+        """The long question answered in writing (the phones and the wall show the answer)."""
+        path = f"/events/{self.code}/questions/{self.question}"
+        api(self.server, "PATCH", path, {"answer": text, "state": "answered"}, self.token)
 
     def highlight(self, highlighted: bool = True) -> None:
         path = f"/events/{self.code}/questions/{self.question}"
