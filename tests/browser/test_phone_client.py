@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 from websockets.sync.client import connect
 
 from tests.support.axe import format_violations, run_axe
@@ -100,6 +100,11 @@ def wait_said(page: Page, text: str) -> None:
 OPTIONS = ["Arbeit", "Bildung", "Gesundheit", "Wohnen"]
 
 
+def tab(page: Page, name: str) -> Locator:
+    """One of the phone's three tabs (its name gains "neu" while it has news)."""
+    return page.get_by_role("tablist").get_by_role("tab", name=re.compile(f"^{re.escape(name)}"))
+
+
 def test_ticks_typing_and_focus_survive_votes_by_others_and_a_poll_opening(
     live_server: LiveServer, phone: Page, browser_guard: BrowserGuard
 ) -> None:
@@ -114,7 +119,10 @@ def test_ticks_typing_and_focus_survive_votes_by_others_and_a_poll_opening(
     phone.get_by_label("Arbeit").check()
     phone.get_by_label("Gesundheit").check()
     phone.get_by_label("Ihre Antwort").fill("Netzwerk")
+    # The volume slider is on the applause tab (pushes there replace the meter, not the slider).
+    tab(phone, "Applaus & Stimmung").click()
     phone.get_by_label("Lautstärke").fill("35")
+    tab(phone, "Abstimmung").click()
     phone.get_by_label("Gesundheit").focus()
     # A mark on the form: a push that rebuilt it would drop the mark.
     form = phone.locator(f"#poll-{themes} form")
@@ -285,7 +293,8 @@ def test_every_participant_state_is_accessible_and_fits_320_px(
     room.approve_all()
     room.others([{"type": "vote", "poll_id": themes, "choices": [0]}])
     expect(page.locator("#qa-list")).to_contain_text("E-Akte", timeout=LIVE)
-    # Each support button is named with its question and its count.
+    # Each support button (on the questions' tab) is named with its question and its count.
+    tab(page, "Fragen").click()
     folien = "^Frage ‚Wann gibt es die Folien zum Vortrag\\?‘ {}, {} {}$"
     support = page.get_by_role(
         "button", name=re.compile(folien.format("Unterstützen", 0, "Stimmen"))
@@ -296,6 +305,7 @@ def test_every_participant_state_is_accessible_and_fits_320_px(
     expect(button).to_have_attribute("aria-pressed", "true", timeout=LIVE)
     expect(button).to_have_accessible_name(re.compile(folien.format("Unterstützt", 1, "Stimme")))
 
+    tab(page, "Abstimmung").click()
     page.get_by_label("Jugendberufsagenturen").check()
     page.get_by_role("button", name="Stimme senden").click()
     expect(page.locator(f"#results-{themes} .voters")).to_have_text("2 Stimmen", timeout=LIVE)
