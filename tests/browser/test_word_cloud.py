@@ -156,6 +156,17 @@ def overlap(a: list[float], b: list[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+# The socket's first push (right after it opens) replaces the regions the page was served
+# with: measuring before it would hold an element that is taken out of the page mid-way.
+COUNT_PUSHES = """document.addEventListener("htmx:wsAfterMessage", () => {
+  window.livePushes = (window.livePushes || 0) + 1;
+});"""
+
+
+def first_push_done(page: Page) -> None:
+    page.wait_for_function("() => (window.livePushes || 0) >= 1")
+
+
 def check_cloud(page: Page, where: str) -> dict[str, Any]:
     svg = page.locator("svg.cloud-svg")
     expect(svg).to_be_visible(timeout=LIVE)
@@ -210,8 +221,10 @@ def test_word_cloud_fits_projector_and_phone(
     expect(moderator.locator("#screen-mode-words")).to_have_attribute("aria-pressed", "true")
 
     screen = browser_context(**PROJECTOR).new_page()
+    screen.add_init_script(COUNT_PUSHES)
     screen.goto(f"{live_server.url}/e/{code}/screen?room={room}")
     expect(screen.locator("#screen-stage")).to_have_attribute("data-mode", "words")
+    first_push_done(screen)
     m = check_cloud(screen, "projector 1920×1080")
     height = m["viewport"][1]
     smallest = min(min(w["font"], w["countFont"]) for w in m["words"])
@@ -220,8 +233,10 @@ def test_word_cloud_fits_projector_and_phone(
     assert not violations, format_violations(violations)
 
     phone = browser_context(**PHONE).new_page()
+    phone.add_init_script(COUNT_PUSHES)
     phone.goto(f"{live_server.url}/e/{code}?room={room}")
     expect(phone.locator(f"#results-{poll['id']}")).to_be_visible()
+    first_push_done(phone)
     check_cloud(phone, "phone 390×844")
     violations = run_axe(phone)
     assert not violations, format_violations(violations)
