@@ -5,10 +5,7 @@ console errors (the browser guard), axe-core without any violation on the setup 
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
-from typing import Any
 
 import pytest
 from playwright.sync_api import FilePayload, Page, expect
@@ -17,6 +14,7 @@ from tests.support.axe import format_violations, run_axe
 from tests.support.browser import PHONE, PROJECTOR, ContextFactory
 from tests.support.images import svg
 from tests.support.server import LiveServer
+from tests.support.stage import request_json
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +27,6 @@ LOGO = svg(
     '<rect width="40" height="20" fill="#5a2d82"/><script>throw new Error("logo ran")</script>',
     extra=" onload=\"throw new Error('onload ran')\"",
 )
-
-
-def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(server.url + path, data=data, headers=headers, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
 
 
 def assert_no_axe_violations(page: Page, context: str) -> None:
@@ -75,16 +62,16 @@ def assert_logo_shown(page: Page) -> dict[str, float]:
 def test_logo_and_colour_from_the_setup_page_to_phone_and_projector(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
-    event = api(live_server, "POST", "/api/v1/events", {"title": "Landkreistag 2026"})
+    event = request_json(live_server, "POST", "/api/v1/events", {"title": "Landkreistag 2026"})
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
-    poll = api(
+    poll = request_json(
         live_server,
         "POST",
         f"/api/v1/events/{code}/rooms/{room}/polls",
         {"question": "Wie gefällt es Ihnen?", "options": ["Gut", "Schlecht"], "visibility": "live"},
         token,
     )
-    api(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", None, token)
+    request_json(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", None, token)
 
     # --- the organiser: colour and logo on the setup page ------------------------------------
     organiser = browser_context().new_page()

@@ -13,7 +13,6 @@ import json
 import re
 import threading
 import time
-import urllib.request
 from typing import Any
 
 import pytest
@@ -24,25 +23,11 @@ from tests.support.axe import check_a11y
 from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, PROJECTOR, BrowserGuard, ContextFactory
 from tests.support.fit import measure
 from tests.support.server import LiveServer
+from tests.support.stage import api
 
 pytestmark = pytest.mark.browser
 
 LIVE = DEFAULT_TIMEOUT_MS  # an update without reload: bounds a hang only
-
-
-def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(
-        server.url + "/api/v1" + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers=headers,
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
 
 
 def create_event(server: LiveServer) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import urllib.request
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +23,7 @@ from tests.support.axe import check_a11y
 from tests.support.browser import PHONE, PROJECTOR, BrowserGuard, ContextFactory
 from tests.support.images import png
 from tests.support.server import LiveServer
+from tests.support.stage import request_json
 
 pytestmark = pytest.mark.browser
 
@@ -61,17 +61,6 @@ NOT_PAGES: dict[str, str] = {
 }
 
 
-def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(server.url + path, data=data, headers=headers, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
-
-
 def test_every_page_route_is_visited() -> None:
     listed = {path for path, _who in PAGES} | set(NOT_PAGES)
     page_routes = {
@@ -90,20 +79,20 @@ def test_no_page_requests_another_host(
     browser_guard: BrowserGuard,
     lang: str,
 ) -> None:
-    event = api(
+    event = request_json(
         live_server, "POST", "/api/v1/events", {"title": "Fachtag", "rooms": ["Plenum", "Forum 1"]}
     )
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
     base = f"/api/v1/events/{code}"
-    poll = api(
+    poll = request_json(
         live_server,
         "POST",
         f"{base}/rooms/{room}/polls",
         {"question": "Wie war es?", "kind": "single", "options": ["gut", "schlecht"]},
         token,
     )
-    api(live_server, "POST", f"{base}/polls/{poll['id']}/open", None, token)
-    participant = api(live_server, "POST", f"{base}/join")["participant_token"]
+    request_json(live_server, "POST", f"{base}/polls/{poll['id']}/open", None, token)
+    participant = request_json(live_server, "POST", f"{base}/join")["participant_token"]
     question_id = _ask(live_server, code, room, participant, token)
     # A program with an item running now, so the room lists and the slide have content.
     today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
@@ -121,10 +110,10 @@ def test_no_page_requests_another_host(
             }
         ],
     }
-    api(live_server, "PUT", f"{base}/setup", setup, token)
+    request_json(live_server, "PUT", f"{base}/setup", setup, token)
     # A brand, so every page is checked wearing it: a colour (axe's contrast checks) and a
     # logo (its alt text, its request).
-    api(live_server, "PATCH", base, {"brand_color": "#5a2d82"}, token)
+    request_json(live_server, "PATCH", base, {"brand_color": "#5a2d82"}, token)
     logo = urllib.request.Request(
         f"{live_server.url}{base}/logo",
         data=png(60, 20),
@@ -174,5 +163,7 @@ def _ask(server: LiveServer, code: str, room: str, participant: str, token: str)
         ws.send(json.dumps({"type": "ask", "request_id": "q1", "text": "Was kommt als Nächstes?"}))
         while (message := json.loads(ws.recv()))["type"] != "ack":
             assert message["type"] != "error", message
-    questions = api(server, "GET", f"/api/v1/events/{code}/rooms/{room}/questions", None, token)
+    questions = request_json(
+        server, "GET", f"/api/v1/events/{code}/rooms/{room}/questions", None, token
+    )
     return str(questions[0]["id"])

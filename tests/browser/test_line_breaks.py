@@ -4,16 +4,13 @@ soft hyphens from the server (live/views/hyphenate.py), checked by tests/support
 
 from __future__ import annotations
 
-import json
-import urllib.request
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, ContextFactory
 from tests.support.linebreaks import mid_word_breaks
 from tests.support.server import LiveServer
+from tests.support.stage import request_json
 
 pytestmark = pytest.mark.browser
 
@@ -40,17 +37,6 @@ ANSWER = (
 )
 
 
-def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(server.url + path, data=data, headers=headers, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
-
-
 def fits_width(page: Page) -> bool:
     """Nothing sticks out sideways (clientWidth: a phone's window grows with wide content)."""
     return bool(
@@ -67,16 +53,16 @@ def connected(page: Page) -> None:
 def test_long_german_words_never_break_mid_word(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
-    event = api(live_server, "POST", "/api/v1/events", {"title": TITLE, "rooms": ROOMS})
+    event = request_json(live_server, "POST", "/api/v1/events", {"title": TITLE, "rooms": ROOMS})
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
-    poll = api(
+    poll = request_json(
         live_server,
         "POST",
         f"/api/v1/events/{code}/rooms/{room}/polls",
         {"question": POLL, "kind": "single", "options": OPTIONS, "visibility": "live"},
         token,
     )
-    api(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", token=token)
+    request_json(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", token=token)
 
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}?room={room}")
@@ -86,9 +72,11 @@ def test_long_german_words_never_break_mid_word(
     phone.get_by_label("Name (freiwillig)").fill(NAME)
     phone.get_by_role("button", name="Frage senden").click()
     expect(phone.locator("#announcer")).to_contain_text("wartet auf die Freigabe")
-    listed = api(live_server, "GET", f"/api/v1/events/{code}/rooms/{room}/questions", token=token)
+    listed = request_json(
+        live_server, "GET", f"/api/v1/events/{code}/rooms/{room}/questions", token=token
+    )
     question = next(q for q in listed if q["text"] == QUESTION)
-    api(
+    request_json(
         live_server,
         "PATCH",
         f"/api/v1/events/{code}/questions/{question['id']}",
@@ -125,16 +113,18 @@ def test_an_address_longer_than_the_phone_wraps_inside_its_box(
     # An address gets no soft hyphens (people copy it); overflow-wrap: break-word breaks it
     # as the last resort, so it stays inside its box instead of widening the page.
     url = "https://www.arbeitsagentur.de/vor-ort/jugendberufsagenturen/gesundheitsorientierung"
-    event = api(live_server, "POST", "/api/v1/events", {"title": url, "rooms": ["Plenum"]})
+    event = request_json(live_server, "POST", "/api/v1/events", {"title": url, "rooms": ["Plenum"]})
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
-    poll = api(
+    poll = request_json(
         live_server,
         "POST",
         f"/api/v1/events/{code}/rooms/{room}/polls",
         {"question": f"Kennen Sie {url}?", "kind": "single", "options": [url, "nein"]},
         token,
     )
-    poll = api(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", token=token)
+    poll = request_json(
+        live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", token=token
+    )
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}?room={room}")
     connected(phone)

@@ -22,10 +22,11 @@ from playwright.sync_api import Page, ViewportSize, expect
 from websockets.sync.client import connect
 
 from live.views.overlay import parse_overlay
-from tests.browser.test_control_flow import api, connected
+from tests.browser.test_control_flow import connected
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import DEFAULT_TIMEOUT_MS, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
+from tests.support.stage import api
 
 pytestmark = pytest.mark.browser
 

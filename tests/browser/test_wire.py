@@ -10,9 +10,7 @@ the server's own access log: no GET /static/ reaches it on the second visit.
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,21 +20,11 @@ from playwright.sync_api import CDPSession, Page, Request, expect
 
 from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, ContextFactory
 from tests.support.server import LiveServer
+from tests.support.stage import request_json
 
 pytestmark = pytest.mark.browser
 
 BUDGET = 45_000  # bytes on the wire for the first load (issue 18: "≤ 45 KB")
-
-
-def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(server.url + path, data=data, headers=headers, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
 
 
 @dataclass
@@ -121,14 +109,14 @@ def loaded(page: Page) -> None:
 def test_a_phones_first_load_is_light_and_a_repeat_visit_asks_for_no_asset(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
-    event = api(
+    event = request_json(
         live_server,
         "POST",
         "/api/v1/events",
         {"title": "Fachtag der kommunalen Jobcenter", "rooms": ["Plenum", "Fachforum 1"]},
     )
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
-    poll = api(
+    poll = request_json(
         live_server,
         "POST",
         f"/api/v1/events/{code}/rooms/{room}/polls",
@@ -139,7 +127,7 @@ def test_a_phones_first_load_is_light_and_a_repeat_visit_asks_for_no_asset(
         },
         token,
     )
-    api(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", None, token)
+    request_json(live_server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", None, token)
     url = f"{live_server.url}/e/{code}?room={room}"
 
     context = browser_context(**PHONE)

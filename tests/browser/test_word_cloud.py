@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from live.domain.polls import MAX_ANSWER_LEN
 from tests.support.axe import format_violations, run_axe
 from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, PROJECTOR, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
+from tests.support.stage import api
 
 pytestmark = pytest.mark.browser
 
@@ -78,21 +78,6 @@ def answers(words: dict[str, int]) -> list[str]:
         if line:
             out.append(line)
     return out
-
-
-def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(
-        server.url + "/api/v1" + path,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers=headers,
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
 
 
 def text_poll_with_answers(server: LiveServer) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -85,12 +85,15 @@ WORDS = (
 )
 
 
-def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
+def request_json(
+    server: LiveServer, method: str, path: str, body: Any = None, token: str = ""
+) -> Any:
+    """``path`` on ``server`` with a JSON body (and the Bearer ``token``); the decoded answer."""
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
-        server.url + "/api/v1" + path,
+        server.url + path,
         method=method,
         data=json.dumps(body).encode() if body is not None else None,
         headers=headers,
@@ -98,6 +101,11 @@ def api(server: LiveServer, method: str, path: str, body: Any = None, token: str
     with urllib.request.urlopen(request, timeout=10) as response:
         raw = response.read()
     return json.loads(raw) if raw else None
+
+
+def api(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
+    """``request_json`` below ``/api/v1``."""
+    return request_json(server, method, "/api/v1" + path, body, token)
 
 
 @dataclass
