@@ -411,10 +411,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
         with translate_errors("update_poll"):
             # The room comes from the index, written when the poll was added: the argument's
             # room_id is not trusted for the version bump.
-            home = (await self._homes_of("poll", [poll.id])).get(poll.id)
-            if home is None:
-                raise StoreError(f"unknown poll {poll.id!r}")
-            code, room_id = home
+            code, room_id = await self._poll_home(poll.id)
             keys = [self._key(code, "poll", poll.id), self._key(code, "room", room_id)]
             reply = await self._run(lua.UPDATE_POLL, keys, args)
         return int(check_reply(reply, f"poll {poll.id!r}")[1])
@@ -424,10 +421,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
     ) -> int:
         name = hidden_field(kind, key)
         with translate_errors("set_hidden"):
-            home = (await self._homes_of("poll", [poll_id])).get(poll_id)
-            if home is None:
-                raise StoreError(f"unknown poll {poll_id!r}")
-            code, room_id = home
+            code, room_id = await self._poll_home(poll_id)
             keys = [
                 self._key(code, "poll", poll_id),
                 self._key(code, "room", room_id),
@@ -448,10 +442,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
         counters = ballot_counters(ballot)
         stored = f"{counters}|{encode_ballot(ballot)}"
         with translate_errors("cast_vote"):
-            home = (await self._homes_of("poll", [poll_id])).get(poll_id)
-            if home is None:
-                raise StoreError(f"unknown poll {poll_id!r}")
-            code, room_id = home
+            code, room_id = await self._poll_home(poll_id)
             keys = [
                 self._key(code, "poll", poll_id),
                 self._key(code, "room", room_id),
@@ -633,6 +624,13 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
                 self._room_events.clear()
             self._room_events[room_id] = code
         return code
+
+    async def _poll_home(self, poll_id: str) -> Home:
+        """(event, room) of a poll that must exist (StoreError otherwise)."""
+        home = (await self._homes_of("poll", [poll_id])).get(poll_id)
+        if home is None:
+            raise StoreError(f"unknown poll {poll_id!r}")
+        return home
 
     async def _homes_of(self, kind: str, ids: Sequence[str]) -> dict[str, Home]:
         """(event, room) of each known poll or question (``kind``), from the cache or in one
