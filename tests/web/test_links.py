@@ -31,8 +31,11 @@ def create_by_form(client: TestClient, rooms: str = "Plenum\nFachforum 1") -> st
 
 
 def field_value(page: str, field_id: str) -> str:
-    """The value of the read-only link field ``field_id`` (entities decoded)."""
-    match = re.search(rf'<input id="{field_id}"[^>]* value="([^"]*)"', page)
+    """The value of the read-only link field ``field_id`` (ours: a text area; the room links
+    fragment's: an input), entities decoded."""
+    match = re.search(rf'<textarea id="{field_id}"[^>]*>([^<]*)</textarea>', page) or re.search(
+        rf'<input id="{field_id}"[^>]* value="([^"]*)"', page
+    )
     assert match, field_id
     return html.unescape(match.group(1))
 
@@ -174,17 +177,17 @@ def test_the_organiser_sees_every_link_with_a_copy_button(
         assert field_value(page, f"join-link-{room_id}") == f"http://testserver/e/{code}/{number}"
         screen = f"http://testserver/e/{code}/screen?room={room_id}"
         assert field_value(page, f"screen-link-{room_id}") == screen
-        assert f'<figcaption>testserver/e/{code}/{number}</figcaption>' in page
+        assert f"<figcaption>testserver/e/{code}/{number}</figcaption>" in page
     assert field_value(page, "moderator-link") == (
         f"http://testserver/e/{code}/moderate?token={organiser.token}"
     )
     # A QR code for the event and one per room; a copy button (named with its link) per field.
     assert len(re.findall(r'<svg role="img"[^>]* class="qr"', page)) == 1 + 3
-    fields = re.findall(r'<input id="([^"]+)" class="link-field"', page)
+    fields = re.findall(r'<textarea id="([^"]+)" class="link-field"', page)
     assert len(fields) == 1 + 2 * 3 + 1
     for field_id in fields:
         assert f'data-copy="{field_id}"' in page, field_id
-    assert "Link kopieren<span class=\"visually-hidden\"> (Leinwand (Beamer) in Plenum)" in page
+    assert 'Link kopieren<span class="visually-hidden"> (Leinwand (Beamer) in Plenum)' in page
     # The organiser's room links, to make, renew and revoke in place (htmx).
     assert 'id="room-links"' in page and "noch kein Link" in page
     scripts = scripts_of(page)

@@ -230,7 +230,7 @@ def test_create_event_by_form(client: TestClient, tmp_path: Path) -> None:
     assert "Ihre Veranstaltung ist angelegt" in page  # the start page (tests/web/test_links.py)
     page = assert_html(client.get(f"/e/{code}/links"), 200)
     assert f"{code[:3]} {code[3:]}" in page  # the code, as displayed
-    assert f'value="http://testserver/e/{code}"' in page  # participant link
+    assert f">http://testserver/e/{code}</textarea>" in page  # participant link
     assert re.search(r'<svg [^>]*class="qr"', page)
     for room in ("Plenum", "Fachforum 1", "Fachforum 2"):
         assert room in page
