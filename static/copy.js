@@ -28,7 +28,7 @@
     line.replaceChildren(span);
   }
 
-  function confirm(button) {
+  function confirmCopied(button) {
     var line = lineOf(button);
     var text = textFor(button, "copied");
     if (!line || !text) return;
@@ -69,7 +69,7 @@
       return;
     }
     navigator.clipboard.writeText(field.value).then(function () {
-      confirm(button);
+      confirmCopied(button);
     }, function () {
       fallBack(button, field);
     });
