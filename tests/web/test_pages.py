@@ -215,7 +215,7 @@ def test_create_event_by_form(client: TestClient, tmp_path: Path) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    match = re.fullmatch(r"/e/([A-Z0-9]{6})/moderate\?created=1", response.headers["location"])
+    match = re.fullmatch(r"/e/([A-Z0-9]{6})/start", response.headers["location"])
     assert match, response.headers["location"]
     code = match.group(1)
     cookie = response.headers.get("set-cookie", "")
@@ -227,10 +227,11 @@ def test_create_event_by_form(client: TestClient, tmp_path: Path) -> None:
     assert [r["name"] for r in event["rooms"]] == ["Plenum", "Fachforum 1", "Fachforum 2"]
 
     page = assert_html(client.get(response.headers["location"]), 200)
+    assert "Ihre Veranstaltung ist angelegt" in page  # the start page (tests/web/test_links.py)
+    page = assert_html(client.get(f"/e/{code}/links"), 200)
     assert f"{code[:3]} {code[3:]}" in page  # the code, as displayed
-    assert f'href="http://testserver/e/{code}"' in page  # participant link
+    assert f">http://testserver/e/{code}</textarea>" in page  # participant link
     assert re.search(r'<svg [^>]*class="qr"', page)
-    assert "Ihre Veranstaltung ist angelegt." in page
     for room in ("Plenum", "Fachforum 1", "Fachforum 2"):
         assert room in page
     assert rows(tmp_path, "events") == 1
