@@ -26,8 +26,8 @@ from live.web.identity import request_lang
 from live.web.moderator import login_page, room_links_html
 from live.web.responses import page, redirect
 from live.web.runtime import runtime, services
-from live.web.screen import join_links, room_join
-from live.web.security import base_url
+from live.web.screen import join_links, overlay_builder, room_join
+from live.web.security import base_url, may_frame_own_pages
 
 NO_STORE = {"cache-control": "no-store"}
 
@@ -104,7 +104,11 @@ async def links(request: Request) -> Response:
     shown = [r for r in rooms if access.moderates(r.id)]
     shared = join_links(request, event, shown, rooms)
     screen_of = {r.id: url for r, url in shared["screen_urls"]}
-    extra: dict[str, Any] = {}
+    # The stream overlay's builder, for the room of ?room= (else the first shown).
+    wanted = request.query_params.get("room")
+    overlay_room = next((r for r in shown if r.id == wanted), shown[0])
+    extra: dict[str, Any] = {"overlay_rooms": shown}
+    extra.update(overlay_builder(request, event, overlay_room))
     if access.organiser:
         extra["moderator_url"] = moderator_link(request, event, access)
         extra["room_links_html"] = room_links_html(request, event, rooms)
@@ -123,4 +127,5 @@ async def links(request: Request) -> Response:
         **extra,
     )
     response.headers.update(NO_STORE)
+    may_frame_own_pages(response)  # the overlay builder's preview
     return response

@@ -411,6 +411,6 @@ async def room_link(request: Request) -> Response:
     if is_htmx(request):
         return HTMLResponse(html + announce(request, message))
     if fresh is None:
-        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+        return redirect(f"/e/{event.code}/links")
     # Without JavaScript: a page of its own, since the link is shown only this once.
     return page(request, "room_link.html", event=event, room=room, links_html=html)

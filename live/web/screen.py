@@ -113,6 +113,7 @@ def overlay_builder(request: Request, event: Event, room: Room) -> dict[str, Any
     path = f"/e/{event.code}/overlay?room={room.id}" + ("" if lang == "de" else f"&lang={lang}")
     base = base_url(request, runtime(request).settings) + path
     return {
+        "overlay_room": room,
         "overlay": config,
         "overlay_open": any(k in request.query_params for k in ("parts", "sound", "position")),
         "overlay_base": base,

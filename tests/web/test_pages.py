@@ -987,11 +987,12 @@ def test_pages_load_nothing_from_third_parties(client: TestClient, event: EventF
     client.post(f"/e/{event.code}/moderate/polls/{poll['id']}/screen", headers=HX)
     pages["screen"] = client.get(f"/e/{event.code}/screen?room={event.room}").text
     pages["moderator"] = client.get(f"/e/{event.code}/moderate").text
+    pages["links"] = client.get(f"/e/{event.code}/links").text
     for name, page in pages.items():
         assert "<html" in page, name
         assert foreign_urls(page) == [], name
-    # The moderator page links to this app only (absolute links use the request's host).
-    assert "http://testserver/e/" in pages["moderator"]
+    # The links page links to this app only (absolute links use the request's host).
+    assert "http://testserver/e/" in pages["links"]
     # Stylesheets and scripts come from /static.
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', pages["landing"]):
         response = client.get(asset)
