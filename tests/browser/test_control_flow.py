@@ -168,6 +168,7 @@ def test_projector_follows_buttons_and_shortcuts_and_fits_the_wall(
     expect(moderator.locator("#screen-mode-auto")).to_have_attribute("aria-pressed", "true")
 
     # Typing in a field never switches the projector.
+    moderator.locator("#new-poll > summary").click()
     moderator.get_by_label("Frage", exact=True).fill("")
     moderator.get_by_label("Frage", exact=True).press_sequentially("Jaspis")
     time.sleep(0.5)
@@ -197,7 +198,7 @@ def test_control_room_shows_votes_questions_and_applause_live(
     api(live_server, "POST", f"/events/{code}/polls/{poll['id']}/open", None, token)
     control = browser_context(viewport={"width": 1280, "height": 900}).new_page()
     control.goto(f"{live_server.url}/e/{code}/moderate?token={token}")
-    control.get_by_role("link", name="Leitstand: alle Räume im Blick").click()
+    control.get_by_role("link", name="Leitstand").click()
     expect(control.get_by_role("heading", name="Leitstand")).to_be_visible()
     plenum = control.locator(f"#control-{room}")
     expect(plenum).to_contain_text("Kaffee oder Tee? – 0 Stimmen")

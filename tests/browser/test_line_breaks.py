@@ -100,9 +100,10 @@ def test_long_german_words_never_break_mid_word(
     moderator = browser_context(viewport={"width": 1280, "height": 800}).new_page()
     moderator.goto(f"{live_server.url}/e/{code}/moderate?token={token}&room={room}")
     connected(moderator)
-    expect(moderator.locator("#mod-polls .bar-row")).to_have_count(len(OPTIONS))
+    expect(moderator.locator("#mod-live .bar-row")).to_have_count(len(OPTIONS))
     expect(moderator.locator("#mod-questions")).to_contain_text("Fallbesprechungsrunde")
-    moderator.get_by_text("Links und QR-Code").click()  # the room links, too
+    assert mid_word_breaks(moderator) == []
+    moderator.get_by_role("link", name="Links und QR-Codes").click()  # the room links, too
     assert mid_word_breaks(moderator) == []
     assert fits_width(moderator)
 

@@ -313,6 +313,7 @@ def test_builder_makes_the_link_and_previews_it_silently(
     moderator = context.new_page()
     moderator.goto(f"{live_server.url}/e/{code}/moderate?token={stocked['token']}")
     connected(moderator)
+    moderator.get_by_role("link", name="Links und QR-Codes").click()  # the builder's page
     frame = moderator.locator("#overlay-preview")
     assert frame.get_attribute("src") is None  # closed: no overlay loaded
     moderator.get_by_text("Stream-Overlay für OBS oder vMix").click()
@@ -363,6 +364,7 @@ def test_builder_works_without_javascript(
         viewport={"width": 1280, "height": 1000}, java_script_enabled=False
     ).new_page()
     page.goto(f"{live_server.url}/e/{code}/moderate?token={stocked['token']}")
+    page.get_by_role("link", name="Links und QR-Codes").click()  # the builder's page
     page.get_by_text("Stream-Overlay für OBS oder vMix").click()
     page.get_by_label("Hervorgehobene Frage mit Namen").check()
     page.get_by_label("Position im Bild").select_option("bottom-right")

@@ -26,13 +26,22 @@ def create_event_via_form(page: Page, server: LiveServer) -> str:
     page.get_by_label("Titel").fill("Tag der kommunalen Jobcenter")
     page.get_by_label("Räume (einer pro Zeile)").fill("Plenum\nFachforum 1\nFachforum 2")
     page.get_by_role("button", name="Anlegen").click()
-    expect(page.get_by_text("Ihre Veranstaltung ist angelegt.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ihre Veranstaltung ist angelegt")).to_be_visible()
+    page.get_by_role("link", name="Zur Moderation").click()
+    expect(page.locator(".console")).to_be_visible()
     match = re.search(r"/e/([A-Z0-9]{6})/moderate", page.url)
     assert match, page.url
     return match.group(1)
 
 
+def open_poll_form(page: Page) -> None:
+    """The console keeps the poll form folded away under "Neue Abstimmung anlegen"."""
+    if page.locator("#new-poll[open]").count() == 0:
+        page.locator("#new-poll > summary").click()
+
+
 def create_poll_via_form(page: Page, question: str, options: list[str], visibility: str) -> None:
+    open_poll_form(page)
     page.get_by_label("Frage", exact=True).fill(question)
     page.get_by_label("Einfachauswahl").check()
     page.get_by_label("Antwortmöglichkeiten (eine pro Zeile)").fill("\n".join(options))
@@ -44,6 +53,7 @@ def create_poll_via_form(page: Page, question: str, options: list[str], visibili
 
 def create_text_poll_via_form(page: Page, question: str, visibility: str | None = None) -> None:
     """A word-cloud poll, opened at once (``visibility``: the form's choice, else its default)."""
+    open_poll_form(page)
     page.get_by_label("Frage", exact=True).fill(question)
     page.get_by_label("Freitext (Wortwolke)").check()
     if visibility is not None:
@@ -54,7 +64,10 @@ def create_text_poll_via_form(page: Page, question: str, visibility: str | None 
 
 
 def room_id_from_screen_link(page: Page, room: str) -> str:
-    href = page.get_by_role("link", name=room, exact=True).first.get_attribute("href") or ""
+    """The room's id, from its projector link on the links page (the page stays there)."""
+    page.get_by_role("link", name="Links und QR-Codes").click()
+    link = page.get_by_role("link", name=f"Leinwand öffnen ({room})", exact=True)
+    href = link.get_attribute("href") or ""
     match = re.search(r"room=([^&]+)", href)
     assert match, href
     return match.group(1)
@@ -69,8 +82,8 @@ def test_phone_votes_and_the_screen_updates_without_reload(
 ) -> None:
     organiser = browser_context(viewport={"width": 1280, "height": 900}).new_page()
     code = create_event_via_form(organiser, live_server)
-    organiser.get_by_text("Links und QR-Code").click()  # already open after creating
     plenum = room_id_from_screen_link(organiser, "Plenum")
+    organiser.go_back()
 
     # The projector first shows how to join.
     screen = browser_context(**PROJECTOR).new_page()

@@ -43,11 +43,11 @@ def test_organiser_builds_a_program_and_opens_a_prepared_poll(
     organiser.get_by_label("Titel").fill("Fachtag der Jobcenter")
     organiser.get_by_label("Räume (einer pro Zeile)").fill("Plenum\nFachforum 1")
     organiser.get_by_role("button", name="Anlegen").click()
-    expect(organiser.get_by_text("Ihre Veranstaltung ist angelegt.")).to_be_visible()
-    code = re.search(r"/e/([A-Z0-9]{6})/moderate", organiser.url).group(1)  # type: ignore[union-attr]
+    expect(organiser.get_by_role("heading", name="Ihre Veranstaltung ist angelegt")).to_be_visible()
+    code = re.search(r"/e/([A-Z0-9]{6})/start", organiser.url).group(1)  # type: ignore[union-attr]
 
     # From the page shown after creating: one link to the setup page.
-    organiser.get_by_role("link", name="Programm und Einrichtung").click()
+    organiser.get_by_role("link", name="Programm und Räume einrichten").click()
     expect(organiser.get_by_role("heading", name="Fachtag der Jobcenter", level=1)).to_be_visible()
     check_a11y(organiser, context="setup page, empty")
 

@@ -126,7 +126,7 @@ def test_report_page_prints_clean_and_passes_axe(
     code, token = prepare(live_server)
     page = browser_context(viewport={"width": 1280, "height": 1000}).new_page()
     page.goto(f"{live_server.url}/e/{code}/moderate?token={token}")
-    page.get_by_role("link", name="Bericht zur Veranstaltung").click()
+    page.get_by_role("link", name="Bericht").click()
     expect(page).to_have_url(f"{live_server.url}/e/{code}/report")
     expect(page.get_by_role("heading", level=1)).to_have_text("Fachtag")
     # The hostile poll question is text, in the heading and in the chart's label.

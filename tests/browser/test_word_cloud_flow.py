@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_polls_flow import LIVE, create_event_via_form, wait_connected
+from tests.browser.test_polls_flow import (
+    LIVE,
+    create_event_via_form,
+    open_poll_form,
+    wait_connected,
+)
 from tests.support.axe import check_a11y
 from tests.support.browser import PHONE, PROJECTOR, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
@@ -16,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 def create_cloud_poll(page: Page, question: str) -> None:
     """A text poll with three answers per person, results live on phones and projector."""
+    open_poll_form(page)
     page.get_by_label("Frage", exact=True).fill(question)
     page.get_by_label("Freitext (Wortwolke)").check()
     page.get_by_label("Antworten pro Person").select_option("3")

@@ -1,0 +1,141 @@
+"""The moderators' console (templates/moderate.html) at 1366×768, in headless Chromium.
+
+- It is one screen: the page itself never scrolls at 1366×768 (its columns may), in an empty
+  room and in a full one; at 320 px nothing scrolls sideways.
+- A control being changed in the live panel survives any number of votes by others.
+- The projector's thumbnail is the room's screen page, silent.
+- axe finds nothing, of any impact, in every state of the console.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_phone_client import Room, new_room
+from tests.support.axe import format_violations, run_axe
+from tests.support.browser import DEFAULT_TIMEOUT_MS, ContextFactory
+from tests.support.server import LiveServer
+from tests.support.stage import LONG_ASK, LONG_OPTIONS, LONG_QUESTION, api
+
+pytestmark = pytest.mark.browser
+
+LIVE = DEFAULT_TIMEOUT_MS  # an update without reload: bounds a hang only
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def console(browser_context: ContextFactory, room: Room, **viewport: Any) -> Page:
+    page = browser_context(viewport=viewport or LAPTOP).new_page()
+    page.goto(f"{room.server.url}/e/{room.code}/moderate?token={room.token}")
+    expect(page.locator(".connection").first).to_have_attribute("data-state", "open", timeout=LIVE)
+    return page
+
+
+def page_scroll(page: Page) -> dict[str, int]:
+    return dict(
+        page.evaluate(
+            "() => ({width: document.documentElement.scrollWidth, "
+            "height: document.documentElement.scrollHeight, "
+            "innerWidth: innerWidth, innerHeight: innerHeight})"
+        )
+    )
+
+
+def assert_one_screen(page: Page, context: str) -> None:
+    size = page_scroll(page)
+    assert size["height"] <= size["innerHeight"], f"{context}: the page scrolls: {size}"
+    assert size["width"] <= size["innerWidth"], f"{context}: sideways: {size}"
+
+
+def assert_axe_clean(page: Page, context: str) -> None:
+    violations = run_axe(page)
+    assert not violations, f"{context}:\n{format_violations(violations)}"
+
+
+def ask(room: Room, texts: list[str]) -> None:
+    room.others([{"type": "ask", "text": t} for t in texts])
+
+
+def test_the_console_is_one_screen_at_1366_by_768_and_reflows_at_320_px(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    room = new_room(live_server)
+    page = console(browser_context, room)
+    assert_one_screen(page, "empty room")
+    assert_axe_clean(page, "console, empty room")
+
+    # A full room: twelve long options, prepared polls, many questions, one of 300 characters.
+    poll = room.open_poll(question=LONG_QUESTION, kind="single", options=list(LONG_OPTIONS))
+    for n in range(6):
+        api(
+            live_server,
+            "POST",
+            f"/events/{room.code}/rooms/{room.id}/polls",
+            {"question": f"Vorbereitete Frage {n + 1}?", "kind": "single", "options": ["a", "b"]},
+            room.token,
+        )
+    ask(room, [LONG_ASK, *[f"Frage Nummer {n} an das Podium?" for n in range(14)]])
+    room.others([{"type": "vote", "poll_id": poll, "choices": [n % 12]} for n in range(12)])
+    page.reload()
+    expect(page.locator(f"#mod-results-{poll} .voters")).to_have_text("12 Stimmen", timeout=LIVE)
+    expect(page.locator("#mod-questions")).to_contain_text("Frage Nummer 13", timeout=LIVE)
+    assert_one_screen(page, "full room")
+    # The columns scroll inside instead, and each is reachable.
+    for column in (".run-col", ".live-col .mod-live-panel", ".qa-col"):
+        box = page.locator(column).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= LAPTOP["height"] + 1, column
+    assert_axe_clean(page, "console, full room, poll open")
+
+    # The poll closed: the panel shows it as the one that ran last, with its results.
+    room.close_poll(poll)
+    expect(page.locator("#mod-live h2")).to_have_text("Zuletzt beendet", timeout=LIVE)
+    expect(page.locator(f"#mod-results-{poll} .voters")).to_have_text("12 Stimmen")
+    assert_one_screen(page, "full room, poll closed")
+    assert_axe_clean(page, "console, poll closed")
+
+    narrow = console(browser_context, room, width=320, height=640)
+    size = page_scroll(narrow)
+    assert size["width"] <= 320, size  # the columns stack; the page scrolls down only
+    assert_axe_clean(narrow, "console at 320 px")
+
+
+def test_a_setting_being_changed_survives_votes_by_others(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    room = new_room(live_server)
+    poll = room.open_poll(question="Welche Themen?", kind="single", options=["A", "B", "C"])
+    page = console(browser_context, room)
+    page.locator(f"#live-{poll}-settings summary").click()
+    select = page.get_by_label("Auf den Smartphones")
+    chosen = select.locator("option").nth(2).get_attribute("value")
+    assert chosen is not None
+    select.select_option(chosen)  # chosen, not applied
+    select.focus()
+    select.evaluate("(s) => { s.dataset.mark = 'untouched'; }")
+
+    room.others([{"type": "vote", "poll_id": poll, "choices": [n % 3]} for n in range(20)])
+    expect(page.locator(f"#mod-results-{poll} .voters")).to_have_text("20 Stimmen", timeout=LIVE)
+    expect(select).to_have_value(chosen)
+    expect(select).to_be_focused()
+    expect(select).to_have_attribute("data-mark", "untouched")  # the same element
+    expect(page.locator(f"#live-{poll}-settings")).to_have_attribute("open", "")
+
+
+def test_the_projector_thumbnail_is_the_rooms_screen_and_silent(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    room = new_room(live_server)
+    page = console(browser_context, room)
+    frame = page.frame_locator(".screen-preview iframe")
+    expect(frame.locator("#screen-stage")).to_have_attribute("data-mode", "join", timeout=LIVE)
+    poll = room.open_poll(question="Kaffee oder Tee?", kind="single", options=["Kaffee", "Tee"])
+    expect(frame.locator("#screen-stage")).to_have_attribute("data-mode", "poll", timeout=LIVE)
+    expect(frame.locator("#screen-stage")).to_contain_text("Kaffee oder Tee?")
+    # No sound and no operator's controls in the thumbnail; the frame is not a tab stop.
+    inner = next(f for f in page.frames if "preview=1" in f.url)
+    assert inner.evaluate("() => !document.querySelector('[data-operator]')")
+    assert inner.evaluate("() => !document.querySelector('script[src*=applause]')")
+    assert page.locator(".screen-preview iframe").get_attribute("tabindex") == "-1"
+    assert poll
