@@ -348,7 +348,7 @@ async def poll_action(request: Request) -> Response:
 def opening_message(lang: Lang, opening: Opening) -> str:
     """What the status region says after a poll opened: the poll, and those that closed."""
     closed = "“, „".join(p.question for p in opening.closed)
-    params = {"opened": opening.poll.question, "closed": closed}
+    params: dict[str, object] = {"opened": opening.poll.question, "closed": closed}
     return translate(lang, OPENED_CLOSING if closed else OPENED, params)
 
 

@@ -20,8 +20,13 @@ def next_url(event: EventFixture, room: str | None = None) -> str:
     return f"/e/{event.code}/moderate/rooms/{room or event.room}/next-poll"
 
 
-def post(client: TestClient, url: str, data: dict[str, str] | None = None, **headers: str) -> Any:
-    return client.post(url, data=data or {}, headers=headers, follow_redirects=False)
+def post(
+    client: TestClient,
+    url: str,
+    data: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    return client.post(url, data=data or {}, headers=headers or {}, follow_redirects=False)
 
 
 def announcement(fragment: str) -> str:
@@ -37,7 +42,7 @@ def test_opening_on_the_page_names_what_opened_and_what_closed(
     first = create_poll(client, event, question="Erste Frage?")
     second = create_poll(client, event, open_it=False, question="Zweite Frage?")
     fragment = assert_html(
-        post(client, f"/e/{event.code}/moderate/polls/{second['id']}/open", **HX), 200
+        post(client, f"/e/{event.code}/moderate/polls/{second['id']}/open", headers=HX), 200
     )
     assert (
         announcement(fragment) == "Abstimmung „Zweite Frage?“ geöffnet, „Erste Frage?“ geschlossen."
@@ -46,8 +51,8 @@ def test_opening_on_the_page_names_what_opened_and_what_closed(
     assert api_poll(client, event, first["id"])["state"] == "closed"
     # Nothing open before: only what opened.
     third = create_poll(client, event, open_it=False, question="Dritte Frage?")
-    post(client, f"/e/{event.code}/moderate/polls/{second['id']}/close", **HX)
-    fragment = post(client, f"/e/{event.code}/moderate/polls/{third['id']}/open", **HX).text
+    post(client, f"/e/{event.code}/moderate/polls/{second['id']}/close", headers=HX)
+    fragment = post(client, f"/e/{event.code}/moderate/polls/{third['id']}/open", headers=HX).text
     assert announcement(fragment) == "Abstimmung „Dritte Frage?“ geöffnet."
 
 
@@ -57,10 +62,10 @@ def test_next_poll_by_htmx_opens_the_next_and_announces_both(
     login(client, event)
     first = create_poll(client, event, open_it=False, question="Erste Frage?")
     second = create_poll(client, event, open_it=False, question="Zweite Frage?")
-    fragment = assert_html(post(client, next_url(event), **HX), 200)
+    fragment = assert_html(post(client, next_url(event), headers=HX), 200)
     assert announcement(fragment) == "Abstimmung „Erste Frage?“ geöffnet."
     assert 'id="mod-polls"' in fragment
-    fragment = assert_html(post(client, next_url(event), **HX), 200)
+    fragment = assert_html(post(client, next_url(event), headers=HX), 200)
     assert (
         announcement(fragment) == "Abstimmung „Zweite Frage?“ geöffnet, „Erste Frage?“ geschlossen."
     )
@@ -71,7 +76,7 @@ def test_next_poll_by_htmx_opens_the_next_and_announces_both(
         "open",
     ]
     # Nothing left: the error is announced (as an error), nothing changes.
-    fragment = assert_html(post(client, next_url(event), **HX), 409)
+    fragment = assert_html(post(client, next_url(event), headers=HX), 409)
     assert announcement(fragment) == "Es gibt keine weitere vorbereitete Abstimmung."
     assert "toast-error" in fragment
     assert api_poll(client, event, second["id"])["state"] == "open"
@@ -93,22 +98,22 @@ def test_next_poll_without_javascript_redirects_back(
 
 def test_next_poll_needs_the_rooms_moderator(client: TestClient, event: EventFixture) -> None:
     poll = create_poll(client, event, open_it=False)
-    assert_html(post(client, next_url(event), **HX), 401)
+    assert_html(post(client, next_url(event), headers=HX), 401)
     client.cookies.set(f"live_m_{event.code}", "falsch")
-    assert_html(post(client, next_url(event), **HX), 403)
+    assert_html(post(client, next_url(event), headers=HX), 403)
     client.cookies.delete(f"live_m_{event.code}")
     # A room link of the other room may not; one of this room may.
     forum = event.rooms[1]["id"]
     client.cookies.set(f"live_r_{event.code}_{forum}", room_link(client, event, forum))
-    assert_html(post(client, next_url(event), **HX), 403)
+    assert_html(post(client, next_url(event), headers=HX), 403)
     login(client, event)
-    response = post(client, next_url(event), **{**HX, "Origin": "http://evil.example"})
+    response = post(client, next_url(event), headers={**HX, "Origin": "http://evil.example"})
     assert_html(response, 403)
-    assert_html(post(client, next_url(event, "nope"), **HX), 404)
+    assert_html(post(client, next_url(event, "nope"), headers=HX), 404)
     assert api_poll(client, event, poll["id"])["state"] == "draft"
     client.cookies.delete(f"live_m_{event.code}")
     client.cookies.set(f"live_r_{event.code}_{event.room}", room_link(client, event, event.room))
-    assert_html(post(client, next_url(event), **HX), 200)
+    assert_html(post(client, next_url(event), headers=HX), 200)
     assert api_poll(client, event, poll["id"])["state"] == "open"
 
 
@@ -156,7 +161,7 @@ def test_setup_checkbox_needs_the_organiser(client: TestClient, event: EventFixt
     client.cookies.set(f"live_m_{event.code}", "falsch")
     assert post(client, url, {"parallel_polls": "1"}).status_code == 403
     login(client, event)
-    refused = post(client, url, {"parallel_polls": "1"}, Origin="http://evil.example")
+    refused = post(client, url, {"parallel_polls": "1"}, {"Origin": "http://evil.example"})
     assert refused.status_code == 403
     assert post(client, f"/e/{event.code}/setup/rooms/nope/parallel-polls").status_code == 404
     rooms = client.get(f"/api/v1/events/{event.code}").json()["rooms"]
