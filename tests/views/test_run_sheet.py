@@ -114,3 +114,11 @@ def test_the_fragment_without_anything_left() -> None:
     assert "Noch kein Programmpunkt und keine Abstimmung in diesem Raum." in html
     english = run_sheet_html("en", state(*POLLS), AGENDA, TIMES)
     assert "Als Nächstes" not in english and "Nächste Abstimmung" not in english
+
+
+def test_hostile_text_is_escaped_in_text_and_names() -> None:
+    hostile = '"><script>alert(1)</script>'
+    html = run_sheet_html("de", state(poll("h", hostile, 0)), [item("a", 0, "<b>Titel</b>")], TIMES)
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;Titel&lt;/b&gt;" in html
+    assert 'aria-label="Abstimmung „&#34;&gt;&lt;script&gt;' in html
