@@ -16,8 +16,9 @@ Scenarios (one server start runs them in this order on the same sockets):
   S8 page path (app runs only: the baseline has no pages): the participants' JSON sockets
      close; for each size in --page-phones, that many phones open the participant page's
      socket (with their cookie) and a keep-alive HTTP connection each, and every phone votes
-     once within 2 s by form post (htmx's headers) on a fresh poll; the screens (JSON viewers)
-     time the tally as in S2. Reported beside S2 (the JSON path) in its own table.
+     once within 2 s by form post (htmx's headers) on a fresh poll, the room's only open one
+     (the polls before it are closed); the screens (JSON viewers) time the tally as in S2.
+     Reported beside S2 (the JSON path) in its own table.
   S5 (Q&A at scale) is bench/qa_room.py: the baseline knows no questions.
 
 Vote-to-screen latency: every vote's send time is kept (its request_id names it); screen
@@ -39,6 +40,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -249,6 +251,7 @@ class App(Target):
         self.code = event.code
         self.path = ROOM_PATH.format(code=event.code, room=event.room_id)
         self.polls = {}
+        self.open_roles: set[str] = set()
         shapes = {"burst": 4, "steady": cfg.steady_options, "stall": cfg.steady_options}
         for role, n in shapes.items():
             poll = common.http_json(
@@ -285,6 +288,18 @@ class App(Target):
             f"{self.base_url}/api/v1/events/{self.code}/polls/{self.polls[role]}/open",
             token=self.event.moderator_token,
         )
+        self.open_roles.add(role)
+
+    def close_open_polls(self) -> None:
+        """Close every poll a scenario opened, as a moderator closes the last poll before the
+        next (and as one open poll per room is the default)."""
+        for role in sorted(self.open_roles):
+            common.http_json(
+                "POST",
+                f"{self.base_url}/api/v1/events/{self.code}/polls/{self.polls[role]}/close",
+                token=self.event.moderator_token,
+            )
+        self.open_roles.clear()
 
     def counts(self, role: str) -> list[int]:
         poll = common.http_json(
@@ -768,6 +783,8 @@ class Run:
             if failures:
                 self.result.notes.append(f"{name} connect failures: {dict(failures)}")
             target.add_poll(role, 4)
+            # The poll is the room's only open one: the phones' stage shows it alone.
+            target.close_open_polls()
             target.open_poll(role)
             time.sleep(cfg.settle / 4)
             t0 = time.monotonic() + 0.2
@@ -889,8 +906,22 @@ def run_once(cfg: Config, kind: str, frame_bytes: int) -> RunResult:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def more_files(wanted: int = 65_536) -> int:
+    """Raise this process's open-file limit (the server and the load generators inherit it):
+    S8 at 10,000 phones holds a page socket and an HTTP connection per phone, 20,000 files in
+    the server alone, which is this machine's default hard limit. Raising the hard limit
+    needs root; otherwise the soft limit goes up to the hard one. Returns the limit now."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for limit in ((max(soft, wanted), max(hard, wanted)), (hard, hard)):
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, limit)
+            break
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     cfg = parse_args(argv)
+    more_files()
     results: dict[str, list[RunResult]] = {"app": [], "baseline": []}
     frame_bytes = 0
     order = ["app", "baseline"] if not cfg.only else [cfg.only]

@@ -24,6 +24,7 @@ from live.service.changes import room_topic
 from live.settings import Settings
 from live.static_files import manifest
 from live.store import open_store
+from live.views.hyphenate import load_dictionaries
 from live.views.regions import PageRenderer
 from live.web.errors import domain_error_handler, http_error_handler, server_error_handler
 from live.web.routes import routes
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def app_from_env() -> Starlette:
     """uvicorn factory (`live serve`); runs in every worker process."""
     logs.install()
+    load_dictionaries()  # before tune_gc: they stay for good, out of the collector's reach
     tune_gc()
     return create_app(Settings.from_env())
 

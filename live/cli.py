@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
+        access_log=settings.access_log,
         ws=LiveWebSocketProtocol,  # websockets-sansio plus the fan-out's direct frame writer
         ws_max_size=65536,
         # Small frames, many sockets: compression costs CPU and memory per socket for little gain.

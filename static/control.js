@@ -1,20 +1,10 @@
-// control.js: projector shortcuts on the moderate page and copy buttons for secret room links.
+// control.js: projector shortcuts on the moderation page (the copy buttons: copy.js).
 // No user-visible strings here (they come from the templates, translated, via data attributes);
 // works under script-src 'self'.
 (function () {
   "use strict";
 
   var STORE_KEY = "live.shortcuts";
-
-  function announce(text) {
-    var region = document.getElementById("announcer");
-    if (!region || !text) return;
-    region.textContent = "";
-    var span = document.createElement("span");
-    span.className = "toast-text";
-    span.textContent = text;
-    region.appendChild(span);
-  }
 
   // --- keyboard shortcuts for the projector (moderate page) ------------------------------
   // Single keys without modifiers (none of them is a browser shortcut then). WCAG 2.1.4: they
@@ -56,34 +46,8 @@
     });
   }
 
-  // --- copy buttons (room links) ----------------------------------------------------------
-  function revealCopyButtons() {
-    if (!navigator.clipboard || !window.isSecureContext) return; // the field stays selectable
-    var buttons = document.querySelectorAll("button[data-copy][hidden]");
-    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
-  }
-
-  document.addEventListener("click", function (evt) {
-    var button = evt.target && evt.target.closest ? evt.target.closest("button[data-copy]") : null;
-    if (!button) return;
-    var field = document.getElementById(button.getAttribute("data-copy"));
-    if (!field) return;
-    navigator.clipboard.writeText(field.value).then(function () {
-      announce(button.getAttribute("data-copied"));
-    }, function () {
-      field.focus();
-      field.select();
-    });
-  });
-
-  document.addEventListener("focusin", function (evt) {
-    var field = evt.target;
-    if (field && field.hasAttribute && field.hasAttribute("data-select-on-focus")) field.select();
-  });
-
   function setup() {
     setupToggle();
-    revealCopyButtons();
   }
   document.addEventListener("DOMContentLoaded", setup);
   document.addEventListener("htmx:afterSettle", setup);

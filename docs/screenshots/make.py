@@ -1,11 +1,12 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
-    .venv/bin/python docs/screenshots/make.py
+    .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
-every projector mode at 1920×1080, 1280×720 and 1024×576, the stream overlay and a phone. The
-pictures are what a person sees: docs and product cannot drift apart.
+every projector mode at 1920×1080, 1280×720 and 1024×576, the stream overlay and a phone, and
+the organiser's start page and links page. Named groups only, when any are named (all without).
+The pictures are what a person sees: docs and product cannot drift apart.
 """
 
 from __future__ import annotations
@@ -74,7 +75,60 @@ def overlay_and_phone(browser: Browser, stage: Stage) -> None:
     phone.screenshot(path=str(OUT / "phone-poll.png"))
 
 
-def main() -> None:
+def projector_shots(browser: Browser, stage: Stage) -> None:
+    """Every projector mode at each of SIZES."""
+    pages = {}
+    for name, (w, h) in SIZES.items():
+        context = browser.new_context(viewport={"width": w, "height": h}, locale="de-DE")
+        pages[name] = context.new_page()
+        pages[name].goto(stage.screen_url())
+    for mode, switch in projector_modes(stage):
+        switch()
+        shown = mode.split("-")[0].replace("scale", "poll")
+        # The applause mode with a room that claps (25 people, grade 4).
+        clapping = Clapping(stage, people=25, grade=4) if mode == "applause" else None
+        if clapping:
+            clapping.__enter__()
+        for name, page in pages.items():
+            page.wait_for_function(
+                "m => document.getElementById('screen-stage')?.dataset.mode === m",
+                arg=shown,
+            )
+            # The room claps in the applause mode and is quiet in all others.
+            clapping_now = "document.querySelector('.applause-meter:not(.level-0)')"
+            if clapping:
+                page.wait_for_function(f"() => {clapping_now}")
+            else:
+                page.wait_for_function(f"() => !{clapping_now}")
+            _settled(page)
+            page.screenshot(path=str(OUT / f"projector-{mode}-{name}.png"))
+        if clapping:
+            clapping.__exit__(None, None, None)
+
+
+def organiser_pages(browser: Browser, stage: Stage) -> None:
+    """The start page after creating the event (the moderator link) and the links page, whole,
+    on a laptop."""
+    base = f"{stage.server.url}/e/{stage.code}"
+    page = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE").new_page()
+    page.goto(f"{base}/moderate?token={stage.token}")  # the organiser's cookie
+    for name in ("start", "links"):
+        page.goto(f"{base}/{name}")
+        page.get_by_role("button", name="Link kopieren").first.wait_for()  # copy.js has run
+        page.screenshot(path=str(OUT / f"organiser-{name}.png"), full_page=True)
+
+
+GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
+    "projector": projector_shots,
+    "overlay": overlay_and_phone,
+    "organiser": organiser_pages,
+}
+
+
+def main(names: list[str]) -> None:
+    unknown = set(names) - set(GROUPS)
+    if unknown:
+        raise SystemExit(f"unknown group(s) {sorted(unknown)}; known: {', '.join(GROUPS)}")
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(data_dir=Path(tmp) / "data", log_path=Path(tmp) / "server.log")
         server.start()
@@ -82,40 +136,13 @@ def main() -> None:
             stage = stock(server)
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-                pages = {}
-                for name, (w, h) in SIZES.items():
-                    context = browser.new_context(
-                        viewport={"width": w, "height": h}, locale="de-DE"
-                    )
-                    pages[name] = context.new_page()
-                    pages[name].goto(stage.screen_url())
-                for mode, switch in projector_modes(stage):
-                    switch()
-                    shown = mode.split("-")[0].replace("scale", "poll")
-                    # The applause mode with a room that claps (25 people, grade 4).
-                    clapping = Clapping(stage, people=25, grade=4) if mode == "applause" else None
-                    if clapping:
-                        clapping.__enter__()
-                    for name, page in pages.items():
-                        page.wait_for_function(
-                            "m => document.getElementById('screen-stage')?.dataset.mode === m",
-                            arg=shown,
-                        )
-                        # The room claps in the applause mode and is quiet in all others.
-                        clapping_now = "document.querySelector('.applause-meter:not(.level-0)')"
-                        if clapping:
-                            page.wait_for_function(f"() => {clapping_now}")
-                        else:
-                            page.wait_for_function(f"() => !{clapping_now}")
-                        _settled(page)
-                        page.screenshot(path=str(OUT / f"projector-{mode}-{name}.png"))
-                    if clapping:
-                        clapping.__exit__(None, None, None)
-                overlay_and_phone(browser, stage)
+                for name, shoot in GROUPS.items():
+                    if not names or name in names:
+                        shoot(browser, stage)
                 browser.close()
         finally:
             server.stop()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -271,7 +271,7 @@ class PollService:
             await publish_change(
                 self.hub, poll.room_id, "poll.voted", outcome.version, poll=poll.id
             )
-        return WriteResult(outcome.applied, outcome.version)
+        return WriteResult(outcome.applied, outcome.version, ballot if outcome.applied else None)
 
     async def _ballot(
         self,

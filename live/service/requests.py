@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from live.domain.errors import DomainError
+from live.domain.models import Ballot
 from live.domain.text import _n
 from live.store import Store
 
@@ -18,6 +19,8 @@ from live.store import Store
 class WriteResult:
     applied: bool
     version: int | None  # None: an earlier delivery was acknowledged; nothing new happened
+    # A vote that was applied: the ballot now stored (a page's answer shows it without a read).
+    ballot: Ballot | None = None
 
 
 def check_request_id(request_id: object, *, required: bool = False) -> str | None:

@@ -219,6 +219,7 @@ class PageRenderer:
             return [*overlay_regions(lang, state, conn.parts), *self.applause_regions(conn, state)]
         return [
             *moderator_regions(lang, state),
+            *moderator_live_regions(lang, state),
             *moderator_question_regions(lang, state),
             *self.applause_regions(conn, state),
             mood_region(lang, state),
@@ -379,8 +380,25 @@ def moderator_items(state: RoomState) -> list[PollItem]:
     return [PollItem(p, state.results[p.id]) for p in reversed(state.polls)]
 
 
-def moderator_regions(lang: Lang, state: RoomState) -> list[Region]:
-    items = moderator_items(state)
+def live_items(state: RoomState) -> list[PollItem]:
+    """The console's live panel: the open polls (one, unless the room allows parallel polls),
+    oldest opened first; with none open, the poll that closed last (its results are discussed
+    next), else nothing."""
+    running = sorted(
+        (p for p in state.polls if p.state == "open"),
+        key=lambda p: (p.opened_at or p.created_at, p.id),
+    )
+    if not running:
+        closed = [p for p in state.polls if p.state == "closed"]
+        running = [max(closed, key=lambda p: (p.closed_at or p.created_at, p.id))] if closed else []
+    return [PollItem(p, state.results[p.id]) for p in running]
+
+
+def moderator_live_regions(lang: Lang, state: RoomState) -> list[Region]:
+    """The live panel (fragments/mod_live.html) with each poll's results as a region of its own,
+    as on the phones (participant_regions): a vote changes only a results region, so the panel's
+    selects and the focus in it are never replaced by a vote."""
+    items = live_items(state)
     shown = screen_content(state.room, state.polls, state.questions).poll
     ctx = {
         "state": state,
@@ -392,8 +410,27 @@ def moderator_regions(lang: Lang, state: RoomState) -> list[Region]:
         _html(f"mod-results-{i.poll.id}", render(lang, "fragments/mod_results.html", item=i, **ctx))
         for i in items
     ]
-    polls = render(lang, "fragments/mod_polls.html", items=items, **ctx)
-    return [_html("mod-polls", polls, tuple(r.key for r in results)), *results]
+    holes = {i.poll.id: f"<!--{r.key}-->" for i, r in zip(items, results, strict=True)}
+    skeleton = render(lang, "fragments/mod_live.html", items=items, holes=holes, **ctx)
+    panel = skeleton
+    for region in results:
+        panel = panel.replace(f"<!--{region.key}-->", region.body, 1)
+    return [
+        Region("mod-live", panel, skeleton, tuple(r.key for r in results)),
+        *results,
+    ]
+
+
+def moderator_regions(lang: Lang, state: RoomState) -> list[Region]:
+    items = moderator_items(state)
+    shown = screen_content(state.room, state.polls, state.questions).poll
+    ctx = {
+        "state": state,
+        "event": state.event,
+        "room": state.room,
+        "on_screen_id": shown.id if shown is not None else None,
+    }
+    return [_html("mod-polls", render(lang, "fragments/mod_polls.html", items=items, **ctx))]
 
 
 def participant_question_list(state: RoomState, sort: str) -> tuple[list[Question], int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from live.domain.models import Room
+from live.domain.models import Ballot, Room
 from live.fanout.state import RoomState
 from live.service.events import HANDSHAKE_MAX_AGE
 from live.web.runtime import runtime, services
@@ -28,6 +28,7 @@ async def answer_state(
     *,
     ballots: bool = False,
     poll_id: str | None = None,
+    cast: Ballot | None = None,
 ) -> RoomState:
     """The room's state for a page's answer (``RoomService.for_answer``)."""
     fanout = runtime(request).fanout
@@ -37,6 +38,7 @@ async def answer_state(
         lambda: fanout.state(room.id),
         ballots=ballots,
         poll_id=poll_id,
+        cast=cast,
     )
 
 

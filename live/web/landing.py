@@ -1,5 +1,5 @@
 """The start page: join an event by its code, or create one (the organiser then lands on the
-moderation page with the organiser's cookie)."""
+event's start page, /e/{code}/start, with the organiser's cookie)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ async def create_event(request: Request) -> Response:
         errors = FieldErrors({field_name: error_text(request, exc)})
         context = _context(request, errors=errors, values=values)
         return page(request, "index.html", status_for(exc), **context)
-    response = redirect(f"/e/{created.event.code}/moderate?created=1")
+    # A page of its own with the moderator link in full (live/web/links.py): its address works
+    # again in this browser, through the cookie set here.
+    response = redirect(f"/e/{created.event.code}/start")
     set_cookie(
         response,
         moderator_cookie(created.event.code),

@@ -25,6 +25,7 @@ from live.service.polls import Opening
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
 from live.views.regions import (
     applause_region,
+    moderator_live_regions,
     moderator_question_regions,
     moderator_regions,
     moderator_screen_region,
@@ -44,7 +45,7 @@ from live.web.forms import FieldErrors, as_int, field, read_form
 from live.web.identity import moderator_cookie, request_lang, room_moderator_cookie, set_cookie
 from live.web.responses import announce, fragment, is_htmx, page, redirect, swap_oob
 from live.web.runtime import runtime, services
-from live.web.screen import join_links, overlay_builder
+from live.web.screen import short_link
 from live.web.security import base_url, may_frame_own_pages
 
 # The poll form's fields, with the values of an empty form.
@@ -117,9 +118,9 @@ async def moderate(request: Request) -> Response:
     state = await svc.rooms.state(room)
     lang = request_lang(request)
     organiser = access.organiser
-    extra: dict[str, Any] = {}
-    if organiser:
-        extra["room_links_html"] = room_links_html(request, event, rooms)
+    suffix = "" if lang == "de" else f"&lang={lang}"
+    # A link from the setup page prepares a poll (?template=, ?agenda=): the form is open then.
+    prefilled = any(k in request.query_params for k in ("template", "agenda"))
     response = page(
         request,
         "moderate.html",
@@ -131,24 +132,20 @@ async def moderate(request: Request) -> Response:
         screen_html=moderator_screen_region(lang, state).frame,
         mode_buttons=MODE_BUTTONS,
         polls_html=moderator_regions(lang, state)[0].frame,
+        live_html=moderator_live_regions(lang, state)[0].frame,
         questions_html=moderator_question_regions(lang, state)[0].frame,
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
-        created=request.query_params.get("created") == "1",
-        moderator_url=(
-            f"{base_url(request, runtime(request).settings)}/e/{event.code}/moderate"
-            f"?token={access.offered.organiser}"
-            if organiser
-            else ""
-        ),
+        poll_form_open=prefilled,
+        # The projector's thumbnail: the screen page itself, framed (a relative URL: the frame
+        # must come from this very origin).
+        screen_url=f"/e/{event.code}/screen?room={room.id}&preview=1{suffix}",
+        room_join=short_link(base_url(request, runtime(request).settings), event, room, rooms),
         errors=FieldErrors(),
         **await _poll_form_context(request, event, room, prefill=True),
-        **extra,
-        **join_links(request, event, rooms if organiser else [room], rooms),
-        **overlay_builder(request, event, room),
     )
-    may_frame_own_pages(response)  # the overlay builder's preview
+    may_frame_own_pages(response)  # the projector's thumbnail
     return response
 
 
@@ -243,7 +240,13 @@ async def moderation_answer(
 
 
 def polls_region(lang: Lang, state: RoomState) -> str:
-    return moderator_regions(lang, state)[0].frame
+    """What a poll action changes on the console, each swapped by its id (the forms swap
+    nothing themselves): the run sheet, the live panel and the projector control."""
+    return (
+        swap_oob(moderator_regions(lang, state)[0].frame, "mod-polls")
+        + swap_oob(moderator_live_regions(lang, state)[0].frame, "mod-live")
+        + swap_oob(moderator_screen_region(lang, state).frame, "mod-screen")
+    )
 
 
 def screen_region(lang: Lang, state: RoomState) -> str:
@@ -306,7 +309,7 @@ async def create_poll(request: Request) -> Response:
             request, event, room, {**POLL_FORM, "agenda_item_id": values["agenda_item_id"]}
         ),
     )
-    html += swap_oob(moderator_regions(lang, state)[0].frame, "mod-polls")
+    html += polls_region(lang, state)
     html += announce(request, translate(lang, _n("Die Abstimmung wurde angelegt.")))
     return HTMLResponse(html)
 
@@ -432,6 +435,6 @@ async def room_link(request: Request) -> Response:
     if is_htmx(request):
         return HTMLResponse(html + announce(request, message))
     if fresh is None:
-        return redirect(f"/e/{event.code}/moderate?room={room.id}")
+        return redirect(f"/e/{event.code}/links")
     # Without JavaScript: a page of its own, since the link is shown only this once.
     return page(request, "room_link.html", event=event, room=room, links_html=html)

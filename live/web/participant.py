@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse, Response
 
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
-from live.domain.models import Event, Room
+from live.domain.models import Ballot, Event, Room
 from live.domain.text import _n
 from live.i18n import translate
 from live.views.program import TimeFormat
@@ -106,10 +106,14 @@ async def vote(request: Request) -> Response:
         kwargs["texts"] = [v for v in form.getlist("text") if isinstance(v, str)]
     error: str | None = None
     status = 200
+    cast: Ballot | None = None
     try:
         # The socket's write path (the store's one writer commits queued votes together), with
         # the page's request id (static/live.js): a retried send is counted once.
-        await svc.polls.vote(event, pid, poll.id, request_id=request_id_of(form), **kwargs)
+        written = await svc.polls.vote(
+            event, pid, poll.id, request_id=request_id_of(form), **kwargs
+        )
+        cast = written.ballot
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
@@ -118,7 +122,7 @@ async def vote(request: Request) -> Response:
         # htmx: this participant's own view of the stage, plus an announcement. The counts are
         # the last tick's (live/web/held.py): the push with this vote follows within a tick.
         lang = request_lang(request)
-        state = await answer_state(request, room, pid, ballots=True, poll_id=poll.id)
+        state = await answer_state(request, room, pid, ballots=True, poll_id=poll.id, cast=cast)
         stage = participant_regions(lang, state, pid)[0].frame
         message = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
         html = stage + announce(request, message, error=error is not None)

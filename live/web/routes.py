@@ -11,6 +11,7 @@ from live.web import (
     brand,
     control,
     landing,
+    links,
     moderator,
     moderator_qa,
     participant,
@@ -54,6 +55,10 @@ def routes() -> list[BaseRoute]:
         # the event's brand: its logo and the stylesheet with its colour (linked by every page)
         Route(f"{code}/logo", brand.logo, methods=["GET"]),
         Route(f"{code}/brand.css", brand.stylesheet, methods=["GET"]),
+        # the organiser's landing after creating the event (the moderator link), and every link
+        # and QR code of the event (a room moderator: of their rooms), to share or print
+        Route(f"{code}/start", links.start, methods=["GET"]),
+        Route(f"{code}/links", links.links, methods=["GET"]),
         # moderation: the organiser (every room) or a room link's holder (that room)
         Route(mod, moderator.moderate, methods=["GET"]),
         Route(f"{mod}/rooms", moderator.add_room, methods=["POST"]),

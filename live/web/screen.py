@@ -74,21 +74,28 @@ async def _shown_room(request: Request) -> tuple[Event, Room, RoomState]:
 
 
 async def screen(request: Request) -> Response:
+    """The projector. ``?preview=1``: the same picture, live, for the moderators' console to
+    frame as a thumbnail: silent (no applause engine) and without the operator's controls."""
     event, room, state = await _shown_room(request)
     lang = request_lang(request)
     rooms = await services(request).events.rooms(event)
-    return page(
+    preview = request.query_params.get("preview") == "1"
+    response = page(
         request,
         "screen.html",
         event=event,
         room=room,
         state=state,
+        preview=preview,
         stage_html=screen_regions(lang, state)[0].frame,
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
         **room_join(request, event, room, rooms),
     )
+    if preview:
+        allow_framing_by_own_pages(response)
+    return response
 
 
 def overlay_config(request: Request) -> OverlayConfig:
@@ -106,6 +113,7 @@ def overlay_builder(request: Request, event: Event, room: Room) -> dict[str, Any
     path = f"/e/{event.code}/overlay?room={room.id}" + ("" if lang == "de" else f"&lang={lang}")
     base = base_url(request, runtime(request).settings) + path
     return {
+        "overlay_room": room,
         "overlay": config,
         "overlay_open": any(k in request.query_params for k in ("parts", "sound", "position")),
         "overlay_base": base,

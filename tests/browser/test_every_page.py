@@ -40,6 +40,8 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/e/{code}/setup", "moderator"),
     ("/e/{code}/setup/agenda/{item_id}", "moderator"),
     ("/e/{code}/control", "moderator"),
+    ("/e/{code}/start", "moderator"),
+    ("/e/{code}/links", "moderator"),
 )
 # GET routes that are not pages, and why.
 NOT_PAGES: dict[str, str] = {

@@ -343,7 +343,7 @@ def test_the_builder_makes_the_link_and_the_silent_preview(
     client: TestClient, event: EventFixture
 ) -> None:
     client.cookies.set(f"live_m_{event.code}", event.token)
-    page = builder(client.get(f"/e/{event.code}/moderate").text)
+    page = builder(client.get(f"/e/{event.code}/links").text)
     assert " open" not in page.split(">")[0]
     assert 'method="get"' in page and 'data-copy="overlay-url"' in page
     assert field_value(page, "overlay-url") == (
@@ -356,7 +356,7 @@ def test_the_builder_makes_the_link_and_the_silent_preview(
 
     # The form sent without JavaScript: the page shows that choice, link and preview.
     query = "parts=results&parts=lower-third&sound=on&position=bottom"
-    page = builder(client.get(f"/e/{event.code}/moderate?room={event.room}&{query}").text)
+    page = builder(client.get(f"/e/{event.code}/links?room={event.room}&{query}").text)
     assert page.split(">")[0].endswith(" open")
     url = field_value(page, "overlay-url")
     assert url.endswith("&parts=results,lower-third&sound=on&position=bottom")
@@ -371,8 +371,8 @@ def test_the_builder_makes_the_link_and_the_silent_preview(
     assert re.search(r'id="overlay-sound-on"[^>]* checked', page)
     # The preview's URL is the overlay's, and it answers.
     assert client.get(preview).status_code == 200
-    # Nonsense in the moderation page's query: the builder's defaults, the page as ever.
-    page = builder(client.get(f"/e/{event.code}/moderate?parts=%3Cx%3E&position=up").text)
+    # Nonsense in the links page's query: the builder's defaults, the page as ever.
+    page = builder(client.get(f"/e/{event.code}/links?parts=%3Cx%3E&position=up").text)
     assert field_value(page, "overlay-url").endswith(
         "&parts=applause&sound=on&position=bottom-left"
     )

@@ -307,3 +307,42 @@ def test_page_qa_actions_answer_from_the_held_state(
         assert re.search(rf'data-upvoted="[^"]*{other["id"]}', fragment)
     finally:
         ws.__exit__(None, None, None)
+
+
+def test_a_vote_in_the_only_open_poll_answers_without_a_read(
+    counted: tuple[TestClient, CountingStore],
+) -> None:
+    """One open poll (the usual case): the ballot the vote stored is the participant's only
+    one on the stage, so the answer needs no read at all; a retried send (nothing new stored)
+    reads the ballot that was kept."""
+    client, store = counted
+    event = create_event(client)
+    poll = create_poll(client, event, question="Kaffee oder Tee?", options=["Kaffee", "Tee"])
+    ws = open_page(client, event)
+    path = f"/e/{event.code}/polls/{poll['id']}/vote"
+    try:
+
+        def send(choice: int, request_id: str) -> str:
+            store.calls.clear()
+            response = client.post(
+                path,
+                data={"choice": str(choice), "request_id": request_id},
+                headers={**HX, **ORIGIN},
+                follow_redirects=False,
+            )
+            return assert_html(response, 200)
+
+        fragment = send(1, "erste")
+        assert sorted(store.of(f"POST {path}")) == ["cast_vote", "get_poll"]
+        assert pressed(fragment, poll["id"], 1) and not pressed(fragment, poll["id"], 0)
+        # The same send again (its answer was lost): acknowledged, not counted, and the answer
+        # shows the ballot the store kept, read for it.
+        fragment = send(1, "erste")
+        assert "participant_ballots" in store.of(f"POST {path}")
+        assert pressed(fragment, poll["id"], 1)
+        fragment = send(0, "zweite")  # changed: the new ballot, again without a read
+        assert sorted(store.of(f"POST {path}")) == ["cast_vote"]
+        assert pressed(fragment, poll["id"], 0) and not pressed(fragment, poll["id"], 1)
+    finally:
+        ws.__exit__(None, None, None)
+    assert api_poll(client, event, poll["id"])["results"]["counts"] == [1, 0]

@@ -222,7 +222,7 @@ def test_create_event_by_form(client: TestClient, tmp_path: Path) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    match = re.fullmatch(r"/e/([A-Z0-9]{6})/moderate\?created=1", response.headers["location"])
+    match = re.fullmatch(r"/e/([A-Z0-9]{6})/start", response.headers["location"])
     assert match, response.headers["location"]
     code = match.group(1)
     cookie = response.headers.get("set-cookie", "")
@@ -234,10 +234,11 @@ def test_create_event_by_form(client: TestClient, tmp_path: Path) -> None:
     assert [r["name"] for r in event["rooms"]] == ["Plenum", "Fachforum 1", "Fachforum 2"]
 
     page = assert_html(client.get(response.headers["location"]), 200)
+    assert "Ihre Veranstaltung ist angelegt" in page  # the start page (tests/web/test_links.py)
+    page = assert_html(client.get(f"/e/{code}/links"), 200)
     assert f"{code[:3]} {code[3:]}" in page  # the code, as displayed
-    assert f'href="http://testserver/e/{code}"' in page  # participant link
+    assert f">http://testserver/e/{code}</textarea>" in page  # participant link
     assert re.search(r'<svg [^>]*class="qr"', page)
-    assert "Ihre Veranstaltung ist angelegt." in page
     for room in ("Plenum", "Fachforum 1", "Fachforum 2"):
         assert room in page
     assert rows(tmp_path, "events") == 1
@@ -994,11 +995,12 @@ def test_pages_load_nothing_from_third_parties(client: TestClient, event: EventF
     client.post(f"/e/{event.code}/moderate/polls/{poll['id']}/screen", headers=HX)
     pages["screen"] = client.get(f"/e/{event.code}/screen?room={event.room}").text
     pages["moderator"] = client.get(f"/e/{event.code}/moderate").text
+    pages["links"] = client.get(f"/e/{event.code}/links").text
     for name, page in pages.items():
         assert "<html" in page, name
         assert foreign_urls(page) == [], name
-    # The moderator page links to this app only (absolute links use the request's host).
-    assert "http://testserver/e/" in pages["moderator"]
+    # The links page links to this app only (absolute links use the request's host).
+    assert "http://testserver/e/" in pages["links"]
     # Stylesheets and scripts come from /static.
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', pages["landing"]):
         response = client.get(asset)

@@ -212,5 +212,8 @@ def test_the_organiser_finds_the_event_pages_on_the_moderate_page(
 ) -> None:
     login(client, event)
     html = client.get(f"/e/{event.code}/moderate").text
-    for path in ("control", "setup", "report", "delete"):
+    for path in ("control", "setup", "links", "report"):
         assert f'href="/e/{event.code}/{path}"' in html, path
+    # Deleting is part of the setup, not of the console one moderates with.
+    setup = client.get(f"/e/{event.code}/setup").text
+    assert f'href="/e/{event.code}/delete"' in setup

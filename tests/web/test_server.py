@@ -10,7 +10,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.support.server import LiveServer
+from tests.support.server import LiveServer, LiveServerFactory
 
 
 def call(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
@@ -102,3 +102,17 @@ def test_healthz_and_security_headers(live_server: LiveServer) -> None:
         csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "default-src 'none'" in csp
     assert "server" not in {k.lower() for k in response.headers}
+
+
+def test_requests_are_logged_only_when_the_operator_asks(
+    live_server_factory: LiveServerFactory,
+) -> None:
+    """An access log names each phone's address: off by default, on with LIVE_ACCESS_LOG=1."""
+    for env, logged in (({}, False), ({"LIVE_ACCESS_LOG": "1"}, True)):
+        server = live_server_factory(env=env)
+        with urllib.request.urlopen(server.url + "/healthz", timeout=10) as response:
+            assert response.status == 200
+        server.stop()  # everything the process wrote is in its log now
+        log = server.log_path.read_text()
+        assert "Application shutdown complete" in log
+        assert ('"GET /healthz HTTP/1.1" 200' in log) is logged, log

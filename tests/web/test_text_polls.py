@@ -351,6 +351,7 @@ def test_the_poll_form_offers_the_new_settings(client: TestClient, event: EventF
         "visibility": "live",
         "screen_results": "after_close",
         "max_answers": "3",
+        "open_now": "1",  # the console's live panel shows an open poll's settings
     }
     fragment = assert_html(client.post(base, data=form, headers=HX), 200)
     assert "bis zu 3 Antworten pro Person" in fragment
@@ -363,9 +364,9 @@ def test_the_poll_form_offers_the_new_settings(client: TestClient, event: EventF
 
 
 def moderator_fragment(client: TestClient, event: EventFixture) -> str:
-    """The polls region as the moderator page shows it."""
+    """The live panel as the console shows it (the open poll, else the one closed last)."""
     page = assert_html(client.get(f"/e/{event.code}/moderate"), 200)
-    start = page.index('<section id="mod-polls"')
+    start = page.index('<section id="mod-live"')
     return page[start : page.index("</section>", start)]
 
 

@@ -1,0 +1,81 @@
+// console.js: the moderators' console. "Nächste Abstimmung" by key (N, and PageDown as a
+// presenter's clicker sends it), the time a poll has been open, and the focus after an action
+// that replaced the focused control. No user-visible strings here: the templates hold them.
+(function () {
+  "use strict";
+
+  function shortcutsOn() {
+    var toggle = document.querySelector("[data-shortcuts-toggle]");
+    return !!toggle && toggle.checked;
+  }
+
+  function isTyping(target) {
+    if (!target || !target.tagName) return false;
+    var tag = target.tagName.toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+  }
+
+  // N or PageDown: the run sheet's "Nächste Abstimmung". PageDown only while the focus is not
+  // in a column that scrolls (there it scrolls, as everywhere); a clicker's key reaches the
+  // page body when nothing is focused.
+  document.addEventListener("keydown", function (evt) {
+    if (evt.defaultPrevented || evt.ctrlKey || evt.metaKey || evt.altKey || evt.repeat) return;
+    if (!shortcutsOn() || isTyping(evt.target)) return;
+    var next = document.querySelector("[data-next-poll]");
+    if (!next || next.disabled) return;
+    var key = evt.key || "";
+    var onBody = evt.target === document.body || evt.target === document.documentElement ||
+      evt.target === document.getElementById("main");
+    if (key === "n" || key === "N" || (key === "PageDown" && onBody)) {
+      evt.preventDefault();
+      next.click();
+    }
+  });
+
+  // The time a poll has been open, as m:ss (h:mm:ss past an hour), once a second.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function elapsed(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    return (h ? h + ":" + pad(m) : String(m)) + ":" + pad(s % 60);
+  }
+  function tick() {
+    var nodes = document.querySelectorAll("[data-elapsed-since]");
+    for (var i = 0; i < nodes.length; i++) {
+      var since = Date.parse(nodes[i].getAttribute("data-elapsed-since"));
+      if (!isNaN(since)) nodes[i].textContent = elapsed(Date.now() - since);
+    }
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+
+  // An action's answer may replace the control that had the focus (a poll's "Öffnen" becomes
+  // "Schließen" under a new id, a run-sheet row moves). Where the focus fell back to the page,
+  // it goes to the same id if it is still there, else to what the answer marks as next
+  // ([data-focus-next]), else to the region's heading — never to the start of the page.
+  var lastId = null, lastRegion = null;
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var active = document.activeElement;
+    lastId = active && active.id ? active.id : null;
+    var region = evt.target && evt.target.closest ? evt.target.closest("section[id]") : null;
+    lastRegion = region ? region.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!lastId && !lastRegion) return; // a push, not the answer to this page's action
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) {
+      lastId = lastRegion = null;
+      return;
+    }
+    var target = (lastId && document.getElementById(lastId)) ||
+      document.querySelector("[data-focus-next]");
+    if (!target && lastRegion) {
+      var region = document.getElementById(lastRegion);
+      target = region ? region.querySelector("h2") : null;
+      if (target) target.setAttribute("tabindex", "-1");
+    }
+    lastId = lastRegion = null;
+    if (target) target.focus();
+  });
+})();
