@@ -104,6 +104,11 @@ def test_the_fragment_names_every_button_with_its_poll() -> None:
     assert f'hx-post="{base}/rooms/r/next-poll" hx-target="#mod-polls"' in html
     assert f'action="{base}/rooms/r/next-poll"' in html
     assert "Als Nächstes: „Wie war der Vortrag?“" in html
+    # For static/console.js: the key's button, a toggle id per poll, the focus after an action.
+    assert 'id="run-sheet-next" class="primary"' in html and "data-next-poll>" in html
+    assert 'id="run-p0-toggle" class="danger"' in html
+    assert 'id="run-p2-toggle" class="primary" data-focus-next' in html
+    assert html.count("data-focus-next") == 1
     assert "09:00–09:45" in html and "Ohne Programmpunkt" in html
     assert "Anderswo" not in html
 
