@@ -93,6 +93,9 @@ class Room:
     # powers); None until the organiser creates a link. Shown once, never stored in clear.
     moderator_token_hash: str | None = None
     screen_mode: ScreenMode = "auto"
+    # Whether several polls may be open at once. By default (False) opening a poll closes the
+    # room's open one: phones then never stack polls nobody runs any more (issue 19).
+    parallel_polls: bool = False
 
 
 @dataclass(frozen=True, slots=True)

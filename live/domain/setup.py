@@ -215,6 +215,16 @@ def check_room_name_free(name: str, others: Iterable[str]) -> None:
         raise DomainError("duplicate_room", _n("Jeder Raumname darf nur einmal vorkommen."))
 
 
+def check_parallel_polls(raw: object) -> bool:
+    """The room setting "several polls open at once" (Room.parallel_polls): a JSON boolean."""
+    if not isinstance(raw, bool):
+        raise DomainError(
+            "invalid_parallel_polls",
+            _n("Für parallel_polls ist true oder false anzugeben."),
+        )
+    return raw
+
+
 def too_many_rooms(limit: int = MAX_ROOMS) -> DomainError:
     return DomainError("too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=limit)
 

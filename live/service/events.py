@@ -1,16 +1,17 @@
-"""Events and their rooms: creating them, finding them, renaming, the rooms' secret moderator
-links. Socket handshakes come in thousands at once (a room reconnecting after a Wi-Fi blip):
-their lookups may be served from short-lived copies (``max_age``)."""
+"""Events and their rooms: creating them, finding them, their names and settings, the rooms'
+secret moderator links. Socket handshakes come in thousands at once (a room reconnecting after
+a Wi-Fi blip): their lookups may be served from short-lived copies (``max_age``)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from live.domain.codes import normalize_code
 from live.domain.models import Event, Room
 from live.domain.setup import (
+    check_parallel_polls,
     check_room_count,
     check_room_name_free,
     clean_room_name,
@@ -97,24 +98,40 @@ class EventService:
             return await self.room(event, room_id)
         return (await self.rooms(event))[0]
 
-    async def add_room(self, event: Event, name: object) -> Room:
+    async def add_room(self, event: Event, name: object, *, parallel_polls: object = False) -> Room:
         clean = clean_room_name(name)
+        parallel = check_parallel_polls(parallel_polls)
         existing = await self.rooms(event)
         check_room_count(len(existing) + 1)
         check_room_name_free(clean, (r.name for r in existing))
-        room = Room(self.ids.object_id(), event.code, clean, len(existing))
+        room = Room(self.ids.object_id(), event.code, clean, len(existing), parallel_polls=parallel)
         await self.store.add_room(room)
         return room
 
     async def rename_room(self, event: Event, room_id: object, name: object) -> Room:
+        return await self.update_room(event, room_id, {"name": name})
+
+    async def update_room(
+        self, event: Event, room_id: object, changes: Mapping[str, object]
+    ) -> Room:
+        """The room's settings named in ``changes`` ("name", "parallel_polls"; other keys are
+        ignored) at once: every value is checked before anything is stored, so one bad value
+        changes nothing. Returns the room as it is now."""
         room = await self.room(event, room_id)
-        clean = clean_room_name(name)
-        check_room_name_free(clean, [r.name for r in await self.rooms(event) if r.id != room.id])
-        if clean == room.name:
-            return room
-        version = await self.store.rename_room(room.id, clean)
-        await publish_change(self.hub, room.id, "room.updated", version)
-        return replace(room, name=clean)
+        name, parallel = room.name, room.parallel_polls
+        if "name" in changes:
+            name = clean_room_name(changes["name"])
+            others = [r.name for r in await self.rooms(event) if r.id != room.id]
+            check_room_name_free(name, others)
+        if "parallel_polls" in changes:
+            parallel = check_parallel_polls(changes["parallel_polls"])
+        if name != room.name:
+            version = await self.store.rename_room(room.id, name)
+            await publish_change(self.hub, room.id, "room.updated", version)
+        if parallel != room.parallel_polls:
+            version = await self.store.set_parallel_polls(room.id, parallel)
+            await publish_change(self.hub, room.id, "room.updated", version)
+        return replace(room, name=name, parallel_polls=parallel)
 
     # Room links: a secret token per room grants that room's moderation only. The organiser's
     # token stays the only key to the event itself (settings, rooms, links, control room,

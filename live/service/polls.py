@@ -1,4 +1,5 @@
-"""Poll use cases: create, open, close, results, and the vote itself (the hot path of a burst).
+"""Poll use cases: create, open (one open poll per room unless the room allows several; the next
+one of the run sheet), close, results, and the vote itself (the hot path of a burst).
 
 Every write goes: domain rule → store (durable) → hub.publish ("the room changed").
 """
@@ -11,6 +12,7 @@ from dataclasses import dataclass, replace
 from live.domain import polls as rules
 from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Results, Room
+from live.domain.run_sheet import next_poll, run_sheet
 from live.domain.text import _n
 from live.errors import NotFound
 from live.hub import Hub
@@ -37,6 +39,15 @@ class _Answer:
         return rules.make_ballot(
             poll, choices=self.choices, value=self.value, text=self.text, texts=self.texts
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A poll just opened, and the polls of its room that closed with it (oldest first; empty
+    when none was open, or the room allows parallel polls)."""
+
+    poll: Poll
+    closed: tuple[Poll, ...] = ()
 
 
 def poll_not_found() -> NotFound:
@@ -129,19 +140,46 @@ class PollService:
         return poll
 
     async def open(self, event: Event, poll_id: object) -> Poll:
-        poll = await self.poll(event, poll_id)
-        opened = await self._save(poll, rules.open_poll(poll, self.clock.now()))
-        if opened is not poll:
-            # Opening puts the poll on the projector: a highlighted question steps aside, and a
-            # projector fixed on something else (applause, a slide) goes back to "auto".
-            room = await self.store.get_room(poll.room_id)
-            if room is not None and room.highlighted_question_id is not None:
-                version = await self.store.set_highlight(room.id, None)
-                await publish_change(self.hub, room.id, "questions.updated", version)
-            if room is not None and room.screen_mode != "auto":
-                version = await self.store.set_screen_mode(room.id, "auto", None)
-                await publish_change(self.hub, room.id, "screen.updated", version)
-        return opened
+        return (await self.opening(event, poll_id)).poll
+
+    async def opening(self, event: Event, poll_id: object) -> Opening:
+        """Open the poll; unless its room allows parallel polls, the room's open poll closes in
+        the same step (the store does both atomically). Says which polls it closed."""
+        return await self._open(await self.poll(event, poll_id))
+
+    async def open_next(self, event: Event, room: Room) -> Opening:
+        """Open the room's next prepared poll of the run sheet (live/domain/run_sheet.py), as
+        ``opening`` does. DomainError no_next_poll (409) when there is none."""
+        sheet = run_sheet(
+            room.id, await self.store.list_agenda(event.code), await self.store.list_polls(room.id)
+        )
+        poll = next_poll(sheet)
+        if poll is None:
+            raise DomainError("no_next_poll", _n("Es gibt keine weitere vorbereitete Abstimmung."))
+        return await self._open(poll)
+
+    async def _open(self, poll: Poll) -> Opening:
+        opened = rules.open_poll(poll, self.clock.now())
+        if opened == poll:
+            return Opening(poll)  # idempotent: opening an open poll changes nothing
+        outcome = await self.store.open_poll(opened)
+        closed = [p for p in [await self.store.get_poll(i) for i in outcome.closed] if p]
+        closed.sort(key=lambda p: (p.created_at, p.id))
+        # Each poll's own notice, as a close and an open send them (phones drop the closed one).
+        for done in closed:
+            await publish_change(
+                self.hub, poll.room_id, "poll.updated", outcome.version, poll=done.id
+            )
+        await publish_change(
+            self.hub, poll.room_id, "poll.updated", outcome.version, poll=opened.id
+        )
+        # Opening puts the poll on the projector (the store pointed the screen at it and back
+        # to "auto"): a highlighted question steps aside.
+        room = await self.store.get_room(poll.room_id)
+        if room is not None and room.highlighted_question_id is not None:
+            version = await self.store.set_highlight(room.id, None)
+            await publish_change(self.hub, room.id, "questions.updated", version)
+        return Opening(opened, tuple(closed))
 
     async def close(self, event: Event, poll_id: object) -> Poll:
         poll = await self.poll(event, poll_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from live.store.base import (
     DuplicateKey,
     PollNotOpen,
+    PollOpened,
     QuestionClosed,
     Store,
     StoreError,
@@ -15,6 +16,7 @@ from live.store.base import (
 __all__ = [
     "DuplicateKey",
     "PollNotOpen",
+    "PollOpened",
     "QuestionClosed",
     "Store",
     "StoreError",

@@ -68,6 +68,15 @@ class PollNotOpen(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class PollOpened:
+    """What ``open_poll`` did: the room's new version and the ids of the polls it closed (by
+    id; empty when none was open or the room allows parallel polls)."""
+
+    version: int
+    closed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class VoteOutcome:
     applied: bool  # False: the request_id was seen before; nothing changed
     version: int  # the room's version after the call
@@ -116,6 +125,10 @@ class Store(Protocol):
 
     async def set_room_token(self, room_id: str, token_hash: str | None) -> None:
         """The room moderator token's hash (None revokes the room link). No version bump."""
+
+    async def set_parallel_polls(self, room_id: str, allowed: bool) -> int:
+        """Whether several polls of the room may be open at once (Room.parallel_polls).
+        Returns the room's new version. StoreError for an unknown room."""
 
     async def set_screen_mode(self, room_id: str, mode: ScreenMode, poll_id: str | None) -> int:
         """What the projector shows. poll_id replaces screen_poll_id when given (modes "poll"
@@ -181,7 +194,16 @@ class Store(Protocol):
     async def update_poll(self, poll: Poll) -> int:
         """Store state, visibility, screen_results, opened_at and closed_at of an existing poll
         (the other fields are immutable; the hidden entries are set_hidden's); when it is
-        opened, also point the room's screen at it. Returns the room's new version."""
+        opened, also point the room's screen at it. Returns the room's new version. Other open
+        polls stay open: opening as a moderator does goes through open_poll."""
+
+    async def open_poll(self, poll: Poll) -> PollOpened:
+        """Store ``poll`` (state "open", with opened_at) as update_poll does, and in the same
+        atomic step, unless its room allows parallel polls (read in that step too), close every
+        other open poll of the room with closed_at = poll.opened_at. So two moderators opening
+        two polls at the same moment never leave both open: the later open closes the earlier.
+        ValueError for a poll that is not open or has no opened_at (before anything is
+        written); StoreError for an unknown poll."""
 
     async def set_hidden(
         self, poll_id: str, kind: HiddenKind, key: str, shown: str, hidden: bool

@@ -16,7 +16,8 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
 - ``P:{code}:rooms``              set of room ids
 - ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id,
                                   highlighted_question_id, moderator_token_hash (each only if
-                                  set) and screen_mode (only if not "auto")
+                                  set), screen_mode (only if not "auto") and parallel_polls
+                                  ("1", only if allowed)
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
                                   agenda_item_id, screen_results and max_answers (absent in
@@ -103,7 +104,7 @@ from redis.exceptions import NoScriptError
 from live.domain.models import VISIBILITIES, Ballot, Event, HiddenKind, Poll, Room, Tally
 from live.redis_pool import MAX_CONNECTIONS, pooled_client
 from live.store import redis_scripts as lua
-from live.store.base import DuplicateKey, PollNotOpen, StoreError, VoteOutcome
+from live.store.base import DuplicateKey, PollNotOpen, PollOpened, StoreError, VoteOutcome
 from live.store.redis_brand import RedisBrand
 from live.store.redis_codec import (
     POLL_STATES,
@@ -129,13 +130,20 @@ from live.store.redis_mood import RedisMood
 from live.store.redis_program import RedisProgram
 from live.store.redis_questions import RedisQuestions
 from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported for the tests
-from live.store.sqlite_schema import check_screen_results, encode_ballot, opt_iso, to_iso
+from live.store.sqlite_schema import (
+    check_opening,
+    check_screen_results,
+    encode_ballot,
+    opt_iso,
+    to_iso,
+)
 
 DEFAULT_PREFIX = "live"
 TICK_CONNECTIONS = 8  # the fan-out's own (tick_reader): a tick sends a few reads at once
 SOCKET_TIMEOUT = 5.0  # a reply that takes longer is a dead server, not a slow one
 CONNECT_TIMEOUT = 2.0
 _CACHE_LIMIT = 100_000  # cached index entries per process; cleared (not evicted) when full
+_OPEN_ATTEMPTS = 5  # open_poll re-reads the room's polls when one was added meanwhile
 
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
 
@@ -415,6 +423,28 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             keys = [self._key(code, "poll", poll.id), self._key(code, "room", room_id)]
             reply = await self._run(lua.UPDATE_POLL, keys, args)
         return int(check_reply(reply, f"poll {poll.id!r}")[1])
+
+    async def open_poll(self, poll: Poll) -> PollOpened:
+        if poll.visibility not in VISIBILITIES:
+            raise ValueError(f"poll {poll.id!r}: bad visibility")
+        opened_at = check_opening(poll)
+        head = [poll.id, poll.visibility, opened_at, check_screen_results(poll.screen_results)]
+        with translate_errors("open_poll"):
+            code, room_id = await self._poll_home(poll.id)
+            polls_key = self._key(code, "polls", room_id)
+            # The script closes the room's other open polls, so it needs every poll's key: read
+            # the room's polls first; the script says 'retry' if one was added meanwhile.
+            for _ in range(_OPEN_ATTEMPTS):
+                ids = sorted(await self._smembers(polls_key))
+                keys = [self._key(code, "poll", poll.id), self._key(code, "room", room_id)]
+                keys += [polls_key, *(self._key(code, "poll", i) for i in ids)]
+                reply = await self._run(lua.OPEN_POLL, keys, [*head, *ids])
+                if reply[0] != "retry":
+                    break
+            else:
+                raise StoreError(f"poll {poll.id!r}: the room's polls kept changing")
+        check_reply(reply, f"poll {poll.id!r}")
+        return PollOpened(int(reply[1]), tuple(sorted(str(i) for i in reply[2:])))
 
     async def set_hidden(
         self, poll_id: str, kind: HiddenKind, key: str, shown: str, hidden: bool

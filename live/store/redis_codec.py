@@ -126,10 +126,17 @@ def day_arg(value: date | None) -> str:
 
 
 def room_args(room: Room) -> list[str]:
-    """id, name, position, screen mode, room token hash ('' = none) of a new room: the per-room
-    arguments of CREATE_ROOMS."""
+    """id, name, position, screen mode, room token hash ('' = none), parallel polls ('1'/'0')
+    of a new room: the per-room arguments of CREATE_ROOMS."""
     mode = check_screen_mode(room.screen_mode)
-    return [room.id, room.name, str(room.position), mode, room.moderator_token_hash or ""]
+    return [
+        room.id,
+        room.name,
+        str(room.position),
+        mode,
+        room.moderator_token_hash or "",
+        flag(room.parallel_polls),
+    ]
 
 
 def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
@@ -143,6 +150,8 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         highlighted_question_id=row.get("highlighted_question_id"),
         moderator_token_hash=row.get("moderator_token_hash"),
         screen_mode=cast("ScreenMode", row.get("screen_mode", "auto")),
+        # Absent while False (the default, also of rooms stored before the setting).
+        parallel_polls=row.get("parallel_polls") == "1",
     )
 
 

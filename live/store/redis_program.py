@@ -1,5 +1,5 @@
-"""Event setup of the Redis store (issue 7): event days, room names, links and screen modes, the
-agenda, participant counts.
+"""Event setup of the Redis store (issue 7): event days, room names, links, settings and screen
+modes, the agenda, participant counts.
 
 A mixin of RedisStore (redis.py, which describes the key layout), like redis_questions.py. The
 agenda's keys, under the event's hash tag:
@@ -60,6 +60,12 @@ class RedisProgram:
             key = await _room_key(self, room_id)
             reply = await self._run(lua.SET_ROOM_TOKEN, [key], [token_hash or ""])
         check_reply(reply, f"room {room_id!r}")
+
+    async def set_parallel_polls(self: _Core, room_id: str, allowed: bool) -> int:
+        with translate_errors("set_parallel_polls"):
+            key = await _room_key(self, room_id)
+            reply = await self._run(lua.SET_PARALLEL_POLLS, [key], [flag(allowed)])
+        return int(check_reply(reply, f"room {room_id!r}")[1])
 
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None

@@ -43,7 +43,8 @@ class Lua:
 # ARGV: create ('1': create the event, which must not exist; '0': the event must exist),
 #       title, created_at, moderator_token_hash, questions_need_approval, names_allowed
 #       ('1'/'0'), starts_on, ends_on, brand_color ('' = none; all eight ignored unless
-#       create), then per room: id, name, position, screen mode, room token hash ('' = none).
+#       create), then per room: id, name, position, screen mode, room token hash ('' = none),
+#       parallel polls ('1'/'0').
 # Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
 CREATE_ROOMS = Lua(
     """
@@ -55,7 +56,7 @@ end
 -- The room ids were claimed in the global index before this script ran: note the claims in
 -- the event, so delete_event finds them (also those of a refused duplicate below).
 for i = 4, #KEYS do
-  redis.call('SADD', KEYS[3], 'room:' .. ARGV[10 + (i - 4) * 5])
+  redis.call('SADD', KEYS[3], 'room:' .. ARGV[10 + (i - 4) * 6])
 end
 -- A room hash that exists anyway was made by an earlier attempt with the same claim (a retry
 -- after a lost reply): that is a duplicate, and overwriting it would reset its version.
@@ -72,14 +73,16 @@ if ARGV[1] == '1' then
   if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'brand_color', ARGV[9]) end
 end
 for i = 4, #KEYS do
-  local a = 10 + (i - 4) * 5
+  local a = 10 + (i - 4) * 6
   redis.call('HSET', KEYS[i], 'id', ARGV[a], 'name', ARGV[a + 1], 'position', ARGV[a + 2],
              'version', 1)
-  -- screen_mode is absent while it is 'auto' (the default), the token while there is none.
+  -- screen_mode is absent while it is 'auto' (the default), the token while there is none,
+  -- parallel_polls while it is off.
   if ARGV[a + 3] ~= 'auto' then redis.call('HSET', KEYS[i], 'screen_mode', ARGV[a + 3]) end
   if ARGV[a + 4] ~= '' then
     redis.call('HSET', KEYS[i], 'moderator_token_hash', ARGV[a + 4])
   end
+  if ARGV[a + 5] == '1' then redis.call('HSET', KEYS[i], 'parallel_polls', '1') end
   redis.call('SADD', KEYS[2], ARGV[a])
 end
 return {'ok'}
@@ -149,6 +152,43 @@ if ARGV[2] == 'open' then
   redis.call('HDEL', KEYS[2], 'screen_mode')
 end
 return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
+"""
+)
+
+# KEYS: 1 poll, 2 room (the one the poll belongs to, from the immutable index), 3 polls of the
+#       room (set), then the hash of every poll in that set (the caller read it: a script
+#       never builds key names)
+# ARGV: 1 poll id, 2 visibility, 3 opened_at, 4 screen_results, then the ids of the polls in
+#       KEYS order from KEYS[4] on
+# Reply: {'ok', room version, closed poll id, ...} | {'retry'} | {'missing', 'poll'}
+OPEN_POLL = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'poll'} end
+-- The other polls are closed only if their keys are all here: a poll added since the caller
+-- read the set means 'retry' (it may be open already), before anything is written.
+if redis.call('SCARD', KEYS[3]) ~= #KEYS - 3 then return {'retry'} end
+for i = 5, #ARGV do
+  if redis.call('SISMEMBER', KEYS[3], ARGV[i]) == 0 then return {'retry'} end
+end
+redis.call('HSET', KEYS[1], 'state', 'open', 'visibility', ARGV[2], 'opened_at', ARGV[3],
+           'screen_results', ARGV[4])
+redis.call('HDEL', KEYS[1], 'closed_at')
+local reply = {'ok', 0}
+-- In the same script as the open: of two opens at the same moment, the one that runs second
+-- closes the first one's poll, so never two stay open. Closed at the moment of the open.
+if redis.call('HGET', KEYS[2], 'parallel_polls') ~= '1' then
+  for i = 4, #KEYS do
+    local id = ARGV[i + 1]
+    if id ~= ARGV[1] and redis.call('HGET', KEYS[i], 'state') == 'open' then
+      redis.call('HSET', KEYS[i], 'state', 'closed', 'closed_at', ARGV[3])
+      reply[#reply + 1] = id
+    end
+  end
+end
+redis.call('HSET', KEYS[2], 'screen_poll_id', ARGV[1])
+redis.call('HDEL', KEYS[2], 'screen_mode')
+reply[2] = redis.call('HINCRBY', KEYS[2], 'version', 1)
+return reply
 """
 )
 

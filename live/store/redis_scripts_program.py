@@ -48,6 +48,21 @@ return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
 )
 
 # KEYS: room
+# ARGV: '1' to allow parallel polls, '0' not to (an absent field: the default)
+# Reply: {'ok', room version} | {'missing', 'room'}
+SET_PARALLEL_POLLS = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if ARGV[1] == '1' then
+  redis.call('HSET', KEYS[1], 'parallel_polls', '1')
+else
+  redis.call('HDEL', KEYS[1], 'parallel_polls')
+end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
+"""
+)
+
+# KEYS: room
 # ARGV: token hash ('' = revoke)
 # Reply: {'ok'} | {'missing', 'room'}
 SET_ROOM_TOKEN = Lua(

@@ -40,6 +40,7 @@ from live.domain.models import Ballot, Event, HiddenKind, Poll, Question, Room, 
 from live.store.base import (
     QUESTION_FIELDS,
     PollNotOpen,
+    PollOpened,
     QuestionClosed,
     StoreError,
     TooSoon,
@@ -57,6 +58,7 @@ from live.store.sqlite_schema import (
     applause_seconds,
     check_hidden_kind,
     check_mood,
+    check_opening,
     check_screen_results,
     decode_ballot,
     encode_ballot,
@@ -341,6 +343,47 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
                 # (whatever the moderator had chosen, the opened poll is what it shows now).
                 return _bump(conn, rows[0][0], screen_poll_id=poll.id, screen_mode="auto")
             return _bump(conn, rows[0][0])
+
+        return await self._runner.write(work)
+
+    async def open_poll(self, poll: Poll) -> PollOpened:
+        """One job: store the poll, then (unless the room allows parallel polls) close the
+        room's other open polls, then point the screen at the poll and bump the version. The
+        single writer runs jobs one after another, so of two opens at the same moment the
+        second sees the first one's poll open and closes it."""
+        opened_at = check_opening(poll)
+        params = (
+            poll.visibility,
+            check_screen_results(poll.screen_results),
+            opened_at,
+            opt_iso(poll.closed_at),
+        )
+
+        def work(conn: sqlite3.Connection) -> PollOpened:
+            rows = conn.execute(
+                "UPDATE polls SET state = 'open', visibility = ?, screen_results = ?,"
+                " opened_at = ?, closed_at = ? WHERE id = ? RETURNING room_id",
+                (*params, poll.id),
+            ).fetchall()
+            if not rows:
+                raise StoreError(f"unknown poll {poll.id!r}")
+            room_id = rows[0][0]
+            closed: list[str] = []
+            # The room exists: the poll's row refers to it (a foreign key).
+            parallel = conn.execute(
+                "SELECT parallel_polls FROM rooms WHERE id = ?", (room_id,)
+            ).fetchall()[0][0]
+            if not parallel:
+                closed = [
+                    str(other)
+                    for (other,) in conn.execute(
+                        "UPDATE polls SET state = 'closed', closed_at = ?"
+                        " WHERE room_id = ? AND state = 'open' AND id != ? RETURNING id",
+                        (opened_at, room_id, poll.id),
+                    ).fetchall()
+                ]
+            version = _bump(conn, room_id, screen_poll_id=poll.id, screen_mode="auto")
+            return PollOpened(version, tuple(sorted(closed)))
 
         return await self._runner.write(work)
 

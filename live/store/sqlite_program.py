@@ -1,5 +1,6 @@
-"""Event setup and data protection of the SQLite store (issue 7): event days, room names and
-links, the projector's screen mode, the agenda, and deleting an event with everything in it.
+"""Event setup and data protection of the SQLite store (issue 7): event days, room names,
+links and settings, the projector's screen mode, the agenda, and deleting an event with
+everything in it.
 
 A mixin of SQLiteStore (sqlite.py, which describes the job model): every write is one job of the
 writer thread, atomic within its savepoint, committed with synchronous=FULL.
@@ -77,6 +78,10 @@ class SQLiteProgram:
                 raise StoreError(f"unknown room {room_id!r}")
 
         await self._runner.write(work)
+
+    async def set_parallel_polls(self: _Core, room_id: str, allowed: bool) -> int:
+        """StoreError for an unknown room."""
+        return await self._runner.write(lambda conn: bump(conn, room_id, parallel_polls=allowed))
 
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None

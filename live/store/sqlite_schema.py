@@ -29,6 +29,8 @@ Schema versions:
   migration sets 'after_close' for polls whose visibility was not 'live', since until then that
   setting kept their results off the projector too, and a running event must not suddenly show
   them) and polls.max_answers (default 1); the table poll_hidden.
+- 6 (issue 19): rooms.parallel_polls (0/1, default 0: opening a poll closes the room's open
+  one).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -226,8 +228,8 @@ _DDL: tuple[str, ...] = (
     # SQLite allows because foreign keys are resolved when a row is written.
     # highlighted_question_id only has a plain foreign key (ALTER TABLE ADD COLUMN, which the
     # migration from version 1 uses, cannot add a composite one); that the question is in this
-    # room is checked by set_highlight. It and the two columns of version 4 after it come last
-    # so that a migrated table has the same column order as a fresh one.
+    # room is checked by set_highlight. It and the columns of versions 4 and 6 after it come
+    # last so that a migrated table has the same column order as a fresh one.
     f"""
     CREATE TABLE rooms (
         id             TEXT PRIMARY KEY,
@@ -239,6 +241,7 @@ _DDL: tuple[str, ...] = (
         highlighted_question_id TEXT REFERENCES questions (id),
         moderator_token_hash TEXT,
         screen_mode    TEXT NOT NULL DEFAULT 'auto' CHECK (screen_mode IN ({_SCREEN_MODES_SQL})),
+        parallel_polls INTEGER NOT NULL DEFAULT 0 CHECK (parallel_polls IN (0, 1)),
         FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
     ) WITHOUT ROWID
     """,
@@ -346,6 +349,10 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         # docstring): the existing polls keep showing what they showed.
         "UPDATE polls SET screen_results = 'after_close' WHERE visibility != 'live'",
         *_HIDDEN_DDL,
+    ),
+    5: (
+        "ALTER TABLE rooms ADD COLUMN parallel_polls INTEGER NOT NULL DEFAULT 0"
+        " CHECK (parallel_polls IN (0, 1))",
     ),
 }
 
@@ -480,6 +487,14 @@ def check_screen_results(value: str) -> ScreenResults:
     return value
 
 
+def check_opening(poll: Poll) -> str:
+    """The opened_at of a poll given to open_poll, as stored (ValueError unless the poll is
+    open and has one: both backends refuse before writing)."""
+    if poll.state != "open" or poll.opened_at is None:
+        raise ValueError(f"poll {poll.id!r}: open_poll needs an open poll with opened_at")
+    return to_iso(poll.opened_at)
+
+
 def check_hidden_kind(kind: str) -> None:
     if kind not in HIDDEN_KINDS:
         raise ValueError(f"unknown kind of hidden entry {kind!r}")
@@ -521,7 +536,7 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
 
 ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
-    " moderator_token_hash, screen_mode"
+    " moderator_token_hash, screen_mode, parallel_polls"
 )
 
 
@@ -536,6 +551,7 @@ def room_params(room: Room) -> tuple[Any, ...]:
         room.highlighted_question_id,
         room.moderator_token_hash,
         check_screen_mode(room.screen_mode),
+        int(room.parallel_polls),
     )
 
 
@@ -549,6 +565,7 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         highlighted_question_id=row[5],
         moderator_token_hash=row[6],
         screen_mode=cast("ScreenMode", row[7]),  # the CHECK constraint guarantees it
+        parallel_polls=bool(row[8]),
     )
 
 

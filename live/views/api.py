@@ -19,7 +19,9 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def room_dict(room: Room) -> dict[str, Any]:
-    return {"id": room.id, "name": room.name}
+    """``parallel_polls``: whether several polls may be open at once (else opening one closes
+    the room's open poll)."""
+    return {"id": room.id, "name": room.name, "parallel_polls": room.parallel_polls}
 
 
 def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, Any]:

@@ -91,8 +91,26 @@ async def join(request: Request) -> Response:
 async def add_room(request: Request) -> Response:
     event = await organiser_event(request)
     body = parse_json(await read_body(request))
-    room = await services(request).events.add_room(event, body.get("name"))
+    room = await services(request).events.add_room(
+        event, body.get("name"), parallel_polls=body.get("parallel_polls", False)
+    )
     return json_response(shapes.room_dict(room), 201)
+
+
+async def patch_room(request: Request) -> Response:
+    """``{"parallel_polls": bool}`` (the organiser or the room's moderator) and ``{"name": str}``
+    (the organiser): every field is checked before anything changes."""
+    event, access = await moderated_event(request)
+    events = services(request).events
+    room = await events.room(event, request.path_params["room_id"])
+    access.require_room(room)
+    body = parse_json(await read_body(request))
+    if not body or not set(body) <= {"name", "parallel_polls"}:
+        raise DomainError("invalid_body", _n("Erlaubt sind die Felder name und parallel_polls."))
+    if "name" in body and not access.organiser:
+        msg = _n("Zum Umbenennen eines Raums ist der Moderationszugang der Veranstaltung nötig.")
+        raise Forbidden("forbidden", msg)
+    return json_response(shapes.room_dict(await events.update_room(event, room.id, body)))
 
 
 async def create_room_link(request: Request) -> Response:
@@ -183,6 +201,17 @@ async def open_poll(request: Request) -> Response:
     event, poll = await _poll_in_scope(request)
     opened = await services(request).polls.open(event, poll.id)
     return await _poll_answer(request, opened, moderator=True)
+
+
+async def open_next_poll(request: Request) -> Response:
+    """Open the room's next prepared poll of its run sheet (closing the open one, unless the
+    room allows parallel polls); 409 no_next_poll when there is none."""
+    event, access = await moderated_event(request)
+    svc = services(request)
+    room = await svc.events.room(event, request.path_params["room_id"])
+    access.require_room(room)
+    opening = await svc.polls.open_next(event, room)
+    return await _poll_answer(request, opening.poll, moderator=True)
 
 
 async def close_poll(request: Request) -> Response:

@@ -21,6 +21,7 @@ from live.domain.text import _n
 from live.errors import Forbidden, NotFound, Unauthorized
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
+from live.service.polls import Opening
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
 from live.views.regions import (
     applause_region,
@@ -71,8 +72,11 @@ POLL_FIELD_OF = {
     "agenda_item_not_found": "agenda",
     "agenda_other_room": "agenda",
 }
+# An opening names the poll, and the one it closed (issue 19: one open poll per room).
+OPENED = _n("Abstimmung „%(opened)s“ geöffnet.")
+OPENED_CLOSING = _n("Abstimmung „%(opened)s“ geöffnet, „%(closed)s“ geschlossen.")
 POLL_ACTIONS = {
-    "open": _n("Die Abstimmung ist geöffnet."),
+    "open": OPENED,
     "close": _n("Die Abstimmung ist beendet."),
     "screen": _n("Die Leinwand zeigt jetzt diese Abstimmung."),
     "visibility": _n("Die Ergebnisse auf den Smartphones wurden umgestellt."),
@@ -324,8 +328,8 @@ async def poll_action(request: Request) -> Response:
     async def act() -> str:
         params: dict[str, object] = {}
         if action == "open":
-            await svc.polls.open(event, poll.id)
-        elif action == "close":
+            return opening_message(request_lang(request), await svc.polls.opening(event, poll.id))
+        if action == "close":
             await svc.polls.close(event, poll.id)
         elif action == "screen":
             await svc.screen.set_mode(event, room, "poll", poll.id)
@@ -340,6 +344,26 @@ async def poll_action(request: Request) -> Response:
         else:
             await svc.polls.set_visibility(event, poll.id, field(form, "visibility"))
         return translate(request_lang(request), POLL_ACTIONS[action], params)
+
+    return await moderation_answer(request, event, room, act(), polls_region)
+
+
+def opening_message(lang: Lang, opening: Opening) -> str:
+    """What the status region says after a poll opened: the poll, and those that closed."""
+    closed = "“, „".join(p.question for p in opening.closed)
+    params: dict[str, object] = {"opened": opening.poll.question, "closed": closed}
+    return translate(lang, OPENED_CLOSING if closed else OPENED, params)
+
+
+async def next_poll(request: Request) -> Response:
+    """ "Nächste Abstimmung": open the room's next prepared poll of its run sheet (the open one
+    closes, unless the room allows parallel polls)."""
+    await read_form(request)
+    event, room = await room_of_request(request)
+
+    async def act() -> str:
+        opening = await services(request).polls.open_next(event, room)
+        return opening_message(request_lang(request), opening)
 
     return await moderation_answer(request, event, room, act(), polls_region)
 

@@ -1,6 +1,6 @@
-"""The organiser's setup page, /e/{code}/setup: title and days, rooms, the agenda and prepared
-polls. The setup file's download and import are in setup_file.py, the brand (colour and logo)
-in setup_brand.py.
+"""The organiser's setup page, /e/{code}/setup: title and days, rooms (names, several open polls
+or one), the agenda and prepared polls. The setup file's download and import are in
+setup_file.py, the brand (colour and logo) in setup_brand.py.
 
 Organiser only (the event's moderator token, as on the moderation page). Plain forms: each
 posts, then redirects back (303) with a short notice; an error renders the page again with the
@@ -41,6 +41,10 @@ NOTICES = {
     "event": _n("Titel und Tage sind gespeichert."),
     "room_added": _n("Der Raum wurde angelegt."),
     "room_renamed": _n("Der Raum wurde umbenannt."),
+    "room_parallel": _n(
+        "In diesem Raum können jetzt mehrere Abstimmungen gleichzeitig offen sein."
+    ),
+    "room_single": _n("In diesem Raum schließt das Öffnen einer Abstimmung jetzt die offene."),
     "item_added": _n("Der Programmpunkt wurde angelegt."),
     "item_saved": _n("Der Programmpunkt wurde gespeichert."),
     "item_deleted": _n("Der Programmpunkt wurde gelöscht."),
@@ -213,6 +217,18 @@ async def rename_room(request: Request) -> Response:
             request, event, status_for(exc), errors=errors, values={key: {"name": name}}
         )
     return back_to_setup(event, "room_renamed", f"room-{room.id}")
+
+
+async def room_polls(request: Request) -> Response:
+    """The room's checkbox "Mehrere Abstimmungen gleichzeitig erlauben" (a form of its own: a
+    ticked box is sent, an unticked one is not)."""
+    form = await read_form(request)
+    event = await organiser_event(request)
+    allowed = bool(field(form, "parallel_polls"))
+    room = await runtime(request).services.events.update_room(
+        event, request.path_params["room_id"], {"parallel_polls": allowed}
+    )
+    return back_to_setup(event, "room_parallel" if allowed else "room_single", f"room-{room.id}")
 
 
 # --- agenda --------------------------------------------------------------------------------

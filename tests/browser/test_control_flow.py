@@ -50,8 +50,10 @@ def assert_fits(page: Page, context: str) -> None:
 
 
 def _stock_room(server: LiveServer, event: dict[str, Any]) -> None:
-    """An open poll, an open text poll with answers, an approved question."""
+    """An open poll, an open text poll with answers (the room allows both open at once), an
+    approved question."""
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    api(server, "PATCH", f"/events/{code}/rooms/{room}", {"parallel_polls": True}, token)
     poll = api(
         server,
         "POST",

@@ -78,8 +78,12 @@ class Room:
 
 
 def new_room(server: LiveServer) -> Room:
+    """A room that keeps several polls open at once: the phone's stage of several polls."""
     event = api(server, "POST", "/events", {"title": "Fachtag Teilhabe", "rooms": ["Plenum"]})
-    return Room(server, event["code"], event["moderator_token"], event["rooms"][0]["id"])
+    room = Room(server, event["code"], event["moderator_token"], event["rooms"][0]["id"])
+    path = f"/events/{room.code}/rooms/{room.id}"
+    api(server, "PATCH", path, {"parallel_polls": True}, room.token)
+    return room
 
 
 def wait_connected(page: Page) -> None:

@@ -63,6 +63,19 @@ def create_text_poll_via_form(page: Page, question: str, visibility: str | None 
     expect(page.locator("#mod-polls")).to_contain_text(question)
 
 
+def allow_parallel_polls(page: Page, server: LiveServer, code: str, room: str) -> None:
+    """The setup page's checkbox: the room keeps several polls open at once (by default opening
+    one closes the open one). Back on the moderation page afterwards."""
+    page.goto(f"{server.url}/e/{code}/setup")
+    # Each control is named with its room (visually hidden, after a colon).
+    for_room = f" ?: {re.escape(room)}$"
+    allow = re.compile(f"^Mehrere Abstimmungen gleichzeitig erlauben{for_room}")
+    page.get_by_role("checkbox", name=allow).check()
+    page.get_by_role("button", name=re.compile(f"^Einstellung speichern{for_room}")).click()
+    expect(page.locator(".notice")).to_contain_text("mehrere Abstimmungen gleichzeitig")
+    page.goto(f"{server.url}/e/{code}/moderate")
+
+
 def room_id_from_screen_link(page: Page, room: str) -> str:
     """The room's id, from its projector link on the links page (the page stays there)."""
     page.get_by_role("link", name="Links und QR-Codes").click()
@@ -185,9 +198,11 @@ def test_typed_answer_survives_a_live_update_of_the_poll_stage(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:
     """The stage is swapped whole when a poll opens; text a participant was typing for another
-    poll stays (static/live.js). The socket's first push after loading is the same swap."""
+    poll stays (static/live.js). The socket's first push after loading is the same swap. (Two
+    open polls: the room allows them.)"""
     organiser = browser_context(viewport={"width": 1280, "height": 900}).new_page()
     code = create_event_via_form(organiser, live_server)
+    allow_parallel_polls(organiser, live_server, code, "Plenum")
     wait_connected(organiser)
     create_text_poll_via_form(organiser, "Was nehmen Sie aus der Tagung mit?")
 

@@ -150,9 +150,9 @@ class Stage:
 
 
 def stock(server: LiveServer, *, title: str = "Tag der kommunalen Jobcenter 2026") -> Stage:
-    """An event with three rooms; in the first: a 12-option poll with long labels and votes,
-    a scale poll, a text poll with answers for the word cloud, approved questions (one of 300
-    characters with a name)."""
+    """An event with three rooms; in the first (which allows parallel polls): a 12-option poll
+    with long labels and votes, a scale poll, a text poll with answers for the word cloud, all
+    open, and approved questions (one of 300 characters with a name)."""
     event = api(
         server,
         "POST",
@@ -169,7 +169,10 @@ def stock(server: LiveServer, *, title: str = "Tag der kommunalen Jobcenter 2026
     stage = Stage(
         server, event["code"], event["moderator_token"], event["rooms"][0]["id"], event["rooms"]
     )
-    base = f"/events/{stage.code}/rooms/{stage.room}/polls"
+    # The four polls below stay open together (the screens and phones show each of them).
+    path = f"/events/{stage.code}/rooms/{stage.room}"
+    api(server, "PATCH", path, {"parallel_polls": True}, stage.token)
+    base = f"{path}/polls"
 
     def poll(name: str, body: dict[str, Any]) -> str:
         made = api(server, "POST", base, {"visibility": "live", **body}, stage.token)

@@ -108,6 +108,17 @@ def create_poll(
     return poll
 
 
+def allow_parallel_polls(client: TestClient, event: EventFixture, room: str | None = None) -> None:
+    """Let the room keep several polls open at once (by default opening one closes the room's
+    open poll), for tests about several open polls."""
+    response = client.patch(
+        f"/api/v1/events/{event.code}/rooms/{room or event.room}",
+        json={"parallel_polls": True},
+        headers=event.auth,
+    )
+    assert response.status_code == 200, response.text
+
+
 def join(client: TestClient, event: EventFixture) -> str:
     response = client.post(f"/api/v1/events/{event.code}/join")
     assert response.status_code == 201, response.text

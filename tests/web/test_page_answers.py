@@ -21,6 +21,7 @@ from live.store import Store
 from live.store import open_store as open_store_of_the_app
 from tests.web.conftest import (
     EventFixture,
+    allow_parallel_polls,
     create_event,
     create_poll,
     make_client,
@@ -108,8 +109,10 @@ def counted(
 
 
 def stocked_room(client: TestClient) -> tuple[EventFixture, list[dict[str, Any]]]:
-    """A room with 5 open polls, approved questions and a mood: what a full read reads."""
+    """A room with 5 open polls (it allows parallel polls), approved questions and a mood:
+    what a full read reads."""
     event = create_event(client, rooms=["Plenum", "Fachforum 1"])
+    allow_parallel_polls(client, event)
     polls = [
         create_poll(client, event, question=f"Frage {i}?", options=["ja", "nein", "egal"])
         for i in range(5)

@@ -13,7 +13,14 @@ from starlette.testclient import TestClient
 
 from live.views.hyphenate import SHY
 from tests.support.catalogue import english as english_text
-from tests.web.conftest import EventFixture, create_event, create_poll, make_client, services_of
+from tests.web.conftest import (
+    EventFixture,
+    allow_parallel_polls,
+    create_event,
+    create_poll,
+    make_client,
+    services_of,
+)
 
 HX = {"HX-Request": "true"}
 HOSTILE = [
@@ -772,7 +779,7 @@ def test_poll_actions(client: TestClient, event: EventFixture) -> None:
     base = f"/e/{event.code}/moderate/polls/{poll['id']}"
 
     fragment = assert_html(client.post(f"{base}/open", headers=HX), 200)
-    assert "Die Abstimmung ist geöffnet." in fragment
+    assert "Abstimmung „Wie gefällt Ihnen die Tagung?“ geöffnet." in fragment
     assert 'id="mod-polls"' in fragment
     assert api_poll(client, event, poll["id"])["state"] == "open"
 
@@ -873,6 +880,7 @@ def test_add_room_by_form(client: TestClient, event: EventFixture) -> None:
 
 def test_hostile_text_is_escaped_everywhere(client: TestClient, tmp_path: Path) -> None:
     event = create_event(client, title=HOSTILE[0], rooms=[HOSTILE[1], HOSTILE[2]])
+    allow_parallel_polls(client, event)  # both polls stay open for the votes below
     choice = create_poll(client, event, question=HOSTILE[0], options=HOSTILE, visibility="live")
     text = create_poll(
         client, event, question=HOSTILE[1], kind="text", options=[], visibility="live"
