@@ -32,6 +32,15 @@
     }
   });
 
+  // The run sheet is not pushed (it needs the program): when a push replaced the live panel
+  // (a poll opened or closed, here or on another moderator's screen), ask for it again.
+  document.addEventListener("htmx:oobAfterSwap", function (evt) {
+    var target = evt.detail && evt.detail.target;
+    if (target && target.id === "mod-live" && window.htmx) {
+      window.htmx.trigger(document.body, "live-polls-changed");
+    }
+  });
+
   // The time a poll has been open, as m:ss (h:mm:ss past an hour), once a second.
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function elapsed(ms) {

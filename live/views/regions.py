@@ -218,7 +218,6 @@ class PageRenderer:
             # overlay (live.fanout.delivery), so every overlay page holds the same #applause.
             return [*overlay_regions(lang, state, conn.parts), *self.applause_regions(conn, state)]
         return [
-            *moderator_regions(lang, state),
             *moderator_live_regions(lang, state),
             *moderator_question_regions(lang, state),
             *self.applause_regions(conn, state),
@@ -376,10 +375,6 @@ def moderator_screen_region(lang: Lang, state: RoomState) -> Region:
     return _html("mod-screen", html)
 
 
-def moderator_items(state: RoomState) -> list[PollItem]:
-    return [PollItem(p, state.results[p.id]) for p in reversed(state.polls)]
-
-
 def live_items(state: RoomState) -> list[PollItem]:
     """The console's live panel: the open polls (one, unless the room allows parallel polls),
     oldest opened first; with none open, the poll that closed last (its results are discussed
@@ -419,18 +414,6 @@ def moderator_live_regions(lang: Lang, state: RoomState) -> list[Region]:
         Region("mod-live", panel, skeleton, tuple(r.key for r in results)),
         *results,
     ]
-
-
-def moderator_regions(lang: Lang, state: RoomState) -> list[Region]:
-    items = moderator_items(state)
-    shown = screen_content(state.room, state.polls, state.questions).poll
-    ctx = {
-        "state": state,
-        "event": state.event,
-        "room": state.room,
-        "on_screen_id": shown.id if shown is not None else None,
-    }
-    return [_html("mod-polls", render(lang, "fragments/mod_polls.html", items=items, **ctx))]
 
 
 def participant_question_list(state: RoomState, sort: str) -> tuple[list[Question], int]:

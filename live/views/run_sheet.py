@@ -68,10 +68,10 @@ def run_sheet_view(
 def run_sheet_html(
     lang: Lang, state: RoomState, agenda: Iterable[AgendaItem], times: TimeFormat
 ) -> str:
-    """The fragment (root ``id="run-sheet"``) for ``state``'s room."""
+    """The console's run-sheet region (root ``id="mod-polls"``) for ``state``'s room."""
     return render(
         lang,
-        "fragments/run_sheet.html",
+        "fragments/run_sheet_region.html",
         sheet=run_sheet_view(state, agenda, times),
         event=state.event,
         room=state.room,

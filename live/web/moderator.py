@@ -27,10 +27,10 @@ from live.views.regions import (
     applause_region,
     moderator_live_regions,
     moderator_question_regions,
-    moderator_regions,
     moderator_screen_region,
     mood_region,
 )
+from live.views.run_sheet import run_sheet_html
 from live.views.screen import MODE_BUTTONS, MODE_MESSAGES
 from live.web.access import (
     OTHER_ROOM,
@@ -131,7 +131,7 @@ async def moderate(request: Request) -> Response:
         state=state,
         screen_html=moderator_screen_region(lang, state).frame,
         mode_buttons=MODE_BUTTONS,
-        polls_html=moderator_regions(lang, state)[0].frame,
+        polls_html=(await run_sheet_of(request, event))(lang, state),
         live_html=moderator_live_regions(lang, state)[0].frame,
         questions_html=moderator_question_regions(lang, state)[0].frame,
         applause_html=applause_region(lang, state).frame,
@@ -239,14 +239,39 @@ async def moderation_answer(
     return HTMLResponse(html, status_code=status)
 
 
-def polls_region(lang: Lang, state: RoomState) -> str:
+async def run_sheet_of(request: Request, event: Event) -> Callable[[Lang, RoomState], str]:
+    """The run sheet's renderer for ``event`` (it needs the program and the time zone, which
+    the room's state does not hold)."""
+    rt = runtime(request)
+    agenda = await rt.services.program.agenda(event)
+
+    def render_sheet(lang: Lang, state: RoomState) -> str:
+        return run_sheet_html(lang, state, agenda, TimeFormat(rt.settings.zone, lang))
+
+    return render_sheet
+
+
+async def polls_region(request: Request, event: Event) -> Callable[[Lang, RoomState], str]:
     """What a poll action changes on the console, each swapped by its id (the forms swap
     nothing themselves): the run sheet, the live panel and the projector control."""
-    return (
-        swap_oob(moderator_regions(lang, state)[0].frame, "mod-polls")
-        + swap_oob(moderator_live_regions(lang, state)[0].frame, "mod-live")
-        + swap_oob(moderator_screen_region(lang, state).frame, "mod-screen")
-    )
+    sheet = await run_sheet_of(request, event)
+
+    def region(lang: Lang, state: RoomState) -> str:
+        return (
+            swap_oob(sheet(lang, state), "mod-polls")
+            + swap_oob(moderator_live_regions(lang, state)[0].frame, "mod-live")
+            + swap_oob(moderator_screen_region(lang, state).frame, "mod-screen")
+        )
+
+    return region
+
+
+async def run_sheet(request: Request) -> Response:
+    """The run sheet again (the console asks when a push showed a poll opening or closing)."""
+    event, room = await room_of_request(request)
+    state = await services(request).rooms.state(room)
+    html = (await run_sheet_of(request, event))(request_lang(request), state)
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
 
 
 def screen_region(lang: Lang, state: RoomState) -> str:
@@ -309,7 +334,7 @@ async def create_poll(request: Request) -> Response:
             request, event, room, {**POLL_FORM, "agenda_item_id": values["agenda_item_id"]}
         ),
     )
-    html += polls_region(lang, state)
+    html += (await polls_region(request, event))(lang, state)
     html += announce(request, translate(lang, _n("Die Abstimmung wurde angelegt.")))
     return HTMLResponse(html)
 
@@ -345,7 +370,9 @@ async def poll_action(request: Request) -> Response:
             await svc.polls.set_visibility(event, poll.id, field(form, "visibility"))
         return translate(request_lang(request), POLL_ACTIONS[action], params)
 
-    return await moderation_answer(request, event, room, act(), polls_region)
+    return await moderation_answer(
+        request, event, room, act(), await polls_region(request, event)
+    )
 
 
 def opening_message(lang: Lang, opening: Opening) -> str:
@@ -365,7 +392,9 @@ async def next_poll(request: Request) -> Response:
         opening = await services(request).polls.open_next(event, room)
         return opening_message(request_lang(request), opening)
 
-    return await moderation_answer(request, event, room, act(), polls_region)
+    return await moderation_answer(
+        request, event, room, act(), await polls_region(request, event)
+    )
 
 
 # --- the projector -------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_next_poll_by_htmx_opens_the_next_and_announces_both(
         announcement(fragment) == "Abstimmung „Zweite Frage?“ geöffnet, „Erste Frage?“ geschlossen."
     )
     # The answer is the polls region as it is now: the second open, the first closed.
-    assert re.search(rf'id="mod-{second["id"]}-toggle" class="danger"', fragment)
+    assert re.search(rf'id="run-{second["id"]}-toggle" class="danger"', fragment)
     assert [api_poll(client, event, p["id"])["state"] for p in (first, second)] == [
         "closed",
         "open",
