@@ -22,9 +22,9 @@ from live.errors import Forbidden, NotFound, Unauthorized
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
+from live.views.qa_queue import moderator_question_regions
 from live.views.regions import (
     applause_region,
-    moderator_question_regions,
     moderator_regions,
     moderator_screen_region,
     mood_region,
