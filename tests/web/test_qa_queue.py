@@ -94,7 +94,7 @@ def test_approve_answers_with_its_undo_and_the_undo_puts_it_back(
         "Rückgängig gemacht: „Wann gibt es die Folien zum Vortrag?“ – wartet auf Freigabe."
     )
     assert listed(moderator, event)[qid]["state"] == "pending"
-    assert 'id="qa-undo"></div>' in back.text  # nothing more to undo
+    assert '<div id="qa-undo" class="qa-undo"></div>' in back.text  # nothing more to undo
 
 
 def test_the_pushed_queue_never_carries_an_undo(moderator: TestClient, event: EventFixture) -> None:
