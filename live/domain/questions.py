@@ -2,8 +2,9 @@
 
 Pure: ``now`` and ids are arguments; the store enforces the rate limit and the upvote rule
 atomically, this module only says what they are and words the refusals. Every function that
-takes input from people (``new_question``, ``edit_text``, ``set_answer``, ``set_state``) accepts
-values of any type at run time and raises only ``DomainError`` for bad input.
+takes input from people (``new_question``, ``edit_text``, ``set_answer``, ``written_answer``,
+``set_state``, ``restore_state``) accepts values of any type at run time and raises only
+``DomainError`` for bad input.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from live.domain.errors import DomainError
-from live.domain.models import Event, Question, QuestionState
+from live.domain.models import QUESTION_STATES, Event, Question, QuestionState
 from live.domain.text import _n, clean_text
 
 MAX_QUESTION_TEXT = 500
@@ -126,6 +127,18 @@ def set_state(q: Question, state: object) -> Question:
     return q if target == q.state else replace(q, state=target)
 
 
+def restore_state(q: Question, state: object) -> Question:
+    """Undo of a moderator's last action: the question back in the state it had before, any
+    state. Only this returns a question to "pending" (``set_state`` refuses it): an approval by
+    mistake is taken back as if it never happened, so the question waits again, unseen by the
+    audience. Upvotes and answer are kept; the same state returns ``q`` itself."""
+    target = next((s for s in QUESTION_STATES if isinstance(state, str) and state == s), None)
+    if target is None:
+        msg = _n("Eine Frage kann nicht in diesen Status versetzt werden.")
+        raise DomainError("invalid_state", msg)
+    return q if target == q.state else replace(q, state=target)
+
+
 def edit_text(q: Question, text: object) -> Question:
     """The question with corrected text (same rules as asking); unchanged text returns ``q``."""
     cleaned = _clean_question_text(text)
@@ -146,6 +159,17 @@ def set_answer(q: Question, answer: object) -> Question:
         msg = _n("Die Antwort darf höchstens %(max)d Zeichen lang sein.")
         raise DomainError("answer_too_long", msg, max=MAX_ANSWER_LEN)
     return q if cleaned == q.answer else replace(q, answer=cleaned)
+
+
+def written_answer(answer: object) -> str:
+    """An answer given in the moderators' queue, as given (``set_answer`` cleans it): text that
+    is not blank once cleaned. There, saving an empty field is a slip; clearing an answer is
+    done on the question's edit page, where a blank field means "no answer"."""
+    if answer is not None and not isinstance(answer, str):
+        raise DomainError("invalid_answer", _n("Bitte geben Sie die Antwort als Text ein."))
+    if not answer or not _clean_paragraphs(answer):
+        raise DomainError("empty_answer", _n("Bitte geben Sie eine Antwort ein."))
+    return answer
 
 
 # --- participants ----------------------------------------------------------------------------

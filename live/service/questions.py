@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from live.domain import questions as rules
+from live.domain import screen as screen_rules
 from live.domain.errors import DomainError
 from live.domain.models import Event, Question, Room
 from live.domain.text import _n
@@ -198,6 +199,70 @@ class QuestionService:
                 version = await self.store.set_highlight(after.room_id, None)
                 await publish_change(self.hub, after.room_id, "questions.updated", version)
         return await self.question(event, after.id)
+
+    async def give_answer(
+        self, event: Event, question_id: object, answer: object, *, mark_answered: bool
+    ) -> Question:
+        """The answer written in the moderators' queue (not blank, ``rules.written_answer``),
+        and, when asked, the question marked answered in the same step."""
+        return await self.moderate(
+            event,
+            question_id,
+            answer=rules.written_answer(answer),
+            answer_given=True,
+            state="answered" if mark_answered else None,
+        )
+
+    async def restore(
+        self,
+        event: Event,
+        question_id: object,
+        *,
+        state: object,
+        answer: object,
+        highlight: object,
+        screen_mode: object = None,
+    ) -> Question:
+        """The undo of a moderator's last action on a question: puts back its state (also
+        "pending", ``rules.restore_state``), its answer and the room's highlighted question
+        (``highlight``: its id, "" or None for none) as they were before the action, and the
+        projector's mode (``screen_mode``) when the action had changed it ("Auf die Leinwand"
+        switches a projector fixed on something else). Everything is checked before anything
+        is written, so bad input changes nothing."""
+        before = await self.question(event, question_id)
+        after = rules.set_answer(rules.restore_state(before, state), answer)
+        mode = None if screen_mode in (None, "") else screen_rules.parse_mode(screen_mode)
+        shown_id = await self._highlight_to_restore(after, highlight)
+        changed = [f for f in QUESTION_FIELDS if getattr(after, f) != getattr(before, f)]
+        if changed:
+            version = await self.store.update_question(after, changed)
+            await publish_change(self.hub, after.room_id, "questions.updated", version)
+        room = await self.store.get_room(after.room_id)
+        if room is not None and mode is not None and room.screen_mode != mode:
+            # Before the highlight: "join", "poll" and "slide" clear it in the store.
+            version = await self.store.set_screen_mode(room.id, mode, None)
+            await publish_change(self.hub, room.id, "screen.updated", version)
+            room = await self.store.get_room(room.id)
+        if room is not None and room.highlighted_question_id != shown_id:
+            version = await self.store.set_highlight(room.id, shown_id)
+            await publish_change(self.hub, room.id, "questions.updated", version)
+        return await self.question(event, after.id)
+
+    async def _highlight_to_restore(self, restored: Question, highlight: object) -> str | None:
+        """The id of the question to put back on the projector (None: none); DomainError
+        unless it is a public question of the same room (as it is after the restore)."""
+        if highlight is None or highlight == "":
+            return None
+        if highlight == restored.id:
+            shown: Question | None = restored
+        else:
+            shown = await self.store.get_question(highlight) if isinstance(highlight, str) else None
+        if shown is None or shown.room_id != restored.room_id or not rules.can_upvote(shown):
+            raise DomainError(
+                "not_highlightable",
+                _n("Nur freigegebene Fragen können hervorgehoben werden."),
+            )
+        return shown.id
 
     async def approve_all(self, event: Event, room: Room) -> int:
         """Bulk approval of every pending question of the room; returns how many."""

@@ -24,6 +24,7 @@ from live.fanout.state import RoomState
 from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
+from live.views.qa_queue import moderator_question_regions
 from live.views.screen import MODE_BUTTONS, MODE_LABELS
 from live.views.templating import render
 
@@ -452,31 +453,6 @@ def qa_mine_region(lang: Lang, state: RoomState, participant_id: str | None) -> 
         mine=own_questions(state, participant_id),
     )
     return _html("qa-mine", html)
-
-
-def moderator_question_regions(lang: Lang, state: RoomState) -> list[Region]:
-    ctx = {"state": state, "event": state.event, "room": state.room}
-    groups = moderator_question_groups(state)
-    items = [
-        _html(f"mod-q-{q.id}", render(lang, "fragments/mod_question.html", q=q, **ctx))
-        for _, questions in groups
-        for q in questions
-    ]
-    html = render(lang, "fragments/mod_questions.html", groups=groups, **ctx)
-    return [_html("mod-questions", html, tuple(r.key for r in items)), *items]
-
-
-def moderator_question_groups(state: RoomState) -> list[tuple[str, list[Question]]]:
-    by_state: dict[str, list[Question]] = {}
-    for question in state.questions:
-        by_state.setdefault(question.state, []).append(question)
-    return [
-        ("pending", qa_rules.ordered(by_state.get("pending", []), "newest")[::-1]),
-        ("approved", qa_rules.ordered(by_state.get("approved", []), "votes")),
-        ("answered", qa_rules.ordered(by_state.get("answered", []), "votes")),
-        ("hidden", qa_rules.ordered(by_state.get("hidden", []), "newest")),
-        ("archived", qa_rules.ordered(by_state.get("archived", []), "newest")),
-    ]
 
 
 def applause_dict(state: RoomState) -> dict[str, Any]:

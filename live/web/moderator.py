@@ -23,10 +23,10 @@ from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.service.polls import Opening
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
+from live.views.qa_queue import moderator_question_regions
 from live.views.regions import (
     applause_region,
     moderator_live_regions,
-    moderator_question_regions,
     moderator_screen_region,
     mood_region,
 )

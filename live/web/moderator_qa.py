@@ -3,6 +3,7 @@ event's Q&A settings (the organiser's). Plain form posts that htmx enhances, as 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +15,7 @@ from live.domain.text import _n
 from live.errors import NotFound
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
-from live.views.regions import moderator_question_regions
+from live.views.qa_queue import STATE_LABELS, AnswerError, Undo, excerpt, moderator_question_regions
 from live.web.access import moderated_event, organiser_event
 from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, field, read_form
@@ -23,18 +24,31 @@ from live.web.moderator import moderation_answer, room_of_request
 from live.web.responses import announce, fragment, is_htmx, page, redirect
 from live.web.runtime import services
 
+# What each of a question's buttons changes, and what is announced after it.
 QUESTION_ACTIONS: dict[str, tuple[dict[str, Any], str]] = {
-    "approve": ({"state": "approved"}, _n("Die Frage ist freigegeben.")),
-    "answered": ({"state": "answered"}, _n("Die Frage ist als beantwortet markiert.")),
-    "hide": ({"state": "hidden"}, _n("Die Frage ist ausgeblendet.")),
-    "archive": ({"state": "archived"}, _n("Die Frage ist archiviert.")),
-    "highlight": ({"highlighted": True}, _n("Die Frage steht jetzt auf der Leinwand.")),
-    "unhighlight": ({"highlighted": False}, _n("Die Frage ist nicht mehr auf der Leinwand.")),
+    "approve": ({"state": "approved"}, _n("Frage „%(question)s“ freigegeben.")),
+    "answered": ({"state": "answered"}, _n("Frage „%(question)s“ als beantwortet markiert.")),
+    "hide": ({"state": "hidden"}, _n("Frage „%(question)s“ ausgeblendet.")),
+    "archive": ({"state": "archived"}, _n("Frage „%(question)s“ archiviert.")),
+    "highlight": (
+        {"highlighted": True},
+        _n("Frage „%(question)s“ steht jetzt auf der Leinwand."),
+    ),
+    "unhighlight": (
+        {"highlighted": False},
+        _n("Frage „%(question)s“ ist nicht mehr auf der Leinwand."),
+    ),
 }
+ANSWER_SAVED = _n("Antwort auf „%(question)s“ gespeichert.")
+ANSWER_SAVED_AND_MARKED = _n("Antwort auf „%(question)s“ gespeichert und als beantwortet markiert.")
+UNDONE = _n("Rückgängig gemacht: „%(question)s“ – %(state)s.")
+# The fields an undo posts back (templates/fragments/mod_questions.html); all of them, always.
+UNDO_FIELDS = ("state", "answer", "highlight", "screen_mode")
 
 
 async def _question_of_request(request: Request) -> tuple[Event, Question, Room]:
-    """The question of the URL and its room, for the organiser or that room's moderator."""
+    """The question of the URL and its room (as it is now: the room's highlighted question and
+    projector mode are what an undo puts back), for the organiser or that room's moderator."""
     event, access = await moderated_event(request)
     svc = services(request)
     question = await svc.questions.question(event, request.path_params["question_id"])
@@ -47,6 +61,57 @@ def questions_region(lang: Lang, state: RoomState) -> str:
     return moderator_question_regions(lang, state)[0].frame
 
 
+def _said(request: Request, message: str, question: Question, **params: str) -> str:
+    """``message`` in the reader's language, quoting the question it is about."""
+    return translate(request_lang(request), message, {"question": excerpt(question.text), **params})
+
+
+async def _queue_answer(
+    request: Request,
+    event: Event,
+    room: Room,
+    question: Question,
+    action: Awaitable[str],
+    *,
+    undoable: bool = True,
+    typed: tuple[str, bool] | None = None,
+) -> Response:
+    """The answer to an action on one question of the queue. ``action`` does it and says what
+    was done; ``room`` and ``question`` are as they were before it.
+
+    Without JavaScript: back to the room's moderation page (an error: the error page). With
+    htmx: the queue as it is now and the announcement of what happened. Done (``undoable``):
+    the queue carries the undo of this action, what it puts back and what the action did. An
+    error (nothing changed): announced; for the inline answer (``typed``: the text and the
+    "mark answered" box as sent) also shown at its field, with what was typed."""
+    try:
+        message = await action
+    except DomainError as exc:
+        if not is_htmx(request):
+            raise
+        message, status = error_text(request, exc), status_for(exc)
+        error = None if typed is None else AnswerError(question.id, message, *typed)
+        undo = None
+    else:
+        if not is_htmx(request):
+            return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{question.id}")
+        status, error, undo = 200, None, None
+    state = await services(request).rooms.state(room)
+    if status == 200 and undoable:
+        mode_changed = state.room.screen_mode != room.screen_mode
+        undo = Undo(
+            question=question,
+            highlight=room.highlighted_question_id or "",
+            screen_mode=room.screen_mode if mode_changed else "",
+            done=message,
+        )
+    region = moderator_question_regions(
+        request_lang(request), state, undo=undo, answer_error=error
+    )[0].frame
+    html = region + announce(request, message, error=status >= 400)
+    return HTMLResponse(html, status_code=status)
+
+
 async def question_action(request: Request) -> Response:
     await read_form(request)
     event, question, room = await _question_of_request(request)
@@ -57,10 +122,46 @@ async def question_action(request: Request) -> Response:
 
     async def act() -> str:
         await services(request).questions.moderate(event, question.id, **changes)
-        return translate(request_lang(request), done)
+        return _said(request, done, question)
 
-    anchor = f"#mod-q-{question.id}"
-    return await moderation_answer(request, event, room, act(), questions_region, anchor)
+    return await _queue_answer(request, event, room, question, act())
+
+
+async def answer(request: Request) -> Response:
+    """The inline answer of the queue (E): saves the answer, and marks the question answered
+    when the box says so. An empty answer is refused at its field."""
+    form = await read_form(request)
+    event, question, room = await _question_of_request(request)
+    text = field(form, "answer")
+    mark = bool(field(form, "mark_answered"))
+
+    async def act() -> str:
+        saved = await services(request).questions.give_answer(
+            event, question.id, text, mark_answered=mark
+        )
+        marked = saved.state == "answered" and question.state != "answered"
+        return _said(request, ANSWER_SAVED_AND_MARKED if marked else ANSWER_SAVED, question)
+
+    return await _queue_answer(request, event, room, question, act(), typed=(text, mark))
+
+
+async def undo(request: Request) -> Response:
+    """Puts back what the queue's last action changed (the fields its answer carried, see
+    ``_queue_answer``). The 5 s in which it is offered are the page's (static/qa_queue.js)."""
+    form = await read_form(request)
+    event, question, room = await _question_of_request(request)
+    values = {name: form.get(name) for name in UNDO_FIELDS}
+
+    async def act() -> str:
+        if not all(isinstance(value, str) for value in values.values()):
+            raise DomainError(
+                "invalid_undo", _n("Diese Aktion lässt sich nicht rückgängig machen.")
+            )
+        restored = await services(request).questions.restore(event, question.id, **values)
+        lang = request_lang(request)
+        return _said(request, UNDONE, restored, state=translate(lang, STATE_LABELS[restored.state]))
+
+    return await _queue_answer(request, event, room, question, act(), undoable=False)
 
 
 async def approve_all(request: Request) -> Response:

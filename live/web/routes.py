@@ -75,6 +75,8 @@ def routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route(f"{mod}/questions/{{question_id}}/edit", moderator_qa.edit, methods=["GET", "POST"]),
+        Route(f"{mod}/questions/{{question_id}}/answer", moderator_qa.answer, methods=["POST"]),
+        Route(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
         Route(
             f"{mod}/questions/{{question_id}}/{{action}}",
             moderator_qa.question_action,

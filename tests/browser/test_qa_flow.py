@@ -86,8 +86,10 @@ def test_ask_approve_upvote_highlight(
     # The author's own view counts it too, live.
     expect(mine).to_contain_text("1 Unterstützung", timeout=LIVE)
 
-    # Highlight: the projector shows the question big.
+    # Highlight: the projector shows the question big. (The queue selected the next waiting
+    # question after the approval; a click selects this one and shows its buttons.)
     first = moderator.locator(".mod-question", has_text="Digitalisierung")
+    first.locator(".question-text").click()
     first.get_by_role("button", name="Auf die Leinwand").click()
     expect(screen.locator(".screen-highlight")).to_contain_text(
         "Wie geht es mit der Digitalisierung weiter?", timeout=LIVE
@@ -127,7 +129,7 @@ def test_moderator_edits_and_answers_on_its_own_page(
     moderator = browser_context(viewport={"width": 1280, "height": 1000}).new_page()
     moderator.goto(f"{live_server.url}/e/{code}/moderate?token={token}")
     connected(moderator)
-    moderator.get_by_role("link", name="Bearbeiten / Antwort").click()
+    moderator.get_by_role("link", name="Frage „Gibt es Folien zum Vortrag?“ bearbeiten").click()
     check_a11y(moderator, context="question edit page")
     moderator.get_by_label("Text der Frage").fill("Gibt es die Folien zum Vortrag?")
     moderator.get_by_label("Antwort für den Bericht (freiwillig)").fill("Ja, im Tagungsbericht.")

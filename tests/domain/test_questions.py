@@ -20,12 +20,14 @@ from live.domain.questions import (
     new_question,
     not_author_error,
     ordered,
+    restore_state,
     set_answer,
     set_state,
     too_fast_error,
     top,
     upvote_closed_error,
     visible_to,
+    written_answer,
 )
 
 NOW = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -202,6 +204,51 @@ def test_set_state(start: QuestionState, target: QuestionState) -> None:
 )
 def test_set_state_rejects(state: Any) -> None:
     assert_domain_error("invalid_state", lambda: set_state(q("b", "pending"), state))
+
+
+@pytest.mark.parametrize("start", QUESTION_STATES)
+@pytest.mark.parametrize("target", QUESTION_STATES)
+def test_restore_state_goes_back_to_any_state_pending_included(
+    start: QuestionState, target: QuestionState
+) -> None:
+    question = replace(q("b", start, upvotes=3), answer="Ja.")
+    restored = restore_state(question, target)
+    if start == target:
+        assert restored is question
+    else:
+        assert restored == replace(question, state=target)
+
+
+def test_only_restore_state_returns_a_question_to_pending() -> None:
+    approved = q("b", "approved", upvotes=2)
+    assert restore_state(approved, "pending").state == "pending"
+    assert_domain_error("invalid_state", lambda: set_state(approved, "pending"))
+
+
+@pytest.mark.parametrize(
+    "state", ["", "Pending", "deleted", " pending", *WRONG_TYPES, ("pending",)]
+)
+def test_restore_state_rejects(state: Any) -> None:
+    assert_domain_error("invalid_state", lambda: restore_state(q("b", "approved"), state))
+
+
+@pytest.mark.parametrize("answer", ["Ja.", "  Ja.\n\nAusführlich: nein. ", "x" * MAX_ANSWER_LEN])
+def test_written_answer_passes_text_on_for_set_answer(answer: str) -> None:
+    assert written_answer(answer) == answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "code"),
+    [
+        (None, "empty_answer"),
+        ("", "empty_answer"),
+        ("  \n\t ", "empty_answer"),
+        ("\u202e\u202c", "empty_answer"),  # only characters that cleaning drops
+        *[(w, "invalid_answer") for w in WRONG_TYPES if w is not None],
+    ],
+)
+def test_written_answer_errors(answer: Any, code: str) -> None:
+    assert_domain_error(code, lambda: written_answer(answer))
 
 
 def test_edit_text() -> None:

@@ -1,0 +1,137 @@
+"""The moderators' Q&A queue (templates/fragments/mod_questions.html and mod_question.html).
+
+The queue is one live region, the same for every moderator of the room: pushed by the fan-out
+on every change. What belongs to one moderator only — the undo of the action just taken, an
+error in the inline answer with what was typed — is in that action's answer alone;
+static/qa_queue.js carries it, and the selection, over the pushes that follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from live.domain import questions as qa_rules
+from live.domain.models import Question, QuestionState
+from live.domain.text import _n
+from live.fanout.state import RoomState
+from live.fanout.types import Region
+from live.i18n import Lang
+from live.views.templating import render
+
+# A question's state in one word (a row's meta line, the undo's announcement).
+STATE_LABELS: dict[QuestionState, str] = {
+    "pending": _n("wartet auf Freigabe"),
+    "approved": _n("freigegeben"),
+    "answered": _n("beantwortet"),
+    "hidden": _n("ausgeblendet"),
+    "archived": _n("archiviert"),
+}
+GROUP_TITLES: dict[QuestionState, str] = {
+    "pending": _n("Warten auf Freigabe"),
+    "approved": _n("Freigegeben"),
+    "answered": _n("Beantwortet"),
+    "hidden": _n("Ausgeblendet"),
+    "archived": _n("Archiviert"),
+}
+# The groups always open at the top of the queue; the rest is done and folded away.
+OPEN_GROUPS: tuple[QuestionState, ...] = ("pending", "approved")
+DONE_GROUPS: tuple[QuestionState, ...] = ("answered", "hidden", "archived")
+# How much of a question a control's name and an announcement quote.
+EXCERPT_LENGTH = 50
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    """``text`` on one line, cut after a word with "…" when longer than ``limit``."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else cut inside the word
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """What the undo of one action puts back (``QuestionService.restore``): the question as it
+    was (its state and answer), the room's highlighted question before ("" for none) and the
+    projector's mode before when the action changed it ("" when not). ``done`` says what the
+    action did, beside the undo button."""
+
+    question: Question
+    highlight: str
+    screen_mode: str
+    done: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerError:
+    """An inline answer that was refused: shown at its field, with what was typed."""
+
+    question_id: str
+    message: str
+    value: str
+    mark_answered: bool
+
+
+def queue_groups(state: RoomState) -> list[tuple[QuestionState, list[Question]]]:
+    """Every group in queue order: waiting (oldest first, as they came in), approved (most
+    upvoted first), then answered, hidden, archived (newest first: the latest is looked for)."""
+    by_state: dict[str, list[Question]] = {}
+    for question in state.questions:
+        by_state.setdefault(question.state, []).append(question)
+    return [
+        ("pending", qa_rules.ordered(by_state.get("pending", []), "newest")[::-1]),
+        ("approved", qa_rules.ordered(by_state.get("approved", []), "votes")),
+        ("answered", qa_rules.ordered(by_state.get("answered", []), "votes")),
+        ("hidden", qa_rules.ordered(by_state.get("hidden", []), "newest")),
+        ("archived", qa_rules.ordered(by_state.get("archived", []), "newest")),
+    ]
+
+
+def moderator_question_regions(
+    lang: Lang,
+    state: RoomState,
+    *,
+    undo: Undo | None = None,
+    answer_error: AnswerError | None = None,
+) -> list[Region]:
+    """The queue, and each question's row as a region of its own (rendered once, also for the
+    queue). ``undo`` and ``answer_error`` only in the answer to the moderator who acted."""
+    ctx = {
+        "state": state,
+        "event": state.event,
+        "room": state.room,
+        "excerpt": excerpt,
+        "state_labels": STATE_LABELS,
+    }
+    groups = queue_groups(state)
+    rows = {
+        q.id: render(
+            lang,
+            "fragments/mod_question.html",
+            q=q,
+            error=answer_error if answer_error and answer_error.question_id == q.id else None,
+            **ctx,
+        )
+        for _, questions in groups
+        for q in questions
+    }
+    done_groups = [g for g in groups if g[0] in DONE_GROUPS]
+    html = render(
+        lang,
+        "fragments/mod_questions.html",
+        open_groups=[g for g in groups if g[0] in OPEN_GROUPS],
+        done_groups=done_groups,
+        done_count=sum(len(questions) for _, questions in done_groups),
+        group_titles=GROUP_TITLES,
+        rows=rows,
+        undo=undo,
+        **ctx,
+    )
+    children = tuple(f"mod-q-{qid}" for qid in rows)
+    return [
+        Region("mod-questions", html, html, children),
+        *(Region(f"mod-q-{qid}", row, row) for qid, row in rows.items()),
+    ]
