@@ -15,21 +15,19 @@
     return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
   }
 
-  // N or PageDown: the run sheet's "Nächste Abstimmung". PageDown only while the focus is not
-  // in a column that scrolls (there it scrolls, as everywhere); a clicker's key reaches the
-  // page body when nothing is focused.
+  // N or PageDown: the run sheet's "Nächste Abstimmung" (a presenter's clicker sends PageDown).
+  // Not while typing, and not inside the Q&A queue, whose keys are its own (qa_queue.js). The
+  // columns still scroll with the wheel and the arrow keys.
   document.addEventListener("keydown", function (evt) {
     if (evt.defaultPrevented || evt.ctrlKey || evt.metaKey || evt.altKey || evt.repeat) return;
     if (!shortcutsOn() || isTyping(evt.target)) return;
+    var key = evt.key || "";
+    if (key !== "n" && key !== "N" && key !== "PageDown") return;
+    if (evt.target && evt.target.closest && evt.target.closest("#mod-questions")) return;
     var next = document.querySelector("[data-next-poll]");
     if (!next || next.disabled) return;
-    var key = evt.key || "";
-    var onBody = evt.target === document.body || evt.target === document.documentElement ||
-      evt.target === document.getElementById("main");
-    if (key === "n" || key === "N" || (key === "PageDown" && onBody)) {
-      evt.preventDefault();
-      next.click();
-    }
+    evt.preventDefault();
+    next.click();
   });
 
   // The run sheet is not pushed (it needs the program): when a push replaced the live panel

@@ -370,9 +370,7 @@ async def poll_action(request: Request) -> Response:
             await svc.polls.set_visibility(event, poll.id, field(form, "visibility"))
         return translate(request_lang(request), POLL_ACTIONS[action], params)
 
-    return await moderation_answer(
-        request, event, room, act(), await polls_region(request, event)
-    )
+    return await moderation_answer(request, event, room, act(), await polls_region(request, event))
 
 
 def opening_message(lang: Lang, opening: Opening) -> str:
@@ -392,9 +390,7 @@ async def next_poll(request: Request) -> Response:
         opening = await services(request).polls.open_next(event, room)
         return opening_message(request_lang(request), opening)
 
-    return await moderation_answer(
-        request, event, room, act(), await polls_region(request, event)
-    )
+    return await moderation_answer(request, event, room, act(), await polls_region(request, event))
 
 
 # --- the projector -------------------------------------------------------------------------

@@ -9,25 +9,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.browser.test_phone_client import Room, new_room
+from tests.browser.test_phone_client import Room
 from tests.support.axe import format_violations, run_axe
-from tests.support.browser import DEFAULT_TIMEOUT_MS, ContextFactory
+from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
 from tests.support.stage import LONG_ASK, LONG_OPTIONS, LONG_QUESTION, api
 
 pytestmark = pytest.mark.browser
 
 LIVE = DEFAULT_TIMEOUT_MS  # an update without reload: bounds a hang only
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 
 
-def console(browser_context: ContextFactory, room: Room, **viewport: Any) -> Page:
-    page = browser_context(viewport=viewport or LAPTOP).new_page()
+def console(browser_context: ContextFactory, room: Room, viewport: ViewportSize = LAPTOP) -> Page:
+    page = browser_context(viewport=viewport).new_page()
     page.goto(f"{room.server.url}/e/{room.code}/moderate?token={room.token}")
     expect(page.locator(".connection").first).to_have_attribute("data-state", "open", timeout=LIVE)
     return page
@@ -52,6 +50,12 @@ def assert_one_screen(page: Page, context: str) -> None:
 def assert_axe_clean(page: Page, context: str) -> None:
     violations = run_axe(page)
     assert not violations, f"{context}:\n{format_violations(violations)}"
+
+
+def new_room(server: LiveServer) -> Room:
+    """A room of an event of its own, with the default of one open poll at a time."""
+    event = api(server, "POST", "/events", {"title": "Fachtag Teilhabe", "rooms": ["Plenum"]})
+    return Room(server, event["code"], event["moderator_token"], event["rooms"][0]["id"])
 
 
 def ask(room: Room, texts: list[str]) -> None:
@@ -95,7 +99,7 @@ def test_the_console_is_one_screen_at_1366_by_768_and_reflows_at_320_px(
     assert_one_screen(page, "full room, poll closed")
     assert_axe_clean(page, "console, poll closed")
 
-    narrow = console(browser_context, room, width=320, height=640)
+    narrow = console(browser_context, room, {"width": 320, "height": 640})
     size = page_scroll(narrow)
     assert size["width"] <= 320, size  # the columns stack; the page scrolls down only
     assert_axe_clean(narrow, "console at 320 px")
@@ -108,7 +112,7 @@ def test_a_setting_being_changed_survives_votes_by_others(
     poll = room.open_poll(question="Welche Themen?", kind="single", options=["A", "B", "C"])
     page = console(browser_context, room)
     page.locator(f"#live-{poll}-settings summary").click()
-    select = page.get_by_label("Auf den Smartphones")
+    select = page.get_by_label("Auf den Smartphones", exact=True)
     chosen = select.locator("option").nth(2).get_attribute("value")
     assert chosen is not None
     select.select_option(chosen)  # chosen, not applied
@@ -139,3 +143,50 @@ def test_the_projector_thumbnail_is_the_rooms_screen_and_silent(
     assert inner.evaluate("() => !document.querySelector('script[src*=applause]')")
     assert page.locator(".screen-preview iframe").get_attribute("tabindex") == "-1"
     assert poll
+
+
+def test_the_next_prepared_poll_opens_by_key_and_the_open_one_closes(
+    live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
+) -> None:
+    browser_guard.allow_http_status(409)  # "nothing left" is a 409 with its message
+    room = new_room(live_server)
+    first = room.open_poll(question="Erste Runde?", kind="single", options=["ja", "nein"])
+    prepared = api(
+        live_server,
+        "POST",
+        f"/events/{room.code}/rooms/{room.id}/polls",
+        {"question": "Zweite Runde?", "kind": "single", "options": ["ja", "nein"]},
+        room.token,
+    )["id"]
+    phone = browser_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/e/{room.code}")
+    expect(phone.locator("#poll-stage")).to_contain_text("Erste Runde?", timeout=LIVE)
+    page = console(browser_context, room)
+    expect(page.locator("#run-sheet-next-hint")).to_contain_text("Zweite Runde?")
+
+    page.locator("body").click(position={"x": 700, "y": 5})  # the focus on the page, not a field
+    page.keyboard.press("n")
+    expect(page.locator("#announcer")).to_contain_text(
+        "Abstimmung „Zweite Runde?“ geöffnet, „Erste Runde?“ geschlossen.", timeout=LIVE
+    )
+    expect(page.locator("#mod-live .live-question")).to_have_text("Zweite Runde?", timeout=LIVE)
+    expect(page.locator(f"#run-poll-{prepared}")).to_have_attribute("aria-current", "true")
+    expect(page.locator(f"#run-poll-{first} .badge").first).to_have_text("beendet")
+    # The phones show the new poll only.
+    expect(phone.locator("#poll-stage")).to_contain_text("Zweite Runde?", timeout=LIVE)
+    expect(phone.locator("#poll-stage")).not_to_contain_text("Erste Runde?")
+    states = [
+        api(live_server, "GET", f"/events/{room.code}/polls/{p}", None, room.token)["state"]
+        for p in (first, prepared)
+    ]
+    assert states == ["closed", "open"]
+
+    # Nothing left: the key says so instead of doing nothing.
+    page.keyboard.press("PageDown")
+    expect(page.locator("#announcer")).to_contain_text(
+        "Es gibt keine weitere vorbereitete Abstimmung.", timeout=LIVE
+    )
+    # Typing in a field never opens a poll.
+    page.locator("#new-poll > summary").click()
+    page.get_by_label("Frage", exact=True).press_sequentially("n")
+    expect(page.get_by_label("Frage", exact=True)).to_have_value("n")

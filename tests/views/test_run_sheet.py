@@ -89,7 +89,7 @@ def test_the_fragment_names_every_button_with_its_poll() -> None:
     base = "/e/ABC123/moderate"
     # One button per poll, named with it, posting to the poll's action and swapping #mod-polls.
     assert re.search(
-        rf'action="{base}/polls/p0/close" hx-post="{base}/polls/p0/close" hx-target="#mod-polls"',
+        rf'action="{base}/polls/p0/close" hx-post="{base}/polls/p0/close" hx-swap="none"',
         html,
     )
     assert 'aria-label="Abstimmung „Kennen Sie sich schon?“ schließen">Schließen<' in html
@@ -101,7 +101,7 @@ def test_the_fragment_names_every_button_with_its_poll() -> None:
     assert html.count(">Als Nächstes<") == 1
     assert re.search(r'id="run-poll-p0" class="[^"]*" aria-current="true"', html)
     # The "next" button posts to the room's next-poll route and says what it would open.
-    assert f'hx-post="{base}/rooms/r/next-poll" hx-target="#mod-polls"' in html
+    assert f'hx-post="{base}/rooms/r/next-poll" hx-swap="none"' in html
     assert f'action="{base}/rooms/r/next-poll"' in html
     assert "Als Nächstes: „Wie war der Vortrag?“" in html
     # For static/console.js: the key's button, a toggle id per poll, the focus after an action.

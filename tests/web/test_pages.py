@@ -645,7 +645,7 @@ def test_moderate_login_by_link(client: TestClient, event: EventFixture) -> None
     )
     assert response.headers["location"] == f"/e/{event.code}/moderate?room={event.rooms[1]['id']}"
     page = assert_html(client.get(response.headers["location"]), 200)
-    assert f"Abstimmungen in {event.rooms[1]['name']}" in page
+    assert f"Ablauf in {event.rooms[1]['name']}" in page
 
 
 def test_create_poll_by_form_with_htmx(
@@ -863,7 +863,7 @@ def test_add_room_by_form(client: TestClient, event: EventFixture) -> None:
     assert [r["name"] for r in rooms] == ["Plenum", "Fachforum 1", "Fachforum 13"]
     assert response.headers["location"] == f"/e/{event.code}/moderate?room={rooms[2]['id']}"
     page = assert_html(client.get(response.headers["location"]), 200)
-    assert "Abstimmungen in Fachforum 13" in page
+    assert "Ablauf in Fachforum 13" in page
 
     page = assert_html(
         client.post(f"/e/{event.code}/moderate/rooms", data={"name": " "}, follow_redirects=False),

@@ -85,7 +85,7 @@ def test_room_link_leads_to_its_room_and_only_shows_that_room(
     page = client.get(f"/e/{rooms3.code}/moderate?room={forum}")
     assert page.status_code == 200
     html = page.text.replace(SHY, "")  # soft hyphens in user text (live/views/hyphenate.py)
-    assert "Abstimmungen in Fachforum 1" in html
+    assert "Ablauf in Fachforum 1" in html
     # No way to the other rooms or to the organiser's powers.
     assert f"moderate?room={other}" not in html
     assert f"moderate?room={rooms3.room}" not in html
@@ -105,7 +105,7 @@ def test_room_link_leads_to_its_room_and_only_shows_that_room(
     assert 'id="mod-screen"' in html
     # Without ?room= the page opens the room this browser holds a link for.
     default = client.get(f"/e/{rooms3.code}/moderate").text.replace(SHY, "")
-    assert "Abstimmungen in Fachforum 1" in default
+    assert "Ablauf in Fachforum 1" in default
 
 
 def test_room_link_with_another_rooms_id_still_opens_its_own_room(
@@ -343,7 +343,7 @@ def test_page_socket_moderator_view_by_room_cookie(
         return f"/e/{rooms3.code}/rooms/{room}/live?view=moderate"
 
     with client.websocket_connect(url(forum)) as ws:
-        assert 'id="mod-polls"' in ws.receive_text()
+        assert 'id="mod-live"' in ws.receive_text()
     with pytest.raises(WebSocketDisconnect), client.websocket_connect(url(other)):
         pass
     client.cookies.clear()
@@ -351,7 +351,7 @@ def test_page_socket_moderator_view_by_room_cookie(
         pass
     client.cookies.set(f"live_m_{rooms3.code}", rooms3.token)
     with client.websocket_connect(url(other)) as ws:
-        assert 'id="mod-polls"' in ws.receive_text()
+        assert 'id="mod-live"' in ws.receive_text()
 
 
 def test_api_socket_room_token_is_a_moderator_in_its_room_only(

@@ -341,16 +341,16 @@ def test_a_rooms_screen_shows_the_short_link_into_that_room(
     # their own, numbered as on the projector.
     login(client, event)
     page = client.get(f"/e/{event.code}/links").text
-    assert f'>http://testserver/e/{event.code}/1</textarea>' in page
-    assert f'>http://testserver/e/{event.code}/2</textarea>' in page
+    assert f">http://testserver/e/{event.code}/1</textarea>" in page
+    assert f">http://testserver/e/{event.code}/2</textarea>" in page
     link = client.post(
         f"/api/v1/events/{event.code}/rooms/{second}/moderator-link", headers=event.auth
     ).json()
     client.cookies.clear()
     client.get(link["links"]["moderate"])  # the link's key goes into this browser's cookie
     room_page = client.get(f"/e/{event.code}/links").text
-    assert f'>http://testserver/e/{event.code}/2</textarea>' in room_page
-    assert f'http://testserver/e/{event.code}/1<' not in room_page
+    assert f">http://testserver/e/{event.code}/2</textarea>" in room_page
+    assert f"http://testserver/e/{event.code}/1<" not in room_page
 
 
 # --- results on the projector: live by default, apart from the phones' setting ----------------

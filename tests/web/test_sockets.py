@@ -368,7 +368,7 @@ def test_moderator_page_socket_needs_the_cookie(client: TestClient, event: Event
         pass
     client.cookies.set(f"live_m_{event.code}", event.token)
     with client.websocket_connect(url) as ws:
-        assert 'id="mod-polls"' in ws.receive_text()
+        assert 'id="mod-live"' in ws.receive_text()
 
 
 def test_a_retry_after_the_poll_closed_is_acked_again_not_refused(
