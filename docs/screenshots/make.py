@@ -1,6 +1,6 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
-    .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser]
+    .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -11,6 +11,7 @@ The pictures are what a person sees: docs and product cannot drift apart.
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from collections.abc import Callable
@@ -20,10 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from websockets.sync.client import connect  # noqa: E402
 
 from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from tests.support.server import LiveServer  # noqa: E402
-from tests.support.stage import Clapping, Stage, stock  # noqa: E402
+from tests.support.stage import Clapping, Stage, api, stock  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 SIZES = {"1080p": (1920, 1080), "720p": (1280, 720), "576p": (1024, 576)}
@@ -118,10 +120,64 @@ def organiser_pages(browser: Browser, stage: Stage) -> None:
         page.screenshot(path=str(OUT / f"organiser-{name}.png"), full_page=True)
 
 
+def console_pages(browser: Browser, stage: Stage) -> None:
+    """The moderators' console at 1366×768 in the second room, as a forum runs: one open poll
+    with votes, two prepared ones, questions waiting and approved; and at 320 px."""
+    room = stage.rooms[1]["id"]
+    base = f"/events/{stage.code}/rooms/{room}"
+    made = [
+        api(stage.server, "POST", f"{base}/polls", body, stage.token)["id"]
+        for body in (
+            {
+                "question": "Wie gut gelingt die Zusammenarbeit mit den Krankenkassen?",
+                "kind": "single",
+                "options": ["sehr gut", "gut", "mittel", "schlecht"],
+                "visibility": "live",
+            },
+            {"question": "Was brauchen Sie dafür am dringendsten?", "kind": "text"},
+            {
+                "question": "Wie zufrieden sind Sie mit dem Forum?",
+                "kind": "scale",
+                "min": 1,
+                "max": 5,
+            },
+        )
+    ]
+    api(stage.server, "POST", f"/events/{stage.code}/polls/{made[0]}/open", None, stage.token)
+    ws_base = stage.server.url.replace("http://", "ws://")
+    asks = [
+        "Gibt es schon Erfahrungen mit gemeinsamen Fallkonferenzen?",
+        "Wer bezahlt die zusätzliche Gesundheitsberatung?",
+        "Wie erreichen wir Menschen, die keine Termine wahrnehmen?",
+    ]
+    for i in range(23):
+        token = api(stage.server, "POST", f"/events/{stage.code}/join")["participant_token"]
+        with connect(f"{ws_base}/api/v1{base}/ws?token={token}") as ws:
+            ws.recv()
+            messages = [{"type": "vote", "poll_id": made[0], "choices": [(0, 1, 1, 2, 1)[i % 5]]}]
+            if i < len(asks):
+                messages.append({"type": "ask", "text": asks[i]})
+            for n, message in enumerate(messages):
+                ws.send(json.dumps({"request_id": f"c{n}", **message}))
+            acks = 0
+            while acks < len(messages):
+                if json.loads(ws.recv()).get("type") in ("ack", "error"):
+                    acks += 1
+    for size, name in (((1366, 768), "console-1366x768"), ((320, 700), "console-320")):
+        page = browser.new_context(
+            viewport={"width": size[0], "height": size[1]}, locale="de-DE"
+        ).new_page()
+        page.goto(f"{stage.server.url}/e/{stage.code}/moderate?token={stage.token}&room={room}")
+        page.wait_for_function("() => document.body.dataset.connection === 'open'")
+        page.wait_for_timeout(800)  # the thumbnail's own page has settled
+        page.screenshot(path=str(OUT / f"{name}.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
     "organiser": organiser_pages,
+    "console": console_pages,
 }
 
 
