@@ -178,6 +178,7 @@ def test_projector_follows_buttons_and_shortcuts_and_fits_the_wall(
     time.sleep(0.5)
     expect(stage).to_have_attribute("data-mode", "question")
     # Shortcuts can be switched off (WCAG 2.1.4), and the choice is remembered.
+    moderator.locator(".shortcut-help > summary").click()  # folded away on the console
     moderator.get_by_label("Tastenkürzel verwenden").uncheck()
     moderator.locator("body").click(position={"x": 5, "y": 300})
     moderator.keyboard.press("j")

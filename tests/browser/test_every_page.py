@@ -55,6 +55,7 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/program": "fragment the participant page reloads (room list)",
     "/e/{code}/{number:int}": "redirect: a room's short join link to its participant page",
     "/e/{code}/control/rooms": "fragment the control room reloads",
+    "/e/{code}/moderate/rooms/{room_id}/run-sheet": "fragment the console reloads (run sheet)",
     "/e/{code}/screen/now": "fragment the screen reloads (the slide's program)",
     "/e/{code}/overlay/now": "fragment the overlay reloads (the lower third)",
     "/e/{code}/logo": "the event's logo (an image the pages show)",
