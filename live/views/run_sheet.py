@@ -6,7 +6,8 @@ domain's (live/domain/run_sheet.py); this adds only what the page shows. No I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from live.domain.models import AgendaItem, Poll
 from live.domain.run_sheet import next_poll, run_sheet
@@ -76,3 +77,22 @@ def run_sheet_html(
         event=state.event,
         room=state.room,
     )
+
+
+def after_opening(state: RoomState, poll: Poll, now: datetime) -> RoomState:
+    """``state`` as it would be once ``poll`` opened, for the console's thumbnail of what the
+    projector shows after "Nächste Abstimmung" (nothing is stored): the poll open, the room's
+    other open polls closed unless it allows parallel polls, the projector back on "auto" with
+    this poll, no question highlighted (PollService.opening does the same for real)."""
+
+    def then(p: Poll) -> Poll:
+        if p.id == poll.id:
+            return replace(p, state="open", opened_at=now, closed_at=None)
+        if p.state == "open" and not state.room.parallel_polls:
+            return replace(p, state="closed", closed_at=now)
+        return p
+
+    room = replace(
+        state.room, screen_mode="auto", screen_poll_id=poll.id, highlighted_question_id=None
+    )
+    return replace(state, room=room, polls=tuple(then(p) for p in state.polls))

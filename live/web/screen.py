@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from live.domain.models import AgendaItem, Event, Room
+from live.domain.run_sheet import next_poll, run_sheet
 from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.i18n import translate
@@ -24,6 +25,8 @@ from live.views.overlay import (
     parse_overlay,
 )
 from live.views.regions import applause_region, mood_region, overlay_regions, screen_regions
+from live.views.run_sheet import after_opening
+from live.web.access import resolve
 from live.web.identity import request_lang
 from live.web.responses import fragment, page
 from live.web.runtime import runtime, services
@@ -73,13 +76,25 @@ async def _shown_room(request: Request) -> tuple[Event, Room, RoomState]:
     return event, room, await svc.rooms.state(room)
 
 
+async def _after_next(request: Request, event: Event, room: Room, state: RoomState) -> RoomState:
+    """The room as the projector would show it after "Nächste Abstimmung" (the same state when
+    nothing is left to open). For the room's moderators only: it shows a prepared poll."""
+    access = await resolve(request, event)
+    access.require_room(room)
+    svc = services(request)
+    upcoming = next_poll(run_sheet(room.id, await svc.program.agenda(event), state.polls))
+    return state if upcoming is None else after_opening(state, upcoming, svc.clock.now())
+
+
 async def screen(request: Request) -> Response:
     """The projector. ``?preview=1``: the same picture, live, for the moderators' console to
     frame as a thumbnail: silent (no applause engine) and without the operator's controls."""
     event, room, state = await _shown_room(request)
     lang = request_lang(request)
     rooms = await services(request).events.rooms(event)
-    preview = request.query_params.get("preview") == "1"
+    preview = request.query_params.get("preview") in ("1", "next")
+    if request.query_params.get("preview") == "next":
+        state = await _after_next(request, event, room, state)
     response = page(
         request,
         "screen.html",
@@ -87,6 +102,8 @@ async def screen(request: Request) -> Response:
         room=room,
         state=state,
         preview=preview,
+        # "next": a still picture of what is not there yet, so no socket keeps it live.
+        still=request.query_params.get("preview") == "next",
         stage_html=screen_regions(lang, state)[0].frame,
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,

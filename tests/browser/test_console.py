@@ -163,6 +163,9 @@ def test_the_next_prepared_poll_opens_by_key_and_the_open_one_closes(
     expect(phone.locator("#poll-stage")).to_contain_text("Erste Runde?", timeout=LIVE)
     page = console(browser_context, room)
     expect(page.locator("#run-sheet-next-hint")).to_contain_text("Zweite Runde?")
+    # The projector after the next step, as a still picture beside the button.
+    after = page.frame_locator(".next-preview iframe").locator("#screen-stage")
+    expect(after).to_contain_text("Zweite Runde?", timeout=LIVE)
 
     page.locator("body").click(position={"x": 700, "y": 5})  # the focus on the page, not a field
     page.keyboard.press("n")
@@ -180,6 +183,8 @@ def test_the_next_prepared_poll_opens_by_key_and_the_open_one_closes(
         for p in (first, prepared)
     ]
     assert states == ["closed", "open"]
+
+    expect(page.locator(".next-preview")).to_have_count(0)  # nothing comes after it
 
     # Nothing left: the key says so instead of doing nothing.
     page.keyboard.press("PageDown")

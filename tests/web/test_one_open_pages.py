@@ -166,3 +166,29 @@ def test_setup_checkbox_needs_the_organiser(client: TestClient, event: EventFixt
     assert post(client, f"/e/{event.code}/setup/rooms/nope/parallel-polls").status_code == 404
     rooms = client.get(f"/api/v1/events/{event.code}").json()["rooms"]
     assert [r["parallel_polls"] for r in rooms] == [False, False]
+
+
+def test_the_preview_of_the_next_poll_is_for_moderators_and_changes_nothing(
+    client: TestClient, event: EventFixture
+) -> None:
+    """The console's "Leinwand danach": the projector as it would be once the next prepared
+    poll opened, a still picture (no socket); a prepared poll is no one else's business."""
+    first = create_poll(client, event, question="Erste Frage?")
+    prepared = client.post(
+        f"/api/v1/events/{event.code}/rooms/{event.room}/polls",
+        json={"question": "Geheime nächste Frage?", "kind": "single", "options": ["a", "b"]},
+        headers=event.auth,
+    ).json()
+    url = f"/e/{event.code}/screen?room={event.room}&preview=next"
+    assert client.get(url).status_code == 401
+    assert "Geheime nächste Frage?" not in client.get(url).text
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    html = assert_html(client.get(url), 200)
+    assert "Geheime nächste Frage?" in html and "ws-connect" not in html
+    assert "frame-ancestors 'self'" in client.get(url).headers["content-security-policy"]
+    # Nothing changed: the first poll is open, the prepared one still a draft.
+    states = [
+        client.get(f"/api/v1/events/{event.code}/polls/{p}", headers=event.auth).json()["state"]
+        for p in (first["id"], prepared["id"])
+    ]
+    assert states == ["open", "draft"]
