@@ -147,7 +147,7 @@ def test_phone_votes_and_the_screen_updates_without_reload(
     expect(results.locator(".screen-bar").nth(2)).to_contain_text("50")
     # The first phone sees the live results too, and the moderator the counts.
     expect(phone.locator(".results")).to_contain_text("2 Stimmen", timeout=LIVE)
-    expect(organiser.locator("#mod-polls")).to_contain_text("2 Stimmen", timeout=LIVE)
+    expect(organiser.locator("#mod-live")).to_contain_text("2 Stimmen", timeout=LIVE)
 
     # Changing a vote moves it, never adds one.
     phone.get_by_role("button", name="begeistert", exact=True).click()
@@ -155,7 +155,7 @@ def test_phone_votes_and_the_screen_updates_without_reload(
     expect(results).to_contain_text("2 Stimmen")
 
     # Closing: phones stop offering buttons and say so; the screen keeps the final result.
-    organiser.get_by_role("button", name="Schließen").click()
+    organiser.locator("#mod-live").get_by_role("button", name=re.compile("^Schließen")).click()
     expect(phone.locator("#poll-stage")).to_contain_text(
         "Diese Abstimmung ist beendet.", timeout=LIVE
     )
@@ -235,7 +235,7 @@ def test_bad_vote_shows_a_german_error_in_place(
     # Keep the phone's socket from replacing the buttons first by voting via the page's form.
     stale = phone.get_by_role("button", name="ja")
     expect(stale).to_be_visible()
-    organiser.get_by_role("button", name="Schließen").click()
+    organiser.locator("#mod-live").get_by_role("button", name=re.compile("^Schließen")).click()
     expect(organiser.locator("#mod-polls")).to_contain_text("beendet")
     phone.evaluate(
         "() => { const b = document.querySelector('button[name=choice]');"

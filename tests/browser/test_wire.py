@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import CDPSession, Page, Request, expect
 
 from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, ContextFactory
-from tests.support.server import LiveServer
+from tests.support.server import LiveServer, LiveServerFactory
 from tests.support.stage import request_json
 
 pytestmark = pytest.mark.browser
@@ -107,8 +107,10 @@ def loaded(page: Page) -> None:
 
 
 def test_a_phones_first_load_is_light_and_a_repeat_visit_asks_for_no_asset(
-    live_server: LiveServer, browser_context: ContextFactory
+    live_server_factory: LiveServerFactory, browser_context: ContextFactory
 ) -> None:
+    # The server's access log counts what reached it (off by default: LIVE_ACCESS_LOG).
+    live_server = live_server_factory(env={"LIVE_ACCESS_LOG": "1"})
     event = request_json(
         live_server,
         "POST",
