@@ -93,7 +93,8 @@ def assert_axe_clean(page: Page, state: str) -> None:
 _START_AXE = """(tags) => {
   window.__qaAxe = null;
   // Not into frames (the projector thumbnails are the screen page, checked on its own).
-  window.axe.run(document, {runOnly: {type: "tag", values: tags}, iframes: false}).then((result) => {
+  const options = {runOnly: {type: "tag", values: tags}, iframes: false};
+  window.axe.run(document, options).then((result) => {
     window.__qaAxe = result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       targets: v.nodes.map((n) => n.target.map(String).join(" ")),
