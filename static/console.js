@@ -65,11 +65,20 @@
   document.addEventListener("htmx:beforeRequest", function (evt) {
     var active = document.activeElement;
     lastId = active && active.id ? active.id : null;
-    var region = evt.target && evt.target.closest ? evt.target.closest("section[id]") : null;
+    var region = evt.target && evt.target.closest ?
+      evt.target.closest("section[id], form#poll-form") : null;
     lastRegion = region ? region.id : null;
   });
   document.addEventListener("htmx:afterSettle", function () {
     if (!lastId && !lastRegion) return; // a push, not the answer to this page's action
+    // A form that came back with an error: the focus on the first field it names.
+    var invalid = lastRegion === "poll-form" ?
+      document.querySelector('#poll-form [aria-invalid="true"]') : null;
+    if (invalid) {
+      lastId = lastRegion = null;
+      invalid.focus();
+      return;
+    }
     var active = document.activeElement;
     if (active && active !== document.body && document.contains(active)) {
       lastId = lastRegion = null;

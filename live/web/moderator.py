@@ -310,14 +310,17 @@ async def create_poll(request: Request) -> Response:
         if not is_htmx(request):
             raise
         name = POLL_FIELD_OF.get(exc.code, "options")
+        message = error_text(request, exc)
         html = fragment(
             request,
             "fragments/poll_form.html",
             event=event,
             room=room,
-            errors=FieldErrors({name: error_text(request, exc)}),
+            errors=FieldErrors({name: message}),
             **await _poll_form_context(request, event, room, values),
         )
+        # Said, too (static/console.js puts the focus on the field it names).
+        html += announce(request, message, error=True)
         return HTMLResponse(html, status_code=status_for(exc))
     if not is_htmx(request):
         return redirect(f"/e/{event.code}/moderate?room={room.id}")

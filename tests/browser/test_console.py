@@ -195,3 +195,16 @@ def test_the_next_prepared_poll_opens_by_key_and_the_open_one_closes(
     page.locator("#new-poll > summary").click()
     page.get_by_label("Frage", exact=True).press_sequentially("n")
     expect(page.get_by_label("Frage", exact=True)).to_have_value("n")
+
+
+def test_an_empty_poll_form_is_announced_and_focused(
+    live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
+) -> None:
+    browser_guard.allow_http_status(422)  # the form's error answer
+    room = new_room(live_server)
+    page = console(browser_context, room)
+    page.locator("#new-poll > summary").click()
+    page.get_by_role("button", name="Abstimmung anlegen").click()
+    expect(page.locator("#announcer")).to_contain_text("Bitte geben Sie eine Frage ein.")
+    expect(page.get_by_label("Frage", exact=True)).to_be_focused()
+    expect(page.get_by_label("Frage", exact=True)).to_have_attribute("aria-invalid", "true")
