@@ -69,7 +69,9 @@
       evt.target.closest("section[id], form#poll-form") : null;
     lastRegion = region ? region.id : null;
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  // afterOnLoad: after the answer's swaps, also when it swaps nothing itself (hx-swap="none"
+  // fires no afterSettle).
+  document.addEventListener("htmx:afterOnLoad", function () {
     if (!lastId && !lastRegion) return; // a push, not the answer to this page's action
     // A form that came back with an error: the focus on the first field it names.
     var invalid = lastRegion === "poll-form" ?

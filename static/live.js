@@ -20,7 +20,6 @@
       var again = document.getElementById(focusedId);
       if (again && typeof again.focus === "function") again.focus({ preventScroll: true });
     }
-    focusedId = null;
   }
 
   // Likewise for the controls being filled in: a structural push (a poll opening beside the
@@ -65,7 +64,6 @@
       if (now.type === "checkbox" || now.type === "radio") now.checked = c.checked;
       else now.value = c.value;
     }
-    changed = [];
   }
 
   function sentForm(evt) {
@@ -89,7 +87,6 @@
       var again = document.getElementById(opened[i]);
       if (again && again.tagName === "DETAILS") again.open = true;
     }
-    opened = [];
   }
 
   document.addEventListener("htmx:wsBeforeMessage", rememberFocus);
@@ -104,6 +101,13 @@
   document.addEventListener("htmx:afterSwap", restoreControls);
   document.addEventListener("htmx:afterSwap", restoreOpen);
   document.addEventListener("htmx:afterSettle", restoreFocus);
+  // An answer that swaps nothing itself (hx-swap="none", the moderators' console) brings its
+  // regions out of band, and htmx then fires neither afterSwap nor afterSettle: restore after
+  // each of them. (The restores leave their lists alone, so that every region of an answer gets
+  // them; the next remember starts new lists.)
+  document.addEventListener("htmx:oobAfterSwap", restoreControls);
+  document.addEventListener("htmx:oobAfterSwap", restoreOpen);
+  document.addEventListener("htmx:oobAfterSwap", restoreFocus);
 
   // The shared question list is pushed to every phone without personal marks (one render for
   // all). Which questions this phone supports comes from #qa-state, which only this

@@ -178,12 +178,25 @@ def test_the_next_prepared_poll_opens_by_key_and_the_open_one_closes(
     # The phones show the new poll only.
     expect(phone.locator("#poll-stage")).to_contain_text("Zweite Runde?", timeout=LIVE)
     expect(phone.locator("#poll-stage")).not_to_contain_text("Erste Runde?")
+    expect(page.locator(".next-preview")).to_have_count(0)  # nothing prepared after it
     states = [
         api(live_server, "GET", f"/events/{room.code}/polls/{p}", None, room.token)["state"]
         for p in (first, prepared)
     ]
     assert states == ["closed", "open"]
 
+    # By click, the focus stays on the button (its region was replaced by the answer).
+    api(
+        live_server,
+        "POST",
+        f"/events/{room.code}/rooms/{room.id}/polls",
+        {"question": "Dritte Runde?", "kind": "single", "options": ["ja", "nein"]},
+        room.token,
+    )
+    page.reload()
+    page.get_by_role("button", name="Nächste Abstimmung").click()
+    expect(page.locator("#mod-live .live-question")).to_have_text("Dritte Runde?", timeout=LIVE)
+    expect(page.get_by_role("button", name="Nächste Abstimmung")).to_be_focused()
     expect(page.locator(".next-preview")).to_have_count(0)  # nothing comes after it
 
     # Nothing left: the key says so instead of doing nothing.
