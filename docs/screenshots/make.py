@@ -163,7 +163,12 @@ def console_pages(browser: Browser, stage: Stage) -> None:
             while acks < len(messages):
                 if json.loads(ws.recv()).get("type") in ("ack", "error"):
                     acks += 1
-    for size, name in (((1366, 768), "console-1366x768"), ((320, 700), "console-320")):
+    shots = (
+        ((1366, 768), "console-1366x768"),
+        ((1024, 768), "console-1024x768"),
+        ((320, 700), "console-320"),
+    )
+    for size, name in shots:
         page = browser.new_context(
             viewport={"width": size[0], "height": size[1]}, locale="de-DE"
         ).new_page()

@@ -99,6 +99,10 @@ def test_the_console_is_one_screen_at_1366_by_768_and_reflows_at_320_px(
     assert_one_screen(page, "full room, poll closed")
     assert_axe_clean(page, "console, poll closed")
 
+    # A tablet as a second screen: still one screen, the bar on two lines.
+    tablet = console(browser_context, room, {"width": 1024, "height": 768})
+    assert_one_screen(tablet, "tablet, full room")
+
     narrow = console(browser_context, room, {"width": 320, "height": 640})
     size = page_scroll(narrow)
     assert size["width"] <= 320, size  # the columns stack; the page scrolls down only
