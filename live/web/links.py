@@ -1,6 +1,6 @@
 """The organiser's pages about links: the start page after creating an event (the moderator
-link, to copy, mail or scan, and what to do next) and the page with every link and QR code of
-the event, to share or to print.
+link, to copy, mail or scan, and what to do next), the page with every link and QR code of
+the event, to share or to print, and the secret room links made there (create, renew, revoke).
 
 Both show secret links, so they are for those who hold the keys only (a room moderator sees the
 links of their own rooms on the links page, never a moderator link), and no browser or proxy
@@ -14,17 +14,18 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
-from live.domain.models import Event
+from live.domain.models import Event, Room
 from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.i18n import translate
 from live.qr import qr_svg
-from live.web.access import Access, resolve
+from live.web.access import Access, organiser_event, resolve
+from live.web.forms import field, read_form
 from live.web.identity import request_lang
-from live.web.moderator import login_page, room_links_html
-from live.web.responses import page, redirect
+from live.web.moderator import login_page
+from live.web.responses import announce, fragment, is_htmx, page, redirect
 from live.web.runtime import runtime, services
 from live.web.screen import join_links, overlay_builder, room_join
 from live.web.security import base_url, may_frame_own_pages
@@ -129,3 +130,49 @@ async def links(request: Request) -> Response:
     response.headers.update(NO_STORE)
     may_frame_own_pages(response)  # the overlay builder's preview
     return response
+
+
+# --- room links (the organiser's secret link per room) -------------------------------------
+
+
+def room_links_html(
+    request: Request, event: Event, rooms: list[Room], fresh: tuple[str, str] | None = None
+) -> str:
+    """The organiser's list of room links. ``fresh``: (room id, link) just created, shown once."""
+    return fragment(request, "fragments/room_links.html", event=event, rooms=rooms, fresh=fresh)
+
+
+def room_link_url(request: Request, event: Event, room: Room, token: str) -> str:
+    base = base_url(request, runtime(request).settings)
+    return f"{base}/e/{event.code}/moderate?room={room.id}&token={token}"
+
+
+async def room_link(request: Request) -> Response:
+    """Create (or renew: the old link stops working) a room's secret link; ``revoke`` removes
+    it. Organiser only."""
+    form = await read_form(request)
+    svc = services(request)
+    event = await organiser_event(request)
+    room = await svc.events.room(event, request.path_params["room_id"])
+    lang = request_lang(request)
+    fresh: tuple[str, str] | None = None
+    if field(form, "revoke"):
+        await svc.events.revoke_room_link(room)
+        message = translate(
+            lang, _n("Der Moderationslink für %(room)s gilt nicht mehr."), {"room": room.name}
+        )
+    else:
+        token = await svc.events.create_room_link(room)
+        fresh = (room.id, room_link_url(request, event, room, token))
+        message = translate(
+            lang,
+            _n("Neuer Moderationslink für %(room)s. Ein älterer Link gilt nicht mehr."),
+            {"room": room.name},
+        )
+    html = room_links_html(request, event, await svc.events.rooms(event), fresh)
+    if is_htmx(request):
+        return HTMLResponse(html + announce(request, message))
+    if fresh is None:
+        return redirect(f"/e/{event.code}/links")
+    # Without JavaScript: a page of its own, since the link is shown only this once.
+    return page(request, "room_link.html", event=event, room=room, links_html=html)

@@ -414,7 +414,7 @@ async def set_screen(request: Request) -> Response:
     return await moderation_answer(request, event, room, act(), screen_region)
 
 
-# --- rooms and room links (the organiser's) ------------------------------------------------
+# --- rooms (the organiser's; room links: live/web/links.py) --------------------------------
 
 
 async def add_room(request: Request) -> Response:
@@ -423,46 +423,3 @@ async def add_room(request: Request) -> Response:
     event = await organiser_event(request)
     room = await svc.events.add_room(event, field(form, "name"))
     return redirect(f"/e/{event.code}/moderate?room={room.id}")
-
-
-def room_links_html(
-    request: Request, event: Event, rooms: list[Room], fresh: tuple[str, str] | None = None
-) -> str:
-    """The organiser's list of room links. ``fresh``: (room id, link) just created, shown once."""
-    return fragment(request, "fragments/room_links.html", event=event, rooms=rooms, fresh=fresh)
-
-
-def room_link_url(request: Request, event: Event, room: Room, token: str) -> str:
-    base = base_url(request, runtime(request).settings)
-    return f"{base}/e/{event.code}/moderate?room={room.id}&token={token}"
-
-
-async def room_link(request: Request) -> Response:
-    """Create (or renew: the old link stops working) a room's secret link; ``revoke`` removes
-    it. Organiser only."""
-    form = await read_form(request)
-    svc = services(request)
-    event = await organiser_event(request)
-    room = await svc.events.room(event, request.path_params["room_id"])
-    lang = request_lang(request)
-    fresh: tuple[str, str] | None = None
-    if field(form, "revoke"):
-        await svc.events.revoke_room_link(room)
-        message = translate(
-            lang, _n("Der Moderationslink für %(room)s gilt nicht mehr."), {"room": room.name}
-        )
-    else:
-        token = await svc.events.create_room_link(room)
-        fresh = (room.id, room_link_url(request, event, room, token))
-        message = translate(
-            lang,
-            _n("Neuer Moderationslink für %(room)s. Ein älterer Link gilt nicht mehr."),
-            {"room": room.name},
-        )
-    html = room_links_html(request, event, await svc.events.rooms(event), fresh)
-    if is_htmx(request):
-        return HTMLResponse(html + announce(request, message))
-    if fresh is None:
-        return redirect(f"/e/{event.code}/links")
-    # Without JavaScript: a page of its own, since the link is shown only this once.
-    return page(request, "room_link.html", event=event, room=room, links_html=html)

@@ -64,7 +64,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{mod}/rooms", moderator.add_room, methods=["POST"]),
         Route(f"{mod}/rooms/{{room_id}}/polls", moderator.create_poll, methods=["POST"]),
         Route(f"{mod}/rooms/{{room_id}}/screen", moderator.set_screen, methods=["POST"]),
-        Route(f"{mod}/rooms/{{room_id}}/link", moderator.room_link, methods=["POST"]),
+        Route(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
         Route(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
         Route(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),
         Route(f"{mod}/polls/{{poll_id}}/{{action}}", moderator.poll_action, methods=["POST"]),
