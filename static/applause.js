@@ -85,7 +85,10 @@
   // Scheduler: every 25 ms, schedule each clap due before now + LOOKAHEAD on the audio clock
   // (sample-accurate; JS timers are not). When the timer is throttled (background tab), the
   // window widens with the observed gap, up to MAX_LOOKAHEAD, so the sound does not stutter.
-  var TICK_MS = 25, LOOKAHEAD = 0.1, MAX_LOOKAHEAD = 1.0, RAMP = 0.1;
+  // Crowd segments are few and their loudness is a separate gain, so they are scheduled
+  // STREAM_AHEAD s ahead: a stalled timer never leaves a gap in the roar.
+  var TICK_MS = 25, LOOKAHEAD = 0.1, MAX_LOOKAHEAD = 1.0, RAMP = 0.1, LAYER_BUDGET_MS = 4;
+  var STREAM_AHEAD = 2;
 
   // ---- Phone input ----------------------------------------------------------------------
   var HOLD_MS = 300;       // shorter presses latch instead of clapping while held
@@ -139,10 +142,11 @@
     var lp = 1 - Math.exp(-2 * Math.PI * p.bright / rate), y = 0;
     var attack = Math.round(rate * (0.001 + 0.001 * random()));
     var click = Math.round(rate * 0.0005), tau = p.tau * (0.8 + 0.4 * random()) * rate;
-    var n = Math.min(out.length - at, attack + Math.round(tau * 7));
+    var n = Math.min(out.length - at, attack + Math.round(tau * 6)); // to −52 dB
     var x1 = 0, x2 = 0, y1 = 0, y2 = 0, boost = 1.5 * Math.sqrt(q);
+    var fall = Math.exp(-1 / tau), env = 0;
     for (var i = 0; i < n; i++) {
-      var env = i < attack ? i / attack : Math.exp(-(i - attack) / tau);
+      env = i < attack ? i / attack : i === attack ? 1 : env * fall;
       var x = (random() * 2 - 1) * env;
       var band = b0 * x - b0 * x2 - a1 * y1 - a2 * y2;
       x2 = x1; x1 = x; y2 = y1; y1 = band;
@@ -156,9 +160,11 @@
     options = options || {};
     var AC = window.AudioContext || window.webkitAudioContext;
     var random = options.random || Math.random;
-    var ctx = null, master = null, bus = null, layers = [], streams = [];
+    var ctx = null, master = null, bus = null, layers = [], layerJobs = [], streams = [];
     var target = 0, level = 0, present = DEFAULT_PRESENT, volume = 1, muted = false;
-    var running = false, claps = 0, clapping = 0, people = [], timer = null, lastTick = 0;
+    var running = false, claps = 0, clapping = 0, late = 0, lateClaps = 0, people = [];
+    var timer = null;
+    var lastTick = 0;
     var suspendTimer = null, onsets = options.onsets || null;
     var reverb = options.reverb !== undefined ? options.reverb
       : !(document.body && document.body.classList.contains("screen-page"));
@@ -168,17 +174,38 @@
                               ctx.sampleRate);
     }
 
-    // A crowd layer: LAYER_PEOPLE people of the back rows clapping steadily for `seconds`.
-    function renderLayer(seconds) {
-      var buf = buffer(seconds, 1), data = buf.getChannelData(0), rate = ctx.sampleRate;
-      for (var k = 0; k < LAYER_PEOPLE; k++) {
-        var p = new Person(random, false), t = random() / p.tempo;
-        while (t < seconds - 0.2) {
-          synthClap(data, Math.round(t * rate), rate, p, p.gain, random);
-          t += (1 + JITTER * (2 * random() - 1)) / p.tempo;
-        }
+    // Crowd layers: LAYER_PEOPLE people of the back rows clapping steadily, one layer per
+    // LAYER_SECONDS. Rendering them all at once takes ~2 s on a slow phone (measured at 6×
+    // CPU throttling), so the live engine renders one person per timer tick, a few ms at a
+    // time, from start() on; the crowd joins when the first layer is done (about a second).
+    function queueLayers() {
+      for (var l = 0; l < LAYER_SECONDS.length; l++) {
+        var seconds = LAYER_SECONDS[l];
+        layerJobs.push({ seconds: seconds, left: LAYER_PEOPLE,
+                         data: new Float32Array(Math.round(ctx.sampleRate * seconds)) });
       }
-      return buf;
+    }
+    function renderLayers(budgetMs) {
+      var begin = performance.now(), rate = ctx.sampleRate;
+      while (layerJobs.length) {
+        var job = layerJobs[0];
+        if (!job.person) { job.person = new Person(random, false); job.t = random() / job.person.tempo; }
+        var p = job.person;
+        synthClap(job.data, Math.round(job.t * rate), rate, p, p.gain, random);
+        job.t += (1 + JITTER * (2 * random() - 1)) / p.tempo;
+        if (job.t < job.seconds - 0.2) {
+          if (budgetMs && performance.now() - begin > budgetMs) return;
+          continue;
+        }
+        job.person = null;
+        if (--job.left === 0) {
+          var buf = buffer(job.seconds, 1);
+          buf.getChannelData(0).set(job.data);
+          layers.push(buf);
+          layerJobs.shift();
+        }
+        if (budgetMs && performance.now() - begin > budgetMs) return;
+      }
     }
 
     // A short generated room: decorrelated noise per ear, 10 ms pre-delay, exponential decay.
@@ -186,9 +213,10 @@
       var buf = buffer(REVERB_SECONDS, 2), rate = ctx.sampleRate, pre = Math.round(rate * 0.01);
       for (var c = 0; c < 2; c++) {
         var d = buf.getChannelData(c);
+        var fall = Math.exp(-6.91 / (REVERB_RT60 * rate)), env = 0.5, end = rate * 0.05;
         for (var i = pre; i < d.length; i++) {
-          var t = (i - pre) / rate, fadeEnd = Math.min(1, (d.length - i) / (rate * 0.05));
-          d[i] = (random() * 2 - 1) * Math.exp(-6.91 * t / REVERB_RT60) * fadeEnd * 0.5;
+          d[i] = (random() * 2 - 1) * env * Math.min(1, (d.length - i) / end);
+          env *= fall;
         }
       }
       return buf;
@@ -212,7 +240,8 @@
         room.buffer = impulse(); wet.gain.value = REVERB_WET;
         bus.connect(room); room.connect(wet); wet.connect(master);
       }
-      for (var l = 0; l < LAYER_SECONDS.length; l++) layers.push(renderLayer(LAYER_SECONDS[l]));
+      queueLayers();
+      if (options.context) renderLayers(0); // offline: all before rendering starts
     }
 
     // Per foreground person, three pre-rendered claps of their hands (made once, when they
@@ -285,7 +314,10 @@
     // Bursts and pauses of one foreground person with activity a (0..1) up to `horizon`.
     function person(p, a, now, horizon, peak) {
       if (a <= 0) { p.next = 0; p.left = 0; return; } // resting; re-phased when they join
-      if (p.next < now) { p.next = now + random() / p.tempo; p.left = 0; }
+      if (p.next < now) { // joined, or the timer lagged behind the audio clock
+        if (p.next > 0) lateClaps++;
+        p.next = now + random() / p.tempo; p.left = 0;
+      }
       while (p.next < horizon) {
         if (p.left <= 0) { // a new burst, longer in an excited room
           p.left = Math.round((BURST_MIN + (BURST_MAX - BURST_MIN) * random()) * (1 + 4 * level));
@@ -323,7 +355,10 @@
       for (var k = 0; k < streams.length; k++) {
         var s = streams[k], a = clamp01(crowd - k);
         ramp(s, a * peak, now);
-        if (a > 0) { if (s.next < now) s.next = now; while (s.next < horizon) segment(s, s.next); }
+        if (a > 0 && layers.length) {
+          if (s.next < now) { if (s.next > 0) late++; s.next = now; }
+          while (s.next < now + STREAM_AHEAD) segment(s, s.next);
+        } else s.next = 0;
       }
     }
 
@@ -331,6 +366,7 @@
       var wall = performance.now(), dt = Math.min((wall - lastTick) / 1000, 5);
       lastTick = wall;
       step(ctx.currentTime, dt);
+      if (layerJobs.length) renderLayers(LAYER_BUDGET_MS);
     }
 
     // Squared: a linear slider then sounds even. Ramped, because a jump clicks.
@@ -391,6 +427,12 @@
       get running() { return running; },
       get scheduledClaps() { return claps; }, // by the foreground people (not the crowd)
       get people() { return clapping; }, // how many people the sound is of now
+      // The timer fell behind the audio clock: a gap in the crowd (late), a person's clap
+      // re-phased (lateClaps: a clap a little off its tempo, not a glitch).
+      get late() { return late; },
+      get crowdReady() { return layers.length === LAYER_SECONDS.length; },
+      get currentTime() { return ctx ? ctx.currentTime : 0; },
+      get lateClaps() { return lateClaps; },
       get gainValue() { return gainTarget(); },
       get volume() { return volume; },
       get muted() { return muted; },
