@@ -694,9 +694,11 @@
     // A remembered "on" (or an autostart page) plays at once only where autoplay is allowed;
     // otherwise the button stays unpressed, marked data-applause-resume, until tapped. A silent
     // page never starts it (a preview must not play in the moderator's room).
+    // A page without a listen button (the console) never plays the room's applause.
     var silent = !!document.querySelector("[data-applause-silent]");
-    if (!silent && (load(STORE.listen) === "1" ||
-                    document.querySelector("[data-applause-autostart]"))) {
+    var remembered = load(STORE.listen) === "1" &&
+      !!document.querySelector("[data-applause-listen]");
+    if (!silent && (remembered || document.querySelector("[data-applause-autostart]"))) {
       if (engine.autoplayAllowed()) engine.start();
       else resumePending = true;
     }
@@ -714,6 +716,9 @@
   window.liveApplause = {
     engine: engine,
     render: render,
+    // A separate engine (its own AudioContext), e.g. the console's sound check: options
+    // {reverb: bool}; setLevel, setPresent, setVolume, start() from a gesture, stop().
+    createEngine: function (o) { return createEngine({ reverb: !!(o && o.reverb) }); },
     get grade() { return grade; },
     // For pages that must end clapping themselves (e.g. the moderator closed applause).
     setGrade: function (g) { if (isNum(g)) setGrade(Math.max(0, Math.round(g))); }
