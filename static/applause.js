@@ -67,7 +67,7 @@
   // forum of 20 sounds like 20 people but still reaches the stream. CLAP_GAIN is calibrated
   // so an ovation of 400 present measures about −16 LUFS (a stream's loudness target) at
   // full volume on the overlay (tests/browser/test_applause_sound.py measures it).
-  var CLAP_GAIN = 0.6, EFFORT_MIN = 0.35, ROOM_EXP = 0.25, ROOM_REF = 400;
+  var CLAP_GAIN = 0.56, EFFORT_MIN = 0.35, ROOM_EXP = 0.25, ROOM_REF = 400;
   // Limiter: a DynamicsCompressor set hard (ratio 20, no knee) keeps peaks near −3 dBFS. It
   // adds an automatic makeup gain of (−0.6 · y(0 dBFS)) dB (Blink/WebKit/Gecko share this
   // code), which lifted quiet sound by 4.3 dB before; a gain after it takes that back, so
