@@ -1,34 +1,8 @@
-// console.js: the moderators' console. "Nächste Abstimmung" by key (N, and PageDown as a
-// presenter's clicker sends it), the time a poll has been open, and the focus after an action
-// that replaced the focused control. No user-visible strings here: the templates hold them.
+// console.js: the moderators' console: the run sheet fetched again after a push, the time a
+// poll has been open, and the focus after an action that replaced the focused control (its
+// shortcuts: control.js). No user-visible strings here: the templates hold them.
 (function () {
   "use strict";
-
-  function shortcutsOn() {
-    var toggle = document.querySelector("[data-shortcuts-toggle]");
-    return !!toggle && toggle.checked;
-  }
-
-  function isTyping(target) {
-    if (!target || !target.tagName) return false;
-    var tag = target.tagName.toLowerCase();
-    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
-  }
-
-  // N or PageDown: the run sheet's "Nächste Abstimmung" (a presenter's clicker sends PageDown).
-  // Not while typing, and not inside the Q&A queue, whose keys are its own (qa_queue.js). The
-  // columns still scroll with the wheel and the arrow keys.
-  document.addEventListener("keydown", function (evt) {
-    if (evt.defaultPrevented || evt.ctrlKey || evt.metaKey || evt.altKey || evt.repeat) return;
-    if (!shortcutsOn() || isTyping(evt.target)) return;
-    var key = evt.key || "";
-    if (key !== "n" && key !== "N" && key !== "PageDown") return;
-    if (evt.target && evt.target.closest && evt.target.closest("#mod-questions")) return;
-    var next = document.querySelector("[data-next-poll]");
-    if (!next || next.disabled) return;
-    evt.preventDefault();
-    next.click();
-  });
 
   // The run sheet is not pushed (it needs the program): when a push replaced the live panel
   // (a poll opened or closed, here or on another moderator's screen), ask for it again.

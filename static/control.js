@@ -1,4 +1,5 @@
-// control.js: projector shortcuts on the moderation page (the copy buttons: copy.js).
+// control.js: the console's single-key shortcuts (the projector's modes, "Nächste
+// Abstimmung"; the Q&A queue's: qa_queue.js) and the switch that turns them off.
 // No user-visible strings here (they come from the templates, translated, via data attributes);
 // works under script-src 'self'.
 (function () {
@@ -21,12 +22,24 @@
     return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
   }
 
+  // N or PageDown (what a presenter's clicker sends): the run sheet's "Nächste Abstimmung",
+  // except inside the Q&A queue, whose keys are its own (qa_queue.js); the columns still scroll
+  // with the wheel and the arrow keys. Other letters and digits: the projector's modes.
+  function shortcutButton(evt) {
+    var key = evt.key || "";
+    if (key === "PageDown" || key === "n" || key === "N") {
+      if (evt.target && evt.target.closest && evt.target.closest("#mod-questions")) return null;
+      return document.querySelector("[data-next-poll]");
+    }
+    key = key.toLowerCase();
+    if (!/^[a-z0-9]$/.test(key)) return null;
+    return document.querySelector('#mod-screen [data-shortcut="' + key + '"]');
+  }
+
   document.addEventListener("keydown", function (evt) {
     if (evt.defaultPrevented || evt.ctrlKey || evt.metaKey || evt.altKey || evt.repeat) return;
     if (!shortcutsOn() || isTyping(evt.target)) return;
-    var key = (evt.key || "").toLowerCase();
-    if (!/^[a-z0-9]$/.test(key)) return;
-    var button = document.querySelector('#mod-screen [data-shortcut="' + key + '"]');
+    var button = shortcutButton(evt);
     if (!button || button.disabled) return;
     evt.preventDefault();
     button.click();
