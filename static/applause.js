@@ -3,10 +3,13 @@
 // styles: runs under `script-src 'self'; style-src 'self'`. Global: window.liveApplause.
 //
 // Markup contract (every part optional; any part may be swapped by htmx at any time):
-//   <div id="applause-level" data-level="0.42" data-band="3" hidden></div>
+//   <div id="applause-level" data-level="0.42" data-band="3" data-present="120" hidden></div>
 //       Room level 0..1 and its band 0..5, both from the server: the bands are a rule of the
 //       domain (live/domain/applause.py level_band), written once there, so the meter always
 //       matches the server's text. A fragment without a valid band keeps the meter as it is.
+//       data-present: people in the room; the sound is a crowd of that size (optional).
+//   <body class="screen-page">: the projector plays dry (the hall is the room); elsewhere
+//       the sound gets a short generated room reverb.
 //   <div class="applause-meter" data-applause-meter aria-hidden="true"></div>
 //       Visual only: gets data-level="0..5" and class level-0..5 (bar and pulse are CSS). The
 //       text ("Applaus: stark") is the server's, in a live region such as
@@ -36,29 +39,56 @@
   "use strict";
 
   // ---- Level → sound --------------------------------------------------------------------
-  // Density: N = MAX_CLAPPERS · level^DENSITY_EXP simulated people. Clapper i claps on each of
-  // its beats with probability min(1, N − i): the crowd grows continuously, and the last,
-  // partial clapper only claps now and then. level 0.05 → N 0.45: sporadic single claps
-  // (~1/s); 0.3 → N 6.6: polite applause (~20 claps/s); 1 → N 40: ovation (~130 claps/s).
-  var MAX_CLAPPERS = 40, DENSITY_EXP = 1.5;
-  // Each person claps 2.2–3.6 times/s, × (0.9 + 0.2·level): 2–4/s, a bit faster when excited;
-  // ±8 % jitter per beat (nobody is a metronome, and drifting phases never lock into flams).
-  var RATE_MIN = 2.2, RATE_MAX = 3.6, JITTER = 0.08;
-  // Loudness: people clap harder in an excited room (peak ∝ 0.45 + 0.55·level); N independent
-  // claps add up like √N, so each is scaled by 1/√(1 + N/CROWD_NORM). Measured after the
-  // limiter at full volume: level 0.05 peaks ≈ −14 dBFS; 0.3 ≈ −30 dBFS RMS; 1 ≈ −21 dBFS RMS
-  // with peaks ≈ −4 dBFS (no clipping).
-  var CLAP_GAIN = 2.0, CROWD_NORM = 6;
-  // Above BED_START a soft lowpassed noise bed with a slow swell fades in (smoothstep) and
-  // blends the claps into a roar; at level 1 it sits ~5 dB below the claps.
-  var BED_START = 0.4, BED_GAIN = 0.15;
+  // The room is simulated as people. The server's level is sqrt(Σ grade/5 ÷ present)
+  // (live/domain/applause.py), so present · level² is how many people clap at full effort;
+  // PEOPLE_PER_EFFORT turns that into people clapping at all (most clap below grade 5), at
+  // most everyone present. Without a `present` (old fragments, the test page) the room has
+  // DEFAULT_PRESENT people.
+  var DEFAULT_PRESENT = 40, MAX_PRESENT = 600, PEOPLE_PER_EFFORT = 1.6;
+  // The nearest FOREGROUND people are simulated one by one (one small node chain per clap);
+  // everybody else comes from pre-rendered crowd layers of LAYER_PEOPLE each, played as
+  // segments at random offsets and speeds, so 400 people cost ~20 sources, not 1,600 claps/s.
+  var FOREGROUND = 16, LAYER_PEOPLE = 24;
+  // Crowd layers: unrelated lengths >= 10 s, segments of 2.5–5 s at speeds 0.9–1.1 with
+  // equal-power crossfades: no stretch of sound ever repeats at a fixed lag (no audible loop).
+  var LAYER_SECONDS = [10.3, 13.7], SEGMENT_MIN = 2.5, SEGMENT_MAX = 5, FADE = 0.3;
+  // A person claps in bursts of BURST_MIN..BURST_MAX claps at a tempo of their own
+  // (TEMPO_MIN..TEMPO_MAX claps/s, ±JITTER per clap), longer bursts the more excited the
+  // room, and pauses between them: a person with activity a < 1 (the last, partial one of a
+  // crowd of N = 2.4 people) rests so that they clap a of the time. Sparse applause is a few
+  // people taking turns, not one metronome skipping beats.
+  // Below level (1 − DUTY_MIN)/DUTY_SLOPE ≈ 0.4 people clap only part of the time.
+  var BURST_MIN = 3, BURST_MAX = 8, TEMPO_MIN = 3, TEMPO_MAX = 6, JITTER = 0.12;
+  var DUTY_MIN = 0.35, DUTY_SLOPE = 1.6;
+  // Loudness: a clap is as loud as a clap; a crowd is louder because it has more hands (N
+  // uncorrelated claps add up in power), so a lone clap is ~25 LU below an ovation of 400.
+  // People clap harder in an excited room (× 0.35 + 0.65·level: 9 dB from polite to wild). ROOM_EXP lifts small rooms a
+  // little (an ovation of 20 is 13 dB less than one of 400 in nature, ~6.5 dB here), so a
+  // forum of 20 sounds like 20 people but still reaches the stream. CLAP_GAIN is calibrated
+  // so an ovation of 400 present measures about −16 LUFS (a stream's loudness target) at
+  // full volume on the overlay (tests/browser/test_applause_sound.py measures it).
+  var CLAP_GAIN = 0.56, EFFORT_MIN = 0.35, ROOM_EXP = 0.25, ROOM_REF = 400;
+  // Limiter: a DynamicsCompressor set hard (ratio 20, no knee) keeps peaks near −3 dBFS. It
+  // adds an automatic makeup gain of (−0.6 · y(0 dBFS)) dB (Blink/WebKit/Gecko share this
+  // code), which lifted quiet sound by 4.3 dB before; a gain after it takes that back, so
+  // below the threshold the chain is exactly unity (tested).
+  var LIMIT_DB = -4, LIMIT_RATIO = 20;
+  var MAKEUP_DB = -0.6 * (LIMIT_DB + (0 - LIMIT_DB) / LIMIT_RATIO);
+  // Room reverb (overlay, phones; the projector is in the hall already, so it stays dry):
+  // generated stereo noise with an exponential decay, REVERB_SECONDS long, mixed REVERB_WET.
+  var REVERB_SECONDS = 0.8, REVERB_RT60 = 0.7, REVERB_WET = 0.22;
   // Client smoothing of the pushed level (ticks ≤ 250 ms apart): a one-pole filter (time
   // constants in s) rising within about a second, falling slower, like a room dying down.
-  var RISE_TAU = 0.3, FALL_TAU = 0.8;
+  // When the room's level is 0, the last stragglers stop below STOP_LEVEL: the sound ends,
+  // reverb tail included, within 3 s (digital zero: the stream's silence detection works).
+  var RISE_TAU = 0.3, FALL_TAU = 0.8, STOP_LEVEL = 0.25;
   // Scheduler: every 25 ms, schedule each clap due before now + LOOKAHEAD on the audio clock
   // (sample-accurate; JS timers are not). When the timer is throttled (background tab), the
   // window widens with the observed gap, up to MAX_LOOKAHEAD, so the sound does not stutter.
-  var TICK_MS = 25, LOOKAHEAD = 0.1, MAX_LOOKAHEAD = 1.0;
+  // Crowd segments are few and their loudness is a separate gain, so they are scheduled
+  // STREAM_AHEAD s ahead: a stalled timer never leaves a gap in the roar.
+  var TICK_MS = 25, LOOKAHEAD = 0.1, MAX_LOOKAHEAD = 1.0, RAMP = 0.1, LAYER_BUDGET_MS = 4;
+  var STREAM_AHEAD = 2;
 
   // ---- Phone input ----------------------------------------------------------------------
   var HOLD_MS = 300;       // shorter presses latch instead of clapping while held
@@ -71,116 +101,272 @@
                 muted: "live.applause.muted" };
 
   function clamp01(x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
-  function rand(a, b) { return a + Math.random() * (b - a); }
   function isNum(x) { return typeof x === "number" && x === x; }
 
-  function createEngine() {
-    var AC = window.AudioContext || window.webkitAudioContext;
-    var ctx = null, master = null, bus = null, clapNoise = null;
-    var bed = null, bedDepth = null, bedFilter = null, bedLevel = -1;
-    var target = 0, level = 0, volume = 1, muted = false, running = false;
-    var claps = 0, clappers = [], timer = null, lastTick = 0, suspendTimer = null;
+  // Seedable random numbers (mulberry32): the tests render the same applause every time.
+  function seeded(seed) {
+    var s = seed >>> 0;
+    return function () {
+      s = (s + 0x6D2B79F5) >>> 0;
+      var t = Math.imul(s ^ (s >>> 15), 1 | s);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
 
-    function noise(seconds, channels) {
-      var buf = ctx.createBuffer(channels, Math.round(ctx.sampleRate * seconds), ctx.sampleRate);
-      for (var c = 0; c < channels; c++) {
-        var data = buf.getChannelData(c);
-        for (var i = 0; i < data.length; i++) data[i] = Math.random() * 2 - 1;
+  // Hands: a third cup them (a hollow resonance 400–900 Hz, ringing a little longer), the
+  // rest clap flat (bright, 1–2.5 kHz, short). Each person keeps their hands, seat and tempo.
+  function Person(random, near) {
+    var cupped = random() < 0.33;
+    this.freq = cupped ? 400 * Math.pow(900 / 400, random()) : 1000 * Math.pow(2.5, random());
+    this.q = cupped ? 2.5 + 3 * random() : 0.8 + 1.2 * random();
+    this.tau = cupped ? 0.012 + 0.01 * random() : 0.006 + 0.008 * random();
+    this.click = cupped ? 0.3 + 0.3 * random() : 0.5 + 0.5 * random();
+    // Distance 1..12 m in front rows (foreground), 4..30 m in the crowd: quieter (1/r, from
+    // 1 m) and duller (air and people absorb the highs) further back.
+    var r = near ? 1 + 6 * random() * random() : 4 + 26 * random();
+    this.gain = 1 / Math.sqrt(r);
+    this.bright = 9000 / Math.sqrt(r);
+    this.pan = (random() * 2 - 1) * (near ? 0.9 : 0.7);
+    this.tempo = TEMPO_MIN + (TEMPO_MAX - TEMPO_MIN) * random();
+    this.next = 0; this.left = 0; this.variants = null;
+  }
+
+  // One clap into `out` at sample `at`: noise → attack 1–2 ms → exponential decay, through a
+  // band-pass at the hand's resonance, plus an unfiltered onset click of the first 0.5 ms, then
+  // a one-pole low-pass for the distance. Returns nothing; adds to what is there.
+  function synthClap(out, at, rate, p, gain, random) {
+    var f = p.freq * (0.9 + 0.2 * random()), q = p.q * (0.85 + 0.3 * random());
+    var w = 2 * Math.PI * f / rate, alpha = Math.sin(w) / (2 * q), a0 = 1 + alpha;
+    var b0 = alpha / a0, a1 = -2 * Math.cos(w) / a0, a2 = (1 - alpha) / a0; // b1 0, b2 −b0
+    var lp = 1 - Math.exp(-2 * Math.PI * p.bright / rate), y = 0;
+    var attack = Math.round(rate * (0.001 + 0.001 * random()));
+    var click = Math.round(rate * 0.0005), tau = p.tau * (0.8 + 0.4 * random()) * rate;
+    var n = Math.min(out.length - at, attack + Math.round(tau * 6)); // to −52 dB
+    var x1 = 0, x2 = 0, y1 = 0, y2 = 0, boost = 1.5 * Math.sqrt(q);
+    var fall = Math.exp(-1 / tau), env = 0;
+    for (var i = 0; i < n; i++) {
+      env = i < attack ? i / attack : i === attack ? 1 : env * fall;
+      var x = (random() * 2 - 1) * env;
+      var band = b0 * x - b0 * x2 - a1 * y1 - a2 * y2;
+      x2 = x1; x1 = x; y2 = y1; y1 = band;
+      var s = band * boost + (i < click ? x * p.click : 0);
+      y += lp * (s - y);
+      out[at + i] += gain * y;
+    }
+  }
+
+  function createEngine(options) {
+    options = options || {};
+    var AC = window.AudioContext || window.webkitAudioContext;
+    var random = options.random || Math.random;
+    var ctx = null, master = null, bus = null, layers = [], layerJobs = [], streams = [];
+    var target = 0, level = 0, present = DEFAULT_PRESENT, volume = 1, muted = false;
+    var running = false, claps = 0, clapping = 0, late = 0, lateClaps = 0, people = [];
+    var timer = null;
+    var lastTick = 0;
+    var suspendTimer = null, onsets = options.onsets || null;
+    var reverb = options.reverb !== undefined ? options.reverb
+      : !(document.body && document.body.classList.contains("screen-page"));
+
+    function buffer(seconds, channels) {
+      return ctx.createBuffer(channels, Math.max(1, Math.round(ctx.sampleRate * seconds)),
+                              ctx.sampleRate);
+    }
+
+    // Crowd layers: LAYER_PEOPLE people of the back rows clapping steadily, one layer per
+    // LAYER_SECONDS. Rendering them all at once takes ~2 s on a slow phone (measured at 6×
+    // CPU throttling), so the live engine renders one person per timer tick, a few ms at a
+    // time, from start() on; the crowd joins when the first layer is done (about a second).
+    function queueLayers() {
+      for (var l = 0; l < LAYER_SECONDS.length; l++) {
+        var seconds = LAYER_SECONDS[l];
+        layerJobs.push({ seconds: seconds, left: LAYER_PEOPLE,
+                         data: new Float32Array(Math.round(ctx.sampleRate * seconds)) });
+      }
+    }
+    function renderLayers(budgetMs) {
+      var begin = performance.now(), rate = ctx.sampleRate;
+      while (layerJobs.length) {
+        var job = layerJobs[0];
+        if (!job.person) { job.person = new Person(random, false); job.t = random() / job.person.tempo; }
+        var p = job.person;
+        synthClap(job.data, Math.round(job.t * rate), rate, p, p.gain, random);
+        job.t += (1 + JITTER * (2 * random() - 1)) / p.tempo;
+        if (job.t < job.seconds - 0.2) {
+          if (budgetMs && performance.now() - begin > budgetMs) return;
+          continue;
+        }
+        job.person = null;
+        if (--job.left === 0) {
+          var buf = buffer(job.seconds, 1);
+          buf.getChannelData(0).set(job.data);
+          layers.push(buf);
+          layerJobs.shift();
+        }
+        if (budgetMs && performance.now() - begin > budgetMs) return;
+      }
+    }
+
+    // A short generated room: decorrelated noise per ear, 10 ms pre-delay, exponential decay.
+    function impulse() {
+      var buf = buffer(REVERB_SECONDS, 2), rate = ctx.sampleRate, pre = Math.round(rate * 0.01);
+      for (var c = 0; c < 2; c++) {
+        var d = buf.getChannelData(c);
+        var fall = Math.exp(-6.91 / (REVERB_RT60 * rate)), env = 0.5, end = rate * 0.05;
+        for (var i = pre; i < d.length; i++) {
+          d[i] = (random() * 2 - 1) * env * Math.min(1, (d.length - i) / end);
+          env *= fall;
+        }
       }
       return buf;
     }
 
-    function filter(type, freq, q) {
-      var f = ctx.createBiquadFilter();
-      f.type = type; f.frequency.value = freq; f.Q.value = q;
-      return f;
-    }
-
-    // Built once: claps → bus → master (volume, mute) → limiter → speakers, and a looping
-    // stereo noise → highpass → lowpass → bed gain (+ LFO) → master. "playback" latency suits
-    // a scheduler that works ahead anyway, and spares phone CPUs.
+    // claps → bus ┬→ master (volume, mute) → limiter → makeup back to unity → speakers
+    //   crowd →   └→ convolver (room) → wet ┘
+    // No oscillators, loops or endless tails: when nothing claps, every node outputs zeros.
     function build() {
-      ctx = new AC({ latencyHint: "playback" });
+      ctx = options.context || new AC({ latencyHint: "playback" });
       master = ctx.createGain(); master.gain.value = 0;
       var limiter = ctx.createDynamicsCompressor();
-      limiter.threshold.value = -10; limiter.knee.value = 6; limiter.ratio.value = 12;
-      limiter.attack.value = 0.002; limiter.release.value = 0.2;
-      master.connect(limiter); limiter.connect(ctx.destination);
+      limiter.threshold.value = LIMIT_DB; limiter.knee.value = 0;
+      limiter.ratio.value = LIMIT_RATIO; limiter.attack.value = 0.001;
+      limiter.release.value = 0.15;
+      var unity = ctx.createGain(); unity.gain.value = Math.pow(10, -MAKEUP_DB / 20);
+      master.connect(limiter); limiter.connect(unity); unity.connect(ctx.destination);
       bus = ctx.createGain(); bus.connect(master);
-      clapNoise = noise(1, 1);
-      var src = ctx.createBufferSource(); src.buffer = noise(3, 2); src.loop = true;
-      var low = filter("highpass", 150, 0.7);
-      bedFilter = filter("lowpass", 1500, 0.5);
-      bed = ctx.createGain(); bed.gain.value = 0;
-      var lfo = ctx.createOscillator(); lfo.frequency.value = 0.23;
-      bedDepth = ctx.createGain(); bedDepth.gain.value = 0;
-      lfo.connect(bedDepth); bedDepth.connect(bed.gain); // gain = base + depth·sin: slow swell
-      src.connect(low); low.connect(bedFilter); bedFilter.connect(bed); bed.connect(master);
-      src.start(); lfo.start();
+      if (reverb) {
+        var room = ctx.createConvolver(), wet = ctx.createGain();
+        room.buffer = impulse(); wet.gain.value = REVERB_WET;
+        bus.connect(room); room.connect(wet); wet.connect(master);
+      }
+      queueLayers();
+      if (options.context) renderLayers(0); // offline: all before rendering starts
     }
 
-    // One simulated person: hands that always sound alike (resonance, damping, loudness, seat)
-    // and a tempo of their own. Random phase: a crowd is never in sync.
-    function Clapper(now) {
-      this.rate = rand(RATE_MIN, RATE_MAX);
-      this.freq = 900 * Math.pow(2500 / 900, Math.random()); // log-uniform 900–2,500 Hz
-      this.q = rand(0.9, 2.2);
-      this.decay = rand(0.05, 0.1);
-      this.gain = rand(0.6, 1);
-      this.pan = rand(-0.8, 0.8);
-      this.next = now + Math.random() / this.rate;
+    // Per foreground person, three pre-rendered claps of their hands (made once, when they
+    // first clap), played at ±6 % speed and ±15 % gain: no two claps are the same sample.
+    function variants(p) {
+      if (p.variants) return p.variants;
+      p.variants = [];
+      for (var v = 0; v < 3; v++) {
+        var buf = buffer(0.2, 1);
+        synthClap(buf.getChannelData(0), 0, ctx.sampleRate, p, 1, random);
+        p.variants.push(buf);
+      }
+      return p.variants;
     }
 
-    // A clap: a random slice of the shared noise → bandpass → envelope (1–4 ms attack,
-    // exponential 40–120 ms decay) → pan. Disconnected when done so the graph does not grow.
-    function clap(c, t, peak) {
+    function clap(p, t, peak) {
       var src = ctx.createBufferSource(), env = ctx.createGain(), out = env;
-      var bp = filter("bandpass", c.freq * rand(0.9, 1.1), c.q * rand(0.85, 1.15));
-      var attack = rand(0.001, 0.004);
-      var decay = Math.min(0.12, Math.max(0.04, c.decay * rand(0.8, 1.2)));
-      src.buffer = clapNoise;
-      env.gain.setValueAtTime(0, t);
-      env.gain.linearRampToValueAtTime(peak * c.gain * rand(0.85, 1.15), t + attack);
-      env.gain.exponentialRampToValueAtTime(0.0001, t + attack + decay);
-      src.connect(bp); bp.connect(env);
+      src.buffer = variants(p)[Math.floor(random() * 3)];
+      src.playbackRate.value = 0.94 + 0.12 * random();
+      env.gain.value = peak * p.gain * (0.85 + 0.3 * random());
+      src.connect(env);
       if (ctx.createStereoPanner) {
-        out = ctx.createStereoPanner();
-        out.pan.value = Math.max(-1, Math.min(1, c.pan + rand(-0.1, 0.1)));
-        env.connect(out);
+        out = ctx.createStereoPanner(); out.pan.value = p.pan; env.connect(out);
       }
       out.connect(bus);
       src.onended = function () { out.disconnect(); };
-      src.start(t, rand(0, clapNoise.duration - 0.2), attack + decay + 0.02);
+      src.start(t);
       claps++;
+      if (onsets) onsets.push(t);
+    }
+
+    // A crowd stream: one layer's worth of people, heard as overlapping segments. Its gain
+    // follows how much of it claps (ramped: a jump clicks; linear: it reaches exactly 0).
+    function Stream(i) {
+      this.gain = ctx.createGain(); this.gain.gain.value = 0; this.value = 0; this.until = 0;
+      var out = this.gain;
+      if (ctx.createStereoPanner) {
+        out = ctx.createStereoPanner(); out.pan.value = ((i * 0.618) % 1) * 1.4 - 0.7;
+        this.gain.connect(out);
+      }
+      out.connect(bus);
+      this.next = 0;
+    }
+    var fadeIn = new Float32Array(32), fadeOut = new Float32Array(32);
+    for (var f = 0; f < 32; f++) {
+      fadeIn[f] = Math.sin(Math.PI / 2 * f / 31); fadeOut[f] = Math.cos(Math.PI / 2 * f / 31);
+    }
+    function segment(s, t) {
+      var layer = layers[Math.floor(random() * layers.length)];
+      var speed = 0.9 + 0.2 * random(), length = SEGMENT_MIN + (SEGMENT_MAX - SEGMENT_MIN) * random();
+      var offset = random() * (layer.duration - length * speed - 0.1);
+      var src = ctx.createBufferSource(), env = ctx.createGain();
+      src.buffer = layer; src.playbackRate.value = speed;
+      env.gain.setValueAtTime(0, t);
+      env.gain.setValueCurveAtTime(fadeIn, t, FADE);
+      env.gain.setValueCurveAtTime(fadeOut, t + length - FADE, FADE);
+      src.connect(env); env.connect(s.gain);
+      src.onended = function () { env.disconnect(); };
+      src.start(t, Math.max(0, offset), length);
+      s.next = t + length - FADE; // the next one fades in while this one fades out
+    }
+    function ramp(s, value, now) {
+      if (Math.abs(value - s.value) < 0.003 && (value > 0 || s.value === 0)) return;
+      if (now < s.until) return; // the running ramp ends first (no jumps)
+      s.gain.gain.setValueAtTime(s.value, now);
+      s.gain.gain.linearRampToValueAtTime(value, now + RAMP);
+      s.value = value; s.until = now + RAMP;
+    }
+
+    // Bursts and pauses of one foreground person with activity a (0..1) up to `horizon`.
+    function person(p, a, now, horizon, peak) {
+      if (a <= 0) { p.next = 0; p.left = 0; return; } // resting; re-phased when they join
+      if (p.next < now) { // joined, or the timer lagged behind the audio clock
+        if (p.next > 0) lateClaps++;
+        p.next = now + random() / p.tempo; p.left = 0;
+      }
+      while (p.next < horizon) {
+        if (p.left <= 0) { // a new burst, longer in an excited room
+          p.left = Math.round((BURST_MIN + (BURST_MAX - BURST_MIN) * random()) * (1 + 4 * level));
+        }
+        clap(p, p.next, peak);
+        p.left--;
+        var gap = (1 + JITTER * (2 * random() - 1)) / (p.tempo * (0.9 + 0.2 * level));
+        if (p.left <= 0 && a < 1) { // a pause: on average (1 − a)/a of a burst's length
+          var burst = (BURST_MIN + BURST_MAX) / 2 / p.tempo;
+          gap += 0.3 + -Math.log(1 - random()) * burst * (1 - a) / a;
+        }
+        p.next += gap;
+      }
+    }
+
+    function step(now, dt) {
+      level += (target - level) * (1 - Math.exp(-dt / (target > level ? RISE_TAU : FALL_TAU)));
+      if (Math.abs(target - level) < 0.0005 || (target === 0 && level < STOP_LEVEL)) level = target;
+      var horizon = now + Math.min(MAX_LOOKAHEAD, Math.max(LOOKAHEAD, 1.5 * dt));
+      var n = Math.min(present, present * level * level * PEOPLE_PER_EFFORT);
+      clapping = n;
+      // In a quiet room the same amount of clapping comes from more people, each clapping a
+      // share `duty` of the time: short bursts, taking turns.
+      var duty = Math.min(1, DUTY_MIN + DUTY_SLOPE * level), m = n / duty;
+      var peak = CLAP_GAIN * (EFFORT_MIN + (1 - EFFORT_MIN) * level) *
+        Math.min(3, Math.pow(ROOM_REF / Math.max(present, 1), ROOM_EXP));
+      while (people.length < Math.min(FOREGROUND, Math.ceil(m))) {
+        people.push(new Person(random, true));
+      }
+      for (var i = 0; i < people.length; i++) {
+        person(people[i], clamp01(m - i) * duty, now, horizon, peak);
+      }
+      var crowd = Math.max(0, m - FOREGROUND) * duty / LAYER_PEOPLE;
+      while (streams.length < Math.ceil(crowd)) streams.push(new Stream(streams.length));
+      for (var k = 0; k < streams.length; k++) {
+        var s = streams[k], a = clamp01(crowd - k);
+        ramp(s, a * peak, now);
+        if (a > 0 && layers.length) {
+          if (s.next < now) { if (s.next > 0) late++; s.next = now; }
+          while (s.next < now + STREAM_AHEAD) segment(s, s.next);
+        } else s.next = 0;
+      }
     }
 
     function tick() {
       var wall = performance.now(), dt = Math.min((wall - lastTick) / 1000, 5);
       lastTick = wall;
-      level += (target - level) * (1 - Math.exp(-dt / (target > level ? RISE_TAU : FALL_TAU)));
-      if (Math.abs(target - level) < 0.0005) level = target;
-      var now = ctx.currentTime;
-      var horizon = now + Math.min(MAX_LOOKAHEAD, Math.max(LOOKAHEAD, 1.5 * dt));
-      var n = MAX_CLAPPERS * Math.pow(level, DENSITY_EXP);
-      var peak = CLAP_GAIN * (0.45 + 0.55 * level) / Math.sqrt(1 + n / CROWD_NORM);
-      var tempo = 0.9 + 0.2 * level;
-      while (clappers.length < Math.ceil(n)) clappers.push(new Clapper(now));
-      for (var i = 0; i < clappers.length; i++) {
-        var c = clappers[i], activity = Math.min(1, n - i);
-        if (activity <= 0) { c.next = 0; continue; } // resting; re-phased when they join again
-        if (c.next < now) c.next = now + Math.random() / c.rate; // joined, or the timer lagged
-        while (c.next < horizon) {
-          if (Math.random() < activity) clap(c, c.next, peak);
-          c.next += (1 + JITTER * (2 * Math.random() - 1)) / (c.rate * tempo);
-        }
-      }
-      var x = clamp01((level - BED_START) / (1 - BED_START)), b = BED_GAIN * x * x * (3 - 2 * x);
-      if (Math.abs(b - bedLevel) > 0.002) { // new automation events only for real changes
-        bedLevel = b;
-        bed.gain.setTargetAtTime(b, now, 0.15);
-        bedDepth.gain.setTargetAtTime(0.35 * b, now, 0.15);
-        bedFilter.frequency.setTargetAtTime(1200 + 1800 * level, now, 0.15);
-      }
+      step(ctx.currentTime, dt);
+      if (layerJobs.length) renderLayers(LAYER_BUDGET_MS);
     }
 
     // Squared: a linear slider then sounds even. Ramped, because a jump clicks.
@@ -191,6 +377,9 @@
 
     return {
       setLevel: function (x) { if (isNum(x)) target = clamp01(x); },
+      setPresent: function (x) {
+        if (isNum(x) && x >= 0) present = Math.min(MAX_PRESENT, Math.round(x));
+      },
       setVolume: function (x) { if (isNum(x)) { volume = clamp01(x); applyGain(); } },
       setMuted: function (on) { muted = !!on; applyGain(); },
       // Call from a user gesture (click, key): browsers refuse to start audio otherwise.
@@ -212,13 +401,16 @@
         running = false;
         clearInterval(timer); timer = null;
         applyGain();
-        level = 0; bedLevel = -1;
-        bed.gain.setTargetAtTime(0, ctx.currentTime, 0.05);
-        bedDepth.gain.setTargetAtTime(0, ctx.currentTime, 0.05);
-        for (var i = 0; i < clappers.length; i++) clappers[i].next = 0;
+        level = 0;
+        for (var i = 0; i < people.length; i++) people[i].next = 0;
+        for (var k = 0; k < streams.length; k++) ramp(streams[k], 0, ctx.currentTime);
         // Suspend after the fade-out, for the battery (one timer per stop, not per clap).
         suspendTimer = setTimeout(function () { if (!running) ctx.suspend(); }, 300);
       },
+      // Offline rendering (tests, docs/applause/make.py): the graph on the given context,
+      // stepped by hand on its clock instead of a timer.
+      prepare: function () { build(); running = true; master.gain.value = gainTarget(); },
+      step: step,
       // Would start() play without a gesture? Where the browser cannot say, creating the
       // context is the only probe; without permission it just stays suspended (silent).
       autoplayAllowed: function () {
@@ -228,15 +420,53 @@
         if (!ctx) build();
         return ctx.state === "running";
       },
+      get input() { return bus; },
       get inputLevel() { return level; },
       get targetLevel() { return target; },
+      get present() { return present; },
       get running() { return running; },
-      get scheduledClaps() { return claps; },
+      get scheduledClaps() { return claps; }, // by the foreground people (not the crowd)
+      get people() { return clapping; }, // how many people the sound is of now
+      // The timer fell behind the audio clock: a gap in the crowd (late), a person's clap
+      // re-phased (lateClaps: a clap a little off its tempo, not a glitch).
+      get late() { return late; },
+      get crowdReady() { return layers.length === LAYER_SECONDS.length; },
+      get currentTime() { return ctx ? ctx.currentTime : 0; },
+      get lateClaps() { return lateClaps; },
       get gainValue() { return gainTarget(); },
       get volume() { return volume; },
       get muted() { return muted; },
+      get reverb() { return reverb; },
       get contextState() { return ctx ? ctx.state : "none"; }
     };
+  }
+
+  // Renders `seconds` of applause offline, deterministically: the level follows `levels`
+  // ([[time s, level], …], a step function), `present` people, random numbers from `seed`,
+// `reverb` or dry, `volume` 0..1, `probe`: a test tone's amplitude (see below).
+  // Resolves to {sampleRate, channels: [Float32Array, Float32Array], onsets: [s, …]}.
+  // For the tests and docs/applause/make.py; the pages never call it.
+  function render(o) {
+    var rate = o.sampleRate || 48000, seconds = o.seconds || 10, onsets = [];
+    var ctx = new OfflineAudioContext(2, Math.round(rate * seconds), rate);
+    var e = createEngine({ context: ctx, random: seeded(o.seed || 1), reverb: !!o.reverb,
+                           onsets: onsets });
+    e.setVolume(o.volume === undefined ? 1 : o.volume);
+    e.setPresent(o.present === undefined ? DEFAULT_PRESENT : o.present);
+    e.prepare();
+    if (o.probe) { // a 1 kHz tone of amplitude `probe` into the chain (the limiter's gain)
+      var tone = ctx.createOscillator(), amp = ctx.createGain();
+      amp.gain.value = o.probe; tone.connect(amp); amp.connect(e.input); tone.start();
+    }
+    var levels = o.levels || [[0, o.level || 0]], dt = TICK_MS / 1000, j = 0;
+    for (var t = 0; t < seconds; t += dt) {
+      while (j < levels.length && levels[j][0] <= t) { e.setLevel(levels[j][1]); j++; }
+      e.step(t, dt);
+    }
+    return ctx.startRendering().then(function (buf) {
+      return { sampleRate: rate, onsets: onsets,
+               channels: [buf.getChannelData(0), buf.getChannelData(1)] };
+    });
   }
 
   var engine = createEngine();
@@ -266,13 +496,15 @@
   // wake the observer too, and a stale level must not come back after a disconnect.
   function readLevel() {
     var el = document.getElementById("applause-level");
-    var key = el && el.getAttribute("data-level") + "|" + el.getAttribute("data-band");
+    var key = el && el.getAttribute("data-level") + "|" + el.getAttribute("data-band") + "|" +
+      el.getAttribute("data-present");
     if (!el || (el === levelEl && key === levelKey)) return;
     levelEl = el; levelKey = key;
     var level = clamp01(parseFloat(el.getAttribute("data-level")));
     var sent = parseInt(el.getAttribute("data-band"), 10);
     if (!isNum(level)) return;
     engine.setLevel(level);
+    if (el.hasAttribute("data-present")) engine.setPresent(parseInt(el.getAttribute("data-present"), 10));
     if (sent >= 0 && sent <= 5) band = sent;
   }
 
@@ -462,15 +694,18 @@
     // A remembered "on" (or an autostart page) plays at once only where autoplay is allowed;
     // otherwise the button stays unpressed, marked data-applause-resume, until tapped. A silent
     // page never starts it (a preview must not play in the moderator's room).
+    // A page without a listen button (the console) never plays the room's applause.
     var silent = !!document.querySelector("[data-applause-silent]");
-    if (!silent && (load(STORE.listen) === "1" ||
-                    document.querySelector("[data-applause-autostart]"))) {
+    var remembered = load(STORE.listen) === "1" &&
+      !!document.querySelector("[data-applause-listen]");
+    if (!silent && (remembered || document.querySelector("[data-applause-autostart]"))) {
       if (engine.autoplayAllowed()) engine.start();
       else resumePending = true;
     }
     // Fallback for level updates that come without htmx events (other swap paths).
     if (window.MutationObserver) {
-      var watch = { subtree: true, childList: true, attributeFilter: ["data-level", "data-band"] };
+      var watch = { subtree: true, childList: true,
+                    attributeFilter: ["data-level", "data-band", "data-present"] };
       new MutationObserver(refresh).observe(document.body, watch);
     }
     refresh();
@@ -480,6 +715,10 @@
 
   window.liveApplause = {
     engine: engine,
+    render: render,
+    // A separate engine (its own AudioContext), e.g. the console's sound check: options
+    // {reverb: bool}; setLevel, setPresent, setVolume, start() from a gesture, stop().
+    createEngine: function (o) { return createEngine({ reverb: !!(o && o.reverb) }); },
     get grade() { return grade; },
     // For pages that must end clapping themselves (e.g. the moderator closed applause).
     setGrade: function (g) { if (isNum(g)) setGrade(Math.max(0, Math.round(g))); }

@@ -72,6 +72,11 @@ def test_phones_applaud_and_the_screen_hears_it(
 
     meter = screen.locator("#applause [data-applause-meter]")
     expect(meter).to_have_attribute("data-level", "5", timeout=LIVE)
+    # The crowd the engine plays is the room's: the two phones (and the screen, if counted).
+    assert 2 <= screen.evaluate("() => window.liveApplause.engine.present") <= 3
+    # The projector plays dry (the hall is the room), phones with a short room reverb.
+    assert screen.evaluate("() => window.liveApplause.engine.reverb") is False
+    assert phones[0].evaluate("() => window.liveApplause.engine.reverb") is True
     expect(screen.locator("#applause")).to_contain_text("tosend")
     screen.wait_for_function("() => window.liveApplause.engine.inputLevel > 0.6", timeout=LIVE)
     loud = engine_level(screen)
