@@ -105,32 +105,3 @@ def test_the_crowd_never_loops(page: Page) -> None:
     band = audio.bandpass(sound.between(3, 33), 100, 1000)
     peak, lag = audio.autocorrelation_peak(band, 0.5, 15)
     assert peak <= 0.15, (peak, lag)
-
-
-# Live, not offline: audio clock and timers as on a slow phone. Waits on the audio clock (a
-# starved renderer stretches wall-clock time, not the audio scheduled per audio second).
-_RUN_AUDIO = """async (seconds) => {
-  const e = window.liveApplause.engine, end = e.currentTime + seconds, claps = e.scheduledClaps;
-  while (e.currentTime < end) await new Promise((r) => setTimeout(r, 50));
-  return {late: e.late, claps: e.scheduledClaps - claps};
-}"""
-
-
-def test_a_slow_phone_plays_the_plenary_without_gaps(page: Page) -> None:
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 6})
-    try:
-        page.evaluate(
-            """() => { const b = document.createElement("button");
-            b.type = "button"; b.setAttribute("data-applause-listen", "");
-            b.textContent = "Applaus hören"; document.querySelector("main").append(b);
-            const e = window.liveApplause.engine; e.setPresent(400); e.setLevel(1); }"""
-        )
-        page.click("[data-applause-listen]")  # the gesture audio needs
-        page.wait_for_function("() => window.liveApplause.engine.crowdReady")
-        result = page.evaluate(_RUN_AUDIO, 5)
-    finally:
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-        page.click("[data-applause-listen]")
-    assert result["late"] == 0  # the crowd never ran dry while the timer lagged
-    assert result["claps"] > 5 * 40, result  # the front rows kept clapping (16 × ~4.5/s)
