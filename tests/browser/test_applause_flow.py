@@ -60,6 +60,7 @@ def test_phones_applaud_and_the_screen_hears_it(
         phone.goto(f"{live_server.url}/e/{code}")
         connected(phone)
         phone.get_by_role("tab", name="Applaus & Stimmung").click()
+        phone.wait_for_function("() => window.liveApplause !== undefined")  # engine loaded
         phones.append(phone)
     check_a11y(phones[0], context="participant page with the applause control")
 

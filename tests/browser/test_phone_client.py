@@ -125,6 +125,7 @@ def test_ticks_typing_and_focus_survive_votes_by_others_and_a_poll_opening(
     phone.get_by_label("Ihre Antwort").fill("Netzwerk")
     # The volume slider is on the applause tab (pushes there replace the meter, not the slider).
     tab(phone, "Applaus & Stimmung").click()
+    phone.wait_for_function("() => window.liveApplause !== undefined")  # engine loaded
     phone.get_by_label("Lautstärke").fill("35")
     tab(phone, "Abstimmung").click()
     phone.get_by_label("Gesundheit").focus()

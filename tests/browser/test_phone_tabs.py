@@ -245,6 +245,7 @@ def test_the_applause_tab_fits_one_phone_screen(live_server: LiveServer, phone: 
     phone.goto(room.phone_url)
     connected(phone)
     tab(phone, "Applaus & Stimmung").click()
+    phone.wait_for_function("() => window.liveApplause !== undefined")  # engine loaded
     shows(phone, "Applaus & Stimmung")
     size = phone.evaluate(
         "() => [document.scrollingElement.scrollHeight, innerHeight,"
@@ -371,6 +372,7 @@ def test_tabs_and_applause_at_200_percent_text(live_server: LiveServer, phone: P
     connected(phone)
     phone.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
     tab(phone, "Applaus & Stimmung").click()
+    phone.wait_for_function("() => window.liveApplause !== undefined")  # engine loaded
     outside = phone.evaluate(
         """() => [...document.querySelectorAll('[role=tab], #panel-applause button')]
           .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5

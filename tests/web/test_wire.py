@@ -22,7 +22,7 @@ from tests.web.test_pages import login
 
 GZIP = {"Accept-Encoding": "gzip"}
 PLAIN = {"Accept-Encoding": "identity"}
-STATIC_LINK = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+STATIC_LINK = re.compile(r'(?:href|src|data-script)="(/static/[^"]+)"')
 
 
 def served(name: str) -> bytes:
@@ -177,7 +177,7 @@ def test_our_scripts_and_stylesheets_go_out_without_comments_on_the_same_lines()
     assert "/*" not in css and ".skip-link" in css
     js = manifest().by_name["applause.js"].body.decode().split("\n")
     assert not [line for line in js if line.lstrip().startswith("//")]
-    assert "function createEngine() {" in "\n".join(js)
+    assert "function createEngine(options) {" in "\n".join(js)
     # A string that looks like a comment is not one.
     assert slim("a.css", b'a::after { content: "/* x */"; } /* y\n */') == (
         b'a::after { content: "/* x */"; } \n'
@@ -221,6 +221,14 @@ def scripts_of(page: str) -> set[str]:
     }
 
 
+def later_scripts_of(page: str) -> set[str]:
+    """Scripts a page loads when a part of it is first shown (static/tabs.js, data-script)."""
+    return {
+        manifest().by_hashed[url.removeprefix("/static/")].name
+        for url in re.findall(r'data-script="(/static/[^"]+)"', page)
+    }
+
+
 def test_each_page_loads_the_scripts_it_uses_and_no_more(
     client: TestClient, event: EventFixture
 ) -> None:
@@ -249,15 +257,18 @@ def test_each_page_loads_the_scripts_it_uses_and_no_more(
         if "hx-" in page:
             assert htmx in scripts and "live.js" in scripts, name
         assert ("ws-connect" in page) == (socket in scripts), name
-        # The applause engine where applause is sent or can be heard.
-        sound = re.search(r"data-applause-(?:input|listen|autostart|silent)", page) is not None
-        assert sound == ("applause.js" in scripts), name
+        # The applause engine where applause is sent or can be heard (the console: its sound
+        # check), at once or when its tab is first shown.
+        sound = re.search(r"data-applause-(?:input|listen|autostart|silent)|data-sound-check", page)
+        assert (sound is not None) == ("applause.js" in scripts | later_scripts_of(page)), name
         assert ("control.js" in scripts) == (name in {"moderate", "control"}), name
-    # The phone: nothing of the moderation's, the projector's or the setup's scripts.
-    assert scripts_of(pages["participant"]) >= {htmx, socket, "live.js", "applause.js"}
+    # The phone: nothing of the moderation's, the projector's or the setup's scripts; the
+    # applause engine only with its tab.
+    assert scripts_of(pages["participant"]) >= {htmx, socket, "live.js", "tabs.js"}
+    assert later_scripts_of(pages["participant"]) == {"applause.js"}
     for other in ("control.js", "screen.js", "overlay.js", "overlay_builder.js", "brand.js"):
         assert other not in scripts_of(pages["participant"]), other
     # Pages without live regions: no script at all.
     for name in ("landing", "error", "report"):
         assert scripts_of(pages[name]) == set(), name
-    assert "applause.js" not in scripts_of(pages["moderate"])  # it shows the meter, plays nothing
+    assert "sound_check.js" in scripts_of(pages["moderate"])  # it plays only its sound check
