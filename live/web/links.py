@@ -10,6 +10,7 @@ moderation page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -57,25 +58,29 @@ def mail_link(request: Request, event: Event, url: str) -> str:
     return f"mailto:?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
-async def _visitor(request: Request, page_name: str) -> tuple[Event, Access] | Response:
-    """The event of the URL and who is asking, or a redirect when the address spells the code
-    another way (lower case, a dash): to the event's own spelling."""
+async def _visitor(
+    request: Request, page_name: str, require: Callable[[Access], None]
+) -> tuple[Event, Access] | Response:
+    """The event of the URL and who is asking, if ``require`` lets them in; else the moderator
+    login page, or a redirect when the address spells the code another way (lower case, a
+    dash): to the event's own spelling."""
     event = await services(request).events.event(request.path_params["code"])
     if event.code != request.path_params["code"]:
         return redirect(f"/e/{event.code}/{page_name}")
-    return event, await resolve(request, event)
+    access = await resolve(request, event)
+    try:
+        require(access)
+    except (Unauthorized, Forbidden) as exc:
+        return login_page(request, event, exc)
+    return event, access
 
 
 async def start(request: Request) -> Response:
     """Where the organiser lands after creating the event: the moderator link in full."""
-    found = await _visitor(request, "start")
+    found = await _visitor(request, "start", Access.require_organiser)
     if isinstance(found, Response):
         return found
     event, access = found
-    try:
-        access.require_organiser()
-    except (Unauthorized, Forbidden) as exc:
-        return login_page(request, event, exc)
     url = moderator_link(request, event, access)
     lang = request_lang(request)
     response = page(
@@ -93,14 +98,10 @@ async def start(request: Request) -> Response:
 async def links(request: Request) -> Response:
     """Every link and QR code of the event (organiser), or of one's own rooms (room
     moderator): to copy, to open on the projector, or to print and hand out."""
-    found = await _visitor(request, "links")
+    found = await _visitor(request, "links", Access.require_moderator)
     if isinstance(found, Response):
         return found
     event, access = found
-    try:
-        access.require_moderator()
-    except (Unauthorized, Forbidden) as exc:
-        return login_page(request, event, exc)
     rooms = await services(request).events.rooms(event)
     shown = [r for r in rooms if access.moderates(r.id)]
     shared = join_links(request, event, shown, rooms)
