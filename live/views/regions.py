@@ -323,6 +323,48 @@ def participant_regions(lang: Lang, state: RoomState, participant_id: str | None
     return [Region("poll-stage", stage, skeleton, children), *results]
 
 
+class AnswerStages:
+    """The poll stage a page's vote is answered with, rendered once per tick and ballot.
+
+    In a burst, thousands of answers share a handful of (tick, ballot) combinations: at 5,000
+    phones, rendering the stage for each answer was a quarter of the server's time
+    (docs/benchmarks.md). The stage depends on the event, the polls, their results and this
+    participant's ballots only (``participant_regions``); the first three are held by identity,
+    as the channel's state shares them until the next tick reads anew."""
+
+    LIMIT = 256  # combinations kept per room: multiple-choice polls can make many
+
+    def __init__(self) -> None:
+        self._basis: dict[str, tuple[object, ...]] = {}
+        self._stages: dict[str, dict[Hashable, str]] = {}
+
+    def stage(self, lang: Lang, state: RoomState, participant_id: str) -> str:
+        room_id = state.room.id
+        basis = (state.event, state.room, state.polls, state.results)
+        known = self._basis.get(room_id)
+        stages = self._stages.get(room_id)
+        if (
+            stages is None
+            or known is None
+            or any(a is not b for a, b in zip(known, basis, strict=True))
+        ):
+            self._basis[room_id], stages = basis, {}
+            self._stages[room_id] = stages
+        key = (
+            lang,
+            tuple(
+                (p.id, _ballot_key(p, state.ballots.get(p.id, {}).get(participant_id)))
+                for p in participant_polls(state)
+            ),
+        )
+        html = stages.get(key)
+        if html is None:
+            if len(stages) >= self.LIMIT:
+                stages.clear()
+            html = stages[key] = participant_regions(lang, state, participant_id)[0].frame
+        return html
+
+
 def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
     # What the wall shows follows the moderator's choice (live.views.screen); "auto" is the
     # behaviour from before there was a choice: the highlighted question, else the poll.

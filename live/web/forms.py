@@ -4,8 +4,11 @@ web layer answers it with a German page or the API's JSON error shape), never a 
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import orjson
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from live.domain.errors import DomainError
@@ -71,11 +74,31 @@ def check_origin(request: Request) -> None:
         raise Forbidden("forbidden_origin", _n("Diese Anfrage kommt nicht von dieser Seite."))
 
 
+MAX_FORM_FIELDS = 50
+
+
 async def read_form(request: Request) -> FormData:
     """A form post from our own pages, and a small one."""
     check_origin(request)
-    await read_body(request, MAX_FORM_BYTES)  # size-capped, also for chunked uploads
-    return await request.form(max_files=0, max_fields=50)
+    body = await read_body(request, MAX_FORM_BYTES)  # size-capped, also for chunked uploads
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type == "application/x-www-form-urlencoded":
+        # What every page form sends. The standard library's parser is several times faster
+        # than the streaming one behind request.form(): it was 7 % of the server's time in a
+        # burst of page votes (docs/benchmarks.md).
+        try:
+            pairs: list[tuple[str, str | UploadFile]] = list(
+                parse_qsl(
+                    body.decode("utf-8", "replace"),
+                    keep_blank_values=True,
+                    max_num_fields=MAX_FORM_FIELDS,
+                    errors="replace",
+                )
+            )
+        except ValueError:
+            raise HTTPException(400, "Too many fields.") from None
+        return FormData(pairs)
+    return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
 
 
 async def read_upload(

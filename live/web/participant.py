@@ -15,7 +15,7 @@ from live.domain.models import Ballot, Event, Room
 from live.domain.text import _n
 from live.i18n import translate
 from live.views.program import TimeFormat
-from live.views.regions import applause_region, mood_region, participant_items, participant_regions
+from live.views.regions import applause_region, mood_region, participant_items
 from live.web.access import keep_participant, participant_or_join, resolve
 from live.web.errors import error_text, status_for
 from live.web.forms import as_int, field, read_form, request_id_of
@@ -123,7 +123,7 @@ async def vote(request: Request) -> Response:
         # the last tick's (live/web/held.py): the push with this vote follows within a tick.
         lang = request_lang(request)
         state = await answer_state(request, room, pid, ballots=True, poll_id=poll.id, cast=cast)
-        stage = participant_regions(lang, state, pid)[0].frame
+        stage = runtime(request).answers.stage(lang, state, pid)
         message = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
         html = stage + announce(request, message, error=error is not None)
         response = HTMLResponse(html, status_code=status)

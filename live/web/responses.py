@@ -4,13 +4,14 @@ API's JSON."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from live.i18n import LANGUAGES
+from live.i18n import LANGUAGES, Lang
 from live.views import api as shapes
 from live.views.templating import render
 from live.web.errors import page_error
@@ -48,7 +49,14 @@ def fragment(request: Request, template: str, **context: Any) -> str:
 
 def announce(request: Request, message: str, *, error: bool = False) -> str:
     """The out-of-band status message (#announcer, role="status") of an htmx answer."""
-    return fragment(request, "fragments/announce.html", message=message, error=error or None)
+    return _announcement(request_lang(request), message, error)
+
+
+@lru_cache(maxsize=256)
+def _announcement(lang: Lang, message: str, error: bool) -> str:
+    # Every page vote is answered with one of a few messages: rendered once each, not 5 % of a
+    # burst's answers (docs/benchmarks.md).
+    return render(lang, "fragments/announce.html", message=message, error=error or None)
 
 
 def swap_oob(html: str, region_id: str) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 
 from live.fanout.registry import Fanout
 from live.service import Services
 from live.settings import Settings
+from live.views.regions import AnswerStages
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,8 @@ class Runtime:
     settings: Settings
     services: Services
     fanout: Fanout
+    # The stage page votes are answered with, shared while a tick's state lasts.
+    answers: AnswerStages = field(default_factory=AnswerStages)
 
 
 def runtime(conn: HTTPConnection) -> Runtime:

@@ -130,3 +130,23 @@ def test_votes_by_others_change_the_results_regions_not_the_stage(
     # A poll opening beside it changes the stage itself.
     create_poll(client, event, question="Noch eine Frage?")
     assert regions()["poll-stage"].body != stage.body
+
+
+def test_form_bodies_are_read_as_the_browser_encodes_them(
+    client: TestClient, event: EventFixture
+) -> None:
+    """live/web/forms.py reads url-encoded bodies itself: percent-encoded UTF-8, "+" for space,
+    repeated fields, and a refusal past 50 fields that counts nothing."""
+    poll = create_poll(client, event, kind="text", options=[], max_answers=3)
+    path = f"/e/{event.code}/polls/{poll['id']}/vote"
+    form = {"Content-Type": "application/x-www-form-urlencoded", **HX}
+    body = "text=Gr%C3%BC%C3%9Fe+aus+K%C3%B6ln&text=Zug&text=&request_id=t-1"
+    response = client.post(path, content=body, headers=form)
+    assert response.status_code == 200, response.text
+    # The word cloud counts words, stop words left out.
+    assert dict(results(client, event, poll["id"])["words"]) == {"Grüße": 1, "Köln": 1, "Zug": 1}
+    assert results(client, event, poll["id"])["voters"] == 1
+    stuffed = "&".join(["text=mehr"] * 51)
+    refused = client.post(path, content=stuffed + "&request_id=t-2", headers=form)
+    assert refused.status_code == 400
+    assert results(client, event, poll["id"])["voters"] == 1
