@@ -34,6 +34,11 @@ class HeldStore:
         await self.gate.wait()
         return await self._real.get_event(code)
 
+    async def get_poll(self, poll_id: str) -> Any:
+        self.reads.append("poll")
+        await self.gate.wait()
+        return await self._real.get_poll(poll_id)
+
     async def get_room(self, room_id: str) -> Any:
         self.reads.append("room")
         await self.gate.wait()
@@ -108,3 +113,23 @@ async def test_a_waiter_that_goes_away_leaves_the_read_to_the_others(
     for outcome in await asyncio.gather(*missing, return_exceptions=True):
         assert isinstance(outcome, NotFound)
     assert store.reads == ["event", "event"]
+
+
+async def test_the_first_votes_after_opening_share_the_polls_read(
+    svc_store: tuple[Services, HeldStore],
+) -> None:
+    svc, store = svc_store
+    created = await svc.events.create_event("Tagung", ["Plenum"])
+    event, room = created.event, created.rooms[0]
+    poll = await svc.polls.create(
+        event, room, question="Ja?", kind="single", options=["Ja", "Nein"]
+    )
+    await svc.polls.opening(event, poll.id)
+    svc.polls.forget(event.code)  # as in a new process: no copy of the poll yet
+    store.gate.clear()
+    store.reads.clear()
+    votes = [asyncio.ensure_future(svc.polls.known(event, poll.id)) for _ in range(50)]
+    await settled()
+    assert store.reads == ["poll"]
+    store.gate.set()
+    assert {p.state for p in await asyncio.gather(*votes)} == {"open"}

@@ -4,12 +4,10 @@ a Wi-Fi blip): their lookups may be served from short-lived copies (``max_age``)
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, TypeVar, cast
 
 from live.domain.codes import normalize_code
 from live.domain.models import Event, Room
@@ -27,9 +25,8 @@ from live.hub import Hub
 from live.ids import Ids, token_hash
 from live.service.changes import publish_change
 from live.service.clock import Clock
+from live.service.reads import ReadsInFlight
 from live.store import DuplicateKey, Store
-
-T = TypeVar("T")
 
 # Bound of the handshake cache (cleared whole when exceeded: simple, and rare).
 RECENT_LIMIT = 10_000
@@ -51,7 +48,7 @@ class EventService:
         self.ids = ids
         self.clock = clock
         self._recent: dict[tuple[str, str], tuple[float, Event | Room]] = {}
-        self._reading: dict[tuple[str, str], asyncio.Future[Any]] = {}
+        self._reads = ReadsInFlight()
 
     async def create_event(self, title: object, room_names: object) -> CreatedEvent:
         """``room_names``: a list of names (None or empty: one room, "Plenum")."""
@@ -79,7 +76,7 @@ class EventService:
             return cached
         event = None
         if code and max_age > 0:
-            event = await self._read_once(("event", code), partial(self.store.get_event, code))
+            event = await self._reads.once(("event", code), partial(self.store.get_event, code))
         elif code:
             event = await self.store.get_event(code)
         if event is None:
@@ -96,7 +93,7 @@ class EventService:
         room = cached if isinstance(cached, Room) else None
         if room is None:
             if isinstance(room_id, str) and max_age > 0:
-                room = await self._read_once(
+                room = await self._reads.once(
                     ("room", room_id), partial(self.store.get_room, room_id)
                 )
             elif isinstance(room_id, str):
@@ -178,24 +175,6 @@ class EventService:
         if hit is None or time.monotonic() - hit[0] > max_age:
             return None
         return hit[1]
-
-    async def _read_once(self, key: tuple[str, str], read: Callable[[], Awaitable[T]]) -> T:
-        """One store read at a time per key for the lookups a copy may serve: when the copy
-        runs out in the middle of a burst, the requests in flight share one read instead of
-        each making its own (thousands at 5,000 phones voting, docs/benchmarks.md)."""
-        pending = self._reading.get(key)
-        if pending is None:
-            pending = asyncio.ensure_future(read())
-            self._reading[key] = pending
-            pending.add_done_callback(partial(self._read_done, key))
-        # Shielded: a waiter that goes away (its client hung up) must not cancel the others' read.
-        return cast("T", await asyncio.shield(pending))
-
-    def _read_done(self, key: tuple[str, str], done: asyncio.Future[Any]) -> None:
-        if self._reading.get(key) is done:
-            del self._reading[key]
-        if not done.cancelled():
-            done.exception()  # every waiter gets it; marked as seen for a read nobody awaits
 
     def _remember(self, key: tuple[str, str], value: Event | Room) -> None:
         if len(self._recent) > RECENT_LIMIT:

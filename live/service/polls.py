@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 from live.domain import polls as rules
 from live.domain.errors import DomainError
@@ -19,6 +20,7 @@ from live.hub import Hub
 from live.ids import Ids
 from live.service.changes import publish_change
 from live.service.clock import Clock
+from live.service.reads import ReadsInFlight
 from live.service.requests import WriteResult, already_done, check_request_id
 from live.store import PollNotOpen, Store
 
@@ -61,6 +63,7 @@ class PollService:
         self.ids = ids
         self.clock = clock
         self._shapes: dict[str, Poll] = {}  # poll id -> a copy for checking ballots (_ballot)
+        self._reads = ReadsInFlight()
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -83,7 +86,11 @@ class PollService:
         shape = self._shapes.get(poll_id) if isinstance(poll_id, str) else None
         if shape is not None and shape.event_code == event.code and rules.published(shape):
             return shape
-        poll = await self.poll(event, poll_id, moderator=False)
+        # The first votes after a poll opens come in hundreds at once: one read for them all.
+        read = partial(self.poll, event, poll_id, moderator=False)
+        poll = await (
+            self._reads.once((event.code, poll_id), read) if isinstance(poll_id, str) else read()
+        )
         self._keep(poll)
         return poll
 
