@@ -226,9 +226,11 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
         "applause:r1",
     }
     # The only keys outside an event: the immutable id -> event indexes, the voter index, and
-    # the index of all events with its marker (redis_delete.py).
+    # the index of all events with its marker (redis_delete.py), and the dataset marker.
     kinds = Counter(key.split(":")[1] for key in index)
-    assert kinds == Counter({"room": 3, "poll": 3, "question": 3, "voter": 2, "events": 2})
+    assert kinds == Counter(
+        {"room": 3, "poll": 3, "question": 3, "voter": 2, "events": 2, "dataset": 1}
+    )
     # The request ids expire REQUEST_TTL after the participant's last vote, question or upvote.
     request_keys = [store._key(CODE, "req", "u1"), store._key(CODE, "req", "u2")]
     for request_key in request_keys:
@@ -908,7 +910,8 @@ async def test_delete_event_reads_again_when_the_event_changed_meanwhile(
     finally:
         await other.close()
     assert len(attempts) == 2 and attempts[1] > attempts[0]
-    assert await dump(raw, store.prefix) == {store._events_key() + ":indexed": "'1'"}
+    left = await dump(raw, store.prefix)
+    assert left.keys() == {store._events_key() + ":indexed", store._dataset_key()}
 
 
 async def test_delete_agenda_item_reads_again_when_a_poll_was_prepared_meanwhile(
