@@ -12,10 +12,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import ClientDisconnect
 
 from live import logs
 from live.board import open_board
 from live.domain.errors import DomainError
+from live.fanout.connection import CLOSE_DATA_LOST
 from live.fanout.registry import Fanout
 from live.fanout.state import RoomState, load_room_state
 from live.hub import open_hub
@@ -26,7 +28,12 @@ from live.static_files import manifest
 from live.store import open_store
 from live.views.hyphenate import load_dictionaries
 from live.views.regions import PageRenderer
-from live.web.errors import domain_error_handler, http_error_handler, server_error_handler
+from live.web.errors import (
+    client_gone_handler,
+    domain_error_handler,
+    http_error_handler,
+    server_error_handler,
+)
 from live.web.routes import routes
 from live.web.runtime import Runtime
 from live.web.security import SecurityHeaders
@@ -65,15 +72,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
             applause=services.applause,
             # Other processes wait for this one's votes (see live.fanout.pacing.SLICE_SECONDS).
             sliced=settings.shares_state,
+            suspect=services.integrity.suspect,
         )
+        # The store lost its data (live/service/integrity.py): the sockets go, with a reason.
+        services.integrity.when_lost(lambda: fanout.shut_all(CLOSE_DATA_LOST, "data lost"))
         app.state.live = Runtime(settings, services, fanout)
-        purge = asyncio.create_task(services.retention.run(), name="retention")
+        background = [
+            asyncio.create_task(services.retention.run(), name="retention"),
+            asyncio.create_task(services.integrity.run(), name="integrity"),
+        ]
         try:
             yield
         finally:
-            purge.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purge
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await services.integrity.close()
             await fanout.close()
             await board.close()
             await hub.close()
@@ -81,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     handlers: dict[Any, Any] = {
         DomainError: domain_error_handler,
+        ClientDisconnect: client_gone_handler,
         HTTPException: http_error_handler,
         Exception: server_error_handler,
     }

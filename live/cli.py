@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from live.settings import Settings
 
+KEEP_ALIVE_SECONDS = 30
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -52,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import uvicorn
 
+    from live.web.httpprotocol import HeaderDeadlineProtocol
     from live.web.wsprotocol import LiveWebSocketProtocol
 
     uvicorn.run(
@@ -63,6 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_level=settings.log_level,
         access_log=settings.access_log,
         ws=LiveWebSocketProtocol,  # websockets-sansio plus the fan-out's direct frame writer
+        # httptools plus a deadline for each request's headers (HEADER_TIMEOUT, 10 s): uvicorn
+        # has no header read timeout of its own, and half-sent requests were held indefinitely.
+        http=HeaderDeadlineProtocol,
+        # An idle connection between requests is closed after this. Longer than the proxy's own
+        # idle limit for its upstream connections (docs/deploy.md: keepalive_timeout 20s), so
+        # the proxy never sends a request down a connection the app is just closing; short
+        # enough that idle phones do not pile up when they connect directly. No
+        # limit_concurrency: it counts every open WebSocket too and would refuse phones.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         ws_max_size=65536,
         # Small frames, many sockets: compression costs CPU and memory per socket for little gain.
         ws_per_message_deflate=False,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from live.fanout.connection import CLOSE_GONE, CLOSE_TRY_AGAIN_LATER, Connection
 from live.fanout.delivery import Delivery
@@ -58,9 +59,12 @@ class RoomChannel:
         slow_after: float,
         applause: ApplauseSource | None = None,
         sliced: bool = False,
+        suspect: Callable[[], None] | None = None,
     ) -> None:
-        """``sliced``: send ticks in slices (SLICE_SECONDS; for processes that share an event)."""
+        """``sliced``: send ticks in slices (SLICE_SECONDS; for processes that share an event).
+        ``suspect``: called when a read finds the room gone (see Fanout)."""
         self.room_id = room_id
+        self._suspect = suspect
         self._hub = hub
         self._topic = topic
         self._renderer = renderer
@@ -213,7 +217,10 @@ class RoomChannel:
             self._failures = 0
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as exc:
+            if isinstance(exc, LookupError) and self._suspect is not None:
+                # The room is gone without a room.deleted notice: maybe all data is gone.
+                self._suspect()
             # The store may be briefly unavailable (a Redis restart): keep the sockets, retry
             # with backoff, log the first failure and then only now and then.
             self._failures += 1

@@ -19,6 +19,9 @@ log = logging.getLogger("live.fanout")
 # Close codes (RFC 6455 / IANA registry).
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY = 1008
+# The server cannot go on: the store lost its data (live/service/integrity.py).
+CLOSE_DATA_LOST = 1011
 # Private-use code: the event (and so the room) was deleted; clients must not reconnect.
 CLOSE_GONE = 4404
 

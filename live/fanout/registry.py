@@ -8,7 +8,8 @@ import contextlib
 from collections.abc import Callable
 
 from live.fanout.channel import RoomChannel
-from live.fanout.connection import Connection
+from live.fanout.connection import CLOSE_POLICY, Connection
+from live.fanout.quota import ParticipantSockets
 from live.fanout.state import RoomState
 from live.fanout.tasks import TaskSet
 from live.fanout.types import ApplauseSource, Renderer, StateLoader
@@ -37,8 +38,12 @@ class Fanout:
         slow_after: float,
         applause: ApplauseSource | None = None,
         sliced: bool = False,
+        suspect: Callable[[], None] | None = None,
     ) -> None:
+        """``suspect``: called when a tick finds its room gone (the store may have lost its
+        data: live/service/integrity.py checks)."""
         self._hub = hub
+        self._suspect = suspect
         self._sliced = sliced
         self._applause = applause
         self._topic = topic
@@ -51,6 +56,8 @@ class Fanout:
         self._starting: dict[str, asyncio.Task[RoomChannel]] = {}
         self._reapers: dict[str, asyncio.TimerHandle] = {}
         self._reaping = TaskSet()  # reapers whose timer went off, until their channel stopped
+        self._per_participant = ParticipantSockets()
+        self._closing = TaskSet()  # closes of sockets beyond a participant's limit
 
     async def attach(self, room_id: str, conn: Connection) -> RoomChannel:
         reaper = self._reapers.pop(room_id, None)
@@ -64,6 +71,9 @@ class Fanout:
                 self._starting[room_id] = task
             channel = await asyncio.shield(task)
         channel.add(conn)
+        # One participant's oldest sockets beyond the limit go (live/fanout/quota.py).
+        for old in self._per_participant.admit(conn):
+            self._closing.spawn(old.shut(CLOSE_POLICY, "too many sockets for this participant"))
         return channel
 
     async def _start(self, room_id: str) -> RoomChannel:
@@ -78,6 +88,7 @@ class Fanout:
                 slow_after=self._slow_after,
                 applause=self._applause,
                 sliced=self._sliced,
+                suspect=self._suspect,
             )
             await channel.start()
             self._channels[room_id] = channel
@@ -86,6 +97,7 @@ class Fanout:
             self._starting.pop(room_id, None)
 
     def detach(self, room_id: str, conn: Connection) -> None:
+        self._per_participant.release(conn)
         channel = self._channels.get(room_id)
         if channel is None:
             return
@@ -96,6 +108,13 @@ class Fanout:
                 IDLE_GRACE_SECONDS,
                 lambda: self._reaping.spawn(self._reap(room_id), name=f"reap:{room_id}"),
             )
+
+    def shut_all(self, code: int, reason: str) -> None:
+        """Close every socket of this process (the store lost its data); the closes run in the
+        background, each bounded (Connection.shut)."""
+        for channel in self._channels.values():
+            for conn in tuple(channel.connections):
+                self._closing.spawn(conn.shut(code, reason))
 
     def channel(self, room_id: str) -> RoomChannel | None:
         return self._channels.get(room_id)
@@ -118,6 +137,7 @@ class Fanout:
             handle.cancel()
         self._reapers.clear()
         await self._reaping.wait()  # a reaper stopping its channel: let it finish
+        await self._closing.wait()  # each close gives up after a moment (Connection.shut)
         channels, self._channels = list(self._channels.values()), {}
         for channel in channels:
             with contextlib.suppress(Exception):

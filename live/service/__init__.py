@@ -21,6 +21,7 @@ from live.service.brand import BrandService
 from live.service.clock import Clock
 from live.service.control import ControlService
 from live.service.events import EventService
+from live.service.integrity import DataWatch
 from live.service.mood import MoodService
 from live.service.outage import guarded_board, guarded_store
 from live.service.participants import ParticipantService
@@ -50,18 +51,19 @@ class Services:
     brand: BrandService
     report: ReportService
     retention: RetentionService
-    store: Store  # guarded; for the health check
+    store: Store  # guarded
     hub: Hub
+    integrity: DataWatch  # whether the store still holds its data (and the store's health)
 
     async def health(self) -> dict[str, str]:
-        """ "ok" or "unavailable" for the store and the hub (GET /healthz)."""
-        checks = {}
-        for name, part in (("store", self.store), ("hub", self.hub)):
-            try:
-                await part.ping()
-                checks[name] = "ok"
-            except Exception:
-                checks[name] = "unavailable"
+        """For the store "ok", "unavailable" or "data_lost"; for the hub "ok" or "unavailable"
+        (GET /healthz)."""
+        checks: dict[str, str] = {"store": await self.integrity.check()}
+        try:
+            await self.hub.ping()
+            checks["hub"] = "ok"
+        except Exception:
+            checks["hub"] = "unavailable"
         return checks
 
 
@@ -75,6 +77,7 @@ def build_services(
     ids: Ids | None = None,
     clock: Clock | None = None,
 ) -> Services:
+    integrity = DataWatch(store)  # the backend itself: data lost is not an outage
     store, board = guarded_store(store), guarded_board(board)
     ids = ids or Ids()
     clock = clock or Clock()
@@ -106,6 +109,7 @@ def build_services(
         ),
         store=store,
         hub=hub,
+        integrity=integrity,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from live.store.base import (
+    DataLost,
     DuplicateKey,
     PollNotOpen,
     PollOpened,
@@ -14,6 +15,7 @@ from live.store.base import (
 )
 
 __all__ = [
+    "DataLost",
     "DuplicateKey",
     "PollNotOpen",
     "PollOpened",

@@ -43,6 +43,12 @@ class StoreError(Exception):
     for votes with a request_id."""
 
 
+class DataLost(StoreError):
+    """The backend answers, but no longer holds the data this store opened: a Redis that was
+    flushed, restarted without persistence, or replaced by another server (its marker key is
+    gone or another). Not retryable: the events are gone until they are restored."""
+
+
 class DuplicateKey(StoreError):
     """An id or code that must be unique is taken (the caller picks a new one)."""
 
@@ -89,7 +95,9 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
     async def ping(self) -> None:
-        """Raise StoreError when the backend does not answer (used by /healthz)."""
+        """Raise StoreError when the backend does not answer, DataLost when it answers without
+        the data it held when this store opened (used by /healthz and live/service/integrity.py;
+        a SQLite file cannot lose its data behind the app's back)."""
 
     def tick_reader(self) -> Store:
         """This store for the fan-out's reads of room state, once per tick (after open()). A

@@ -59,6 +59,14 @@ and indexes outside any event, because some methods get only an id:
 - ``P:agenda:<item>``             string: event code (redis_program.py)
 - ``P:events``                    set of all event codes (for events_ended_before; see
                                   redis_delete.py), and ``P:events:indexed``, its marker
+- ``P:dataset``                   string: a random id written by the first process that opens
+                                  an empty database (SET NX; every later one reads it). Each
+                                  process remembers it, and ``ping`` (the health probe and the
+                                  periodic check, live/service/integrity.py) raises DataLost
+                                  when it is gone or another: the database was flushed,
+                                  restarted without persistence or swapped. With AOF it
+                                  survives a restart like everything else, so a restart is no
+                                  alarm.
 
 The Q&A methods are in redis_questions.py, mood and applause in redis_mood.py, the event
 program in redis_program.py, deleting events in redis_delete.py, branding in redis_brand.py
@@ -95,6 +103,7 @@ is taken from the pool and replaced, so the first command after a restart succee
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -104,7 +113,14 @@ from redis.exceptions import NoScriptError
 from live.domain.models import VISIBILITIES, Ballot, Event, HiddenKind, Poll, Room, Tally
 from live.redis_pool import MAX_CONNECTIONS, pooled_client
 from live.store import redis_scripts as lua
-from live.store.base import DuplicateKey, PollNotOpen, PollOpened, StoreError, VoteOutcome
+from live.store.base import (
+    DataLost,
+    DuplicateKey,
+    PollNotOpen,
+    PollOpened,
+    StoreError,
+    VoteOutcome,
+)
 from live.store.redis_brand import RedisBrand
 from live.store.redis_codec import (
     POLL_STATES,
@@ -170,6 +186,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
         self._homes: dict[str, dict[str, Home]] = {"poll": {}, "question": {}}
         self._room_events: dict[str, str] = {}
         self._voters: set[tuple[str, str]] = set()  # (participant, event) in the voter index
+        self._dataset: str | None = None  # the database's P:dataset as found by open()
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = DEFAULT_PREFIX) -> RedisStore:
@@ -199,6 +216,8 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
                 await client.ping()
             self._client = client
             self._tick_client = ticks
+            with translate_errors("mark the dataset"):
+                self._dataset = await self._claim_dataset()
             with translate_errors("index old events"):
                 await self._index_old_events()
         except BaseException:
@@ -226,9 +245,26 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
         view._owner = self
         return view
 
+    async def _claim_dataset(self) -> str:
+        """The database's dataset id: written now if it has none (a new, empty database; or an
+        older one from before the marker, which keeps its data), else the one found."""
+        client = self._redis()
+        await client.set(self._dataset_key(), secrets.token_hex(16), nx=True)
+        found = await client.get(self._dataset_key())
+        if found is None:  # flushed between the two commands
+            raise DataLost(f"redis: {self._dataset_key()} vanished while the store opened")
+        return cast("str", found)
+
     async def ping(self) -> None:
+        """A round trip that also proves the data is still the one this store opened."""
         with translate_errors("ping"):
-            await self._redis().ping()
+            found = await self._redis().get(self._dataset_key())
+        if found != self._dataset:
+            state = "gone" if found is None else "another database's"
+            raise DataLost(
+                f"redis: the marker {self._dataset_key()} is {state}: the database was flushed, "
+                "restarted without persistence or replaced"
+            )
 
     def _redis(self) -> Redis:
         if self._client is None or (self._owner is not None and self._owner._client is None):
@@ -236,6 +272,9 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
         return self._client
 
     # --- keys -------------------------------------------------------------------------------
+
+    def _dataset_key(self) -> str:
+        return f"{self.prefix}:dataset"
 
     def _key(self, code: str, *parts: str) -> str:
         return ":".join((self.prefix, f"{{{code}}}", *parts))

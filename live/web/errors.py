@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from starlette.exceptions import HTTPException
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from live.domain.errors import DomainError
@@ -101,6 +101,15 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+async def client_gone_handler(request: Request, exc: Exception) -> Response:
+    """The client went away while sending its request (a phone losing Wi-Fi mid-post): normal,
+    not an error. Nothing was read to the end, so nothing was changed; the answer goes nowhere
+    (uvicorn drops what is sent to a closed connection)."""
+    assert isinstance(exc, ClientDisconnect)
+    log.debug("client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
 
 
 async def server_error_handler(request: Request, exc: Exception) -> Response:

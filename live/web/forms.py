@@ -32,7 +32,8 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The request body, refused with 413 as soon as it grows past ``limit``.
 
     Content-Length alone is not enough: a chunked upload has none and would otherwise be
-    buffered whole before any size check.
+    buffered whole before any size check. A client that goes away mid-body raises Starlette's
+    ClientDisconnect, which live/web/errors.py answers quietly (client_gone_handler).
     """
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > limit):

@@ -1,4 +1,5 @@
-"""The whole URL surface of the app, in one table."""
+"""The whole URL surface of the app, in one table. ``Private`` marks the organiser's and
+moderators' pages and fragments: their answers are never stored (Cache-Control: no-store)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from live.web import (
     sockets,
     static,
 )
+from live.web.security import PrivateRoute as Private
 
 
 def routes() -> list[BaseRoute]:
@@ -33,7 +35,7 @@ def routes() -> list[BaseRoute]:
     return [
         # the start page (German by default, ?lang=en for English, as every page)
         Route("/", landing.index, methods=["GET"]),
-        Route("/events", landing.create_event, methods=["POST"]),
+        Private("/events", landing.create_event, methods=["POST"]),  # answers with the links
         Route("/join", landing.join, methods=["GET"]),
         Route("/healthz", api.healthz, methods=["GET"]),
         # the participant's phone; each action is a form post that also works without JS
@@ -57,53 +59,57 @@ def routes() -> list[BaseRoute]:
         Route(f"{code}/brand.css", brand.stylesheet, methods=["GET"]),
         # the organiser's landing after creating the event (the moderator link), and every link
         # and QR code of the event (a room moderator: of their rooms), to share or print
-        Route(f"{code}/start", links.start, methods=["GET"]),
-        Route(f"{code}/links", links.links, methods=["GET"]),
+        Private(f"{code}/start", links.start, methods=["GET"]),
+        Private(f"{code}/links", links.links, methods=["GET"]),
         # moderation: the organiser (every room) or a room link's holder (that room)
-        Route(mod, moderator.moderate, methods=["GET"]),
-        Route(f"{mod}/rooms", moderator.add_room, methods=["POST"]),
-        Route(f"{mod}/rooms/{{room_id}}/polls", moderator.create_poll, methods=["POST"]),
-        Route(f"{mod}/rooms/{{room_id}}/screen", moderator.set_screen, methods=["POST"]),
-        Route(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
-        Route(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
-        Route(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),
-        Route(f"{mod}/polls/{{poll_id}}/{{action}}", moderator.poll_action, methods=["POST"]),
-        Route(f"{mod}/settings", moderator_qa.settings, methods=["POST"]),
-        Route(
+        Private(mod, moderator.moderate, methods=["GET"]),
+        Private(f"{mod}/rooms", moderator.add_room, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/polls", moderator.create_poll, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/screen", moderator.set_screen, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),
+        Private(f"{mod}/polls/{{poll_id}}/{{action}}", moderator.poll_action, methods=["POST"]),
+        Private(f"{mod}/settings", moderator_qa.settings, methods=["POST"]),
+        Private(
             f"{mod}/rooms/{{room_id}}/questions/approve-all",
             moderator_qa.approve_all,
             methods=["POST"],
         ),
-        Route(f"{mod}/questions/{{question_id}}/edit", moderator_qa.edit, methods=["GET", "POST"]),
-        Route(f"{mod}/questions/{{question_id}}/answer", moderator_qa.answer, methods=["POST"]),
-        Route(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
-        Route(
+        Private(
+            f"{mod}/questions/{{question_id}}/edit", moderator_qa.edit, methods=["GET", "POST"]
+        ),
+        Private(f"{mod}/questions/{{question_id}}/answer", moderator_qa.answer, methods=["POST"]),
+        Private(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
+        Private(
             f"{mod}/questions/{{question_id}}/{{action}}",
             moderator_qa.question_action,
             methods=["POST"],
         ),
         # the organiser: control room, setup, report, deleting the event
-        Route(f"{code}/control", control.control, methods=["GET"]),
-        Route(f"{code}/control/rooms", control.control_rooms, methods=["GET"]),
-        Route(f"{code}/setup", setup.setup, methods=["GET"]),
-        Route(f"{code}/setup.json", setup_file.export_json, methods=["GET"]),
-        Route(f"{code}/setup/import", setup_file.import_setup, methods=["POST"]),
-        Route(f"{code}/setup/event", setup.save_event, methods=["POST"]),
-        Route(f"{code}/setup/rooms", setup.add_room, methods=["POST"]),
-        Route(f"{code}/setup/rooms/{{room_id}}", setup.rename_room, methods=["POST"]),
-        Route(f"{code}/setup/rooms/{{room_id}}/parallel-polls", setup.room_polls, methods=["POST"]),
-        Route(f"{code}/setup/agenda", setup.add_item, methods=["POST"]),
-        Route(f"{code}/setup/agenda/{{item_id}}", setup.edit_item, methods=["GET", "POST"]),
-        Route(f"{code}/setup/agenda/{{item_id}}/delete", setup.delete_item, methods=["POST"]),
-        Route(f"{code}/setup/polls/{{poll_id}}/open", setup.open_poll, methods=["POST"]),
-        Route(f"{code}/setup/brand", setup_brand.save_brand, methods=["POST"]),
-        Route(f"{code}/setup/logo/delete", setup_brand.remove_logo, methods=["POST"]),
-        Route(f"{code}/report", report.report_page, methods=["GET"]),
-        Route(f"{code}/report.md", report.report_markdown, methods=["GET"]),
-        Route(f"{code}/report/polls/{{poll_id}}.csv", report.poll_csv, methods=["GET"]),
-        Route(f"{code}/report/questions.csv", report.questions_csv, methods=["GET"]),
-        Route(f"{code}/report/export.json", report.export_download, methods=["GET"]),
-        Route(f"{code}/delete", retention.delete_event, methods=["GET", "POST"]),
+        Private(f"{code}/control", control.control, methods=["GET"]),
+        Private(f"{code}/control/rooms", control.control_rooms, methods=["GET"]),
+        Private(f"{code}/setup", setup.setup, methods=["GET"]),
+        Private(f"{code}/setup.json", setup_file.export_json, methods=["GET"]),
+        Private(f"{code}/setup/import", setup_file.import_setup, methods=["POST"]),
+        Private(f"{code}/setup/event", setup.save_event, methods=["POST"]),
+        Private(f"{code}/setup/rooms", setup.add_room, methods=["POST"]),
+        Private(f"{code}/setup/rooms/{{room_id}}", setup.rename_room, methods=["POST"]),
+        Private(
+            f"{code}/setup/rooms/{{room_id}}/parallel-polls", setup.room_polls, methods=["POST"]
+        ),
+        Private(f"{code}/setup/agenda", setup.add_item, methods=["POST"]),
+        Private(f"{code}/setup/agenda/{{item_id}}", setup.edit_item, methods=["GET", "POST"]),
+        Private(f"{code}/setup/agenda/{{item_id}}/delete", setup.delete_item, methods=["POST"]),
+        Private(f"{code}/setup/polls/{{poll_id}}/open", setup.open_poll, methods=["POST"]),
+        Private(f"{code}/setup/brand", setup_brand.save_brand, methods=["POST"]),
+        Private(f"{code}/setup/logo/delete", setup_brand.remove_logo, methods=["POST"]),
+        Private(f"{code}/report", report.report_page, methods=["GET"]),
+        Private(f"{code}/report.md", report.report_markdown, methods=["GET"]),
+        Private(f"{code}/report/polls/{{poll_id}}.csv", report.poll_csv, methods=["GET"]),
+        Private(f"{code}/report/questions.csv", report.questions_csv, methods=["GET"]),
+        Private(f"{code}/report/export.json", report.export_download, methods=["GET"]),
+        Private(f"{code}/delete", retention.delete_event, methods=["GET", "POST"]),
         # the pages' push socket (HTML regions for htmx)
         WebSocketRoute(f"{code}/rooms/{{room_id}}/live", sockets.page_socket),
         # the public JSON API and socket (../shared/CONTRACT.md, docs/api.md)

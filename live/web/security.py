@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from live.settings import Settings
@@ -82,6 +83,27 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class PrivateRoute(Route):
+    """A route whose answers belong to an organiser or a room's moderator (moderation, control
+    room, setup, links, report, their fragments and redirects): ``Cache-Control: no-store`` on
+    every answer, errors included, so a shared projector laptop or a proxy keeps none of them
+    for the next person at the keyboard (the back button, the browser's disk cache). The routes
+    table (live/web/routes.py) says which routes these are; this is the one place that sets it."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"cache-control"
+                ]
+                message["headers"] = [*headers, (b"cache-control", b"no-store")]
+            await send(message)
+
+        await super().handle(scope, receive, send_no_store)
 
 
 def allow_framing_by_own_pages(response: Response) -> None:

@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 import websockets
 
-from tests.cluster.test_two_servers import (
+from tests.support.redis import RedisServer
+from tests.support.server import LiveServer, LiveServerFactory
+from tests.support.voting import (
     HANG,
     call,
     next_matching,
@@ -22,8 +24,6 @@ from tests.cluster.test_two_servers import (
     socket_url,
     start_pair,
 )
-from tests.support.redis import RedisServer
-from tests.support.server import LiveServer, LiveServerFactory
 
 
 def page(server: LiveServer, method: str, path: str, cookie: str, form: dict[str, str]) -> str:

@@ -14,73 +14,23 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import urllib.request
 from collections.abc import Callable
-from typing import Any
 
 import websockets
 
 from tests.support.redis import RedisServer
 from tests.support.server import LiveServer, LiveServerFactory
-
-Msg = dict[str, Any]
-# Bounds a hang: a message that should come but never does.
-HANG = 30.0
-
-
-def call(server: LiveServer, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server.url + path, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def start_pair(
-    live_server_factory: LiveServerFactory, redis: RedisServer
-) -> tuple[LiveServer, LiveServer]:
-    env = {"LIVE_REDIS_URL": redis.url, "LIVE_TICK_MS": "50"}
-    return live_server_factory(env=env), live_server_factory(env=env)
-
-
-def setup_poll(server: LiveServer, options: int = 3) -> tuple[str, str, str, str]:
-    event = call(server, "POST", "/api/v1/events", {"title": "Kongress", "rooms": ["Plenum"]})
-    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
-    poll = call(
-        server,
-        "POST",
-        f"/api/v1/events/{code}/rooms/{room}/polls",
-        {
-            "question": "Welche Option?",
-            "kind": "single",
-            "options": [f"O{i}" for i in range(options)],
-        },
-        token,
-    )
-    call(server, "POST", f"/api/v1/events/{code}/polls/{poll['id']}/open", {}, token)
-    return code, token, room, poll["id"]
-
-
-def socket_url(server: LiveServer, code: str, room: str, token: str | None = None) -> str:
-    url = f"{server.ws_url}/api/v1/events/{code}/rooms/{room}/ws"
-    return f"{url}?token={token}" if token else url
-
-
-async def next_matching(ws: Any, predicate: Callable[[Msg], bool], timeout: float) -> Msg:
-    async def wait() -> Msg:
-        while True:
-            message: Msg = json.loads(await ws.recv())
-            if predicate(message):
-                return message
-
-    return await asyncio.wait_for(wait(), timeout)
-
-
-def answers(request_id: str) -> Callable[[Msg], bool]:
-    """Matches the reply to the request with this id."""
-    return lambda message: message.get("request_id") == request_id
+from tests.support.voting import (
+    HANG,
+    Msg,
+    Voter,
+    call,
+    expected_counts,
+    next_matching,
+    setup_poll,
+    socket_url,
+    start_pair,
+)
 
 
 async def test_a_vote_through_one_server_reaches_a_socket_on_the_other(
@@ -109,68 +59,6 @@ async def test_a_vote_through_one_server_reaches_a_socket_on_the_other(
         )
     assert update["poll"]["results"]["counts"] == [0, 0, 1]
     assert update["version"] > snapshot["version"]
-
-
-class Voter:
-    """One participant on one server: votes through a planned sequence, retrying each request
-    (same request_id) until it is acknowledged — through errors and reconnects."""
-
-    def __init__(self, server: LiveServer, code: str, room: str, token: str, poll_id: str) -> None:
-        self.server, self.code, self.room, self.token, self.poll_id = (
-            server,
-            code,
-            room,
-            token,
-            poll_id,
-        )
-        self.last_acked: int | None = None
-        self.acks = 0
-        self.retries = 0
-
-    async def _reconnect(self, url: str) -> Any:
-        """Like a phone: try again until the server takes the socket (503 while Redis is down)."""
-        for _ in range(100):
-            await asyncio.sleep(0.2)
-            try:
-                return await websockets.connect(url)
-            except (OSError, websockets.InvalidHandshake):
-                self.retries += 1
-        raise AssertionError("could not reconnect")
-
-    async def run(self, plan: list[int], name: str, pause: float) -> None:
-        url = socket_url(self.server, self.code, self.room, self.token)
-        ws = await websockets.connect(url)
-        try:
-            for step, choice in enumerate(plan):
-                request_id = f"{name}-{step}"
-                while True:
-                    try:
-                        await ws.send(
-                            json.dumps(
-                                {
-                                    "type": "vote",
-                                    "request_id": request_id,
-                                    "poll_id": self.poll_id,
-                                    "choices": [choice],
-                                }
-                            )
-                        )
-                        reply = await next_matching(ws, answers(request_id), 10)
-                    except (websockets.ConnectionClosed, OSError, TimeoutError):
-                        self.retries += 1
-                        await ws.close()
-                        ws = await self._reconnect(url)
-                        continue
-                    if reply["type"] == "ack":
-                        self.last_acked = choice
-                        self.acks += 1
-                        break
-                    assert reply["code"] == "unavailable", reply  # only the outage may refuse
-                    self.retries += 1
-                    await asyncio.sleep(0.2)
-                await asyncio.sleep(pause)
-        finally:
-            await ws.close()
 
 
 async def test_redis_restart_during_votes_loses_nothing_and_servers_converge(
@@ -218,10 +106,8 @@ async def test_redis_restart_during_votes_loses_nothing_and_servers_converge(
     assert all(v.acks == 8 for v in voters)
     assert sum(v.retries for v in voters) > 0, "the restart did not hit any vote"
 
-    expected = [0, 0, 0, 0]
-    for voter in voters:
-        assert voter.last_acked is not None
-        expected[voter.last_acked] += 1
+    assert all(voter.last_acked is not None for voter in voters)
+    expected = expected_counts(voters, 4)
 
     def shows_final(message: Msg) -> bool:
         polls = message["polls"] if message["type"] == "snapshot" else [message.get("poll", {})]

@@ -26,7 +26,15 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from live.domain.models import Ballot, Poll, ScreenResults
 from live.redis_pool import MAX_CONNECTIONS
-from live.store import DuplicateKey, PollNotOpen, StoreError, TooSoon, VoteOutcome, open_store
+from live.store import (
+    DataLost,
+    DuplicateKey,
+    PollNotOpen,
+    StoreError,
+    TooSoon,
+    VoteOutcome,
+    open_store,
+)
 from live.store import redis_scripts as lua
 from live.store import redis_scripts_program as lua_program
 from live.store.redis import REQUEST_TTL, SOCKET_TIMEOUT, RedisStore
@@ -218,9 +226,11 @@ async def test_all_keys_of_an_event_share_one_hash_slot(store: RedisStore, raw: 
         "applause:r1",
     }
     # The only keys outside an event: the immutable id -> event indexes, the voter index, and
-    # the index of all events with its marker (redis_delete.py).
+    # the index of all events with its marker (redis_delete.py), and the dataset marker.
     kinds = Counter(key.split(":")[1] for key in index)
-    assert kinds == Counter({"room": 3, "poll": 3, "question": 3, "voter": 2, "events": 2})
+    assert kinds == Counter(
+        {"room": 3, "poll": 3, "question": 3, "voter": 2, "events": 2, "dataset": 1}
+    )
     # The request ids expire REQUEST_TTL after the participant's last vote, question or upvote.
     request_keys = [store._key(CODE, "req", "u1"), store._key(CODE, "req", "u2")]
     for request_key in request_keys:
@@ -900,7 +910,8 @@ async def test_delete_event_reads_again_when_the_event_changed_meanwhile(
     finally:
         await other.close()
     assert len(attempts) == 2 and attempts[1] > attempts[0]
-    assert await dump(raw, store.prefix) == {store._events_key() + ":indexed": "'1'"}
+    left = await dump(raw, store.prefix)
+    assert left.keys() == {store._events_key() + ":indexed", store._dataset_key()}
 
 
 async def test_delete_agenda_item_reads_again_when_a_poll_was_prepared_meanwhile(
@@ -1004,3 +1015,69 @@ async def test_polls_and_ballots_stored_before_issue_17_read_as_they_behaved(
     # The next update writes the field.
     await store.update_poll(replace(opened, screen_results="live"))
     assert await raw.hget(poll_key, "screen_results") == "live"
+
+
+# --- the dataset marker: a database that lost its data is told from one that restarted ---------
+
+
+async def test_every_store_on_one_database_shares_its_marker(redis_server: RedisServer) -> None:
+    """Workers opening at once agree on the marker (the first one writes it); an older database
+    without one (stored before the marker existed) gets one and keeps its data: no alarm."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    first = RedisStore.from_url(redis_server.url, prefix=prefix)
+    await first.open()
+    try:
+        await setup_event(first)
+        raw = Redis.from_url(redis_server.url, decode_responses=True)
+        try:
+            await raw.delete(f"{prefix}:dataset")  # as written before the marker existed
+        finally:
+            await raw.aclose()
+        stores = [RedisStore.from_url(redis_server.url, prefix=prefix) for _ in range(3)]
+        await asyncio.gather(*(s.open() for s in stores))
+        try:
+            for s in stores:
+                await s.ping()
+                assert await s.get_event(CODE) is not None
+        finally:
+            for s in stores:
+                await s.close()
+    finally:
+        await first.close()
+
+
+async def test_a_restart_with_its_aof_keeps_the_marker(redis_factory: RedisFactory) -> None:
+    async with own_store(redis_factory) as (server, store):
+        await fsync_always(server)
+        await setup_event(store)
+        server.kill()  # even a crash: the AOF has the marker like everything else
+        server.start()
+        await settle()
+        await store.ping()
+        await store.tick_reader().ping()
+
+
+async def test_a_flushed_database_is_data_lost_for_every_store_opened_before(
+    redis_factory: RedisFactory,
+) -> None:
+    async with own_store(redis_factory) as (server, store):
+        await setup_event(store)
+        raw = Redis.from_url(server.url)
+        try:
+            await raw.flushall()
+            with pytest.raises(DataLost):
+                await store.ping()
+            with pytest.raises(DataLost):
+                await store.tick_reader().ping()
+            # A process started after the flush finds an empty database and marks it anew; the
+            # one from before still knows its data is gone.
+            later = RedisStore.from_url(server.url, prefix=store.prefix)
+            await later.open()
+            try:
+                await later.ping()
+                with pytest.raises(DataLost):
+                    await store.ping()
+            finally:
+                await later.close()
+        finally:
+            await raw.aclose()

@@ -179,6 +179,31 @@ class LiveServer:
             log.write(f"--- stopped: exit code {proc.returncode}\n".encode())
         return proc.returncode
 
+    def kill(self) -> None:
+        """Crash: SIGKILL to the whole process group (every worker), no chance to clean up;
+        ``start`` brings it back on the same port and data dir."""
+        proc = self._proc
+        if proc is None:
+            return
+        self._signal(proc, signal.SIGKILL)
+        proc.wait(timeout=self.stop_timeout)
+        with self.log_path.open("ab") as log:
+            log.write(b"--- killed (SIGKILL)\n")
+        self._proc = None
+
+    def worker_pids(self) -> list[int]:
+        """The uvicorn worker processes under this server (none with one worker: it serves
+        in the main process)."""
+        if self._proc is None:
+            return []
+        children = Path(f"/proc/{self._proc.pid}/task/{self._proc.pid}/children")
+        try:
+            pids = [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            return []
+        # Workers are multiprocessing's spawned children; its resource tracker is one too.
+        return [pid for pid in pids if b"spawn_main" in _cmdline(pid)]
+
     @staticmethod
     def _signal(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
         # start_new_session=True: the process group id is the child's pid.
@@ -211,6 +236,13 @@ class LiveServerFactory(Protocol):
         port: int | None = None,
         start: bool = True,
     ) -> LiveServer: ...
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _get_status(host: str, port: int, path: str) -> int:
