@@ -232,7 +232,7 @@ class App(Target):
     name = "app"
 
     def __init__(self, cfg: Config, workdir: Path) -> None:
-        env = {"LIVE_TICK_MS": str(cfg.tick_ms)}
+        env = {**common.DEFAULT_SERVER_ENV, "LIVE_TICK_MS": str(cfg.tick_ms)}
         if cfg.backend == "redis":
             self.redis = RedisServer(workdir / "redis")
             self.redis.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from live import logs
 from live.board import open_board
@@ -28,6 +30,7 @@ from live.static_files import manifest
 from live.store import open_store
 from live.views.hyphenate import load_dictionaries
 from live.views.regions import PageRenderer
+from live.web.access import NotJoined, not_joined_handler
 from live.web.errors import (
     client_gone_handler,
     domain_error_handler,
@@ -38,6 +41,8 @@ from live.web.routes import routes
 from live.web.runtime import Runtime
 from live.web.security import SecurityHeaders
 
+log = logging.getLogger("live.app")
+
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
@@ -45,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        warn_if_open(settings)
         store = open_store(settings.effective_store_url)
         hub = open_hub(settings.effective_hub_url)
         board = open_board(settings.effective_board_url)
@@ -52,7 +58,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await hub.open()
         await board.open()
         services = build_services(
-            store, hub, board, zone=settings.zone, retention_days=settings.retention_days
+            store,
+            hub,
+            board,
+            zone=settings.zone,
+            retention_days=settings.retention_days,
+            join_per_minute=settings.join_per_minute,
+            admin_token=settings.admin_token,
         )
 
         tick_store = store.tick_reader()  # the ticks' own connections (Redis)
@@ -97,12 +109,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     handlers: dict[Any, Any] = {
         DomainError: domain_error_handler,
         ClientDisconnect: client_gone_handler,
+        NotJoined: not_joined_handler,
         HTTPException: http_error_handler,
         Exception: server_error_handler,
     }
     return Starlette(
         routes=routes(),
         middleware=[
+            # Outermost: who the client is (its address counts against the join budget and the
+            # admin-token guesses) is settled before anything else looks. The app does it, not
+            # the server (live/cli.py turns uvicorn's off), so it holds however it is served.
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.forwarded_allow_ips)),
             Middleware(SecurityHeaders),
             # Inside the security headers (which look at the final Content-Type): pages,
             # fragments, JSON and SVG go out gzipped, level 6 (level 9 costs far more CPU for
@@ -114,6 +131,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=handlers,
         lifespan=lifespan,
     )
+
+
+def warn_if_open(settings: Settings) -> None:
+    if not settings.admin_token:
+        log.warning(
+            "LIVE_ADMIN_TOKEN is not set: anyone who can reach this server can create events. "
+            "Set it (docs/deploy.md)."
+        )
 
 
 def app_from_env() -> Starlette:

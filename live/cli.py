@@ -78,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ws_max_size=65536,
         # Small frames, many sockets: compression costs CPU and memory per socket for little gain.
         ws_per_message_deflate=False,
-        proxy_headers=True,
+        # The app reads X-Forwarded-* itself, from LIVE_FORWARDED_ALLOW_IPS only (live/app.py).
+        proxy_headers=False,
         server_header=False,
         # A hall scanning the QR code at once: connections the workers have not accepted yet wait
         # in this queue. When it is full the kernel drops them, and the phones retry only after

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from live.domain.errors import DomainError
 
 
@@ -19,3 +21,12 @@ class Forbidden(DomainError):
 
 class Unavailable(DomainError):
     """The store or hub cannot be reached right now; the client may retry (HTTP 503)."""
+
+
+class TooMany(DomainError):
+    """Too many attempts from one client address in a short time (HTTP 429 with Retry-After:
+    the whole seconds ``retry_after`` until one more is accepted)."""
+
+    def __init__(self, code: str, message: str, *, retry_after: float) -> None:
+        super().__init__(code, message)
+        self.retry_after = max(1, math.ceil(retry_after))

@@ -35,3 +35,11 @@ def token_matches(token: str | None, digest: str | None) -> bool:
     if not token or digest is None:
         return False
     return hmac.compare_digest(token_hash(token), digest)
+
+
+def secret_matches(offered: str | None, secret: str) -> bool:
+    """Whether ``offered`` is a secret kept in plain (LIVE_ADMIN_TOKEN), in constant time. Both
+    are hashed first: compare_digest is constant only for equal lengths, and the hashes are."""
+    if not offered or not secret:
+        return False
+    return hmac.compare_digest(token_hash(offered), token_hash(secret))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,7 +43,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "LIVE_ADMIN_TOKEN",
         "",
-        "When set, creating an event needs this token (form field or `Authorization: Bearer`).",
+        "When set, creating an event needs this token (form field or `Authorization: Bearer`). "
+        "Empty: anyone who can reach the server creates events (warned at start-up).",
+    ),
+    Setting(
+        "LIVE_JOIN_PER_MINUTE",
+        "300",
+        "New participant identities per client address and minute (page or API join); "
+        "more are refused with 429. Kept per worker process.",
+    ),
+    Setting(
+        "LIVE_FORWARDED_ALLOW_IPS",
+        "127.0.0.1,::1",
+        "Proxies (addresses or networks, comma-separated; `*` for any; empty for none) whose "
+        "`X-Forwarded-For`/`-Proto` give the client's address and scheme "
+        "(`FORWARDED_ALLOW_IPS` when unset).",
     ),
     Setting(
         "LIVE_PUBLIC_URL",
@@ -97,6 +112,10 @@ class Settings:
     store_url: str = ""
     hub_url: str = ""
     admin_token: str = ""
+    join_per_minute: int = 300
+    # Only these may say who the client is (X-Forwarded-For): anyone else could pick the
+    # address the join budget counts against. Loopback: a proxy on the same host.
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     public_url: str = ""
     tick_ms: int = 100
     slow_socket_seconds: float = 10.0
@@ -162,6 +181,14 @@ class Settings:
             store_url=get("LIVE_STORE_URL"),
             hub_url=get("LIVE_HUB_URL"),
             admin_token=get("LIVE_ADMIN_TOKEN"),
+            join_per_minute=as_int(
+                "LIVE_JOIN_PER_MINUTE", get("LIVE_JOIN_PER_MINUTE"), 1, 1_000_000
+            ),
+            forwarded_allow_ips=_proxies(
+                get("LIVE_FORWARDED_ALLOW_IPS")
+                if "LIVE_FORWARDED_ALLOW_IPS" in env
+                else env.get("FORWARDED_ALLOW_IPS", get("LIVE_FORWARDED_ALLOW_IPS"))
+            ),
             public_url=get("LIVE_PUBLIC_URL").rstrip("/"),
             tick_ms=as_int("LIVE_TICK_MS", get("LIVE_TICK_MS"), 10, 250),
             slow_socket_seconds=float(
@@ -177,6 +204,22 @@ class Settings:
             retention_days=as_int("LIVE_RETENTION_DAYS", get("LIVE_RETENTION_DAYS"), 0, 3650),
             timezone=_zone_name(get("LIVE_TIMEZONE") or "Europe/Berlin"),
         )
+
+
+def _proxies(raw: str) -> tuple[str, ...]:
+    """Trusted proxies: "*", or IP addresses and networks. Refused at start-up when one is
+    neither (uvicorn would take it as a name no client ever has, silently trusting nobody)."""
+    entries = tuple(item.strip() for item in raw.split(",") if item.strip())
+    if entries == ("*",):
+        return entries
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"LIVE_FORWARDED_ALLOW_IPS must list IP addresses or networks (or *), got {entry!r}"
+            ) from None
+    return entries
 
 
 def _zone_name(raw: str) -> str:

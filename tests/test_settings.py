@@ -65,3 +65,22 @@ def test_more_than_one_worker_without_redis_is_refused(
 
     assert main(["serve", "--workers", "2"]) == 2
     assert "Redis" in capsys.readouterr().err
+
+
+def test_join_budget_and_trusted_proxies() -> None:
+    settings = Settings.from_env({})
+    assert settings.join_per_minute == 300
+    assert settings.forwarded_allow_ips == ("127.0.0.1", "::1")  # a proxy on this machine
+    env = {"LIVE_JOIN_PER_MINUTE": "1000", "LIVE_FORWARDED_ALLOW_IPS": " 10.0.0.0/8, 192.0.2.7 "}
+    settings = Settings.from_env(env)
+    assert settings.join_per_minute == 1000
+    assert settings.forwarded_allow_ips == ("10.0.0.0/8", "192.0.2.7")
+    # uvicorn's own variable still counts when ours is unset; set but empty trusts nobody.
+    assert Settings.from_env({"FORWARDED_ALLOW_IPS": "*"}).forwarded_allow_ips == ("*",)
+    nobody = {"LIVE_FORWARDED_ALLOW_IPS": "", "FORWARDED_ALLOW_IPS": "*"}
+    assert Settings.from_env(nobody).forwarded_allow_ips == ()
+    for bad in ({"LIVE_JOIN_PER_MINUTE": "0"}, {"LIVE_JOIN_PER_MINUTE": "viele"}):
+        with pytest.raises(ValueError, match="LIVE_JOIN_PER_MINUTE"):
+            Settings.from_env(bad)
+    with pytest.raises(ValueError, match="LIVE_FORWARDED_ALLOW_IPS"):
+        Settings.from_env({"LIVE_FORWARDED_ALLOW_IPS": "proxy.example.org"})

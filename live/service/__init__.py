@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from live.board import Board
 from live.hub import Hub
 from live.ids import Ids
+from live.service.admin import AdminService
 from live.service.applause import ApplauseService
 from live.service.brand import BrandService
 from live.service.clock import Clock
@@ -24,7 +25,7 @@ from live.service.events import EventService
 from live.service.integrity import DataWatch
 from live.service.mood import MoodService
 from live.service.outage import guarded_board, guarded_store
-from live.service.participants import ParticipantService
+from live.service.participants import JOIN_PER_MINUTE, ParticipantService
 from live.service.polls import PollService
 from live.service.program import ProgramService
 from live.service.questions import QuestionService
@@ -38,6 +39,7 @@ from live.store import Store
 @dataclass(frozen=True, slots=True)
 class Services:
     clock: Clock
+    admin: AdminService
     events: EventService
     participants: ParticipantService
     rooms: RoomService
@@ -74,6 +76,8 @@ def build_services(
     *,
     zone: ZoneInfo,
     retention_days: int,
+    join_per_minute: int = JOIN_PER_MINUTE,
+    admin_token: str = "",
     ids: Ids | None = None,
     clock: Clock | None = None,
 ) -> Services:
@@ -82,11 +86,12 @@ def build_services(
     ids = ids or Ids()
     clock = clock or Clock()
     events = EventService(store, hub, ids, clock)
-    participants = ParticipantService(store, ids)
+    participants = ParticipantService(store, ids, clock, join_per_minute)
     polls = PollService(store, hub, ids, clock)
     applause = ApplauseService(board, hub, clock, store)
     return Services(
         clock=clock,
+        admin=AdminService(admin_token, clock),
         events=events,
         participants=participants,
         rooms=RoomService(store),

@@ -3,9 +3,21 @@ all that identifies one; only its hash is stored. Nothing personal is kept."""
 
 from __future__ import annotations
 
+from live.domain.budget import Budget, address_key
 from live.domain.models import Event
+from live.domain.text import _n
+from live.errors import TooMany
 from live.ids import Ids, token_hash
+from live.service.clock import Clock
 from live.store import Store
+
+# New identities per client address and minute (LIVE_JOIN_PER_MINUTE): a script must not mint
+# voters by the thousand, while a venue where 400 phones share one NAT address still gets in.
+JOIN_PER_MINUTE = 300
+TOO_MANY_JOINS = _n(
+    "Aus Ihrem Netz sind gerade sehr viele Teilnehmende auf einmal beigetreten. "
+    "Bitte versuchen Sie es in einer Minute noch einmal."
+)
 
 # Bound of the token map (cleared whole when exceeded: simple, and rare).
 TOKEN_CACHE_LIMIT = 200_000
@@ -13,15 +25,24 @@ MAX_TOKEN_LEN = 200
 
 
 class ParticipantService:
-    def __init__(self, store: Store, ids: Ids) -> None:
+    def __init__(
+        self, store: Store, ids: Ids, clock: Clock, join_per_minute: int = JOIN_PER_MINUTE
+    ) -> None:
         self.store = store
         self.ids = ids
+        self.clock = clock
+        self.joins = Budget(join_per_minute, 60.0)
         # Socket handshakes come in thousands at once: a token's participant never changes, so
         # the ones already seen are answered from memory.
         self._tokens: dict[tuple[str, str], str] = {}
 
-    async def join(self, event: Event) -> tuple[str, str]:
-        """A new anonymous participant: (participant_id, token)."""
+    async def join(self, event: Event, address: str) -> tuple[str, str]:
+        """A new anonymous participant: (participant_id, token). The only place identities are
+        made (the participant page's first load and the API's join): each is taken from the
+        budget of the client ``address``, TooMany when it is spent."""
+        wait = self.joins.take(address_key(address), self.clock.now().timestamp())
+        if wait:
+            raise TooMany("too_many_joins", TOO_MANY_JOINS, retry_after=wait)
         participant_id, token = self.ids.object_id(), self.ids.token()
         await self.store.add_participant(event.code, participant_id, token_hash(token))
         self._remember((event.code, token_hash(token)), participant_id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from live.domain.models import Event, Room
@@ -27,11 +27,13 @@ from live.errors import Forbidden, Unauthorized
 from live.ids import token_matches
 from live.web.identity import (
     bearer,
+    client_address,
     moderator_cookie,
     participant_cookie,
     room_moderator_cookie,
     set_cookie,
 )
+from live.web.responses import is_htmx, redirect
 from live.web.runtime import runtime, services
 
 NEEDS_TOKEN = _n("Für diese Aktion ist ein Moderationszugang nötig.")
@@ -154,21 +156,47 @@ def _links_of(creds: Credentials, rooms: list[Room]) -> frozenset[str]:
     )
 
 
-async def participant_or_join(
+class NotJoined(Exception):
+    """A page action from a browser without a participant's cookie (or with one this event does
+    not know). Nothing is counted: the browser is sent to the participant page (``page``), which
+    gives it an identity. A script posting without cookies thus mints no voters."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(page)
+        self.page = page
+
+
+def require_participant(access: Access, room: Room) -> str:
+    """The participant behind a page action's cookie, else NotJoined (to ``room``'s page)."""
+    if access.participant_id is None:
+        raise NotJoined(f"/e/{access.event.code}?room={room.id}&again=1")
+    return access.participant_id
+
+
+async def not_joined_handler(request: Request, exc: Exception) -> Response:
+    """To the participant page: htmx follows HX-Redirect with a full load, a plain form post
+    the 303."""
+    assert isinstance(exc, NotJoined)
+    if is_htmx(request):
+        return Response(status_code=204, headers={"hx-redirect": exc.page})
+    return redirect(exc.page)
+
+
+async def participant_or_new(
     conn: HTTPConnection, event: Event, access: Access
 ) -> tuple[str, str | None]:
-    """The participant behind the cookie; a new anonymous one when there is none (a page's
-    first vote, question or mood). Returns (participant_id, new_token_to_set_or_None)."""
+    """The participant page's visitor: the participant behind the cookie, else a new one (the
+    join budget of the client's address may refuse it: TooMany). Returns (participant_id,
+    new_token_to_set_or_None)."""
     if access.participant_id is not None:
         return access.participant_id, None
-    participant_id, token = await services(conn).participants.join(event)
-    return participant_id, token
+    return await services(conn).participants.join(event, client_address(conn))
 
 
 def keep_participant(
     conn: HTTPConnection, response: Response, event: Event, token: str | None
 ) -> None:
-    """Set the cookie of a participant just created (``participant_or_join``)."""
+    """Set the cookie of a participant just created (``participant_or_new``)."""
     if token is not None:
         set_cookie(response, participant_cookie(event.code), token, runtime(conn).settings)
 

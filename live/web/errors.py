@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from live.domain.errors import DomainError
 from live.domain.text import _n
-from live.errors import Forbidden, NotFound, Unauthorized, Unavailable
+from live.errors import Forbidden, NotFound, TooMany, Unauthorized, Unavailable
 from live.i18n import translate
 from live.views.templating import render
 from live.web.identity import request_lang
@@ -43,7 +43,7 @@ def status_for(error: DomainError) -> int:
         return 503
     if error.code in CONFLICT_CODES:
         return 409
-    if error.code == "too_fast":
+    if isinstance(error, TooMany) or error.code == "too_fast":
         return 429
     if error.code in {"invalid_json", "invalid_body"}:
         return 400
@@ -89,7 +89,14 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
     response = respond(request, status, exc.code, error_text(request, exc))
     if status == 401 and is_api(request):
         response.headers["www-authenticate"] = "Bearer"
+    retry_after(response, exc)
     return response
+
+
+def retry_after(response: Response, error: DomainError) -> None:
+    """A refusal for too many attempts says when the next one is accepted."""
+    if isinstance(error, TooMany):
+        response.headers["retry-after"] = str(error.retry_after)
 
 
 async def http_error_handler(request: Request, exc: Exception) -> Response:

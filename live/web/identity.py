@@ -34,6 +34,12 @@ def bearer(conn: HTTPConnection) -> str | None:
     return token.strip()
 
 
+def client_address(conn: HTTPConnection) -> str:
+    """The client's address: a trusted proxy's X-Forwarded-For is already applied to it
+    (LIVE_FORWARDED_ALLOW_IPS, live/app.py), anyone else's ignored."""
+    return conn.client.host if conn.client is not None else ""
+
+
 def request_lang(conn: HTTPConnection) -> Lang:
     """?lang= wins, then the cookie it left; German otherwise (German first, whatever the browser
     prefers: the audience is German and a mixed-language room is confusing)."""

@@ -10,11 +10,11 @@ from starlette.responses import Response
 
 from live.domain.errors import DomainError
 from live.domain.text import _n
-from live.errors import NotFound
+from live.errors import NotFound, TooMany
 from live.i18n import translate
-from live.web.errors import error_text, status_for
+from live.web.errors import error_text, retry_after, status_for
 from live.web.forms import FieldErrors, field, read_form
-from live.web.identity import moderator_cookie, request_lang, set_cookie
+from live.web.identity import client_address, moderator_cookie, request_lang, set_cookie
 from live.web.responses import page, redirect
 from live.web.runtime import runtime, services
 
@@ -31,7 +31,7 @@ def _default_room(request: Request) -> str:
 
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
-        "needs_admin": bool(runtime(request).settings.admin_token),
+        "needs_admin": services(request).admin.required,
         "errors": FieldErrors(),
         "values": {"title": "", "rooms": _default_room(request), "code": ""},
         "deleted": False,
@@ -44,11 +44,9 @@ async def create_event(request: Request) -> Response:
     form = await read_form(request)
     rt = runtime(request)
     values = {"title": field(form, "title"), "rooms": field(form, "rooms"), "code": ""}
-    admin = rt.settings.admin_token
-    if admin and field(form, "admin_token") != admin:
-        message = translate(request_lang(request), _n("Der Zugangsschlüssel stimmt nicht."))
-        errors = FieldErrors({"admin_token": message})
-        return page(request, "index.html", 403, **_context(request, errors=errors, values=values))
+    refused = _admin_refused(request, field(form, "admin_token"), values)
+    if refused is not None:
+        return refused
     rooms = [line for line in values["rooms"].splitlines() if line.strip()]
     try:
         created = await rt.services.events.create_event(values["title"], rooms or None)
@@ -70,6 +68,25 @@ async def create_event(request: Request) -> Response:
         same_site="strict",
     )
     return response
+
+
+def _admin_refused(request: Request, offered: str, values: dict[str, str]) -> Response | None:
+    """The form again when LIVE_ADMIN_TOKEN is set and not offered: the field's own message
+    (403), or, after too many wrong ones from this address, that (429 with Retry-After)."""
+    try:
+        services(request).admin.check(offered, client_address(request))
+    except DomainError as exc:
+        too_many = isinstance(exc, TooMany)
+        message = (
+            error_text(request, exc)
+            if too_many
+            else translate(request_lang(request), _n("Der Zugangsschlüssel stimmt nicht."))
+        )
+        context = _context(request, errors=FieldErrors({"admin_token": message}), values=values)
+        response = page(request, "index.html", 429 if too_many else 403, **context)
+        retry_after(response, exc)
+        return response
+    return None
 
 
 async def join(request: Request) -> Response:

@@ -16,7 +16,7 @@ from live.domain.text import _n
 from live.i18n import translate
 from live.views.program import TimeFormat
 from live.views.regions import applause_region, mood_region, participant_items
-from live.web.access import keep_participant, participant_or_join, resolve
+from live.web.access import keep_participant, participant_or_new, require_participant, resolve
 from live.web.errors import error_text, status_for
 from live.web.forms import as_int, field, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state
@@ -62,7 +62,7 @@ async def participant(request: Request) -> Response:
         return page(request, "rooms.html", event=event, rooms=rooms, room=None, **program)
     room = await svc.events.room(event, room_id)
     access = await resolve(request, event)
-    pid, new_token = await participant_or_join(request, event, access)
+    pid, new_token = await participant_or_new(request, event, access)
     state = await svc.rooms.state(room, pid)
     sort = request.query_params.get("sort", "votes")
     lang = request_lang(request)
@@ -77,6 +77,8 @@ async def participant(request: Request) -> Response:
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
+        # Sent here by a page action that was not counted (NotJoined): say so.
+        not_counted=request.query_params.get("again") == "1",
         **await qa_context(request, state, pid, sort if sort in qa_rules.SORTS else "votes"),
         **await program_context(request, event, rooms, room),
     )
@@ -93,7 +95,7 @@ async def vote(request: Request) -> Response:
     # checks the poll's state with the write, as for a socket's vote.
     poll = await svc.polls.known(event, request.path_params["poll_id"])
     room = await svc.events.room(event, poll.room_id, max_age=ACTION_MAX_AGE)
-    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    pid = require_participant(await resolve(request, event), room)
     kwargs: dict[str, Any] = {}
     if poll.kind == "single":
         kwargs["choices"] = [as_int(field(form, "choice"))]
@@ -127,7 +129,6 @@ async def vote(request: Request) -> Response:
         message = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
         html = stage + announce(request, message, error=error is not None)
         response = HTMLResponse(html, status_code=status)
-    keep_participant(request, response, event, new_token)
     return response
 
 
@@ -136,7 +137,7 @@ async def set_mood(request: Request) -> Response:
     svc = services(request)
     event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
     room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
-    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    pid = require_participant(await resolve(request, event), room)
     value = as_int(field(form, "value"))
     error: str | None = None
     status = 200
@@ -159,7 +160,6 @@ async def set_mood(request: Request) -> Response:
         )
         html += announce(request, message, error=error is not None)
         response = HTMLResponse(html, status_code=status)
-    keep_participant(request, response, event, new_token)
     return response
 
 

@@ -18,7 +18,7 @@ from live.i18n import Lang, translate
 from live.service.rooms import with_question, without_question
 from live.views.regions import qa_list_region, qa_mine_region
 from live.views.templating import render
-from live.web.access import keep_participant, participant_or_join, resolve
+from live.web.access import require_participant, resolve
 from live.web.errors import error_text, page_error, status_for
 from live.web.forms import FieldErrors, field, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state, newest
@@ -67,7 +67,7 @@ async def ask(request: Request) -> Response:
     # Fresh: whether questions wait for approval (and names are allowed) may just have changed.
     event = await svc.events.event(request.path_params["code"])
     room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
-    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    pid = require_participant(await resolve(request, event), room)
     values = {"text": field(form, "text"), "name": field(form, "name")}
     lang = request_lang(request)
     response: Response
@@ -87,7 +87,6 @@ async def ask(request: Request) -> Response:
             errors = FieldErrors({"text": error_text(request, exc)})
             html = _ask_form(lang, event, room, values, errors)
             response = HTMLResponse(html, status_code=status_for(exc))
-        keep_participant(request, response, event, new_token)
         return response
     if not is_htmx(request):
         response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
@@ -106,7 +105,6 @@ async def ask(request: Request) -> Response:
         html += swap_oob(qa_mine_region(lang, state, pid).frame, "qa-mine")
         html += announce(request, translate(lang, message))
         response = HTMLResponse(html)
-    keep_participant(request, response, event, new_token)
     return response
 
 
@@ -127,7 +125,7 @@ async def upvote(request: Request) -> Response:
     event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
     question = await svc.questions.question(event, request.path_params["question_id"])
     room = await svc.events.room(event, question.room_id, max_age=ACTION_MAX_AGE)
-    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    pid = require_participant(await resolve(request, event), room)
     up = field(form, "up") != "0"
     lang = request_lang(request)
     error: str | None = None
@@ -140,9 +138,7 @@ async def upvote(request: Request) -> Response:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
         back = f"/e/{event.code}?room={room.id}#q-{question.id}"
-        response = no_js_answer(request, error, status, back)
-        keep_participant(request, response, event, new_token)
-        return response
+        return no_js_answer(request, error, status, back)
     # The last tick's list (live/web/held.py) with this participant's marks read fresh: the
     # count with this upvote follows with the next tick's push.
     state = await answer_state(request, room, pid)
@@ -158,7 +154,6 @@ async def upvote(request: Request) -> Response:
         message = _n("Sie unterstützen diese Frage.") if up else _n("Unterstützung zurückgenommen.")
         html += announce(request, translate(lang, message))
     response = HTMLResponse(html, status_code=status)
-    keep_participant(request, response, event, new_token)
     return response
 
 
@@ -168,7 +163,7 @@ async def delete_own(request: Request) -> Response:
     event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
     question = await svc.questions.question(event, request.path_params["question_id"])
     room = await svc.events.room(event, question.room_id, max_age=ACTION_MAX_AGE)
-    pid, new_token = await participant_or_join(request, event, await resolve(request, event))
+    pid = require_participant(await resolve(request, event), room)
     await svc.questions.delete_own(event, pid, question.id, found=question)
     response: Response
     if not is_htmx(request):
@@ -179,5 +174,4 @@ async def delete_own(request: Request) -> Response:
         html = qa_mine_region(lang, state, pid).frame
         html += announce(request, translate(lang, _n("Ihre Frage wurde gelöscht.")))
         response = HTMLResponse(html)
-    keep_participant(request, response, event, new_token)
     return response

@@ -25,10 +25,14 @@ def is_htmx(request: Request) -> bool:
 
 def lang_urls(conn: HTTPConnection) -> list[tuple[str, str]]:
     """Links to this page in each language, keeping the other query parameters (never a
-    token: it must not end up in a link that gets shared)."""
+    token: it must not end up in a link that gets shared; nor the one-time ``again``)."""
     urls: list[tuple[str, str]] = []
     for code in LANGUAGES:
-        params = [(k, v) for k, v in conn.query_params.multi_items() if k not in {"lang", "token"}]
+        params = [
+            (k, v)
+            for k, v in conn.query_params.multi_items()
+            if k not in {"lang", "token", "again"}
+        ]
         params.append(("lang", code))
         urls.append((code, f"{conn.url.path}?{urlencode(params)}"))
     return urls

@@ -40,9 +40,11 @@ def runtime_of(app: object) -> Runtime:
     return runtime
 
 
-def make_client(tmp_path: Path, **overrides: Any) -> TestClient:
+def make_client(tmp_path: Path, *, host: str = "testclient", **overrides: Any) -> TestClient:
+    """An app with these settings, its client connecting from ``host`` (127.0.0.1: like a
+    proxy on the same machine, trusted by default to name the client in X-Forwarded-For)."""
     settings = replace(Settings(data_dir=tmp_path / "data", tick_ms=10), **overrides)
-    return TestClient(create_app(settings), base_url="http://testserver")
+    return TestClient(create_app(settings), base_url="http://testserver", client=(host, 40000))
 
 
 @pytest.fixture
@@ -123,6 +125,16 @@ def join(client: TestClient, event: EventFixture) -> str:
     response = client.post(f"/api/v1/events/{event.code}/join")
     assert response.status_code == 201, response.text
     token: str = response.json()["participant_token"]
+    return token
+
+
+def enter(client: TestClient, event: EventFixture, room: str | None = None) -> str:
+    """What a phone does before any action: load the participant page, which sets the
+    participant cookie (a page action without it counts nothing). Returns the cookie's token."""
+    response = client.get(f"/e/{event.code}", params={"room": room or event.room})
+    assert response.status_code == 200, response.text
+    token = client.cookies.get(f"live_p_{event.code}")
+    assert token
     return token
 
 

@@ -124,7 +124,7 @@ def stocked_room(client: TestClient) -> tuple[EventFixture, list[dict[str, Any]]
         room = await svc.events.room(stored, event.room)
         asked = []
         for i in range(2):
-            pid, _token = await svc.participants.join(stored)
+            pid, _token = await svc.participants.join(stored, "testclient")
             question, _ = await svc.questions.ask(stored, room, pid, text=f"Eine Frage Nr. {i}?")
             asked.append(question.id)
             await svc.mood.set_mood(room, pid, 4)
@@ -271,7 +271,7 @@ def _join_pid(client: TestClient, event: EventFixture) -> str:
     svc = services_of(client)
 
     async def join() -> str:
-        pid, _token = await svc.participants.join(await svc.events.event(event.code))
+        pid, _token = await svc.participants.join(await svc.events.event(event.code), "testclient")
         return pid
 
     return run_in_app(client, join)

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from live.views.regions import participant_regions
-from tests.web.conftest import EventFixture, create_poll, run_in_app, services_of
+from tests.web.conftest import EventFixture, create_poll, enter, run_in_app, services_of
 
 HX = {"HX-Request": "true"}
 
@@ -29,6 +29,7 @@ def test_a_vote_sent_again_with_its_request_id_counts_once(
     client: TestClient, event: EventFixture
 ) -> None:
     poll = create_poll(client, event, kind="multiple", options=["Bus", "Bahn", "Rad"])
+    enter(client, event)
     path = f"/e/{event.code}/polls/{poll['id']}/vote"
     first = post(client, path, {"choices": ["0", "2"], "request_id": "tap-1"})
     assert first.status_code == 200
@@ -50,6 +51,7 @@ def test_a_bad_request_id_is_refused_in_german_and_counts_nothing(
     client: TestClient, event: EventFixture
 ) -> None:
     poll = create_poll(client, event)
+    enter(client, event)
     response = post(
         client, f"/e/{event.code}/polls/{poll['id']}/vote", {"choice": "0", "request_id": "x" * 101}
     )
@@ -61,6 +63,7 @@ def test_a_bad_request_id_is_refused_in_german_and_counts_nothing(
 def test_a_question_sent_again_with_its_request_id_is_asked_once(
     client: TestClient, event: EventFixture
 ) -> None:
+    enter(client, event)
     path = f"/e/{event.code}/rooms/{event.room}/questions"
     data = {"text": "Gibt es die Folien?", "request_id": "ask-1"}
     assert post(client, path, data).status_code == 200
@@ -77,6 +80,7 @@ def test_a_question_sent_again_with_its_request_id_is_asked_once(
 def test_an_upvote_sent_again_with_its_request_id_counts_once(
     client: TestClient, event: EventFixture
 ) -> None:
+    enter(client, event)
     asked = post(client, f"/e/{event.code}/rooms/{event.room}/questions", {"text": "Wann?"})
     assert asked.status_code == 200
     listed = client.get(
@@ -89,6 +93,7 @@ def test_an_upvote_sent_again_with_its_request_id_counts_once(
         headers=event.auth,
     )
     client.cookies.clear()  # another participant supports it
+    enter(client, event)
     path = f"/e/{event.code}/questions/{qid}/upvote"
     assert post(client, path, {"up": "1", "request_id": "up-1"}).status_code == 200
     # The same request again, even if it now said "take back": the id decides.
@@ -121,6 +126,7 @@ def test_votes_by_others_change_the_results_regions_not_the_stage(
     assert before[f"results-{poll['id']}"].body not in stage.body
     for n in range(3):
         client.cookies.clear()
+        enter(client, event)
         response = post(client, f"/e/{event.code}/polls/{poll['id']}/vote", {"choices": [str(n)]})
         assert response.status_code == 200
     after = regions()
@@ -138,6 +144,7 @@ def test_form_bodies_are_read_as_the_browser_encodes_them(
     """live/web/forms.py reads url-encoded bodies itself: percent-encoded UTF-8, "+" for space,
     repeated fields, and a refusal past 50 fields that counts nothing."""
     poll = create_poll(client, event, kind="text", options=[], max_answers=3)
+    enter(client, event)
     path = f"/e/{event.code}/polls/{poll['id']}/vote"
     form = {"Content-Type": "application/x-www-form-urlencoded", **HX}
     body = "text=Gr%C3%BC%C3%9Fe+aus+K%C3%B6ln&text=Zug&text=&request_id=t-1"

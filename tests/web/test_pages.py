@@ -18,6 +18,7 @@ from tests.web.conftest import (
     allow_parallel_polls,
     create_event,
     create_poll,
+    enter,
     make_client,
     services_of,
 )
@@ -186,9 +187,9 @@ def test_error_pages_in_english(client: TestClient, event: EventFixture) -> None
         if english is not None:
             assert html.escape(english, quote=False) in page
     poll = create_poll(client, event)
-    fragment = assert_html(
-        vote(client, event, poll["id"], {"choice": "0"}, HX | {"Cookie": "live_lang=en"}), 200
-    )
+    enter(client, event)
+    client.cookies.set("live_lang", "en")
+    fragment = assert_html(vote(client, event, poll["id"], {"choice": "0"}, HX), 200)
     assert "Ihre Stimme wurde gezählt." not in fragment
     english = english_text("Ihre Stimme wurde gezählt.")
     if english is not None:
@@ -444,6 +445,7 @@ def test_participant_cookie_is_reused(client: TestClient, event: EventFixture) -
 
 
 def test_vote_without_javascript_redirects_back(client: TestClient, event: EventFixture) -> None:
+    enter(client, event)
     poll = create_poll(client, event)
     response = vote(client, event, poll["id"], {"choice": "1"})
     assert response.status_code == 303
@@ -454,6 +456,7 @@ def test_vote_without_javascript_redirects_back(client: TestClient, event: Event
 
 
 def test_vote_with_htmx_answers_the_stage(client: TestClient, event: EventFixture) -> None:
+    enter(client, event)
     poll = create_poll(client, event)
     response = vote(client, event, poll["id"], {"choice": "0"}, HX)
     fragment = assert_html(response, 200)
@@ -472,6 +475,7 @@ def test_vote_with_htmx_answers_the_stage(client: TestClient, event: EventFixtur
 
 
 def test_votes_of_every_kind_by_form(client: TestClient, event: EventFixture) -> None:
+    enter(client, event)
     multi = create_poll(client, event, kind="multiple", options=["Bus", "Bahn", "Rad"])
     response = vote(client, event, multi["id"], {"choices": ["0", "2"]})
     assert response.status_code == 303
@@ -502,6 +506,7 @@ def test_votes_of_every_kind_by_form(client: TestClient, event: EventFixture) ->
 def test_bad_choice_is_422(
     client: TestClient, event: EventFixture, tmp_path: Path, data: dict[str, str], message: str
 ) -> None:
+    enter(client, event)
     poll = create_poll(client, event)
     page = assert_html(vote(client, event, poll["id"], data), 422)
     assert message in page
@@ -516,6 +521,7 @@ def test_bad_choice_is_422(
 def test_bad_scale_and_text_votes_are_422(
     client: TestClient, event: EventFixture, tmp_path: Path
 ) -> None:
+    enter(client, event)
     scale = create_poll(client, event, kind="scale", options=[], min=1, max=5)
     for value in ("0", "6", "x", ""):
         page = assert_html(vote(client, event, scale["id"], {"value": value}), 422)
@@ -532,6 +538,7 @@ def test_bad_scale_and_text_votes_are_422(
 def test_vote_on_a_closed_poll_is_409(
     client: TestClient, event: EventFixture, tmp_path: Path
 ) -> None:
+    enter(client, event)
     poll = create_poll(client, event)
     client.post(f"/api/v1/events/{event.code}/polls/{poll['id']}/close", headers=event.auth)
     page = assert_html(vote(client, event, poll["id"], {"choice": "0"}), 409)
@@ -564,6 +571,7 @@ def test_vote_on_a_draft_or_unknown_poll_is_404(
 def test_vote_from_a_foreign_origin_is_refused(
     client: TestClient, event: EventFixture, tmp_path: Path
 ) -> None:
+    enter(client, event)
     poll = create_poll(client, event)
     for headers in (
         {"Origin": "http://evil.example"},
@@ -582,6 +590,7 @@ def test_vote_from_a_foreign_origin_is_refused(
 
 
 def test_oversized_vote_is_413(client: TestClient, event: EventFixture, tmp_path: Path) -> None:
+    enter(client, event)
     poll = create_poll(client, event, kind="text", options=[])
     assert_html(vote(client, event, poll["id"], {"text": "x" * 100_000}), 413)
     assert rows(tmp_path, "votes") == 0
@@ -889,6 +898,7 @@ def test_hostile_text_is_escaped_everywhere(client: TestClient, tmp_path: Path) 
     # Text answers from several participants, through the form.
     for answer in [*HOSTILE, "Bürokratie Bürokratie"]:
         client.cookies.delete(f"live_p_{event.code}")
+        enter(client, event)
         assert vote(client, event, text["id"], {"text": answer}).status_code == 303
     assert vote(client, event, choice["id"], {"choice": "1"}).status_code == 303
     words = dict(api_poll(client, event, text["id"])["results"]["words"])
@@ -1119,6 +1129,7 @@ def test_chunked_form_without_length_is_capped(
     assert response.request.headers.get("content-length") is None
     assert_html(response, 413)
     poll = create_poll(client, event, kind="text", options=[])
+    enter(client, event)
     response = client.post(
         f"/e/{event.code}/polls/{poll['id']}/vote",
         content=chunks(b"text="),

@@ -27,7 +27,7 @@ def ask(client: TestClient, event: EventFixture, *texts: str) -> list[str]:
         room = await svc.events.room(ev, event.room)
         ids = []
         for text in texts:
-            pid, _token = await svc.participants.join(ev)
+            pid, _token = await svc.participants.join(ev, "testclient")
             question, _ = await svc.questions.ask(ev, room, pid, text=text)
             ids.append(question.id)
         return ids

@@ -311,7 +311,7 @@ def test_concurrent_patches_of_different_fields_are_all_kept(tmp_path: Any) -> N
                 room_obj = await svc.events.room(event, room)
                 ids = []
                 for i in range(30):
-                    pid, _tok = await svc.participants.join(event)
+                    pid, _tok = await svc.participants.join(event, "testclient")
                     q, _ = await svc.questions.ask(event, room_obj, pid, text=f"Frage {i}?")
                     ids.append(q.id)
                 await asyncio.gather(

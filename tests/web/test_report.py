@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from live.domain.models import AgendaItem
 from live.static_files import asset
-from tests.web.conftest import EventFixture, create_event, create_poll, services_of
+from tests.web.conftest import EventFixture, create_event, create_poll, enter, services_of
 from tests.web.test_pages import login
 
 API = "/api/v1"
@@ -31,10 +31,12 @@ PAGES = [
 
 
 def as_participant(client: TestClient, event: EventFixture, url: str, data: dict[str, str]) -> None:
-    """A form post from a new anonymous participant (fresh cookie)."""
+    """A form post from a new anonymous participant (fresh cookie from the page)."""
     client.cookies.delete(f"live_p_{event.code}")
+    enter(client, event)
     response = client.post(url, data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
+    assert "again" not in response.headers["location"]  # counted, not sent to the page
 
 
 def call(client: TestClient, fn: Any, *args: Any, **kwargs: Any) -> Any:

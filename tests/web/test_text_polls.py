@@ -12,7 +12,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from live.domain.models import Ballot
-from tests.web.conftest import EventFixture, create_event, create_poll, join, run_in_app
+from tests.web.conftest import (
+    EventFixture,
+    create_event,
+    create_poll,
+    enter,
+    join,
+    run_in_app,
+)
 from tests.web.conftest import services_of as services
 from tests.web.test_pages import HX, api_poll, assert_html, login, rows, vote
 from tests.web.test_sockets import receive, receive_until, reply_to, ws_url
@@ -230,6 +237,7 @@ def test_the_phone_form_refuses_more_answers_than_allowed(
     client: TestClient, event: EventFixture, tmp_path: Path
 ) -> None:
     poll = create_poll(client, event, kind="text", options=[], max_answers=2)
+    enter(client, event)
     page = assert_html(vote(client, event, poll["id"], {"text": ["a1", "b2", "c3"]}), 422)
     assert "Sie können höchstens 2 Antworten senden." in page
     page = assert_html(vote(client, event, poll["id"], {"text": ["", ""]}), 422)
@@ -445,6 +453,7 @@ def test_hidden_words_leave_the_phones_and_the_projector(
     client: TestClient, event: EventFixture
 ) -> None:
     poll = create_poll(client, event, kind="text", options=[], visibility="live")
+    enter(client, event)
     assert vote(client, event, poll["id"], {"text": "Quatschwort Zusammenarbeit"}).status_code
     phone = f"/e/{event.code}?room={event.room}"
     screen = f"/e/{event.code}/screen?room={event.room}"
