@@ -70,9 +70,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         tick_store = store.tick_reader()  # the ticks' own connections (Redis)
 
         async def load(
-            room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
+            room_id: str,
+            dirty: set[str] | None,
+            ballots: bool,
+            previous: RoomState | None,
+            questions: set[str] | None,
         ) -> RoomState:
-            return await load_room_state(tick_store, room_id, dirty, ballots, previous)
+            return await load_room_state(
+                tick_store, room_id, dirty, ballots, previous, dirty_questions=questions
+            )
 
         fanout = Fanout(
             hub=hub,

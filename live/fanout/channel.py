@@ -159,6 +159,9 @@ class RoomChannel:
             self.poke(poll_id)
         elif kind == "applause.changed":
             self.poke_applause()
+        elif kind == "questions.updated" and isinstance(message.get("question"), str):
+            self._reader.poke_question(message["question"])
+            self._wake.set()
         elif kind == "room.deleted":
             # The event was deleted: its sockets go, with a code that tells clients not to
             # reconnect (the htmx ws extension retries only 1006/1012/1013).

@@ -58,6 +58,9 @@ class Connection:
     participant_id: str | None = None
     role: Role = "viewer"
     sort: str = "votes"  # Q&A order the reader chose ("votes" | "newest")
+    # The Q&A pages the reader is on, ((list, page), ...) for lists past their first page
+    # (live.domain.qa_paging.Pages): readers on other pages get other regions.
+    qa_pages: tuple[tuple[str, int], ...] = ()
     # The stream overlay's parts (live.views.overlay): overlays with other parts get other regions.
     parts: tuple[str, ...] = ()
     outbox: Outbox = field(init=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from live.fanout.types import Region
+from live.fanout.types import GONE, Region
 
 Sent = Mapping[str, str]  # region key -> body last sent; shared between sockets, never mutated
 
@@ -32,14 +32,16 @@ class Diff:
 
 def diff(before: Sent, regions: Sequence[Region], encode: Callable[[str], bytes]) -> Diff:
     """The regions whose body differs from what was sent. A parent region carries its children
-    as they are now: they count as sent, and a child queued before its parent is dropped."""
+    as they are now: they count as sent, and a child queued before its parent is dropped. A
+    region whose body is GONE counts as sent to a socket that was never sent it."""
     after: dict[str, str] | None = None
     changes: list[Region] = []
     queued: dict[str, str] = {}  # as an empty outbox would hold them (live.fanout.outbox)
     by_key: dict[str, Region] | None = None
     for region in regions:
         current = before if after is None else after
-        if current.get(region.key) == region.body:
+        sent = current.get(region.key)
+        if sent == region.body or (sent is None and region.body is GONE):
             continue
         if after is None:
             after = dict(before)

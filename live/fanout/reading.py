@@ -21,7 +21,7 @@ class RoomReader:
     a start, a reset, an unknown notice or a failure.
     """
 
-    __slots__ = ("_dirty_polls", "_load", "_room_id", "dirty", "state")
+    __slots__ = ("_dirty_polls", "_dirty_questions", "_load", "_room_id", "dirty", "state")
 
     def __init__(self, room_id: str, load: StateLoader) -> None:
         self._room_id = room_id
@@ -30,6 +30,8 @@ class RoomReader:
         self.dirty = True
         # Poll ids whose results must be re-read; None means "everything" (start, reset, unknown).
         self._dirty_polls: set[str] | None = None
+        # Question ids to read again; None: all of them (as for the polls).
+        self._dirty_questions: set[str] | None = None
 
     @property
     def stale(self) -> bool:
@@ -37,23 +39,33 @@ class RoomReader:
         return self.dirty or self.state is None
 
     def poke(self, poll_id: str | None) -> None:
+        """``poll_id``: only that poll's results changed (a vote); None: anything may have."""
         self.dirty = True
         if poll_id is None:
             self._dirty_polls = None
+            self._dirty_questions = None
         elif self._dirty_polls is not None:
             self._dirty_polls.add(poll_id)
+
+    def poke_question(self, question_id: str) -> None:
+        """Only this question changed (asked, upvoted, moderated, deleted) besides the room."""
+        self.dirty = True
+        if self._dirty_questions is not None:
+            self._dirty_questions.add(question_id)
 
     def failed(self) -> None:
         """A read (or what followed it) failed: read everything again next time."""
         self._dirty_polls = None
+        self._dirty_questions = None
         self.dirty = True
 
     async def read(self, with_ballots: bool) -> RoomState:
         """The state, re-read if ``stale``. Raises what the loader raises (see ``failed``)."""
         if self.stale:
             dirty, self._dirty_polls = self._dirty_polls, set()
+            questions, self._dirty_questions = self._dirty_questions, set()
             self.dirty = False
-            self.state = await self._load(self._room_id, dirty, with_ballots, self.state)
+            self.state = await self._load(self._room_id, dirty, with_ballots, self.state, questions)
         assert self.state is not None
         return self.state
 

@@ -33,6 +33,12 @@ class Region:
     children: tuple[str, ...] = ()
 
 
+# The body of a region that says "this is gone" (a question the reader may no longer see). The
+# diff treats it as equal to never having been sent: only sockets that hold the thing hear of
+# its removal (live/fanout/diff.py).
+GONE = "\x00gone"
+
+
 class Socket(Protocol):
     async def send_text(self, data: str) -> None: ...
 
@@ -83,5 +89,8 @@ class Renderer(Protocol[Conn]):
 
 
 # (room id, poll ids whose results changed or None for "all", load every ballot?, the state
-# read last time) -> the room's state now. live.fanout.state.load_room_state with a store bound.
-StateLoader = Callable[[str, "set[str] | None", bool, "RoomState | None"], Awaitable[RoomState]]
+# read last time, question ids that changed or None for "all") -> the room's state now.
+# live.fanout.state.load_room_state with a store bound.
+StateLoader = Callable[
+    [str, "set[str] | None", bool, "RoomState | None", "set[str] | None"], Awaitable[RoomState]
+]

@@ -78,7 +78,9 @@ class QuestionService:
         except TooSoon:
             raise rules.too_fast_error() from None
         if outcome.applied:
-            await publish_change(self.hub, room.id, "questions.updated", outcome.version)
+            await publish_change(
+                self.hub, room.id, "questions.updated", outcome.version, question=question.id
+            )
         return question, WriteResult(outcome.applied, outcome.version)
 
     async def set_upvote(
@@ -118,7 +120,13 @@ class QuestionService:
                 return WriteResult(False, None)
             raise
         if outcome.applied:
-            await publish_change(self.hub, question.room_id, "questions.updated", outcome.version)
+            await publish_change(
+                self.hub,
+                question.room_id,
+                "questions.updated",
+                outcome.version,
+                question=question.id,
+            )
         return WriteResult(outcome.applied, outcome.version)
 
     async def delete_own(
@@ -136,7 +144,9 @@ class QuestionService:
         if not rules.can_delete(question, participant_id):
             raise rules.not_author_error()
         version = await self.store.delete_question(question.id)
-        await publish_change(self.hub, question.room_id, "questions.updated", version)
+        await publish_change(
+            self.hub, question.room_id, "questions.updated", version, question=question.id
+        )
 
     # --- moderators -------------------------------------------------------------------------
 
@@ -174,7 +184,7 @@ class QuestionService:
         if changed:
             # Only what this request changes: a concurrent edit of another field survives.
             version = await self.store.update_question(after, changed)
-            await publish_change(self.hub, after.room_id, "questions.updated", version)
+            await self._changed(after, version)
         if highlighted is not None:
             room = await self.store.get_room(after.room_id)
             currently = room is not None and room.highlighted_question_id == after.id
@@ -182,7 +192,7 @@ class QuestionService:
                 version = await self.store.set_highlight(
                     after.room_id, after.id if highlighted else None
                 )
-                await publish_change(self.hub, after.room_id, "questions.updated", version)
+                await self._changed(after, version)
                 if (
                     highlighted
                     and room is not None
@@ -197,7 +207,7 @@ class QuestionService:
             room = await self.store.get_room(after.room_id)
             if room is not None and room.highlighted_question_id == after.id:
                 version = await self.store.set_highlight(after.room_id, None)
-                await publish_change(self.hub, after.room_id, "questions.updated", version)
+                await self._changed(after, version)
         return await self.question(event, after.id)
 
     async def give_answer(
@@ -236,7 +246,7 @@ class QuestionService:
         changed = [f for f in QUESTION_FIELDS if getattr(after, f) != getattr(before, f)]
         if changed:
             version = await self.store.update_question(after, changed)
-            await publish_change(self.hub, after.room_id, "questions.updated", version)
+            await self._changed(after, version)
         room = await self.store.get_room(after.room_id)
         if room is not None and mode is not None and room.screen_mode != mode:
             # Before the highlight: "join", "poll" and "slide" clear it in the store.
@@ -245,8 +255,15 @@ class QuestionService:
             room = await self.store.get_room(room.id)
         if room is not None and room.highlighted_question_id != shown_id:
             version = await self.store.set_highlight(room.id, shown_id)
+            # The room changed (re-read every tick); no question did: no id.
             await publish_change(self.hub, room.id, "questions.updated", version)
         return await self.question(event, after.id)
+
+    async def _changed(self, question: Question, version: int) -> None:
+        """Publish a change of this one question: the fan-out re-reads only it (issue 21)."""
+        await publish_change(
+            self.hub, question.room_id, "questions.updated", version, question=question.id
+        )
 
     async def _highlight_to_restore(self, restored: Question, highlight: object) -> str | None:
         """The id of the question to put back on the projector (None: none); DomainError
@@ -265,7 +282,8 @@ class QuestionService:
         return shown.id
 
     async def approve_all(self, event: Event, room: Room) -> int:
-        """Bulk approval of every pending question of the room; returns how many."""
+        """Bulk approval of every pending question of the room; returns how many. One notice
+        without a question id: the fan-out re-reads all questions."""
         pending = [q for q in await self.in_room(room) if q.state == "pending"]
         version = None
         for question in pending:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from live.domain import qa_paging
 from live.domain import questions as qa_rules
 from live.domain.models import Question, QuestionState
+from live.domain.qa_paging import Page, Pages
 from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.fanout.types import Region
@@ -36,6 +38,9 @@ GROUP_TITLES: dict[QuestionState, str] = {
 # The groups always open at the top of the queue; the rest is done and folded away.
 OPEN_GROUPS: tuple[QuestionState, ...] = ("pending", "approved")
 DONE_GROUPS: tuple[QuestionState, ...] = ("answered", "hidden", "archived")
+# Each group shows this many questions per page (issue 21): the queue pushed to every moderator
+# on every change stays the same size in a room of 10,000 questions.
+QUEUE_PAGE_SIZE = 10
 # How much of a question a control's name and an announcement quote.
 EXCERPT_LENGTH = 50
 
@@ -90,15 +95,25 @@ def queue_groups(state: RoomState) -> list[tuple[QuestionState, list[Question]]]
     ]
 
 
+def queue_pages(state: RoomState, pages: Pages) -> list[tuple[QuestionState, Page]]:
+    """Each group's page as ``pages`` ask (first pages where they do not)."""
+    return [
+        (group, qa_paging.page(questions, qa_paging.page_of(pages, group), QUEUE_PAGE_SIZE))
+        for group, questions in queue_groups(state)
+    ]
+
+
 def moderator_question_regions(
     lang: Lang,
     state: RoomState,
     *,
+    pages: Pages = (),
     undo: Undo | None = None,
     answer_error: AnswerError | None = None,
 ) -> list[Region]:
-    """The queue, and each question's row as a region of its own (rendered once, also for the
-    queue). ``undo`` and ``answer_error`` only in the answer to the moderator who acted."""
+    """The queue, on the pages this moderator is on (``pages``), and each shown question's row
+    as a region of its own (rendered once, also for the queue). ``undo`` and ``answer_error``
+    only in the answer to the moderator who acted."""
     ctx = {
         "state": state,
         "event": state.event,
@@ -106,7 +121,7 @@ def moderator_question_regions(
         "excerpt": excerpt,
         "state_labels": STATE_LABELS,
     }
-    groups = queue_groups(state)
+    groups = queue_pages(state, pages)
     rows = {
         q.id: render(
             lang,
@@ -115,17 +130,23 @@ def moderator_question_regions(
             error=answer_error if answer_error and answer_error.question_id == q.id else None,
             **ctx,
         )
-        for _, questions in groups
-        for q in questions
+        for _, shown in groups
+        for q in shown.items
     }
     done_groups = [g for g in groups if g[0] in DONE_GROUPS]
+    base = f"/e/{state.event.code}/moderate?room={state.room.id}"
     html = render(
         lang,
         "fragments/mod_questions.html",
         open_groups=[g for g in groups if g[0] in OPEN_GROUPS],
         done_groups=done_groups,
-        done_count=sum(len(questions) for _, questions in done_groups),
+        done_count=sum(shown.total for _, shown in done_groups),
+        done_paged=any(shown.number > 1 for _, shown in done_groups),
+        page_size=QUEUE_PAGE_SIZE,
         group_titles=GROUP_TITLES,
+        page_url=lambda group, number: qa_paging.page_link(
+            base, pages, group, number, f"qa-{group}-title"
+        ),
         rows=rows,
         undo=undo,
         **ctx,

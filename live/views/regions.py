@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 from live.domain import applause as applause_rules
 from live.domain import mood as mood_rules
 from live.domain import polls as poll_rules
+from live.domain import qa_paging
 from live.domain import questions as qa_rules
 from live.domain.models import Ballot, Poll, Question, Results
 from live.domain.screen import poll_choices, screen_content
@@ -25,6 +26,12 @@ from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
 from live.views.qa_queue import moderator_question_regions
+from live.views.question_json import (
+    QuestionBodies,
+    question_regions,
+    snapshot_questions,
+    with_own,
+)
 from live.views.screen import MODE_BUTTONS, MODE_LABELS
 from live.views.templating import render
 
@@ -89,8 +96,8 @@ def _ballot_key(poll: Poll, ballot: Ballot | None) -> Hashable:
     return (ballot.choices, ballot.value)
 
 
-# How many questions a phone's live list shows (the moderators see all): a room with 1,000
-# questions must not push half a megabyte to every phone on every upvote.
+# How many questions a page of the phone's live list shows: a room with 1,000 questions must not
+# push half a megabyte to every phone on every upvote ("Weitere Fragen" pages on).
 PARTICIPANT_LIST_LIMIT = 30
 
 
@@ -126,6 +133,7 @@ class PageRenderer:
     def __init__(self) -> None:
         self._memo_state: RoomState | None = None
         self._memo: dict[Hashable, object] = {}
+        self._bodies = QuestionBodies()
 
     def _shared(self, state: RoomState, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, computed once per state (tick) and key, whichever socket asks first."""
@@ -150,7 +158,9 @@ class PageRenderer:
                 for p in self._shared(state, "participant-polls", lambda: participant_polls(state))
             )
             own = tuple((q.id, q.state, q.text, q.answer, q.upvotes) for q in self._own(state, pid))
-            return (ballots, own, conn.sort)
+            return (ballots, own, conn.sort, conn.qa_pages)
+        if conn.view == "moderator":
+            return conn.qa_pages
         if conn.view == "overlay":
             return conn.parts
         if conn.view == "json":
@@ -183,23 +193,22 @@ class PageRenderer:
         lang: Lang = parse_lang(conn.lang) or "de"
         if conn.view == "json":
             moderator = conn.role == "moderator"
-            # Only the question list can differ between participants; the rest is shared.
-            return [
-                *self._shared(
-                    state,
-                    ("json-polls", moderator),
-                    lambda: json_regions(state, moderator=moderator),
-                ),
-                json_questions_region(
-                    state, moderator=moderator, participant_id=conn.participant_id
-                ),
-                *self.applause_regions(conn, state),
-                self._shared(state, "json-mood", lambda: json_mood_region(state)),
-            ]
+            # Only the questions can differ between participants (their own pending ones);
+            # the rest is shared, the whole list too for everyone without pending questions.
+            pending = [q for q in self._own(state, conn.participant_id) if q.state == "pending"]
+            shared = self._shared(
+                state, ("json", moderator), lambda: self._json_regions(state, moderator)
+            )
+            if moderator or not pending:
+                return shared
+            return with_own(state, self._bodies, shared, pending)
         if conn.view == "participant":
             sort = conn.sort if conn.sort in qa_rules.SORTS else "votes"
+            pages = conn.qa_pages
             qa_list = self._shared(
-                state, ("qa-list", lang, sort), lambda: qa_list_region(lang, state, sort)
+                state,
+                ("qa-list", lang, sort, pages),
+                lambda: qa_list_region(lang, state, sort, pages=pages),
             )
             return [
                 *participant_regions(lang, state, conn.participant_id),
@@ -220,10 +229,18 @@ class PageRenderer:
             return [*overlay_regions(lang, state, conn.parts), *self.applause_regions(conn, state)]
         return [
             *moderator_live_regions(lang, state),
-            *moderator_question_regions(lang, state),
+            *moderator_question_regions(lang, state, pages=conn.qa_pages),
             *self.applause_regions(conn, state),
             mood_region(lang, state),
             moderator_screen_region(lang, state),
+        ]
+
+    def _json_regions(self, state: RoomState, moderator: bool) -> list[Region]:
+        return [
+            *json_regions(state, moderator=moderator),
+            *question_regions(state, self._bodies, moderator=moderator),
+            self._shared(state, "json-applause", lambda: json_applause_region(state)),
+            self._shared(state, "json-mood", lambda: json_mood_region(state)),
         ]
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
@@ -235,7 +252,10 @@ class PageRenderer:
     def snapshot(self, conn: Connection, state: RoomState) -> str:
         return api.dumps(
             snapshot_dict(
-                state, moderator=conn.role == "moderator", participant_id=conn.participant_id
+                state,
+                self._bodies,
+                moderator=conn.role == "moderator",
+                participant_id=conn.participant_id,
             )
         )
 
@@ -244,35 +264,14 @@ def _visible_polls(state: RoomState, moderator: bool) -> list[Poll]:
     return [p for p in state.polls if poll_rules.visible_to(p, moderator=moderator)]
 
 
-def visible_questions(
-    state: RoomState, *, moderator: bool, participant_id: str | None
-) -> list[Question]:
-    visible = [
-        q
-        for q in state.questions
-        if qa_rules.visible_to(q, participant_id=participant_id, moderator=moderator)
-    ]
-    return qa_rules.ordered(visible, "votes")
-
-
-def _questions_json(state: RoomState, moderator: bool, participant_id: str | None) -> list[Any]:
-    return [
-        api.question_dict(q, state.room)
-        for q in visible_questions(state, moderator=moderator, participant_id=participant_id)
-    ]
-
-
-def json_questions_region(
-    state: RoomState, *, moderator: bool, participant_id: str | None
-) -> Region:
-    body = api.dumps(_questions_json(state, moderator, participant_id))
-    frame = f'{{"type":"questions","version":{state.version},"questions":{body}}}'
-    return Region("questions", frame, body)
-
-
 def snapshot_dict(
-    state: RoomState, *, moderator: bool, participant_id: str | None = None
+    state: RoomState,
+    bodies: QuestionBodies,
+    *,
+    moderator: bool,
+    participant_id: str | None = None,
 ) -> dict[str, Any]:
+    """The socket's snapshot; its questions are the top of the list (live.views.question_json)."""
     return {
         "type": "snapshot",
         "version": state.version,
@@ -281,7 +280,7 @@ def snapshot_dict(
             api.poll_dict(p, state.results[p.id], moderator=moderator)
             for p in _visible_polls(state, moderator)
         ],
-        "questions": _questions_json(state, moderator, participant_id),
+        **snapshot_questions(state, bodies, moderator=moderator, participant_id=participant_id),
         "applause": applause_dict(state),
         "mood": mood_dict(state),
     }
@@ -459,28 +458,37 @@ def moderator_live_regions(lang: Lang, state: RoomState) -> list[Region]:
     ]
 
 
-def participant_question_list(state: RoomState, sort: str) -> tuple[list[Question], int]:
-    """The shared live list: approved and answered questions, at most PARTICIPANT_LIST_LIMIT;
-    returns (shown, total)."""
+def participant_question_list(state: RoomState, sort: str, number: int = 1) -> qa_paging.Page:
+    """The shared live list: approved and answered questions, PARTICIPANT_LIST_LIMIT a page."""
     public = [q for q in state.questions if q.state in qa_rules.PUBLIC_STATES]
-    ordered = qa_rules.ordered(public, sort)
-    return ordered[:PARTICIPANT_LIST_LIMIT], len(ordered)
+    return qa_paging.page(qa_rules.ordered(public, sort), number, PARTICIPANT_LIST_LIMIT)
 
 
 def qa_list_region(
-    lang: Lang, state: RoomState, sort: str, upvoted: frozenset[str] = frozenset()
+    lang: Lang,
+    state: RoomState,
+    sort: str,
+    upvoted: frozenset[str] = frozenset(),
+    *,
+    pages: qa_paging.Pages = (),
 ) -> Region:
-    shown, total = participant_question_list(state, sort)
+    shown = participant_question_list(state, sort, qa_paging.page_of(pages, qa_paging.PUBLIC_LIST))
+    base = f"/e/{state.event.code}?room={state.room.id}&sort={sort}"
     html = render(
         lang,
         "fragments/qa_list.html",
         state=state,
         event=state.event,
         room=state.room,
-        questions=shown,
-        total=total,
+        questions=shown.items,
+        shown=shown,
+        total=shown.total,
         sort=sort,
         upvoted=upvoted,
+        page_size=PARTICIPANT_LIST_LIMIT,
+        page_url=lambda number: qa_paging.page_link(
+            base, pages, qa_paging.PUBLIC_LIST, number, "qa-list"
+        ),
     )
     return _html("qa-list", html)
 

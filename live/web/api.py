@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from live.domain import polls as poll_rules
+from live.domain import qa_paging
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
 from live.domain.models import Event, HiddenKind, Poll
@@ -251,7 +252,23 @@ async def _poll_answer(
 
 
 async def list_questions(request: Request) -> Response:
-    """Approved and answered questions by upvotes; with a moderator's token, all of them."""
+    """Approved and answered questions by upvotes (most first, ties oldest first); with a
+    moderator's token, all of them. One page at a time (issue 21):
+
+    - ``?limit=N``: at most N questions, 1..500 (qa_paging.MAX_LIMIT); 100 without it.
+    - ``?cursor=C``: the page after the one whose answer carried ``C``; without it the first.
+      ``C`` is opaque; it names a position in the order, not an offset, so questions asked or
+      deleted meanwhile shift nothing.
+
+    The body stays the contract's ``[question, ...]``; the headers say how to go on:
+    ``X-Next-Cursor`` (absent on the last page), ``Link: <…>; rel="next"`` with the URL of the
+    next page, and ``X-Total-Count`` (how many questions the caller may see in all). A bad
+    ``limit`` or ``cursor`` answers 400 (``invalid_limit``, ``invalid_cursor``) and reads
+    nothing."""
+    limit = qa_paging.parse_limit(request.query_params.get("limit"))
+    cursor = request.query_params.get("cursor")
+    if cursor is not None:
+        qa_paging.decode_cursor(cursor, "votes")  # refused before anything is read
     svc = services(request)
     event = await svc.events.event(request.path_params["code"])
     room = await svc.events.room(event, request.path_params["room_id"])
@@ -261,8 +278,14 @@ async def list_questions(request: Request) -> Response:
         for q in await svc.questions.in_room(room)
         if qa_rules.visible_to(q, participant_id=None, moderator=moderator)
     ]
-    ordered = qa_rules.ordered(questions, "votes")
-    return json_response([shapes.question_dict(q, room) for q in ordered])
+    found = qa_paging.cursor_page(questions, "votes", limit, cursor)
+    response = json_response([shapes.question_dict(q, room) for q in found.items])
+    response.headers["X-Total-Count"] = str(found.total)
+    if found.next_cursor is not None:
+        response.headers["X-Next-Cursor"] = found.next_cursor
+        next_url = request.url.include_query_params(limit=limit, cursor=found.next_cursor)
+        response.headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
+    return response
 
 
 async def patch_question(request: Request) -> Response:

@@ -45,7 +45,7 @@ def status_for(error: DomainError) -> int:
         return 409
     if isinstance(error, TooMany) or error.code == "too_fast":
         return 429
-    if error.code in {"invalid_json", "invalid_body"}:
+    if error.code in {"invalid_json", "invalid_body", "invalid_limit", "invalid_cursor"}:
         return 400
     if error.code in {"too_large", "logo_too_large"}:
         return 413

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 
 from live.domain.errors import DomainError
 from live.domain.models import Event, Room
+from live.domain.qa_paging import MODERATOR_LISTS, pages_query
 from live.domain.text import _n
 from live.errors import Forbidden, NotFound, Unauthorized
 from live.fanout.state import RoomState
@@ -43,6 +44,7 @@ from live.web.access import (
 from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, as_int, field, read_form
 from live.web.identity import moderator_cookie, request_lang, room_moderator_cookie, set_cookie
+from live.web.paging import request_pages
 from live.web.responses import announce, fragment, is_htmx, page, redirect, swap_oob
 from live.web.runtime import runtime, services
 from live.web.screen import short_link
@@ -121,6 +123,7 @@ async def moderate(request: Request) -> Response:
     suffix = "" if lang == "de" else f"&lang={lang}"
     # A link from the setup page prepares a poll (?template=, ?agenda=): the form is open then.
     prefilled = any(k in request.query_params for k in ("template", "agenda"))
+    qa_pages = request_pages(request, MODERATOR_LISTS)
     response = page(
         request,
         "moderate.html",
@@ -133,7 +136,8 @@ async def moderate(request: Request) -> Response:
         mode_buttons=MODE_BUTTONS,
         polls_html=(await run_sheet_of(request, event))(lang, state),
         live_html=moderator_live_regions(lang, state)[0].frame,
-        questions_html=moderator_question_regions(lang, state)[0].frame,
+        questions_html=moderator_question_regions(lang, state, pages=qa_pages)[0].frame,
+        qa_query=pages_query(qa_pages),
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,

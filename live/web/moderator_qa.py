@@ -3,7 +3,7 @@ event's Q&A settings (the organiser's). Plain form posts that htmx enhances, as 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, Response
 
 from live.domain.errors import DomainError
 from live.domain.models import Event, Question, Room
+from live.domain.qa_paging import MODERATOR_LISTS
 from live.domain.text import _n
 from live.errors import NotFound
 from live.fanout.state import RoomState
@@ -21,6 +22,7 @@ from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, field, read_form
 from live.web.identity import request_lang
 from live.web.moderator import moderation_answer, room_of_request
+from live.web.paging import request_pages
 from live.web.responses import announce, fragment, is_htmx, page, redirect
 from live.web.runtime import services
 
@@ -57,8 +59,10 @@ async def _question_of_request(request: Request) -> tuple[Event, Question, Room]
     return event, question, room
 
 
-def questions_region(lang: Lang, state: RoomState) -> str:
-    return moderator_question_regions(lang, state)[0].frame
+def questions_region(request: Request) -> Callable[[Lang, RoomState], str]:
+    """The queue on the pages the moderator's console is on."""
+    pages = request_pages(request, MODERATOR_LISTS)
+    return lambda lang, state: moderator_question_regions(lang, state, pages=pages)[0].frame
 
 
 def _said(request: Request, message: str, question: Question, **params: str) -> str:
@@ -106,7 +110,11 @@ async def _queue_answer(
             done=message,
         )
     region = moderator_question_regions(
-        request_lang(request), state, undo=undo, answer_error=error
+        request_lang(request),
+        state,
+        pages=request_pages(request, MODERATOR_LISTS),
+        undo=undo,
+        answer_error=error,
     )[0].frame
     html = region + announce(request, message, error=status >= 400)
     return HTMLResponse(html, status_code=status)
@@ -172,7 +180,7 @@ async def approve_all(request: Request) -> Response:
         count = await services(request).questions.approve_all(event, room)
         return translate(request_lang(request), _n("%(num)d Fragen freigegeben."), {"num": count})
 
-    return await moderation_answer(request, event, room, act(), questions_region)
+    return await moderation_answer(request, event, room, act(), questions_region(request))
 
 
 async def settings(request: Request) -> Response:

@@ -12,17 +12,19 @@ from starlette.responses import HTMLResponse, Response
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
 from live.domain.models import Event, Room
+from live.domain.qa_paging import PUBLIC_LIST, page_of, pages_query
 from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.service.rooms import with_question, without_question
-from live.views.regions import qa_list_region, qa_mine_region
+from live.views.regions import participant_question_list, qa_list_region, qa_mine_region
 from live.views.templating import render
 from live.web.access import require_participant, resolve
 from live.web.errors import error_text, page_error, status_for
 from live.web.forms import FieldErrors, field, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state, newest
 from live.web.identity import request_lang
+from live.web.paging import request_pages
 from live.web.responses import announce, is_htmx, no_js_answer, redirect, swap_oob
 from live.web.runtime import services
 
@@ -39,17 +41,19 @@ async def qa_context(
     ``held``: ``state`` is the room's held state (live/web/held.py), taken again after the
     marks were read if a newer one came meanwhile."""
     lang = request_lang(request)
+    pages = request_pages(request, (PUBLIC_LIST,))
+    shown = participant_question_list(state, sort, page_of(pages, PUBLIC_LIST)).items
     upvoted: set[str] = set()
-    if participant_id is not None and state.questions:
-        upvoted = await services(request).questions.upvoted_by(
-            participant_id, list(state.questions)
-        )
+    if participant_id is not None and shown:
+        # Only the page shown: a room may hold 10,000 questions.
+        upvoted = await services(request).questions.upvoted_by(participant_id, shown)
     if held:
         state = newest(request, state)
     return {
         "sort": sort,
+        "qa_query": pages_query(pages),
         "upvoted": sorted(upvoted),
-        "qa_list_html": qa_list_region(lang, state, sort, frozenset(upvoted)).frame,
+        "qa_list_html": qa_list_region(lang, state, sort, frozenset(upvoted), pages=pages).frame,
         "qa_mine_html": qa_mine_region(lang, state, participant_id).frame,
         "values": {"text": "", "name": ""},
         "errors": FieldErrors(),

@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from live.domain.errors import DomainError
 from live.domain.models import Event, Room
+from live.domain.qa_paging import MODERATOR_LISTS, PUBLIC_LIST, parse_pages
 from live.domain.text import _n
 from live.errors import Unavailable
 from live.fanout.connection import Connection
@@ -327,6 +328,8 @@ async def page_socket(ws: WebSocket) -> None:
     _forget_handshake(ws)
     conn = Connection(ws, view, lang, participant_id, role)
     conn.sort = sort
+    lists = MODERATOR_LISTS if view == "moderator" else (PUBLIC_LIST,)
+    conn.qa_pages = parse_pages(ws.query_params, lists)
     if view == "overlay":
         conn.parts = parse_overlay(ws.query_params.getlist("parts")).parts
 

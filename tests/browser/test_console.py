@@ -84,7 +84,9 @@ def test_the_console_is_one_screen_at_1366_by_768_and_reflows_at_320_px(
     room.others([{"type": "vote", "poll_id": poll, "choices": [n % 12]} for n in range(12)])
     page.reload()
     expect(page.locator(f"#mod-results-{poll} .voters")).to_have_text("12 Stimmen", timeout=LIVE)
-    expect(page.locator("#mod-questions")).to_contain_text("Frage Nummer 13", timeout=LIVE)
+    # Fifteen waiting: ten on the first page, the pager to the rest (issue 21).
+    expect(page.locator("#qa-pending-title")).to_contain_text("(15)", timeout=LIVE)
+    expect(page.locator("#qa-pending-next")).to_have_text("Weitere Fragen")
     assert_one_screen(page, "full room")
     # The columns scroll inside instead, and each is reachable.
     for column in (".run-col", ".live-col .mod-live-panel", ".qa-col"):

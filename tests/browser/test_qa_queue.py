@@ -279,7 +279,9 @@ def test_pushes_keep_the_typed_answer_the_focus_and_the_selection(
     for n in range(10):
         text = f"Neue Frage Nummer {n + 1} aus dem Publikum?"
         room.ask(text)
-        expect(queue).to_contain_text(text, timeout=LIVE)
+        # One waited before; ten a page (issue 21): the count tells each push apart.
+        expect(page.locator("#qa-pending-title")).to_contain_text(f"({n + 2})", timeout=LIVE)
+    expect(queue).to_contain_text("Neue Frage Nummer 9 aus dem Publikum?")
     for n in range(10):
         room.upvote(mine)
         expect(row(page, mine).locator(".question-meta")).to_contain_text(
@@ -332,3 +334,43 @@ def test_without_javascript_every_question_has_its_plain_forms(
     saved = room.question(second)
     assert (saved["state"], saved["answer"]) == ("answered", "Geht auch so.")
     assert room.question(first)["state"] == "pending"
+
+
+def test_the_queue_pages_by_keyboard_and_the_page_stays_live(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    """Issue 21: a group shows ten questions a page; "Weitere Fragen" and "Vorherige Fragen"
+    are links reached with Tab and followed with Enter, and the socket pushes that page."""
+    room = Room(live_server)
+    asked = [room.ask(f"Frage Nummer {n} zur Tagung?") for n in range(1, 12)]
+    page = browser_context(viewport=CONSOLE).new_page()
+    room.moderate(page)
+    expect(page.locator("#mod-questions .qa-row")).to_have_count(10)
+
+    def tab_to(target: str) -> None:
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate(FOCUSED_ID) == target:
+                return
+        raise AssertionError(f"Tab never reached #{target}")
+
+    page.locator("#qa-pending-title").focus()
+    tab_to("qa-pending-next")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"qa_pending=2"))
+    expect(page.locator("#mod-questions .qa-page-of").first).to_have_text("Seite 2 von 2")
+    expect(page.locator("#mod-questions .qa-row")).to_have_count(1)
+    expect(row(page, asked[10])).to_be_visible()
+    expect(page.locator(".connection").first).to_have_attribute("data-state", "open", timeout=LIVE)
+
+    # A new question lands on this page (the oldest wait first), pushed without a reload.
+    late = room.ask("Kommt diese Frage auf Seite zwei?")
+    expect(row(page, late)).to_be_visible(timeout=LIVE)
+    expect(page.locator("#mod-questions .qa-row")).to_have_count(2)
+
+    page.locator("#qa-pending-title").focus()
+    tab_to("qa-pending-previous")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"qa_pending=(?!2)|moderate\?room=[^&#]*(#|$)"))
+    expect(page.locator("#mod-questions .qa-row")).to_have_count(10)
+    expect(row(page, asked[0])).to_be_visible()

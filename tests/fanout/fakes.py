@@ -128,7 +128,12 @@ class Versions:
         self.failing = False
 
     async def load(
-        self, room_id: str, dirty: set[str] | None, ballots: bool, previous: RoomState | None
+        self,
+        room_id: str,
+        dirty: set[str] | None,
+        ballots: bool,
+        previous: RoomState | None,
+        questions: set[str] | None,
     ) -> RoomState:
         self.tries += 1
         if self.failing:
