@@ -211,7 +211,7 @@ LANG: Schema = {
     "schema": {"type": "string", "enum": ["de", "en"]},
 }
 
-IMAGE: Schema = {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
+LOGO_TYPES = ("image/png", "image/svg+xml")
 
 
 def _path_parameters(path: str) -> list[Schema]:
@@ -235,7 +235,7 @@ def _statuses(op: Operation) -> list[int]:
 
 
 def _operation(op: Operation) -> Schema:
-    status, _, answer = op.answer.partition(" ")
+    ok_status, _, answer = op.answer.partition(" ")
     ok: Schema = {"description": op.summary}
     if answer:
         ok["content"] = {"application/json": {"schema": ref(answer)}}
@@ -245,7 +245,7 @@ def _operation(op: Operation) -> Schema:
         "security": SECURITY[op.auth],
         "parameters": [*_path_parameters(op.path), LANG],
         "responses": {
-            status: ok,
+            ok_status: ok,
             **{str(status): ref_response(status) for status in _statuses(op)},
         },
     }
@@ -254,7 +254,10 @@ def _operation(op: Operation) -> Schema:
     if op.body == "logo":
         spec["requestBody"] = {
             "required": True,
-            "content": {"image/png": IMAGE, "image/svg+xml": IMAGE},
+            "content": {
+                media: {"schema": {"type": "string", "contentMediaType": media}}
+                for media in LOGO_TYPES
+            },
         }
     elif op.body is not None:
         spec["requestBody"] = {
@@ -270,6 +273,7 @@ def ref_response(status: int) -> Schema:
 
 @functools.cache
 def document() -> dict[str, Any]:
+    """The description (built once; callers must not change it)."""
     paths: dict[str, dict[str, Schema]] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method] = _operation(op)

@@ -45,6 +45,6 @@ def server_message(raw: str | bytes) -> Msg:
     kind = message.get("type")
     assert kind in SERVER_TYPES, f"a frame of an undescribed type {kind!r}: {raw!r:.200}"
     found = problems(message, SERVER_TYPES[kind])
-    assert not found, f"a {kind} frame breaks its schema: {found[:5]} in {raw!r:.300}"
+    assert not found, f"this {kind} frame breaks its schema: {found[:5]} in {raw!r:.300}"
     assert not problems(message, "SocketServerMessage"), f"{kind} matches more than one schema"
     return message

@@ -123,3 +123,20 @@ def test_docs_name_every_message_schema_and_the_description() -> None:
     assert "/api/v1/openapi.json" in text
     named = set(re.findall(r"`(Socket\w+)`", text))
     assert set(socket_schemas.SCHEMAS) - named == set()
+
+
+def test_an_error_echoes_only_a_string_or_integer_request_id(
+    client: TestClient, event: EventFixture
+) -> None:
+    """docs/api.md: the id is echoed when it is a string or an integer; JSON's true is neither
+    (Python's bool is an int), and an error echoing it broke the message schema."""
+    with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+        receive(ws)
+        for request_id in (True, 2.5, 7, "r"):
+            ws.send_text(json.dumps({"type": "wave", "request_id": request_id}))
+            reply = receive_until(ws, lambda m: m["type"] == "error")  # schema-checked
+            assert reply["code"] == "unknown_type"
+            if isinstance(request_id, bool | float):
+                assert "request_id" not in reply
+            else:
+                assert reply["request_id"] == request_id
