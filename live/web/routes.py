@@ -15,6 +15,7 @@ from live.web import (
     links,
     moderator,
     moderator_qa,
+    openapi,
     participant,
     participant_qa,
     report,
@@ -116,6 +117,8 @@ def routes() -> list[BaseRoute]:
         Mount(
             "/api/v1",
             routes=[
+                # the description of everything below (live/web/openapi.py)
+                Route("/openapi.json", openapi.serve, methods=["GET"]),
                 Route("/events", api.create_event, methods=["POST"]),
                 Route("/events/{code}", api.get_event, methods=["GET"]),
                 Route("/events/{code}", api.delete_event, methods=["DELETE"]),

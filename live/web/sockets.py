@@ -212,7 +212,8 @@ async def api_socket(ws: WebSocket) -> None:
 
     def error(request_id: object, code: str, message: str, **params: object) -> None:
         frame: dict[str, Any] = {"type": "error", "code": code}
-        if isinstance(request_id, str | int):
+        # As documented: a string or an integer (JSON's true is a Python int, not an id).
+        if isinstance(request_id, str | int) and not isinstance(request_id, bool):
             frame["request_id"] = request_id
         frame["message"] = translate(lang, message, params or None)
         conn.reply(shapes.dumps(frame))

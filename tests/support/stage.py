@@ -16,6 +16,7 @@ from typing import Any
 from websockets.sync.client import connect
 
 from tests.support.server import LiveServer
+from tests.support.socket_frames import server_message
 
 # Twelve options (the API's maximum) with long German labels: the worst case for the results.
 LONG_OPTIONS = (
@@ -227,7 +228,7 @@ def stock(server: LiveServer, *, title: str = "Tag der kommunalen Jobcenter 2026
                 ws.send(json.dumps({"request_id": f"r{n}", **message}))
             acks = 0
             while acks < len(messages):
-                if json.loads(ws.recv()).get("type") in ("ack", "error"):
+                if server_message(ws.recv()).get("type") in ("ack", "error"):
                     acks += 1
     questions = api(
         server, "GET", f"/events/{stage.code}/rooms/{stage.room}/questions", None, stage.token
@@ -253,7 +254,7 @@ def stock(server: LiveServer, *, title: str = "Tag der kommunalen Jobcenter 2026
                 ws.send(json.dumps({"type": "upvote", "request_id": f"u{n}", "question_id": qid}))
             acks = 0
             while acks < len(chosen):
-                if json.loads(ws.recv()).get("type") in ("ack", "error"):
+                if server_message(ws.recv()).get("type") in ("ack", "error"):
                     acks += 1
     return stage
 

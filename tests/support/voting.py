@@ -18,6 +18,7 @@ import websockets
 
 from tests.support.redis import RedisServer
 from tests.support.server import LiveServer, LiveServerFactory
+from tests.support.socket_frames import server_message
 
 Msg = dict[str, Any]
 # Bounds a hang: a message that should come but never does.
@@ -67,7 +68,7 @@ def socket_url(server: LiveServer, code: str, room: str, token: str | None = Non
 async def next_matching(ws: Any, predicate: Callable[[Msg], bool], timeout: float) -> Msg:
     async def wait() -> Msg:
         while True:
-            message: Msg = json.loads(await ws.recv())
+            message = server_message(await ws.recv())
             if predicate(message):
                 return message
 

@@ -12,7 +12,8 @@ from tests.web.conftest import EventFixture, close_store, create_poll
 
 ORIGIN = {"Origin": "http://testserver"}
 # Pages that need no store at all.
-WITHOUT_STORE = {"/", "/static/{path:path}"}  # the static files come from memory
+# The static files and the API's description (live/web/openapi.py) come from memory.
+WITHOUT_STORE = {"/", "/static/{path:path}", "/api/v1/openapi.json"}
 # Answers of their own during an outage: the health check says what is down.
 OWN_ANSWER = {"/healthz"}
 # Valid input where a form is checked before the store is asked (bad input is a 422 first).
@@ -76,6 +77,7 @@ def test_every_route_answers_503_while_the_store_is_down(
     assert checked > 50
     assert client.get("/").status_code == 200  # the start page needs no store
     assert client.get("/static/live.css").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
 
 
 def test_join_by_code_answers_503_not_500(client: TestClient, event: EventFixture) -> None:

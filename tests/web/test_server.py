@@ -11,6 +11,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.support.server import LiveServer, LiveServerFactory
+from tests.support.socket_frames import server_message
 from tests.support.voting import call
 
 
@@ -22,7 +23,7 @@ def ws(server: LiveServer, code: str, room: str, token: str) -> Any:
 def vote_and_wait(conn: Any, request_id: str, poll_id: str, **fields: Any) -> dict[str, Any]:
     conn.send(json.dumps({"type": "vote", "request_id": request_id, "poll_id": poll_id, **fields}))
     for _ in range(50):
-        message: dict[str, Any] = json.loads(conn.recv(timeout=10))
+        message = server_message(conn.recv(timeout=10))
         if message.get("request_id") == request_id:
             return message
     raise AssertionError("no reply")
@@ -45,7 +46,7 @@ def test_restart_keeps_events_polls_and_votes(live_server: LiveServer) -> None:
     ]
     for i, participant in enumerate(voters):
         with ws(live_server, code, room, participant) as conn:
-            json.loads(conn.recv(timeout=10))  # snapshot
+            server_message(conn.recv(timeout=10))  # snapshot
             assert vote_and_wait(conn, f"r{i}", poll["id"], choices=[i % 2])["type"] == "ack"
 
     live_server.stop()  # SIGTERM: uvicorn shuts down gracefully, then re-raises the signal
@@ -59,7 +60,7 @@ def test_restart_keeps_events_polls_and_votes(live_server: LiveServer) -> None:
     # Identities survive too: the same participant changes its vote instead of adding one,
     # and a repeated request_id from before the restart is still recognised.
     with ws(live_server, code, room, voters[0]) as conn:
-        json.loads(conn.recv(timeout=10))
+        server_message(conn.recv(timeout=10))
         assert vote_and_wait(conn, "r0", poll["id"], choices=[1])["type"] == "ack"
         assert vote_and_wait(conn, "after", poll["id"], choices=[1])["type"] == "ack"
     final = call(live_server, "GET", f"/api/v1/events/{code}/polls/{poll['id']}")
@@ -77,7 +78,7 @@ def test_uvicorn_closes_oversized_frames_with_1009(live_server: LiveServer) -> N
     code, room = event["code"], event["rooms"][0]["id"]
     participant = call(live_server, "POST", f"/api/v1/events/{code}/join")["participant_token"]
     with ws(live_server, code, room, participant) as conn:
-        json.loads(conn.recv(timeout=10))
+        server_message(conn.recv(timeout=10))
         conn.send("x" * (64 * 1024 + 1))
         with pytest.raises(ConnectionClosed) as closed:
             for _ in range(10):

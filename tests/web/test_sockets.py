@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from tests.support.socket_frames import server_message
 from tests.web.conftest import EventFixture, close_store, create_poll, join
 
 Msg = dict[str, Any]
@@ -21,8 +22,8 @@ def ws_url(event: EventFixture, token: str | None = None, room: str | None = Non
 
 
 def receive(ws: Any) -> Msg:
-    message: Msg = json.loads(ws.receive_text())
-    return message
+    """The next message, checked against its published schema (tests/support/socket_frames.py)."""
+    return server_message(ws.receive_text())
 
 
 def receive_until(ws: Any, predicate: Callable[[Msg], bool], limit: int = 50) -> Msg:

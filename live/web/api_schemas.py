@@ -1,0 +1,438 @@
+"""JSON Schemas (Draft 2020-12, as OpenAPI 3.1 uses them) of what the HTTP API takes and
+answers: the shapes of live/views/api.py and their neighbours, written as data.
+
+They are the ``components.schemas`` of the OpenAPI document (live/web/openapi.py), which the
+socket's message schemas (live/web/socket_schemas.py) share. Tests keep them honest: every
+answer the fuzzer (tests/web/test_openapi.py) and the socket tests receive must match them.
+
+Objects the server answers list what they always carry (``required``) but allow fields beyond
+those: the interface grows additively (CONTRACT.md), and a client must ignore what it does not
+know. Request bodies of the PATCH calls allow only their fields, as the server does.
+Enumerations come from the domain's own types, so a new poll kind or state is one change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from live.domain import polls as poll_rules
+from live.domain import questions as qa_rules
+from live.domain.agenda import MAX_ITEM_TITLE_LEN
+from live.domain.codes import ALPHABET, CODE_LENGTH
+from live.domain.models import (
+    PollKind,
+    PollState,
+    QuestionState,
+    ScreenMode,
+    ScreenResults,
+    Visibility,
+)
+from live.domain.setup import MAX_ROOM_NAME_LEN, MAX_ROOMS, MAX_TITLE_LEN
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> Schema:
+    """An object with these fields (``required`` always present); more fields may follow."""
+    return {
+        "type": "object",
+        "required": list(required),
+        "properties": {**required, **(optional or {})},
+    }
+
+
+def closed(fields: dict[str, Schema], *, required: tuple[str, ...] = ()) -> Schema:
+    """A request body of only these fields, at least one of them (the PATCH calls)."""
+    return {
+        "type": "object",
+        "properties": fields,
+        "required": list(required),
+        "minProperties": 1,
+        "additionalProperties": False,
+    }
+
+
+def enum(literal: Any) -> Schema:
+    return {"type": "string", "enum": list(get_args(literal))}
+
+
+def nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+STRING: Schema = {"type": "string"}
+TEXT: Schema = {"type": "string", "minLength": 1}
+ID: Schema = {"type": "string", "minLength": 1, "description": "opaque"}
+TOKEN: Schema = {"type": "string", "minLength": 1, "description": "a secret, shown once"}
+COUNT: Schema = {"type": "integer", "minimum": 0}
+BOOL: Schema = {"type": "boolean"}
+TIME: Schema = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$",
+    "description": "ISO 8601 in UTC (Z); the fraction is left out when it is zero",
+}
+DAY: Schema = {"type": "string", "format": "date", "description": "a local date, YYYY-MM-DD"}
+URL: Schema = {"type": "string", "minLength": 1}
+CODE: Schema = {
+    "type": "string",
+    "pattern": f"^[{ALPHABET}]{{{CODE_LENGTH}}}$",
+    "description": "canonical event code",
+}
+AVERAGE: Schema = nullable({"type": "number"})
+TITLE_IN: Schema = {"type": "string", "minLength": 1, "maxLength": MAX_TITLE_LEN}
+ROOM_NAME_IN: Schema = {"type": "string", "minLength": 1, "maxLength": MAX_ROOM_NAME_LEN}
+SCALE_BOUND: Schema = {
+    "type": "integer",
+    "minimum": -poll_rules.SCALE_HIGHEST,
+    "maximum": poll_rules.SCALE_HIGHEST,
+}
+
+
+# --- what the server answers ------------------------------------------------------------------
+
+ERROR: Schema = obj(
+    {
+        "error": obj(
+            {
+                "code": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                "message": STRING,
+            },
+            {
+                # invalid_setup: every problem of the file
+                "details": array(
+                    obj({"where": STRING, "code": STRING, "message": STRING}),
+                ),
+            },
+        )
+    }
+)
+
+ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL})
+
+BRAND: Schema = obj(
+    {
+        "color": nullable({"type": "string", "pattern": "^#[0-9a-f]{6}$"}),
+        "logo": nullable(URL),
+        "stylesheet": nullable(URL),
+    }
+)
+
+EVENT: Schema = obj(
+    {"code": CODE, "title": TEXT, "rooms": array(ref("Room")), "brand": ref("Brand")}
+)
+
+CREATED_EVENT: Schema = {
+    "allOf": [
+        ref("Event"),
+        obj(
+            {
+                "moderator_token": TOKEN,
+                "links": obj({"participant": URL, "screen": URL, "moderate": URL}),
+            }
+        ),
+    ]
+}
+
+PARTICIPANT: Schema = obj({"participant_token": TOKEN})
+
+ROOM_LINK: Schema = obj(
+    {"room_id": ID, "moderator_token": TOKEN, "links": obj({"moderate": URL, "screen": URL})}
+)
+
+SCREEN: Schema = obj({"room_id": ID, "mode": enum(ScreenMode), "poll_id": nullable(ID)})
+
+RESULTS: Schema = obj(
+    {
+        "counts": array(COUNT),
+        "voters": COUNT,
+        "average": AVERAGE,
+        "words": nullable(
+            array(
+                {
+                    "type": "array",
+                    "prefixItems": [STRING, COUNT],
+                    "minItems": 2,
+                    "maxItems": 2,
+                }
+            )
+        ),
+        "percents": array(COUNT),
+    }
+)
+
+POLL: Schema = obj(
+    {
+        "id": ID,
+        "room_id": ID,
+        "question": TEXT,
+        "kind": enum(PollKind),
+        "state": enum(PollState),
+        "options": array(STRING),
+        "min": nullable(SCALE_BOUND),
+        "max": nullable(SCALE_BOUND),
+        "visibility": enum(Visibility),
+        "screen_results": enum(ScreenResults),
+        "max_answers": {"type": "integer", "minimum": 1, "maximum": poll_rules.MAX_ANSWERS},
+        "results": ref("Results"),
+        "created_at": TIME,
+        "opened_at": nullable(TIME),
+        "closed_at": nullable(TIME),
+    },
+    # moderators of its room, text polls: what was taken out of the word cloud
+    {"hidden": obj({"words": array(STRING), "answers": array(STRING)})},
+)
+
+QUESTION: Schema = obj(
+    {
+        "id": ID,
+        "room_id": ID,
+        "text": TEXT,
+        "name": nullable(STRING),
+        "upvotes": COUNT,
+        "state": enum(QuestionState),
+        "highlighted": BOOL,
+        "answer": nullable(STRING),
+        "created_at": TIME,
+    }
+)
+
+# One page of the room's questions; how to go on is in the headers (live/web/openapi.py).
+QUESTION_LIST: Schema = array(ref("Question"))
+
+TIMELINE: Schema = array(
+    {"type": "array", "prefixItems": [TIME, {"type": "number"}], "minItems": 2}
+)
+
+EXPORT: Schema = {
+    "allOf": [
+        ref("Event"),
+        obj(
+            {
+                "format": {"const": "live.export"},
+                "version": {"const": 1},
+                "exported_at": TIME,
+                "timezone": STRING,
+                "created_at": TIME,
+                "starts_on": nullable(DAY),
+                "ends_on": nullable(DAY),
+                "settings": obj({"questions_need_approval": BOOL, "names_allowed": BOOL}),
+                "agenda": array(
+                    obj(
+                        {
+                            "id": ID,
+                            "room_id": ID,
+                            "title": TEXT,
+                            "speaker": nullable(STRING),
+                            "starts_at": TIME,
+                            "ends_at": TIME,
+                        }
+                    )
+                ),
+                "polls": array(
+                    {"allOf": [ref("Poll"), obj({"agenda_item_id": nullable(ID)})]},
+                ),
+                "questions": array(ref("Question")),
+                "applause": array(obj({"room_id": ID, "levels": TIMELINE})),
+                "mood": array(
+                    obj(
+                        {
+                            "room_id": ID,
+                            "counts": array(COUNT),
+                            "average": AVERAGE,
+                            "course": TIMELINE,
+                        }
+                    )
+                ),
+                "participation": obj(
+                    {
+                        "participants": COUNT,
+                        "active": COUNT,
+                        "rooms": array(
+                            obj(
+                                {
+                                    "room_id": ID,
+                                    "voters": COUNT,
+                                    "askers": COUNT,
+                                    "mood_givers": COUNT,
+                                    "active": COUNT,
+                                }
+                            )
+                        ),
+                    }
+                ),
+            }
+        ),
+    ]
+}
+
+# The setup document: as GET answers it, and as PUT takes it (the same shape; the server
+# checks it fully and answers every problem at once, 422 invalid_setup).
+SETUP_POLL: Schema = obj(
+    {
+        "question": TEXT,
+        "kind": enum(PollKind),
+        "options": array(STRING),
+        "min": nullable(SCALE_BOUND),
+        "max": nullable(SCALE_BOUND),
+        "visibility": enum(Visibility),
+        "screen_results": enum(ScreenResults),
+        "max_answers": {"type": "integer", "minimum": 1},
+    }
+)
+
+
+def setup_document(*, incoming: bool) -> Schema:
+    """GET answers every field; PUT needs only version, title and rooms (and an agenda item
+    its title, room and times)."""
+    item_fields: dict[str, Schema] = {
+        "title": {"type": "string", "minLength": 1, "maxLength": MAX_ITEM_TITLE_LEN},
+        "room": STRING,
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "speaker": nullable(STRING),
+        "polls": array(ref("SetupPoll")),
+    }
+    fields: dict[str, Schema] = {
+        "format": {"const": "live-setup"},
+        "version": {"const": 1},
+        "title": TITLE_IN if incoming else TEXT,
+        "starts_on": nullable(DAY),
+        "ends_on": nullable(DAY),
+        "timezone": STRING,
+        "rooms": array(obj({"name": ROOM_NAME_IN if incoming else TEXT})),
+        "agenda": array(obj(item_fields)),
+        "polls": array({"allOf": [obj({"room": STRING}), ref("SetupPoll")]}),
+    }
+    if not incoming:
+        return obj(fields)
+    item = {**obj(item_fields), "required": ["title", "room", "starts_at", "ends_at"]}
+    return {
+        **obj(fields),
+        "required": ["version", "title", "rooms"],
+        "properties": {**fields, "agenda": array(item)},
+    }
+
+
+SETUP_IMPORTED: Schema = obj(
+    {
+        "added": obj({"rooms": COUNT, "agenda_items": COUNT, "polls": COUNT}),
+        "kept": obj({"agenda_items": COUNT, "polls": COUNT}),
+        "setup": ref("Setup"),
+    }
+)
+
+HEALTH: Schema = obj({"status": {"enum": ["ok", "unavailable"]}})
+
+
+# --- what the server takes --------------------------------------------------------------------
+
+
+CREATE_EVENT_IN: Schema = {
+    "type": "object",
+    "required": ["title"],
+    "properties": {
+        "title": TITLE_IN,
+        "rooms": nullable({**array(ROOM_NAME_IN), "maxItems": MAX_ROOMS}),
+    },
+}
+
+ADD_ROOM_IN: Schema = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": ROOM_NAME_IN, "parallel_polls": BOOL},
+}
+
+PATCH_ROOM_IN: Schema = closed({"name": ROOM_NAME_IN, "parallel_polls": BOOL})
+
+PATCH_EVENT_IN: Schema = closed(
+    {"brand_color": nullable({"type": "string", "pattern": "^#([0-9a-fA-F]{3}){1,2}$"})},
+    required=("brand_color",),
+)
+
+CREATE_POLL_IN: Schema = {
+    "type": "object",
+    "required": ["question"],
+    "properties": {
+        "question": {"type": "string", "minLength": 1, "maxLength": poll_rules.MAX_QUESTION_LEN},
+        "kind": enum(PollKind),
+        "options": {
+            **array({"type": "string", "minLength": 1, "maxLength": poll_rules.MAX_OPTION_LEN}),
+            "maxItems": poll_rules.MAX_OPTIONS,
+        },
+        "min": SCALE_BOUND,
+        "max": SCALE_BOUND,
+        "visibility": enum(Visibility),
+        "screen_results": enum(ScreenResults),
+        "max_answers": {"type": "integer", "minimum": 1, "maximum": poll_rules.MAX_ANSWERS},
+    },
+}
+
+PATCH_POLL_IN: Schema = closed(
+    {"visibility": enum(Visibility), "screen_results": enum(ScreenResults)}
+)
+
+
+def hide_in(field: str) -> Schema:
+    return closed(
+        {
+            field: {"type": "string", "minLength": 1, "maxLength": poll_rules.MAX_ANSWER_LEN},
+            "hidden": BOOL,
+        },
+        required=(field,),
+    )
+
+
+SET_SCREEN_IN: Schema = {
+    "type": "object",
+    "required": ["mode"],
+    "properties": {"mode": enum(ScreenMode), "poll_id": ID},
+}
+
+PATCH_QUESTION_IN: Schema = closed(
+    {
+        "state": {"enum": [s for s in get_args(QuestionState) if s != "pending"]},
+        "highlighted": BOOL,
+        "answer": nullable({"type": "string", "maxLength": qa_rules.MAX_ANSWER_LEN}),
+        "text": {"type": "string", "minLength": 1, "maxLength": qa_rules.MAX_QUESTION_TEXT},
+    }
+)
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": ERROR,
+    "Room": ROOM,
+    "Brand": BRAND,
+    "Event": EVENT,
+    "CreatedEvent": CREATED_EVENT,
+    "Participant": PARTICIPANT,
+    "RoomLink": ROOM_LINK,
+    "Screen": SCREEN,
+    "Results": RESULTS,
+    "Poll": POLL,
+    "Question": QUESTION,
+    "QuestionList": QUESTION_LIST,
+    "Export": EXPORT,
+    "SetupPoll": SETUP_POLL,
+    "Setup": setup_document(incoming=False),
+    "SetupImported": SETUP_IMPORTED,
+    "Health": HEALTH,
+    "CreateEventBody": CREATE_EVENT_IN,
+    "AddRoomBody": ADD_ROOM_IN,
+    "PatchRoomBody": PATCH_ROOM_IN,
+    "PatchEventBody": PATCH_EVENT_IN,
+    "CreatePollBody": CREATE_POLL_IN,
+    "PatchPollBody": PATCH_POLL_IN,
+    "HideWordBody": hide_in("word"),
+    "HideAnswerBody": hide_in("answer"),
+    "SetScreenBody": SET_SCREEN_IN,
+    "PatchQuestionBody": PATCH_QUESTION_IN,
+    "SetupBody": setup_document(incoming=True),
+}
