@@ -79,7 +79,7 @@ def build_services(
     ids = ids or Ids()
     clock = clock or Clock()
     events = EventService(store, hub, ids, clock)
-    participants = ParticipantService(store, ids)
+    participants = ParticipantService(store, ids, clock)
     polls = PollService(store, hub, ids, clock)
     applause = ApplauseService(board, hub, clock, store)
     return Services(

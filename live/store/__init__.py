@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from live.store.base import (
     DuplicateKey,
+    JoinedAfterOpening,
     PollNotOpen,
     PollOpened,
     QuestionClosed,
@@ -15,6 +16,7 @@ from live.store.base import (
 
 __all__ = [
     "DuplicateKey",
+    "JoinedAfterOpening",
     "PollNotOpen",
     "PollOpened",
     "QuestionClosed",

@@ -155,13 +155,17 @@ def _links_of(creds: Credentials, rooms: list[Room]) -> frozenset[str]:
 
 
 async def participant_or_join(
-    conn: HTTPConnection, event: Event, access: Access
+    conn: HTTPConnection, event: Event, access: Access, join_code: object = None
 ) -> tuple[str, str | None]:
     """The participant behind the cookie; a new anonymous one when there is none (a page's
-    first vote, question or mood). Returns (participant_id, new_token_to_set_or_None)."""
+    first vote, question or mood). Returns (participant_id, new_token_to_set_or_None).
+    ``join_code``: what the person typed from the projector, for an event that requires it
+    (Forbidden join_code_required / join_code_wrong otherwise; a cookie is never asked)."""
     if access.participant_id is not None:
         return access.participant_id, None
-    participant_id, token = await services(conn).participants.join(event)
+    participants = services(conn).participants
+    participants.check_join_code(event, join_code)
+    participant_id, token = await participants.join(event)
     return participant_id, token
 
 
