@@ -1,6 +1,7 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
+        [protection]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -38,6 +39,17 @@ def _settled(page: Page) -> None:
     page.wait_for_timeout(600)  # bars grow for 400 ms after a push
 
 
+def phone_page(browser: Browser) -> Page:
+    """A page on a 390×844 touch phone."""
+    return browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="de-DE",
+    ).new_page()
+
+
 def projector_modes(stage: Stage) -> list[tuple[str, Callable[[], None]]]:
     return [
         ("poll", lambda: stage.set_screen("poll", "long")),
@@ -64,13 +76,7 @@ def overlay_and_phone(browser: Browser, stage: Stage) -> None:
         overlay.wait_for_function("() => document.querySelector('.applause-meter:not(.level-0)')")
         overlay.wait_for_timeout(600)
         overlay.screenshot(path=str(OUT / "overlay-1080p.png"), omit_background=True)
-    phone = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="de-DE",
-    ).new_page()
+    phone = phone_page(browser)
     phone.goto(f"{base}/1")
     phone.wait_for_function("() => document.body.dataset.connection === 'open'")
     phone.wait_for_timeout(600)
@@ -178,11 +184,55 @@ def console_pages(browser: Browser, stage: Stage) -> None:
         page.screenshot(path=str(OUT / f"{name}.png"))
 
 
+def protection_pages(browser: Browser, stage: Stage) -> None:
+    """Issue 21 in its own event (the others stay as they are): the projector showing the
+    rotating access code, the phone's form for it, and the console's burst warning after 24
+    identities made up within seconds voted (as a script would)."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Verbandstag 2026", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    api(server, "PATCH", f"/events/{code}", {"join_code_required": True}, token)
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE").new_page()
+    wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+    _settled(wall)
+    wall.screenshot(path=str(OUT / "projector-join-code-1080p.png"))
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}&code=12")  # a mistyped code: the error
+    phone.screenshot(path=str(OUT / "phone-join-code.png"))
+
+    api(server, "PATCH", f"/events/{code}", {"join_code_required": False}, token)
+    poll = api(
+        server,
+        "POST",
+        f"/events/{code}/rooms/{room}/polls",
+        {"question": "Soll der Verband die Resolution beschließen?", "options": ["Ja", "Nein"]},
+        token,
+    )["id"]
+    api(server, "POST", f"/events/{code}/polls/{poll}/open", None, token)
+    ws_base = server.url.replace("http://", "ws://")
+    for i in range(24):
+        joined = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        with connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={joined}") as ws:
+            ws.recv()
+            vote = {"type": "vote", "request_id": "v", "poll_id": poll, "choices": [i % 5 // 4]}
+            ws.send(json.dumps(vote))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+    console = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}&room={room}")
+    console.wait_for_function("() => document.body.dataset.connection === 'open'")
+    console.locator(".burst-warning").wait_for()
+    console.locator("#mod-live").screenshot(path=str(OUT / "console-burst-warning.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
     "organiser": organiser_pages,
     "console": console_pages,
+    "protection": protection_pages,
 }
 
 

@@ -62,6 +62,14 @@ class Event:
     # the event is read on every page and tick, the logo only when a browser fetches it.
     brand_color: str | None = None
     logo_version: str | None = None
+    # The secret behind the projector's rotating join code (live/domain/join_code.py); None:
+    # joining needs no code. Set while the organiser requires the code, a new one each time it
+    # is switched on. Never leaves the server: the code shown is derived from it per minute.
+    join_code_secret: str | None = None
+
+    @property
+    def join_code_required(self) -> bool:
+        return self.join_code_secret is not None
 
     @property
     def last_day(self) -> date:
@@ -126,6 +134,10 @@ class Poll:
     # never undo each other) and ignores them in add_poll and update_poll.
     hidden_words: tuple[str, ...] = ()
     hidden_answers: tuple[str, ...] = ()
+    # Only participants whose identity was created before the poll opened (opened_at) may
+    # vote: identities made up after the opening, by a script or anyone not in the hall then,
+    # count nothing. The store checks it with the write (Store.cast_vote).
+    joined_before_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

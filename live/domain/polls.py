@@ -120,6 +120,13 @@ def _check_max_answers(max_answers: object) -> int:
     return max_answers
 
 
+def _check_joined_before_only(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = _n("Die Einstellung „nur vorher Beigetretene“ ist ja oder nein (true oder false).")
+        raise DomainError("invalid_joined_before_only", msg)
+    return value
+
+
 def new_poll(
     *,
     poll_id: str,
@@ -133,6 +140,7 @@ def new_poll(
     visibility: object,
     screen_results: object = "live",
     max_answers: object = None,
+    joined_before_only: object = False,
     now: datetime,
 ) -> Poll:
     """A validated poll in state "draft".
@@ -174,6 +182,7 @@ def new_poll(
         visibility=_check_visibility(visibility),
         screen_results=_check_screen_results(screen_results),
         max_answers=answers,
+        joined_before_only=_check_joined_before_only(joined_before_only),
         created_at=now,
     )
 
@@ -203,6 +212,12 @@ def set_visibility(poll: Poll, visibility: object) -> Poll:
 def set_screen_results(poll: Poll, screen_results: object) -> Poll:
     """The poll with another choice for the projector's results; allowed in every state."""
     return replace(poll, screen_results=_check_screen_results(screen_results))
+
+
+def set_joined_before_only(poll: Poll, value: object) -> Poll:
+    """The poll with or without "only participants who joined before it opened"; allowed in
+    every state (switched on while open, it refuses from the next vote on)."""
+    return replace(poll, joined_before_only=_check_joined_before_only(value))
 
 
 def scale_values(poll: Poll) -> tuple[int, ...]:

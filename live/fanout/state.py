@@ -9,6 +9,7 @@ from datetime import datetime
 
 from live.domain import polls as poll_rules
 from live.domain.applause import ApplauseReading
+from live.domain.bursts import Burst, find_burst, watch_from
 from live.domain.models import Ballot, Event, Poll, Question, Results, Room
 from live.domain.mood import MoodReading, course, mood_reading, per_minute
 from live.store import Store
@@ -35,6 +36,9 @@ class RoomState:
     # Ids of questions deleted since the channel's first read (the JSON view announces them as
     # "removed" to sockets that may hold them; live/views/question_json.py).
     gone: frozenset[str] = frozenset()
+    # Poll id -> the burst of made-up identities among its voters (live/domain/bursts.py), for
+    # the moderators; polls without one are absent.
+    bursts: Mapping[str, Burst] = field(default_factory=dict)
 
     @property
     def highlighted(self) -> Question | None:
@@ -106,17 +110,29 @@ async def load_room_state(
     # Replaying the mood log is O(changes): only when the mood may have changed.
     new_mood = previous is None or mood != previous.mood
     # Re-read each tick: the event's Q&A settings can change.
-    event, rooms_list, tallies, ballots, mood_log = await asyncio.gather(
+    event, rooms_list, tallies, recent, ballots, mood_log = await asyncio.gather(
         store.get_event(room.event_code),
         store.list_rooms(room.event_code),
         asyncio.gather(*(store.tally(poll) for poll in to_tally)),
+        asyncio.gather(*(_recent_voters(store, poll) for poll in to_tally)),
         _ballots(store, open_ids, with_ballots, ballots_of),
         store.mood_log(room_id) if new_mood else _nothing(),
     )
     if event is None:
         raise LookupError(room.event_code)
-    for poll, tally in zip(to_tally, tallies, strict=True):
+    # Bursts change with the ballots, as results do: reused for the polls not tallied again.
+    bursts = {
+        poll_id: burst
+        for poll_id, burst in (previous.bursts.items() if previous is not None else ())
+        if poll_id in results
+    }
+    for poll, tally, created in zip(to_tally, tallies, recent, strict=True):
         results[poll.id] = poll_rules.results(poll, tally)
+        burst = find_burst(created, tally.voters, poll.opened_at)
+        if burst is None:
+            bursts.pop(poll.id, None)
+        else:
+            bursts[poll.id] = burst
     if mood_log is not None:
         mood_course = tuple(per_minute(course(mood_log)))
     else:
@@ -138,6 +154,7 @@ async def load_room_state(
         mood_course,
         applause,
         gone,
+        bursts,
     )
 
 
@@ -176,6 +193,13 @@ def _gone(previous: RoomState | None, questions: tuple[Question, ...]) -> frozen
     if not left and not previous.gone:
         return previous.gone
     return (previous.gone - now) | left
+
+
+async def _recent_voters(store: Store, poll: Poll) -> list[datetime]:
+    """The creation times the burst check needs (none for a poll never opened)."""
+    if poll.opened_at is None:
+        return []
+    return await store.voters_created_since(poll.id, watch_from(poll.opened_at))
 
 
 async def _ballots(

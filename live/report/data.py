@@ -71,6 +71,7 @@ class EventReport:
     participants: int  # identities that joined the event
     active: int  # distinct participants who voted, asked or set a mood in any room
     generated_at: datetime
+    voters: int = 0  # distinct participants who voted in any poll of any room
 
     @property
     def agenda(self) -> list[AgendaItem]:

@@ -83,6 +83,7 @@ def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
         "participation": {
             "participants": report.participants,
             "active": report.active,
+            "voters": report.voters,
             "rooms": [_participation(r) for r in report.rooms],
         },
     }

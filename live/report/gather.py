@@ -23,23 +23,27 @@ async def gather(store: Store, event: Event, now: datetime) -> EventReport:
     agenda = await store.list_agenda(event.code)
     participants = await store.participant_count(event.code)
     everyone: set[str] = set()
+    all_voters: set[str] = set()
     reports = []
     for room in rooms:
-        report, active = await _room(store, room, agenda)
+        report, active, voters = await _room(store, room, agenda)
         reports.append(report)
         everyone |= active
+        all_voters |= voters
     return EventReport(
         event=event,
         rooms=tuple(reports),
         participants=participants,
         active=len(everyone),
         generated_at=now,
+        voters=len(all_voters),
     )
 
 
 async def _room(
     store: Store, room: Room, agenda: Iterable[AgendaItem]
-) -> tuple[RoomReport, set[str]]:
+) -> tuple[RoomReport, set[str], set[str]]:
+    """The room's report, and who was active in it and who voted (ids, counted by gather)."""
     polls = await store.list_polls(room.id)
     polls_with_results = [
         PollReport(poll, poll_rules.results(poll, await store.tally(poll))) for poll in polls
@@ -71,4 +75,4 @@ async def _room(
             active=len(active),
         ),
     )
-    return report, active
+    return report, active, voters

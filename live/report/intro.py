@@ -57,11 +57,26 @@ def intro_lines(view: ReportView, fmt: Formatter) -> list[str]:
 def overview(view: ReportView, fmt: Formatter) -> list[tuple[str, str]]:
     report = view.report
     questions = sum(len(r.questions) for r in view.rooms)
+    protected = sum(1 for p in view.polls if p.report.poll.joined_before_only)
     return [
         (fmt._("Teilnehmende (beigetreten)"), fmt.integer(report.participants)),
         (
             fmt._("Aktiv beteiligt (abgestimmt, gefragt oder Stimmung angegeben)"),
             fmt.integer(report.active),
+        ),
+        (fmt._("Abgestimmt (Personen, alle Abstimmungen)"), fmt.integer(report.voters)),
+        # The protections (issue 21), as set when the report was made.
+        (
+            fmt._("Beitritt nur mit dem Code von der Leinwand"),
+            fmt._("ja") if report.event.join_code_required else fmt._("nein"),
+        ),
+        (
+            fmt._("Abstimmungen nur für vor dem Öffnen Beigetretene"),
+            fmt._(
+                "%(n)s von %(total)s",
+                n=fmt.integer(protected),
+                total=fmt.integer(len(view.polls)),
+            ),
         ),
         (fmt._("Räume"), fmt.integer(len(report.rooms))),
         (fmt._("Programmpunkte"), fmt.integer(len(report.agenda))),

@@ -112,6 +112,8 @@ def _poll(poll: PollView, fmt: Formatter) -> list[str]:
     meta = [poll.kind, poll.voters]
     if poll.item is not None:
         meta.insert(1, poll.item.title)
+    if poll.protection:
+        meta.append(poll.protection)
     out = [
         f"#### {poll.number}. {md(p.question)}",
         "",

@@ -51,6 +51,7 @@ class PollView:
     sentence: str  # "30 % gut, 60 % mittel, 10 % schlecht"
     voters: str  # "20 Abstimmende"
     chart: str  # SVG markup (escaped inside)
+    protection: str = ""  # "nur Teilnehmende, die vor dem Öffnen beigetreten sind" or ""
 
     @property
     def poll_id(self) -> str:
@@ -237,6 +238,11 @@ def poll_view(poll: PollReport, fmt: Formatter, number: int, item: AgendaItem | 
         sentence=sentence,
         voters=voters,
         chart=charts.bar_chart(_bars(poll, rows, fmt), label=label),
+        protection=(
+            fmt._("nur Teilnehmende, die vor dem Öffnen beigetreten sind")
+            if poll.poll.joined_before_only
+            else ""
+        ),
     )
 
 

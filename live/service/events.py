@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from live.domain.codes import normalize_code
+from live.domain.errors import DomainError
 from live.domain.models import Event, Room
 from live.domain.setup import (
     check_parallel_polls,
@@ -39,6 +40,13 @@ class CreatedEvent:
     event: Event
     rooms: list[Room]
     moderator_token: str  # the organiser's; shown once, stored only as a hash
+
+
+def check_join_code_required(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = _n("Die Einstellung join_code_required ist true oder false.")
+        raise DomainError("invalid_join_code_required", msg)
+    return value
 
 
 class EventService:
@@ -160,6 +168,18 @@ class EventService:
     async def revoke_room_link(self, room: Room) -> None:
         await self.store.set_room_token(room.id, None)
         self._recent.pop(("room", room.id), None)
+
+    async def require_join_code(self, event: Event, required: object) -> Event:
+        """Whether joining needs the projector's rotating code (live/domain/join_code.py).
+        Switching it on makes a new secret, so codes seen before never work again; switching
+        it off forgets the secret. Returns the event as it is now."""
+        required = check_join_code_required(required)
+        if required == event.join_code_required:
+            return event
+        secret = self.ids.token() if required else None
+        await self.store.set_join_code_secret(event.code, secret)
+        self._recent.pop(("event", event.code), None)
+        return replace(event, join_code_secret=secret)
 
     def forget(self, code: str, room_ids: Sequence[str]) -> None:
         """Drop this process's copies of a deleted event, so it refuses its sockets at once

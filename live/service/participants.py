@@ -3,10 +3,11 @@ all that identifies one; only its hash is stored. Nothing personal is kept."""
 
 from __future__ import annotations
 
+from live.domain import join_code
 from live.domain.budget import Budget, address_key
 from live.domain.models import Event
 from live.domain.text import _n
-from live.errors import TooMany
+from live.errors import Forbidden, TooMany
 from live.ids import Ids, token_hash
 from live.service.clock import Clock
 from live.store import Store
@@ -23,6 +24,14 @@ TOO_MANY_JOINS = _n(
 TOKEN_CACHE_LIMIT = 200_000
 MAX_TOKEN_LEN = 200
 
+JOIN_CODE_REQUIRED = _n(
+    "Zum Mitmachen brauchen Sie den vierstelligen Code, der auf der Leinwand steht."
+)
+JOIN_CODE_WRONG = _n(
+    "Dieser Code stimmt nicht (mehr). Bitte geben Sie den Code ein, der jetzt auf der Leinwand "
+    "steht."
+)
+
 
 class ParticipantService:
     def __init__(
@@ -36,17 +45,45 @@ class ParticipantService:
         # the ones already seen are answered from memory.
         self._tokens: dict[tuple[str, str], str] = {}
 
-    async def join(self, event: Event, address: str) -> tuple[str, str]:
+    async def join(
+        self, event: Event, address: str, offered_code: object = None
+    ) -> tuple[str, str]:
         """A new anonymous participant: (participant_id, token). The only place identities are
         made (the participant page's first load and the API's join): each is taken from the
-        budget of the client ``address``, TooMany when it is spent."""
+        budget of the client ``address``, TooMany when it is spent. An event that requires the
+        projector's code refuses without it before the budget is touched (showing the code's
+        form makes nobody), and a wrong code after: guesses are spent from the same budget."""
+        if event.join_code_secret is not None and offered_code in (None, ""):
+            raise Forbidden("join_code_required", JOIN_CODE_REQUIRED)
         wait = self.joins.take(address_key(address), self.clock.now().timestamp())
         if wait:
             raise TooMany("too_many_joins", TOO_MANY_JOINS, retry_after=wait)
+        self.check_join_code(event, offered_code)
         participant_id, token = self.ids.object_id(), self.ids.token()
-        await self.store.add_participant(event.code, participant_id, token_hash(token))
+        # The creation time decides "joined before the poll opened" and the console's burst
+        # warning (live/domain/bursts.py).
+        await self.store.add_participant(
+            event.code, participant_id, token_hash(token), self.clock.now()
+        )
         self._remember((event.code, token_hash(token)), participant_id)
         return participant_id, token
+
+    def check_join_code(self, event: Event, offered: object) -> None:
+        """The gate before a new identity, when the event requires the projector's code:
+        Forbidden ``join_code_required`` (none offered) or ``join_code_wrong`` (not the current
+        or the previous minute's). Whoever already has an identity is never asked."""
+        if event.join_code_secret is None:
+            return
+        if offered is None or offered == "":
+            raise Forbidden("join_code_required", JOIN_CODE_REQUIRED)
+        if not join_code.accepts(event.join_code_secret, offered, self.clock.now()):
+            raise Forbidden("join_code_wrong", JOIN_CODE_WRONG)
+
+    def join_code(self, event: Event) -> str | None:
+        """The code the projector shows now (None: the event requires none)."""
+        if event.join_code_secret is None:
+            return None
+        return join_code.current_code(event.join_code_secret, self.clock.now())
 
     async def lookup(self, event: Event, token: str | None) -> str | None:
         """The participant holding ``token`` in this event, or None."""

@@ -15,14 +15,14 @@ from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Results, Room
 from live.domain.run_sheet import next_poll, run_sheet
 from live.domain.text import _n
-from live.errors import NotFound
+from live.errors import Forbidden, NotFound
 from live.hub import Hub
 from live.ids import Ids
 from live.service.changes import publish_change
 from live.service.clock import Clock
 from live.service.reads import ReadsInFlight
 from live.service.requests import WriteResult, already_done, check_request_id
-from live.store import PollNotOpen, Store
+from live.store import JoinedAfterOpening, PollNotOpen, Store
 
 # Bound of the ballot-shape cache (cleared whole when exceeded: simple, and rare).
 SHAPES_LIMIT = 10_000
@@ -50,6 +50,12 @@ class Opening:
 
     poll: Poll
     closed: tuple[Poll, ...] = ()
+
+
+JOINED_AFTER_OPENING = _n(
+    "An dieser Abstimmung können nur Teilnehmende mitmachen, die vor ihrem Öffnen beigetreten "
+    "sind. Ihre Stimme wurde nicht gezählt."
+)
 
 
 def poll_not_found() -> NotFound:
@@ -122,6 +128,7 @@ class PollService:
         visibility: object = "after_vote",
         screen_results: object = "live",
         max_answers: object = None,
+        joined_before_only: object = False,
         agenda_item_id: str | None = None,
     ) -> Poll:
         """``agenda_item_id``: the agenda item the poll is prepared for, already checked to be
@@ -138,6 +145,7 @@ class PollService:
             visibility=visibility,
             screen_results=screen_results,
             max_answers=max_answers,
+            joined_before_only=joined_before_only,
             now=self.clock.now(),
         )
         if agenda_item_id is not None:
@@ -205,15 +213,17 @@ class PollService:
     async def change_settings(
         self, event: Event, poll_id: object, settings: Mapping[str, object]
     ) -> Poll:
-        """The results settings named in ``settings`` ("visibility", "screen_results"; other
-        keys are ignored) at once: every value is checked before anything is stored, so one
-        bad value changes nothing."""
+        """The settings named in ``settings`` ("visibility", "screen_results",
+        "joined_before_only"; other keys are ignored) at once: every value is checked before
+        anything is stored, so one bad value changes nothing."""
         poll = await self.poll(event, poll_id)
         changed = poll
         if "visibility" in settings:
             changed = rules.set_visibility(changed, settings["visibility"])
         if "screen_results" in settings:
             changed = rules.set_screen_results(changed, settings["screen_results"])
+        if "joined_before_only" in settings:
+            changed = rules.set_joined_before_only(changed, settings["joined_before_only"])
         return await self._save(poll, changed)
 
     async def hide(
@@ -261,6 +271,8 @@ class PollService:
             poll, ballot = await self._ballot(event, poll_id, room_id, answer)
             try:
                 outcome = await self.store.cast_vote(poll.id, participant_id, ballot, key)
+            except JoinedAfterOpening:
+                raise Forbidden("joined_after_opening", JOINED_AFTER_OPENING) from None
             except PollNotOpen as exc:
                 # Closed between our read and the write: the store refused atomically.
                 if exc.state == "closed":

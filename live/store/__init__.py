@@ -5,6 +5,7 @@ from __future__ import annotations
 from live.store.base import (
     DataLost,
     DuplicateKey,
+    JoinedAfterOpening,
     PollNotOpen,
     PollOpened,
     QuestionClosed,
@@ -17,6 +18,7 @@ from live.store.base import (
 __all__ = [
     "DataLost",
     "DuplicateKey",
+    "JoinedAfterOpening",
     "PollNotOpen",
     "PollOpened",
     "QuestionClosed",

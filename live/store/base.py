@@ -73,6 +73,11 @@ class PollNotOpen(Exception):
         self.state = state
 
 
+class JoinedAfterOpening(Exception):
+    """cast_vote in a poll for participants who joined before it opened (Poll.
+    joined_before_only), from a participant created after the poll's opened_at."""
+
+
 @dataclass(frozen=True, slots=True)
 class PollOpened:
     """What ``open_poll`` did: the room's new version and the ids of the polls it closed (by
@@ -183,8 +188,23 @@ class Store(Protocol):
 
     # participants
     async def add_participant(
-        self, event_code: str, participant_id: str, token_hash: str
-    ) -> None: ...
+        self,
+        event_code: str,
+        participant_id: str,
+        token_hash: str,
+        created_at: datetime | None = None,
+    ) -> None:
+        """``created_at``: when the identity was made (None: unknown, as for participants
+        stored before it was kept; they count as joined before any poll opened)."""
+
+    async def voters_created_since(self, poll_id: str, since: datetime) -> list[datetime]:
+        """The creation times of the poll's voters created at or after ``since``, oldest first
+        (for the burst check, live/domain/bursts.py). Those of unknown creation time are left
+        out; an unknown poll has none."""
+
+    async def set_join_code_secret(self, code: str, secret: str | None) -> None:
+        """Event.join_code_secret (None: joining needs no code). No version bump: the pages
+        that show the code ask for it themselves. StoreError for an unknown event."""
 
     async def participant_by_token(self, event_code: str, token_hash: str) -> str | None:
         """The participant id for a token hash within the event, else None."""
@@ -200,13 +220,15 @@ class Store(Protocol):
         """Polls of a room, oldest first (by created_at, then id), with their hidden entries."""
 
     async def update_poll(self, poll: Poll) -> int:
-        """Store state, visibility, screen_results, opened_at and closed_at of an existing poll
-        (the other fields are immutable; the hidden entries are set_hidden's); when it is
-        opened, also point the room's screen at it. Returns the room's new version. Other open
-        polls stay open: opening as a moderator does goes through open_poll."""
+        """Store state, visibility, screen_results, opened_at, closed_at and joined_before_only
+        of an existing poll (the other fields are immutable; the hidden entries are
+        set_hidden's); when it is opened, also point the room's screen at it. Returns the
+        room's new version. Other open polls stay open: opening as a moderator does goes
+        through open_poll."""
 
     async def open_poll(self, poll: Poll) -> PollOpened:
-        """Store ``poll`` (state "open", with opened_at) as update_poll does, and in the same
+        """Store ``poll`` (state "open", with opened_at) as update_poll does (but
+        joined_before_only stays as stored: a stale copy never switches it), and in the same
         atomic step, unless its room allows parallel polls (read in that step too), close every
         other open poll of the room with closed_at = poll.opened_at. So two moderators opening
         two polls at the same moment never leave both open: the later open closes the earlier.
@@ -230,7 +252,10 @@ class Store(Protocol):
         ballot: Ballot,
         request_id: str | None,
     ) -> VoteOutcome:
-        """Upsert the participant's ballot. PollNotOpen when the poll is not open at write time."""
+        """Upsert the participant's ballot. PollNotOpen when the poll is not open at write time;
+        JoinedAfterOpening when the poll is joined_before_only and the participant was created
+        after its opened_at (both read in the same atomic step as the write, so switching the
+        option on or reopening takes effect from the next vote on)."""
 
     async def participant_ballots(
         self, participant_id: str, poll_ids: Sequence[str]

@@ -9,8 +9,8 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
 - ``P:{code}:event``              hash: title, created_at, moderator_token_hash,
                                   questions_need_approval, names_allowed ("1"/"0"; absent in
                                   events stored before Q&A: read as True), starts_on and
-                                  ends_on (ISO dates, only if set), brand_color and
-                                  logo_version (only if set)
+                                  ends_on (ISO dates, only if set), brand_color,
+                                  logo_version and join_code_secret (only if set)
 - ``P:{code}:logo``               hash: media_type, data (base64: the client decodes every
                                   reply as text) of the event's logo (redis_brand.py)
 - ``P:{code}:rooms``              set of room ids
@@ -20,8 +20,9 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   ("1", only if allowed)
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
-                                  agenda_item_id, screen_results and max_answers (absent in
-                                  polls stored before them: see poll_from_hash)
+                                  agenda_item_id, screen_results, max_answers and
+                                  joined_before_only (absent in polls stored before them:
+                                  see poll_from_hash)
 - ``P:{code}:hidden:<poll>``      hash: "word:<key>" / "answer:<key>" -> the entry as shown;
                                   what moderators took out of the word cloud (set_hidden)
 - ``P:{code}:ballots:<poll>``     hash: participant -> "<counters>|<ballot JSON>"
@@ -30,6 +31,10 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   last ballot with texts (the order of the text answers)
 - ``P:{code}:participants``       hash: participant id -> token hash
 - ``P:{code}:tokens``             hash: token hash -> participant id
+- ``P:{code}:joined``             hash: participant id -> created_at (absent: unknown, joined
+                                  before it was kept); cast_vote compares it with opened_at
+- ``P:{code}:joins``              sorted set: participant id by created_at in microseconds
+                                  (voters_created_since reads the recent ones only)
 - ``P:{code}:req:<participant>``  hash: request id -> poll, question or room id; one namespace
                                   for votes, questions, upvotes and moods; expires REQUEST_TTL
                                   after the participant's last write with a request id
@@ -105,6 +110,7 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from redis.asyncio import Redis
@@ -116,6 +122,7 @@ from live.store import redis_scripts as lua
 from live.store.base import (
     DataLost,
     DuplicateKey,
+    JoinedAfterOpening,
     PollNotOpen,
     PollOpened,
     StoreError,
@@ -132,8 +139,10 @@ from live.store.redis_codec import (
     decode_home,
     decode_stored,
     encode_home,
+    epoch_us,
     event_from_hash,
     flag,
+    from_epoch_us,
     hidden_field,
     poll_fields,
     poll_from_hash,
@@ -379,15 +388,44 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
 
     # --- participants -----------------------------------------------------------------------
 
-    async def add_participant(self, event_code: str, participant_id: str, token_hash: str) -> None:
+    async def add_participant(
+        self,
+        event_code: str,
+        participant_id: str,
+        token_hash: str,
+        created_at: datetime | None = None,
+    ) -> None:
         keys = [
             self._key(event_code, "event"),
             self._key(event_code, "participants"),
             self._key(event_code, "tokens"),
+            self._key(event_code, "joined"),
+            self._key(event_code, "joins"),
         ]
+        created = opt_iso(created_at) or ""
+        score = "" if created_at is None else epoch_us(created_at)
         with translate_errors("add_participant"):
-            reply = await self._run(lua.ADD_PARTICIPANT, keys, [participant_id, token_hash])
+            reply = await self._run(
+                lua.ADD_PARTICIPANT, keys, [participant_id, token_hash, created, score]
+            )
         check_reply(reply, f"participant {participant_id!r} or its token")
+
+    async def voters_created_since(self, poll_id: str, since: datetime) -> list[datetime]:
+        with translate_errors("voters_created_since"):
+            home = (await self._homes_of("poll", [poll_id])).get(poll_id)
+            if home is None:
+                return []
+            code, _room_id = home
+            keys = [self._key(code, "joins"), self._key(code, "ballots", poll_id)]
+            found = await self._run(lua.VOTERS_SINCE, keys, [epoch_us(since)])
+        return [from_epoch_us(str(score)) for score in found]
+
+    async def set_join_code_secret(self, code: str, secret: str | None) -> None:
+        with translate_errors("set_join_code_secret"):
+            reply = await self._run(
+                lua.SET_JOIN_CODE_SECRET, [self._key(code, "event")], [secret or ""]
+            )
+        check_reply(reply, f"event {code!r}")
 
     async def participant_by_token(self, event_code: str, token_hash: str) -> str | None:
         with translate_errors("participant_by_token"):
@@ -454,6 +492,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             opt_iso(poll.opened_at) or "",
             opt_iso(poll.closed_at) or "",
             check_screen_results(poll.screen_results),
+            flag(poll.joined_before_only),
         ]
         with translate_errors("update_poll"):
             # The room comes from the index, written when the poll was added: the argument's
@@ -518,6 +557,7 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
                 self._key(code, "ballots", poll_id),
                 self._key(code, "counts", poll_id),
                 self._key(code, "texts", poll_id),
+                self._key(code, "joined"),
             ]
             args = [participant_id, stored, counters, flag(bool(ballot.texts))]
             if request_id is None:
@@ -529,6 +569,8 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
         status = reply[0]
         if status == "not_open":
             raise PollNotOpen(str(reply[1]))
+        if status == "joined_after":
+            raise JoinedAfterOpening()
         check_reply(reply, f"poll {poll_id!r}")
         return VoteOutcome(applied=status == "ok", version=int(reply[1]))
 

@@ -117,6 +117,7 @@ def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
         ends_on=from_day(row.get("ends_on")),
         brand_color=row.get("brand_color"),
         logo_version=row.get("logo_version"),
+        join_code_secret=row.get("join_code_secret"),
     )
 
 
@@ -190,6 +191,11 @@ def epoch_us(value: datetime) -> str:
     return str((value - _EPOCH) // _MICROSECOND)
 
 
+def from_epoch_us(score: str) -> datetime:
+    """A moment stored as a sorted-set score by epoch_us (Redis may answer it as a float)."""
+    return _EPOCH + int(float(score)) * _MICROSECOND
+
+
 def question_fields(question: Question) -> list[str]:
     """Field, value, ... of the question hash; None fields are left out, upvotes (counted by
     the store) are not stored."""
@@ -248,6 +254,7 @@ def poll_fields(poll: Poll) -> list[str]:
         "agenda_item_id": poll.agenda_item_id,
         "screen_results": check_screen_results(poll.screen_results),
         "max_answers": str(poll.max_answers),
+        "joined_before_only": flag(poll.joined_before_only),
     }
     return [item for name, value in values.items() if value is not None for item in (name, value)]
 
@@ -300,6 +307,7 @@ def poll_from_hash(row: Mapping[str, str], hidden: Mapping[str, str] | None = No
         agenda_item_id=row.get("agenda_item_id"),
         screen_results=cast("ScreenResults", screen_results),
         max_answers=int(row.get("max_answers", "1")),
+        joined_before_only=row.get("joined_before_only") == "1",
         hidden_words=words,
         hidden_answers=answers,
     )

@@ -89,8 +89,9 @@ return {'ok'}
 """
 )
 
-# KEYS: event, participants (id -> token hash), tokens (token hash -> id)
-# ARGV: participant id, token hash
+# KEYS: event, participants (id -> token hash), tokens (token hash -> id), joined (id ->
+#       created_at), joins (sorted set: id by created_at in microseconds)
+# ARGV: participant id, token hash, created_at ('' = unknown), the same in microseconds
 # Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
 ADD_PARTICIPANT = Lua(
     """
@@ -102,6 +103,41 @@ then
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+  redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
+end
+return {'ok'}
+"""
+)
+
+# Read-only: the creation times (microseconds) of the poll's voters created at or after a
+# moment, oldest first. Through the joins index: only the recent identities are looked at.
+# KEYS: joins (sorted set), ballots of the poll (hash)
+# ARGV: since (microseconds)
+# Reply: {microseconds, ...}
+VOTERS_SINCE = Lua(
+    """
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'WITHSCORES')
+local reply = {}
+for i = 1, #found, 2 do
+  if redis.call('HEXISTS', KEYS[2], found[i]) == 1 then reply[#reply + 1] = found[i + 1] end
+end
+return reply
+"""
+)
+
+# KEYS: event
+# ARGV: the secret ('' = none: the field is removed)
+# Reply: {'ok'} | {'missing', 'event'}
+SET_JOIN_CODE_SECRET = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'join_code_secret')
+else
+  redis.call('HSET', KEYS[1], 'join_code_secret', ARGV[1])
+end
 return {'ok'}
 """
 )
@@ -130,12 +166,14 @@ return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 )
 
 # KEYS: poll, room (the one the poll belongs to, from the immutable index)
-# ARGV: poll id, state, visibility, opened_at, closed_at ('' = none), screen_results
+# ARGV: poll id, state, visibility, opened_at, closed_at ('' = none), screen_results,
+#       joined_before_only ('1'/'0')
 # Reply: {'ok', room version} | {'missing', 'poll'}
 UPDATE_POLL = Lua(
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'poll'} end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'visibility', ARGV[3], 'screen_results', ARGV[6])
+redis.call('HSET', KEYS[1], 'joined_before_only', ARGV[7])
 -- Absent fields are None; an empty string would read back as a (broken) datetime.
 local stamps = {opened_at = ARGV[4], closed_at = ARGV[5]}
 for name, value in pairs(stamps) do
@@ -212,20 +250,21 @@ return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 
 # The hot path: one EVALSHA per vote.
 # KEYS: 1 poll, 2 room, 3 ballots (participant -> stored ballot), 4 counts (counter -> n),
-#       5 texts (sorted set: participant by the room version of its last text),
-#       6 requests of this participant in this event (hash: request id -> poll id), 7 the
-#       event's voters (set of participant ids with keys of their own, for delete_event); 6
-#       and 7 only present when the vote carries a request id.
+#       5 texts (sorted set: participant by the room version of its last text), 6 joined
+#       (participant -> created_at), 7 requests of this participant in this event (hash:
+#       request id -> poll id), 8 the event's voters (set of participant ids with keys of
+#       their own, for delete_event); 7 and 8 only present when the vote carries a request id.
 # ARGV: 1 participant id, 2 stored ballot ("<counters>|<json>"), 3 counters of the new ballot
 #       (space-separated, e.g. "c:0 c:2" or "v:-1"), 4 '1' if the ballot has texts,
-#       5 request id, 6 poll id, 7 request TTL in seconds (5-7 only with KEYS[6] and [7])
-# Reply: {'ok', version} | {'seen', version} | {'not_open', state} | {'missing', 'poll'}
+#       5 request id, 6 poll id, 7 request TTL in seconds (5-7 only with KEYS[7] and [8])
+# Reply: {'ok', version} | {'seen', version} | {'not_open', state} | {'joined_after'} |
+#        {'missing', 'poll'}
 CAST_VOTE = Lua(
     """
 -- (1) A request id seen before: the earlier vote counted, this one changes nothing. Checked
 -- before the state, so a retry after the poll closed is still acknowledged (the client lost
 -- the answer, not the vote).
-if #KEYS == 7 and redis.call('HEXISTS', KEYS[6], ARGV[5]) == 1 then
+if #KEYS == 8 and redis.call('HEXISTS', KEYS[7], ARGV[5]) == 1 then
   return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
 end
 -- (2) Only an open poll takes votes. Nothing has been written yet, so a refused request id is
@@ -233,6 +272,14 @@ end
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'missing', 'poll'} end
 if state ~= 'open' then return {'not_open', state} end
+-- (2b) A poll for those who joined before it opened: an identity created later counts
+-- nothing. Fixed-width ISO text, so comparing the strings compares the moments; an identity
+-- of unknown creation time joined before the store kept it.
+if redis.call('HGET', KEYS[1], 'joined_before_only') == '1' then
+  local joined = redis.call('HGET', KEYS[6], ARGV[1])
+  local opened = redis.call('HGET', KEYS[1], 'opened_at')
+  if joined and opened and joined > opened then return {'joined_after'} end
+end
 -- (3) Upsert the ballot and move the counters from the old ballot to the new one, so that the
 -- counts always equal a recount of the ballots hash. The counter names were computed by the
 -- caller and stored in front of the ballot: no JSON parsing here, and an old ballot is undone
@@ -260,10 +307,10 @@ else
 end
 -- (4) Remember the request id. The TTL is on the participant's whole hash and renewed with
 -- every vote, so an id is kept at least that long after the participant's last vote.
-if #KEYS == 7 then
-  redis.call('HSET', KEYS[6], ARGV[5], ARGV[6])
-  redis.call('EXPIRE', KEYS[6], ARGV[7])
-  redis.call('SADD', KEYS[7], ARGV[1])
+if #KEYS == 8 then
+  redis.call('HSET', KEYS[7], ARGV[5], ARGV[6])
+  redis.call('EXPIRE', KEYS[7], ARGV[7])
+  redis.call('SADD', KEYS[8], ARGV[1])
 end
 return {'ok', version}
 """

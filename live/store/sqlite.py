@@ -39,6 +39,7 @@ from typing import Any
 from live.domain.models import Ballot, Event, HiddenKind, Poll, Question, Room, Tally
 from live.store.base import (
     QUESTION_FIELDS,
+    JoinedAfterOpening,
     PollNotOpen,
     PollOpened,
     QuestionClosed,
@@ -267,15 +268,46 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
 
     # --- participants -----------------------------------------------------------------------
 
-    async def add_participant(self, event_code: str, participant_id: str, token_hash: str) -> None:
+    async def add_participant(
+        self,
+        event_code: str,
+        participant_id: str,
+        token_hash: str,
+        created_at: datetime | None = None,
+    ) -> None:
+        created = opt_iso(created_at)
+
         def work(conn: sqlite3.Connection) -> None:
             _insert(
                 conn,
-                "INSERT INTO participants (event_code, participant_id, token_hash)"
-                " VALUES (?, ?, ?)",
-                (event_code, participant_id, token_hash),
+                "INSERT INTO participants (event_code, participant_id, token_hash, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (event_code, participant_id, token_hash, created),
                 f"participant {participant_id!r} or its token",
             )
+
+        await self._runner.write(work)
+
+    async def voters_created_since(self, poll_id: str, since: datetime) -> list[datetime]:
+        """Through participants_by_join: only the identities created since ``since`` are
+        looked at, each probed in the poll's votes (its primary key)."""
+        rows = await self._read_all(
+            "SELECT pa.created_at FROM polls p"
+            " JOIN participants pa ON pa.event_code = p.event_code AND pa.created_at >= ?"
+            " JOIN votes v ON v.poll_id = p.id AND v.participant_id = pa.participant_id"
+            " WHERE p.id = ? ORDER BY pa.created_at",
+            (to_iso(since), poll_id),
+        )
+        return [from_iso(row[0]) for row in rows]
+
+    async def set_join_code_secret(self, code: str, secret: str | None) -> None:
+        def work(conn: sqlite3.Connection) -> None:
+            found = conn.execute(
+                "UPDATE events SET join_code_secret = ? WHERE code = ? RETURNING code",
+                (secret, code),
+            ).fetchall()
+            if not found:
+                raise StoreError(f"unknown event {code!r}")
 
         await self._runner.write(work)
 
@@ -326,6 +358,7 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
             check_screen_results(poll.screen_results),
             opt_iso(poll.opened_at),
             opt_iso(poll.closed_at),
+            int(poll.joined_before_only),
         )
 
         def work(conn: sqlite3.Connection) -> int:
@@ -333,7 +366,7 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
             # trusted for the version bump.
             rows = conn.execute(
                 "UPDATE polls SET state = ?, visibility = ?, screen_results = ?, opened_at = ?,"
-                " closed_at = ? WHERE id = ? RETURNING room_id",
+                " closed_at = ?, joined_before_only = ? WHERE id = ? RETURNING room_id",
                 (*params, poll.id),
             ).fetchall()
             if not rows:
@@ -429,19 +462,29 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
             # the same transaction as the write, so a vote racing a close is ordered before or
             # after it.
             found = conn.execute(
-                "SELECT p.state, p.room_id, r.version FROM polls p JOIN rooms r ON r.id = p.room_id"
-                " WHERE p.id = ?",
+                "SELECT p.state, p.room_id, r.version, p.joined_before_only, p.opened_at,"
+                " p.event_code FROM polls p JOIN rooms r ON r.id = p.room_id WHERE p.id = ?",
                 (poll_id,),
             ).fetchall()
             if not found:
                 raise StoreError(f"unknown poll {poll_id!r}")
-            state, room_id, version = found[0]
+            state, room_id, version, joined_before_only, opened_at, event_code = found[0]
             if state != "open":
                 # A retry of a request that was applied before the poll closed is answered as
                 # applied (nothing changes); anything else is refused.
                 if request_id is not None and _request_claimed(conn, participant_id, request_id):
                     return VoteOutcome(applied=False, version=int(version))
                 raise PollNotOpen(state)
+            if joined_before_only:
+                # Only polls with the option pay for this probe (the participants' key).
+                joined = conn.execute(
+                    "SELECT created_at FROM participants"
+                    " WHERE event_code = ? AND participant_id = ?",
+                    (event_code, participant_id),
+                ).fetchall()
+                # Fixed-width ISO text: comparing the strings compares the moments.
+                if joined and joined[0][0] is not None and joined[0][0] > opened_at:
+                    raise JoinedAfterOpening()
             now = self._clock.now()  # runs on the writer thread, the clock's only user
             if request_id is not None and not _claim_request(
                 conn, participant_id, request_id, poll_id, now

@@ -31,6 +31,10 @@ Schema versions:
   them) and polls.max_answers (default 1); the table poll_hidden.
 - 6 (issue 19): rooms.parallel_polls (0/1, default 0: opening a poll closes the room's open
   one).
+- 7 (issue 21): participants.created_at (NULL for those who joined before it was kept: they
+  count as joined before any opening) with the index participants_by_join (the console's burst
+  check reads the voters created since a moment); polls.joined_before_only (0/1, default 0);
+  events.join_code_secret (NULL: joining needs no code from the projector).
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -199,6 +203,11 @@ _HIDDEN_DDL: tuple[str, ...] = (
     """,
 )
 
+# New in version 7; shared by _DDL and the migration from version 6.
+_JOIN_DDL: tuple[str, ...] = (
+    "CREATE INDEX participants_by_join ON participants (event_code, created_at)",
+)
+
 _DDL: tuple[str, ...] = (
     # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
     """
@@ -219,7 +228,8 @@ _DDL: tuple[str, ...] = (
         starts_on               TEXT,
         ends_on                 TEXT,
         brand_color             TEXT,
-        logo_version            TEXT
+        logo_version            TEXT,
+        join_code_secret        TEXT
     ) WITHOUT ROWID
     """,
     # version: bumped by every write that changes what the room shows (see base.py).
@@ -253,10 +263,12 @@ _DDL: tuple[str, ...] = (
         event_code     TEXT NOT NULL REFERENCES events (code),
         participant_id TEXT NOT NULL,
         token_hash     TEXT NOT NULL,
+        created_at     TEXT,
         PRIMARY KEY (event_code, participant_id),
         UNIQUE (event_code, token_hash)
     ) WITHOUT ROWID
     """,
+    *_JOIN_DDL,
     # UNIQUE (id, room_id) is redundant as a constraint but is the parent key of the
     # rooms.screen_poll_id foreign key. The two columns of version 5 come after agenda_item_id,
     # so that a migrated table has the same column order as a fresh one.
@@ -279,6 +291,7 @@ _DDL: tuple[str, ...] = (
         screen_results TEXT NOT NULL DEFAULT 'live'
                        CHECK (screen_results IN ({_SCREEN_RESULTS_SQL})),
         max_answers    INTEGER NOT NULL DEFAULT 1 CHECK (max_answers BETWEEN 1 AND 3),
+        joined_before_only INTEGER NOT NULL DEFAULT 0 CHECK (joined_before_only IN (0, 1)),
         UNIQUE (id, room_id)
     )
     """,
@@ -353,6 +366,13 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     5: (
         "ALTER TABLE rooms ADD COLUMN parallel_polls INTEGER NOT NULL DEFAULT 0"
         " CHECK (parallel_polls IN (0, 1))",
+    ),
+    6: (
+        "ALTER TABLE events ADD COLUMN join_code_secret TEXT",
+        "ALTER TABLE participants ADD COLUMN created_at TEXT",
+        *_JOIN_DDL,
+        "ALTER TABLE polls ADD COLUMN joined_before_only INTEGER NOT NULL DEFAULT 0"
+        " CHECK (joined_before_only IN (0, 1))",
     ),
 }
 
@@ -457,7 +477,7 @@ def encode_options(options: tuple[str, ...]) -> str:
 
 EVENT_COLUMNS = (
     "code, title, created_at, moderator_token_hash, questions_need_approval, names_allowed,"
-    " starts_on, ends_on, brand_color, logo_version"
+    " starts_on, ends_on, brand_color, logo_version, join_code_secret"
 )
 
 
@@ -516,6 +536,7 @@ def event_params(event: Event) -> tuple[Any, ...]:
         to_day(event.ends_on),
         event.brand_color,
         event.logo_version,
+        event.join_code_secret,
     )
 
 
@@ -531,6 +552,7 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
         ends_on=from_day(row[7]),
         brand_color=row[8],
         logo_version=row[9],
+        join_code_secret=row[10],
     )
 
 
@@ -633,7 +655,8 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
 
 POLL_COLUMNS = (
     "id, event_code, room_id, question, kind, options, scale_min, scale_max, state, visibility,"
-    " created_at, opened_at, closed_at, agenda_item_id, screen_results, max_answers"
+    " created_at, opened_at, closed_at, agenda_item_id, screen_results, max_answers,"
+    " joined_before_only"
 )
 
 
@@ -656,6 +679,7 @@ def poll_params(poll: Poll) -> tuple[Any, ...]:
         poll.agenda_item_id,
         check_screen_results(poll.screen_results),
         poll.max_answers,
+        int(poll.joined_before_only),
     )
 
 
@@ -683,6 +707,7 @@ def poll_from_row(
         agenda_item_id=row[13],
         screen_results=cast("ScreenResults", row[14]),
         max_answers=int(row[15]),
+        joined_before_only=bool(row[16]),
         hidden_words=hidden_words,
         hidden_answers=hidden_answers,
     )

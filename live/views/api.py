@@ -30,6 +30,8 @@ def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, 
         "title": event.title,
         "rooms": [room_dict(r) for r in rooms],
         "brand": brand_dict(event),
+        # Joining needs the projector's rotating code ({"join_code"} in POST …/join).
+        "join_code_required": event.join_code_required,
     }
 
 
@@ -73,6 +75,7 @@ def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[
         "visibility": poll.visibility,
         "screen_results": poll.screen_results,
         "max_answers": poll.max_answers,
+        "joined_before_only": poll.joined_before_only,
         "results": results_dict(results),
         "created_at": iso(poll.created_at),
         "opened_at": iso(poll.opened_at),

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from live.domain.bursts import Burst
 from live.domain.models import AgendaItem, Poll
 from live.domain.run_sheet import next_poll, run_sheet
 from live.fanout.state import RoomState
@@ -22,6 +23,8 @@ class SheetPoll:
     poll: Poll
     is_open: bool
     is_next: bool  # the poll "Nächste Abstimmung" opens
+    voters: int | None = None  # identities that voted (None: never opened)
+    burst: Burst | None = None  # many of them made up in a burst (live/domain/bursts.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,11 @@ def run_sheet_view(
             day=times.short_day(times.day_of(section.item.starts_at)) if section.item else "",
             polls=tuple(
                 SheetPoll(
-                    poll, poll.state == "open", upcoming is not None and poll.id == upcoming.id
+                    poll,
+                    poll.state == "open",
+                    upcoming is not None and poll.id == upcoming.id,
+                    _voters(state, poll),
+                    state.bursts.get(poll.id),
                 )
                 for poll in section.polls
             ),
@@ -64,6 +71,11 @@ def run_sheet_view(
     )
     days = {times.day_of(s.item.starts_at) for s in sheet if s.item is not None}
     return RunSheetView(entries, upcoming, len(days) > 1)
+
+
+def _voters(state: RoomState, poll: Poll) -> int | None:
+    results = state.results.get(poll.id)
+    return results.voters if results is not None and poll.opened_at is not None else None
 
 
 def run_sheet_html(

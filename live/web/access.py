@@ -183,14 +183,15 @@ async def not_joined_handler(request: Request, exc: Exception) -> Response:
 
 
 async def participant_or_new(
-    conn: HTTPConnection, event: Event, access: Access
+    conn: HTTPConnection, event: Event, access: Access, join_code: object = None
 ) -> tuple[str, str | None]:
     """The participant page's visitor: the participant behind the cookie, else a new one (the
-    join budget of the client's address may refuse it: TooMany). Returns (participant_id,
-    new_token_to_set_or_None)."""
+    join budget of the client's address may refuse it: TooMany; an event that requires the
+    projector's code refuses a missing or wrong ``join_code``: Forbidden). Returns
+    (participant_id, new_token_to_set_or_None). A cookie is never asked for a code."""
     if access.participant_id is not None:
         return access.participant_id, None
-    return await services(conn).participants.join(event, client_address(conn))
+    return await services(conn).participants.join(event, client_address(conn), join_code)
 
 
 def keep_participant(

@@ -68,9 +68,12 @@ async def delete_event(request: Request) -> Response:
 
 
 async def join(request: Request) -> Response:
+    """A new anonymous identity. The body is optional: ``{"join_code": "1234"}``, the code on
+    the projector, when the event requires it (403 join_code_required / join_code_wrong)."""
     svc = services(request)
     event = await svc.events.event(request.path_params["code"])
-    _pid, token = await svc.participants.join(event, client_address(request))
+    body = parse_json(await read_body(request))
+    _pid, token = await svc.participants.join(event, client_address(request), body.get("join_code"))
     return json_response({"participant_token": token}, 201)
 
 
@@ -159,6 +162,7 @@ async def create_poll(request: Request) -> Response:
         visibility=body.get("visibility", "after_vote"),
         screen_results=body.get("screen_results", "live"),
         max_answers=body.get("max_answers"),
+        joined_before_only=body.get("joined_before_only", False),
     )
     return await _poll_answer(request, poll, 201, moderator=True)
 
@@ -207,11 +211,12 @@ async def close_poll(request: Request) -> Response:
 
 
 async def patch_poll(request: Request) -> Response:
-    """The results settings: ``visibility`` (phones) and ``screen_results`` (projector)."""
+    """The results settings: ``visibility`` (phones) and ``screen_results`` (projector); and
+    ``joined_before_only`` (only participants who joined before the poll opened may vote)."""
     event, poll = await _poll_in_scope(request)
     body = parse_json(await read_body(request))
-    if not body or not set(body) <= {"visibility", "screen_results"}:
-        msg = _n("Erlaubt sind die Felder visibility und screen_results.")
+    if not body or not set(body) <= {"visibility", "screen_results", "joined_before_only"}:
+        msg = _n("Erlaubt sind die Felder visibility, screen_results und joined_before_only.")
         raise DomainError("invalid_body", msg)
     changed = await services(request).polls.change_settings(event, poll.id, body)
     return await _poll_answer(request, changed, moderator=True)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from live.domain.brand import MAX_LOGO_BYTES, logo_too_large
 from live.domain.errors import DomainError
 from live.domain.text import _n
+from live.service.events import check_join_code_required
 from live.views import api as shapes
 from live.web.access import organiser_event
 from live.web.forms import parse_json, read_body
@@ -20,16 +21,24 @@ from live.web.runtime import services
 
 # The event fields PATCH may change (more may follow). Anything else, or nothing, is refused
 # as in PATCH …/questions/{id}: a typo never passes for a change.
-PATCHABLE = frozenset({"brand_color"})
+PATCHABLE = frozenset({"brand_color", "join_code_required"})
 
 
 async def patch_event(request: Request) -> Response:
+    """``brand_color`` and ``join_code_required`` (joining needs the projector's rotating
+    code): both are checked before either is stored."""
     event = await organiser_event(request)
     body = parse_json(await read_body(request))
     if not body or not set(body) <= PATCHABLE:
-        raise DomainError("invalid_body", _n("Erlaubt ist das Feld brand_color."))
+        msg = _n("Erlaubt sind die Felder brand_color und join_code_required.")
+        raise DomainError("invalid_body", msg)
     svc = services(request)
-    event = await svc.brand.set_color(event, body["brand_color"])
+    if "join_code_required" in body:
+        check_join_code_required(body["join_code_required"])  # before the colour is stored
+    if "brand_color" in body:
+        event = await svc.brand.set_color(event, body["brand_color"])
+    if "join_code_required" in body:
+        event = await svc.events.require_join_code(event, body["join_code_required"])
     return json_response(shapes.event_dict(event, await svc.events.rooms(event)))
 
 

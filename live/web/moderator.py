@@ -61,6 +61,7 @@ POLL_FORM = {
     "screen_results": "live",
     "max_answers": "1",
     "agenda_item_id": "",
+    "joined_before_only": "",  # a checkbox: "1" when ticked
 }
 # Which field an error of the poll form is shown next to (others: the options).
 POLL_FIELD_OF = {
@@ -85,6 +86,7 @@ POLL_ACTIONS = {
     "screen-results": _n("Die Ergebnisse auf der Leinwand wurden umgestellt."),
     "hide": _n("„%(entry)s“ ist aus der Wortwolke ausgeblendet."),
     "show": _n("„%(entry)s“ wird wieder in der Wortwolke gezeigt."),
+    "joined-before": _n("Wer abstimmen darf, wurde umgestellt."),
 }
 
 
@@ -306,6 +308,7 @@ async def create_poll(request: Request) -> Response:
             visibility=values["visibility"],
             screen_results=values["screen_results"],
             max_answers=as_int(values["max_answers"]) if text else None,
+            joined_before_only=bool(values["joined_before_only"]),
             agenda_item_id=agenda.id if agenda is not None else None,
         )
         if field(form, "open_now"):
@@ -367,6 +370,10 @@ async def poll_action(request: Request) -> Response:
             await svc.screen.set_mode(event, room, "poll", poll.id)
         elif action == "screen-results":
             await svc.polls.set_screen_results(event, poll.id, field(form, "screen_results"))
+        elif action == "joined-before":
+            # A checkbox: sent when ticked, absent when not.
+            settings = {"joined_before_only": bool(field(form, "joined_before_only"))}
+            await svc.polls.change_settings(event, poll.id, settings)
         elif action in ("hide", "show"):
             # A word or an answer of the word cloud (form fields kind and entry).
             entry = field(form, "entry")

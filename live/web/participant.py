@@ -5,14 +5,17 @@ enhances. The socket keeps the regions live (live/web/sockets.py)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from live.domain import join_code
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Room
 from live.domain.text import _n
+from live.errors import Forbidden
 from live.i18n import translate
 from live.views.program import TimeFormat
 from live.views.regions import applause_region, mood_region, participant_items
@@ -24,6 +27,9 @@ from live.web.identity import request_lang
 from live.web.participant_qa import qa_context
 from live.web.responses import announce, fragment, is_htmx, no_js_answer, page, redirect
 from live.web.runtime import runtime, services
+
+# What the participant page answers with the join-code form instead of the room.
+JOIN_CODE_ERRORS = frozenset({"join_code_required", "join_code_wrong"})
 
 # The program on the phone is refreshed by htmx every 60 seconds (GET /e/{code}/program), not
 # pushed over the room's socket: it changes by the clock (an item starts, an item ends) and
@@ -42,10 +48,13 @@ async def room_entry(request: Request) -> Response:
     rooms = await svc.events.rooms(event)
     number: int = request.path_params["number"]
     lang = request.query_params.get("lang")
-    suffix = f"&lang={lang}" if lang in ("de", "en") else ""
+    # The projector's QR code carries its join code (?code=): on to the room page with it.
+    extra = {"lang": lang} if lang in ("de", "en") else {}
+    if code := join_code.normalise(request.query_params.get("code")):
+        extra["code"] = code
     if 1 <= number <= len(rooms):
-        return redirect(f"/e/{event.code}?room={rooms[number - 1].id}{suffix}")
-    return redirect(f"/e/{event.code}" + (f"?lang={lang}" if suffix else ""))
+        return redirect(f"/e/{event.code}?{urlencode({'room': rooms[number - 1].id, **extra})}")
+    return redirect(f"/e/{event.code}" + (f"?{urlencode(extra)}" if extra else ""))
 
 
 async def participant(request: Request) -> Response:
@@ -62,7 +71,14 @@ async def participant(request: Request) -> Response:
         return page(request, "rooms.html", event=event, rooms=rooms, room=None, **program)
     room = await svc.events.room(event, room_id)
     access = await resolve(request, event)
-    pid, new_token = await participant_or_new(request, event, access)
+    try:
+        pid, new_token = await participant_or_new(
+            request, event, access, request.query_params.get("code")
+        )
+    except Forbidden as exc:
+        if exc.code not in JOIN_CODE_ERRORS:
+            raise
+        return join_code_form(request, event, room, exc)
     state = await svc.rooms.state(room, pid)
     sort = request.query_params.get("sort", "votes")
     lang = request_lang(request)
@@ -84,6 +100,21 @@ async def participant(request: Request) -> Response:
     )
     keep_participant(request, response, event, new_token)
     return response
+
+
+def join_code_form(request: Request, event: Event, room: Room, exc: Forbidden) -> Response:
+    """ "Code von der Leinwand eingeben": the first visit to an event that requires the
+    projector's code (a GET form back to this page; the QR code carries the code already)."""
+    wrong = exc.code == "join_code_wrong"
+    return page(
+        request,
+        "join_code.html",
+        403 if wrong else 200,
+        event=event,
+        room=room,
+        error=error_text(request, exc) if wrong else None,
+        typed=str(request.query_params.get("code", ""))[:12],
+    )
 
 
 async def vote(request: Request) -> Response:

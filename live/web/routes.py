@@ -53,6 +53,7 @@ def routes() -> list[BaseRoute]:
         # the projector, the stream overlay (+ its lower third), the neutral slide's program line
         Route(f"{code}/screen", screen.screen, methods=["GET"]),
         Route(f"{code}/screen/now", screen.screen_now, methods=["GET"]),
+        Route(f"{code}/screen/join", screen.screen_join, methods=["GET"]),
         Route(f"{code}/overlay", screen.overlay, methods=["GET"]),
         Route(f"{code}/overlay/now", screen.overlay_now, methods=["GET"]),
         # the event's brand: its logo and the stylesheet with its colour (linked by every page)
@@ -94,6 +95,7 @@ def routes() -> list[BaseRoute]:
         Private(f"{code}/setup.json", setup_file.export_json, methods=["GET"]),
         Private(f"{code}/setup/import", setup_file.import_setup, methods=["POST"]),
         Private(f"{code}/setup/event", setup.save_event, methods=["POST"]),
+        Private(f"{code}/setup/join-code", setup.save_join_code, methods=["POST"]),
         Private(f"{code}/setup/rooms", setup.add_room, methods=["POST"]),
         Private(f"{code}/setup/rooms/{{room_id}}", setup.rename_room, methods=["POST"]),
         Private(

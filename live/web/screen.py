@@ -58,13 +58,21 @@ def short_link(base: str, event: Event, room: Room, rooms: list[Room]) -> str:
     return f"{base}/e/{event.code}/{number}"
 
 
-def room_join(request: Request, event: Event, room: Room, rooms: list[Room]) -> dict[str, Any]:
-    """The room's short link with its QR code; ``join_display`` without the scheme."""
+def room_join(
+    request: Request, event: Event, room: Room, rooms: list[Room], *, projector: bool = False
+) -> dict[str, Any]:
+    """The room's short link with its QR code; ``join_display`` without the scheme. On the
+    ``projector`` of an event that requires the access code, ``access_code`` is the code of
+    this minute and the QR code carries it (``?code=``): scanning joins without typing. (Not
+    on printed cards: the code would be stale by the time anyone scans it.)"""
     url = short_link(base_url(request, runtime(request).settings), event, room, rooms)
+    access_code = services(request).participants.join_code(event) if projector else None
+    scanned = f"{url}?code={access_code}" if access_code else url
     return {
         "join_url": url,
         "join_display": url.split("://", 1)[-1],
-        "join_qr": qr_svg(url, translate(request_lang(request), _n("QR-Code zum Mitmachen"))),
+        "join_qr": qr_svg(scanned, translate(request_lang(request), _n("QR-Code zum Mitmachen"))),
+        "access_code": access_code,
     }
 
 
@@ -108,10 +116,29 @@ async def screen(request: Request) -> Response:
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
-        **room_join(request, event, room, rooms),
+        **room_join(request, event, room, rooms, projector=True),
     )
     if preview:
         allow_framing_by_own_pages(response)
+    return response
+
+
+async def screen_join(request: Request) -> Response:
+    """The projector's join parts (fragments/screen_join.html, out of band), asked for again
+    every few seconds by the wall: the access code changes every minute."""
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"])
+    room = await svc.events.room_or_first(event, request.query_params.get("room"))
+    html = fragment(
+        request,
+        "fragments/screen_join.html",
+        event=event,
+        part="all",
+        oob=True,
+        **room_join(request, event, room, await svc.events.rooms(event), projector=True),
+    )
+    response = HTMLResponse(html)
+    response.headers["cache-control"] = "no-store"
     return response
 
 

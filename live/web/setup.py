@@ -50,6 +50,8 @@ NOTICES = {
     "item_deleted": _n("Der Programmpunkt wurde gelöscht."),
     "poll_opened": _n("Die Abstimmung ist geöffnet."),
     "brand": _n("Das Erscheinungsbild ist gespeichert."),
+    "join_code_on": _n("Neue Teilnehmende brauchen jetzt den Code von der Leinwand."),
+    "join_code_off": _n("Zum Beitreten ist jetzt kein Code von der Leinwand mehr nötig."),
     "logo_removed": _n("Das Logo wurde entfernt."),
 }
 # The notice after an import (setup_file.py redirects with the counts in ?n=).
@@ -182,6 +184,16 @@ async def save_event(request: Request) -> Response:
             request, event, status_for(exc), errors=errors, values={"event": values}
         )
     return back_to_setup(event, "event", "event")
+
+
+async def save_join_code(request: Request) -> Response:
+    """The checkbox "Beitritt nur mit dem Code von der Leinwand" (a ticked box is sent, an
+    unticked one is not)."""
+    form = await read_form(request)
+    event = await organiser_event(request)
+    required = bool(field(form, "join_code_required"))
+    await runtime(request).services.events.require_join_code(event, required)
+    return back_to_setup(event, "join_code_on" if required else "join_code_off", "access")
 
 
 # --- rooms ---------------------------------------------------------------------------------

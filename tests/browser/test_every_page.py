@@ -57,6 +57,7 @@ NOT_PAGES: dict[str, str] = {
     "/e/{code}/control/rooms": "fragment the control room reloads",
     "/e/{code}/moderate/rooms/{room_id}/run-sheet": "fragment the console reloads (run sheet)",
     "/e/{code}/screen/now": "fragment the screen reloads (the slide's program)",
+    "/e/{code}/screen/join": "fragment the screen reloads (join code and QR code)",
     "/e/{code}/overlay/now": "fragment the overlay reloads (the lower third)",
     "/e/{code}/logo": "the event's logo (an image the pages show)",
     "/e/{code}/brand.css": "the event's colour (a stylesheet the pages link)",

@@ -22,6 +22,7 @@ from live.domain.polls import (
     results,
     results_visible,
     scale_values,
+    set_joined_before_only,
     set_visibility,
     share_percents,
 )
@@ -557,3 +558,27 @@ def test_results_reject_tally_of_wrong_size(kind: str, counts: tuple[int, ...]) 
 def test_results_visible(visibility: str, state: PollState, has_voted: bool, visible: bool) -> None:
     poll = replace(make(visibility=visibility), state=state)
     assert results_visible(poll, has_voted=has_voted) is visible
+
+
+# --- only participants who joined before the opening (issue 21) ----------------------------
+
+
+def test_joined_before_only_is_off_unless_asked_for() -> None:
+    assert make().joined_before_only is False
+    assert make(joined_before_only=True).joined_before_only is True
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, "true"])
+def test_joined_before_only_takes_a_bool_only(value: object) -> None:
+    with pytest.raises(DomainError) as err:
+        make(joined_before_only=value)
+    assert err.value.code == "invalid_joined_before_only"
+    with pytest.raises(DomainError):
+        set_joined_before_only(make(), value)
+
+
+def test_joined_before_only_can_be_switched_in_every_state() -> None:
+    opened = open_poll(make(), NOW)
+    assert set_joined_before_only(opened, True).joined_before_only is True
+    closed = close_poll(set_joined_before_only(opened, True), LATER)
+    assert set_joined_before_only(closed, False).joined_before_only is False

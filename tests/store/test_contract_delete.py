@@ -70,7 +70,8 @@ async def fill_event(store: Store, code: str, prefix: str) -> Filled:
     event = replace(make_event(code), starts_on=date(2025, 5, 6))
     await store.create_event(event, rooms)
     for n, participant in enumerate((u1, u2, u3)):
-        await store.add_participant(code, participant, f"{prefix}hash-{n}")
+        # With creation times (issue 21): their records go with the event too.
+        await store.add_participant(code, participant, f"{prefix}hash-{n}", T0)
     await store.add_agenda_item(make_agenda_item(a1, r1, event_code=code))
     await store.add_agenda_item(make_agenda_item(a2, r2, start=60, event_code=code))
     choice = replace(make_poll(p1, r1), event_code=code, agenda_item_id=a1)

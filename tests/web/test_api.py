@@ -137,6 +137,7 @@ def test_get_event_shape_has_no_token(client: TestClient, event: EventFixture) -
         "title": "Tag der Jobcenter",
         "rooms": event.rooms,
         "brand": {"color": None, "logo": None, "stylesheet": None},
+        "join_code_required": False,
     }
     assert event.token not in response.text
     assert "token" not in response.text
