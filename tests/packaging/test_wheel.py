@@ -15,76 +15,19 @@ import hashlib
 import http.client
 import json
 import re
-import shutil
-import subprocess
-import sys
 import tarfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from live.static_files import slim
+from tests.support.installed_wheel import Installed, run
 from tests.support.server import REPO_ROOT, LiveServer
 
 # Building and installing take seconds to tens of seconds; the default of 120 s covers one test.
 pytestmark = pytest.mark.timeout(300)
-
-# Not copied from the checkout into the build folder: environments, caches, earlier builds, data.
-_NOT_SOURCES_ANYWHERE = {"__pycache__", ".git", ".venv", "node_modules"}
-_NOT_SOURCES_AT_TOP = {"build", "dist", "data", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
-
-
-@dataclass(frozen=True)
-class Installed:
-    sdist: Path
-    wheel: Path
-    venv: Path
-    run_dir: Path  # outside the checkout: the installed app's working directory
-
-    @property
-    def python(self) -> Path:
-        return self.venv / "bin" / "python"
-
-
-def _ignore(folder: str, names: list[str]) -> set[str]:
-    ignored = {n for n in names if n in _NOT_SOURCES_ANYWHERE or n.endswith(".egg-info")}
-    if Path(folder) == REPO_ROOT:
-        ignored |= _NOT_SOURCES_AT_TOP & set(names)
-    return ignored
-
-
-def _run(*command: str | Path, cwd: Path) -> str:
-    done = subprocess.run(
-        [str(c) for c in command], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, (
-        f"{' '.join(map(str, command))} -> exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-    )
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    base = tmp_path_factory.mktemp("wheel")
-    assert not base.is_relative_to(REPO_ROOT), "the temp folder must lie outside the checkout"
-    source = base / "source"  # a copy: building writes build/ and *.egg-info into its folder
-    shutil.copytree(REPO_ROOT, source, ignore=_ignore)
-    dist = base / "dist"
-    _run(sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, source, cwd=base)
-    (sdist,) = dist.glob("live-*.tar.gz")
-    (wheel,) = dist.glob("live-*.whl")
-
-    venv = base / "venv"
-    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=base)
-    # This venv's pip installs into the new one: the same index and cache as `tests/run`.
-    pip = (sys.executable, "-m", "pip", "--python", venv / "bin" / "python")
-    _run(*pip, "install", "--no-input", "--disable-pip-version-check", wheel, cwd=base)
-    run_dir = base / "run"
-    run_dir.mkdir()
-    return Installed(sdist=sdist, wheel=wheel, venv=venv, run_dir=run_dir)
 
 
 def _checkout_files(folder: str) -> set[str]:
@@ -128,7 +71,7 @@ def test_the_installed_package_runs_from_the_venv(installed: Installed) -> None:
         "import json, live, live.assets as a; print(json.dumps([live.__file__, str(a.TEMPLATE_DIR),"
         " str(a.STATIC_DIR), str(a.LOCALE_DIR)]))"
     )
-    out = _run(installed.python, "-c", code, cwd=installed.run_dir)
+    out = run(installed.python, "-c", code, cwd=installed.run_dir)
     site_packages = installed.venv / "lib"
     for path in map(Path, json.loads(out)):
         assert path.is_relative_to(site_packages), f"{path} is not inside {installed.venv}"

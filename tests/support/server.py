@@ -103,6 +103,10 @@ class LiveServer:
             str(self.data_dir),
         ]
 
+    def process_env(self) -> dict[str, str]:
+        """The environment the server runs with (also for commands run beside it)."""
+        return _server_env(self.env)
+
     @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
@@ -123,7 +127,7 @@ class LiveServer:
             self._proc = subprocess.Popen(
                 self.command,
                 cwd=self.cwd,
-                env=_server_env(self.env),
+                env=self.process_env(),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -247,7 +251,11 @@ def _cmdline(pid: int) -> bytes:
 
 def _get_status(host: str, port: int, path: str) -> int:
     # http.client, not urllib/httpx: those honour HTTP(S)_PROXY from the environment.
-    conn = http.client.HTTPConnection(host, port, timeout=2)
+    return status_of(http.client.HTTPConnection(host, port, timeout=2), path)
+
+
+def status_of(conn: http.client.HTTPConnection, path: str) -> int:
+    """GET `path` on a fresh connection (HTTP or HTTPS), closed after: the status."""
     try:
         conn.request("GET", path)
         response = conn.getresponse()
