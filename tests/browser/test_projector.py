@@ -251,7 +251,7 @@ def test_operator_controls_show_on_use_and_leave_the_picture(
 def test_connection_state_shows_only_when_broken(
     stage: Stage, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:
-    browser_guard.allow_websocket_errors()
+    browser_guard.allow_server_down()
     browser_guard.allow_console_error(r"^\[object Event\]")  # htmx logs the socket's error event
     page = browser_context(viewport={"width": 1280, "height": 720}).new_page()
     page.goto(stage.screen_url())

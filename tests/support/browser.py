@@ -89,6 +89,14 @@ class BrowserGuard:
         """For tests that stop/restart the server: "WebSocket connection to '…' failed: …"."""
         self.allow_console_error(r"^WebSocket connection to '[^']*' failed")
 
+    def allow_server_down(self) -> None:
+        """For tests that stop the server: its sockets fail, and so does any request a page
+        makes meanwhile (the projector asks for its join panel every few seconds), which
+        Chromium and htmx log."""
+        self.allow_websocket_errors()
+        self.allow_console_error(r"^Failed to load resource: net::ERR_CONNECTION_REFUSED")
+        self.allow_console_error(r"^htmx:(sendError|afterRequest)\b")
+
     def attach(self, context: BrowserContext) -> None:
         context.on("request", self._on_request)
         context.on("page", self._on_page)
