@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from live.backup import commands as backup_commands
 from live.settings import Settings
 
 KEEP_ALIVE_SECONDS = 30
@@ -24,11 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, help="worker processes (LIVE_WORKERS / WEB_CONCURRENCY)"
     )
+    backup_commands.add_commands(sub)  # backup, restore, export, import
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command != "serve":
+        return backup_commands.run(args)
     # Flags are written back into the environment: with several workers, uvicorn starts fresh
     # processes that build their settings from the environment again.
     for name, value in (

@@ -2,18 +2,22 @@
 docs/api.md. Polls and questions in the same shapes as everywhere else in the API
 (live/views/api.py); everything else is added around them. Unlike the published report it
 holds every poll (drafts too) and every question in every state: it is the organiser's own
-data. Participant ids never appear."""
+data. Participant ids never appear. The complete export adds what re-creating the event needs
+(records.py: ballots, authors, upvoters and moods under pseudonyms), read back by `live import`
+(live/domain/transfer.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from live.domain.models import AgendaItem
+from live.domain.models import AgendaItem, Event
+from live.domain.transfer import FORMAT, VERSION
 from live.report.data import EventReport, RoomReport
+from live.report.gather import gather
+from live.report.records import add_records
+from live.store import Store
 from live.views import api as shapes
-
-FORMAT = "live.export"
-VERSION = 1
 
 
 def agenda_item_dict(item: AgendaItem) -> dict[str, Any]:
@@ -87,3 +91,9 @@ def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
             "rooms": [_participation(r) for r in report.rooms],
         },
     }
+
+
+async def export_event(store: Store, event: Event, now: datetime, timezone: str) -> dict[str, Any]:
+    """The complete export of ``event``: the report's document with the records."""
+    report = await gather(store, event, now)
+    return await add_records(store, event, export_dict(report, timezone))

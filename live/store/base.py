@@ -344,3 +344,17 @@ class Store(Protocol):
 
     async def ballots(self, poll_ids: Sequence[str]) -> Mapping[str, Mapping[str, Ballot]]:
         """poll id -> participant id -> ballot, for the given polls (missing polls: empty)."""
+
+    # moving an event to another instance (live export / live import, issue 22)
+    async def list_participants(self, event_code: str) -> list[tuple[str, datetime | None]]:
+        """Every participant identity of the event with when it was made (None: unknown):
+        those of unknown time first, then by time, then by id. [] for an unknown event."""
+
+    async def poll_ballots(self, poll_id: str) -> list[tuple[str, Ballot]]:
+        """The poll's ballots with their participants: a text poll's in the order of their
+        last change, oldest first (the order of Tally.texts), the other kinds' by participant
+        id. [] for an unknown poll."""
+
+    async def upvoters(self, question_ids: Sequence[str]) -> Mapping[str, set[str]]:
+        """question id -> the participants upvoting it, for the given questions (an unknown
+        one has no entry, or an empty one)."""

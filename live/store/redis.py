@@ -155,6 +155,7 @@ from live.store.redis_mood import RedisMood
 from live.store.redis_program import RedisProgram
 from live.store.redis_questions import RedisQuestions
 from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported for the tests
+from live.store.redis_transfer import RedisTransfer
 from live.store.sqlite_schema import (
     check_opening,
     check_screen_results,
@@ -173,7 +174,7 @@ _OPEN_ATTEMPTS = 5  # open_poll re-reads the room's polls when one was added mea
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
 
 
-class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBrand):
+class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBrand, RedisTransfer):
     def __init__(
         self,
         url: str,

@@ -48,6 +48,7 @@ from live.store.base import (
     VoteOutcome,
 )
 from live.store.sqlite_brand import SQLiteBrand
+from live.store.sqlite_lock import FileLock, InUse, lock_path
 from live.store.sqlite_program import SQLiteProgram
 from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
@@ -80,6 +81,7 @@ from live.store.sqlite_sql import bump as _bump
 from live.store.sqlite_sql import bump_event_rooms
 from live.store.sqlite_sql import insert as _insert
 from live.store.sqlite_sql import version as _version
+from live.store.sqlite_transfer import SQLiteTransfer
 
 BATCH_LIMIT = 256  # jobs per write transaction; bounds the latency of the first job in a batch
 READERS = 2  # read threads (file databases); tallies are short, two overlap a slow one
@@ -98,7 +100,7 @@ _QUESTION_SELECT = (
 Row = tuple[Any, ...]
 
 
-class SQLiteStore(SQLiteProgram, SQLiteBrand):
+class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteTransfer):
     def __init__(
         self, path: Path | None, *, batch_limit: int = BATCH_LIMIT, readers: int = READERS
     ) -> None:
@@ -108,6 +110,7 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
             self._connect, shared_reads=path is None, readers=readers, batch_limit=batch_limit
         )
         self._clock = _WriteClock()
+        self._in_use: FileLock | None = None  # the shared lock of a file database (open)
 
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:
@@ -163,16 +166,36 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand):
     async def open(self) -> None:
         if sqlite3.sqlite_version_info < MIN_SQLITE:
             raise StoreError(f"SQLite {sqlite3.sqlite_version} is too old; need {MIN_SQLITE}")
-        await self._runner.start()
+        if self.path is not None:
+            try:
+                self._in_use = FileLock(self.path, exclusive=False)
+            except InUse:
+                raise StoreError(
+                    f"{self.path} is being restored (live restore); start again when it is done"
+                ) from None
+            except OSError as exc:
+                raise StoreError(f"cannot open {lock_path(self.path)}: {exc}") from exc
+        try:
+            await self._runner.start()
+        except BaseException:
+            self._release()
+            raise
         try:
             await self._runner.write(ensure_schema)
         except BaseException:
             # The app does not close() a store whose open() failed: stop the threads here.
             await self._runner.stop()
+            self._release()
             raise
 
     async def close(self) -> None:
         await self._runner.stop()
+        self._release()
+
+    def _release(self) -> None:
+        lock, self._in_use = self._in_use, None
+        if lock is not None:
+            lock.release()
 
     def tick_reader(self) -> SQLiteStore:
         return self  # reads run on their own threads, apart from the writer's queue

@@ -212,13 +212,18 @@ TIMELINE: Schema = array(
     {"type": "array", "prefixItems": [TIME, {"type": "number"}], "minItems": 2}
 )
 
+# A participant in the export: "p-1", "p-2", … (never an id or token; live/report/records.py).
+PSEUDONYM: Schema = {"type": "string", "pattern": "^p-[0-9]+$"}
+# A ballot of the export: who, and the fields of the poll's kind (choices, value or texts).
+BALLOT: Schema = obj({"participant": PSEUDONYM})
+
 EXPORT: Schema = {
     "allOf": [
         ref("Event"),
         obj(
             {
                 "format": {"const": "live.export"},
-                "version": {"const": 1},
+                "version": {"const": 2},
                 "exported_at": TIME,
                 "timezone": STRING,
                 "created_at": TIME,
@@ -238,9 +243,33 @@ EXPORT: Schema = {
                     )
                 ),
                 "polls": array(
-                    {"allOf": [ref("Poll"), obj({"agenda_item_id": nullable(ID)})]},
+                    {
+                        "allOf": [
+                            ref("Poll"),
+                            obj({"agenda_item_id": nullable(ID), "ballots": array(BALLOT)}),
+                        ]
+                    },
                 ),
-                "questions": array(ref("Question")),
+                "questions": array(
+                    {
+                        "allOf": [
+                            ref("Question"),
+                            obj({"author": PSEUDONYM, "upvoters": array(PSEUDONYM)}),
+                        ]
+                    }
+                ),
+                "participants": array(obj({"id": PSEUDONYM, "joined_at": nullable(TIME)})),
+                "screens": array(
+                    obj(
+                        {
+                            "room_id": ID,
+                            "mode": STRING,
+                            "poll_id": nullable(ID),
+                            "question_id": nullable(ID),
+                        }
+                    )
+                ),
+                "logo": nullable(obj({"media_type": STRING, "data": STRING})),
                 "applause": array(obj({"room_id": ID, "levels": TIMELINE})),
                 "mood": array(
                     obj(
@@ -249,6 +278,7 @@ EXPORT: Schema = {
                             "counts": array(COUNT),
                             "average": AVERAGE,
                             "course": TIMELINE,
+                            "log": array({"type": "array", "minItems": 3, "maxItems": 3}),
                         }
                     )
                 ),

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from live.domain.models import Event
 from live.domain.text import _n
-from live.report import export, markdown, tables
+from live.report import markdown, tables
 from live.report.data import EventReport, PollReport
 from live.report.fmt import Formatter, slug
 from live.report.intro import dates_line, intro_lines, overview
@@ -117,7 +117,7 @@ async def questions_csv(request: Request) -> Response:
 
 
 async def _export(request: Request, event: Event) -> dict[str, Any]:
-    return export.export_dict(await _report(request, event), runtime(request).settings.timezone)
+    return await services(request).report.export(event, runtime(request).settings.timezone)
 
 
 async def export_download(request: Request) -> Response:

@@ -1,0 +1,138 @@
+"""`live import`: re-create an exported event (live/domain/transfer.py has read and checked the
+document) through the Store interface, so it lands in either backend the same way.
+
+The order of the writes is the order in which the app itself makes such an event: the event
+with its rooms, brand, program and participants; each poll open while its ballots are cast (in
+the order of the export, which is the order of the text answers), then put into its own state;
+each question upvotable while its upvotes are added, then into its own state; the mood log
+replayed; the applause seconds; the projectors last (opening polls points them elsewhere).
+Nothing here bypasses a store rule.
+
+The Store has no transactions across calls: if a write fails halfway, the event is deleted
+again (Store.delete_event removes everything of it), so an import either happens whole or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from live.domain import polls as poll_rules
+from live.domain.models import HiddenKind
+from live.domain.transfer import Transfer
+from live.ids import Ids, token_hash
+from live.store import Store
+
+
+class ImportRefused(Exception):
+    """The event cannot be imported as asked (its code is taken); nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    code: str
+    moderator_token: str  # shown once: the only way into the imported event
+    rooms: int
+    polls: int
+    ballots: int
+    questions: int
+    participants: int
+
+
+async def import_event(
+    store: Store, transfer: Transfer, ids: Ids, *, new_code: bool = False
+) -> Imported:
+    """Create ``transfer``'s event in ``store``, under its own code, or (``new_code``) under a
+    fresh one with fresh ids for everything in it. ImportRefused when the code is taken (and
+    not ``new_code``); a store failure leaves nothing behind and is raised."""
+    if new_code:
+        transfer = transfer.renamed(await _free_code(store, ids), ids.object_id)
+    elif await store.get_event(transfer.event.code) is not None:
+        raise ImportRefused(
+            f"an event {transfer.event.code} exists already; use --new-code to import it "
+            "under a new code"
+        )
+    token = ids.token()
+    code = transfer.event.code
+    try:
+        await _write(store, transfer, ids, token)
+    except BaseException:
+        await store.delete_event(code)
+        raise
+    return Imported(
+        code=code,
+        moderator_token=token,
+        rooms=len(transfer.rooms),
+        polls=len(transfer.polls),
+        ballots=sum(len(p.ballots) for p in transfer.polls),
+        questions=len(transfer.questions),
+        participants=len(transfer.participants),
+    )
+
+
+async def _free_code(store: Store, ids: Ids) -> str:
+    while True:
+        code = ids.event_code()
+        if await store.get_event(code) is None:
+            return code
+
+
+async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None:
+    event = replace(transfer.event, moderator_token_hash=token_hash(token))
+    await store.create_event(event, transfer.rooms)
+    if transfer.join_code_required:  # a new secret: codes shown before never work here
+        await store.set_join_code_secret(event.code, ids.token())
+    if transfer.logo is not None:
+        await store.set_logo(event.code, transfer.logo)
+    for item in transfer.agenda:
+        await store.add_agenda_item(item)
+    # Fresh ids in the export's order (a common random part, then the number): ids of those who
+    # joined at the same moment sort as they did, so exporting again gives the same pseudonyms.
+    stem = ids.object_id()
+    width = len(str(len(transfer.participants)))
+    people: dict[str, str] = {}
+    for n, (alias, joined_at) in enumerate(transfer.participants):
+        people[alias] = f"{stem}{n:0{width}d}"
+        # A token nobody knows: the participants' phones hold tokens of the old instance.
+        await store.add_participant(event.code, people[alias], token_hash(ids.token()), joined_at)
+    for record in transfer.polls:
+        poll = record.poll
+        if record.ballots:
+            # Votes go only into an open poll, and the option "joined before the opening" would
+            # judge by the import's own moments: both are set to the poll's own afterwards.
+            voting = replace(poll, state="open", closed_at=None, joined_before_only=False)
+            await store.add_poll(voting)
+            for alias, ballot in record.ballots:
+                await store.cast_vote(poll.id, people[alias], ballot, None)
+            if voting != poll:
+                await store.update_poll(poll)
+        else:
+            await store.add_poll(poll)
+        hidden: tuple[tuple[HiddenKind, tuple[str, ...]], ...] = (
+            ("word", poll.hidden_words),
+            ("answer", poll.hidden_answers),
+        )
+        for kind, entries in hidden:
+            for shown in entries:
+                await store.set_hidden(poll.id, kind, poll_rules.hidden_key(shown), shown, True)
+    for question_record in transfer.questions:
+        question = replace(
+            question_record.question, participant_id=people[question_record.question.participant_id]
+        )
+        if question_record.upvoters:
+            await store.add_question(replace(question, state="approved"), None, None)
+            for alias in question_record.upvoters:
+                await store.set_upvote(question.id, people[alias], True, None)
+            if question.state != "approved":
+                await store.update_question(question, ("state",))
+        else:
+            await store.add_question(question, None, None)
+    for room_id, log in transfer.moods:
+        for at, alias, value in log:
+            await store.set_mood(room_id, people[alias], value, None, at)
+    for room_id, samples in transfer.applause:
+        await store.record_applause(room_id, samples)
+    for screen in transfer.screens:
+        if screen.mode != "auto" or screen.poll_id is not None:
+            await store.set_screen_mode(screen.room_id, screen.mode, screen.poll_id)
+        if screen.question_id is not None:
+            await store.set_highlight(screen.room_id, screen.question_id)
