@@ -230,6 +230,13 @@ def read_transfer(doc: Any) -> Transfer:
             f"export version {version!r} is not supported: this program reads version "
             f"{VERSION} (made by `live export` of this version)",
         )
+    if "participants" not in doc:
+        raise TransferError(
+            "",
+            "this is the report's download (export.json), which holds results but not the "
+            "ballots needed to re-create the event: make the file with `live export CODE` on "
+            "the server that holds the event",
+        )
     code = _get(doc, "code", top, str)
     settings = _get(doc, "settings", top, dict)
     brand = _get(doc, "brand", top, dict)

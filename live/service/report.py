@@ -7,7 +7,7 @@ from typing import Any
 
 from live.domain.models import Event
 from live.report.data import EventReport
-from live.report.export import export_event
+from live.report.export import export_dict
 from live.report.gather import gather
 from live.service.clock import Clock
 from live.store import Store
@@ -22,6 +22,10 @@ class ReportService:
         return await gather(self.store, event, self.clock.now())
 
     async def export(self, event: Event, timezone: str) -> dict[str, Any]:
-        """The complete export (live/report/export.py with records.py): what `live export`
-        writes and `live import` reads."""
-        return await export_event(self.store, event, self.clock.now(), timezone)
+        """The organiser's download (GET …/export.json): the report's document, results and
+        timelines, without the records. Those (each ballot, author and upvoter under a
+        pseudonym, live/report/records.py) would link one person's votes across polls, and a
+        question signed with a name would name its author's votes: they stay on the server,
+        for `live export` (``export_event``), which an operator runs there."""
+        report = await gather(self.store, event, self.clock.now())
+        return export_dict(report, timezone)

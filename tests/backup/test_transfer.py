@@ -143,6 +143,11 @@ async def test_bad_files_are_refused_and_change_nothing(
     def stranger(doc: dict[str, Any]) -> None:
         doc["questions"][1]["upvoters"].append("p-99")
 
+    def download(doc: dict[str, Any]) -> None:
+        # What the report's export.json holds: no records (live/service/report.py).
+        for part in ("participants", "screens", "logo"):
+            doc.pop(part)
+
     cases = [
         (_mangled(tmp_path, "v1.json", lambda d: d.update(version=1)), "export version 1 is not"),
         (_mangled(tmp_path, "v9.json", lambda d: d.update(version=9)), "export version 9 is not"),
@@ -150,6 +155,7 @@ async def test_bad_files_are_refused_and_change_nothing(
         (truncated, "is not valid JSON"),
         (_mangled(tmp_path, "choice.json", bad_choice), "polls[0].ballots[0]:"),
         (_mangled(tmp_path, "who.json", stranger), "unknown participant 'p-99'"),
+        (_mangled(tmp_path, "download.json", download), "the report's download"),
         (tmp_path / "missing.json", "No such file"),
     ]
     for path, message in cases:
