@@ -22,9 +22,13 @@ from live.domain.errors import DomainError
 from live.fanout.connection import CLOSE_DATA_LOST
 from live.fanout.registry import Fanout
 from live.fanout.state import RoomState, load_room_state
+from live.fanout.types import UNMETERED
 from live.hub import open_hub
+from live.metrics import Metrics
 from live.service import build_services
 from live.service.changes import room_topic
+from live.service.meter import NO_METER
+from live.service.outage import timed_store
 from live.settings import Settings
 from live.static_files import manifest
 from live.store import open_store
@@ -47,6 +51,8 @@ log = logging.getLogger("live.app")
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     manifest()  # the static files read, hashed and gzipped now, not by the first visitor
+    # Off unless a token is set: then nothing is measured and every hook is a no-op.
+    metrics = Metrics(shared=settings.metrics_shared) if settings.metrics_token else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -65,9 +71,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             retention_days=settings.retention_days,
             join_per_minute=settings.join_per_minute,
             admin_token=settings.admin_token,
+            meter=metrics or NO_METER,
+            store_timer=metrics.store_timer if metrics else None,
         )
 
-        tick_store = store.tick_reader()  # the ticks' own connections (Redis)
+        # the ticks' own connections (Redis), timed like every other store call
+        tick_store = timed_store(store.tick_reader(), metrics.store_timer if metrics else None)
 
         async def load(
             room_id: str,
@@ -91,14 +100,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Other processes wait for this one's votes (see live.fanout.pacing.SLICE_SECONDS).
             sliced=settings.shares_state,
             suspect=services.integrity.suspect,
+            meter=metrics or UNMETERED,
         )
         # The store lost its data (live/service/integrity.py): the sockets go, with a reason.
         services.integrity.when_lost(lambda: fanout.shut_all(CLOSE_DATA_LOST, "data lost"))
-        app.state.live = Runtime(settings, services, fanout)
+        app.state.live = Runtime(settings, services, fanout, metrics)
         background = [
             asyncio.create_task(services.retention.run(), name="retention"),
             asyncio.create_task(services.integrity.run(), name="integrity"),
         ]
+        if metrics is not None:
+            background.append(
+                asyncio.create_task(metrics.run(lambda: fanout.rooms), name="metrics")
+            )
         try:
             yield
         finally:
@@ -111,6 +125,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await board.close()
             await hub.close()
             await store.close()
+            if metrics is not None:
+                metrics.close()
 
     handlers: dict[Any, Any] = {
         DomainError: domain_error_handler,
@@ -122,7 +138,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=routes(),
         middleware=[
-            # Outermost: who the client is (its address counts against the join budget and the
+            # Outermost: every log line made while handling a request or socket names its id
+            # (live/logs.py).
+            Middleware(logs.RequestIds),
+            # Then who the client is (its address counts against the join budget and the
             # admin-token guesses) is settled before anything else looks. The app does it, not
             # the server (live/cli.py turns uvicorn's off), so it holds however it is served.
             Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.forwarded_allow_ips)),

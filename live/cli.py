@@ -58,15 +58,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import uvicorn
 
+    from live import logs
+    from live.metrics_workers import share_metrics
     from live.web.httpprotocol import HeaderDeadlineProtocol
     from live.web.wsprotocol import LiveWebSocketProtocol
 
+    share_metrics(settings)  # several workers: their metrics meet in files, ready before they start
     uvicorn.run(
         "live.app:app_from_env",
         factory=True,
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        # LIVE_LOG_FORMAT, request ids, redaction (live/logs.py); uvicorn applies it in each worker.
+        log_config=logs.config(settings),
         log_level=settings.log_level,
         access_log=settings.access_log,
         ws=LiveWebSocketProtocol,  # websockets-sansio plus the fan-out's direct frame writer

@@ -86,7 +86,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "LIVE_ACCESS_LOG",
         "0",
-        "Set to 1 to log every HTTP request (with the client's address: personal data).",
+        "Set to 1 to log every HTTP request (with the client's address: personal data; "
+        "tokens and query values are redacted).",
+    ),
+    Setting(
+        "LIVE_LOG_FORMAT",
+        "text",
+        "Log lines as `text` (uvicorn's), `logfmt` or `json`: one line per event, each with "
+        "the request id of the request or socket it belongs to.",
+    ),
+    Setting(
+        "LIVE_METRICS_TOKEN",
+        "",
+        "When set, `GET /metrics` serves Prometheus metrics to `Authorization: Bearer <token>` "
+        "(docs/ops/README.md). Empty: no metrics (404).",
+    ),
+    Setting(
+        "LIVE_METRICS_DIR",
+        "",
+        "With several workers and metrics on: the directory for the workers' metric files "
+        "(emptied at start). Empty: a fresh temporary directory.",
     ),
     Setting(
         "LIVE_RETENTION_DAYS",
@@ -99,6 +118,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Time zone of the program's times and the report (IANA name).",
     ),
 )
+
+LOG_FORMATS = ("text", "logfmt", "json")
 
 MAX_FRAME_BYTES = 64 * 1024  # OWASP WebSocket cheat sheet: cap frames; oversized → close 1009.
 
@@ -126,12 +147,21 @@ class Settings:
     # Off by default: a line per request names each phone's address (personal data a conference
     # need not keep), and writing it was 3 % of the server's CPU in a page-vote burst.
     access_log: bool = False
+    log_format: str = "text"
+    metrics_token: str = ""
+    metrics_dir: str = ""
     retention_days: int = 30
     timezone: str = "Europe/Berlin"
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def metrics_shared(self) -> bool:
+        """Whether the workers' metrics meet in files (prometheus-client's multiprocess mode):
+        several workers and metrics on. `live serve` then sets PROMETHEUS_MULTIPROC_DIR."""
+        return bool(self.metrics_token) and self.workers > 1
 
     @property
     def effective_store_url(self) -> str:
@@ -201,6 +231,9 @@ class Settings:
             workers=as_int("LIVE_WORKERS", workers_raw, 1, 64),
             log_level=get("LIVE_LOG_LEVEL") or "info",
             access_log=get("LIVE_ACCESS_LOG") in {"1", "true", "yes"},
+            log_format=_choice("LIVE_LOG_FORMAT", get("LIVE_LOG_FORMAT") or "text", LOG_FORMATS),
+            metrics_token=get("LIVE_METRICS_TOKEN"),
+            metrics_dir=get("LIVE_METRICS_DIR"),
             retention_days=as_int("LIVE_RETENTION_DAYS", get("LIVE_RETENTION_DAYS"), 0, 3650),
             timezone=_zone_name(get("LIVE_TIMEZONE") or "Europe/Berlin"),
         )
@@ -220,6 +253,12 @@ def _proxies(raw: str) -> tuple[str, ...]:
                 f"LIVE_FORWARDED_ALLOW_IPS must list IP addresses or networks (or *), got {entry!r}"
             ) from None
     return entries
+
+
+def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
 
 
 def _zone_name(raw: str) -> str:

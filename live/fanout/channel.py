@@ -29,7 +29,7 @@ from live.fanout.replies import HeldReplies
 from live.fanout.stalls import StallWatch
 from live.fanout.state import RoomState
 from live.fanout.tasks import TaskSet
-from live.fanout.types import ApplauseSource, Renderer, StateLoader
+from live.fanout.types import UNMETERED, ApplauseSource, FanoutMeter, Renderer, StateLoader
 from live.hub import Hub, Message, Subscription
 
 log = logging.getLogger("live.fanout")
@@ -60,10 +60,13 @@ class RoomChannel:
         applause: ApplauseSource | None = None,
         sliced: bool = False,
         suspect: Callable[[], None] | None = None,
+        meter: FanoutMeter = UNMETERED,
     ) -> None:
         """``sliced``: send ticks in slices (SLICE_SECONDS; for processes that share an event).
-        ``suspect``: called when a read finds the room gone (see Fanout)."""
+        ``suspect``: called when a read finds the room gone (see Fanout). ``meter``: told of
+        sockets and ticks (metrics)."""
         self.room_id = room_id
+        self._meter = meter
         self._suspect = suspect
         self._hub = hub
         self._topic = topic
@@ -121,6 +124,7 @@ class RoomChannel:
     def add(self, conn: Connection) -> None:
         if not self._members.add(conn):
             return
+        self._meter.joined(conn.view)
         conn.hold_reply = self._hold_reply
         if conn.participant_id is not None and self._presence is not None:
             self._presence.arrived(conn.participant_id)
@@ -129,6 +133,7 @@ class RoomChannel:
     def discard(self, conn: Connection) -> None:
         if not self._members.discard(conn):
             return
+        self._meter.left(conn.view)
         conn.hold_reply = None
         self._replies.release(conn)
 
@@ -236,6 +241,7 @@ class RoomChannel:
         # Also after a failed tick: an ack must not wait for the store to come back.
         self._replies.flush()
         ended = loop.time()
+        self._meter.ticked(ended - started)
         self._close_stalled(ended)
         return self._pacing.next_tick_at(started, ended, self._failures)
 

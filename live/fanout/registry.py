@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Callable
 
 from live.fanout.channel import RoomChannel
@@ -12,7 +13,7 @@ from live.fanout.connection import CLOSE_POLICY, Connection
 from live.fanout.quota import ParticipantSockets
 from live.fanout.state import RoomState
 from live.fanout.tasks import TaskSet
-from live.fanout.types import ApplauseSource, Renderer, StateLoader
+from live.fanout.types import UNMETERED, ApplauseSource, FanoutMeter, Renderer, StateLoader
 from live.hub import Hub
 
 IDLE_GRACE_SECONDS = 5.0
@@ -39,10 +40,12 @@ class Fanout:
         applause: ApplauseSource | None = None,
         sliced: bool = False,
         suspect: Callable[[], None] | None = None,
+        meter: FanoutMeter = UNMETERED,
     ) -> None:
         """``suspect``: called when a tick finds its room gone (the store may have lost its
-        data: live/service/integrity.py checks)."""
+        data: live/service/integrity.py checks). ``meter``: told of sockets and ticks."""
         self._hub = hub
+        self._meter = meter
         self._suspect = suspect
         self._sliced = sliced
         self._applause = applause
@@ -67,7 +70,9 @@ class Fanout:
         if channel is None:
             task = self._starting.get(room_id)
             if task is None:
-                task = asyncio.create_task(self._start(room_id))
+                # A context of its own: the channel outlives the socket that happened to start
+                # it, and its log lines must not carry that socket's request id (live/logs.py).
+                task = asyncio.create_task(self._start(room_id), context=contextvars.Context())
                 self._starting[room_id] = task
             channel = await asyncio.shield(task)
         channel.add(conn)
@@ -89,6 +94,7 @@ class Fanout:
                 applause=self._applause,
                 sliced=self._sliced,
                 suspect=self._suspect,
+                meter=self._meter,
             )
             await channel.start()
             self._channels[room_id] = channel
@@ -107,6 +113,7 @@ class Fanout:
             self._reapers[room_id] = loop.call_later(
                 IDLE_GRACE_SECONDS,
                 lambda: self._reaping.spawn(self._reap(room_id), name=f"reap:{room_id}"),
+                context=contextvars.Context(),  # not the leaving socket's (see attach)
             )
 
     def shut_all(self, code: int, reason: str) -> None:
@@ -115,6 +122,11 @@ class Fanout:
         for channel in self._channels.values():
             for conn in tuple(channel.connections):
                 self._closing.spawn(conn.shut(code, reason))
+
+    @property
+    def rooms(self) -> int:
+        """Rooms with a channel in this process (a socket, or one that left moments ago)."""
+        return len(self._channels)
 
     def channel(self, room_id: str) -> RoomChannel | None:
         return self._channels.get(room_id)

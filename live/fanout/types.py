@@ -67,6 +67,31 @@ class ApplauseSource(Protocol):
         """This process's participants in the room (for "present")."""
 
 
+class FanoutMeter(Protocol):
+    """What the fan-out tells the operator (live/metrics.py): sockets coming and going, per
+    view, and how long each tick took. Called on every socket and tick: must be cheap."""
+
+    def joined(self, view: View) -> None: ...
+
+    def left(self, view: View) -> None: ...
+
+    def ticked(self, seconds: float) -> None: ...
+
+
+class _Unmetered:
+    def joined(self, view: View) -> None:
+        pass
+
+    def left(self, view: View) -> None:
+        pass
+
+    def ticked(self, seconds: float) -> None:
+        pass
+
+
+UNMETERED: FanoutMeter = _Unmetered()
+
+
 # What a renderer is handed for each socket: the fan-out's Connection. A type parameter rather
 # than the class itself because connection.py imports this module; the fan-out asks for a
 # ``Renderer[Connection]``.

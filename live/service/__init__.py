@@ -23,8 +23,9 @@ from live.service.clock import Clock
 from live.service.control import ControlService
 from live.service.events import EventService
 from live.service.integrity import DataWatch
+from live.service.meter import NO_METER, WriteMeter
 from live.service.mood import MoodService
-from live.service.outage import guarded_board, guarded_store
+from live.service.outage import StoreTimer, guarded_board, guarded_store
 from live.service.participants import JOIN_PER_MINUTE, ParticipantService
 from live.service.polls import PollService
 from live.service.program import ProgramService
@@ -80,15 +81,19 @@ def build_services(
     admin_token: str = "",
     ids: Ids | None = None,
     clock: Clock | None = None,
+    meter: WriteMeter = NO_METER,
+    store_timer: StoreTimer | None = None,
 ) -> Services:
+    """``meter`` counts the participants' writes, ``store_timer`` times every store call
+    (live/metrics.py; both do nothing when metrics are off)."""
     integrity = DataWatch(store)  # the backend itself: data lost is not an outage
-    store, board = guarded_store(store), guarded_board(board)
+    store, board = guarded_store(store, store_timer), guarded_board(board)
     ids = ids or Ids()
     clock = clock or Clock()
     events = EventService(store, hub, ids, clock)
     participants = ParticipantService(store, ids, clock, join_per_minute)
-    polls = PollService(store, hub, ids, clock)
-    applause = ApplauseService(board, hub, clock, store)
+    polls = PollService(store, hub, ids, clock, meter)
+    applause = ApplauseService(board, hub, clock, store, meter)
     return Services(
         clock=clock,
         admin=AdminService(admin_token, clock),
@@ -96,10 +101,10 @@ def build_services(
         participants=participants,
         rooms=RoomService(store),
         polls=polls,
-        questions=QuestionService(store, hub, ids, clock),
+        questions=QuestionService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
         applause=applause,
-        mood=MoodService(store, hub, clock),
+        mood=MoodService(store, hub, clock, meter),
         program=ProgramService(store, hub, events, polls, ids, clock, zone),
         control=ControlService(store, applause),
         brand=BrandService(store),

@@ -14,25 +14,36 @@ from live.domain.applause import ApplauseReading
 from live.hub import Hub
 from live.service.changes import room_topic
 from live.service.clock import Clock
+from live.service.meter import NO_METER, WriteMeter, counts_refusals
 from live.store import Store
 
 log = logging.getLogger("live.applause")
 
 
 class ApplauseService:
-    def __init__(self, board: Board, hub: Hub, clock: Clock, store: Store | None = None) -> None:
+    def __init__(
+        self,
+        board: Board,
+        hub: Hub,
+        clock: Clock,
+        store: Store | None = None,
+        meter: WriteMeter = NO_METER,
+    ) -> None:
         self.board = board
         self.hub = hub
         self.clock = clock
         self.store = store
+        self.meter = meter
         # room -> (second, highest level within it) not yet written to the timeline
         self._pending: dict[str, tuple[datetime, float]] = {}
 
+    @counts_refusals("applause")
     async def set_grade(self, room_id: str, participant_id: str, raw: object) -> int:
         """Validate and record the participant's current grade (0 = stopped). No ack: the
         phone re-sends its state every second while clapping, so a lost one heals itself."""
         grade = rules.parse_grade(raw)
         await self.board.set_grade(room_id, participant_id, grade, self.clock.now())
+        self.meter.wrote("applause")
         try:
             await self.hub.publish(
                 room_topic(room_id), {"type": "applause.changed", "room": room_id}

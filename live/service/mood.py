@@ -9,16 +9,19 @@ from live.domain.models import Room
 from live.hub import Hub
 from live.service.changes import publish_change
 from live.service.clock import Clock
+from live.service.meter import NO_METER, WriteMeter, counts_refusals
 from live.service.requests import WriteResult, already_done, check_request_id
 from live.store import Store
 
 
 class MoodService:
-    def __init__(self, store: Store, hub: Hub, clock: Clock) -> None:
+    def __init__(self, store: Store, hub: Hub, clock: Clock, meter: WriteMeter = NO_METER) -> None:
         self.store = store
         self.hub = hub
         self.clock = clock
+        self.meter = meter
 
+    @counts_refusals("mood")
     async def set_mood(
         self, room: Room, participant_id: str, raw: object, request_id: object = None
     ) -> WriteResult:
@@ -33,5 +36,6 @@ class MoodService:
                 return WriteResult(False, None)
             raise
         if outcome.applied:
+            self.meter.wrote("mood")
             await publish_change(self.hub, room.id, "mood.updated", outcome.version)
         return WriteResult(outcome.applied, outcome.version)

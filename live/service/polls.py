@@ -20,6 +20,7 @@ from live.hub import Hub
 from live.ids import Ids
 from live.service.changes import publish_change
 from live.service.clock import Clock
+from live.service.meter import NO_METER, WriteMeter, counts_refusals
 from live.service.reads import ReadsInFlight
 from live.service.requests import WriteResult, already_done, check_request_id
 from live.store import JoinedAfterOpening, PollNotOpen, Store
@@ -63,11 +64,14 @@ def poll_not_found() -> NotFound:
 
 
 class PollService:
-    def __init__(self, store: Store, hub: Hub, ids: Ids, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, hub: Hub, ids: Ids, clock: Clock, meter: WriteMeter = NO_METER
+    ) -> None:
         self.store = store
         self.hub = hub
         self.ids = ids
         self.clock = clock
+        self.meter = meter
         self._shapes: dict[str, Poll] = {}  # poll id -> a copy for checking ballots (_ballot)
         self._reads = ReadsInFlight()
 
@@ -247,6 +251,7 @@ class PollService:
 
     # --- participants -----------------------------------------------------------------------
 
+    @counts_refusals("vote")
     async def vote(
         self,
         event: Event,
@@ -287,6 +292,7 @@ class PollService:
                 return WriteResult(False, None)
             raise
         if outcome.applied:
+            self.meter.wrote("vote")
             await publish_change(
                 self.hub, poll.room_id, "poll.voted", outcome.version, poll=poll.id
             )

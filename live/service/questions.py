@@ -15,17 +15,21 @@ from live.hub import Hub
 from live.ids import Ids
 from live.service.changes import publish_change
 from live.service.clock import Clock
+from live.service.meter import NO_METER, WriteMeter, counts_refusals
 from live.service.requests import WriteResult, already_done, check_request_id
 from live.store import QuestionClosed, Store, TooSoon
 from live.store.base import QUESTION_FIELDS
 
 
 class QuestionService:
-    def __init__(self, store: Store, hub: Hub, ids: Ids, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, hub: Hub, ids: Ids, clock: Clock, meter: WriteMeter = NO_METER
+    ) -> None:
         self.store = store
         self.hub = hub
         self.ids = ids
         self.clock = clock
+        self.meter = meter
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -45,6 +49,7 @@ class QuestionService:
 
     # --- participants -----------------------------------------------------------------------
 
+    @counts_refusals("question")
     async def ask(
         self,
         event: Event,
@@ -78,11 +83,13 @@ class QuestionService:
         except TooSoon:
             raise rules.too_fast_error() from None
         if outcome.applied:
+            self.meter.wrote("question")
             await publish_change(
                 self.hub, room.id, "questions.updated", outcome.version, question=question.id
             )
         return question, WriteResult(outcome.applied, outcome.version)
 
+    @counts_refusals("upvote")
     async def set_upvote(
         self,
         event: Event,
@@ -120,6 +127,7 @@ class QuestionService:
                 return WriteResult(False, None)
             raise
         if outcome.applied:
+            self.meter.wrote("upvote")
             await publish_change(
                 self.hub,
                 question.room_id,

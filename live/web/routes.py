@@ -13,6 +13,7 @@ from live.web import (
     control,
     landing,
     links,
+    metrics,
     moderator,
     moderator_qa,
     openapi,
@@ -39,6 +40,8 @@ def routes() -> list[BaseRoute]:
         Private("/events", landing.create_event, methods=["POST"]),  # answers with the links
         Route("/join", landing.join, methods=["GET"]),
         Route("/healthz", api.healthz, methods=["GET"]),
+        # Prometheus, with LIVE_METRICS_TOKEN as Bearer (404 while it is unset)
+        Route("/metrics", metrics.serve, methods=["GET"]),
         # the participant's phone; each action is a form post that also works without JS
         Route(code, participant.participant, methods=["GET"]),
         Route(f"{code}/{{number:int}}", participant.room_entry, methods=["GET"]),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from live.fanout.registry import Fanout
+from live.metrics import Metrics
 from live.service import Services
 from live.settings import Settings
 from live.views.regions import AnswerStages
@@ -17,6 +18,7 @@ class Runtime:
     settings: Settings
     services: Services
     fanout: Fanout
+    metrics: Metrics | None = None  # None: LIVE_METRICS_TOKEN unset, /metrics answers 404
     # The stage page votes are answered with, shared while a tick's state lasts.
     answers: AnswerStages = field(default_factory=AnswerStages)
 

@@ -14,8 +14,9 @@ ORIGIN = {"Origin": "http://testserver"}
 # Pages that need no store at all.
 # The static files and the API's description (live/web/openapi.py) come from memory.
 WITHOUT_STORE = {"/", "/static/{path:path}", "/api/v1/openapi.json"}
-# Answers of their own during an outage: the health check says what is down.
-OWN_ANSWER = {"/healthz"}
+# Answers of their own during an outage: the health check says what is down; the metrics
+# (off here: 404) are read from memory.
+OWN_ANSWER = {"/healthz", "/metrics"}
 # Valid input where a form is checked before the store is asked (bad input is a 422 first).
 FORMS = {"/events": {"title": "Tagung"}}
 
