@@ -503,18 +503,6 @@ def qa_list_rows(
     return RowList("qa-list", skeleton, rows)
 
 
-def qa_list_region(
-    lang: Lang,
-    state: RoomState,
-    sort: str,
-    upvoted: frozenset[str] = frozenset(),
-    *,
-    pages: qa_paging.Pages = (),
-) -> Region:
-    """The whole list as one region (an HTTP answer's)."""
-    return _html("qa-list", qa_list_rows(lang, state, sort, upvoted, pages=pages).html)
-
-
 def qa_mine_rows(lang: Lang, state: RoomState, participant_id: str | None) -> RowList:
     """The participant's own questions (``.html``: whole; ``.regions()``: as pushed)."""
     ctx = {"state": state, "event": state.event, "room": state.room}
@@ -531,11 +519,6 @@ def qa_mine_rows(lang: Lang, state: RoomState, participant_id: str | None) -> Ro
         lang, "fragments/qa_mine.html", mine=mine, row=lambda q: hole(f"mine-{q.id}"), **ctx
     )
     return RowList("qa-mine", skeleton, rows)
-
-
-def qa_mine_region(lang: Lang, state: RoomState, participant_id: str | None) -> Region:
-    """The whole of it as one region (an HTTP answer's)."""
-    return _html("qa-mine", qa_mine_rows(lang, state, participant_id).html)
 
 
 def applause_dict(state: RoomState) -> dict[str, Any]:
