@@ -292,7 +292,13 @@
 
   function adopt(evt) {
     var root = queue();
-    if (!root || root === current) return;
+    if (!root) return;
+    if (root === current) {
+      // A row pushed on its own into this copy (a page of the longest questions is more than
+      // one socket frame: live/views/frame_budget.py) takes its place in the selection.
+      if (root.querySelector(".qa-row:not([tabindex])")) select(root, keep(root));
+      return;
+    }
     var old = current;
     current = root;
     document.documentElement.classList.add("qa-js");

@@ -18,6 +18,7 @@ from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.fanout.types import Region
 from live.i18n import Lang
+from live.views.frame_budget import Row, RowList, hole
 from live.views.templating import render
 
 # A question's state in one word (a row's meta line, the undo's announcement).
@@ -103,17 +104,17 @@ def queue_pages(state: RoomState, pages: Pages) -> list[tuple[QuestionState, Pag
     ]
 
 
-def moderator_question_regions(
+def moderator_queue(
     lang: Lang,
     state: RoomState,
     *,
     pages: Pages = (),
     undo: Undo | None = None,
     answer_error: AnswerError | None = None,
-) -> list[Region]:
-    """The queue, on the pages this moderator is on (``pages``), and each shown question's row
-    as a region of its own (rendered once, also for the queue). ``undo`` and ``answer_error``
-    only in the answer to the moderator who acted."""
+) -> RowList:
+    """The queue, on the pages this moderator is on (``pages``), each shown question's row
+    rendered once (``.html``: the whole queue for an HTTP answer; ``.regions()``: as pushed).
+    ``undo`` and ``answer_error`` only in the answer to the moderator who acted."""
     ctx = {
         "state": state,
         "event": state.event,
@@ -122,20 +123,26 @@ def moderator_question_regions(
         "state_labels": STATE_LABELS,
     }
     groups = queue_pages(state, pages)
-    rows = {
-        q.id: render(
-            lang,
-            "fragments/mod_question.html",
-            q=q,
-            error=answer_error if answer_error and answer_error.question_id == q.id else None,
-            **ctx,
+    rows = tuple(
+        Row(
+            f"mod-q-{q.id}",
+            render(
+                lang,
+                "fragments/mod_question.html",
+                q=q,
+                error=answer_error if answer_error and answer_error.question_id == q.id else None,
+                **ctx,
+            ),
+            # What static/qa_queue.js counts as a row, until the row's own frame fills it.
+            f'<li class="question mod-question qa-row" id="mod-q-{q.id}" data-qid="{q.id}"'
+            f' data-state="{q.state}" aria-busy="true"></li>',
         )
         for _, shown in groups
         for q in shown.items
-    }
+    )
     done_groups = [g for g in groups if g[0] in DONE_GROUPS]
     base = f"/e/{state.event.code}/moderate?room={state.room.id}"
-    html = render(
+    skeleton = render(
         lang,
         "fragments/mod_questions.html",
         open_groups=[g for g in groups if g[0] in OPEN_GROUPS],
@@ -147,12 +154,13 @@ def moderator_question_regions(
         page_url=lambda group, number: qa_paging.page_link(
             base, pages, group, number, f"qa-{group}-title"
         ),
-        rows=rows,
+        row=lambda q: hole(f"mod-q-{q.id}"),
         undo=undo,
         **ctx,
     )
-    children = tuple(f"mod-q-{qid}" for qid in rows)
-    return [
-        Region("mod-questions", html, html, children),
-        *(Region(f"mod-q-{qid}", row, row) for qid, row in rows.items()),
-    ]
+    return RowList("mod-questions", skeleton, rows)
+
+
+def moderator_question_regions(lang: Lang, state: RoomState, *, pages: Pages = ()) -> list[Region]:
+    """The queue as the socket pushes it (live/views/frame_budget.py)."""
+    return moderator_queue(lang, state, pages=pages).regions()

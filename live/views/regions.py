@@ -25,6 +25,7 @@ from live.fanout.state import RoomState
 from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
+from live.views.frame_budget import Row, RowList, hole
 from live.views.qa_queue import moderator_question_regions
 from live.views.question_json import (
     QuestionBodies,
@@ -208,12 +209,12 @@ class PageRenderer:
             qa_list = self._shared(
                 state,
                 ("qa-list", lang, sort, pages),
-                lambda: qa_list_region(lang, state, sort, pages=pages),
+                lambda: qa_list_rows(lang, state, sort, pages=pages).regions(),
             )
             return [
                 *participant_regions(lang, state, conn.participant_id),
-                qa_list,
-                qa_mine_region(lang, state, conn.participant_id),
+                *qa_list,
+                *qa_mine_rows(lang, state, conn.participant_id).regions(),
                 *self.applause_regions(conn, state),
             ]
         if conn.view == "screen":
@@ -464,45 +465,60 @@ def participant_question_list(state: RoomState, sort: str, number: int = 1) -> q
     return qa_paging.page(qa_rules.ordered(public, sort), number, PARTICIPANT_LIST_LIMIT)
 
 
-def qa_list_region(
+def qa_list_rows(
     lang: Lang,
     state: RoomState,
     sort: str,
     upvoted: frozenset[str] = frozenset(),
     *,
     pages: qa_paging.Pages = (),
-) -> Region:
+) -> RowList:
+    """The phone's live list, a page of it, each question rendered once (``.html``: whole, for
+    an HTTP answer; ``.regions()``: as pushed)."""
     shown = participant_question_list(state, sort, qa_paging.page_of(pages, qa_paging.PUBLIC_LIST))
     base = f"/e/{state.event.code}?room={state.room.id}&sort={sort}"
-    html = render(
+    ctx = {"state": state, "event": state.event, "room": state.room, "upvoted": upvoted}
+    rows = tuple(
+        Row(
+            f"q-{q.id}",
+            render(lang, "fragments/qa_item.html", q=q, **ctx),
+            f'<li class="question" id="q-{q.id}" aria-busy="true"></li>',
+        )
+        for q in shown.items
+    )
+    skeleton = render(
         lang,
         "fragments/qa_list.html",
-        state=state,
-        event=state.event,
-        room=state.room,
         questions=shown.items,
         shown=shown,
         total=shown.total,
         sort=sort,
-        upvoted=upvoted,
         page_size=PARTICIPANT_LIST_LIMIT,
         page_url=lambda number: qa_paging.page_link(
             base, pages, qa_paging.PUBLIC_LIST, number, "qa-list"
         ),
+        row=lambda q: hole(f"q-{q.id}"),
+        **ctx,
     )
-    return _html("qa-list", html)
+    return RowList("qa-list", skeleton, rows)
 
 
-def qa_mine_region(lang: Lang, state: RoomState, participant_id: str | None) -> Region:
-    html = render(
-        lang,
-        "fragments/qa_mine.html",
-        state=state,
-        event=state.event,
-        room=state.room,
-        mine=own_questions(state, participant_id),
+def qa_mine_rows(lang: Lang, state: RoomState, participant_id: str | None) -> RowList:
+    """The participant's own questions (``.html``: whole; ``.regions()``: as pushed)."""
+    ctx = {"state": state, "event": state.event, "room": state.room}
+    mine = own_questions(state, participant_id)
+    rows = tuple(
+        Row(
+            f"mine-{q.id}",
+            render(lang, "fragments/qa_mine_item.html", q=q, **ctx),
+            f'<li class="question" id="mine-{q.id}" aria-busy="true"></li>',
+        )
+        for q in mine
     )
-    return _html("qa-mine", html)
+    skeleton = render(
+        lang, "fragments/qa_mine.html", mine=mine, row=lambda q: hole(f"mine-{q.id}"), **ctx
+    )
+    return RowList("qa-mine", skeleton, rows)
 
 
 def applause_dict(state: RoomState) -> dict[str, Any]:

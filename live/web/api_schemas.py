@@ -127,7 +127,14 @@ BRAND: Schema = obj(
 )
 
 EVENT: Schema = obj(
-    {"code": CODE, "title": TEXT, "rooms": array(ref("Room")), "brand": ref("Brand")}
+    {
+        "code": CODE,
+        "title": TEXT,
+        "rooms": array(ref("Room")),
+        "brand": ref("Brand"),
+        # joining needs the projector's rotating code (JoinBody)
+        "join_code_required": BOOL,
+    }
 )
 
 CREATED_EVENT: Schema = {
@@ -182,6 +189,8 @@ POLL: Schema = obj(
         "visibility": enum(Visibility),
         "screen_results": enum(ScreenResults),
         "max_answers": {"type": "integer", "minimum": 1, "maximum": poll_rules.MAX_ANSWERS},
+        # only participants who joined before the poll opened may vote
+        "joined_before_only": BOOL,
         "results": ref("Results"),
         "created_at": TIME,
         "opened_at": nullable(TIME),
@@ -259,6 +268,7 @@ EXPORT: Schema = {
                     {
                         "participants": COUNT,
                         "active": COUNT,
+                        "voters": COUNT,
                         "rooms": array(
                             obj(
                                 {
@@ -295,7 +305,8 @@ SETUP_POLL: Schema = obj(
 
 def setup_document(*, incoming: bool) -> Schema:
     """GET answers every field; PUT needs only version, title and rooms (and an agenda item
-    its title, room and times)."""
+    its title, room and times), and takes no field beyond these (the import refuses unknown
+    ones: live/domain/setup_file.py)."""
     item_fields: dict[str, Schema] = {
         "title": {"type": "string", "minLength": 1, "maxLength": MAX_ITEM_TITLE_LEN},
         "room": STRING,
@@ -317,12 +328,29 @@ def setup_document(*, incoming: bool) -> Schema:
     }
     if not incoming:
         return obj(fields)
-    item = {**obj(item_fields), "required": ["title", "room", "starts_at", "ends_at"]}
-    return {
-        **obj(fields),
-        "required": ["version", "title", "rooms"],
-        "properties": {**fields, "agenda": array(item)},
+    poll = shut(SETUP_POLL, required=("question", "kind"))
+    item = shut(
+        {**obj(item_fields), "properties": {**item_fields, "polls": array(poll)}},
+        required=("title", "room", "starts_at", "ends_at"),
+    )
+    loose_poll = shut(
+        obj({**SETUP_POLL["properties"], "room": STRING}), required=("room", "question", "kind")
+    )
+    incoming_fields = {
+        **fields,
+        "rooms": array(shut(obj({"name": ROOM_NAME_IN}))),
+        "agenda": array(item),
+        "polls": array(loose_poll),
     }
+    return shut(obj(incoming_fields), required=("version", "title", "rooms"))
+
+
+def shut(schema: Schema, *, required: tuple[str, ...] | None = None) -> Schema:
+    """``schema`` taking no fields beyond its properties (``required``: instead of its own)."""
+    closed_schema = {**schema, "additionalProperties": False}
+    if required is not None:
+        closed_schema["required"] = list(required)
+    return closed_schema
 
 
 SETUP_IMPORTED: Schema = obj(
@@ -357,9 +385,22 @@ ADD_ROOM_IN: Schema = {
 PATCH_ROOM_IN: Schema = closed({"name": ROOM_NAME_IN, "parallel_polls": BOOL})
 
 PATCH_EVENT_IN: Schema = closed(
-    {"brand_color": nullable({"type": "string", "pattern": "^#([0-9a-fA-F]{3}){1,2}$"})},
-    required=("brand_color",),
+    {
+        "brand_color": nullable({"type": "string", "pattern": "^#([0-9a-fA-F]{3}){1,2}$"}),
+        "join_code_required": BOOL,
+    }
 )
+
+# Optional: an event that requires the projector's code refuses a join without it (403).
+JOIN_IN: Schema = {
+    "type": "object",
+    "properties": {
+        "join_code": {
+            "type": "string",
+            "description": "the 4-digit code the projector shows now (spaces are ignored)",
+        }
+    },
+}
 
 CREATE_POLL_IN: Schema = {
     "type": "object",
@@ -376,11 +417,16 @@ CREATE_POLL_IN: Schema = {
         "visibility": enum(Visibility),
         "screen_results": enum(ScreenResults),
         "max_answers": {"type": "integer", "minimum": 1, "maximum": poll_rules.MAX_ANSWERS},
+        "joined_before_only": BOOL,
     },
 }
 
 PATCH_POLL_IN: Schema = closed(
-    {"visibility": enum(Visibility), "screen_results": enum(ScreenResults)}
+    {
+        "visibility": enum(Visibility),
+        "screen_results": enum(ScreenResults),
+        "joined_before_only": BOOL,
+    }
 )
 
 
@@ -431,6 +477,7 @@ SCHEMAS: dict[str, Schema] = {
     "AddRoomBody": ADD_ROOM_IN,
     "PatchRoomBody": PATCH_ROOM_IN,
     "PatchEventBody": PATCH_EVENT_IN,
+    "JoinBody": JOIN_IN,
     "CreatePollBody": CREATE_POLL_IN,
     "PatchPollBody": PATCH_POLL_IN,
     "HideWordBody": hide_in("word"),

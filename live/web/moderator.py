@@ -24,7 +24,7 @@ from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.service.polls import Opening
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
-from live.views.qa_queue import moderator_question_regions
+from live.views.qa_queue import moderator_queue
 from live.views.regions import (
     applause_region,
     moderator_live_regions,
@@ -138,7 +138,7 @@ async def moderate(request: Request) -> Response:
         mode_buttons=MODE_BUTTONS,
         polls_html=(await run_sheet_of(request, event))(lang, state),
         live_html=moderator_live_regions(lang, state)[0].frame,
-        questions_html=moderator_question_regions(lang, state, pages=qa_pages)[0].frame,
+        questions_html=moderator_queue(lang, state, pages=qa_pages).html,
         qa_query=pages_query(qa_pages),
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,

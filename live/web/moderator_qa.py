@@ -16,7 +16,7 @@ from live.domain.text import _n
 from live.errors import NotFound
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
-from live.views.qa_queue import STATE_LABELS, AnswerError, Undo, excerpt, moderator_question_regions
+from live.views.qa_queue import STATE_LABELS, AnswerError, Undo, excerpt, moderator_queue
 from live.web.access import moderated_event, organiser_event
 from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, field, read_form
@@ -62,7 +62,7 @@ async def _question_of_request(request: Request) -> tuple[Event, Question, Room]
 def questions_region(request: Request) -> Callable[[Lang, RoomState], str]:
     """The queue on the pages the moderator's console is on."""
     pages = request_pages(request, MODERATOR_LISTS)
-    return lambda lang, state: moderator_question_regions(lang, state, pages=pages)[0].frame
+    return lambda lang, state: moderator_queue(lang, state, pages=pages).html
 
 
 def _said(request: Request, message: str, question: Question, **params: str) -> str:
@@ -109,13 +109,13 @@ async def _queue_answer(
             screen_mode=room.screen_mode if mode_changed else "",
             done=message,
         )
-    region = moderator_question_regions(
+    region = moderator_queue(
         request_lang(request),
         state,
         pages=request_pages(request, MODERATOR_LISTS),
         undo=undo,
         answer_error=error,
-    )[0].frame
+    ).html
     html = region + announce(request, message, error=status >= 400)
     return HTMLResponse(html, status_code=status)
 

@@ -72,6 +72,7 @@ class Operation:
     answer: str  # "STATUS Schema", or "204" without a body
     summary: str
     body: str | None = None  # the request body's schema name; "logo": the raw image
+    body_required: bool = True  # False: the call may come without a body
     errors: tuple[int, ...] = ()  # besides what the path, the auth and a body bring
     query: tuple[Schema, ...] = ()  # query parameters besides ?lang
     headers: tuple[tuple[str, Schema], ...] = ()  # of the success answer
@@ -130,7 +131,8 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(f"GET {E}", "getEvent", "none", "200 Event", "The event and its rooms"),
     Operation(
-        f"PATCH {E}", "patchEvent", "organiser", "200 Event", "Set the brand colour",
+        f"PATCH {E}", "patchEvent", "organiser", "200 Event",
+        "Set the brand colour, require the projector's join code",
         body="PatchEventBody",
     ),
     Operation(f"DELETE {E}", "deleteEvent", "organiser", "204", "Delete the event, all of it"),
@@ -143,7 +145,7 @@ OPERATIONS: tuple[Operation, ...] = (
     # per client address (both issue 21)
     Operation(
         f"POST {E}/join", "join", "none", "201 Participant", "Become an anonymous participant",
-        errors=(403, 429),
+        body="JoinBody", body_required=False, errors=(403, 429),
     ),
     Operation(
         f"POST {E}/rooms", "addRoom", "organiser", "201 Room", "Add a room", body="AddRoomBody"
@@ -179,7 +181,8 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(f"GET {P}", "getPoll", "reader", "200 Poll", "A poll (moderators: drafts too)"),
     Operation(
-        f"PATCH {P}", "patchPoll", "moderator", "200 Poll", "Change the results settings",
+        f"PATCH {P}", "patchPoll", "moderator", "200 Poll",
+        "Change the results settings, or who may vote",
         body="PatchPollBody",
     ),
     Operation(f"POST {P}/open", "openPoll", "moderator", "200 Poll", "Open a poll"),
@@ -300,7 +303,7 @@ def _operation(op: Operation) -> Schema:
         }
     elif op.body is not None:
         spec["requestBody"] = {
-            "required": True,
+            "required": op.body_required,
             "content": {"application/json": {"schema": ref(op.body)}},
         }
     return spec

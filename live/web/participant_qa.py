@@ -17,7 +17,7 @@ from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.service.rooms import with_question, without_question
-from live.views.regions import participant_question_list, qa_list_region, qa_mine_region
+from live.views.regions import participant_question_list, qa_list_rows, qa_mine_rows
 from live.views.templating import render
 from live.web.access import require_participant, resolve
 from live.web.errors import error_text, page_error, status_for
@@ -53,8 +53,8 @@ async def qa_context(
         "sort": sort,
         "qa_query": pages_query(pages),
         "upvoted": sorted(upvoted),
-        "qa_list_html": qa_list_region(lang, state, sort, frozenset(upvoted), pages=pages).frame,
-        "qa_mine_html": qa_mine_region(lang, state, participant_id).frame,
+        "qa_list_html": qa_list_rows(lang, state, sort, frozenset(upvoted), pages=pages).html,
+        "qa_mine_html": qa_mine_rows(lang, state, participant_id).html,
         "values": {"text": "", "name": ""},
         "errors": FieldErrors(),
     }
@@ -106,7 +106,7 @@ async def ask(request: Request) -> Response:
             else _n("Danke! Ihre Frage ist jetzt für alle sichtbar.")
         )
         html = _ask_form(lang, event, room, {"text": "", "name": values["name"]}, FieldErrors())
-        html += swap_oob(qa_mine_region(lang, state, pid).frame, "qa-mine")
+        html += swap_oob(qa_mine_rows(lang, state, pid).html, "qa-mine")
         html += announce(request, translate(lang, message))
         response = HTMLResponse(html)
     return response
@@ -175,7 +175,7 @@ async def delete_own(request: Request) -> Response:
     else:
         lang = request_lang(request)
         state = without_question(await answer_state(request, room, pid), question.id)
-        html = qa_mine_region(lang, state, pid).frame
+        html = qa_mine_rows(lang, state, pid).html
         html += announce(request, translate(lang, _n("Ihre Frage wurde gelöscht.")))
         response = HTMLResponse(html)
     return response

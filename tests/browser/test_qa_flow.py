@@ -129,7 +129,7 @@ def test_moderator_edits_and_answers_on_its_own_page(
     moderator = browser_context(viewport={"width": 1280, "height": 1000}).new_page()
     moderator.goto(f"{live_server.url}/e/{code}/moderate?token={token}")
     connected(moderator)
-    moderator.get_by_role("link", name="Frage „Gibt es Folien zum Vortrag?“ bearbeiten").click()
+    moderator.get_by_role("link", name="Bearbeiten Frage „Gibt es Folien zum Vortrag?“").click()
     check_a11y(moderator, context="question edit page")
     moderator.get_by_label("Text der Frage").fill("Gibt es die Folien zum Vortrag?")
     moderator.get_by_label("Antwort für den Bericht (freiwillig)").fill("Ja, im Tagungsbericht.")

@@ -150,11 +150,11 @@ def test_approve_three_waiting_questions_by_keyboard_with_the_focus_on_the_next(
     expect(page.locator(".qa-row[tabindex='-1']")).to_have_count(3)
     # Only the selected question shows its buttons, named with the question.
     approve = page.get_by_role(
-        "button", name="Frage „Wann gibt es die Folien zum Vortrag?“ freigeben"
+        "button", name="Freigeben Frage „Wann gibt es die Folien zum Vortrag?“", exact=True
     )
     expect(approve).to_be_visible()
     approve_buttons = page.locator("#mod-questions").get_by_role(
-        "button", name=re.compile(r"^Frage „.*“ freigeben$")
+        "button", name=re.compile(r"^Freigeben Frage „.*“$")
     )
     expect(approve_buttons).to_have_count(1)
     stops = page.evaluate(TAB_STOPS)
@@ -321,14 +321,17 @@ def test_without_javascript_every_question_has_its_plain_forms(
     first, second = room.ask("Ohne Skript, erste Frage?"), room.ask("Ohne Skript, zweite Frage?")
     page = browser_context(viewport=CONSOLE, java_script_enabled=False).new_page()
     page.goto(f"{live_server.url}/e/{room.code}/moderate?token={room.token}")
-    approve = page.get_by_role("button", name=re.compile(r"^Frage „.*“ freigeben$"))
+    approve = page.get_by_role("button", name=re.compile(r"^Freigeben Frage „.*“$"))
     expect(approve).to_have_count(2)
     expect(page.locator("#qa-keys")).to_be_hidden()  # the keys work only with the script
-    page.get_by_role("button", name="Frage „Ohne Skript, zweite Frage?“ freigeben").click()
+    page.get_by_role("button", name="Freigeben Frage „Ohne Skript, zweite Frage?“").click()
     expect(row(page, second)).to_have_attribute("data-state", "approved")
     assert room.question(second)["state"] == "approved"
     row(page, second).get_by_text("Antworten").click()
-    page.get_by_label("Antwort auf „Ohne Skript, zweite Frage?“").fill("Geht auch so.")
+    field = page.get_by_role(
+        "textbox", name="Antwort Frage „Ohne Skript, zweite Frage?“", exact=True
+    )
+    field.fill("Geht auch so.")
     row(page, second).get_by_role("button", name="Antwort speichern").click()
     expect(row(page, second)).to_contain_text("Geht auch so.")
     saved = room.question(second)
@@ -374,3 +377,53 @@ def test_the_queue_pages_by_keyboard_and_the_page_stays_live(
     page.wait_for_url(re.compile(r"qa_pending=(?!2)|moderate\?room=[^&#]*(#|$)"))
     expect(page.locator("#mod-questions .qa-row")).to_have_count(10)
     expect(row(page, asked[0])).to_be_visible()
+
+
+def test_a_queue_of_the_longest_questions_comes_row_by_row_and_works_the_same(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    """Issue 21: a page of the longest questions (500 four-byte characters each) is more than
+    one socket frame, so the push sends the queue with placeholders and each row that did not
+    fit in a frame of its own (live/views/frame_budget.py). The console still shows every
+    question, one tab stop, names every button with its question, and is clean for axe."""
+    room = Room(live_server)
+    texts = [f"Lange Frage {n:02d}: " + "😀" * 480 for n in range(20)]
+    asked = [room.ask(text) for text in texts]
+    for qid in asked[10:]:
+        room.approve(qid)
+    page = browser_context(viewport=CONSOLE).new_page()
+    frames: list[int] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived", lambda payload: frames.append(len(str(payload).encode()))
+        ),
+    )
+    room.moderate(page)
+    # The socket's first push: the queue and the rows after it, every frame under 64 KiB.
+    expect(page.locator(".qa-row[aria-busy]")).to_have_count(0, timeout=LIVE)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.qa-row[data-qid]').length === n", arg=20
+    )
+    assert frames and max(frames) < 64 * 1024, frames
+    assert sum(1 for size in frames if size > 5_000) > 2  # the queue came in several frames
+    expect(page.locator(".qa-row[tabindex='0']")).to_have_count(1)
+    expect(page.locator(".qa-row[tabindex='-1']")).to_have_count(19)
+
+    tab_into_the_queue(page)
+    assert page.evaluate(FOCUSED_ID) == f"mod-q-{asked[0]}"
+    excerpt = "Lange Frage 00: " + "😀" * 33 + "…"
+    approve = page.get_by_role("button", name=f"Freigeben Frage „{excerpt}“", exact=True)
+    expect(approve).to_be_visible()
+    expect(
+        page.get_by_role("button", name=f"Ausblenden Frage „{excerpt}“", exact=True)
+    ).to_be_visible()
+    assert_axe_clean(page, "queue of the longest questions, pushed row by row")
+
+    page.keyboard.press("a")
+    expect(row(page, asked[0])).to_have_attribute("data-state", "approved", timeout=LIVE)
+    page.wait_for_function(
+        "qid => document.activeElement && document.activeElement.id === 'mod-q-' + qid",
+        arg=asked[1],
+    )
+    assert room.question(asked[0])["state"] == "approved"

@@ -300,11 +300,16 @@ def test_controls_are_named_with_their_question_and_english_reads_english(
     (qid,) = ask(moderator, event, long_text)
     page = moderator.get(f"/e/{event.code}/moderate?room={event.room}")
     short = "Wie stellen die Jobcenter künftig sicher, dass…"
-    assert f'aria-label="Frage „{short}“ freigeben"' in page.text
-    assert f'aria-label="Frage „{short}“ ausblenden"' in page.text
-    assert f"Antwort auf „{short}“</label>" in page.text
+    # The excerpt once per row, hidden; every control names itself and then the question.
+    mq = f"mq-{qid}"
+    assert page.text.count(short) == 1
+    assert f'<span id="{mq}-q" hidden>Frage „{short}“</span>' in page.text
+    for control in ("approve", "hide", "archive", "edit", "answer", "answer-save"):
+        assert f'id="{mq}-{control}" aria-labelledby="{mq}-{control} {mq}-q"' in page.text
+    assert f'aria-labelledby="{mq}-answer-label {mq}-q"' in page.text  # the answer's field
     english = moderator.post(
         f"/e/{event.code}/moderate/questions/{qid}/approve?lang=en", headers=HX
     )
     assert announced(english.text) == f"Question “{short}” approved."
-    assert f'aria-label="Hide question “{short}”"' in english.text
+    assert f'<span id="{mq}-q" hidden>question “{short}”</span>' in english.text
+    assert re.search(f'aria-labelledby="{mq}-hide {mq}-q"[^>]*>Hide</button>', english.text)

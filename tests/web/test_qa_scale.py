@@ -1,6 +1,7 @@
 """Q&A at 10,000 questions (issue 21), on both store backends (SQLite and a real redis-server):
-every socket frame stays under 64 KiB, updates carry only the changed question, the API pages
-through every question exactly once, the moderators' pushed queue stays small.
+every socket frame stays under 64 KiB (the JSON socket's and every page's: moderators, phones,
+projector, overlay), updates carry only the changed question, the API pages through every
+question exactly once.
 
 The room is filled through the store (concurrent add_question calls: SQLite commits them in a few
 group commits), not with 10,000 API calls. Texts are the worst case for the wire: 500 four-byte
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,13 +21,16 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from live.domain.models import Question
+from live.domain.models import Question, QuestionState
 from live.domain.questions import MAX_ANSWER_LEN, MAX_QUESTION_TEXT
 from live.store import Store
+from live.views.qa_queue import QUEUE_PAGE_SIZE
+from live.views.regions import PARTICIPANT_LIST_LIMIT
 from tests.support.redis import RedisServer
 from tests.web.conftest import (
     EventFixture,
     create_event,
+    enter,
     join,
     make_client,
     run_in_app,
@@ -173,10 +178,13 @@ def test_a_room_of_10000_questions_sends_small_frames_and_only_what_changed(
 
     # The moderators' console (same room, set up once): its pushed queue holds one page per
     # group (2 waiting, 10 approved, 1 answered, 1 hidden), not 10,000 rows (about 67 MB of
-    # these worst-case rows).
-    queue = pushed_queue(client, event)
+    # these worst-case rows), each row in the queue's frame or in one of its own.
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    pushed = PageFrames(client, event, "moderate", ("mod-live", "mod-questions", "mod-screen"))
+    queue = pushed.filled("mod-questions")
     assert queue.count('class="question mod-question qa-row"') == 14
-    assert len(queue.encode()) < 128 * 1024
+    assert 'aria-busy="true"' not in queue
+    assert any(key.startswith("mod-q-") for key in pushed.keys)  # rows too long for one frame
     page = client.get(f"/e/{event.code}/moderate?room={event.room}")
     assert page.text.count('class="question mod-question qa-row"') == 14
     assert "Weitere Fragen" in page.text
@@ -251,16 +259,119 @@ def test_a_bad_limit_or_cursor_is_a_400_with_the_error_shape(
     assert error["message"]
 
 
-def pushed_queue(client: TestClient, event: EventFixture) -> str:
-    """The moderators' queue as the console's socket pushes it first."""
+# A row's placeholder in a list region (live/views/frame_budget.py); group 1: its id.
+PLACEHOLDER = r'<li [^>]*?\bid="([^"]+)"[^>]*aria-busy="true"></li>'
+
+
+class PageFrames:
+    """Everything a page's socket pushes first, every frame checked against the frame limit:
+    ``roots`` are the regions that must come, and every row a region leaves as a placeholder
+    (live/views/frame_budget.py) must come after it. ``html``: the page's regions put together
+    as the page would hold them (key -> outer HTML of the element with that id)."""
+
+    def __init__(
+        self, client: TestClient, event: EventFixture, view: str, roots: tuple[str, ...]
+    ) -> None:
+        self.keys: list[str] = []
+        self.sizes: dict[str, int] = {}
+        self.html: dict[str, str] = {}
+        waiting = set(roots)
+        url = f"/e/{event.code}/rooms/{event.room}/live?view={view}"
+        with client.websocket_connect(url) as ws:
+            while waiting:
+                frame: str = ws.receive_text()
+                size = len(frame.encode())
+                found = re.match(r'\s*<\w+[^>]*? id="([^"]+)"', frame)
+                assert found, frame[:200]
+                key = found.group(1)
+                assert size < FRAME_LIMIT, f"{view}: {key} is {size} bytes"
+                self.keys.append(key)
+                self.sizes[key] = size
+                self.html[key] = frame
+                waiting.discard(key)
+                waiting |= set(re.findall(PLACEHOLDER, frame))
+
+    def filled(self, key: str) -> str:
+        """Region ``key`` with every row pushed on its own put in its place."""
+        html = self.html[key]
+        return re.sub(PLACEHOLDER, lambda m: self.html[m.group(1)], html)
+
+
+def fill_worst(client: TestClient, event: EventFixture, phone: str) -> None:
+    """A room of 10,000 questions at their longest, every group of the console full, some
+    answered at the longest, one on the projector; ``phone`` (a participant id) asked 12 of
+    them, answered at the longest too."""
+    store = services_of(client).store
+    groups: list[tuple[QuestionState, int, str | None]] = [
+        ("approved", COUNT, None),
+        ("pending", 15, None),
+        ("answered", 40, LONG_ANSWER),
+        ("hidden", 15, LONG_ANSWER),
+        ("archived", 15, LONG_ANSWER),
+    ]
+    questions = [
+        Question(
+            id=f"{event.code}-{state[:2]}{i:05d}",
+            event_code=event.code,
+            room_id=event.room,
+            participant_id=phone if state == "answered" and i < 12 else AUTHOR,
+            text=LONG_TEXT,
+            name=WIDE * 60,
+            state=state,
+            # The approved ones last: the answered come first in the public list.
+            created_at=T0 + timedelta(seconds=i, days=state == "approved"),
+            answer=answer,
+            upvotes=0,
+        )
+        for state, count, answer in groups
+        for i in range(count)
+    ]
+
+    async def insert() -> None:
+        for start in range(0, len(questions), 500):
+            chunk = questions[start : start + 500]
+            await asyncio.gather(*(store.add_question(q, None, None) for q in chunk))
+        await store.set_highlight(event.room, f"{event.code}-an00000")
+
+    run_in_app(client, insert)
+
+
+def test_every_page_socket_frame_stays_under_64_kib_with_the_longest_questions(
+    client: TestClient,
+) -> None:
+    event = create_event(client)
+    token = enter(client, event)
+    svc = services_of(client)
+    found = run_in_app(client, svc.events.event, event.code)
+    phone = run_in_app(client, svc.participants.lookup, found, token)
+    assert phone is not None
+    fill_worst(client, event, phone)
+
+    # The phone: a page of the public list (answered ones first: they have the upvotes of
+    # none, and are the oldest) and its own questions, each well past one frame whole.
+    pushed = PageFrames(client, event, "participant", ("poll-stage", "qa-list", "qa-mine"))
+    listed = pushed.filled("qa-list")
+    assert listed.count('class="upvote"') == PARTICIPANT_LIST_LIMIT
+    assert listed.count(LONG_ANSWER) == PARTICIPANT_LIST_LIMIT
+    assert pushed.filled("qa-mine").count(LONG_ANSWER) == 12
+    assert 'aria-busy="true"' not in listed  # every row came
+
+    # The projector (the highlighted question with its answer, cut) and the overlay.
+    PageFrames(client, event, "screen", ("screen-stage", "mood"))
+    PageFrames(
+        client, event, "overlay&parts=results,question", ("overlay-results", "overlay-question")
+    )
+
+    # The console: a page of every group, 50 rows at their longest.
     client.cookies.set(f"live_m_{event.code}", event.token)
-    url = f"/e/{event.code}/rooms/{event.room}/live?view=moderate"
-    with client.websocket_connect(url) as ws:
-        for _ in range(12):  # the console's regions, one frame each
-            frame: str = ws.receive_text()
-            if 'id="mod-questions"' in frame:
-                return frame
-    raise AssertionError("no queue pushed")
+    console = PageFrames(client, event, "moderate", ("mod-live", "mod-questions", "mod-screen"))
+    queue = console.filled("mod-questions")
+    assert queue.count('class="question mod-question qa-row"') == 5 * QUEUE_PAGE_SIZE
+    # In one frame it would have been far more than the limit; the page itself holds it whole.
+    assert len(queue.encode()) > 2 * FRAME_LIMIT
+    page = client.get(f"/e/{event.code}/moderate?room={event.room}").text
+    assert page.count('class="question mod-question qa-row"') == 5 * QUEUE_PAGE_SIZE
+    assert 'aria-busy="true"' not in page
 
 
 def test_the_phone_list_pages_with_weitere_fragen(client: TestClient) -> None:
