@@ -1,4 +1,6 @@
-"""`live serve`: run the app with uvicorn. Settings come from the environment; flags override."""
+"""The `live` command: `serve` runs the app with uvicorn (settings from the environment, flags
+override), after the checks of `live check`; other subcommands live in their own modules and
+register here. The CLI speaks English (operators' logs and terminals; the pages are German)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from live.check import command as check_command
+from live.check.findings import Level, Report, check
+from live.loadtest import command as loadtest_command
+from live.reach import is_loopback_url, phones_address
 from live.settings import Settings
 
 KEEP_ALIVE_SECONDS = 30
@@ -18,39 +24,73 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web server")
-    serve.add_argument("--host", help="listen address (LIVE_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="listen port (LIVE_PORT / PORT, default 8000)")
-    serve.add_argument("--data-dir", help="directory for the SQLite database (LIVE_DATA_DIR)")
-    serve.add_argument(
+    serve.set_defaults(handler=serve_main)
+    check_command.add_parser(sub)
+    loadtest_command.add_parser(sub)
+    for name in ("serve", "check"):
+        server_flags(sub.choices[name])
+    return parser
+
+
+def server_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="listen address (LIVE_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="listen port (LIVE_PORT / PORT, default 8000)")
+    parser.add_argument("--data-dir", help="directory for the SQLite database (LIVE_DATA_DIR)")
+    parser.add_argument(
         "--workers", type=int, help="worker processes (LIVE_WORKERS / WEB_CONCURRENCY)"
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Flags are written back into the environment: with several workers, uvicorn starts fresh
     # processes that build their settings from the environment again.
-    for name, value in (
-        ("LIVE_HOST", args.host),
-        ("LIVE_PORT", args.port),
-        ("LIVE_DATA_DIR", args.data_dir),
-        ("LIVE_WORKERS", args.workers),
+    for name, flag in (
+        ("LIVE_HOST", "host"),
+        ("LIVE_PORT", "port"),
+        ("LIVE_DATA_DIR", "data_dir"),
+        ("LIVE_WORKERS", "workers"),
     ):
+        value = getattr(args, flag, None)
         if value is not None:
             os.environ[name] = str(value)
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"live: {exc}", file=sys.stderr)
+    code: int = args.handler(args)
+    return code
+
+
+# The app warns of these itself when it starts, in every worker and however it is served
+# (live/app.py warn_if_open): not twice.
+LOGGED_BY_THE_APP = frozenset({"admin token"})
+
+
+def start_checks(report: Report) -> bool:
+    """`live check`'s findings at start: warnings and errors printed; False on any error."""
+    for finding in report.findings:
+        if finding.level is not Level.OK and finding.check not in LOGGED_BY_THE_APP:
+            line = f"live: {finding.level.value}: {finding.check}: {finding.message}"
+            print(line, file=sys.stderr)
+    return not report.errors
+
+
+def announce(settings: Settings) -> None:
+    """The address phones must open (what the QR codes carry unless the page is opened by
+    another one), on stdout: the line an operator looks for."""
+    address = phones_address(settings)
+    note = (
+        " (this machine only: phones cannot reach it, see the warning)"
+        if is_loopback_url(address)
+        else ""
+    )
+    print(f"live: phones open {address}{note}", flush=True)
+
+
+def serve_main(args: argparse.Namespace) -> int:
+    report = check(at_start=True)
+    if not start_checks(report) or report.settings is None:
+        print("live: not started; `live check` shows every finding", file=sys.stderr)
         return 2
-    if settings.workers > 1 and not settings.shares_state:
-        print(
-            "live: more than one worker needs Redis (set LIVE_REDIS_URL); the in-process hub and "
-            "SQLite store serve exactly one process.",
-            file=sys.stderr,
-        )
-        return 2
+    settings = report.settings
+    announce(settings)
 
     import uvicorn
 
