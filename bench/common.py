@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import importlib.metadata
-import math
 import os
 import platform
 import re
@@ -19,10 +18,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +28,15 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+# The HTTP client and the numbers live in the package (`live loadtest` uses them too); the
+# benchmarks keep importing them from here.
+from live.loadtest.stats import Summary as Summary
+from live.loadtest.stats import percentile as percentile
+from live.loadtest.target import Event as Event
+from live.loadtest.target import HttpError as HttpError
+from live.loadtest.target import create_event as create_event
+from live.loadtest.target import http_json as http_json
+from live.loadtest.target import join as join
 from tests.support.redis import RedisServer
 from tests.support.server import REPO_ROOT, LiveServer
 
@@ -114,58 +120,6 @@ def running_app(
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-
-
-# --- HTTP ------------------------------------------------------------------------------------
-
-# No proxies: urllib would otherwise honour HTTP_PROXY from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-class HttpError(Exception):
-    def __init__(self, method: str, url: str, status: int, body: bytes) -> None:
-        super().__init__(f"{method} {url} -> {status}: {body[:300]!r}")
-        self.status = status
-        self.body = body
-
-
-def http_json(
-    method: str,
-    url: str,
-    body: object = None,
-    *,
-    token: str | None = None,
-    timeout: float = 15.0,
-) -> Any:
-    """One JSON request; returns the decoded answer, raises HttpError for any non-2xx."""
-    data = orjson.dumps(body) if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            raw = response.read()
-    except urllib.error.HTTPError as exc:
-        raise HttpError(method, url, exc.code, exc.read()) from None
-    return orjson.loads(raw) if raw else None
-
-
-@dataclass(frozen=True)
-class Event:
-    code: str
-    room_id: str
-    moderator_token: str
-
-
-def create_event(base_url: str, title: str = "Benchmark") -> Event:
-    answer = http_json("POST", f"{base_url}/api/v1/events", {"title": title})
-    return Event(answer["code"], answer["rooms"][0]["id"], answer["moderator_token"])
-
-
-def join(base_url: str, code: str) -> str:
-    return str(http_json("POST", f"{base_url}/api/v1/events/{code}/join")["participant_token"])
 
 
 # --- WebSocket -------------------------------------------------------------------------------
@@ -280,44 +234,6 @@ class RoomSocket:
 
 
 # --- numbers ---------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default); nan for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100.0
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-@dataclass(frozen=True)
-class Summary:
-    n: int
-    p50: float
-    p95: float
-    p99: float
-    max: float
-    mean: float
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Summary:
-        if not values:
-            return cls(0, math.nan, math.nan, math.nan, math.nan, math.nan)
-        return cls(
-            len(values),
-            percentile(values, 50),
-            percentile(values, 95),
-            percentile(values, 99),
-            max(values),
-            sum(values) / len(values),
-        )
-
-    def ms(self) -> str:
-        """ "p50 / p95 / p99 / max" in milliseconds."""
-        return " / ".join(f"{v * 1000:.1f}" for v in (self.p50, self.p95, self.p99, self.max))
 
 
 def human_bytes(n: float) -> str:

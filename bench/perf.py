@@ -36,8 +36,6 @@ import contextlib
 import itertools
 import json
 import math
-import multiprocessing
-import multiprocessing.connection
 import os
 import random
 import resource
@@ -54,8 +52,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import common
-from bench.loadgen import worker_main
 from live.domain.polls import MAX_OPTIONS
+from live.loadtest.pool import Pool
+from live.loadtest.stats import screen_latencies
 from tests.support.redis import RedisServer
 from tests.support.server import REPO_ROOT, LiveServer, free_port
 
@@ -101,73 +100,6 @@ class Config:
                 self.steady_rate * max(self.steady_seconds, self.stall_seconds) / self.participants
             ),
         )
-
-
-# --- load-generator processes ----------------------------------------------------------------
-
-
-class Pool:
-    """The load-generator processes; ``call`` sends one command to each and waits for all."""
-
-    def __init__(self, n_participant_procs: int) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.conns: list[multiprocessing.connection.Connection] = []
-        self.procs: list[Any] = []
-        for wid in range(n_participant_procs + 1):  # the last one holds the screens
-            parent, child = ctx.Pipe()
-            proc = ctx.Process(target=worker_main, args=(child, wid), daemon=True)
-            proc.start()
-            self.conns.append(parent)
-            self.procs.append(proc)
-        self._next = 0
-        self._replies: dict[int, Any] = {}
-
-    @property
-    def participant_workers(self) -> range:
-        return range(len(self.conns) - 1)
-
-    @property
-    def screen_worker(self) -> int:
-        return len(self.conns) - 1
-
-    def send(self, wid: int, cmd: str, **args: Any) -> int:
-        self._next += 1
-        self.conns[wid].send({"id": self._next, "cmd": cmd, "args": args})
-        return self._next
-
-    def wait(self, wid: int, msg_id: int, timeout: float = 600.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while msg_id not in self._replies:
-            if not self.conns[wid].poll(max(0.0, deadline - time.monotonic())):
-                raise TimeoutError(f"load generator {wid} did not answer")
-            reply = self.conns[wid].recv()
-            self._replies[reply["id"]] = reply
-        reply = self._replies.pop(msg_id)
-        if "error" in reply:
-            raise RuntimeError(f"load generator {wid}:\n{reply['error']}")
-        return reply["result"]
-
-    def call(
-        self,
-        wids: Sequence[int],
-        cmd: str,
-        args: dict[int, dict[str, Any]] | None = None,
-        **common_args: Any,
-    ) -> dict[int, Any]:
-        ids = {
-            wid: self.send(wid, cmd, **{**common_args, **((args or {}).get(wid, {}))})
-            for wid in wids
-        }
-        return {wid: self.wait(wid, mid) for wid, mid in ids.items()}
-
-    def close(self) -> None:
-        for wid in range(len(self.conns)):
-            with contextlib.suppress(Exception):
-                self.send(wid, "quit")
-        for proc in self.procs:
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -543,7 +475,7 @@ class Run:
         self, role: str, plan: list[tuple[float, int, int]], skip_stalled: bool = False
     ) -> list[tuple[Any, ...]]:
         """plan: (slot, global participant number, option) -> per-worker plans; returns the
-        records of every vote (see loadgen.cmd_votes)."""
+        records of every vote (see live.loadtest.worker cmd_votes)."""
         poll_id = self.target.polls[role]
         per_worker: dict[int, list[tuple[float, int, str, int]]] = defaultdict(list)
         owner = []
@@ -587,28 +519,14 @@ class Run:
         self.m(f"{name}.ack_p99", acks.p99)
         lateness = common.Summary.of([r[3] - r[2] for r in records if not math.isnan(r[3])])
         self.m(f"{name}.client_late_p99", lateness.p99)
-        frames = sorted((t, v) for t, kind, pid, v in log if kind == metric and pid == poll_id)
-        latencies = []
-        fi = 0
-        best = -1.0
-        # frames are in arrival order; progress never falls back, but be safe with a running max
-        arrivals: list[tuple[float, float]] = []
-        for t, v in frames:
-            best = max(best, v)
-            arrivals.append((t, best))
-        for j, t_send in enumerate(sent, start=1):
-            while fi < len(arrivals) and (arrivals[fi][1] < j or arrivals[fi][0] < t_send):
-                fi += 1
-            if fi >= len(arrivals):
-                break
-            latencies.append(arrivals[fi][0] - t_send)
+        frames = [(t, v) for t, kind, pid, v in log if kind == metric and pid == poll_id]
+        latencies, final = screen_latencies(sent, frames)
         shown = common.Summary.of(latencies)
         self.m(f"{name}.screen_p50", shown.p50)
         self.m(f"{name}.screen_p95", shown.p95)
         self.m(f"{name}.screen_p99", shown.p99)
         self.m(f"{name}.screen_max", shown.max)
         self.m(f"{name}.screen_unseen", len(sent) - len(latencies))
-        final = next((t for t, v in arrivals if v >= len(sent)), None)
         if final is not None and sent:
             self.m(f"{name}.final_after_last_vote", final - sent[-1])
         screen_frames = sum(

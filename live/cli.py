@@ -1,13 +1,22 @@
-"""`live serve`: run the app with uvicorn. Settings come from the environment; flags override."""
+"""The `live` command: `serve` runs the app with uvicorn (settings from the environment, flags
+override), after the checks of `live check`; other subcommands live in their own modules and
+register here. The CLI speaks English (operators' logs and terminals; the pages are German)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import logging.config
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from live.backup import commands as backup_commands
+from live.check import command as check_command
+from live.check.findings import Level, Report, check
+from live.loadtest import command as loadtest_command
+from live.reach import is_loopback_url, phones_address
 from live.settings import Settings
 
 KEEP_ALIVE_SECONDS = 30
@@ -19,42 +28,89 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web server")
-    serve.add_argument("--host", help="listen address (LIVE_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="listen port (LIVE_PORT / PORT, default 8000)")
-    serve.add_argument("--data-dir", help="directory for the SQLite database (LIVE_DATA_DIR)")
-    serve.add_argument(
+    serve.set_defaults(handler=serve_main)
+    check_command.add_parser(sub)
+    loadtest_command.add_parser(sub)
+    backup_commands.add_commands(sub)  # backup, restore, export, import
+    for name in ("serve", "check"):
+        server_flags(sub.choices[name])
+    return parser
+
+
+def server_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="listen address (LIVE_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="listen port (LIVE_PORT / PORT, default 8000)")
+    parser.add_argument("--data-dir", help="directory for the SQLite database (LIVE_DATA_DIR)")
+    parser.add_argument(
         "--workers", type=int, help="worker processes (LIVE_WORKERS / WEB_CONCURRENCY)"
     )
-    backup_commands.add_commands(sub)  # backup, restore, export, import
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command != "serve":
-        return backup_commands.run(args)
     # Flags are written back into the environment: with several workers, uvicorn starts fresh
     # processes that build their settings from the environment again.
-    for name, value in (
-        ("LIVE_HOST", args.host),
-        ("LIVE_PORT", args.port),
-        ("LIVE_DATA_DIR", args.data_dir),
-        ("LIVE_WORKERS", args.workers),
+    for name, flag in (
+        ("LIVE_HOST", "host"),
+        ("LIVE_PORT", "port"),
+        ("LIVE_DATA_DIR", "data_dir"),
+        ("LIVE_WORKERS", "workers"),
     ):
+        value = getattr(args, flag, None)
         if value is not None:
             os.environ[name] = str(value)
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"live: {exc}", file=sys.stderr)
+    code: int = args.handler(args)
+    return code
+
+
+# The app warns of these itself when it starts, in every worker and however it is served
+# (live/app.py warn_if_open): not twice.
+LOGGED_BY_THE_APP = frozenset({"admin token"})
+
+
+def say(settings: Settings | None, level: int, text: str, *, stream: TextIO = sys.stderr) -> None:
+    """A line of `live serve`'s start: plain ("live: …") in the text format, else a log event
+    in the configured format (LIVE_LOG_FORMAT), so that every line of a logfmt or JSON log
+    parses."""
+    if settings is None or settings.log_format == "text":
+        print(f"live: {text}", file=stream, flush=True)
+    else:
+        logging.getLogger("live.start").log(level, text)
+
+
+def start_checks(report: Report) -> bool:
+    """`live check`'s findings at start: warnings and errors told; False on any error."""
+    for finding in report.findings:
+        if finding.level is not Level.OK and finding.check not in LOGGED_BY_THE_APP:
+            level = logging.ERROR if finding.level is Level.ERROR else logging.WARNING
+            text = f"{finding.level.value}: {finding.check}: {finding.message}"
+            say(report.settings, level, text)
+    return not report.errors
+
+
+def announce(settings: Settings) -> None:
+    """The address phones must open (what the QR codes carry unless the page is opened by
+    another one), on stdout: the line an operator looks for."""
+    address = phones_address(settings)
+    note = (
+        " (this machine only: phones cannot reach it, see the warning)"
+        if is_loopback_url(address)
+        else ""
+    )
+    say(settings, logging.INFO, f"phones open {address}{note}", stream=sys.stdout)
+
+
+def serve_main(args: argparse.Namespace) -> int:
+    report = check(at_start=True)
+    if report.settings is not None and report.settings.log_format != "text":
+        from live import logs
+
+        logging.config.dictConfig(logs.config(report.settings))
+    if not start_checks(report) or report.settings is None:
+        say(report.settings, logging.ERROR, "not started; `live check` shows every finding")
         return 2
-    if settings.workers > 1 and not settings.shares_state:
-        print(
-            "live: more than one worker needs Redis (set LIVE_REDIS_URL); the in-process hub and "
-            "SQLite store serve exactly one process.",
-            file=sys.stderr,
-        )
-        return 2
+    settings = report.settings
+    announce(settings)
 
     import uvicorn
 

@@ -94,12 +94,15 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Generator[RedisSer
 
 
 @pytest.fixture
-def redis_factory(tmp_path_factory: pytest.TempPathFactory) -> Generator[Callable[[], RedisServer]]:
-    """Own redis-servers for tests that stop, kill or restart them (fault tests)."""
+def redis_factory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Generator[Callable[..., RedisServer]]:
+    """Own redis-servers for tests that stop, kill or restart them (fault tests), or that need
+    another configuration (``make(aof=False)``: one without persistence)."""
     servers: list[RedisServer] = []
 
-    def make() -> RedisServer:
-        server = RedisServer(tmp_path_factory.mktemp("redis-own"))
+    def make(*, aof: bool = True) -> RedisServer:
+        server = RedisServer(tmp_path_factory.mktemp("redis-own"), aof=aof)
         servers.append(server)
         server.start()
         return server

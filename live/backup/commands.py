@@ -35,10 +35,12 @@ class BadSettings(Exception):
 
 
 def add_commands(sub: Any) -> None:
-    """Add the four subcommands to live/cli.py's subparsers; each sets ``run``."""
+    """Add the four subcommands to live/cli.py's subparsers: each is handled by ``run``, which
+    calls the command's own ``run``."""
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
+        parser.set_defaults(handler=run)
         parser.add_argument(
             "--data-dir", help="directory of the SQLite database (LIVE_DATA_DIR, as for serve)"
         )

@@ -45,6 +45,7 @@ from live.web.errors import error_text, status_for
 from live.web.forms import FieldErrors, as_int, field, read_form
 from live.web.identity import moderator_cookie, request_lang, room_moderator_cookie, set_cookie
 from live.web.paging import request_pages
+from live.web.reach import reach_warning
 from live.web.responses import announce, fragment, is_htmx, page, redirect, swap_oob
 from live.web.runtime import runtime, services
 from live.web.screen import short_link
@@ -149,6 +150,7 @@ async def moderate(request: Request) -> Response:
         screen_url=f"/e/{event.code}/screen?room={room.id}&preview=1{suffix}",
         room_join=short_link(base_url(request, runtime(request).settings), event, room, rooms),
         errors=FieldErrors(),
+        **reach_warning(request),
         **await _poll_form_context(request, event, room, prefill=True),
     )
     may_frame_own_pages(response)  # the projector's thumbnail

@@ -28,6 +28,7 @@ from live.views.regions import applause_region, mood_region, overlay_regions, sc
 from live.views.run_sheet import after_opening
 from live.web.access import resolve
 from live.web.identity import request_lang
+from live.web.reach import reach_warning
 from live.web.responses import fragment, page
 from live.web.runtime import runtime, services
 from live.web.security import allow_framing_by_own_pages, base_url
@@ -116,6 +117,7 @@ async def screen(request: Request) -> Response:
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
+        **reach_warning(request),
         **room_join(request, event, room, rooms, projector=True),
     )
     if preview:

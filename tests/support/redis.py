@@ -17,9 +17,12 @@ from tests.support.server import free_port
 
 
 class RedisServer:
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(self, directory: Path, port: int | None = None, *, aof: bool = True) -> None:
+        """``aof=False``: a Redis that keeps nothing on disk (no AOF, no snapshots), the one
+        `live check` refuses."""
         self.directory = directory
         self.port = port or free_port()
+        self.aof = aof
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = directory / "redis.log"
 
@@ -45,7 +48,7 @@ class RedisServer:
                 "",
                 # Like production (docs/deploy.md): an acknowledged vote survives a restart.
                 "--appendonly",
-                "yes",
+                "yes" if self.aof else "no",
                 "--appendfsync",
                 "everysec",
                 "--logfile",

@@ -1,5 +1,5 @@
 """Load-generator processes: each holds up to a few thousand room sockets and does what the
-orchestrator (bench/perf.py) tells it over a pipe.
+orchestrator (bench/perf.py, `live loadtest`) tells it over a pipe (live/loadtest/pool.py).
 
 Every process stays well below the 20,000 open-files limit and connects from its own 127.0.0.x
 address, so more than ~28,000 sockets (one address's ephemeral ports) fit on one machine. Votes
@@ -21,18 +21,15 @@ import random
 import threading
 import time
 import traceback
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from bench.pagehttp import PageHttp
-from bench.rawws import RawSocket, loop_time, open_socket
-
-# No proxies: urllib would otherwise honour HTTP_PROXY from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+from live.loadtest.pagehttp import PageHttp
+from live.loadtest.rawws import RawSocket, loop_time, open_socket, tls_context
+from live.loadtest.target import HttpError, join
 
 
 def progress(poll: dict[str, Any]) -> int:
@@ -144,27 +141,48 @@ class Worker:
 
     # --- commands ----------------------------------------------------------------------------
 
-    async def cmd_join(self, base_url: str | None, code: str, count: int, screens: int = 0) -> int:
+    async def cmd_join(
+        self,
+        base_url: str | None,
+        code: str,
+        count: int,
+        screens: int = 0,
+        strict: bool = True,
+    ) -> dict[str, Any]:
         """Get ``count`` participant tokens (HTTP join; None for the baseline, which takes any
-        token) and ``screens`` viewer sockets (no token)."""
+        token) and ``screens`` viewer sockets (no token). ``strict``: a refused join fails the
+        command; otherwise it is counted by its error code and that participant left out.
+        Answers how many joined and the refusals."""
         start = len(self.clients)
+        refused: Counter[str] = Counter()
         if base_url is None:
             tokens: list[str | None] = [f"w{self.wid}p{start + i}" for i in range(count)]
         else:
+            url = base_url
 
-            def one(_: int) -> str:
-                req = urllib.request.Request(f"{base_url}/api/v1/events/{code}/join", method="POST")
-                with _OPENER.open(req, timeout=30) as answer:
-                    return str(orjson.loads(answer.read())["participant_token"])
+            def one(_: int) -> str | None:
+                try:
+                    return join(url, code)
+                except HttpError as exc:
+                    if strict:
+                        raise
+                    refused[exc.code] += 1
+                except OSError as exc:
+                    if strict:
+                        raise
+                    refused[type(exc).__name__] += 1
+                return None
 
             loop = asyncio.get_running_loop()
             with concurrent.futures.ThreadPoolExecutor(8) as pool:
-                tokens = list(
-                    await loop.run_in_executor(None, lambda: list(pool.map(one, range(count))))
+                answers = await loop.run_in_executor(
+                    None, lambda: list(pool.map(one, range(count)))
                 )
+            tokens = [token for token in answers if token is not None]
+        joined = len(tokens)
         tokens += [None] * screens
         self.clients += [Client(start + i, token) for i, token in enumerate(tokens)]
-        return len(tokens)
+        return {"joined": joined, "refused": dict(refused)}
 
     async def cmd_connect(
         self,
@@ -177,12 +195,23 @@ class Worker:
         stall_rcvbuf: int = 4096,
         timeout: float = 60.0,
         only_closed: bool = False,
+        first: int = 0,
+        authority: str | None = None,
+        tls: bool = False,
     ) -> dict[str, Any]:
         """Open every client's socket on a schedule of ``rate`` per second (all at once for
         rate <= 0) and wait for their snapshots. Clients whose index % stall_every == 0 get a
-        small receive buffer: they are the ones that stop reading in S6."""
+        small receive buffer: they are the ones that stop reading in S6. ``first``: leave out
+        the first that many participants (they are on the page path); ``authority``: the Host
+        header (default host:port); ``tls``: wss."""
         t0 = loop_time() + 0.05
-        todo = [c for c in self.clients if not only_closed or c.sock is None or c.sock.closed]
+        skipped = {id(c) for c in [c for c in self.clients if c.token is not None][:first]}
+        todo = [
+            c
+            for c in self.clients
+            if id(c) not in skipped and (not only_closed or c.sock is None or c.sock.closed)
+        ]
+        netloc = authority or f"{host}:{port}"
         tasks = []
         for n, client in enumerate(todo):
             slot = t0 + (n / rate if rate > 0 else 0.0)
@@ -191,7 +220,12 @@ class Worker:
             tasks.append(
                 asyncio.create_task(
                     self._open(
-                        client, host, port, path, slot, local_host, stall_rcvbuf if stalls else None
+                        client,
+                        (host, port, netloc, tls),
+                        path,
+                        slot,
+                        local_host,
+                        stall_rcvbuf if stalls else None,
                     )
                 )
             )
@@ -217,8 +251,7 @@ class Worker:
     async def _open(
         self,
         client: Client,
-        host: str,
-        port: int,
+        where: tuple[str, int, str, bool],
         path: str,
         slot: float,
         local_host: str | None,
@@ -231,6 +264,7 @@ class Worker:
             self._retire(client.sock)
         client.started = loop_time()
         client.failed = None
+        host, port, netloc, tls = where
         url = path if client.token is None else f"{path}?token={client.token}"
         try:
             client.sock = await open_socket(
@@ -239,8 +273,9 @@ class Worker:
                 url,
                 local_host=local_host,
                 rcvbuf=rcvbuf,
+                tls=tls_context() if tls else None,
                 factory=lambda: RawSocket(
-                    f"{host}:{port}",
+                    netloc,
                     url,
                     on_open=self._on_open,
                     on_text=self._on_text,
@@ -345,12 +380,17 @@ class Worker:
         count: int,
         local_host: str | None,
         timeout: float = 60.0,
+        authority: str | None = None,
+        tls: bool = False,
     ) -> dict[str, Any]:
         """The first ``count`` participants open the participant page's socket (with their
         cookie and the page's Origin, as a browser does) and a keep-alive HTTP connection for
         their form posts; waits for every socket's first push. Returns the connect → first
-        push times and the failures."""
-        origin = f"http://{host}:{port}"
+        push times and the failures. ``authority``: the Host header (default host:port);
+        ``tls``: https and wss."""
+        netloc = authority or f"{host}:{port}"
+        origin = f"{'https' if tls else 'http'}://{netloc}"
+        context = tls_context() if tls else None
         phones = [c for c in self.clients if c.token is not None][:count]
 
         async def one(client: Client) -> None:
@@ -362,6 +402,8 @@ class Worker:
                     host,
                     port,
                     local_host,
+                    netloc,
+                    context,
                     (
                         cookie + f"HX-Request: true\r\nHX-Current-URL: {origin}/e/{code}\r\n"
                     ).encode(),
@@ -372,8 +414,9 @@ class Worker:
                     port,
                     path,
                     local_host=local_host,
+                    tls=context,
                     factory=lambda: RawSocket(
-                        f"{host}:{port}",
+                        netloc,
                         path,
                         on_open=self._on_open,
                         on_text=self._on_text,
@@ -485,6 +528,13 @@ class Worker:
             "open": open_now,
             "close_codes": dict(self.closed_codes),
             "finals": dict(finals),
+        }
+
+    async def cmd_progress(self) -> dict[str, int]:
+        """Answers so far (asked while a vote command runs: commands overlap)."""
+        return {
+            "acked": sum(len(c.acks) for c in self.clients),
+            "errors": sum(len(c.errors) for c in self.clients),
         }
 
     async def cmd_screen_log(self) -> list[tuple[float, str, str, float]]:

@@ -17,6 +17,7 @@ import asyncio
 import base64
 import os
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from typing import Any, cast
@@ -217,6 +218,12 @@ class RawSocket(asyncio.Protocol):
 loop_time = time.monotonic
 
 
+def tls_context() -> ssl.SSLContext:
+    """The system's trust store and hostname check: a load test against https:// proves the
+    certificate the phones will see too."""
+    return ssl.create_default_context()
+
+
 def _bind_socket(local_host: str | None, rcvbuf: int | None) -> socket.socket | None:
     if local_host is None and rcvbuf is None:
         return None
@@ -237,14 +244,17 @@ async def open_socket(
     *,
     local_host: str | None = None,
     rcvbuf: int | None = None,
+    tls: ssl.SSLContext | None = None,
     factory: Callable[[], RawSocket],
 ) -> RawSocket:
-    """Connect (from ``local_host``, one of 127.0.0.x, to spread the source ports)."""
+    """Connect (from ``local_host``, one of 127.0.0.x, to spread the source ports); ``tls``:
+    wss, the certificate checked for ``host``."""
     loop = asyncio.get_running_loop()
     sock = _bind_socket(local_host, rcvbuf)
+    name = host if tls is not None else None
     if sock is not None:
         await loop.sock_connect(sock, (host, port))
-        _, proto = await loop.create_connection(factory, sock=sock)
+        _, proto = await loop.create_connection(factory, sock=sock, ssl=tls, server_hostname=name)
     else:
-        _, proto = await loop.create_connection(factory, host, port)
+        _, proto = await loop.create_connection(factory, host, port, ssl=tls, server_hostname=name)
     return proto

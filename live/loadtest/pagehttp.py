@@ -1,6 +1,6 @@
 """A phone on the page path for the load generator: its own keep-alive HTTP/1.1 connection for
 the form posts, as htmx sends them (``HX-Request``, the page's ``Origin``, the participant's
-cookie), beside the page socket that pushes the regions (bench/rawws.py).
+cookie), beside the page socket that pushes the regions (live/loadtest/rawws.py).
 
 Lean on purpose, like rawws.py: thousands of phones per load-generator process, one request
 each in a burst; a general HTTP client would cost more CPU than the server under test.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 
 
 class PageHttp:
@@ -19,24 +20,42 @@ class PageHttp:
     fails on a connection that went away is sent once more on a new one: a vote is an upsert of
     the participant's ballot, so a repeat counts once."""
 
-    def __init__(self, host: str, port: int, local_host: str | None, headers: bytes) -> None:
-        """``headers``: the phone's own header lines (cookie, origin, …), each ending in CRLF."""
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        local_host: str | None,
+        authority: str,
+        tls: ssl.SSLContext | None,
+        headers: bytes,
+    ) -> None:
+        """``authority``: the Host header; ``tls``: https; ``headers``: the phone's own header
+        lines (cookie, origin, …), each ending in CRLF."""
         self._host, self._port, self._local = host, port, local_host
+        self._authority, self._tls = authority.encode(), tls
         self._headers = headers
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        # One request at a time on the connection: a phone's next vote may be due while the
+        # server still answers its last one (HTTP/1.1 without pipelining, as a browser).
+        self._busy = asyncio.Lock()
 
     async def open(self) -> None:
         self.close()
         sock = None
+        name = self._host if self._tls is not None else None
         if self._local is not None:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setblocking(False)
             sock.bind((self._local, 0))
             await asyncio.get_running_loop().sock_connect(sock, (self._host, self._port))
-            self._reader, self._writer = await asyncio.open_connection(sock=sock)
+            self._reader, self._writer = await asyncio.open_connection(
+                sock=sock, ssl=self._tls, server_hostname=name
+            )
         else:
-            self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
+            self._reader, self._writer = await asyncio.open_connection(
+                self._host, self._port, ssl=self._tls, server_hostname=name
+            )
 
     @property
     def is_open(self) -> bool:
@@ -49,6 +68,10 @@ class PageHttp:
         self._reader = self._writer = None
 
     async def post(self, path: str, body: bytes) -> int:
+        async with self._busy:
+            return await self._post_once_more(path, body)
+
+    async def _post_once_more(self, path: str, body: bytes) -> int:
         for attempt in (1, 2):
             if not self.is_open:
                 await self.open()
@@ -64,9 +87,9 @@ class PageHttp:
         reader, writer = self._reader, self._writer
         assert reader is not None and writer is not None
         writer.write(
-            b"POST %s HTTP/1.1\r\nHost: %s:%d\r\n%s"
+            b"POST %s HTTP/1.1\r\nHost: %s\r\n%s"
             b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s"
-            % (path.encode(), self._host.encode(), self._port, self._headers, len(body), body)
+            % (path.encode(), self._authority, self._headers, len(body), body)
         )
         status_line = await reader.readline()
         if not status_line:
