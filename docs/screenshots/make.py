@@ -279,12 +279,22 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
 }
 
 
+PUBLIC_URL = "https://live.example.org"
+
+
 def main(names: list[str]) -> None:
     unknown = set(names) - set(GROUPS)
     if unknown:
         raise SystemExit(f"unknown group(s) {sorted(unknown)}; known: {', '.join(GROUPS)}")
     with tempfile.TemporaryDirectory() as tmp:
-        server = LiveServer(data_dir=Path(tmp) / "data", log_path=Path(tmp) / "server.log")
+        # The public address a real installation has: links and QR codes carry it, as in a hall
+        # (on 127.0.0.1 alone the console and projector rightly warn that phones cannot reach
+        # it). The browser still talks to the local server.
+        server = LiveServer(
+            data_dir=Path(tmp) / "data",
+            log_path=Path(tmp) / "server.log",
+            env={"LIVE_PUBLIC_URL": PUBLIC_URL},
+        )
         server.start()
         try:
             stage = stock(server)
