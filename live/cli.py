@@ -10,7 +10,6 @@ import logging.config
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
 
 from live.backup import commands as backup_commands
 from live.check import command as check_command
@@ -68,12 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 LOGGED_BY_THE_APP = frozenset({"admin token"})
 
 
-def say(settings: Settings | None, level: int, text: str, *, stream: TextIO = sys.stderr) -> None:
+def say(settings: Settings | None, level: int, text: str, *, out: bool = False) -> None:
     """A line of `live serve`'s start: plain ("live: …") in the text format, else a log event
     in the configured format (LIVE_LOG_FORMAT), so that every line of a logfmt or JSON log
     parses."""
     if settings is None or settings.log_format == "text":
-        print(f"live: {text}", file=stream, flush=True)
+        print(f"live: {text}", file=sys.stdout if out else sys.stderr, flush=True)
     else:
         logging.getLogger("live.start").log(level, text)
 
@@ -97,7 +96,7 @@ def announce(settings: Settings) -> None:
         if is_loopback_url(address)
         else ""
     )
-    say(settings, logging.INFO, f"phones open {address}{note}", stream=sys.stdout)
+    say(settings, logging.INFO, f"phones open {address}{note}", out=True)
 
 
 def serve_main(args: argparse.Namespace) -> int:

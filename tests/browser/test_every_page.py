@@ -47,6 +47,7 @@ PAGES: tuple[tuple[str, str], ...] = (
 NOT_PAGES: dict[str, str] = {
     "/join": "redirects to /e/{code}",
     "/healthz": "operator probe, plain text",
+    "/metrics": "Prometheus text for the operator's scraper (LIVE_METRICS_TOKEN)",
     "/e/{code}/report.md": "download (Markdown)",
     "/e/{code}/report/polls/{poll_id}.csv": "download (CSV)",
     "/e/{code}/report/questions.csv": "download (CSV)",
