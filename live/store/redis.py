@@ -332,6 +332,10 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
             # by readers and removed by delete_event.
             await self._redis().sadd(self._events_key(), event.code)
         await self._create_rooms(event.code, rooms, head, room_arguments)
+        if event.join_code_secret is not None:
+            # Only an imported event comes with one (live/backup/importer.py); the app sets it
+            # later (set_join_code_secret). Kept, as SQLite keeps it.
+            await self.set_join_code_secret(event.code, event.join_code_secret)
 
     async def get_event(self, code: str) -> Event | None:
         with translate_errors("get_event"):

@@ -12,7 +12,7 @@ import pytest
 
 from live.domain.models import Ballot
 from live.store import JoinedAfterOpening, PollNotOpen, Store, StoreError
-from tests.store.test_contract import CODE, T0, make_event, make_poll, setup_event
+from tests.store.test_contract import CODE, T0, make_event, make_poll, make_room, setup_event
 
 OPENED = T0 + timedelta(minutes=10)
 YES = Ballot(choices=(0,))
@@ -123,6 +123,13 @@ async def test_the_join_code_secret_is_set_and_cleared(store: Store) -> None:
     with pytest.raises(StoreError):
         await store.set_join_code_secret("NOPE", "x")
     assert await store.get_event("NOPE") is None
+
+
+async def test_an_event_created_with_a_join_code_secret_keeps_it(store: Store) -> None:
+    """As `live import` creates an event that requires the code (live/backup/importer.py)."""
+    await store.create_event(replace(make_event(), join_code_secret="s3cret"), [make_room("r1")])
+    event = await store.get_event(CODE)
+    assert event is not None and event.join_code_secret == "s3cret"
 
 
 async def test_deleting_the_event_drops_the_creation_times(store: Store) -> None:
