@@ -333,23 +333,20 @@ class AnswerStages:
     as the channel's state shares them until the next tick reads anew."""
 
     LIMIT = 256  # combinations kept per room: multiple-choice polls can make many
+    ROOMS = 1024  # rooms kept (cleared whole when exceeded: deleted events' rooms go too)
 
     def __init__(self) -> None:
-        self._basis: dict[str, tuple[object, ...]] = {}
-        self._stages: dict[str, dict[Hashable, str]] = {}
+        # room id -> (the tick's event, room, polls and results; the stages rendered for it)
+        self._rooms: dict[str, tuple[tuple[object, ...], dict[Hashable, str]]] = {}
 
     def stage(self, lang: Lang, state: RoomState, participant_id: str) -> str:
-        room_id = state.room.id
         basis = (state.event, state.room, state.polls, state.results)
-        known = self._basis.get(room_id)
-        stages = self._stages.get(room_id)
-        if (
-            stages is None
-            or known is None
-            or any(a is not b for a, b in zip(known, basis, strict=True))
-        ):
-            self._basis[room_id], stages = basis, {}
-            self._stages[room_id] = stages
+        known = self._rooms.get(state.room.id)
+        if known is None or any(a is not b for a, b in zip(known[0], basis, strict=True)):
+            if known is None and len(self._rooms) >= self.ROOMS:
+                self._rooms.clear()
+            known = self._rooms[state.room.id] = (basis, {})
+        stages = known[1]
         key = (
             lang,
             tuple(

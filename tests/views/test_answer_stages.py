@@ -101,4 +101,4 @@ def test_many_combinations_stay_bounded(renders: list[str]) -> None:
         pid = f"p{mask}"
         stages.stage("de", replace(held, ballots={many.id: {pid: Ballot(choices=ticked)}}), pid)
     assert len(renders) == AnswerStages.LIMIT + 9
-    assert max(len(s) for s in stages._stages.values()) <= AnswerStages.LIMIT
+    assert max(len(s) for _, s in stages._rooms.values()) <= AnswerStages.LIMIT
