@@ -19,6 +19,7 @@ from live.web import (
     openapi,
     participant,
     participant_qa,
+    privacy,
     report,
     retention,
     screen,
@@ -40,6 +41,8 @@ def routes() -> list[BaseRoute]:
         Private("/events", landing.create_event, methods=["POST"]),  # answers with the links
         Route("/join", landing.join, methods=["GET"]),
         Route("/healthz", api.healthz, methods=["GET"]),
+        # what this installation stores, written from the data inventory (German; ?lang=en)
+        Route("/datenschutz-hinweise", privacy.privacy_notes, methods=["GET"]),
         # Prometheus, with LIVE_METRICS_TOKEN as Bearer (404 while it is unset)
         Route("/metrics", metrics.serve, methods=["GET"]),
         # the participant's phone; each action is a form post that also works without JS
