@@ -1,7 +1,7 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection]
+        [protection] [privacy]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -270,12 +270,32 @@ def protection_pages(browser: Browser, stage: Stage) -> None:
     console.screenshot(path=str(OUT / "console-burst-warning.png"), clip=clip)
 
 
+def privacy_pages(browser: Browser, stage: Stage) -> None:
+    """/datenschutz-hinweise (what is stored): its top on a phone, a category with its
+    technical names opened on the phone, and the whole page on a laptop."""
+    url = f"{stage.server.url}/datenschutz-hinweise"
+    phone = phone_page(browser)
+    phone.goto(url)
+    phone.screenshot(path=str(OUT / "privacy-phone.png"))
+    category = phone.locator("#cat-questions").locator("xpath=..")
+    category.locator("summary").click()
+    category.scroll_into_view_if_needed()
+    category.screenshot(path=str(OUT / "privacy-phone-category.png"))
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = laptop.new_page()
+    page.goto(url)
+    page.screenshot(path=str(OUT / "privacy-desktop.png"))
+    page.goto(f"{url}?lang=en")
+    page.screenshot(path=str(OUT / "privacy-desktop-full-en.png"), full_page=True)
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
     "organiser": organiser_pages,
     "console": console_pages,
     "protection": protection_pages,
+    "privacy": privacy_pages,
 }
 
 

@@ -10,7 +10,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from live.domain import data_inventory as inventory
-from live.web.identity import LANG_COOKIE, YEAR, moderator_cookie, participant_cookie
+from live.domain.text import _n
+from live.i18n import translate
+from live.web.identity import (
+    LANG_COOKIE,
+    YEAR,
+    moderator_cookie,
+    participant_cookie,
+    request_lang,
+)
 from live.web.identity import room_moderator_cookie as room_cookie
 from live.web.responses import page
 from live.web.runtime import runtime
@@ -54,7 +62,7 @@ async def privacy_notes(request: Request) -> Response:
         cookies={
             "participant": participant_cookie("CODE"),
             "organiser": moderator_cookie("CODE"),
-            "room": room_cookie("CODE", "RAUM"),
+            "room": room_cookie("CODE", translate(request_lang(request), _n("RAUM"))),
             "lang": LANG_COOKIE,
         },
         cookie_days=COOKIE_DAYS,

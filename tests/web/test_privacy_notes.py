@@ -15,7 +15,7 @@ from tests.web.conftest import make_client
 
 def text_of(page: str) -> str:
     """The page's words as a reader gets them (tags out, entities and soft hyphens resolved)."""
-    words = html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u00ad", "")
+    words = html.unescape(re.sub(r"<[^>]+>", " ", page.replace("<wbr>", ""))).replace("\u00ad", "")
     return re.sub(r"\s+", " ", words)
 
 
@@ -39,7 +39,7 @@ def test_the_page_names_every_category_and_the_configured_retention(tmp_path: Pa
         assert name in de, name
     assert "SQLite-Datenbankdatei" in de and "Redis- oder Valkey-Datenbank" not in de
     assert "Das Zugriffsprotokoll ist aus" in de
-    assert "live_p_CODE" in de and "live_lang" in de
+    assert "live_p_CODE" in de and "live_r_CODE_RAUM" in de and "live_lang" in de
 
 
 def test_the_page_follows_the_settings(tmp_path: Path) -> None:
