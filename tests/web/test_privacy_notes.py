@@ -39,6 +39,7 @@ def test_the_page_names_every_category_and_the_configured_retention(tmp_path: Pa
         assert name in de, name
     assert "SQLite-Datenbankdatei" in de and "Redis- oder Valkey-Datenbank" not in de
     assert "Das Zugriffsprotokoll ist aus" in de
+    assert "IP-Adressen werden nicht gespeichert." in de
     assert "live_p_CODE" in de and "live_r_CODE_RAUM" in de and "live_lang" in de
 
 
@@ -51,6 +52,8 @@ def test_the_page_follows_the_settings(tmp_path: Path) -> None:
     assert "1 Tag nach ihrem letzten Tag" in de
     assert "1 day after its last day" in en
     assert "Zugriffsprotokoll eingeschaltet" in de
+    assert "IP-Adressen werden nicht in der Datenbank gespeichert." in de
+    assert "IP-Adressen werden nicht gespeichert." not in de
 
 
 def test_with_redis_the_page_says_so_and_names_its_expiries(
