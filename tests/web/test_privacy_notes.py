@@ -4,11 +4,13 @@ is configured with, in German and English; what the page says follows the settin
 from __future__ import annotations
 
 import html
+import inspect
 import re
 from pathlib import Path
 
 from live.domain import data_inventory as inv
 from live.i18n import translations
+from live.web import identity, privacy
 from tests.support.redis import RedisServer
 from tests.web.conftest import make_client
 
@@ -64,3 +66,9 @@ def test_with_redis_the_page_says_so_and_names_its_expiries(
     assert "Redis- oder Valkey-Datenbank" in de and "SQLite-Datenbankdatei" not in de
     assert "In Redis außerdem nur bis 7 Tage nach der letzten Sendung des Geräts." in de
     assert "nach 1 Stunde aus Redis" in de
+
+
+def test_the_cookie_lifetimes_the_page_names_are_the_ones_set() -> None:
+    default = inspect.signature(identity.set_cookie).parameters["max_age"].default
+    assert default == privacy.COOKIE_DAYS * 24 * 3600
+    assert identity.YEAR == 365 * 24 * 3600  # the language cookie: "365 Tage"
