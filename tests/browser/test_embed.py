@@ -74,6 +74,14 @@ def test_embed_fits_narrow_panels_with_real_content_and_passes_axe(
                 assert not violations, f"axe, {width} px, {lang}, {name}:\n" + format_violations(
                     violations
                 )
+            # The banner of a broken connection fits the panel: its width, a few lines.
+            page.evaluate("() => document.getElementById('connection').dataset.state = 'closed'")
+            banner = page.locator("#connection")
+            expect(banner).to_be_visible()
+            box = banner.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+            assert box["height"] <= 640 / 6, box
+            assert sideways(page) == 0
             page.context.close()
 
 
