@@ -21,17 +21,22 @@ PARAM = "embed"
 
 def is_embed(conn: HTTPConnection) -> bool:
     """``?embed=1`` on this request, or on the participant page it was made from."""
-    if conn.query_params.get(PARAM) == "1":
-        return True
+    return conn.query_params.get(PARAM) == "1" or panel_page(conn) is not None
+
+
+def panel_page(conn: HTTPConnection) -> str | None:
+    """The side panel's page (path and query) this request was made from, if it was."""
     referer = conn.headers.get("referer")
     if not referer:
-        return False
+        return None
     parts = urlsplit(referer)
-    return (
+    if (
         parts.netloc == conn.headers.get("host")
         and parts.path.startswith("/e/")
         and (PARAM, "1") in parse_qsl(parts.query)
-    )
+    ):
+        return f"{parts.path}?{parts.query}"
+    return None
 
 
 def keep_embed(conn: HTTPConnection, url: str) -> str:

@@ -132,3 +132,26 @@ def test_text_people_typed_is_german_on_other_language_pages() -> None:
     on_en = str(environment("en").filters["user"](word))
     on_de = str(environment("de").filters["user"](word))
     assert "\u00ad" in on_de and on_en == f'<span lang="de">{on_de}</span>'
+
+
+def test_an_error_page_in_the_panel_leads_back_into_it(
+    client: TestClient, event: EventFixture
+) -> None:
+    poll = create_poll(client, event)
+    enter(client, event)
+    client.post(f"/api/v1/events/{event.code}/polls/{poll['id']}/close", headers=event.auth)
+    late = client.post(
+        f"/e/{event.code}/polls/{poll['id']}/vote",
+        data={"choice": "0"},
+        headers=from_panel(event),
+        follow_redirects=False,
+    )
+    assert late.status_code == 409
+    assert 'class="site-header"' not in late.text
+    assert f'href="/e/{event.code}?room={event.room}&amp;embed=1">Zurück</a>' in late.text
+    # From the full page: the start page, as before.
+    full = client.post(
+        f"/e/{event.code}/polls/{poll['id']}/vote", data={"choice": "0"}, headers=ORIGIN
+    )
+    assert full.status_code == 409
+    assert 'class="site-header"' in full.text and 'href="/">' in full.text
