@@ -1,7 +1,7 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection] [privacy]
+        [protection] [privacy] [embed]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -289,6 +289,38 @@ def privacy_pages(browser: Browser, stage: Stage) -> None:
     page.screenshot(path=str(OUT / "privacy-desktop-full-en.png"), full_page=True)
 
 
+def embed_pages(browser: Browser, stage: Stage) -> None:
+    """The participant page's side-panel view (?embed=1) at 360×640, as a video conference's
+    panel shows it, on each of its three tabs; and the mood input on a 320-px phone."""
+    base = f"{stage.server.url}/e/{stage.code}"
+    panel = browser.new_context(
+        viewport={"width": 360, "height": 640}, device_scale_factor=2, locale="de-DE"
+    ).new_page()
+    panel.goto(f"{base}?room={stage.room}&embed=1")
+    panel.wait_for_function("() => document.body.dataset.connection === 'open'")
+    tabs = (("polls", "Abstimmung"), ("qa", "Fragen"), ("applause", "Applaus & Stimmung"))
+    for key, name in tabs:
+        panel.get_by_role("tab", name=name).click()
+        panel.wait_for_function(f"() => !document.getElementById('panel-{key}').hidden")
+        panel.wait_for_timeout(300)
+        # The applause tab whole (applause, mood, the room list, the language switch); the
+        # others as the panel first shows them (the poll tab holds four polls, metres long).
+        panel.screenshot(path=str(OUT / f"embed-360-{key}.png"), full_page=key == "applause")
+    phone = browser.new_context(
+        viewport={"width": 320, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="de-DE",
+    ).new_page()
+    phone.goto(f"{base}?room={stage.room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.get_by_role("tab", name="Applaus & Stimmung").click()
+    phone.locator("#mood-form").scroll_into_view_if_needed()
+    phone.wait_for_timeout(300)
+    phone.locator("#mood-form").screenshot(path=str(OUT / "phone-mood-320.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -296,6 +328,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "console": console_pages,
     "protection": protection_pages,
     "privacy": privacy_pages,
+    "embed": embed_pages,
 }
 
 
