@@ -8,6 +8,7 @@ import contextlib
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,7 @@ def make_v7_database(path: Path, *extra_ddl: str) -> None:
         conn.execute("UPDATE schema_version SET version = 7")
 
 
-def counts(path: Path) -> dict[str, object]:
+def counts(path: Path) -> dict[str, Any]:
     return {
         table: raw_query(path, f"SELECT * FROM {table} ORDER BY 1, 2")
         for table in ("votes", "poll_hidden")
@@ -104,7 +105,7 @@ async def test_the_rebuilt_polls_still_guard_their_children(tmp_path: Path) -> N
             conn.execute("PRAGMA foreign_keys = ON")
             with pytest.raises(sqlite3.IntegrityError), conn:
                 conn.execute(statement)
-    sql = raw_query(path, "SELECT sql FROM sqlite_master WHERE name = 'rooms'")[0][0]
+    sql = str(raw_query(path, "SELECT sql FROM sqlite_master WHERE name = 'rooms'")[0][0])
     assert "REFERENCES polls (id, room_id)" in sql
 
 

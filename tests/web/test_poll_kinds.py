@@ -1,0 +1,109 @@
+"""Issue 24's poll kinds over the JSON interface: ranking and points polls created over REST,
+voted over the socket (ack, errors in the contract's shape, nothing counted twice), results
+with "points" and "first"; scale polls with end labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from tests.web.conftest import EventFixture, create_poll, join
+from tests.web.test_sockets import receive, receive_until, reply_to, ws_url
+from tests.web.test_sockets import vote as ws_vote
+from tests.web.test_text_polls import api, error_code
+
+TOPICS = ["Personal", "Digitalisierung", "Sprache", "Wohnen"]
+
+
+def results_of(client: TestClient, event: EventFixture, poll_id: str) -> dict[str, Any]:
+    response = client.get(f"/api/v1/events/{event.code}/polls/{poll_id}")
+    assert response.status_code == 200, response.text
+    results: dict[str, Any] = response.json()["results"]
+    return results
+
+
+def send(ws: Any, poll_id: str, request_id: str, **fields: Any) -> dict[str, Any]:
+    ws_vote(ws, poll_id, request_id, **fields)
+    reply: dict[str, Any] = receive_until(ws, reply_to(request_id))
+    return reply
+
+
+def test_a_ranking_poll_over_rest_and_socket(client: TestClient, event: EventFixture) -> None:
+    poll = create_poll(client, event, kind="ranking", options=TOPICS, max_ranked=3)
+    assert (poll["kind"], poll["max_ranked"], poll["options"]) == ("ranking", 3, TOPICS)
+    assert "budget" not in poll
+    with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+        receive(ws)
+        assert send(ws, poll["id"], "a", ranking=[1, 0, 2])["type"] == "ack"
+        # Too many places, a place twice, the wrong field: errors, nothing changes.
+        for request_id, fields in [
+            ("b", {"ranking": [0, 1, 2, 3]}),
+            ("c", {"ranking": [1, 1]}),
+            ("d", {"choices": [0]}),
+        ]:
+            reply = send(ws, poll["id"], request_id, **fields)
+            assert (reply["type"], reply["code"]) == ("error", "invalid_ranking")
+        # A repeated request id is acknowledged again and not counted twice.
+        assert send(ws, poll["id"], "a", ranking=[3, 2, 1])["type"] == "ack"
+    with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+        receive(ws)
+        assert send(ws, poll["id"], "e", ranking=[1])["type"] == "ack"
+    results = results_of(client, event, poll["id"])
+    # Four options: places are worth 3, 2, 1; the unranked option 0.
+    assert results["points"] == [2, 6, 1, 0]
+    assert results["first"] == [0, 2, 0, 0]
+    assert results["counts"] == [1, 2, 1, 0]
+    assert results["voters"] == 2
+    assert sum(results["percents"]) == 100
+
+
+def test_a_points_poll_refuses_more_than_the_budget(
+    client: TestClient, event: EventFixture
+) -> None:
+    poll = create_poll(client, event, kind="points", options=TOPICS[:3])
+    assert poll["budget"] == 100 and "max_ranked" not in poll
+    with client.websocket_connect(ws_url(event, join(client, event))) as ws:
+        receive(ws)
+        reply = send(ws, poll["id"], "a", points=[60, 50, 0])
+        assert (reply["type"], reply["code"]) == ("error", "over_budget")
+        assert "110" in reply["message"]
+        assert results_of(client, event, poll["id"])["voters"] == 0
+        assert send(ws, poll["id"], "b", points=[60, 40, 0])["type"] == "ack"
+        # Changed: the new ballot replaces the old one.
+        assert send(ws, poll["id"], "c", points=[0, 10, 90])["type"] == "ack"
+    results = results_of(client, event, poll["id"])
+    assert (results["points"], results["counts"], results["voters"]) == ([0, 10, 90], [0, 1, 1], 1)
+    assert "first" not in results
+
+
+def test_bad_settings_of_the_new_kinds_get_the_error_shape(
+    client: TestClient, event: EventFixture
+) -> None:
+    path = f"/rooms/{event.room}/polls"
+    base = {"question": "Was ist wichtig?", "options": TOPICS}
+    cases = [
+        ({"kind": "ranking", "max_ranked": 5}, "invalid_max_ranked"),
+        ({"kind": "ranking", "max_ranked": "2"}, "invalid_max_ranked"),
+        ({"kind": "points", "budget": 0}, "invalid_budget"),
+        ({"kind": "points", "budget": 100.5}, "invalid_budget"),
+        ({"kind": "scale", "max_label": "x" * 41}, "invalid_scale_label"),
+    ]
+    for extra, code in cases:
+        assert error_code(api(client, event, "POST", path, {**base, **extra})) == code
+
+
+def test_scale_end_labels_over_rest(client: TestClient, event: EventFixture) -> None:
+    poll = create_poll(
+        client,
+        event,
+        kind="scale",
+        options=[],
+        min=1,
+        max=5,
+        min_label="trifft nicht zu",
+        max_label="trifft voll zu",
+    )
+    assert (poll["min_label"], poll["max_label"]) == ("trifft nicht zu", "trifft voll zu")
+    plain = create_poll(client, event, kind="scale", options=[])
+    assert (plain["min_label"], plain["max_label"]) == (None, None)
