@@ -84,6 +84,19 @@ def check_points(points: object, size: int, budget: int) -> tuple[int, ...]:
     return tuple(points)
 
 
+def moved(order: Sequence[int], option: int, up: bool) -> tuple[int, ...]:
+    """``order`` with ``option`` one place up (towards the first) or down; unchanged at either
+    end or when the option is not in it (the page's up/down buttons without JavaScript)."""
+    items = list(order)
+    if option not in items:
+        return tuple(items)
+    at = items.index(option)
+    to = at - 1 if up else at + 1
+    if 0 <= to < len(items):
+        items[at], items[to] = items[to], items[at]
+    return tuple(items)
+
+
 def borda(size: int, place: int) -> int:
     """The points of place ``place`` (0: first) on a poll with ``size`` options."""
     return size - 1 - place
