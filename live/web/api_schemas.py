@@ -320,7 +320,14 @@ SETUP_POLL: Schema = obj(
         "visibility": enum(Visibility),
         "screen_results": enum(ScreenResults),
         "max_answers": {"type": "integer", "minimum": 1},
-    }
+    },
+    {
+        # issue 24, each only for its kind
+        "max_ranked": MAX_RANKED,
+        "budget": BUDGET,
+        "min_label": SCALE_LABEL,
+        "max_label": SCALE_LABEL,
+    },
 )
 
 
