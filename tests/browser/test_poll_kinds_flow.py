@@ -196,3 +196,32 @@ def test_ranking_and_points_pages_pass_axe_in_english(
     # Places past max_ranked are marked as not counted.
     expect(phone.locator(".rank-uncounted")).to_have_count(2)
     check_a11y(phone, context="phone, ranking poll (en)")
+
+
+def test_the_console_prepares_a_ranking_poll_with_its_own_fields(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    event = call(live_server, "POST", "/api/v1/events", {"title": "Fachtag", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    console = browser_context(viewport={"width": 1366, "height": 900}).new_page()
+    console.goto(f"{live_server.url}/e/{code}/moderate?token={token}&room={room}")
+    wait_connected(console)
+    if console.locator("#new-poll[open]").count() == 0:
+        console.locator("#new-poll > summary").click()
+    console.get_by_label("Frage", exact=True).fill("Welches Thema zuerst?")
+    budget = console.get_by_label("Punkte pro Person")
+    places = console.get_by_label("Plätze, die zählen (optional)")
+    expect(places).to_be_hidden()
+    console.get_by_label("Rangfolge").check()
+    # Only the ranking's own setting shows; the points budget stays out of the way.
+    expect(places).to_be_visible()
+    expect(budget).to_be_hidden()
+    console.get_by_label("Antwortmöglichkeiten (eine pro Zeile)").fill("\n".join(TOPICS))
+    places.fill("2")
+    check_a11y(console, context="console, new ranking poll")
+    console.get_by_label("Sofort öffnen").check()
+    console.get_by_role("button", name="Abstimmung anlegen").click()
+    expect(console.locator("#mod-polls")).to_contain_text("Welches Thema zuerst?")
+    polls = call(live_server, "GET", f"/api/v1/events/{code}/export.json", token=token)["polls"]
+    assert [(p["kind"], p["max_ranked"], p["state"]) for p in polls] == [("ranking", 2, "open")]
+    check_a11y(console, context="console, ranking poll open")
