@@ -203,3 +203,19 @@ def test_the_projector_shows_the_order_with_points_and_scale_labels(
     assert "1 = trifft nicht zu" in phone and "5 = trifft voll zu" in phone
     screen = client.get(f"/e/{event.code}/screen?room={event.room}").text
     assert "1 = trifft nicht zu" in screen
+
+
+def test_the_overlay_and_the_console_show_points_in_order(
+    client: TestClient, event: EventFixture
+) -> None:
+    poll = create_poll(client, event, kind="points", options=TOPICS[:3], budget=10)
+    client.get(f"/e/{event.code}?room={event.room}")  # the participant's cookie
+    assert vote(client, event, poll["id"], {"points": ["1", "0", "9"]}).status_code == 303
+    overlay = client.get(f"/e/{event.code}/overlay?room={event.room}&parts=results").text
+    overlay = overlay.replace("\u00ad", "")  # soft hyphens in option texts
+    results = overlay.split('id="overlay-results"', 1)[1]
+    assert results.index("Platz 1:") < results.index("Sprache") < results.index("Personal")
+    assert "9 Punkte" in results
+    login(client, event)
+    console = client.get(f"/e/{event.code}/moderate?room={event.room}").text
+    assert "Platz 1:" in console and "9 Punkte" in console
