@@ -225,3 +225,27 @@ def test_the_console_prepares_a_ranking_poll_with_its_own_fields(
     polls = call(live_server, "GET", f"/api/v1/events/{code}/export.json", token=token)["polls"]
     assert [(p["kind"], p["max_ranked"], p["state"]) for p in polls] == [("ranking", 2, "open")]
     check_a11y(console, context="console, ranking poll open")
+
+
+def test_dragging_an_option_reorders_as_an_enhancement(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    code, _, room, poll_id = event_with_poll(live_server, kind="ranking", options=TOPICS)
+    phone = browser_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/e/{code}?room={room}")
+    wait_connected(phone)
+    source = phone.locator(".rank-item", has_text="Wohnen").locator(".rank-text")
+    target = phone.locator(".rank-item", has_text="Personal").locator(".rank-text")
+    box, top = source.bounding_box(), target.bounding_box()
+    assert box and top
+    phone.mouse.move(box["x"] + 10, box["y"] + box["height"] / 2)
+    phone.mouse.down()
+    for step in range(1, 11):  # through the rows in between, up to the first one's top half
+        y = box["y"] + (top["y"] + 4 - box["y"]) * step / 10
+        phone.mouse.move(box["x"] + 10, y)
+    phone.mouse.up()
+    assert order_on(phone) == ["Wohnen", "Personal", "Digitalisierung", "Sprache"]
+    expect(phone.locator(f"#poll-{poll_id}-rank-status")).to_have_text(
+        "„Wohnen“ ist jetzt auf Platz 1 von 4."
+    )
+    expect(phone.locator(".rank-item").first.locator(".rank-place")).to_have_text("1.")

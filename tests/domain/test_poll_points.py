@@ -8,6 +8,8 @@ import random
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from live.domain.errors import DomainError
 from live.domain.models import Tally
@@ -252,3 +254,51 @@ def test_new_poll_of_every_kind_round_trips_its_settings() -> None:
         now=NOW,
     )
     assert poll.max_ranked == 3 and poll.kind == "ranking"
+
+
+# --- properties -------------------------------------------------------------------------------
+
+JUNK = st.one_of(st.integers(-3, 15), st.booleans(), st.none(), st.text(max_size=2), st.floats())
+
+
+@given(size=st.integers(2, 12), data=st.data())
+def test_a_ranking_either_passes_whole_or_is_refused(size: int, data: st.DataObject) -> None:
+    most = data.draw(st.integers(1, size))
+    given_ranking = data.draw(st.lists(JUNK, max_size=14))
+    try:
+        ranking = check_ranking(given_ranking, size, most)
+    except DomainError as error:
+        assert error.code == "invalid_ranking"
+        return
+    assert 1 <= len(ranking) <= most
+    assert len(set(ranking)) == len(ranking)
+    assert all(type(r) is int and 0 <= r < size for r in ranking)
+
+
+@given(size=st.integers(2, 12), budget=st.integers(1, MAX_BUDGET), data=st.data())
+def test_points_either_pass_within_the_budget_or_are_refused(
+    size: int, budget: int, data: st.DataObject
+) -> None:
+    given_points = data.draw(st.lists(st.one_of(JUNK, st.integers(0, 2000)), max_size=13))
+    try:
+        points = check_points(given_points, size, budget)
+    except DomainError as error:
+        assert error.code in ("invalid_points", "over_budget", "no_points")
+        return
+    assert len(points) == size and 1 <= sum(points) <= budget and min(points) >= 0
+
+
+@given(
+    size=st.integers(2, 8),
+    ballots=st.lists(st.permutations(range(8)), max_size=30),
+    cut=st.integers(1, 8),
+)
+def test_borda_totals_are_conserved(size: int, ballots: list[list[int]], cut: int) -> None:
+    """Every ballot of k places hands out exactly (n-1) + … + (n-k) points, and the tally's
+    first places add up to the voters, however the places are cut."""
+    rankings = [tuple(o for o in b if o < size)[: min(cut, size)] for b in ballots]
+    tally = recount(size, "ranking", [(r, ()) for r in rankings])
+    expected = sum(sum(size - 1 - p for p in range(len(r))) for r in rankings)
+    assert sum(tally.points) == expected
+    assert sum(tally.first) == tally.voters == len(rankings)
+    assert sorted(ranking_order(tally.points, tally.first)) == list(range(size))
