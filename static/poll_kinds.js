@@ -125,6 +125,40 @@
   document.addEventListener("pointerup", drop);
   document.addEventListener("pointercancel", drop);
 
+  // A push that renders the stage anew (a poll opening beside this one) brings the order the
+  // server knows: an order changed here and not sent yet is put back, as live.js does for
+  // typed text, if the server's order is still the one this page started from.
+  var unsent = [];
+  function orderOf(list) {
+    return items(list).map(function (item) { return item.getAttribute("data-option"); }).join(",");
+  }
+  function rememberOrders() {
+    unsent = [];
+    document.querySelectorAll(".ranking[data-order]").forEach(function (list) {
+      var now = orderOf(list);
+      if (now !== list.getAttribute("data-order")) {
+        unsent.push({ id: list.id, server: list.getAttribute("data-order"), now: now });
+      }
+    });
+  }
+  function restoreOrders() {
+    unsent.forEach(function (kept) {
+      var list = document.getElementById(kept.id);
+      if (!list || list.getAttribute("data-order") !== kept.server || orderOf(list) !== kept.server) return;
+      var byOption = {};
+      items(list).forEach(function (item) { byOption[item.getAttribute("data-option")] = item; });
+      kept.now.split(",").forEach(function (option) {
+        if (byOption[option]) list.appendChild(byOption[option]);
+      });
+      renumber(list);
+    });
+  }
+  document.addEventListener("htmx:wsBeforeMessage", rememberOrders);
+  document.addEventListener("htmx:wsAfterMessage", restoreOrders);
+  // Also around a form's answer: a refused send renders the stored order again.
+  document.addEventListener("htmx:beforeSwap", rememberOrders);
+  document.addEventListener("htmx:afterSwap", restoreOrders);
+
   // --- points -----------------------------------------------------------------------------
 
   var pauses = new WeakMap();

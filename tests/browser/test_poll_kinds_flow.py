@@ -249,3 +249,30 @@ def test_dragging_an_option_reorders_as_an_enhancement(
         "„Wohnen“ ist jetzt auf Platz 1 von 4."
     )
     expect(phone.locator(".rank-item").first.locator(".rank-place")).to_have_text("1.")
+
+
+def test_an_unsent_order_survives_a_push_of_the_stage(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    code, token, room, poll_id = event_with_poll(live_server, kind="ranking", options=TOPICS)
+    call(
+        live_server, "PATCH", f"/api/v1/events/{code}/rooms/{room}", {"parallel_polls": True}, token
+    )
+    phone = browser_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/e/{code}?room={room}")
+    wait_connected(phone)
+    phone.get_by_role("button", name="Nach oben: Wohnen").click()
+    moved = ["Personal", "Digitalisierung", "Wohnen", "Sprache"]
+    assert order_on(phone) == moved
+    # A second poll opens beside it: the stage is pushed anew, the order stays as moved.
+    other = call(
+        live_server,
+        "POST",
+        f"/api/v1/events/{code}/rooms/{room}/polls",
+        {"question": "Kaffee?", "options": ["Ja", "Nein"]},
+        token,
+    )
+    call(live_server, "POST", f"/api/v1/events/{code}/polls/{other['id']}/open", {}, token)
+    expect(phone.locator("#poll-stage")).to_contain_text("Kaffee?", timeout=LIVE)
+    assert order_on(phone) == moved
+    expect(phone.locator(f"#poll-{poll_id}-ranking .rank-place").nth(2)).to_have_text("3.")
