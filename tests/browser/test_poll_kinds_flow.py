@@ -188,7 +188,9 @@ def test_scale_end_labels_are_visible_on_phone_and_projector(
 def test_ranking_and_points_pages_pass_axe_in_english(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
-    code, _, room, _ = event_with_poll(live_server, kind="ranking", options=TOPICS, max_ranked=2)
+    code, token, room, _ = event_with_poll(
+        live_server, kind="ranking", options=TOPICS, max_ranked=2
+    )
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}?room={room}&lang=en")
     wait_connected(phone)
@@ -196,6 +198,18 @@ def test_ranking_and_points_pages_pass_axe_in_english(
     # Places past max_ranked are marked as not counted.
     expect(phone.locator(".rank-uncounted")).to_have_count(2)
     check_a11y(phone, context="phone, ranking poll (en)")
+    # A points poll opens (and closes the ranking): the phone follows without a reload.
+    points = call(
+        live_server,
+        "POST",
+        f"/api/v1/events/{code}/rooms/{room}/polls",
+        {"question": "Budget?", "kind": "points", "options": TOPICS, "visibility": "live"},
+        token,
+    )
+    call(live_server, "POST", f"/api/v1/events/{code}/polls/{points['id']}/open", {}, token)
+    expect(phone.get_by_role("button", name="Send points")).to_be_visible(timeout=LIVE)
+    expect(phone.locator(f"#poll-{points['id']}-left")).to_have_text("100 of 100 points left.")
+    check_a11y(phone, context="phone, points poll (en)")
 
 
 def test_the_console_prepares_a_ranking_poll_with_its_own_fields(
