@@ -341,6 +341,12 @@ def kinds_pages(browser: Browser, stage: Stage) -> None:
     _settled(phone)
     phone.screenshot(path=str(OUT / "phone-scale-labels.png"))
 
+    # The report's section of the ranking poll (its chart in place order with points).
+    report = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE").new_page()
+    report.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    report.goto(f"{server.url}/e/{code}/report")
+    report.locator(".report-poll").first.screenshot(path=str(OUT / "report-ranking.png"))
+
 
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
