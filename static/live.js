@@ -28,7 +28,8 @@
   // or a moved slider with the server's copy. Carry what the participant changed over to the
   // control with the same id, if the new one still holds what the server rendered. Results
   // alone never replace the form (live/views/regions.py participant_regions). Controls inside
-  // the form that was just sent are left to its answer (which may clear them).
+  // the form that was just sent are left to its answer (which may clear them), unless the
+  // answer refused it.
   var changed = [];
 
   function differs(el) {
@@ -97,7 +98,12 @@
   document.addEventListener("htmx:wsAfterMessage", restoreFocus);
   document.addEventListener("htmx:beforeSwap", rememberFocus);
   document.addEventListener("htmx:beforeSwap", rememberOpen);
-  document.addEventListener("htmx:beforeSwap", function (evt) { rememberControls(sentForm(evt)); });
+  // A refused send (422: over the points budget, a text too long) keeps what was typed in its
+  // form too, so it can be corrected rather than typed again.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail && evt.detail.xhr;
+    rememberControls(xhr && xhr.status >= 400 ? null : sentForm(evt));
+  });
   document.addEventListener("htmx:afterSwap", restoreControls);
   document.addEventListener("htmx:afterSwap", restoreOpen);
   document.addEventListener("htmx:afterSettle", restoreFocus);

@@ -1,7 +1,7 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection] [privacy] [embed]
+        [protection] [privacy] [embed] [kinds]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -321,6 +321,84 @@ def embed_pages(browser: Browser, stage: Stage) -> None:
     phone.locator("#mood-form").screenshot(path=str(OUT / "phone-mood-320.png"))
 
 
+def kinds_pages(browser: Browser, stage: Stage) -> None:
+    """Issue 24 in its own event: a phone ranking (reordered with the buttons, not yet sent),
+    a phone spreading points (over budget: the warning), the projector with a ranking's
+    results from twelve voters, and a phone with a labelled scale."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Jahrestagung 2026", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    topics = [
+        "Fachkräftegewinnung",
+        "Digitalisierung der Leistungsverfahren",
+        "Sprachförderung",
+        "Wohnungsnot",
+        "Gesundheit",
+    ]
+
+    def open_poll(body: dict[str, object]) -> str:
+        body = {"question": "Welches Jahresthema ist Ihnen am wichtigsten?", **body}
+        poll = api(server, "POST", f"/events/{code}/rooms/{room}/polls", body, token)["id"]
+        api(server, "POST", f"/events/{code}/polls/{poll}/open", None, token)
+        return str(poll)
+
+    ranking = open_poll({"kind": "ranking", "options": topics, "visibility": "live"})
+    ws_base = server.url.replace("http://", "ws://")
+    orders = [[0, 1, 2, 3, 4], [1, 0, 3, 2, 4], [0, 2, 1, 4, 3], [3, 0, 1, 2, 4]]
+    for i in range(12):
+        joined = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        with connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={joined}") as ws:
+            ws.recv()
+            vote = {"type": "vote", "request_id": "v", "poll_id": ranking, "ranking": orders[i % 4]}
+            ws.send(json.dumps(vote))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    _settled(phone)
+    phone.get_by_role("button", name="Nach oben: Sprachförderung").click()
+    phone.get_by_role("button", name="Nach oben: Sprachförderung").click()
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(OUT / "phone-ranking.png"))
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE").new_page()
+    wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+    _settled(wall)
+    wall.screenshot(path=str(OUT / "projector-ranking-1080p.png"))
+
+    open_poll(
+        {
+            "question": "Wie verteilen Sie 100 Punkte auf die Themen?",
+            "kind": "points",
+            "options": topics[:4],
+        }
+    )
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    _settled(phone)
+    phone.get_by_label("Fachkräftegewinnung").fill("50")
+    phone.get_by_label("Sprachförderung").fill("30")
+    phone.get_by_label("Wohnungsnot").fill("30")
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(OUT / "phone-points.png"))
+
+    open_poll(
+        {
+            "question": "Die Tagung hat mir für meine Arbeit geholfen.",
+            "kind": "scale",
+            "min_label": "trifft nicht zu",
+            "max_label": "trifft voll zu",
+        }
+    )
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    _settled(phone)
+    phone.screenshot(path=str(OUT / "phone-scale-labels.png"))
+
+    # The report's section of the ranking poll (its chart in place order with points).
+    report = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE").new_page()
+    report.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    report.goto(f"{server.url}/e/{code}/report")
+    report.locator(".report-poll").first.screenshot(path=str(OUT / "report-ranking.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -329,6 +407,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "protection": protection_pages,
     "privacy": privacy_pages,
     "embed": embed_pages,
+    "kinds": kinds_pages,
 }
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-PollKind = Literal["single", "multiple", "scale", "text"]
+# ranking: participants order the options (Borda points); points: they spread a budget of
+# points over the options (issue 24).
+PollKind = Literal["single", "multiple", "scale", "text", "ranking", "points"]
 PollState = Literal["draft", "open", "closed"]
 # Who sees results on the participant page: all the time, after the own vote, or after closing.
 # The JSON API always carries results (integrations need them; docs/api.md says so plainly).
@@ -18,7 +20,9 @@ ScreenResults = Literal["live", "after_close"]
 # What a moderator can take out of a text poll's word cloud: a single word, or a whole answer.
 HiddenKind = Literal["word", "answer"]
 
-POLL_KINDS: tuple[PollKind, ...] = ("single", "multiple", "scale", "text")
+POLL_KINDS: tuple[PollKind, ...] = ("single", "multiple", "scale", "text", "ranking", "points")
+# The kinds whose options are typed by the moderator (the others: scale values, free text).
+OPTION_KINDS: tuple[PollKind, ...] = ("single", "multiple", "ranking", "points")
 VISIBILITIES: tuple[Visibility, ...] = ("live", "after_vote", "after_close")
 SCREEN_RESULTS: tuple[ScreenResults, ...] = ("live", "after_close")
 HIDDEN_KINDS: tuple[HiddenKind, ...] = ("word", "answer")
@@ -138,6 +142,16 @@ class Poll:
     # vote: identities made up after the opening, by a script or anyone not in the hall then,
     # count nothing. The store checks it with the write (Store.cast_vote).
     joined_before_only: bool = False
+    # Ranking polls: how many options a ballot ranks at most (1..len(options), all by default);
+    # None for the other kinds. Fixed at creation.
+    max_ranked: int | None = None
+    # Points polls: the points each participant may spread (default 100); None for the other
+    # kinds. Fixed at creation.
+    budget: int | None = None
+    # Scale polls: optional words for the two ends ("trifft nicht zu" … "trifft voll zu");
+    # None: the numbers alone. Fixed at creation.
+    scale_min_label: str | None = None
+    scale_max_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +208,11 @@ class Ballot:
     choices: tuple[int, ...] = ()
     value: int | None = None
     texts: tuple[str, ...] = ()
+    # Ranking polls: option indexes, best first, distinct, 1..Poll.max_ranked of them.
+    ranking: tuple[int, ...] = ()
+    # Points polls: the points per option (one entry per option, each >= 0, summing to
+    # 1..Poll.budget).
+    points: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +227,11 @@ class Tally:
     counts: tuple[int, ...] = ()
     voters: int = 0
     texts: tuple[str, ...] = ()
+    # Ranking and points polls (per option; empty before the first vote and for other kinds):
+    # ranking: Borda points and how often ranked first; points: the sums of the points given.
+    # counts then says how many ballots ranked the option (ranking) or gave it points (points).
+    points: tuple[int, ...] = ()
+    first: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,3 +247,7 @@ class Results:
     # Text polls, for the moderators: the distinct answers (case-folded) with how often each
     # was given, most frequent first, then the newest; capped, hidden answers left out.
     answers: tuple[tuple[str, int], ...] = ()
+    # Ranking: Borda points and first places per option; points: the sums per option. Empty
+    # for the other kinds (and then left out of the JSON).
+    points: tuple[int, ...] = ()
+    first: tuple[int, ...] = ()

@@ -13,9 +13,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TypeGuard, TypeVar
 
+from live.domain import poll_points
 from live.domain.errors import DomainError
 from live.domain.models import (
     HIDDEN_KINDS,
+    OPTION_KINDS,
     POLL_KINDS,
     SCREEN_RESULTS,
     VISIBILITIES,
@@ -42,6 +44,7 @@ MIN_SCALE_VALUES = 2
 MAX_SCALE_VALUES = 11
 DEFAULT_SCALE_MIN = 1
 DEFAULT_SCALE_MAX = 5
+MAX_SCALE_LABEL_LEN = 40
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -97,6 +100,19 @@ def _check_scale(scale_min: object, scale_max: object) -> tuple[int, int]:
     raise DomainError("invalid_scale", msg, lowest=SCALE_LOWEST, highest=SCALE_HIGHEST, **limits)
 
 
+def _check_scale_label(label: object) -> str | None:
+    # Forms send every field: an empty one means no label.
+    if label is None or (isinstance(label, str) and not clean_text(label)):
+        return None
+    if not isinstance(label, str):
+        raise DomainError("invalid_scale_label", _n("Die Beschriftung muss ein Text sein."))
+    cleaned = clean_text(label)
+    if len(cleaned) > MAX_SCALE_LABEL_LEN:
+        msg = _n("Eine Beschriftung der Skala darf höchstens %(max)d Zeichen lang sein.")
+        raise DomainError("invalid_scale_label", msg, max=MAX_SCALE_LABEL_LEN)
+    return cleaned
+
+
 def _check_visibility(visibility: object) -> Visibility:
     if (known := _pick(visibility, VISIBILITIES)) is None:
         msg = _n("Diese Einstellung für die Ergebnisse gibt es nicht.")
@@ -141,16 +157,22 @@ def new_poll(
     screen_results: object = "live",
     max_answers: object = None,
     joined_before_only: object = False,
+    max_ranked: object = None,
+    budget: object = None,
+    scale_min_label: object = None,
+    scale_max_label: object = None,
     now: datetime,
 ) -> Poll:
     """A validated poll in state "draft".
 
     Invariants of the result: question and options are cleaned and non-empty within their
     limits; single/multiple have MIN_OPTIONS..MAX_OPTIONS case-insensitively distinct options
-    and no scale; scale has bounds (None → 1..5) and options ``()``; text has neither, and
-    1..MAX_ANSWERS answers per participant (None → 1); the other kinds have max_answers 1.
-    Options passed for scale/text polls and max_answers for other kinds are ignored (forms
-    send every field anyway).
+    and no scale; scale has bounds (None → 1..5), options ``()`` and optional end labels;
+    text has neither, and 1..MAX_ANSWERS answers per participant (None → 1); the other kinds
+    have max_answers 1. ranking and points have options as single/multiple, ranking with
+    max_ranked (1..len(options), None → all), points with a budget (None → 100); the other
+    kinds have max_ranked and budget None. Settings of other kinds are ignored (forms send
+    every field anyway).
     """
     if not isinstance(question, str) or not (cleaned_question := clean_text(question)):
         raise DomainError("empty_question", _n("Bitte geben Sie eine Frage ein."))
@@ -163,10 +185,18 @@ def new_poll(
     lo: int | None = None
     hi: int | None = None
     answers = 1
-    if checked_kind in ("single", "multiple"):
+    ranked: int | None = None
+    points_budget: int | None = None
+    labels: tuple[str | None, str | None] = (None, None)
+    if checked_kind in OPTION_KINDS:
         cleaned_options = _clean_options(options)
+        if checked_kind == "ranking":
+            ranked = poll_points.check_max_ranked(max_ranked, len(cleaned_options))
+        elif checked_kind == "points":
+            points_budget = poll_points.check_budget(budget)
     elif checked_kind == "scale":
         lo, hi = _check_scale(scale_min, scale_max)
+        labels = (_check_scale_label(scale_min_label), _check_scale_label(scale_max_label))
     else:
         answers = _check_max_answers(max_answers)
     return Poll(
@@ -184,6 +214,10 @@ def new_poll(
         max_answers=answers,
         joined_before_only=_check_joined_before_only(joined_before_only),
         created_at=now,
+        max_ranked=ranked,
+        budget=points_budget,
+        scale_min_label=labels[0],
+        scale_max_label=labels[1],
     )
 
 
@@ -287,6 +321,8 @@ def make_ballot(
     value: object = None,
     text: object = None,
     texts: object = None,
+    ranking: object = None,
+    points: object = None,
 ) -> Ballot:
     """Validate a participant's input against ``poll`` and return the Ballot to store.
 
@@ -294,7 +330,9 @@ def make_ballot(
     multiple, ``value`` for scale, ``text`` (one answer) or ``texts`` (a list of up to
     poll.max_answers answers; empty ones are skipped) for text, not both. Choices of a multiple
     poll come back sorted and distinct; text answers come back cleaned, case-insensitively
-    distinct, each with 1..MAX_ANSWER_LEN characters, at least one.
+    distinct, each with 1..MAX_ANSWER_LEN characters, at least one. ``ranking`` (option
+    indexes, best first) for ranking, ``points`` (one number per option) for points polls: see
+    live/domain/poll_points.py.
     """
     if poll.state == "closed":
         raise DomainError("poll_closed", _n("Diese Abstimmung ist bereits beendet."))
@@ -308,6 +346,13 @@ def make_ballot(
         return Ballot(value=value)
     if poll.kind == "text":
         return Ballot(texts=_check_texts(poll, text, texts))
+    size = len(poll.options)
+    if poll.kind == "ranking":
+        most = size if poll.max_ranked is None else poll.max_ranked
+        return Ballot(ranking=poll_points.check_ranking(ranking, size, most))
+    if poll.kind == "points":
+        budget = poll_points.DEFAULT_BUDGET if poll.budget is None else poll.budget
+        return Ballot(points=poll_points.check_points(points, size, budget))
     return Ballot(choices=_check_choices(poll, choices))
 
 
@@ -392,7 +437,9 @@ def _fit(counts: tuple[int, ...], size: int) -> tuple[int, ...]:
 
 
 def results(poll: Poll, tally: Tally) -> Results:
-    """Results for display. single/scale percents add up to 100 (or are all 0); multiple
+    """Results for display. single/scale percents add up to 100 (or are all 0); ranking and
+    points add points (and first places) per option, percents being shares of all points and
+    total the points given; multiple
     percents are shares of voters; scale adds the average (2 decimals, None without votes);
     text has no counts but the word list and the distinct answers, and total is the number of
     answers. The words and answers moderators hid are left out of all three for everyone: a
@@ -411,6 +458,18 @@ def results(poll: Poll, tally: Tally) -> Results:
         )
     values = scale_values(poll)
     counts = _fit(tally.counts, len(values) if poll.kind == "scale" else len(poll.options))
+    if poll.kind in ("ranking", "points"):
+        # Percents: each option's share of all points given (the bars on the projector).
+        points = _fit(tally.points, len(poll.options))
+        first = _fit(tally.first, len(poll.options)) if poll.kind == "ranking" else ()
+        return Results(
+            counts=counts,
+            voters=tally.voters,
+            percents=largest_remainder(points),
+            total=sum(points),
+            points=points,
+            first=first,
+        )
     if poll.kind == "multiple":
         percents = share_percents(counts, tally.voters)
     else:

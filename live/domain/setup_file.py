@@ -57,6 +57,8 @@ ROOM_KEYS = frozenset({"name"})
 ITEM_KEYS = frozenset({"title", "room", "starts_at", "ends_at", "speaker", "polls"})
 POLL_KEYS = frozenset(
     {"question", "kind", "options", "min", "max", "visibility", "screen_results", "max_answers"}
+    # issue 24: each only for its kind (ranking, points, scale)
+    | {"max_ranked", "budget", "min_label", "max_label"}
 )
 LOOSE_POLL_KEYS = POLL_KEYS | {"room"}
 
@@ -80,7 +82,18 @@ def poll_entry(poll: Poll) -> dict[str, Any]:
         "visibility": poll.visibility,
         "screen_results": poll.screen_results,
         "max_answers": poll.max_answers,
-    }
+    } | _kind_settings(poll)
+
+
+def _kind_settings(poll: Poll) -> dict[str, Any]:
+    # Only the settings of the poll's own kind, as the JSON poll carries them.
+    if poll.kind == "ranking":
+        return {"max_ranked": poll.max_ranked}
+    if poll.kind == "points":
+        return {"budget": poll.budget}
+    # Scale labels only where set: a file without them stays as it was.
+    labels = {"min_label": poll.scale_min_label, "max_label": poll.scale_max_label}
+    return {name: label for name, label in labels.items() if label is not None}
 
 
 def export_setup(
@@ -363,6 +376,10 @@ def plan_import(
             visibility=entry.get("visibility", "after_vote"),
             screen_results=entry.get("screen_results", "live"),
             max_answers=entry.get("max_answers"),
+            max_ranked=entry.get("max_ranked"),
+            budget=entry.get("budget"),
+            scale_min_label=entry.get("min_label"),
+            scale_max_label=entry.get("max_label"),
             # One microsecond apart: the polls keep the file's order (list_polls sorts by it).
             now=now + timedelta(microseconds=len(new_polls)),
         )

@@ -364,6 +364,10 @@ def _poll(
             screen_results=raw.get("screen_results"),
             max_answers=raw.get("max_answers"),
             joined_before_only=raw.get("joined_before_only"),
+            max_ranked=raw.get("max_ranked"),
+            budget=raw.get("budget"),
+            scale_min_label=raw.get("min_label"),
+            scale_max_label=raw.get("max_label"),
             now=_moment(raw.get("created_at"), at / "created_at"),
         )
     hidden = raw.get("hidden") or {"words": [], "answers": []}
@@ -395,6 +399,8 @@ def _poll(
                 choices=entry.get("choices"),
                 value=entry.get("value"),
                 texts=entry.get("texts"),
+                ranking=entry.get("ranking"),
+                points=entry.get("points"),
             )
         ballots.append((who, ballot))
     if ballots and poll.opened_at is None:

@@ -122,7 +122,16 @@ def _poll(poll: PollView, fmt: Formatter) -> list[str]:
         md(fmt._("Ergebnis")) + ": " + md(poll.sentence),
     ]
     if poll.rows:
-        if p.kind == "text":
+        if p.kind in ("ranking", "points"):
+            last = fmt._("Auf Platz 1") if p.kind == "ranking" else fmt._("Personen")
+            head = [fmt._("Platz"), fmt._("Antwort"), fmt._("Punkte"), last]
+            out += ["", "| " + " | ".join(head) + " |", "|---:|---|---:|---:|"]
+            out += [
+                f"| {place} | {md(r.label)} | {fmt.integer(r.points or 0)} | "
+                f"{fmt.integer((r.first or 0) if p.kind == 'ranking' else r.count)} |"
+                for place, r in enumerate(poll.rows, 1)
+            ]
+        elif p.kind == "text":
             head = [fmt._("Wort"), fmt._("Anzahl")]
             out += ["", f"| {head[0]} | {head[1]} |", "|---|---:|"]
             out += [f"| {md(r.label)} | {fmt.integer(r.count)} |" for r in poll.rows]

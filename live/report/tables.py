@@ -43,11 +43,23 @@ def write(rows: Iterable[Sequence[Cell]], fmt: Formatter) -> str:
 
 
 def poll_csv(poll: PollReport, fmt: Formatter) -> str:
-    """Choice and scale polls: option, count, percent; text polls: word, count."""
+    """Choice and scale polls: option, count, percent; text polls: word, count; ranking:
+    place, option, points, first places; points: place, option, points, people who gave any."""
     rows: list[list[Cell]]
     if poll.poll.kind == "text":
         rows = [[fmt._("Wort"), fmt._("Anzahl")]]
         rows += [[r.label, r.count] for r in result_rows(poll)]
+    elif poll.poll.kind == "ranking":
+        rows = [[fmt._("Platz"), fmt._("Antwort"), fmt._("Punkte"), fmt._("Auf Platz 1")]]
+        rows += [
+            [place, r.label, r.points or 0, r.first or 0]
+            for place, r in enumerate(result_rows(poll), 1)
+        ]
+    elif poll.poll.kind == "points":
+        rows = [[fmt._("Platz"), fmt._("Antwort"), fmt._("Punkte"), fmt._("Personen")]]
+        rows += [
+            [place, r.label, r.points or 0, r.count] for place, r in enumerate(result_rows(poll), 1)
+        ]
     else:
         rows = [[fmt._("Antwort"), fmt._("Stimmen"), fmt._("Prozent")]]
         rows += [[r.label, r.count, r.percent or 0] for r in result_rows(poll)]

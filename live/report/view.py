@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from live.domain import applause as applause_rules
 from live.domain import polls as poll_rules
 from live.domain.models import AgendaItem, Poll, Question
+from live.domain.poll_points import ranking_order
 from live.domain.text import _n
 from live.report import charts
 from live.report.data import EventReport, PollReport, RoomReport
@@ -39,6 +40,11 @@ class ResultRow:
     label: str  # option, scale value or word
     count: int
     percent: int | None  # None for words
+    # Ranking and points polls (issue 24): the option's points (Borda or the sum) and, for
+    # ranking, its first places; rows then come from the most points down and count is the
+    # number of ballots that ranked the option or gave it points.
+    points: int | None = None
+    first: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +163,17 @@ def result_rows(poll: PollReport) -> list[ResultRow]:
     p, r = poll.poll, poll.results
     if p.kind == "text":
         return [ResultRow(word, count, None) for word, count in r.words or ()]
+    if p.kind in ("ranking", "points"):
+        return [
+            ResultRow(
+                p.options[i],
+                r.counts[i],
+                r.percents[i],
+                r.points[i],
+                r.first[i] if p.kind == "ranking" else None,
+            )
+            for i in ranking_order(r.points, r.first)
+        ]
     labels = [str(v) for v in poll_rules.scale_values(p)] if p.kind == "scale" else p.options
     return [
         ResultRow(label, count, percent)
@@ -175,14 +192,30 @@ def result_sentence(poll: PollReport, rows: list[ResultRow], fmt: Formatter) -> 
         )
         hidden = _hidden_note(poll.poll, fmt)
         return f"{sentence.rstrip('.')}. {hidden}" if hidden else sentence
+    if poll.poll.kind in ("ranking", "points"):
+        return "; ".join(
+            f"{place}. {row.label} ("
+            + fmt.ngettext("%(n)s Punkt", "%(n)s Punkte", row.points or 0)
+            + ")"
+            for place, row in enumerate(rows, 1)
+        )
     parts = ", ".join(f"{fmt.percent(row.percent or 0)} {row.label}" for row in rows)
     if poll.poll.kind == "scale":
+        ends = _scale_ends(poll.poll)
+        if ends:
+            parts = f"{parts} ({ends})"
         return fmt._(
             "Durchschnitt %(average)s; %(parts)s",
             average=fmt.decimal(poll.results.average, 2),
             parts=parts,
         )
     return parts
+
+
+def _scale_ends(poll: Poll) -> str:
+    """The words at a scale's ends, e.g. "1 = trifft nicht zu, 5 = trifft voll zu"."""
+    ends = [(poll.scale_min, poll.scale_min_label), (poll.scale_max, poll.scale_max_label)]
+    return ", ".join(f"{value} = {label}" for value, label in ends if label)
 
 
 def _hidden_note(poll: Poll, fmt: Formatter) -> str:
@@ -208,6 +241,17 @@ def _bars(poll: PollReport, rows: list[ResultRow], fmt: Formatter) -> list[chart
         top = rows[:CHART_WORDS]
         most = max((row.count for row in top), default=0) or 1
         return [charts.Bar(row.label, row.count / most, fmt.integer(row.count)) for row in top]
+    if poll.poll.kind in ("ranking", "points"):
+        # Scaled to the leader's points, as on the projector; the number says it exactly.
+        most = max((row.points or 0 for row in rows), default=0) or 1
+        return [
+            charts.Bar(
+                f"{place}. {row.label}",
+                (row.points or 0) / most,
+                fmt.ngettext("%(n)s Punkt", "%(n)s Punkte", row.points or 0),
+            )
+            for place, row in enumerate(rows, 1)
+        ]
     return [
         charts.Bar(
             row.label,
@@ -224,6 +268,13 @@ def poll_view(poll: PollReport, fmt: Formatter, number: int, item: AgendaItem | 
     voters = _voters(poll, fmt)
     if poll.poll.kind == "text":
         legend = fmt._("Häufigste Wörter mit Anzahl der Nennungen")
+    elif poll.poll.kind == "ranking":
+        legend = fmt._(
+            "Rangfolge nach Punkten (Borda: Platz 1 bekommt so viele Punkte, wie es Antworten"
+            " gibt, minus eins, jeder weitere Platz einen weniger, nicht gewählte 0)"
+        )
+    elif poll.poll.kind == "points":
+        legend = fmt._("Verteilte Punkte je Antwort, die meisten zuerst")
     elif poll.poll.kind == "multiple":
         legend = fmt._("Anteil der Abstimmenden je Antwort, in Klammern die Stimmen")
     else:

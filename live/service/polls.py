@@ -37,10 +37,18 @@ class _Answer:
     value: object
     text: object
     texts: object
+    ranking: object = None
+    points: object = None
 
     def ballot(self, poll: Poll) -> Ballot:
         return rules.make_ballot(
-            poll, choices=self.choices, value=self.value, text=self.text, texts=self.texts
+            poll,
+            choices=self.choices,
+            value=self.value,
+            text=self.text,
+            texts=self.texts,
+            ranking=self.ranking,
+            points=self.points,
         )
 
 
@@ -133,6 +141,10 @@ class PollService:
         screen_results: object = "live",
         max_answers: object = None,
         joined_before_only: object = False,
+        max_ranked: object = None,
+        budget: object = None,
+        scale_min_label: object = None,
+        scale_max_label: object = None,
         agenda_item_id: str | None = None,
     ) -> Poll:
         """``agenda_item_id``: the agenda item the poll is prepared for, already checked to be
@@ -150,6 +162,10 @@ class PollService:
             screen_results=screen_results,
             max_answers=max_answers,
             joined_before_only=joined_before_only,
+            max_ranked=max_ranked,
+            budget=budget,
+            scale_min_label=scale_min_label,
+            scale_max_label=scale_max_label,
             now=self.clock.now(),
         )
         if agenda_item_id is not None:
@@ -262,6 +278,8 @@ class PollService:
         value: object = None,
         text: object = None,
         texts: object = None,
+        ranking: object = None,
+        points: object = None,
         request_id: object = None,
         room_id: str | None = None,
     ) -> WriteResult:
@@ -272,7 +290,7 @@ class PollService:
         ``room_id``: a room's socket votes only in that room's polls."""
         key = check_request_id(request_id)
         try:
-            answer = _Answer(choices, value, text, texts)
+            answer = _Answer(choices, value, text, texts, ranking, points)
             poll, ballot = await self._ballot(event, poll_id, room_id, answer)
             try:
                 outcome = await self.store.cast_vote(poll.id, participant_id, ballot, key)

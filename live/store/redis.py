@@ -20,13 +20,16 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   ("1", only if allowed)
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
-                                  agenda_item_id, screen_results, max_answers and
+                                  agenda_item_id, screen_results, max_answers,
                                   joined_before_only (absent in polls stored before them:
-                                  see poll_from_hash)
+                                  see poll_from_hash), max_ranked, budget, scale_min_label
+                                  and scale_max_label (only where set: issue 24)
 - ``P:{code}:hidden:<poll>``      hash: "word:<key>" / "answer:<key>" -> the entry as shown;
                                   what moderators took out of the word cloud (set_hidden)
 - ``P:{code}:ballots:<poll>``     hash: participant -> "<counters>|<ballot JSON>"
-- ``P:{code}:counts:<poll>``      hash: "c:<option>" / "v:<scale value>" -> number of ballots
+- ``P:{code}:counts:<poll>``      hash: "c:<option>" / "v:<scale value>" -> number of ballots;
+                                  ranking polls "r:<place>:<option>" -> number of ballots,
+                                  points polls "s:<option>" -> sum of points (ballot_counters)
 - ``P:{code}:texts:<poll>``       sorted set: participant, scored by the room version of its
                                   last ballot with texts (the order of the text answers)
 - ``P:{code}:participants``       hash: participant id -> token hash
@@ -108,6 +111,7 @@ is taken from the pool and replaced, so the first command after a restart succee
 from __future__ import annotations
 
 import copy
+import itertools
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -116,6 +120,7 @@ from typing import Any, cast
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from live.domain import poll_points
 from live.domain.models import VISIBILITIES, Ballot, Event, HiddenKind, Poll, Room, Tally
 from live.redis_pool import MAX_CONNECTIONS, pooled_client
 from live.store import redis_scripts as lua
@@ -650,12 +655,18 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
                 reply = await self._run(lua.TALLY_TEXT, keys, [])
                 texts = (text for stored in reply[1:] for text in decode_stored(stored).texts)
                 return Tally(voters=int(reply[0]), texts=tuple(texts))
+            size = len(poll.options)
             if poll.kind == "scale":
                 low, high = poll.scale_min, poll.scale_max
                 values = range(low, high + 1) if low is not None and high is not None else ()
                 names = [f"v:{value}" for value in values]
+            elif poll.kind == "ranking":
+                # size² counters (144 at most): still O(options), not O(voters).
+                names = [f"r:{place}:{option}" for place in range(size) for option in range(size)]
+            elif poll.kind == "points":
+                names = [f"s:{i}" for i in range(size)] + [f"c:{i}" for i in range(size)]
             else:
-                names = [f"c:{index}" for index in range(len(poll.options))]
+                names = [f"c:{index}" for index in range(size)]
             # O(options), not O(voters). MULTI/EXEC: counts and voters from the same moment.
             async with self._redis().pipeline(transaction=True) as pipe:
                 if names:
@@ -663,7 +674,14 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
                 pipe.hlen(ballots)
                 results = await pipe.execute()
         counts = tuple(int(n or 0) for n in results[0]) if names else ()
-        return Tally(counts=counts, voters=int(results[-1]))
+        voters = int(results[-1])
+        if poll.kind == "ranking":
+            rows = zip(itertools.product(range(size), repeat=2), counts, strict=True)
+            placements = ((place, option, n) for (place, option), n in rows if n)
+            return poll_points.ranking_tally(size, placements, voters)
+        if poll.kind == "points":
+            return poll_points.points_tally(size, counts[:size], counts[size:], voters)
+        return Tally(counts=counts, voters=voters)
 
     async def ballots(self, poll_ids: Sequence[str]) -> Mapping[str, Mapping[str, Ballot]]:
         ids = list(dict.fromkeys(poll_ids))

@@ -86,11 +86,19 @@ def check_code(code: str) -> None:
 
 
 def ballot_counters(ballot: Ballot) -> str:
-    """The counters a ballot adds one to. A choice listed twice counts once (SQLite counts
-    distinct participants per option); out-of-range ones are counted but never read."""
+    """The counters a ballot adds to: a name adds one, "name*n" adds n (CAST_VOTE undoes an old
+    ballot with exactly these). A choice listed twice counts once (SQLite counts distinct
+    participants per option); out-of-range ones are counted but never read. A ranking counts
+    "r:<place>:<option>" (the tally turns those into Borda points and first places: the
+    points of a place depend on the number of options, which the vote does not know); points
+    count "s:<option>*<points>" (the sum) and "c:<option>" (ballots giving it points)."""
     names = [f"c:{choice}" for choice in sorted(set(ballot.choices))]
     if ballot.value is not None:
         names.append(f"v:{ballot.value}")
+    names.extend(f"r:{place}:{option}" for place, option in enumerate(ballot.ranking))
+    for option, given in enumerate(ballot.points):
+        if given > 0:
+            names += [f"s:{option}*{given}", f"c:{option}"]
     return " ".join(names)
 
 
@@ -255,6 +263,11 @@ def poll_fields(poll: Poll) -> list[str]:
         "screen_results": check_screen_results(poll.screen_results),
         "max_answers": str(poll.max_answers),
         "joined_before_only": flag(poll.joined_before_only),
+        # Issue 24; absent (None) for the kinds without them, as in polls stored before.
+        "max_ranked": None if poll.max_ranked is None else str(poll.max_ranked),
+        "budget": None if poll.budget is None else str(poll.budget),
+        "scale_min_label": poll.scale_min_label,
+        "scale_max_label": poll.scale_max_label,
     }
     return [item for name, value in values.items() if value is not None for item in (name, value)]
 
@@ -308,6 +321,10 @@ def poll_from_hash(row: Mapping[str, str], hidden: Mapping[str, str] | None = No
         screen_results=cast("ScreenResults", screen_results),
         max_answers=int(row.get("max_answers", "1")),
         joined_before_only=row.get("joined_before_only") == "1",
+        max_ranked=opt_int("max_ranked"),
+        budget=opt_int("budget"),
+        scale_min_label=row.get("scale_min_label"),
+        scale_max_label=row.get("scale_max_label"),
         hidden_words=words,
         hidden_answers=answers,
     )

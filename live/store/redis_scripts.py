@@ -255,8 +255,9 @@ return {'ok', redis.call('HINCRBY', KEYS[2], 'version', 1)}
 #       request id -> poll id), 8 the event's voters (set of participant ids with keys of
 #       their own, for delete_event); 7 and 8 only present when the vote carries a request id.
 # ARGV: 1 participant id, 2 stored ballot ("<counters>|<json>"), 3 counters of the new ballot
-#       (space-separated, e.g. "c:0 c:2" or "v:-1"), 4 '1' if the ballot has texts,
-#       5 request id, 6 poll id, 7 request TTL in seconds (5-7 only with KEYS[7] and [8])
+#       (space-separated, e.g. "c:0 c:2", "v:-1" or "s:0*60 c:0"; see ballot_counters),
+#       4 '1' if the ballot has texts, 5 request id, 6 poll id, 7 request TTL in seconds
+#       (5-7 only with KEYS[7] and [8])
 # Reply: {'ok', version} | {'seen', version} | {'not_open', state} | {'joined_after'} |
 #        {'missing', 'poll'}
 CAST_VOTE = Lua(
@@ -288,12 +289,19 @@ local old = redis.call('HGET', KEYS[3], ARGV[1])
 local old_counters = ''
 if old then old_counters = string.sub(old, 1, string.find(old, '|', 1, true) - 1) end
 if old_counters ~= ARGV[3] then
-  for name in string.gmatch(old_counters, '%S+') do
-    redis.call('HINCRBY', KEYS[4], name, -1)
+  -- "name" counts one, "name*n" counts n (a points ballot's sums).
+  local function move(counters, sign)
+    for token in string.gmatch(counters, '%S+') do
+      local name, amount = string.match(token, '^(.-)%*(%d+)$')
+      if name then
+        redis.call('HINCRBY', KEYS[4], name, sign * tonumber(amount))
+      else
+        redis.call('HINCRBY', KEYS[4], token, sign)
+      end
+    end
   end
-  for name in string.gmatch(ARGV[3], '%S+') do
-    redis.call('HINCRBY', KEYS[4], name, 1)
-  end
+  move(old_counters, -1)
+  move(ARGV[3], 1)
 end
 -- The number of voters is HLEN of this hash: no separate counter to keep in step.
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])

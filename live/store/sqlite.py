@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from live.domain import poll_points
 from live.domain.models import Ballot, Event, HiddenKind, Poll, Question, Room, Tally
 from live.store.base import (
     QUESTION_FIELDS,
@@ -800,6 +801,10 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteTransfer):
             return await self._runner.read(lambda conn: _tally_text(conn, poll.id))
         if poll.kind == "scale":
             return await self._runner.read(lambda conn: _tally_scale(conn, poll))
+        if poll.kind == "ranking":
+            return await self._runner.read(lambda conn: _tally_ranking(conn, poll))
+        if poll.kind == "points":
+            return await self._runner.read(lambda conn: _tally_points(conn, poll))
         return await self._runner.read(lambda conn: _tally_choices(conn, poll))
 
     async def participant_ballots(
@@ -918,6 +923,40 @@ def _tally_choices(conn: sqlite3.Connection, poll: Poll) -> Tally:
             if 0 <= index < len(counts):
                 counts[index] += count
     return Tally(counts=tuple(counts), voters=voters)
+
+
+def _tally_ranking(conn: sqlite3.Connection, poll: Poll) -> Tally:
+    # (place, option) pairs counted inside SQLite, at most n² rows back. Grouping by ballot,
+    # as for choices, decoded nearly every ballot in Python once rankings differ; grouping by
+    # the two columns of json_each was slower still. One integer key per pair (place * 64 +
+    # option; options are at most 12) measured 40-80 ms for 10,000 random rankings of 8
+    # (the pair: 310 ms, by ballot: 470 ms).
+    rows = conn.execute(
+        "SELECT j.key * 64 + j.value AS pair, count(*)"
+        " FROM votes, json_each(votes.ballot, '$.ranking') AS j"
+        " WHERE votes.poll_id = ? GROUP BY pair",
+        (poll.id,),
+    ).fetchall()
+    (voters,) = conn.execute("SELECT count(*) FROM votes WHERE poll_id = ?", (poll.id,)).fetchone()
+    placements = ((pair // 64, pair % 64, int(n)) for pair, n in rows if isinstance(pair, int))
+    return poll_points.ranking_tally(len(poll.options), placements, int(voters))
+
+
+def _tally_points(conn: sqlite3.Connection, poll: Poll) -> Tally:
+    # Points ballots hardly ever repeat (60/40 and 50/50 do, 37/21/42 does not), so grouping
+    # by ballot would decode nearly every one in Python: json_each sums them inside SQLite.
+    size = len(poll.options)
+    sums, givers = [0] * size, [0] * size
+    for key, total, gave in conn.execute(
+        "SELECT j.key, sum(j.value), sum(j.value > 0)"
+        " FROM votes, json_each(votes.ballot, '$.points') AS j"
+        " WHERE votes.poll_id = ? GROUP BY j.key",
+        (poll.id,),
+    ):
+        if isinstance(key, int) and 0 <= key < size:
+            sums[key], givers[key] = int(total), int(gave)
+    (voters,) = conn.execute("SELECT count(*) FROM votes WHERE poll_id = ?", (poll.id,)).fetchone()
+    return poll_points.points_tally(size, sums, givers, int(voters))
 
 
 def _tally_scale(conn: sqlite3.Connection, poll: Poll) -> Tally:

@@ -35,6 +35,12 @@ Schema versions:
   count as joined before any opening) with the index participants_by_join (the console's burst
   check reads the voters created since a moment); polls.joined_before_only (0/1, default 0);
   events.join_code_secret (NULL: joining needs no code from the projector).
+- 8 (issue 24): polls.kind also allows 'ranking' and 'points'; polls.max_ranked (ranking: how
+  many options a ballot ranks, else NULL), polls.budget (points: the points to spread, else
+  NULL), polls.scale_min_label and polls.scale_max_label (scale: the words at the ends, NULL:
+  none). SQLite cannot change a CHECK in place, so the migration rebuilds polls (see
+  _POLLS_REBUILD). Ballots of the new kinds are JSON like the others ({"ranking": [2, 0]},
+  {"points": [60, 40]}); votes needs no change.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ import orjson
 
 from live.domain.models import (
     HIDDEN_KINDS,
+    POLL_KINDS,
     SCREEN_MODES,
     SCREEN_RESULTS,
     AgendaItem,
@@ -67,7 +74,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -208,6 +215,80 @@ _JOIN_DDL: tuple[str, ...] = (
     "CREATE INDEX participants_by_join ON participants (event_code, created_at)",
 )
 
+_POLL_KINDS_SQL = ", ".join(f"'{kind}'" for kind in POLL_KINDS)
+
+
+def _polls_ddl(name: str) -> str:
+    """The polls table as of version 8 under ``name`` (the migration builds it as polls_new).
+    UNIQUE (id, room_id) is redundant as a constraint but is the parent key of the
+    rooms.screen_poll_id foreign key. The columns come in the order of the versions that added
+    them, so that a migrated table has the same column order as a fresh one. A later version
+    that changes polls again must keep a copy of this text for _MIGRATIONS[7]."""
+    return f"""
+    CREATE TABLE {name} (
+        id         TEXT PRIMARY KEY,
+        event_code TEXT NOT NULL REFERENCES events (code),
+        room_id    TEXT NOT NULL REFERENCES rooms (id),
+        question   TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ({_POLL_KINDS_SQL})),
+        options    TEXT NOT NULL,
+        scale_min  INTEGER,
+        scale_max  INTEGER,
+        state      TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
+        visibility TEXT NOT NULL CHECK (visibility IN ('live', 'after_vote', 'after_close')),
+        created_at TEXT NOT NULL,
+        opened_at  TEXT,
+        closed_at  TEXT,
+        agenda_item_id TEXT REFERENCES agenda_items (id),
+        screen_results TEXT NOT NULL DEFAULT 'live'
+                       CHECK (screen_results IN ({_SCREEN_RESULTS_SQL})),
+        max_answers    INTEGER NOT NULL DEFAULT 1 CHECK (max_answers BETWEEN 1 AND 3),
+        joined_before_only INTEGER NOT NULL DEFAULT 0 CHECK (joined_before_only IN (0, 1)),
+        max_ranked      INTEGER CHECK (max_ranked >= 1),
+        budget          INTEGER CHECK (budget >= 1),
+        scale_min_label TEXT,
+        scale_max_label TEXT,
+        UNIQUE (id, room_id)
+    )
+    """
+
+
+# The indexes on polls (made anew after the rebuild: DROP TABLE drops them).
+_POLL_INDEXES = (
+    "CREATE INDEX polls_by_room ON polls (room_id, created_at, id)",
+    "CREATE INDEX polls_by_agenda_item ON polls (agenda_item_id)",
+    "CREATE INDEX polls_by_event ON polls (event_code)",
+)
+
+# The columns polls had in version 7, copied over by the rebuild.
+_POLL_COLUMNS_V7 = (
+    "id, event_code, room_id, question, kind, options, scale_min, scale_max, state, visibility,"
+    " created_at, opened_at, closed_at, agenda_item_id, screen_results, max_answers,"
+    " joined_before_only"
+)
+
+# Version 7 → 8: polls with a wider kind CHECK and four new columns. SQLite cannot alter a
+# CHECK, and its usual recipe (foreign_keys OFF, rebuild, foreign_key_check) needs the pragma
+# outside a transaction, while migrations run inside the open one (ensure_schema). Instead,
+# foreign keys are deferred to the commit: dropping the old table orphans the votes,
+# poll_hidden rows and rooms.screen_poll_id that point at polls for a moment (SQLite counts
+# them), and inserting the rows into the new table named polls finds those children again and
+# takes them off the count. The copy goes through polls_new because a table renamed while
+# other tables refer to it drags their references along (ALTER TABLE RENAME rewrites them):
+# the final table is created under its own name, never renamed. Should any child still have
+# no parent at the commit, the commit fails and the whole migration with it.
+_POLLS_REBUILD: tuple[str, ...] = (
+    "PRAGMA defer_foreign_keys = ON",
+    _polls_ddl("polls_new"),
+    f"INSERT INTO polls_new ({_POLL_COLUMNS_V7}) SELECT {_POLL_COLUMNS_V7} FROM polls",
+    "DROP TABLE polls",
+    _polls_ddl("polls"),
+    "INSERT INTO polls SELECT * FROM polls_new",
+    "DROP TABLE polls_new",
+    *_POLL_INDEXES,
+)
+
+
 _DDL: tuple[str, ...] = (
     # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
     """
@@ -269,32 +350,7 @@ _DDL: tuple[str, ...] = (
     ) WITHOUT ROWID
     """,
     *_JOIN_DDL,
-    # UNIQUE (id, room_id) is redundant as a constraint but is the parent key of the
-    # rooms.screen_poll_id foreign key. The two columns of version 5 come after agenda_item_id,
-    # so that a migrated table has the same column order as a fresh one.
-    f"""
-    CREATE TABLE polls (
-        id         TEXT PRIMARY KEY,
-        event_code TEXT NOT NULL REFERENCES events (code),
-        room_id    TEXT NOT NULL REFERENCES rooms (id),
-        question   TEXT NOT NULL,
-        kind       TEXT NOT NULL CHECK (kind IN ('single', 'multiple', 'scale', 'text')),
-        options    TEXT NOT NULL,
-        scale_min  INTEGER,
-        scale_max  INTEGER,
-        state      TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
-        visibility TEXT NOT NULL CHECK (visibility IN ('live', 'after_vote', 'after_close')),
-        created_at TEXT NOT NULL,
-        opened_at  TEXT,
-        closed_at  TEXT,
-        agenda_item_id TEXT REFERENCES agenda_items (id),
-        screen_results TEXT NOT NULL DEFAULT 'live'
-                       CHECK (screen_results IN ({_SCREEN_RESULTS_SQL})),
-        max_answers    INTEGER NOT NULL DEFAULT 1 CHECK (max_answers BETWEEN 1 AND 3),
-        joined_before_only INTEGER NOT NULL DEFAULT 0 CHECK (joined_before_only IN (0, 1)),
-        UNIQUE (id, room_id)
-    )
-    """,
+    _polls_ddl("polls"),
     "CREATE INDEX polls_by_room ON polls (room_id, created_at, id)",
     # One row per (poll, participant): the current ballot. participant_id deliberately has no
     # foreign key: cast_vote does not know the event, and the hot path stays one b-tree write.
@@ -374,6 +430,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE polls ADD COLUMN joined_before_only INTEGER NOT NULL DEFAULT 0"
         " CHECK (joined_before_only IN (0, 1))",
     ),
+    7: _POLLS_REBUILD,
 }
 
 
@@ -457,6 +514,10 @@ def encode_ballot(ballot: Ballot) -> str:
         data["value"] = ballot.value
     if ballot.texts:
         data["texts"] = list(ballot.texts)
+    if ballot.ranking:
+        data["ranking"] = list(ballot.ranking)
+    if ballot.points:
+        data["points"] = list(ballot.points)
     return orjson.dumps(data).decode()
 
 
@@ -468,6 +529,8 @@ def decode_ballot(text: str) -> Ballot:
         choices=tuple(int(c) for c in data.get("choices", ())),
         value=data.get("value"),
         texts=tuple(str(t) for t in texts),
+        ranking=tuple(int(r) for r in data.get("ranking", ())),
+        points=tuple(int(p) for p in data.get("points", ())),
     )
 
 
@@ -656,7 +719,7 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
 POLL_COLUMNS = (
     "id, event_code, room_id, question, kind, options, scale_min, scale_max, state, visibility,"
     " created_at, opened_at, closed_at, agenda_item_id, screen_results, max_answers,"
-    " joined_before_only"
+    " joined_before_only, max_ranked, budget, scale_min_label, scale_max_label"
 )
 
 
@@ -680,6 +743,10 @@ def poll_params(poll: Poll) -> tuple[Any, ...]:
         check_screen_results(poll.screen_results),
         poll.max_answers,
         int(poll.joined_before_only),
+        poll.max_ranked,
+        poll.budget,
+        poll.scale_min_label,
+        poll.scale_max_label,
     )
 
 
@@ -708,6 +775,10 @@ def poll_from_row(
         screen_results=cast("ScreenResults", row[14]),
         max_answers=int(row[15]),
         joined_before_only=bool(row[16]),
+        max_ranked=row[17],
+        budget=row[18],
+        scale_min_label=row[19],
+        scale_max_label=row[20],
         hidden_words=hidden_words,
         hidden_answers=hidden_answers,
     )

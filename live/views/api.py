@@ -44,14 +44,21 @@ def brand_dict(event: Event) -> dict[str, Any]:
     }
 
 
-def results_dict(results: Results) -> dict[str, Any]:
-    return {
+def results_dict(results: Results, kind: str = "") -> dict[str, Any]:
+    """The contract's results; ranking polls add "points" (Borda) and "first", points polls
+    "points" (the sums): additive fields, present only for those kinds."""
+    shape: dict[str, Any] = {
         "counts": list(results.counts),
         "voters": results.voters,
         "average": results.average,
         "words": [list(w) for w in results.words] if results.words is not None else None,
         "percents": list(results.percents),
     }
+    if kind in ("ranking", "points"):
+        shape["points"] = list(results.points)
+    if kind == "ranking":
+        shape["first"] = list(results.first)
+    return shape
 
 
 def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[str, Any]:
@@ -76,11 +83,19 @@ def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[
         "screen_results": poll.screen_results,
         "max_answers": poll.max_answers,
         "joined_before_only": poll.joined_before_only,
-        "results": results_dict(results),
+        "results": results_dict(results, poll.kind),
         "created_at": iso(poll.created_at),
         "opened_at": iso(poll.opened_at),
         "closed_at": iso(poll.closed_at),
     }
+    # Issue 24, additive: each only for the kind it belongs to.
+    if poll.kind == "ranking":
+        shape["max_ranked"] = poll.max_ranked
+    elif poll.kind == "points":
+        shape["budget"] = poll.budget
+    elif poll.kind == "scale":
+        shape["min_label"] = poll.scale_min_label
+        shape["max_label"] = poll.scale_max_label
     if moderator and poll.kind == "text":
         shape["hidden"] = {"words": list(poll.hidden_words), "answers": list(poll.hidden_answers)}
     return shape

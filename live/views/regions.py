@@ -58,6 +58,19 @@ class PollItem:
     def chose_value(self, value: int) -> bool:
         return self.ballot is not None and self.ballot.value == value
 
+    def ranking_order(self) -> tuple[int, ...]:
+        """A ranking form's order: the ranked options of the ballot first, in its order, then
+        the others as listed."""
+        ranked = self.ballot.ranking if self.ballot is not None else ()
+        return ranked + tuple(i for i in range(len(self.poll.options)) if i not in ranked)
+
+    def points_of(self, index: int) -> int:
+        points = self.ballot.points if self.ballot is not None else ()
+        return points[index] if index < len(points) else 0
+
+    def points_spent(self) -> int:
+        return sum(self.ballot.points) if self.ballot is not None else 0
+
 
 def participant_polls(state: RoomState) -> tuple[Poll, ...]:
     """What the phone shows: open polls (newest first); with none open, the last closed one."""
@@ -94,7 +107,7 @@ def _ballot_key(poll: Poll, ballot: Ballot | None) -> Hashable:
         return None
     if poll.kind == "text":
         return True  # the form does not echo the text back; only "answered" matters
-    return (ballot.choices, ballot.value)
+    return (ballot.choices, ballot.value, ballot.ranking, ballot.points)
 
 
 # How many questions a page of the phone's live list shows: a room with 1,000 questions must not

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from live.assets import TEMPLATE_DIR
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS
+from live.domain.poll_points import ranking_order
 from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_ANSWERS, MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
@@ -29,6 +30,8 @@ KIND_LABELS = {
     "multiple": _n("Mehrfachauswahl"),
     "scale": _n("Skala"),
     "text": _n("Freitext (Wortwolke)"),
+    "ranking": _n("Rangfolge"),
+    "points": _n("Punkte verteilen"),
 }
 VISIBILITY_LABELS = (
     ("live", _n("immer (live)")),
@@ -88,6 +91,7 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.globals["embed"] = False
     env.globals["asset"] = asset  # every <link>/<script> of a static file: its hashed URL
     env.globals["scale_values"] = scale_values
+    env.globals["ranking_order"] = ranking_order
     env.globals["word_cloud"] = word_cloud
     env.globals["published"] = published
     env.globals["min_options"] = MIN_OPTIONS

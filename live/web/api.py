@@ -163,6 +163,10 @@ async def create_poll(request: Request) -> Response:
         screen_results=body.get("screen_results", "live"),
         max_answers=body.get("max_answers"),
         joined_before_only=body.get("joined_before_only", False),
+        max_ranked=body.get("max_ranked"),
+        budget=body.get("budget"),
+        scale_min_label=body.get("min_label"),
+        scale_max_label=body.get("max_label"),
     )
     return await _poll_answer(request, poll, 201, moderator=True)
 

@@ -27,6 +27,7 @@ from live.domain.models import (
     ScreenResults,
     Visibility,
 )
+from live.domain.poll_points import MAX_BUDGET
 from live.domain.setup import MAX_ROOM_NAME_LEN, MAX_ROOMS, MAX_TITLE_LEN
 
 Schema = dict[str, Any]
@@ -173,8 +174,19 @@ RESULTS: Schema = obj(
             )
         ),
         "percents": array(COUNT),
-    }
+    },
+    {
+        # ranking polls: Borda points per option (n-1 for a first place … 0, unranked 0);
+        # points polls: the sums of the points given
+        "points": array(COUNT),
+        # ranking polls: how often each option was ranked first
+        "first": array(COUNT),
+    },
 )
+
+SCALE_LABEL: Schema = nullable({"type": "string", "maxLength": poll_rules.MAX_SCALE_LABEL_LEN})
+MAX_RANKED: Schema = {"type": "integer", "minimum": 1, "maximum": poll_rules.MAX_OPTIONS}
+BUDGET: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_BUDGET}
 
 POLL: Schema = obj(
     {
@@ -196,8 +208,17 @@ POLL: Schema = obj(
         "opened_at": nullable(TIME),
         "closed_at": nullable(TIME),
     },
-    # moderators of its room, text polls: what was taken out of the word cloud
-    {"hidden": obj({"words": array(STRING), "answers": array(STRING)})},
+    {
+        # moderators of its room, text polls: what was taken out of the word cloud
+        "hidden": obj({"words": array(STRING), "answers": array(STRING)}),
+        # ranking polls: how many options a ballot ranks at most
+        "max_ranked": MAX_RANKED,
+        # points polls: the points each participant spreads
+        "budget": BUDGET,
+        # scale polls: the words at the two ends (null: none)
+        "min_label": SCALE_LABEL,
+        "max_label": SCALE_LABEL,
+    },
 )
 
 QUESTION: Schema = obj(
@@ -299,7 +320,14 @@ SETUP_POLL: Schema = obj(
         "visibility": enum(Visibility),
         "screen_results": enum(ScreenResults),
         "max_answers": {"type": "integer", "minimum": 1},
-    }
+    },
+    {
+        # issue 24, each only for its kind
+        "max_ranked": MAX_RANKED,
+        "budget": BUDGET,
+        "min_label": SCALE_LABEL,
+        "max_label": SCALE_LABEL,
+    },
 )
 
 
@@ -418,6 +446,10 @@ CREATE_POLL_IN: Schema = {
         "screen_results": enum(ScreenResults),
         "max_answers": {"type": "integer", "minimum": 1, "maximum": poll_rules.MAX_ANSWERS},
         "joined_before_only": BOOL,
+        "max_ranked": MAX_RANKED,
+        "budget": BUDGET,
+        "min_label": SCALE_LABEL,
+        "max_label": SCALE_LABEL,
     },
 }
 

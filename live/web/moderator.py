@@ -63,6 +63,10 @@ POLL_FORM = {
     "max_answers": "1",
     "agenda_item_id": "",
     "joined_before_only": "",  # a checkbox: "1" when ticked
+    "max_ranked": "",  # ranking: empty = all places count
+    "budget": "100",  # points
+    "scale_min_label": "",
+    "scale_max_label": "",
 }
 # Which field an error of the poll form is shown next to (others: the options).
 POLL_FIELD_OF = {
@@ -73,6 +77,9 @@ POLL_FIELD_OF = {
     "invalid_visibility": "visibility",
     "invalid_screen_results": "screen_results",
     "invalid_max_answers": "max_answers",
+    "invalid_max_ranked": "max_ranked",
+    "invalid_budget": "budget",
+    "invalid_scale_label": "scale_label",
     "agenda_item_not_found": "agenda",
     "agenda_other_room": "agenda",
 }
@@ -292,7 +299,7 @@ async def create_poll(request: Request) -> Response:
     svc = services(request)
     values = {k: field(form, k) for k in POLL_FORM}
     # Fields newer than some clients' copy of the form (and API-like posts) may be missing.
-    for name in ("screen_results", "max_answers"):
+    for name in ("screen_results", "max_answers", "budget"):
         values[name] = values[name] or POLL_FORM[name]
     options = [line for line in values["options"].splitlines() if line.strip()]
     scale = values["kind"] == "scale"
@@ -311,6 +318,10 @@ async def create_poll(request: Request) -> Response:
             screen_results=values["screen_results"],
             max_answers=as_int(values["max_answers"]) if text else None,
             joined_before_only=bool(values["joined_before_only"]),
+            max_ranked=as_int(values["max_ranked"]) if values["max_ranked"].strip() else None,
+            budget=as_int(values["budget"]),
+            scale_min_label=values["scale_min_label"],
+            scale_max_label=values["scale_max_label"],
             agenda_item_id=agenda.id if agenda is not None else None,
         )
         if field(form, "open_now"):

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from live.domain import join_code
+from live.domain import join_code, poll_points
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
-from live.domain.models import Ballot, Event, Room
+from live.domain.models import Ballot, Event, Poll, Room
 from live.domain.text import _n
 from live.errors import Forbidden
 from live.i18n import translate
@@ -126,6 +126,21 @@ def join_code_form(request: Request, event: Event, room: Room, exc: Forbidden) -
     )
 
 
+def posted_ranking(poll: Poll, posted: list[Any], move: str) -> object:
+    """The ranking a page's form sends: its hidden fields in order, with the move of an
+    up/down button applied (``move`` "<option>:up" or ":down"; the form without JavaScript),
+    cut to the places that count. Anything malformed goes to the domain as it is, to be
+    refused with its message."""
+    order = [as_int(v) if isinstance(v, str) else v for v in posted]
+    if not all(isinstance(i, int) for i in order):
+        return order
+    ints = [i for i in order if isinstance(i, int)]
+    option, _, direction = move.partition(":")
+    if option.isdigit() and direction in ("up", "down"):
+        ints = list(poll_points.moved(ints, int(option), up=direction == "up"))
+    return ints[: poll.max_ranked or len(ints)]
+
+
 async def vote(request: Request) -> Response:
     form = await read_form(request)
     svc = services(request)
@@ -143,6 +158,13 @@ async def vote(request: Request) -> Response:
         kwargs["choices"] = [as_int(v) for v in form.getlist("choices") if isinstance(v, str)]
     elif poll.kind == "scale":
         kwargs["value"] = as_int(field(form, "value"))
+    elif poll.kind == "ranking":
+        kwargs["ranking"] = posted_ranking(poll, form.getlist("ranking"), field(form, "move"))
+    elif poll.kind == "points":
+        # An empty field gives no points; anything else that is no number is refused.
+        kwargs["points"] = [
+            as_int(v) if v.strip() else 0 for v in form.getlist("points") if isinstance(v, str)
+        ]
     else:
         # One field per answer the poll takes, all named "text"; empty extra ones are fine.
         kwargs["texts"] = [v for v in form.getlist("text") if isinstance(v, str)]
@@ -166,7 +188,12 @@ async def vote(request: Request) -> Response:
         lang = request_lang(request)
         state = await answer_state(request, room, pid, ballots=True, poll_id=poll.id, cast=cast)
         stage = runtime(request).answers.stage(lang, state, pid)
-        message = error or translate(lang, _n("Ihre Stimme wurde gezählt."))
+        saved = (
+            _n("Ihre Reihenfolge wurde gespeichert.")
+            if poll.kind == "ranking"
+            else _n("Ihre Stimme wurde gezählt.")
+        )
+        message = error or translate(lang, saved)
         html = stage + announce(request, message, error=error is not None)
         response = HTMLResponse(html, status_code=status)
     return response

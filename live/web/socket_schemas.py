@@ -111,6 +111,10 @@ CLIENT: dict[str, Schema] = {
             "value": {"type": "integer"},  # scale
             "text": STRING,  # text
             "texts": {**array(STRING), "minItems": 1},  # text, several answers
+            # ranking: option indexes, best first (1..max_ranked of them, distinct)
+            "ranking": {**array(CHOICE), "minItems": 1},
+            # points: one whole number >= 0 per option, together 1..budget
+            "points": {**array({"type": "integer", "minimum": 0}), "minItems": 1},
         },
     )
     | {
@@ -119,6 +123,8 @@ CLIENT: dict[str, Schema] = {
             {"required": ["value"]},
             {"required": ["text"]},
             {"required": ["texts"]},
+            {"required": ["ranking"]},
+            {"required": ["points"]},
         ]
     },
     "SocketAsk": message(

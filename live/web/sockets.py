@@ -263,6 +263,8 @@ async def api_socket(ws: WebSocket) -> None:
                     value=msg.get("value"),
                     text=msg.get("text"),
                     texts=msg.get("texts"),
+                    ranking=msg.get("ranking"),
+                    points=msg.get("points"),
                     request_id=request_id,
                     room_id=room_id,
                 )

@@ -27,7 +27,9 @@ def _poll(poll_id: str, room_id: str, kind: str, **fields: object) -> Poll:
         room_id=room_id,
         question=f"Frage {poll_id}?",
         kind=kind,  # type: ignore[arg-type]
-        options=("Ja", "Nein", "Vielleicht") if kind in ("single", "multiple") else (),
+        options=("Ja", "Nein", "Vielleicht")
+        if kind in ("single", "multiple", "ranking", "points")
+        else (),
         scale_min=1 if kind == "scale" else None,
         scale_max=5 if kind == "scale" else None,
         state="draft",
@@ -103,6 +105,36 @@ async def build(store: Store) -> None:
     )
     await store.set_hidden("rt-text", "word", "kaffee", "Kaffee", True)
     await store.set_hidden("rt-text", "answer", "pausen", "Pausen", True)
+    # Issue 24's kinds: a partial ranking changed once, points changed once, scale labels.
+    ranking = _poll("rt-rank", "rt-saal-b", "ranking", max_ranked=2, created_at=at(4.5))
+    await run(
+        ranking,
+        [
+            (0, Ballot(ranking=(2, 0))),
+            (1, Ballot(ranking=(1,))),
+            (0, Ballot(ranking=(0, 2))),
+        ],
+        replace(ranking, state="closed", opened_at=at(5), closed_at=at(21)),
+    )
+    points = _poll("rt-points", "rt-saal-b", "points", budget=10, created_at=at(4.6))
+    await run(
+        points,
+        [
+            (3, Ballot(points=(5, 5, 0))),
+            (5, Ballot(points=(0, 1, 9))),
+            (3, Ballot(points=(10, 0, 0))),
+        ],
+        replace(points, state="closed", opened_at=at(5), closed_at=at(22)),
+    )
+    labelled = _poll(
+        "rt-labels",
+        "rt-plenum",
+        "scale",
+        scale_min_label="trifft nicht zu",
+        scale_max_label="trifft voll zu",
+        created_at=at(5.5),
+    )
+    await store.add_poll(labelled)
     await store.add_poll(_poll("rt-draft", "rt-plenum", "single", created_at=at(6)))
 
     async def ask(qid: str, room: str, who: int, minute: float, **fields: object) -> None:

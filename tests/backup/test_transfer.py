@@ -65,7 +65,7 @@ async def test_an_event_moves_to_a_fresh_instance_and_exports_the_same(
     )
     done = live("import", tmp_path / "first.json", env=target)
     assert done.returncode == 0, done.stderr
-    assert f"imported event {CODE}: 2 rooms, 5 polls, 16 ballots, 5 questions" in done.stdout
+    assert f"imported event {CODE}: 2 rooms, 8 polls, 20 ballots, 5 questions" in done.stdout
     assert f"/e/{CODE}/moderate?token=" in done.stdout
     second = export(target, tmp_path / "second.json")
     assert comparable(second) == comparable(first)

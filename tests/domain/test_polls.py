@@ -145,7 +145,7 @@ def test_new_poll_cleans_hostile_text() -> None:
         ({"question": "q" * 10_000}, "question_too_long"),
         ({"kind": "Single"}, "invalid_kind"),
         ({"kind": ""}, "invalid_kind"),
-        ({"kind": "ranking"}, "invalid_kind"),
+        ({"kind": "rank"}, "invalid_kind"),
         ({"kind": None}, "invalid_kind"),
         ({"kind": ["single"]}, "invalid_kind"),
         ({"options": []}, "too_few_options"),

@@ -311,3 +311,44 @@ def test_export_shape_and_round_trip() -> None:
     settings = [(p.screen_results, p.max_answers) for p in again.polls]
     assert settings == [(p.screen_results, p.max_answers) for p in result.polls]
     assert settings == [("live", 1), ("after_close", 3)]
+
+
+def test_ranking_points_and_scale_settings_round_trip_through_the_file() -> None:
+    doc = setup_doc()
+    doc["polls"] = [
+        {
+            "room": "Plenum",
+            "question": "Was zuerst?",
+            "kind": "ranking",
+            "options": ["A", "B", "C"],
+            "max_ranked": 2,
+        },
+        {
+            "room": "Plenum",
+            "question": "Wohin das Geld?",
+            "kind": "points",
+            "options": ["A", "B"],
+            "budget": 10,
+        },
+        {
+            "room": "Plenum",
+            "question": "Wie sehr?",
+            "kind": "scale",
+            "min_label": "gar nicht",
+            "max_label": "sehr",
+        },
+    ]
+    result = plan(doc)
+    ranking, points, scale = result.polls[1:]
+    assert (ranking.max_ranked, points.budget) == (2, 10)
+    assert (scale.scale_min_label, scale.scale_max_label) == ("gar nicht", "sehr")
+    exported = export_setup(
+        EVENT, ROOMS, [], [ranking, points, scale], zone=BERLIN, zone_name="Europe/Berlin"
+    )
+    entries = exported["polls"]
+    assert entries[0]["max_ranked"] == 2 and "budget" not in entries[0]
+    assert entries[1]["budget"] == 10
+    assert (entries[2]["min_label"], entries[2]["max_label"]) == ("gar nicht", "sehr")
+    # A budget out of range is a problem of the file, named with its place.
+    doc["polls"][1]["budget"] = 0
+    assert [code for _, _, code in problems(doc)] == ["invalid_budget"]

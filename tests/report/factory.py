@@ -55,6 +55,9 @@ def poll(
     scale: tuple[int, int] = (1, 5),
     hidden_words: Sequence[str] = (),
     hidden_answers: Sequence[str] = (),
+    points: Sequence[int] = (),
+    first: Sequence[int] = (),
+    scale_labels: tuple[str | None, str | None] = (None, None),
 ) -> PollReport:
     p = Poll(
         id=id,
@@ -62,7 +65,7 @@ def poll(
         room_id=room_id,
         question=question,
         kind=kind,  # type: ignore[arg-type]
-        options=tuple(options) if kind in ("single", "multiple") else (),
+        options=tuple(options) if kind in ("single", "multiple", "ranking", "points") else (),
         scale_min=scale[0] if kind == "scale" else None,
         scale_max=scale[1] if kind == "scale" else None,
         state=state,  # type: ignore[arg-type]
@@ -72,11 +75,17 @@ def poll(
         agenda_item_id=agenda_item_id,
         hidden_words=tuple(hidden_words),
         hidden_answers=tuple(hidden_answers),
+        max_ranked=len(options) if kind == "ranking" else None,
+        budget=100 if kind == "points" else None,
+        scale_min_label=scale_labels[0],
+        scale_max_label=scale_labels[1],
     )
     tally = Tally(
         counts=tuple(counts) if kind != "text" else (),
         voters=voters if voters is not None else (len(texts) if kind == "text" else sum(counts)),
         texts=tuple(texts),
+        points=tuple(points),
+        first=tuple(first),
     )
     return PollReport(p, poll_rules.results(p, tally))
 

@@ -74,3 +74,10 @@ def test_markdown_report_never_passes_user_markup_through() -> None:
     # The pipe inside the option is escaped: no extra table cell.
     assert re.search(r"(?<!\\)\| =SUM", text) is None
     assert "\\| =SUM" in text
+
+
+def test_markdown_ranking_table() -> None:
+    report = poll(kind="points", options=["A", "B"], counts=(1, 2), voters=2, points=(30, 170))
+    text = markdown.render(build(event_report(room_report(polls=[report])), DE), DE)
+    assert "| Platz | Antwort | Punkte | Personen |" in text
+    assert "| 1 | B | 170 | 2 |" in text

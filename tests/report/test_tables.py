@@ -87,3 +87,31 @@ def test_questions_csv() -> None:
     ]
     assert rows[2][:2] == ["Forum ä", "Fläche?"]
     assert len(rows) == 3  # the hidden question is not published
+
+
+def test_ranking_csv_lists_places_with_points_and_first_places() -> None:
+    report = poll(
+        kind="ranking",
+        options=["Personal", "Sprache", "Wohnen"],
+        counts=(3, 3, 3),
+        voters=3,
+        points=(2, 5, 2),
+        first=(0, 2, 1),
+    )
+    rows = parse(tables.poll_csv(report, DE))
+    assert rows == [
+        ["Platz", "Antwort", "Punkte", "Auf Platz 1"],
+        ["1", "Sprache", "5", "2"],
+        ["2", "Wohnen", "2", "1"],  # a tie on points: more first places go first
+        ["3", "Personal", "2", "0"],
+    ]
+
+
+def test_points_csv_lists_sums_and_people() -> None:
+    report = poll(kind="points", options=["A", "B"], counts=(1, 2), voters=2, points=(30, 170))
+    rows = parse(tables.poll_csv(report, EN), ",")
+    assert rows == [
+        ["Place", "Answer", "Points", "People"],
+        ["1", "B", "170", "2"],
+        ["2", "A", "30", "1"],
+    ]

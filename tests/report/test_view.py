@@ -106,3 +106,29 @@ def test_slug() -> None:
     assert slug("<script>") == "script"
     assert slug("!!!") == "live"
     assert len(slug("x" * 100)) == 40
+
+
+def test_ranking_results_in_order_of_points_with_sentence_and_chart() -> None:
+    report = poll(
+        kind="ranking",
+        options=["Personal", "Sprache", "Wohnen"],
+        counts=(3, 3, 3),
+        voters=3,
+        points=(2, 5, 2),
+        first=(0, 2, 1),
+    )
+    view = poll_view(report, DE, 1, None)
+    assert [(r.label, r.points, r.first) for r in view.rows] == [
+        ("Sprache", 5, 2),
+        ("Wohnen", 2, 1),
+        ("Personal", 2, 0),
+    ]
+    assert view.sentence == "1. Sprache (5 Punkte); 2. Wohnen (2 Punkte); 3. Personal (2 Punkte)"
+    assert view.kind == "Rangfolge"
+    assert "1. Sprache" in view.chart and "5 Punkte" in view.chart
+
+
+def test_scale_end_labels_appear_in_the_sentence() -> None:
+    report = poll(kind="scale", counts=(1, 0, 0, 0, 1), scale_labels=("trifft nicht zu", None))
+    sentence = poll_view(report, DE, 1, None).sentence
+    assert sentence.endswith("(1 = trifft nicht zu)")

@@ -533,7 +533,7 @@ def test_malformed_json_message_is_german(client: TestClient, event: EventFixtur
             "too_many_options",
             "höchstens 12",
         ),
-        ({"question": "Q?", "kind": "ranking", "options": ["a", "b"]}, "invalid_kind", "Art"),
+        ({"question": "Q?", "kind": "rank", "options": ["a", "b"]}, "invalid_kind", "Art"),
         ({"question": "Q?", "kind": "SINGLE", "options": ["a", "b"]}, "invalid_kind", "Art"),
         ({"question": "Q?", "kind": None, "options": ["a", "b"]}, "invalid_kind", "Art"),
         (

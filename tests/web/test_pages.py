@@ -734,7 +734,7 @@ def test_create_poll_by_form_without_javascript(client: TestClient, event: Event
             "Die Skala muss",
         ),
         (
-            {"question": "Q?", "kind": "ranking", "options": "a\nb"},
+            {"question": "Q?", "kind": "rank", "options": "a\nb"},
             None,
             "Diese Art von Abstimmung gibt es nicht.",
         ),

@@ -63,7 +63,7 @@ def test_what_the_server_sends_matches_and_breaking_it_is_caught(
             broken = {k: v for k, v in frame.items() if k != key}
             assert problems(broken, name), f"{kind} without {key} passed"
     snapshot = copy.deepcopy(seen["snapshot"])
-    snapshot["polls"][0]["kind"] = "ranking"
+    snapshot["polls"][0]["kind"] = "survey"
     assert problems(snapshot, "SocketSnapshot")
     snapshot = copy.deepcopy(seen["snapshot"])
     snapshot["questions"][0]["created_at"] = "2026-11-21 17:15:29"
