@@ -160,9 +160,7 @@ class EventService:
             # so phones fall silent at once (static/applause.js).
             version = await self.store.set_applause_via_stream(room.id, via_stream)
             await publish_change(self.hub, room.id, "room.updated", version)
-        return replace(
-            room, name=name, parallel_polls=parallel, applause_via_stream=via_stream
-        )
+        return replace(room, name=name, parallel_polls=parallel, applause_via_stream=via_stream)
 
     # Room links: a secret token per room grants that room's moderation only. The organiser's
     # token stays the only key to the event itself (settings, rooms, links, control room,

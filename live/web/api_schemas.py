@@ -116,9 +116,7 @@ ERROR: Schema = obj(
     }
 )
 
-ROOM: Schema = obj(
-    {"id": ID, "name": TEXT, "parallel_polls": BOOL, "applause_via_stream": BOOL}
-)
+ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL, "applause_via_stream": BOOL})
 
 BRAND: Schema = obj(
     {

@@ -77,6 +77,11 @@ def routes() -> list[BaseRoute]:
         Private(f"{mod}/rooms", moderator.add_room, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/polls", moderator.create_poll, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/screen", moderator.set_screen, methods=["POST"]),
+        Private(
+            f"{mod}/rooms/{{room_id}}/applause-stream",
+            moderator.applause_stream,
+            methods=["POST"],
+        ),
         Private(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),

@@ -249,7 +249,8 @@ def test_add_room_needs_the_moderator_token(client: TestClient, event: EventFixt
     )
     assert response.status_code == 201
     room = response.json()
-    assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream"} and room["name"] == "Fachforum 2"
+    assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream"}
+    assert room["name"] == "Fachforum 2"
     assert get_event(client, event.code)["rooms"] == [*event.rooms, room]
 
 
