@@ -695,6 +695,9 @@
     save(STORE.volume, String(engine.volume));
   });
 
+  // The listen box kept for the person using it (showStream) goes once focus leaves it.
+  document.addEventListener("focusout", function () { setTimeout(showStream, 0); });
+
   // A phone put away must not keep applauding.
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) { press = null; setGrade(0); }
