@@ -141,13 +141,13 @@ def test_framable_cookies_cross_sites_only_when_framed_and_secure(tmp_path: Path
     """SameSite=None; Secure; Partitioned for the participant's and the language cookie when
     other sites may frame the page and cookies are Secure; Lax otherwise, and the moderators
     cookies always Strict."""
-    cases = (
-        ({"frame_ancestors": ORIGINS, "secure_cookies": True}, True),
-        ({"frame_ancestors": ORIGINS, "secure_cookies": False}, False),
-        ({"frame_ancestors": (), "secure_cookies": True}, False),
+    cases: tuple[tuple[tuple[str, ...], bool, bool], ...] = (
+        (ORIGINS, True, True),
+        (ORIGINS, False, False),
+        ((), True, False),
     )
-    for n, (overrides, cross_site) in enumerate(cases):
-        with make_client(tmp_path / str(n), **overrides) as c:
+    for n, (origins, secure, cross_site) in enumerate(cases):
+        with make_client(tmp_path / str(n), frame_ancestors=origins, secure_cookies=secure) as c:
             event: EventFixture = create_event(c)
             page = c.get(f"/e/{event.code}?room={event.room}&lang=en")
             cookies = _set_cookies(page)
