@@ -170,8 +170,9 @@ class FramableRoute(Route):
 
 
 def _frame_origins(scope: Scope) -> tuple[str, ...]:
-    settings = getattr(scope["app"].state, "live", None)
-    return settings.settings.frame_ancestors if settings is not None else ()
+    """LIVE_FRAME_ANCESTORS of the app serving ``scope`` (the runtime its lifespan built)."""
+    runtime = getattr(scope["app"].state, "live", None)
+    return runtime.settings.frame_ancestors if runtime is not None else ()
 
 
 def allow_framing_by_own_pages(response: Response) -> None:
