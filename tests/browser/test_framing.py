@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import urllib.request
 from collections.abc import Generator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +20,7 @@ from playwright.sync_api import Frame, Page, expect
 
 from live.web.routes import routes
 from live.web.security import FramableRoute
-from tests.browser.test_every_page import NOT_PAGES, PAGES
+from tests.browser.test_every_page import NOT_PAGES, PAGES, _ask
 from tests.support.browser import BrowserGuard, ContextFactory
 from tests.support.server import LiveServer, LiveServerFactory, free_port
 from tests.support.stage import api
@@ -146,6 +147,69 @@ def test_unlisted_parent_and_moderation_pages_are_refused(
             page.goto(f"{parent}/?src={app_url(framed_server, path)}")
         frame = page.frame(url=lambda url: url.startswith("http://localhost"))
         assert frame is None, path  # Chromium shows its error page instead
+
+
+def test_every_page_answers_with_framing_headers_for_its_kind(
+    framed_server: LiveServer, parents: tuple[str, str]
+) -> None:
+    """Every page of test_every_page.PAGES, as its visitor opens it (the moderators with their
+    cookie), with LIVE_FRAME_ANCESTORS set: only the participant page, the projector and the
+    overlay name the listed origin; all others refuse every frame."""
+    event = api(framed_server, "POST", "/events", {"title": "Fachtag", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    poll = api(
+        framed_server,
+        "POST",
+        f"/events/{code}/rooms/{room}/polls",
+        {"question": "Wie war es?", "kind": "single", "options": ["gut", "schlecht"]},
+        token,
+    )
+    participant = api(framed_server, "POST", f"/events/{code}/join")["participant_token"]
+    question_id = _ask(framed_server, code, room, participant, token)
+    setup = {
+        "version": 1,
+        "title": "Fachtag",
+        "rooms": [{"name": "Plenum"}],
+        "agenda": [
+            {
+                "title": "Auftakt",
+                "room": "Plenum",
+                "starts_at": "2026-11-21T09:00:00+01:00",
+                "ends_at": "2026-11-21T10:00:00+01:00",
+            }
+        ],
+    }
+    api(framed_server, "PUT", f"/events/{code}/setup", setup, token)
+    cookie = {"Cookie": f"live_m_{code}={token}"}
+    setup_page = _get(framed_server, f"/e/{code}/setup", cookie)[1]
+    found = re.search(r"/setup/agenda/([^\"?/]+)", setup_page)
+    assert found is not None
+    values = {
+        "code": code,
+        "poll_id": poll["id"],
+        "question_id": question_id,
+        "item_id": found.group(1),
+    }
+    framable = {"/e/{code}", "/e/{code}/screen", "/e/{code}/overlay"}
+    for template, who in PAGES:
+        path = template.format(**values) + f"?room={room}"
+        headers, _body = _get(framed_server, path, cookie if who == "moderator" else {})
+        csp = headers["content-security-policy"]
+        if template in framable:
+            assert f"frame-ancestors 'self' {parents[0]}" in csp, path
+            assert "x-frame-options" not in headers, path
+        else:
+            assert "frame-ancestors 'none'" in csp, path
+            assert headers["x-frame-options"] == "DENY", path
+
+
+def _get(server: LiveServer, path: str, headers: dict[str, str]) -> tuple[dict[str, str], str]:
+    """A page's headers (lower-case names) and text; a 2xx answer is required."""
+    request = urllib.request.Request(server.url + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert 200 <= response.status < 300, path
+        answer = {name.lower(): value for name, value in response.headers.items()}
+        return answer, response.read().decode()
 
 
 def test_every_page_route_is_framable_only_if_participant_screen_or_overlay() -> None:
