@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LIVE_SECURE_COOKIES", "0", "Set to 1 behind HTTPS so cookies get the Secure flag."),
     Setting(
+        "LIVE_FRAME_ANCESTORS",
+        "",
+        "Origins that may show the participant, projector and overlay pages in a frame "
+        "(video conference side panel, Matrix widget, intranet; docs/integrations.md), "
+        "comma-separated: `https://host[:port]`, `https://*.example.org` for its subdomains, "
+        "`http://` only for localhost. Empty: no other site may frame any page.",
+    ),
+    Setting(
         "LIVE_WORKERS", "1", "Worker processes (`WEB_CONCURRENCY` when unset); >1 needs Redis."
     ),
     Setting("LIVE_LOG_LEVEL", "info", "Log level of the server."),
@@ -142,6 +151,9 @@ class Settings:
     slow_socket_seconds: float = 10.0
     allowed_origins: tuple[str, ...] = ()
     secure_cookies: bool = False
+    # Origins (normalised: lower case, no trailing slash) that may frame the participant,
+    # projector and overlay pages (live/web/security.py FramableRoute); () frames nothing.
+    frame_ancestors: tuple[str, ...] = ()
     workers: int = 1
     log_level: str = "info"
     # Off by default: a line per request names each phone's address (personal data a conference
@@ -228,6 +240,7 @@ class Settings:
                 o.strip().rstrip("/") for o in get("LIVE_ALLOWED_ORIGINS").split(",") if o.strip()
             ),
             secure_cookies=get("LIVE_SECURE_COOKIES") in {"1", "true", "yes"},
+            frame_ancestors=_frame_ancestors(get("LIVE_FRAME_ANCESTORS")),
             workers=as_int("LIVE_WORKERS", workers_raw, 1, 64),
             log_level=get("LIVE_LOG_LEVEL") or "info",
             access_log=get("LIVE_ACCESS_LOG") in {"1", "true", "yes"},
@@ -253,6 +266,43 @@ def _proxies(raw: str) -> tuple[str, ...]:
                 f"LIVE_FORWARDED_ALLOW_IPS must list IP addresses or networks (or *), got {entry!r}"
             ) from None
     return entries
+
+
+# A CSP host-source as frame-ancestors takes it, narrowed: scheme, host and port only. A
+# wildcard only as a whole first label before at least two more (https://*.example.org: its
+# subdomains, as CSP reads it); IPv6 in brackets.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_ORIGIN = re.compile(
+    rf"(?P<scheme>https?)://(?P<host>(?:\*\.{_LABEL}\.{_LABEL}(?:\.{_LABEL})*)"
+    rf"|{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])(?::(?P<port>[0-9]{{1,5}}))?"
+)
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def _frame_ancestors(raw: str) -> tuple[str, ...]:
+    """LIVE_FRAME_ANCESTORS: each entry an origin the CSP can name safely. Refused at start-up
+    (not left to the browser, which would ignore a bad source and show a blank frame): a path,
+    a query, a bare or inner wildcard, a keyword such as 'self', plain http for another host."""
+    origins: list[str] = []
+    for entry in (item.strip() for item in raw.split(",")):
+        if not entry:
+            continue
+        origin = entry.lower().removesuffix("/")
+        match = _ORIGIN.fullmatch(origin)
+        port = match and match["port"]
+        if match is None or (port is not None and not 1 <= int(port) <= 65535):
+            raise ValueError(
+                f"LIVE_FRAME_ANCESTORS: {entry!r} is not an origin: scheme://host[:port] "
+                "without a path, e.g. https://bbb.example.org or https://*.example.org"
+            )
+        if match["scheme"] == "http" and match["host"] not in _LOOPBACK:
+            raise ValueError(
+                f"LIVE_FRAME_ANCESTORS: {entry!r} must use https:// (plain http:// only for "
+                "localhost, 127.0.0.1 and [::1])"
+            )
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
 
 
 def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:

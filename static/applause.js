@@ -8,6 +8,13 @@
 //       domain (live/domain/applause.py level_band), written once there, so the meter always
 //       matches the server's text. A fragment without a valid band keeps the meter as it is.
 //       data-present: people in the room; the sound is a crowd of that size (optional).
+//       data-via-stream="1": the room's applause comes over the stream (an online event: the
+//       overlay mixes it in once). A participant's own device then plays none (below).
+//   <section data-applause-device>: a participant's own device (the participant page). With
+//       data-via-stream its engine gets level 0 while the meters follow the room, so no sound
+//       reaches an open microphone; [data-applause-stream-note] shows, the box
+//       [data-applause-listen-box] hides (not while focus is in it). Projector and overlay are
+//       no such device: they play. [data-applause-headphones] shows while this device plays.
 //   <body class="screen-page">: the projector plays dry (the hall is the room); elsewhere
 //       the sound gets a short generated room reverb.
 //   <div class="applause-meter" data-applause-meter aria-hidden="true"></div>
@@ -483,7 +490,7 @@
   }
 
   // ---- Room level → engine and meters ---------------------------------------------------
-  var band = 0, levelEl = null, levelKey = "";
+  var band = 0, levelEl = null, levelKey = "", viaStream = false;
 
   function showBand() {
     each("[data-applause-meter]", function (meter) {
@@ -497,13 +504,15 @@
   function readLevel() {
     var el = document.getElementById("applause-level");
     var key = el && el.getAttribute("data-level") + "|" + el.getAttribute("data-band") + "|" +
-      el.getAttribute("data-present");
+      el.getAttribute("data-present") + "|" + el.getAttribute("data-via-stream");
     if (!el || (el === levelEl && key === levelKey)) return;
     levelEl = el; levelKey = key;
     var level = clamp01(parseFloat(el.getAttribute("data-level")));
     var sent = parseInt(el.getAttribute("data-band"), 10);
     if (!isNum(level)) return;
-    engine.setLevel(level);
+    viaStream = el.getAttribute("data-via-stream") === "1";
+    var device = !!document.querySelector("[data-applause-device]");
+    engine.setLevel(viaStream && device ? 0 : level);
     if (el.hasAttribute("data-present")) engine.setPresent(parseInt(el.getAttribute("data-present"), 10));
     if (sent >= 0 && sent <= 5) band = sent;
   }
@@ -534,6 +543,20 @@
       if (el !== document.activeElement) el.value = String(r.min + engine.volume * r.span);
     });
     syncGrade();
+    showStream();
+  }
+
+  function setHidden(el, hidden) { if (el.hidden !== hidden) el.hidden = hidden; }
+
+  function showStream() {
+    each("[data-applause-stream-note]", function (el) { setHidden(el, !viaStream); });
+    each("[data-applause-listen-box]", function (el) {
+      // A push never takes away the control a person is using: hidden once focus leaves.
+      if (!(viaStream && el.contains(document.activeElement))) setHidden(el, viaStream);
+    });
+    each("[data-applause-headphones]", function (el) {
+      setHidden(el, viaStream || !engine.running);
+    });
   }
 
   function toggleListening() {
@@ -672,6 +695,9 @@
     save(STORE.volume, String(engine.volume));
   });
 
+  // The listen box kept for the person using it (showStream) goes once focus leaves it.
+  document.addEventListener("focusout", function () { setTimeout(showStream, 0); });
+
   // A phone put away must not keep applauding.
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) { press = null; setGrade(0); }
@@ -705,7 +731,8 @@
     // Fallback for level updates that come without htmx events (other swap paths).
     if (window.MutationObserver) {
       var watch = { subtree: true, childList: true,
-                    attributeFilter: ["data-level", "data-band", "data-present"] };
+                    attributeFilter: ["data-level", "data-band", "data-present",
+                                      "data-via-stream"] };
       new MutationObserver(refresh).observe(document.body, watch);
     }
     refresh();

@@ -84,3 +84,27 @@ def test_join_budget_and_trusted_proxies() -> None:
             Settings.from_env(bad)
     with pytest.raises(ValueError, match="LIVE_FORWARDED_ALLOW_IPS"):
         Settings.from_env({"LIVE_FORWARDED_ALLOW_IPS": "proxy.example.org"})
+
+
+def test_frame_ancestors_are_origins_checked_at_start_up() -> None:
+    raw = "https://BBB.example.org/, https://*.example.net ,http://localhost:8080,https://bbb.example.org"
+    assert Settings.from_env({"LIVE_FRAME_ANCESTORS": raw}).frame_ancestors == (
+        "https://bbb.example.org",
+        "https://*.example.net",
+        "http://localhost:8080",
+    )
+    assert Settings.from_env({}).frame_ancestors == ()
+    for bad in (
+        "*",
+        "https://*",
+        "https://*.org",  # a whole top-level domain
+        "https://a.*.example.org",
+        "https://bbb.example.org/plugin",
+        "https://bbb.example.org?x=1",
+        "bbb.example.org",
+        "'self'",
+        "https://bbb.example.org:99999",
+        "http://bbb.example.org",  # plain http only for this machine
+    ):
+        with pytest.raises(ValueError, match="LIVE_FRAME_ANCESTORS"):
+            Settings.from_env({"LIVE_FRAME_ANCESTORS": bad})

@@ -1,7 +1,7 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection] [privacy] [embed] [kinds]
+        [protection] [privacy] [embed] [kinds] [online]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -399,6 +399,54 @@ def kinds_pages(browser: Browser, stage: Stage) -> None:
     report.locator(".report-poll").first.screenshot(path=str(OUT / "report-ranking.png"))
 
 
+def online_pages(browser: Browser, stage: Stage) -> None:
+    """Issue 23 in its own event: the console's setting "Applaus kommt über den Stream" (on),
+    a phone's applause tab with it on while people clap (meter moving, nothing played, the
+    note), and with it off while the phone plays (the headphones hint)."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Digitaler Fachtag", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    online = Stage(server, code, token, room, event["rooms"])
+    console = browser.new_context(
+        viewport={"width": 1366, "height": 1024}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}&room={room}")
+    console.wait_for_function("() => document.body.dataset.connection === 'open'")
+    console.get_by_role("checkbox", name="Applaus kommt über den Stream").check()
+    console.locator("#applause-stream-save").click()
+    console.locator("#announcer").get_by_text("Der Applaus kommt jetzt über den Stream").wait_for()
+    # The announcement clears itself after 4 s: the picture shows the form, not the toast.
+    console.wait_for_function("() => !document.getElementById('announcer').textContent.trim()")
+    form = console.locator("#applause-stream")
+    form.scroll_into_view_if_needed()
+    top, box = console.locator(".sound-check").bounding_box(), form.bounding_box()
+    assert top and box
+    clip = {
+        "x": box["x"] - 16,
+        "y": top["y"] - 16,
+        "width": box["width"] + 32,
+        "height": box["y"] + box["height"] - top["y"] + 32,
+    }
+    console.screenshot(path=str(OUT / "console-applause-stream.png"), clip=clip)
+
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.get_by_role("tab", name="Applaus & Stimmung").click()
+    with Clapping(online, people=6, grade=4):
+        phone.wait_for_function(
+            "() => Number(document.querySelector('#applause [data-applause-meter]')"
+            ".dataset.level) >= 3"
+        )
+        phone.wait_for_timeout(600)  # the meter's bar has grown
+        phone.screenshot(path=str(OUT / "phone-applause-stream.png"))
+    api(server, "PATCH", f"/events/{code}/rooms/{room}", {"applause_via_stream": False}, token)
+    phone.locator("[data-applause-stream-note]").wait_for(state="hidden")
+    phone.get_by_role("button", name="Applaus hören").click()
+    phone.locator("[data-applause-headphones]").wait_for()
+    phone.locator(".applause-card").screenshot(path=str(OUT / "phone-applause-headphones.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -408,6 +456,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "privacy": privacy_pages,
     "embed": embed_pages,
     "kinds": kinds_pages,
+    "online": online_pages,
 }
 
 

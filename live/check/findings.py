@@ -70,6 +70,7 @@ def check(
         lambda: _phones(settings),
         lambda: _admin_token(settings),
         lambda: _proxies(settings),
+        lambda: _framing(settings),
         lambda: _files(settings, phones),
     ]
     for one in checks:
@@ -333,6 +334,27 @@ def _proxies(settings: Settings) -> Iterator[Finding]:
         return
     shown = ", ".join(trusted) if trusted else "none"
     yield Finding(Level.OK, "proxies", f"X-Forwarded-* trusted from {shown}")
+
+
+def _framing(settings: Settings) -> Iterator[Finding]:
+    origins = settings.frame_ancestors
+    if not origins:
+        yield Finding(Level.OK, "framing", "no other site may frame the pages")
+        return
+    if not settings.secure_cookies:
+        # Without Secure the participant cookie cannot be SameSite=None: a frame on another
+        # site (another registrable domain) would lose it (docs/integrations.md).
+        yield Finding(
+            Level.WARNING,
+            "framing",
+            "LIVE_FRAME_ANCESTORS is set but LIVE_SECURE_COOKIES is not: participants in a "
+            "frame on another site lose their identity on every load; serve HTTPS and set "
+            "LIVE_SECURE_COOKIES=1",
+        )
+        return
+    yield Finding(
+        Level.OK, "framing", f"participant, projector and overlay framable by {', '.join(origins)}"
+    )
 
 
 def _files(settings: Settings, phones: int) -> Iterator[Finding]:

@@ -273,6 +273,7 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "rooms.moderator_token_hash": ACCESS,
     "rooms.screen_mode": ROOMS,
     "rooms.parallel_polls": ROOMS,
+    "rooms.applause_via_stream": ROOMS,
     "agenda_items.id": AGENDA,
     "agenda_items.event_code": AGENDA,
     "agenda_items.room_id": AGENDA,

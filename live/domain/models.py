@@ -108,6 +108,11 @@ class Room:
     # Whether several polls may be open at once. By default (False) opening a poll closes the
     # room's open one: phones then never stack polls nobody runs any more (issue 19).
     parallel_polls: bool = False
+    # "Applaus kommt über den Stream": an online event's stream carries the applause (the
+    # overlay mixes it in once), so the participants' own devices play none, whatever they
+    # opted into: their sound would reach an open microphone and echo through the conference.
+    # The projector and the overlay still play. (Issue 23.)
+    applause_via_stream: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,6 +225,17 @@ def check_parallel_polls(raw: object) -> bool:
     return raw
 
 
+def check_applause_via_stream(raw: object) -> bool:
+    """The room setting "Applaus kommt über den Stream" (Room.applause_via_stream): a JSON
+    boolean."""
+    if not isinstance(raw, bool):
+        raise DomainError(
+            "invalid_applause_via_stream",
+            _n("Für applause_via_stream ist true oder false anzugeben."),
+        )
+    return raw
+
+
 def too_many_rooms(limit: int = MAX_ROOMS) -> DomainError:
     return DomainError("too_many_rooms", _n("Höchstens %(max)d Räume je Veranstaltung."), max=limit)
 

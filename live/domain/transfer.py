@@ -299,6 +299,10 @@ def _room(raw: Any, at: _At, code: str, position: int) -> Room:
         name=_get(raw, "name", at, str),
         position=position,
         parallel_polls=_get(raw, "parallel_polls", at, bool),
+        # Absent in exports made before issue 23: off, as it was then.
+        applause_via_stream=_check(
+            raw.get("applause_via_stream", False), at / "applause_via_stream", bool
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from live.domain.codes import normalize_code
 from live.domain.errors import DomainError
 from live.domain.models import Event, Room
 from live.domain.setup import (
+    check_applause_via_stream,
     check_parallel_polls,
     check_room_count,
     check_room_name_free,
@@ -134,24 +135,32 @@ class EventService:
     async def update_room(
         self, event: Event, room_id: object, changes: Mapping[str, object]
     ) -> Room:
-        """The room's settings named in ``changes`` ("name", "parallel_polls"; other keys are
-        ignored) at once: every value is checked before anything is stored, so one bad value
-        changes nothing. Returns the room as it is now."""
+        """The room's settings named in ``changes`` ("name", "parallel_polls",
+        "applause_via_stream"; other keys are ignored) at once: every value is checked before
+        anything is stored, so one bad value changes nothing. Returns the room as it is now."""
         room = await self.room(event, room_id)
         name, parallel = room.name, room.parallel_polls
+        via_stream = room.applause_via_stream
         if "name" in changes:
             name = clean_room_name(changes["name"])
             others = [r.name for r in await self.rooms(event) if r.id != room.id]
             check_room_name_free(name, others)
         if "parallel_polls" in changes:
             parallel = check_parallel_polls(changes["parallel_polls"])
+        if "applause_via_stream" in changes:
+            via_stream = check_applause_via_stream(changes["applause_via_stream"])
         if name != room.name:
             version = await self.store.rename_room(room.id, name)
             await publish_change(self.hub, room.id, "room.updated", version)
         if parallel != room.parallel_polls:
             version = await self.store.set_parallel_polls(room.id, parallel)
             await publish_change(self.hub, room.id, "room.updated", version)
-        return replace(room, name=name, parallel_polls=parallel)
+        if via_stream != room.applause_via_stream:
+            # Pushed with the room's next state: the open pages' applause region carries it,
+            # so phones fall silent at once (static/applause.js).
+            version = await self.store.set_applause_via_stream(room.id, via_stream)
+            await publish_change(self.hub, room.id, "room.updated", version)
+        return replace(room, name=name, parallel_polls=parallel, applause_via_stream=via_stream)
 
     # Room links: a secret token per room grants that room's moderation only. The organiser's
     # token stays the only key to the event itself (settings, rooms, links, control room,

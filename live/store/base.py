@@ -143,6 +143,10 @@ class Store(Protocol):
         """Whether several polls of the room may be open at once (Room.parallel_polls).
         Returns the room's new version. StoreError for an unknown room."""
 
+    async def set_applause_via_stream(self, room_id: str, on: bool) -> int:
+        """Whether the room's applause comes over the stream (Room.applause_via_stream).
+        Returns the room's new version. StoreError for an unknown room."""
+
     async def set_screen_mode(self, room_id: str, mode: ScreenMode, poll_id: str | None) -> int:
         """What the projector shows. poll_id replaces screen_poll_id when given (modes "poll"
         and "words"); None keeps it. Modes "join", "poll" and "slide" clear the highlighted

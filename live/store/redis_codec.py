@@ -135,8 +135,8 @@ def day_arg(value: date | None) -> str:
 
 
 def room_args(room: Room) -> list[str]:
-    """id, name, position, screen mode, room token hash ('' = none), parallel polls ('1'/'0')
-    of a new room: the per-room arguments of CREATE_ROOMS."""
+    """id, name, position, screen mode, room token hash ('' = none), parallel polls and
+    applause via the stream ('1'/'0') of a new room: the per-room arguments of CREATE_ROOMS."""
     mode = check_screen_mode(room.screen_mode)
     return [
         room.id,
@@ -145,6 +145,7 @@ def room_args(room: Room) -> list[str]:
         mode,
         room.moderator_token_hash or "",
         flag(room.parallel_polls),
+        flag(room.applause_via_stream),
     ]
 
 
@@ -161,6 +162,7 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         screen_mode=cast("ScreenMode", row.get("screen_mode", "auto")),
         # Absent while False (the default, also of rooms stored before the setting).
         parallel_polls=row.get("parallel_polls") == "1",
+        applause_via_stream=row.get("applause_via_stream") == "1",
     )
 
 

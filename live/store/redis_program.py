@@ -67,6 +67,12 @@ class RedisProgram:
             reply = await self._run(lua.SET_PARALLEL_POLLS, [key], [flag(allowed)])
         return int(check_reply(reply, f"room {room_id!r}")[1])
 
+    async def set_applause_via_stream(self: _Core, room_id: str, on: bool) -> int:
+        with translate_errors("set_applause_via_stream"):
+            key = await _room_key(self, room_id)
+            reply = await self._run(lua.SET_APPLAUSE_VIA_STREAM, [key], [flag(on)])
+        return int(check_reply(reply, f"room {room_id!r}")[1])
+
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None
     ) -> int:

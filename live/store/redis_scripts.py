@@ -44,7 +44,7 @@ class Lua:
 #       title, created_at, moderator_token_hash, questions_need_approval, names_allowed
 #       ('1'/'0'), starts_on, ends_on, brand_color ('' = none; all eight ignored unless
 #       create), then per room: id, name, position, screen mode, room token hash ('' = none),
-#       parallel polls ('1'/'0').
+#       parallel polls ('1'/'0'), applause via the stream ('1'/'0').
 # Reply: {'ok'} | {'duplicate'} | {'missing', 'event'}
 CREATE_ROOMS = Lua(
     """
@@ -56,7 +56,7 @@ end
 -- The room ids were claimed in the global index before this script ran: note the claims in
 -- the event, so delete_event finds them (also those of a refused duplicate below).
 for i = 4, #KEYS do
-  redis.call('SADD', KEYS[3], 'room:' .. ARGV[10 + (i - 4) * 6])
+  redis.call('SADD', KEYS[3], 'room:' .. ARGV[10 + (i - 4) * 7])
 end
 -- A room hash that exists anyway was made by an earlier attempt with the same claim (a retry
 -- after a lost reply): that is a duplicate, and overwriting it would reset its version.
@@ -73,16 +73,17 @@ if ARGV[1] == '1' then
   if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'brand_color', ARGV[9]) end
 end
 for i = 4, #KEYS do
-  local a = 10 + (i - 4) * 6
+  local a = 10 + (i - 4) * 7
   redis.call('HSET', KEYS[i], 'id', ARGV[a], 'name', ARGV[a + 1], 'position', ARGV[a + 2],
              'version', 1)
   -- screen_mode is absent while it is 'auto' (the default), the token while there is none,
-  -- parallel_polls while it is off.
+  -- parallel_polls and applause_via_stream while they are off.
   if ARGV[a + 3] ~= 'auto' then redis.call('HSET', KEYS[i], 'screen_mode', ARGV[a + 3]) end
   if ARGV[a + 4] ~= '' then
     redis.call('HSET', KEYS[i], 'moderator_token_hash', ARGV[a + 4])
   end
   if ARGV[a + 5] == '1' then redis.call('HSET', KEYS[i], 'parallel_polls', '1') end
+  if ARGV[a + 6] == '1' then redis.call('HSET', KEYS[i], 'applause_via_stream', '1') end
   redis.call('SADD', KEYS[2], ARGV[a])
 end
 return {'ok'}

@@ -48,6 +48,22 @@ return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
 )
 
 # KEYS: room
+# ARGV: '1' for the applause over the stream, '0' not (an absent field: the default, also of
+#       rooms stored before the setting)
+# Reply: {'ok', room version} | {'missing', 'room'}
+SET_APPLAUSE_VIA_STREAM = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if ARGV[1] == '1' then
+  redis.call('HSET', KEYS[1], 'applause_via_stream', '1')
+else
+  redis.call('HDEL', KEYS[1], 'applause_via_stream')
+end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
+"""
+)
+
+# KEYS: room
 # ARGV: '1' to allow parallel polls, '0' not to (an absent field: the default)
 # Reply: {'ok', room version} | {'missing', 'room'}
 SET_PARALLEL_POLLS = Lua(

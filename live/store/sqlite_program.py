@@ -83,6 +83,10 @@ class SQLiteProgram:
         """StoreError for an unknown room."""
         return await self._runner.write(lambda conn: bump(conn, room_id, parallel_polls=allowed))
 
+    async def set_applause_via_stream(self: _Core, room_id: str, on: bool) -> int:
+        """StoreError for an unknown room."""
+        return await self._runner.write(lambda conn: bump(conn, room_id, applause_via_stream=on))
+
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None
     ) -> int:

@@ -41,6 +41,8 @@ Schema versions:
   none). SQLite cannot change a CHECK in place, so the migration rebuilds polls (see
   _POLLS_REBUILD). Ballots of the new kinds are JSON like the others ({"ranking": [2, 0]},
   {"points": [60, 40]}); votes needs no change.
+- 9 (issue 23): rooms.applause_via_stream (0/1, default 0: "Applaus kommt über den Stream",
+  the participants' devices play no applause).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -333,6 +335,7 @@ _DDL: tuple[str, ...] = (
         moderator_token_hash TEXT,
         screen_mode    TEXT NOT NULL DEFAULT 'auto' CHECK (screen_mode IN ({_SCREEN_MODES_SQL})),
         parallel_polls INTEGER NOT NULL DEFAULT 0 CHECK (parallel_polls IN (0, 1)),
+        applause_via_stream INTEGER NOT NULL DEFAULT 0 CHECK (applause_via_stream IN (0, 1)),
         FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
     ) WITHOUT ROWID
     """,
@@ -431,6 +434,10 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         " CHECK (joined_before_only IN (0, 1))",
     ),
     7: _POLLS_REBUILD,
+    8: (
+        "ALTER TABLE rooms ADD COLUMN applause_via_stream INTEGER NOT NULL DEFAULT 0"
+        " CHECK (applause_via_stream IN (0, 1))",
+    ),
 }
 
 
@@ -621,7 +628,7 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
 
 ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
-    " moderator_token_hash, screen_mode, parallel_polls"
+    " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream"
 )
 
 
@@ -637,6 +644,7 @@ def room_params(room: Room) -> tuple[Any, ...]:
         room.moderator_token_hash,
         check_screen_mode(room.screen_mode),
         int(room.parallel_polls),
+        int(room.applause_via_stream),
     )
 
 
@@ -651,6 +659,7 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         moderator_token_hash=row[6],
         screen_mode=cast("ScreenMode", row[7]),  # the CHECK constraint guarantees it
         parallel_polls=bool(row[8]),
+        applause_via_stream=bool(row[9]),
     )
 
 

@@ -20,8 +20,14 @@ def iso(moment: datetime | None) -> str | None:
 
 def room_dict(room: Room) -> dict[str, Any]:
     """``parallel_polls``: whether several polls may be open at once (else opening one closes
-    the room's open poll)."""
-    return {"id": room.id, "name": room.name, "parallel_polls": room.parallel_polls}
+    the room's open poll); ``applause_via_stream``: whether the stream carries the applause,
+    so participants' devices play none."""
+    return {
+        "id": room.id,
+        "name": room.name,
+        "parallel_polls": room.parallel_polls,
+        "applause_via_stream": room.applause_via_stream,
+    }
 
 
 def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, Any]:

@@ -561,6 +561,7 @@ def applause_region(lang: Lang, state: RoomState) -> Region:
         band=applause_rules.level_band(level),
         word=applause_rules.describe(level),
         reading=state.applause,
+        via_stream=state.room.applause_via_stream,
     )
     return _html("applause", html)
 

@@ -201,7 +201,9 @@ def keep_participant(
 ) -> None:
     """Set the cookie of a participant just created (``participant_or_new``)."""
     if token is not None:
-        set_cookie(response, participant_cookie(event.code), token, runtime(conn).settings)
+        set_cookie(
+            response, participant_cookie(event.code), token, runtime(conn).settings, framed=True
+        )
 
 
 async def organiser_event(conn: HTTPConnection) -> Event:

@@ -87,15 +87,19 @@ async def add_room(request: Request) -> Response:
 
 
 async def patch_room(request: Request) -> Response:
-    """``{"parallel_polls": bool}`` (the organiser or the room's moderator) and ``{"name": str}``
-    (the organiser): every field is checked before anything changes."""
+    """``{"parallel_polls": bool, "applause_via_stream": bool}`` (the organiser or the room's
+    moderator) and ``{"name": str}`` (the organiser): every field is checked before anything
+    changes."""
     event, access = await moderated_event(request)
     events = services(request).events
     room = await events.room(event, request.path_params["room_id"])
     access.require_room(room)
     body = parse_json(await read_body(request))
-    if not body or not set(body) <= {"name", "parallel_polls"}:
-        raise DomainError("invalid_body", _n("Erlaubt sind die Felder name und parallel_polls."))
+    if not body or not set(body) <= {"name", "parallel_polls", "applause_via_stream"}:
+        raise DomainError(
+            "invalid_body",
+            _n("Erlaubt sind die Felder name, parallel_polls und applause_via_stream."),
+        )
     if "name" in body and not access.organiser:
         msg = _n("Zum Umbenennen eines Raums ist der Moderationszugang der Veranstaltung nötig.")
         raise Forbidden("forbidden", msg)

@@ -117,7 +117,7 @@ ERROR: Schema = obj(
     }
 )
 
-ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL})
+ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL, "applause_via_stream": BOOL})
 
 BRAND: Schema = obj(
     {
@@ -410,7 +410,9 @@ ADD_ROOM_IN: Schema = {
     "properties": {"name": ROOM_NAME_IN, "parallel_polls": BOOL},
 }
 
-PATCH_ROOM_IN: Schema = closed({"name": ROOM_NAME_IN, "parallel_polls": BOOL})
+PATCH_ROOM_IN: Schema = closed(
+    {"name": ROOM_NAME_IN, "parallel_polls": BOOL, "applause_via_stream": BOOL}
+)
 
 PATCH_EVENT_IN: Schema = closed(
     {

@@ -53,7 +53,9 @@ def request_lang(conn: HTTPConnection) -> Lang:
 def remember_lang(conn: HTTPConnection, response: Response, settings: Settings) -> None:
     chosen = parse_lang(conn.query_params.get("lang"))
     if chosen is not None and chosen != conn.cookies.get(LANG_COOKIE):
-        set_cookie(response, LANG_COOKIE, chosen, settings, max_age=YEAR, http_only=False)
+        set_cookie(
+            response, LANG_COOKIE, chosen, settings, max_age=YEAR, http_only=False, framed=True
+        )
 
 
 def set_cookie(
@@ -65,7 +67,11 @@ def set_cookie(
     max_age: int = 30 * 24 * 3600,
     http_only: bool = True,
     same_site: str = "lax",
+    framed: bool = False,
 ) -> None:
+    """``framed``: a cookie of the pages other sites may frame (the participant's, the
+    language). See cross_site_cookies."""
+    cross_site = framed and cross_site_cookies(settings)
     response.set_cookie(
         name,
         value,
@@ -73,5 +79,21 @@ def set_cookie(
         path="/",
         secure=settings.secure_cookies,
         httponly=http_only,
-        samesite=same_site,  # type: ignore[arg-type]
+        samesite="none" if cross_site else same_site,  # type: ignore[arg-type]
     )
+    if cross_site:
+        # Partitioned (CHIPS): kept per top-level site, so a browser that blocks third-party
+        # cookies still keeps this one inside the frame, and it is no tracker (another site
+        # framing us gets a cookie of its own). Python < 3.14's cookie module cannot write
+        # the attribute, so it is added to the header just made.
+        name_bytes, header = response.raw_headers[-1]
+        response.raw_headers[-1] = (name_bytes, header + b"; Partitioned")
+
+
+def cross_site_cookies(settings: Settings) -> bool:
+    """Whether the framable pages' cookies are SameSite=None; Secure; Partitioned: when other
+    sites may frame them (LIVE_FRAME_ANCESTORS) and cookies are Secure (browsers drop
+    SameSite=None without it). In a frame on another site a Lax cookie is never sent, so a
+    participant there would be a new stranger on every load and every vote refused. Without
+    Secure cookies the frame works only on a site of our own (same registrable domain)."""
+    return bool(settings.frame_ancestors) and settings.secure_cookies

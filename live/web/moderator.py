@@ -33,6 +33,7 @@ from live.views.regions import (
 )
 from live.views.run_sheet import run_sheet_html
 from live.views.screen import MODE_BUTTONS, MODE_MESSAGES
+from live.views.templating import render
 from live.web.access import (
     OTHER_ROOM,
     Access,
@@ -436,6 +437,33 @@ async def set_screen(request: Request) -> Response:
         return translate(request_lang(request), MODE_MESSAGES[chosen])
 
     return await moderation_answer(request, event, room, act(), screen_region)
+
+
+STREAM_ON = _n(
+    "Der Applaus kommt jetzt über den Stream: "
+    "Die Geräte der Teilnehmenden spielen ihn nicht mehr ab."
+)
+STREAM_OFF = _n(
+    "Die Geräte der Teilnehmenden spielen den Applaus wieder ab, "
+    "wo „Applaus hören“ eingeschaltet ist."
+)
+
+
+async def applause_stream(request: Request) -> Response:
+    """The room's setting "Applaus kommt über den Stream" (checkbox ``applause_via_stream``);
+    answered with the setting's form as saved. The open pages follow by the room's push."""
+    form = await read_form(request)
+    event, room = await room_of_request(request)
+    on = bool(field(form, "applause_via_stream"))
+
+    async def act() -> str:
+        await services(request).events.update_room(event, room.id, {"applause_via_stream": on})
+        return translate(request_lang(request), STREAM_ON if on else STREAM_OFF)
+
+    def form_region(lang: Lang, state: RoomState) -> str:
+        return render(lang, "fragments/applause_stream.html", event=state.event, room=state.room)
+
+    return await moderation_answer(request, event, room, act(), form_region)
 
 
 # --- rooms (the organiser's; room links: live/web/links.py) --------------------------------

@@ -1,5 +1,7 @@
 """The whole URL surface of the app, in one table. ``Private`` marks the organiser's and
-moderators' pages and fragments: their answers are never stored (Cache-Control: no-store)."""
+moderators' pages and fragments: their answers are never stored (Cache-Control: no-store).
+``Framable`` marks the pages other sites may show in a frame when LIVE_FRAME_ANCESTORS lists
+them (participant, projector, overlay); every other page refuses to be framed."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from live.web import (
     sockets,
     static,
 )
+from live.web.security import FramableRoute as Framable
 from live.web.security import PrivateRoute as Private
 
 
@@ -46,21 +49,24 @@ def routes() -> list[BaseRoute]:
         # Prometheus, with LIVE_METRICS_TOKEN as Bearer (404 while it is unset)
         Route("/metrics", metrics.serve, methods=["GET"]),
         # the participant's phone; each action is a form post that also works without JS
-        Route(code, participant.participant, methods=["GET"]),
-        Route(f"{code}/{{number:int}}", participant.room_entry, methods=["GET"]),
+        # (the page and its posts, whose answers without JS are pages or redirects: Framable)
+        Framable(code, participant.participant, methods=["GET"]),
+        Framable(f"{code}/{{number:int}}", participant.room_entry, methods=["GET"]),
         Route(f"{code}/program", participant.room_program, methods=["GET"]),
-        Route(f"{code}/polls/{{poll_id}}/vote", participant.vote, methods=["POST"]),
-        Route(f"{code}/rooms/{{room_id}}/mood", participant.set_mood, methods=["POST"]),
-        Route(f"{code}/rooms/{{room_id}}/questions", participant_qa.ask, methods=["POST"]),
-        Route(f"{code}/questions/{{question_id}}/upvote", participant_qa.upvote, methods=["POST"]),
-        Route(
+        Framable(f"{code}/polls/{{poll_id}}/vote", participant.vote, methods=["POST"]),
+        Framable(f"{code}/rooms/{{room_id}}/mood", participant.set_mood, methods=["POST"]),
+        Framable(f"{code}/rooms/{{room_id}}/questions", participant_qa.ask, methods=["POST"]),
+        Framable(
+            f"{code}/questions/{{question_id}}/upvote", participant_qa.upvote, methods=["POST"]
+        ),
+        Framable(
             f"{code}/questions/{{question_id}}/delete", participant_qa.delete_own, methods=["POST"]
         ),
         # the projector, the stream overlay (+ its lower third), the neutral slide's program line
-        Route(f"{code}/screen", screen.screen, methods=["GET"]),
+        Framable(f"{code}/screen", screen.screen, methods=["GET"]),
         Route(f"{code}/screen/now", screen.screen_now, methods=["GET"]),
         Route(f"{code}/screen/join", screen.screen_join, methods=["GET"]),
-        Route(f"{code}/overlay", screen.overlay, methods=["GET"]),
+        Framable(f"{code}/overlay", screen.overlay, methods=["GET"]),
         Route(f"{code}/overlay/now", screen.overlay_now, methods=["GET"]),
         # the event's brand: its logo and the stylesheet with its colour (linked by every page)
         Route(f"{code}/logo", brand.logo, methods=["GET"]),
@@ -74,6 +80,11 @@ def routes() -> list[BaseRoute]:
         Private(f"{mod}/rooms", moderator.add_room, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/polls", moderator.create_poll, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/screen", moderator.set_screen, methods=["POST"]),
+        Private(
+            f"{mod}/rooms/{{room_id}}/applause-stream",
+            moderator.applause_stream,
+            methods=["POST"],
+        ),
         Private(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),

@@ -29,18 +29,46 @@ def content_security_policy(*, frame_ancestors: str = "'none'", frame_src: str =
 
 
 CSP = content_security_policy()
-# Framing is refused everywhere (clickjacking) but for the two ends of the overlay preview:
-# allow_framing_by_own_pages and may_frame_own_pages below.
+# Framing is refused everywhere (clickjacking) but for the two ends of the overlay preview
+# (allow_framing_by_own_pages and may_frame_own_pages below) and the pages of the routes
+# table's FramableRoute, for the origins of LIVE_FRAME_ANCESTORS. X-Frame-Options is not in
+# this list: it follows each answer's frame-ancestors (x_frame_options).
 HEADERS: list[tuple[bytes, bytes]] = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own
     # form posts, which would defeat the Origin check. Nothing leaks to other sites either way.
     (b"referrer-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+
+
+def x_frame_options(csp: bytes) -> bytes | None:
+    """X-Frame-Options for browsers that know no frame-ancestors (the others ignore it when
+    the CSP has one): DENY for 'none', SAMEORIGIN for 'self', none at all for a list of
+    origins, which it cannot express (ALLOW-FROM is dead; DENY would block the listed ones)."""
+    ancestors = _directive(csp.decode("latin-1"), "frame-ancestors")
+    if ancestors in ("", "'none'"):
+        return b"DENY"
+    if ancestors == "'self'":
+        return b"SAMEORIGIN"
+    return None
+
+
+def _directive(csp: str, name: str) -> str:
+    for part in csp.split(";"):
+        key, _, value = part.strip().partition(" ")
+        if key == name:
+            return value.strip()
+    return ""
+
+
+def with_frame_ancestors(csp: str, ancestors: str) -> str:
+    """``csp`` with its frame-ancestors directive set to ``ancestors``."""
+    kept = [p.strip() for p in csp.split(";") if p.strip().partition(" ")[0] != "frame-ancestors"]
+    return "; ".join([*kept, f"frame-ancestors {ancestors}"])
+
 
 # Scripts and stylesheets are not documents: the CSP, framing, permissions and opener policies
 # do nothing for them (browsers apply them to documents and workers; the app starts no worker).
@@ -75,11 +103,13 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower(): value for name, value in headers}
-                message["headers"] = headers + [
-                    (name, value)
-                    for name, value in headers_for(present.get(b"content-type", b""))
-                    if name not in present
-                ]
+                added = headers_for(present.get(b"content-type", b""))
+                headers += [(name, value) for name, value in added if name not in present]
+                if added is HEADERS and b"x-frame-options" not in present:
+                    csp = present.get(b"content-security-policy", CSP.encode())
+                    if (xfo := x_frame_options(csp)) is not None:
+                        headers.append((b"x-frame-options", xfo))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -106,12 +136,50 @@ class PrivateRoute(Route):
         await super().handle(scope, receive, send_no_store)
 
 
+class FramableRoute(Route):
+    """A page the sites of LIVE_FRAME_ANCESTORS may show in a frame (a video conference's side
+    panel, a Matrix widget, an intranet portal): the participant pages with their form posts,
+    the projector and the stream overlay. The routes table (live/web/routes.py) says which
+    routes these are, so every other page (moderation, control room, setup, links, report)
+    stays unframeable, and so does a page added without thinking of it. Every answer of the
+    route (errors included) gets frame-ancestors 'self' and the listed origins, and no
+    X-Frame-Options (see x_frame_options). Without the setting nothing changes."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        origins = _frame_origins(scope)
+        if not origins:
+            await super().handle(scope, receive, send)
+            return
+        ancestors = " ".join(["'self'", *origins])
+
+        async def send_framable(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                csp = next(
+                    (v.decode("latin-1") for n, v in headers if n == b"content-security-policy"),
+                    CSP,
+                )
+                message["headers"] = [
+                    (name, value)
+                    for name, value in headers
+                    if name not in (b"content-security-policy", b"x-frame-options")
+                ] + [(b"content-security-policy", with_frame_ancestors(csp, ancestors).encode())]
+            await send(message)
+
+        await super().handle(scope, receive, send_framable)
+
+
+def _frame_origins(scope: Scope) -> tuple[str, ...]:
+    """LIVE_FRAME_ANCESTORS of the app serving ``scope`` (the runtime its lifespan built)."""
+    runtime = getattr(scope["app"].state, "live", None)
+    return runtime.settings.frame_ancestors if runtime is not None else ()
+
+
 def allow_framing_by_own_pages(response: Response) -> None:
     """The stream overlay: the moderation page previews it in a frame. Our own pages only; OBS
-    and vMix load it as a page of its own, not in a frame. (SAMEORIGIN for browsers that know
-    only X-Frame-Options; the others follow frame-ancestors.)"""
+    and vMix load it as a page of its own, not in a frame. (X-Frame-Options follows:
+    SAMEORIGIN.) LIVE_FRAME_ANCESTORS adds other sites' origins (FramableRoute)."""
     response.headers["content-security-policy"] = content_security_policy(frame_ancestors="'self'")
-    response.headers["x-frame-options"] = "SAMEORIGIN"
 
 
 def may_frame_own_pages(response: Response) -> None:

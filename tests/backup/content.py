@@ -55,6 +55,7 @@ async def build(store: Store) -> None:
     )
     await store.create_event(event, rooms)
     await store.set_parallel_polls("rt-saal-b", True)
+    await store.set_applause_via_stream("rt-saal-b", True)
     await store.set_room_token("rt-plenum", token_hash("secret-room-token"))
     await store.set_logo(CODE, check_logo(png(8, 4)))
     talk = AgendaItem("rt-talk", CODE, "rt-plenum", "Keynote", at(0), at(45), "Dr. Beispiel")

@@ -93,6 +93,7 @@ async def test_an_event_moves_to_a_fresh_instance_and_exports_the_same(
     assert second["participation"]["participants"] == 8
     assert second["mood"][0]["counts"] == [0, 1, 1, 0, 1]
     assert second["join_code_required"] is True
+    assert [r["applause_via_stream"] for r in second["rooms"]] == [False, True]
     assert second["logo"] is not None and second["brand"]["color"] == "#0b5394"
 
 

@@ -187,3 +187,30 @@ def test_the_other_checks(
     # The default bind answers this machine only: phones cannot open its address.
     phones = line(lines, "phones")
     assert phones.startswith("warning") and "--host 0.0.0.0" in phones
+
+
+@pytest.mark.parametrize(
+    ("env", "level", "text"),
+    [
+        ({}, "ok", "no other site may frame"),
+        ({"LIVE_FRAME_ANCESTORS": "https://bbb.example.org"}, "warning", "LIVE_SECURE_COOKIES"),
+        (
+            {"LIVE_FRAME_ANCESTORS": "https://bbb.example.org", "LIVE_SECURE_COOKIES": "1"},
+            "ok",
+            "https://bbb.example.org",
+        ),
+    ],
+)
+def test_framing(
+    env: dict[str, str],
+    level: str,
+    text: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, lines = run_check(capsys)
+    found = line(lines, "framing")
+    assert found.startswith(level) and text in found
+    assert code == 0

@@ -63,6 +63,7 @@ def test_a_room_with_parallel_polls_keeps_both_open(
         "id": event.room,
         "name": event.rooms[0]["name"],
         "parallel_polls": True,
+        "applause_via_stream": False,
     }
     assert get_event(client, event.code)["rooms"][0]["parallel_polls"] is True
     first = create_poll(client, event, question="Erste?")
@@ -126,7 +127,12 @@ def test_patch_room_refuses_broken_json(client: TestClient, event: EventFixture)
 def test_patch_room_renames_and_switches_at_once(client: TestClient, event: EventFixture) -> None:
     response = patch_room(client, event, {"name": " Großer Saal ", "parallel_polls": True})
     assert response.status_code == 200, response.text
-    assert response.json() == {"id": event.room, "name": "Großer Saal", "parallel_polls": True}
+    assert response.json() == {
+        "id": event.room,
+        "name": "Großer Saal",
+        "parallel_polls": True,
+        "applause_via_stream": False,
+    }
     assert get_event(client, event.code)["rooms"][0] == response.json()
 
 
