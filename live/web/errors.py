@@ -16,6 +16,7 @@ from live.domain.text import _n
 from live.errors import Forbidden, NotFound, TooMany, Unauthorized, Unavailable
 from live.i18n import translate
 from live.views.templating import render
+from live.web.footer import footer_of
 from live.web.identity import request_lang
 
 log = logging.getLogger("live.web")
@@ -73,6 +74,7 @@ def page_error(request: Request, status: int, message: str) -> HTMLResponse:
         status=status,
         message=message,
         lang_urls=[(code, f"{request.url.path}?lang={code}") for code in ("de", "en")],
+        footer=footer_of(request),
     )
     return HTMLResponse(html, status_code=status)
 

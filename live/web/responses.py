@@ -15,6 +15,7 @@ from live.i18n import LANGUAGES, Lang
 from live.views import api as shapes
 from live.views.templating import render
 from live.web.errors import page_error
+from live.web.footer import footer
 from live.web.identity import remember_lang, request_lang
 from live.web.runtime import runtime
 
@@ -41,6 +42,7 @@ def lang_urls(conn: HTTPConnection) -> list[tuple[str, str]]:
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = request_lang(request)
     context.setdefault("lang_urls", lang_urls(request))
+    context.setdefault("footer", footer(runtime(request).settings))
     response = HTMLResponse(render(lang, template, **context), status_code=status)
     remember_lang(request, response, runtime(request).settings)
     return response
