@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from live.web import (
+    accessibility,
     api,
     api_brand,
     api_setup,
@@ -42,6 +43,10 @@ def routes() -> list[BaseRoute]:
         Route("/healthz", api.healthz, methods=["GET"]),
         # Prometheus, with LIVE_METRICS_TOKEN as Bearer (404 while it is unset)
         Route("/metrics", metrics.serve, methods=["GET"]),
+        # the accessibility statement (with its barrier report form) and Leichte Sprache
+        Route("/barrierefreiheit", accessibility.accessibility_statement, methods=["GET"]),
+        Route("/barrierefreiheit", accessibility.barrier_report, methods=["POST"]),
+        Route("/leichte-sprache", accessibility.easy_read, methods=["GET"]),
         # the participant's phone; each action is a form post that also works without JS
         Route(code, participant.participant, methods=["GET"]),
         Route(f"{code}/{{number:int}}", participant.room_entry, methods=["GET"]),

@@ -112,6 +112,7 @@ def no_axe_violations(page: Page, context: str) -> None:
     assert not violations, f"axe, {context}:\n{format_violations(violations)}"
 
 
+@pytest.mark.keyboard("phone-tabs")
 def test_tabs_by_mouse_and_keyboard_and_axe_in_each(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
