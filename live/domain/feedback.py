@@ -28,9 +28,10 @@ class BarrierReport:
     def log_message(self) -> str:
         """The report as the message of one log line: each value a JSON string, so its line
         breaks and backslashes come out escaped and no text can end the line (every other
-        line-breaking character, U+2028 and the like, was cleaned away before). A typed quote becomes ``\\u0022``, not ``\\"``: the only quotes left are
-        each value's own, so the log's redaction of query-like text (live/logs.py), which stops
-        at a quote, can never cut an escape in two and let text out of its string."""
+        line-breaking character, U+2028 and the like, was cleaned away before). A typed quote
+        becomes ``\\u0022``, not ``\\"``: the only quotes left are each value's own, so the
+        log's redaction of query-like text (live/logs.py), which stops at a quote, can never
+        cut an escape in two and let text out of its string."""
         return f"barrier report: text={_quoted(self.text)} contact={_quoted(self.contact)}"
 
 

@@ -5,12 +5,12 @@ the statement at /barrierefreiheit is rendered from (live/domain/a11y_audit.py).
                                                   # write the record with today as review date
     python -m tests.support.a11y_record --check   # exit 1 when it no longer matches the tests
 
-What it holds is read from the tests themselves: axe-core's version and the rule tags it runs
-and which of its findings fail a test (tests/support/axe.py), the pages the every-page test checks in both languages (PAGES of
-tests/browser/test_every_page.py) and every browser test marked
-``@pytest.mark.keyboard("<flow>")``. tests/test_a11y_record.py runs the check, so a page added,
-a keyboard test renamed or removed, or a new axe-core fails the suite until the record is
-written again, after the tests it names have passed again.
+What it holds is read from the tests themselves: axe-core's version, the rule tags it runs
+and which of its findings fail a test (tests/support/axe.py), the pages the every-page test
+checks in both languages (PAGES of tests/browser/test_every_page.py) and every browser test
+marked ``@pytest.mark.keyboard("<flow>")``. tests/test_a11y_record.py runs the check, so a
+page added, a keyboard test renamed or removed, or a new axe-core fails the suite until the
+record is written again, after the tests it names have passed again.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Record:
         return [EVERY_PAGE_TEST, *dict.fromkeys(test for _flow, test in self.keyboard_tests)]
 
 
-def keyboard_tests(folder: Path = BROWSER_TESTS) -> tuple[tuple[str, str], ...]:
+def keyboard_tests(folder: Path = BROWSER_TESTS, root: Path = ROOT) -> tuple[tuple[str, str], ...]:
     """(flow, node id) of each test function marked ``@pytest.mark.keyboard("<flow>")``, read
     from the sources (no browser, no collection), by file and line."""
     found: list[tuple[str, str]] = []
@@ -53,7 +53,7 @@ def keyboard_tests(folder: Path = BROWSER_TESTS) -> tuple[tuple[str, str], ...]:
             if not isinstance(node, ast.FunctionDef):
                 continue
             for flow in _keyboard_flows(node.decorator_list):
-                found.append((flow, f"{path.relative_to(ROOT).as_posix()}::{node.name}"))
+                found.append((flow, f"{path.relative_to(root).as_posix()}::{node.name}"))
     return tuple(found)
 
 
