@@ -49,6 +49,10 @@ KEYBOARD_TESTS = (
         "tests/browser/test_control_flow.py::test_projector_follows_buttons_and_shortcuts_and_fits_the_wall",
     ),
     (
+        "barrier-report",
+        "tests/browser/test_legal_pages.py::test_barrier_report_by_keyboard",
+    ),
+    (
         "links-copy",
         "tests/browser/test_links_flow.py::test_every_link_on_the_links_page_copies_by_keyboard",
     ),
