@@ -137,7 +137,7 @@ class Statement:
     failing_impacts: tuple[str, ...]  # axe-core's words: "critical", "serious"
     languages: tuple[str, ...]
     pages: tuple[CheckedPage, ...]
-    keyboard: tuple[str, ...]  # German msgids of the flows, in the record's order
+    keyboard: tuple[str, ...]  # German msgids of the flows checked
     limitations: tuple[Limitation, ...]
 
 
@@ -145,7 +145,9 @@ def statement(*, has_dgs_video: bool) -> Statement:
     """The statement from the record. Fully compliant only without any known limitation,
     which automated tests alone can never show: so it says "teilweise vereinbar"."""
     limitations = LIMITATIONS if has_dgs_video else (*LIMITATIONS, NO_DGS_VIDEO)
-    flows = dict.fromkeys(flow for flow, _test in record.KEYBOARD_TESTS)
+    # In the order written here (participants first), not the record's (by test file).
+    order = list(KEYBOARD_FLOWS)
+    flows = sorted({flow for flow, _test in record.KEYBOARD_TESTS}, key=order.index)
     return Statement(
         fully_compliant=not limitations,
         reviewed=date.fromisoformat(record.REVIEWED),
