@@ -116,6 +116,24 @@ class RedactTokens(logging.Filter):
         return True
 
 
+class HideClientAddress(logging.Filter):
+    """With the access log off (the default): uvicorn's line per socket handshake (``'%s -
+    "WebSocket %s" [accepted]'``, the client's address and port first) gets "-" for the
+    address. Otherwise each phone's address would be logged anyway, once per connection, while
+    LIVE_ACCESS_LOG=0 promises no addresses (the page /datenschutz-hinweise says so). With
+    the access log on, the operator chose to log addresses: this filter is not installed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            isinstance(record.msg, str)
+            and record.msg.startswith('%s - "WebSocket ')
+            and isinstance(record.args, tuple)
+            and record.args
+        ):
+            record.args = ("-", *record.args[1:])
+        return True
+
+
 def _fields(record: logging.LogRecord) -> dict[str, object]:
     """What a structured line says, in this order. uvicorn's access lines are split into their
     parts (their arguments: client, method, path with query, HTTP version, status)."""
@@ -216,12 +234,15 @@ def config(settings: Settings) -> dict[str, Any]:
     default, access = _FORMATTERS[settings.log_format]
     level = settings.log_level.upper()
     filters = ["request_id", "redact"]
+    if not settings.access_log:
+        filters.append("hide_address")
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
             "request_id": {"()": "live.logs.RequestIdFilter"},
             "redact": {"()": "live.logs.RedactTokens"},
+            "hide_address": {"()": "live.logs.HideClientAddress"},
         },
         "formatters": {"default": default, "access": access},
         "handlers": {

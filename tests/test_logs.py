@@ -138,3 +138,22 @@ def test_an_unknown_log_format_is_refused_at_start() -> None:
     with pytest.raises(ValueError, match="LIVE_LOG_FORMAT"):
         Settings.from_env({"LIVE_LOG_FORMAT": "xml"})
     assert Settings.from_env({}).log_format == "text"
+
+
+def test_the_client_address_of_socket_lines_is_hidden_unless_the_access_log_is_on() -> None:
+    def handler_filters(settings: Settings) -> list[str]:
+        return list(logs.config(settings)["handlers"]["default"]["filters"])
+
+    assert "hide_address" in handler_filters(Settings())
+    assert "hide_address" not in handler_filters(Settings(access_log=True))
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        "",
+        0,
+        '%s - "WebSocket %s" [accepted]',
+        ("203.0.113.7:51234", "/e/ABC/rooms/r1/live"),
+        None,
+    )
+    logs.HideClientAddress().filter(record)
+    assert record.getMessage() == '- - "WebSocket /e/ABC/rooms/r1/live" [accepted]'

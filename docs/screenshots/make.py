@@ -1,13 +1,14 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection] [legal]
+        [protection] [privacy] [embed] [legal]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
-every projector mode at 1920×1080, 1280×720 and 1024×576, the stream overlay and a phone, and
-the organiser's start page and links page, the accessibility statement and Leichte Sprache. Named groups only, when any are named (all without).
-The pictures are what a person sees: docs and product cannot drift apart.
+every projector mode at 1920×1080, 1280×720 and 1024×576, the stream overlay and a phone, the
+organiser's start page and links page, the accessibility statement and Leichte Sprache. Named
+groups only, when any are named (all without). The pictures are what a person sees: docs and
+product cannot drift apart.
 """
 
 from __future__ import annotations
@@ -270,6 +271,57 @@ def protection_pages(browser: Browser, stage: Stage) -> None:
     console.screenshot(path=str(OUT / "console-burst-warning.png"), clip=clip)
 
 
+def privacy_pages(browser: Browser, stage: Stage) -> None:
+    """/datenschutz-hinweise (what is stored): its top on a phone, a category with its
+    technical names opened on the phone, and the whole page on a laptop."""
+    url = f"{stage.server.url}/datenschutz-hinweise"
+    phone = phone_page(browser)
+    phone.goto(url)
+    phone.screenshot(path=str(OUT / "privacy-phone.png"))
+    category = phone.locator("#cat-questions").locator("xpath=..")
+    category.locator("summary").click()
+    category.scroll_into_view_if_needed()
+    category.screenshot(path=str(OUT / "privacy-phone-category.png"))
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = laptop.new_page()
+    page.goto(url)
+    page.screenshot(path=str(OUT / "privacy-desktop.png"))
+    page.goto(f"{url}?lang=en")
+    page.screenshot(path=str(OUT / "privacy-desktop-full-en.png"), full_page=True)
+
+
+def embed_pages(browser: Browser, stage: Stage) -> None:
+    """The participant page's side-panel view (?embed=1) at 360×640, as a video conference's
+    panel shows it, on each of its three tabs; and the mood input on a 320-px phone."""
+    base = f"{stage.server.url}/e/{stage.code}"
+    panel = browser.new_context(
+        viewport={"width": 360, "height": 640}, device_scale_factor=2, locale="de-DE"
+    ).new_page()
+    panel.goto(f"{base}?room={stage.room}&embed=1")
+    panel.wait_for_function("() => document.body.dataset.connection === 'open'")
+    tabs = (("polls", "Abstimmung"), ("qa", "Fragen"), ("applause", "Applaus & Stimmung"))
+    for key, name in tabs:
+        panel.get_by_role("tab", name=name).click()
+        panel.wait_for_function(f"() => !document.getElementById('panel-{key}').hidden")
+        panel.wait_for_timeout(300)
+        # The applause tab whole (applause, mood, the room list, the language switch); the
+        # others as the panel first shows them (the poll tab holds four polls, metres long).
+        panel.screenshot(path=str(OUT / f"embed-360-{key}.png"), full_page=key == "applause")
+    phone = browser.new_context(
+        viewport={"width": 320, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="de-DE",
+    ).new_page()
+    phone.goto(f"{base}?room={stage.room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.get_by_role("tab", name="Applaus & Stimmung").click()
+    phone.locator("#mood-form").scroll_into_view_if_needed()
+    phone.wait_for_timeout(300)
+    phone.locator("#mood-form").screenshot(path=str(OUT / "phone-mood-320.png"))
+
+
 def legal_pages(browser: Browser, stage: Stage) -> None:
     """Issue 23: the accessibility statement and Leichte Sprache on a phone (390×844: the top,
     and the barrier report form after sending) and on a laptop (1280×800, whole), and the phone
@@ -306,6 +358,8 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "organiser": organiser_pages,
     "console": console_pages,
     "protection": protection_pages,
+    "privacy": privacy_pages,
+    "embed": embed_pages,
     "legal": legal_pages,
 }
 

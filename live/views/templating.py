@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 from live.assets import TEMPLATE_DIR
 from live.domain.codes import format_code
@@ -15,7 +16,7 @@ from live.domain.mood import MOOD_LABELS
 from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_ANSWERS, MAX_OPTIONS, MIN_OPTIONS, published, scale_values
 from live.domain.text import _n
-from live.i18n import LANGUAGES, Lang, translations
+from live.i18n import DEFAULT_LANG, LANGUAGES, Lang, translations
 from live.static_files import asset
 from live.views.brand import brand_css_url, logo_url
 from live.views.cloud import word_cloud
@@ -46,6 +47,20 @@ def _percent(value: int, lang: str) -> str:
     return f"{value}\u00a0%" if lang == "de" else f"{value}%"
 
 
+# What organisers and participants type (event titles, room names, agenda items, poll questions
+# and options, questions, names, answers) is German: the audience is. It is hyphenated as German
+# and, on a page in another language, marked so (WCAG 3.1.2, language of parts): a screen reader
+# then reads "Mittagspause" with a German voice on an English page.
+CONTENT_LANG: Lang = DEFAULT_LANG
+
+
+def _user_text(value: object, lang: Lang) -> Markup:
+    text = shy(value, CONTENT_LANG)
+    if lang == CONTENT_LANG:
+        return text
+    return Markup('<span lang="{}">{}</span>').format(CONTENT_LANG, text)
+
+
 def _number(value: float | int | None, lang: str, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -69,6 +84,8 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     gettext = translations(lang).gettext
     env.globals["lang"] = lang
+    # The participant page's side-panel view (live/web/embed.py); pages set it, regions never.
+    env.globals["embed"] = False
     env.globals["asset"] = asset  # every <link>/<script> of a static file: its hashed URL
     env.globals["scale_values"] = scale_values
     env.globals["word_cloud"] = word_cloud
@@ -95,6 +112,8 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.filters["code"] = format_code
     # User text shown large or in narrow boxes: soft hyphens in long words (escapes, too).
     env.filters["shy"] = lambda v: shy(v, lang)
+    # The same for text people typed (CONTENT_LANG above): every template's one way to show it.
+    env.filters["user"] = lambda v: _user_text(v, lang)
     env.filters["date"] = lambda d, form="long": str(format_date(d, format=form, locale=lang))
     return env
 

@@ -25,6 +25,7 @@ from live.domain.models import Event, Room
 from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.ids import token_matches
+from live.web.embed import keep_embed
 from live.web.identity import (
     bearer,
     client_address,
@@ -177,9 +178,10 @@ async def not_joined_handler(request: Request, exc: Exception) -> Response:
     """To the participant page: htmx follows HX-Redirect with a full load, a plain form post
     the 303."""
     assert isinstance(exc, NotJoined)
+    page = keep_embed(request, exc.page)  # a side panel stays one (live/web/embed.py)
     if is_htmx(request):
-        return Response(status_code=204, headers={"hx-redirect": exc.page})
-    return redirect(exc.page)
+        return Response(status_code=204, headers={"hx-redirect": page})
+    return redirect(page)
 
 
 async def participant_or_new(

@@ -137,10 +137,24 @@ async def links(request: Request) -> Response:
 
 
 def room_links_html(
-    request: Request, event: Event, rooms: list[Room], fresh: tuple[str, str] | None = None
+    request: Request,
+    event: Event,
+    rooms: list[Room],
+    fresh: tuple[str, str] | None = None,
+    *,
+    level: int = 3,
 ) -> str:
-    """The organiser's list of room links. ``fresh``: (room id, link) just created, shown once."""
-    return fragment(request, "fragments/room_links.html", event=event, rooms=rooms, fresh=fresh)
+    """The organiser's list of room links. ``fresh``: (room id, link) just created, shown once.
+    ``level``: its heading's, one below the heading it stands under (an h3 in the links page's
+    h2 section; an h2 on the page of its own without JavaScript, under its h1)."""
+    return fragment(
+        request,
+        "fragments/room_links.html",
+        event=event,
+        rooms=rooms,
+        fresh=fresh,
+        heading_level=level,
+    )
 
 
 def room_link_url(request: Request, event: Event, room: Room, token: str) -> str:
@@ -170,10 +184,12 @@ async def room_link(request: Request) -> Response:
             _n("Neuer Moderationslink für %(room)s. Ein älterer Link gilt nicht mehr."),
             {"room": room.name},
         )
-    html = room_links_html(request, event, await svc.events.rooms(event), fresh)
+    rooms = await svc.events.rooms(event)
     if is_htmx(request):
+        html = room_links_html(request, event, rooms, fresh)
         return HTMLResponse(html + announce(request, message))
     if fresh is None:
         return redirect(f"/e/{event.code}/links")
     # Without JavaScript: a page of its own, since the link is shown only this once.
+    html = room_links_html(request, event, rooms, fresh, level=2)
     return page(request, "room_link.html", event=event, room=room, links_html=html)

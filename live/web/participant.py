@@ -20,6 +20,8 @@ from live.i18n import translate
 from live.views.program import TimeFormat
 from live.views.regions import applause_region, mood_region, participant_items
 from live.web.access import keep_participant, participant_or_new, require_participant, resolve
+from live.web.embed import PARAM as EMBED
+from live.web.embed import is_embed, keep_embed
 from live.web.errors import error_text, status_for
 from live.web.forms import as_int, field, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state
@@ -50,6 +52,8 @@ async def room_entry(request: Request) -> Response:
     lang = request.query_params.get("lang")
     # The projector's QR code carries its join code (?code=): on to the room page with it.
     extra = {"lang": lang} if lang in ("de", "en") else {}
+    if is_embed(request):
+        extra[EMBED] = "1"  # a side panel's room link (docs/integrations.md) stays one
     if code := join_code.normalise(request.query_params.get("code")):
         extra["code"] = code
     if 1 <= number <= len(rooms):
@@ -61,7 +65,12 @@ async def participant(request: Request) -> Response:
     svc = services(request)
     event = await svc.events.event(request.path_params["code"])
     if event.code != request.path_params["code"]:
-        return redirect(f"/e/{event.code}")  # normalised spelling (e.g. lower case typed)
+        # normalised spelling (e.g. lower case typed)
+        return redirect(keep_embed(request, f"/e/{event.code}"))
+    if is_embed(request) and request.query_params.get(EMBED) != "1":
+        # The side panel, reached by a link that could not carry the flag (a pushed region's):
+        # the flag into this page's address, so the links from here carry it on.
+        return redirect(keep_embed(request, f"{request.url.path}?{request.url.query}"))
     rooms = await svc.events.rooms(event)
     room_id = request.query_params.get("room")
     if room_id is None and len(rooms) == 1:

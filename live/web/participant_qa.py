@@ -20,6 +20,7 @@ from live.service.rooms import with_question, without_question
 from live.views.regions import participant_question_list, qa_list_rows, qa_mine_rows
 from live.views.templating import render
 from live.web.access import require_participant, resolve
+from live.web.embed import keep_embed
 from live.web.errors import error_text, page_error, status_for
 from live.web.forms import FieldErrors, field, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state, newest
@@ -93,7 +94,7 @@ async def ask(request: Request) -> Response:
             response = HTMLResponse(html, status_code=status_for(exc))
         return response
     if not is_htmx(request):
-        response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
+        response = redirect(keep_embed(request, f"/e/{event.code}?room={room.id}#qa-title"))
     else:
         # The last tick's state with the new question (live/web/held.py); a retried send (its
         # request id already seen) stored nothing new, and the held state has the first one.
@@ -171,7 +172,7 @@ async def delete_own(request: Request) -> Response:
     await svc.questions.delete_own(event, pid, question.id, found=question)
     response: Response
     if not is_htmx(request):
-        response = redirect(f"/e/{event.code}?room={room.id}#qa-title")
+        response = redirect(keep_embed(request, f"/e/{event.code}?room={room.id}#qa-title"))
     else:
         lang = request_lang(request)
         state = without_question(await answer_state(request, room, pid), question.id)

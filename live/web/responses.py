@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from live.i18n import LANGUAGES, Lang
 from live.views import api as shapes
 from live.views.templating import render
+from live.web.embed import is_embed, keep_embed
 from live.web.errors import page_error
 from live.web.footer import footer
 from live.web.identity import remember_lang, request_lang
@@ -43,6 +44,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     lang = request_lang(request)
     context.setdefault("lang_urls", lang_urls(request))
     context.setdefault("footer", footer(runtime(request).settings))
+    # The side-panel view (live/web/embed.py): base.html leaves out the site header.
+    context.setdefault("embed", is_embed(request))
     response = HTMLResponse(render(lang, template, **context), status_code=status)
     remember_lang(request, response, runtime(request).settings)
     return response
@@ -50,6 +53,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
 
 def fragment(request: Request, template: str, **context: Any) -> str:
     """One template rendered in the reader's language (a part of an htmx answer)."""
+    context.setdefault("embed", is_embed(request))
     return render(request_lang(request), template, **context)
 
 
@@ -76,8 +80,11 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def no_js_answer(request: Request, error: str | None, status: int, back: str) -> Response:
-    """The answer to a plain form post (no htmx): the error page, or a redirect back."""
-    return page_error(request, status, error) if error is not None else redirect(back)
+    """The answer to a plain form post (no htmx): the error page, or a redirect back (to the
+    side-panel view when the post came from it)."""
+    if error is not None:
+        return page_error(request, status, error)
+    return redirect(keep_embed(request, back))
 
 
 def json_response(

@@ -20,6 +20,7 @@ from live.web import (
     openapi,
     participant,
     participant_qa,
+    privacy,
     report,
     retention,
     screen,
@@ -41,6 +42,8 @@ def routes() -> list[BaseRoute]:
         Private("/events", landing.create_event, methods=["POST"]),  # answers with the links
         Route("/join", landing.join, methods=["GET"]),
         Route("/healthz", api.healthz, methods=["GET"]),
+        # what this installation stores, written from the data inventory (German; ?lang=en)
+        Route("/datenschutz-hinweise", privacy.privacy_notes, methods=["GET"]),
         # Prometheus, with LIVE_METRICS_TOKEN as Bearer (404 while it is unset)
         Route("/metrics", metrics.serve, methods=["GET"]),
         # the accessibility statement (with its barrier report form) and Leichte Sprache

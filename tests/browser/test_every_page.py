@@ -30,6 +30,7 @@ pytestmark = pytest.mark.browser
 # (path template, who opens it: "participant" | "moderator" | "screen")
 PAGES: tuple[tuple[str, str], ...] = (
     ("/", "participant"),
+    ("/datenschutz-hinweise", "participant"),
     ("/e/{code}", "participant"),
     ("/e/{code}/screen", "screen"),
     ("/e/{code}/overlay", "screen"),

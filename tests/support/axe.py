@@ -45,11 +45,37 @@ def axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
+_RUN_AXE_RULES = """
+async (rules) => {
+  const result = await window.axe.run(document, {
+    runOnly: {type: "rule", values: rules},
+    iframes: false,
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    targets: v.nodes.map((n) => n.target.map(String).join(" ")),
+  }));
+}
+"""
+
+
 def run_axe(page: Page) -> list[dict[str, Any]]:
     """All WCAG 2.0/2.1 A+AA violations on the current page, any impact."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
     violations: list[dict[str, Any]] = page.evaluate(_RUN_AXE, list(WCAG_TAGS))
+    return violations
+
+
+def run_axe_rules(page: Page, *rules: str) -> list[dict[str, Any]]:
+    """The violations of these axe rules only: best practices outside the WCAG tags, such as
+    ``heading-order`` (no skipped heading level) or ``page-has-heading-one``."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    violations: list[dict[str, Any]] = page.evaluate(_RUN_AXE_RULES, list(rules))
     return violations
 
 

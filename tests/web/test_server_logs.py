@@ -67,3 +67,24 @@ def test_each_line_is_one_parsable_event_with_its_request_id_and_no_secrets(
 
     for secret in (token, participant, QUESTION):
         assert secret not in text
+
+
+def test_without_the_access_log_no_line_names_a_client_address(
+    live_server_factory: LiveServerFactory,
+) -> None:
+    """LIVE_ACCESS_LOG is off by default: uvicorn's line per socket handshake, which starts
+    with the client's address and port, says "-" instead (live/logs.py HideClientAddress)."""
+    server = live_server_factory()
+    event = call(server, "POST", "/api/v1/events", {"title": "Protokoll", "rooms": ["Plenum"]})
+    code, room = event["code"], event["rooms"][0]["id"]
+    participant = call(server, "POST", f"/api/v1/events/{code}/join")["participant_token"]
+    with ws(server, code, room, participant) as conn:
+        server_message(conn.recv(timeout=10))  # snapshot
+    server.stop()
+    lines = [line for line in server.log_text().splitlines() if not line.startswith("--- ")]
+    accepted = [line for line in lines if '"WebSocket ' in line and "[accepted]" in line]
+    assert len(accepted) == 1
+    assert ' - - "WebSocket /api/v1/events/' in accepted[0]
+    # The server's own address is in its start line; no other line names one.
+    start = f"127.0.0.1:{server.port}"
+    assert [line for line in lines if "127.0.0.1" in line.replace(start, "")] == []
