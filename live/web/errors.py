@@ -16,8 +16,8 @@ from live.domain.text import _n
 from live.errors import Forbidden, NotFound, TooMany, Unauthorized, Unavailable
 from live.i18n import translate
 from live.views.templating import render
-from live.web.footer import footer_of
 from live.web.embed import is_embed, panel_page
+from live.web.footer import footer_of
 from live.web.identity import request_lang
 
 log = logging.getLogger("live.web")

@@ -12,12 +12,14 @@ from tests.web.conftest import EventFixture, close_store, create_poll
 
 ORIGIN = {"Origin": "http://testserver"}
 # Pages that need no store at all.
-# The static files and the API's description (live/web/openapi.py) come from memory; the
-# accessibility statement and Leichte Sprache are text (a barrier report goes to the log).
+# The static files and the API's description (live/web/openapi.py) come from memory; what is
+# stored, the accessibility statement and Leichte Sprache are text (a barrier report goes to
+# the log).
 WITHOUT_STORE = {
     "/",
     "/static/{path:path}",
     "/api/v1/openapi.json",
+    "/datenschutz-hinweise",
     "/barrierefreiheit",
     "/leichte-sprache",
 }
