@@ -20,6 +20,7 @@ LANGUAGES = (
 )
 PAGES = (
     "/",
+    "/datenschutz-hinweise",
     "/e/{code}",
     "/e/{code}/screen",
     "/e/{code}/overlay",
