@@ -11,7 +11,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.axe import format_violations, run_axe
+from tests.support.axe import format_violations, run_axe, run_axe_rules
 from tests.support.browser import PHONE, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer, LiveServerFactory
 from tests.support.stage import api
@@ -118,6 +118,8 @@ def test_statement_and_easy_read_have_no_axe_findings(
             page.goto(f"{live_server.url}{path}?lang={lang}")
             assert page.locator("html").get_attribute("lang") == lang
             no_axe_findings(page, f"{path} ({lang}, {options})")
+            # Best practices beyond the WCAG tags: one h1, no heading level skipped.
+            assert run_axe_rules(page, "heading-order", "page-has-heading-one") == [], path
             no_sideways_scroll(page)
         # The form with its errors shown, too.
         page.goto(f"{live_server.url}/barrierefreiheit?lang={lang}")
