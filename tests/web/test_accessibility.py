@@ -225,3 +225,15 @@ def test_easy_read_page_and_its_sign_language_link(tmp_path: Path) -> None:
         html = client.get("/leichte-sprache").text
         assert f'<a class="button" href="{DGS}">Das Video in Gebärdensprache ansehen</a>' in html
         assert "Kein Video in Gebärdensprache" not in client.get("/barrierefreiheit").text
+
+
+def test_in_the_side_panel_the_footer_links_open_a_tab_of_their_own(tmp_path: Path) -> None:
+    with make_client(tmp_path, imprint_url=IMPRINT) as client:
+        event = create_event(client)
+        panel = client.get(f"/e/{event.code}?embed=1").text
+        footer = panel[panel.index('<footer class="site-footer">') :]
+        links = re.findall(r"<a [^>]*>", footer)
+        assert len(links) == 4 and all('target="_blank" rel="noopener"' in a for a in links)
+        assert f'href="{IMPRINT}"' in footer
+        page = client.get(f"/e/{event.code}").text
+        assert 'target="_blank"' not in page[page.index('<footer class="site-footer">') :]
