@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -126,6 +127,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Europe/Berlin",
         "Time zone of the program's times and the report (IANA name).",
     ),
+    Setting(
+        "LIVE_IMPRINT_URL",
+        "",
+        "The operator's Impressum (`https://…`): linked as „Impressum“ in every page's footer "
+        "(not on the projector or the overlay). Empty: no link.",
+    ),
+    Setting(
+        "LIVE_PRIVACY_URL",
+        "",
+        "The operator's privacy policy (Datenschutzerklärung, `https://…`): linked as "
+        "„Datenschutz“ in every page's footer. Empty: no link.",
+    ),
+    Setting(
+        "LIVE_ACCESSIBILITY_CONTACT",
+        "",
+        "Where barriers are reported (an e-mail address or an `https://` page), named on "
+        "/barrierefreiheit. Empty: the page has a feedback form whose reports go to the log.",
+    ),
+    Setting(
+        "LIVE_DGS_VIDEO_URL",
+        "",
+        "A video in German Sign Language (DGS) about the app (`https://…`), linked from "
+        "/leichte-sprache and the footer („Gebärdensprache“). Empty: no link.",
+    ),
 )
 
 LOG_FORMATS = ("text", "logfmt", "json")
@@ -164,6 +189,11 @@ class Settings:
     metrics_dir: str = ""
     retention_days: int = 30
     timezone: str = "Europe/Berlin"
+    # The operator's own pages, linked from the footer (checked http(s) URLs or "").
+    imprint_url: str = ""
+    privacy_url: str = ""
+    accessibility_contact: str = ""  # an e-mail address or an http(s) URL; "": the form
+    dgs_video_url: str = ""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -249,6 +279,10 @@ class Settings:
             metrics_dir=get("LIVE_METRICS_DIR"),
             retention_days=as_int("LIVE_RETENTION_DAYS", get("LIVE_RETENTION_DAYS"), 0, 3650),
             timezone=_zone_name(get("LIVE_TIMEZONE") or "Europe/Berlin"),
+            imprint_url=_web_url("LIVE_IMPRINT_URL", get("LIVE_IMPRINT_URL")),
+            privacy_url=_web_url("LIVE_PRIVACY_URL", get("LIVE_PRIVACY_URL")),
+            accessibility_contact=_contact(get("LIVE_ACCESSIBILITY_CONTACT")),
+            dgs_video_url=_web_url("LIVE_DGS_VIDEO_URL", get("LIVE_DGS_VIDEO_URL")),
         )
 
 
@@ -318,3 +352,37 @@ def _zone_name(raw: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"LIVE_TIMEZONE must be an IANA time zone name, got {raw!r}") from None
     return raw
+
+
+def _web_url(name: str, raw: str) -> str:
+    """An http(s) URL with a host, or "" (unset). Refused at start-up otherwise: a typo would
+    put a dead or `javascript:` link into every page's footer."""
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        host = None
+    if host is None or parts.scheme.lower() not in {"http", "https"} or _UNSAFE.search(raw):
+        raise ValueError(f"{name} must be an http:// or https:// URL, got {raw!r}")
+    return raw
+
+
+_UNSAFE = re.compile(r"[\s<>\"\\]")
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\".]+(\.[^@\s<>\".]+)+")
+
+
+def _contact(raw: str) -> str:
+    """LIVE_ACCESSIBILITY_CONTACT: an e-mail address (`mailto:` allowed) or an http(s) URL."""
+    if not raw:
+        return ""
+    address = raw.removeprefix("mailto:")
+    if _EMAIL.fullmatch(address):
+        return address
+    try:
+        return _web_url("LIVE_ACCESSIBILITY_CONTACT", raw)
+    except ValueError:
+        raise ValueError(
+            f"LIVE_ACCESSIBILITY_CONTACT must be an e-mail address or an http(s) URL, got {raw!r}"
+        ) from None

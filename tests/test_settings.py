@@ -108,3 +108,42 @@ def test_frame_ancestors_are_origins_checked_at_start_up() -> None:
     ):
         with pytest.raises(ValueError, match="LIVE_FRAME_ANCESTORS"):
             Settings.from_env({"LIVE_FRAME_ANCESTORS": bad})
+
+
+@pytest.mark.parametrize("name", ["LIVE_IMPRINT_URL", "LIVE_PRIVACY_URL", "LIVE_DGS_VIDEO_URL"])
+def test_footer_links_must_be_web_addresses(name: str) -> None:
+    field = {
+        "LIVE_IMPRINT_URL": "imprint_url",
+        "LIVE_PRIVACY_URL": "privacy_url",
+        "LIVE_DGS_VIDEO_URL": "dgs_video_url",
+    }[name]
+    assert getattr(Settings.from_env({}), field) == ""
+    good = "https://amt.example.de/impressum?x=1"
+    assert getattr(Settings.from_env({name: f" {good} "}), field) == good
+    assert getattr(Settings.from_env({name: "http://intranet/seite"}), field)
+    for bad in (
+        "javascript:alert(1)",
+        "amt.example.de/impressum",
+        "ftp://amt.example.de/x",
+        "https://",
+        "https://[::1",
+        'https://amt.example.de/"><script>',
+        "mailto:info@amt.example.de",
+    ):
+        with pytest.raises(ValueError, match=f"{name} must be an http:// or https:// URL"):
+            Settings.from_env({name: bad})
+
+
+def test_accessibility_contact_is_an_address_or_a_web_page() -> None:
+    def contact(raw: str) -> str:
+        return Settings.from_env({"LIVE_ACCESSIBILITY_CONTACT": raw}).accessibility_contact
+
+    assert contact("") == ""
+    assert contact("barrierefrei@amt.example.de") == "barrierefrei@amt.example.de"
+    assert contact("mailto:barrierefrei@amt.example.de") == "barrierefrei@amt.example.de"
+    assert contact("https://amt.example.de/barriere-melden") == (
+        "https://amt.example.de/barriere-melden"
+    )
+    for bad in ("barrierefrei", "a@b", "javascript:alert(1)", "a b@amt.example.de", "@amt.de"):
+        with pytest.raises(ValueError, match="LIVE_ACCESSIBILITY_CONTACT must be"):
+            contact(bad)

@@ -1,13 +1,14 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection] [privacy] [embed] [kinds] [online]
+        [protection] [privacy] [embed] [kinds] [online] [legal]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
-every projector mode at 1920×1080, 1280×720 and 1024×576, the stream overlay and a phone, and
-the organiser's start page and links page. Named groups only, when any are named (all without).
-The pictures are what a person sees: docs and product cannot drift apart.
+every projector mode at 1920×1080, 1280×720 and 1024×576, the stream overlay and a phone, the
+organiser's start page and links page, the accessibility statement and Leichte Sprache. Named
+groups only, when any are named (all without). The pictures are what a person sees: docs and
+product cannot drift apart.
 """
 
 from __future__ import annotations
@@ -447,6 +448,36 @@ def online_pages(browser: Browser, stage: Stage) -> None:
     phone.locator(".applause-card").screenshot(path=str(OUT / "phone-applause-headphones.png"))
 
 
+def legal_pages(browser: Browser, stage: Stage) -> None:
+    """Issue 23: the accessibility statement and Leichte Sprache on a phone (390×844: the top,
+    and the barrier report form after sending) and on a laptop (1280×800, whole), and the phone
+    page's footer with the operator's links."""
+    url = stage.server.url
+    phone = phone_page(browser)
+    for name, path in (("statement", "/barrierefreiheit"), ("easy-read", "/leichte-sprache")):
+        phone.goto(f"{url}{path}")
+        phone.screenshot(path=str(OUT / f"legal-{name}-phone.png"))
+    phone.goto(f"{url}/barrierefreiheit")
+    phone.get_by_label("Welche Barriere ist Ihnen aufgefallen? Auf welcher Seite?").fill(
+        "Auf der Leinwand ist der Fokus schwer zu sehen."
+    )
+    phone.get_by_role("button", name="Meldung senden").click()
+    phone.get_by_role("status").filter(has_text="Danke!").wait_for()
+    phone.screenshot(path=str(OUT / "legal-report-sent-phone.png"))
+    phone.goto(f"{url}/e/{stage.code}?room={stage.room}")
+    phone.locator("footer.site-footer").scroll_into_view_if_needed()
+    phone.screenshot(path=str(OUT / "legal-phone-footer.png"))
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = laptop.new_page()
+    for name, path in (
+        ("statement", "/barrierefreiheit"),
+        ("easy-read", "/leichte-sprache"),
+        ("statement-en", "/barrierefreiheit?lang=en"),  # last: ?lang= is remembered
+    ):
+        page.goto(f"{url}{path}")
+        page.screenshot(path=str(OUT / f"legal-{name}-desktop.png"), full_page=True)
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -457,10 +488,17 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "embed": embed_pages,
     "kinds": kinds_pages,
     "online": online_pages,
+    "legal": legal_pages,
 }
 
 
 PUBLIC_URL = "https://live.example.org"
+# The operator's own pages, linked from every page's footer (issue 23).
+OPERATOR_PAGES = {
+    "LIVE_IMPRINT_URL": "https://www.example.org/impressum",
+    "LIVE_PRIVACY_URL": "https://www.example.org/datenschutz",
+    "LIVE_DGS_VIDEO_URL": "https://www.example.org/gebaerdensprache",
+}
 
 
 def main(names: list[str]) -> None:
@@ -474,7 +512,7 @@ def main(names: list[str]) -> None:
         server = LiveServer(
             data_dir=Path(tmp) / "data",
             log_path=Path(tmp) / "server.log",
-            env={"LIVE_PUBLIC_URL": PUBLIC_URL},
+            env={"LIVE_PUBLIC_URL": PUBLIC_URL, **OPERATOR_PAGES},
         )
         server.start()
         try:

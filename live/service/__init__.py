@@ -22,6 +22,7 @@ from live.service.brand import BrandService
 from live.service.clock import Clock
 from live.service.control import ControlService
 from live.service.events import EventService
+from live.service.feedback import FeedbackService
 from live.service.integrity import DataWatch
 from live.service.meter import NO_METER, WriteMeter
 from live.service.mood import MoodService
@@ -57,6 +58,7 @@ class Services:
     store: Store  # guarded
     hub: Hub
     integrity: DataWatch  # whether the store still holds its data (and the store's health)
+    feedback: FeedbackService  # barrier reports (/barrierefreiheit) into the log
 
     async def health(self) -> dict[str, str]:
         """For the store "ok", "unavailable" or "data_lost"; for the hub "ok" or "unavailable"
@@ -120,6 +122,7 @@ def build_services(
         store=store,
         hub=hub,
         integrity=integrity,
+        feedback=FeedbackService(clock),
     )
 
 

@@ -17,6 +17,7 @@ from live.errors import Forbidden, NotFound, TooMany, Unauthorized, Unavailable
 from live.i18n import translate
 from live.views.templating import render
 from live.web.embed import is_embed, panel_page
+from live.web.footer import footer_of
 from live.web.identity import request_lang
 
 log = logging.getLogger("live.web")
@@ -74,6 +75,7 @@ def page_error(request: Request, status: int, message: str) -> HTMLResponse:
         status=status,
         message=message,
         lang_urls=[(code, f"{request.url.path}?lang={code}") for code in ("de", "en")],
+        footer=footer_of(request),
         # In the side panel (a plain post's error without JavaScript): the panel's look and
         # a way back into it, not to the start page.
         embed=is_embed(request),

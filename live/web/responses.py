@@ -16,6 +16,7 @@ from live.views import api as shapes
 from live.views.templating import render
 from live.web.embed import is_embed, keep_embed
 from live.web.errors import page_error
+from live.web.footer import footer
 from live.web.identity import remember_lang, request_lang
 from live.web.runtime import runtime
 
@@ -42,6 +43,7 @@ def lang_urls(conn: HTTPConnection) -> list[tuple[str, str]]:
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = request_lang(request)
     context.setdefault("lang_urls", lang_urls(request))
+    context.setdefault("footer", footer(runtime(request).settings))
     # The side-panel view (live/web/embed.py): base.html leaves out the site header.
     context.setdefault("embed", is_embed(request))
     response = HTMLResponse(render(lang, template, **context), status_code=status)

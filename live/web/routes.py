@@ -8,6 +8,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from live.web import (
+    accessibility,
     api,
     api_brand,
     api_setup,
@@ -48,6 +49,10 @@ def routes() -> list[BaseRoute]:
         Route("/datenschutz-hinweise", privacy.privacy_notes, methods=["GET"]),
         # Prometheus, with LIVE_METRICS_TOKEN as Bearer (404 while it is unset)
         Route("/metrics", metrics.serve, methods=["GET"]),
+        # the accessibility statement (with its barrier report form) and Leichte Sprache
+        Route("/barrierefreiheit", accessibility.accessibility_statement, methods=["GET"]),
+        Route("/barrierefreiheit", accessibility.barrier_report, methods=["POST"]),
+        Route("/leichte-sprache", accessibility.easy_read, methods=["GET"]),
         # the participant's phone; each action is a form post that also works without JS
         # (the page and its posts, whose answers without JS are pages or redirects: Framable)
         Framable(code, participant.participant, methods=["GET"]),

@@ -442,6 +442,7 @@ def test_autostart_page_plays_only_where_autoplay_is_allowed(
     assert engine(page)["running"] is True
 
 
+@pytest.mark.keyboard("applause")
 def test_keyboard_toggles_grades(site: str, browser_context: ContextFactory) -> None:
     page = open_page(site, browser_context)
     page.focus('[data-grade="3"]')

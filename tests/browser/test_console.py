@@ -151,6 +151,7 @@ def test_the_projector_thumbnail_is_the_rooms_screen_and_silent(
     assert poll
 
 
+@pytest.mark.keyboard("next-poll")
 def test_the_next_prepared_poll_opens_by_key_and_the_open_one_closes(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:

@@ -108,6 +108,7 @@ def _stock_room(server: LiveServer, event: dict[str, Any]) -> None:
         api(server, "PATCH", f"/events/{code}/questions/{q['id']}", {"state": "approved"}, token)
 
 
+@pytest.mark.keyboard("projector-keys")
 def test_projector_follows_buttons_and_shortcuts_and_fits_the_wall(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:

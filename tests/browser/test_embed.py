@@ -85,6 +85,7 @@ def test_embed_fits_narrow_panels_with_real_content_and_passes_axe(
             page.context.close()
 
 
+@pytest.mark.keyboard("embed-tabs")
 def test_embed_tabs_by_keyboard(live_server: LiveServer, browser_context: ContextFactory) -> None:
     event = api(live_server, "POST", "/events", {"title": "Fachtag", "rooms": ["Plenum"]})
     page = panel(browser_context, 360)

@@ -43,6 +43,8 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/e/{code}/control", "moderator"),
     ("/e/{code}/start", "moderator"),
     ("/e/{code}/links", "moderator"),
+    ("/barrierefreiheit", "participant"),
+    ("/leichte-sprache", "participant"),
 )
 # GET routes that are not pages, and why.
 NOT_PAGES: dict[str, str] = {

@@ -85,6 +85,7 @@ def test_copy_the_moderator_link_and_open_it_in_a_fresh_browser(
     expect(page.get_by_label("Moderationslink (alle Räume)")).to_have_value(link)
 
 
+@pytest.mark.keyboard("links-copy")
 def test_every_link_on_the_links_page_copies_by_keyboard(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:

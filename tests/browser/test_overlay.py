@@ -302,6 +302,7 @@ def test_overlay_scales_with_the_canvas_and_takes_its_corner(
     assert abs(heights[0] - heights[1]) < 0.005, heights
 
 
+@pytest.mark.keyboard("overlay-builder")
 def test_builder_makes_the_link_and_previews_it_silently(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:

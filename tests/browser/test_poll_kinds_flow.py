@@ -53,6 +53,7 @@ def order_on(page: Page) -> list[str]:
     ]
 
 
+@pytest.mark.keyboard("ranking")
 def test_keyboard_only_ranking_on_a_phone_reaches_the_projector(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:

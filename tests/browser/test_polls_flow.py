@@ -90,6 +90,7 @@ def wait_connected(page: Page) -> None:
     expect(page.locator(".connection").first).to_have_attribute("data-state", "open", timeout=LIVE)
 
 
+@pytest.mark.keyboard("vote")
 def test_phone_votes_and_the_screen_updates_without_reload(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:

@@ -198,6 +198,7 @@ def test_bars_grow_to_new_values_and_hold_still_under_reduced_motion(
         assert still.evaluate("() => document.getAnimations().length") == 0
 
 
+@pytest.mark.keyboard("projector-controls")
 def test_operator_controls_show_on_use_and_leave_the_picture(
     stage: Stage, browser_context: ContextFactory
 ) -> None:

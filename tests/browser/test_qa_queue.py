@@ -128,6 +128,7 @@ def tab_into_the_queue(page: Page) -> None:
     raise AssertionError("Tab never reached the queue")
 
 
+@pytest.mark.keyboard("qa-approve")
 def test_approve_three_waiting_questions_by_keyboard_with_the_focus_on_the_next(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
@@ -243,6 +244,7 @@ def test_hide_and_undo_within_five_seconds_and_the_undo_is_gone_after(
     assert page.evaluate("() => !!document.activeElement.closest('.qa-row')")
 
 
+@pytest.mark.keyboard("qa-answer")
 def test_pushes_keep_the_typed_answer_the_focus_and_the_selection(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:

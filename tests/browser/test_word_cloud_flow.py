@@ -32,6 +32,7 @@ def create_cloud_poll(page: Page, question: str) -> None:
     expect(page.locator("#mod-polls")).to_contain_text(question)
 
 
+@pytest.mark.keyboard("word-cloud")
 def test_moderator_hides_a_word_from_projector_and_phones(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:

@@ -12,8 +12,17 @@ from tests.web.conftest import EventFixture, close_store, create_poll
 
 ORIGIN = {"Origin": "http://testserver"}
 # Pages that need no store at all.
-# The static files and the API's description (live/web/openapi.py) come from memory.
-WITHOUT_STORE = {"/", "/static/{path:path}", "/api/v1/openapi.json"}
+# The static files and the API's description (live/web/openapi.py) come from memory; what is
+# stored, the accessibility statement and Leichte Sprache are text (a barrier report goes to
+# the log).
+WITHOUT_STORE = {
+    "/",
+    "/static/{path:path}",
+    "/api/v1/openapi.json",
+    "/datenschutz-hinweise",
+    "/barrierefreiheit",
+    "/leichte-sprache",
+}
 # Answers of their own during an outage: the health check says what is down; the metrics
 # (off here: 404) are read from memory.
 OWN_ANSWER = {"/healthz", "/metrics"}
@@ -78,6 +87,9 @@ def test_every_route_answers_503_while_the_store_is_down(
     assert checked > 50
     assert client.get("/").status_code == 200  # the start page needs no store
     assert client.get("/static/live.css").status_code == 200
+    assert client.get("/barrierefreiheit").status_code == 200
+    report = client.post("/barrierefreiheit", data={"text": "Kontrast"}, headers=ORIGIN)
+    assert report.status_code == 200 and "Danke!" in report.text
     assert client.get("/api/v1/openapi.json").status_code == 200
 
 
