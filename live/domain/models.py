@@ -258,3 +258,7 @@ class Results:
     # for the other kinds (and then left out of the JSON).
     points: tuple[int, ...] = ()
     first: tuple[int, ...] = ()
+    # Text polls, for the moderators: the distinct answers the event's blocklist keeps out of
+    # the cloud (as ``answers``), and how many answers that is in all.
+    held_answers: tuple[tuple[str, int], ...] = ()
+    held: int = 0

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from live.domain import blocklist
 from live.domain import polls as poll_rules
 from live.domain.models import Event, Poll, Question, Results, Room
 from live.views.brand import brand_css_url, logo_url
@@ -41,6 +42,19 @@ def brand_dict(event: Event) -> dict[str, Any]:
         "color": event.brand_color,
         "logo": logo_url(event) or None,
         "stylesheet": brand_css_url(event) or None,
+    }
+
+
+def blocklist_dict(event: Event) -> dict[str, Any]:
+    """The event's blocklist (live/domain/blocklist.py): the switch of the shipped list, the
+    event's own entries, the shipped entries it switched off, the shipped list itself and the
+    limits."""
+    return {
+        "default": event.blocklist_default,
+        "entries": list(event.blocklist_added),
+        "removed": list(event.blocklist_removed),
+        "default_entries": [e.shown for e in blocklist.default_entries()],
+        "limits": {"entries": blocklist.MAX_OWN_ENTRIES, "entry_length": blocklist.MAX_ENTRY_LEN},
     }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from live.domain import blocklist
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.agenda import MAX_ITEM_TITLE_LEN
@@ -472,6 +473,21 @@ def hide_in(field: str) -> Schema:
     )
 
 
+# The event's blocklist (live/domain/blocklist.py; GET/PATCH …/blocklist, POST …/entries).
+BLOCK_ENTRY: Schema = {"type": "string", "minLength": 1, "maxLength": blocklist.MAX_ENTRY_LEN}
+BLOCKLIST: Schema = obj(
+    {
+        "default": BOOL,
+        "entries": array(BLOCK_ENTRY),
+        "removed": array(BLOCK_ENTRY),
+        "default_entries": array(BLOCK_ENTRY),
+        "limits": obj({"entries": COUNT, "entry_length": COUNT}),
+    }
+)
+PATCH_BLOCKLIST_IN: Schema = closed({"default": BOOL}, required=("default",))
+BLOCK_ENTRY_IN: Schema = closed({"entry": BLOCK_ENTRY, "blocked": BOOL}, required=("entry",))
+
+
 SET_SCREEN_IN: Schema = {
     "type": "object",
     "required": ["mode"],
@@ -491,6 +507,7 @@ SCHEMAS: dict[str, Schema] = {
     "Error": ERROR,
     "Room": ROOM,
     "Brand": BRAND,
+    "Blocklist": BLOCKLIST,
     "Event": EVENT,
     "CreatedEvent": CREATED_EVENT,
     "Participant": PARTICIPANT,
@@ -515,6 +532,8 @@ SCHEMAS: dict[str, Schema] = {
     "HideWordBody": hide_in("word"),
     "HideAnswerBody": hide_in("answer"),
     "SetScreenBody": SET_SCREEN_IN,
+    "PatchBlocklistBody": PATCH_BLOCKLIST_IN,
+    "BlockEntryBody": BLOCK_ENTRY_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
     "SetupBody": setup_document(incoming=True),
 }
