@@ -112,6 +112,8 @@ def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[
         shape["max_label"] = poll.scale_max_label
     if moderator and poll.kind == "text":
         shape["hidden"] = {"words": list(poll.hidden_words), "answers": list(poll.hidden_answers)}
+        # How many answers the event's blocklist keeps out of the cloud (issue 24).
+        shape["held"] = results.held
     return shape
 
 

@@ -212,6 +212,8 @@ POLL: Schema = obj(
     {
         # moderators of its room, text polls: what was taken out of the word cloud
         "hidden": obj({"words": array(STRING), "answers": array(STRING)}),
+        # moderators of its room, text polls: answers the event's blocklist keeps out
+        "held": COUNT,
         # ranking polls: how many options a ballot ranks at most
         "max_ranked": MAX_RANKED,
         # points polls: the points each participant spreads
