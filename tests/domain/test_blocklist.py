@@ -164,3 +164,23 @@ def test_default_list_is_short_and_valid() -> None:
     entries = default_entries()
     assert 40 <= len(entries) <= 150
     assert len({e.key for e in entries}) == len(entries)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voll-Idiot",
+        "Kaffee-Ersatz",
+        "Kaf-fee",
+        "Idi-ot",
+        "2024 war gut",
+        "S c h e i ß e",
+        "Idiooot!",
+        "Dreckspatz",
+        *COMMON.split(),
+    ],
+)
+def test_the_quick_check_never_disagrees_with_the_words(text: str) -> None:
+    for blocklist in (DEFAULT, own("Kaffee"), own("Vollidiot"), own("Idiot*"), own("*fee")):
+        fresh = Blocklist(blocklist.keys)  # no remembered answers
+        assert fresh.blocks(text) == bool(fresh.matches(text))
