@@ -148,7 +148,6 @@ async def setup_page(
         default_accent=DEFAULT_ACCENT,
         brand_picker=event.brand_color or DEFAULT_ACCENT,
         max_logo_kib=MAX_LOGO_BYTES // 1024,
-        blocklist_default_entries=default_entries(),
         blocklist_still_on=_default_still_on(event),
         blocklist_limits={"entry_length": MAX_ENTRY_LEN},
     )
