@@ -120,6 +120,9 @@ ERROR: Schema = obj(
 
 ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL})
 
+# An entry of an event's blocklist (live/domain/blocklist.py).
+BLOCK_ENTRY: Schema = {"type": "string", "minLength": 1, "maxLength": blocklist.MAX_ENTRY_LEN}
+
 BRAND: Schema = obj(
     {
         "color": nullable({"type": "string", "pattern": "^#[0-9a-f]{6}$"}),
@@ -258,6 +261,13 @@ EXPORT: Schema = {
                 "starts_on": nullable(DAY),
                 "ends_on": nullable(DAY),
                 "settings": obj({"questions_need_approval": BOOL, "names_allowed": BOOL}),
+                "blocklist": obj(
+                    {
+                        "default": BOOL,
+                        "entries": array(BLOCK_ENTRY),
+                        "removed": array(BLOCK_ENTRY),
+                    }
+                ),
                 "agenda": array(
                     obj(
                         {
@@ -476,7 +486,6 @@ def hide_in(field: str) -> Schema:
 
 
 # The event's blocklist (live/domain/blocklist.py; GET/PATCH …/blocklist, POST …/entries).
-BLOCK_ENTRY: Schema = {"type": "string", "minLength": 1, "maxLength": blocklist.MAX_ENTRY_LEN}
 BLOCKLIST: Schema = obj(
     {
         "default": BOOL,

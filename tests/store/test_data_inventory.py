@@ -80,8 +80,6 @@ async def test_deleting_the_event_leaves_only_the_schema_version_in_sqlite(
     await store.open()
     try:
         await content.build(store)
-        await store.set_blocklist_entry(content.CODE, "added", "wort", "Wort", True)
-        await store.set_blocklist_default(content.CODE, False)
         before = table_rows(tmp_path / "live.db")
         # The content reaches every table: otherwise the check below would prove little.
         assert [t for t, n in before.items() if n == 0] == []
@@ -105,8 +103,6 @@ async def filled_redis(redis_server: RedisServer) -> AsyncIterator[tuple[Redis, 
     client = Redis.from_url(redis_server.url, decode_responses=True)
     try:
         await content.build(store)
-        await store.set_blocklist_entry(content.CODE, "added", "wort", "Wort", True)
-        await store.set_blocklist_default(content.CODE, False)
         await board.set_grade("rt-plenum", "rt-person-01", 4, NOW)
         await board.announce("rt-plenum", ["rt-person-01", "rt-person-02"], NOW)
         yield client, prefix, store
