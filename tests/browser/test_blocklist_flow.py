@@ -107,3 +107,17 @@ def test_a_listed_word_is_held_back_from_questions_and_the_cloud(
     setup.get_by_role("button", name="„Bürokratiemonster“ von der Sperrliste entfernen").click()
     expect(setup.locator(".notice")).to_contain_text("nicht mehr auf der Sperrliste")
     expect(cloud).to_contain_text("Bürokratiemonster", timeout=LIVE)
+
+    # --- the same states in English ----------------------------------------------------------
+    setup.goto(f"{live_server.url}/e/{code}/setup?lang=en#blocklist")
+    expect(setup.get_by_role("heading", name="Blocklist")).to_be_visible()
+    check_a11y(setup, context="setup page in English, blocklist")
+    setup.get_by_label("Block a word").fill("Bürokratiemonster")
+    setup.get_by_role("button", name="Block", exact=True).click()
+    expect(setup.locator(".notice")).to_contain_text("The blocklist has been saved.")
+    expect(cloud).not_to_contain_text("Bürokratiemonster", timeout=LIVE)
+    organiser.goto(f"{live_server.url}/e/{code}/moderate?lang=en")
+    wait_connected(organiser)
+    expect(organiser.locator(".cloud-held")).to_contain_text("1 answer held back")
+    expect(organiser.locator(".blocked-note")).to_contain_text("Held back")
+    check_a11y(organiser, context="console in English, a held question")
