@@ -1,7 +1,7 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection] [privacy] [embed] [kinds] [online] [legal]
+        [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -478,6 +478,70 @@ def legal_pages(browser: Browser, stage: Stage) -> None:
         page.screenshot(path=str(OUT / f"legal-{name}-desktop.png"), full_page=True)
 
 
+def blocklist_pages(browser: Browser, stage: Stage) -> None:
+    """Issue 24's blocklist in its own event: the setup page's section with an own word and a
+    switched-off default entry, the console with a question held by the list and the answers it
+    keeps out of the cloud, and the projector's cloud without them."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Jahrestagung 2026", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    api(server, "POST", f"/events/{code}/blocklist/entries", {"entry": "Bürokratiemonster"}, token)
+    api(
+        server,
+        "POST",
+        f"/events/{code}/blocklist/entries",
+        {"entry": "Hartzer", "blocked": False},
+        token,
+    )
+    body = {"question": "Was bremst Sie im Alltag?", "kind": "text", "visibility": "live"}
+    poll = api(server, "POST", f"/events/{code}/rooms/{room}/polls", body, token)["id"]
+    api(server, "POST", f"/events/{code}/polls/{poll}/open", None, token)
+    ws_base = server.url.replace("http://", "ws://")
+    answers = [
+        "Personalmangel",
+        "Personalmangel",
+        "Software",
+        "Das Bürokratiemonster",
+        "Lange Wartezeiten",
+        "So ein Scheiß",
+        "Software-Schnittstellen",
+        "Personalmangel",
+    ]
+    questions = ["Wann kommt die E-Akte für alle?", "Wer füttert eigentlich das Bürokratiemonster?"]
+    for i, text in enumerate(answers):
+        joined = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        with connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={joined}") as ws:
+            ws.recv()
+            messages = [{"type": "vote", "request_id": "v", "poll_id": poll, "text": text}]
+            if i < len(questions):
+                messages.append({"type": "ask", "request_id": "q", "text": questions[i]})
+            for message in messages:
+                ws.send(json.dumps(message))
+                while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                    pass
+    setup = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE").new_page()
+    setup.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    setup.goto(f"{server.url}/e/{code}/setup#blocklist")
+    setup.locator("#blocklist").screenshot(path=str(OUT / "setup-blocklist.png"))
+    # Tall, so the cloud's controls fit between the console's sticky bars.
+    console = browser.new_context(viewport={"width": 1280, "height": 1800}, locale="de-DE")
+    page = console.new_page()
+    page.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    _settled(page)
+    page.locator(".cloud-held summary").click()
+    page.wait_for_timeout(300)
+    # In the middle of the window: at its top the console's sticky bar would cover it.
+    page.locator(".cloud-controls").evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.locator(".cloud-controls").screenshot(path=str(OUT / "console-blocklist-cloud.png"))
+    held = page.locator(".mod-question", has_text="Bürokratiemonster")
+    held.scroll_into_view_if_needed()
+    held.screenshot(path=str(OUT / "console-blocklist-question.png"))
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE").new_page()
+    wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+    _settled(wall)
+    wall.screenshot(path=str(OUT / "projector-blocklist-1080p.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -489,6 +553,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "kinds": kinds_pages,
     "online": online_pages,
     "legal": legal_pages,
+    "blocklist": blocklist_pages,
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from live.domain import polls as poll_rules
+from live.domain.blocklist import BlockKind, check_entry
 from live.domain.models import HiddenKind
 from live.domain.transfer import Transfer
 from live.ids import Ids, token_hash
@@ -83,6 +84,17 @@ async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None
         await store.set_join_code_secret(event.code, ids.token())
     if transfer.logo is not None:
         await store.set_logo(event.code, transfer.logo)
+    # The blocklist: create_event takes none of it (the store keeps its entries apart).
+    if not event.blocklist_default:
+        await store.set_blocklist_default(event.code, False)
+    lists: tuple[tuple[BlockKind, tuple[str, ...]], ...] = (
+        ("added", event.blocklist_added),
+        ("removed", event.blocklist_removed),
+    )
+    for block_kind, entries in lists:
+        for shown in entries:
+            key = check_entry(shown).key
+            await store.set_blocklist_entry(event.code, block_kind, key, shown, True)
     for item in transfer.agenda:
         await store.add_agenda_item(item)
     # Fresh ids in the export's order (a common random part, then the number): ids of those who

@@ -55,7 +55,7 @@ EVENT = Category(
     _n(
         "Code und Titel der Veranstaltung, Zeitpunkt der Anlage, Start- und Enddatum, die "
         "Einstellungen der Fragerunde (Freigabe nötig, Namen erlaubt), Akzentfarbe und Version "
-        "des Logos."
+        "des Logos, die Sperrliste der Veranstaltung (eigene und abgeschaltete Wörter)."
     ),
     _n("Keine Angaben zu Personen, außer ein Titel nennt selbst jemanden."),
     "event",
@@ -260,6 +260,11 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "events.brand_color": EVENT,
     "events.logo_version": EVENT,
     "events.join_code_secret": JOIN_SECRET,
+    "events.blocklist_default": EVENT,
+    "event_blocklist.event_code": EVENT,
+    "event_blocklist.kind": EVENT,
+    "event_blocklist.entry": EVENT,
+    "event_blocklist.shown": EVENT,
     "event_logos.event_code": LOGO,
     "event_logos.media_type": LOGO,
     "event_logos.data": LOGO,
@@ -350,6 +355,7 @@ SQLITE_COLUMNS: dict[str, Category] = {
 REDIS_KEYS: dict[str, Category] = {
     "live:{code}:event": EVENT,  # fields: REDIS_HASH_TABLES
     "live:{code}:logo": LOGO,
+    "live:{code}:blocklist": EVENT,
     "live:{code}:rooms": ROOMS,
     "live:{code}:room:<room>": ROOMS,
     "live:{code}:agenda": AGENDA,

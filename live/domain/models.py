@@ -70,6 +70,13 @@ class Event:
     # joining needs no code. Set while the organiser requires the code, a new one each time it
     # is switched on. Never leaves the server: the code shown is derived from it per minute.
     join_code_secret: str | None = None
+    # The blocklist (live/domain/blocklist.py): whether the shipped default list is in use, the
+    # event's own entries and the default entries it switched off, each as written, ordered by
+    # their folded form. Read-only like Poll.hidden_words: the store keeps the entries apart
+    # (set_blocklist_entry: set membership) and ignores them in create_event.
+    blocklist_default: bool = True
+    blocklist_added: tuple[str, ...] = ()
+    blocklist_removed: tuple[str, ...] = ()
 
     @property
     def join_code_required(self) -> bool:
@@ -256,3 +263,7 @@ class Results:
     # for the other kinds (and then left out of the JSON).
     points: tuple[int, ...] = ()
     first: tuple[int, ...] = ()
+    # Text polls, for the moderators: the distinct answers the event's blocklist keeps out of
+    # the cloud (as ``answers``), and how many answers that is in all.
+    held_answers: tuple[tuple[str, int], ...] = ()
+    held: int = 0

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TypeGuard, TypeVar
 
 from live.domain import poll_points
+from live.domain.blocklist import Blocklist
 from live.domain.errors import DomainError
 from live.domain.models import (
     HIDDEN_KINDS,
@@ -436,17 +437,25 @@ def _fit(counts: tuple[int, ...], size: int) -> tuple[int, ...]:
     return counts
 
 
-def results(poll: Poll, tally: Tally) -> Results:
+def results(poll: Poll, tally: Tally, blocklist: Blocklist | None = None) -> Results:
     """Results for display. single/scale percents add up to 100 (or are all 0); ranking and
     points add points (and first places) per option, percents being shares of all points and
     total the points given; multiple
     percents are shares of voters; scale adds the average (2 decimals, None without votes);
     text has no counts but the word list and the distinct answers, and total is the number of
     answers. The words and answers moderators hid are left out of all three for everyone: a
-    hidden answer adds no word, a hidden word is not counted."""
+    hidden answer adds no word, a hidden word is not counted. So are the answers with a word of
+    the event's ``blocklist`` (the whole answer: the rest of "Müller ist ein Idiot" must not
+    reach the wall either); moderators find them in ``held_answers``."""
     if poll.kind == "text":
         hidden = frozenset(hidden_key(a) for a in poll.hidden_answers)
         shown = [t for t in tally.texts if hidden_key(t) not in hidden] if hidden else tally.texts
+        held: list[str] = []
+        if blocklist:
+            kept: list[str] = []
+            for text in shown:
+                (held if blocklist.blocks(text) else kept).append(text)
+            shown = kept
         words = count_words(shown, hidden=frozenset(hidden_key(w) for w in poll.hidden_words))
         return Results(
             counts=(),
@@ -455,6 +464,8 @@ def results(poll: Poll, tally: Tally) -> Results:
             words=words,
             total=len(shown),
             answers=distinct_answers(shown),
+            held_answers=distinct_answers(held),
+            held=len(held),
         )
     values = scale_values(poll)
     counts = _fit(tally.counts, len(values) if poll.kind == "scale" else len(poll.options))

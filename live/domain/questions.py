@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from live.domain import blocklist
 from live.domain.errors import DomainError
 from live.domain.models import QUESTION_STATES, Event, Question, QuestionState
 from live.domain.text import _n, clean_text
@@ -81,7 +82,8 @@ def new_question(
     name: object,
     now: datetime,
 ) -> Question:
-    """A validated question: "pending" if the event wants approval, else "approved".
+    """A validated question: "pending" if the event wants approval or its text has a word of
+    the event's blocklist (held for a moderator, never dropped), else "approved".
 
     text is cleaned, 1..MAX_QUESTION_TEXT characters. name: None, "" or blank → anonymous;
     otherwise cleaned, at most MAX_NAME_LEN characters; ignored entirely (any type) when the
@@ -96,11 +98,18 @@ def new_question(
         participant_id=participant_id,
         text=cleaned_text,
         name=cleaned_name,
-        state="pending" if event.questions_need_approval else "approved",
+        state="pending"
+        if event.questions_need_approval or held(event, cleaned_text)
+        else "approved",
         created_at=now,
         answer=None,
         upvotes=0,
     )
+
+
+def held(event: Event, text: str) -> bool:
+    """Whether the event's blocklist holds ``text`` back for a moderator."""
+    return blocklist.for_event(event).blocks(text)
 
 
 def ask_not_before(now: datetime) -> datetime:

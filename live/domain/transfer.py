@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
+from live.domain import blocklist
 from live.domain import polls as poll_rules
 from live.domain.brand import check_color, check_logo
 from live.domain.errors import DomainError
@@ -216,6 +217,23 @@ def _refusals(at: _At) -> Iterator[None]:
         raise at.fail(exc) from None
 
 
+def _blocklist(doc: Mapping[str, Any], top: _At) -> dict[str, Any]:
+    """The Event fields of the export's "blocklist" (absent before issue 24: the defaults),
+    each entry checked as the setup page checks it."""
+    if "blocklist" not in doc:
+        return {}
+    at = top / "blocklist"
+    found = _check(doc["blocklist"], at, dict)
+    fields: dict[str, Any] = {"blocklist_default": _get(found, "default", at, bool)}
+    for key, name in (("entries", "blocklist_added"), ("removed", "blocklist_removed")):
+        entries = []
+        for n, entry in enumerate(_get(found, key, at, list)):
+            with _refusals(at / key / n):
+                entries.append(blocklist.check_entry(entry).shown)
+        fields[name] = tuple(entries)
+    return fields
+
+
 def read_transfer(doc: Any) -> Transfer:
     """The document as records, checked throughout: types, references between its parts,
     each poll as the domain would create it, each ballot as the domain would accept it."""
@@ -252,6 +270,7 @@ def read_transfer(doc: Any) -> Transfer:
         starts_on=_day(doc.get("starts_on"), top / "starts_on"),
         ends_on=_day(doc.get("ends_on"), top / "ends_on"),
         brand_color=color,
+        **_blocklist(doc, top),
     )
     rooms = tuple(_room(r, at, code, n) for n, (at, r) in enumerate(_items(doc, "rooms", top)))
     room_ids = _unique([r.id for r in rooms], top / "rooms", "room")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from live.domain import blocklist
 from live.domain import polls as poll_rules
 from live.domain.applause import ApplauseReading
 from live.domain.bursts import Burst, find_burst, watch_from
@@ -127,7 +128,7 @@ async def load_room_state(
         if poll_id in results
     }
     for poll, tally, created in zip(to_tally, tallies, recent, strict=True):
-        results[poll.id] = poll_rules.results(poll, tally)
+        results[poll.id] = poll_rules.results(poll, tally, blocklist.for_event(event))
         burst = find_burst(created, tally.voters, poll.opened_at)
         if burst is None:
             bursts.pop(poll.id, None)

@@ -58,6 +58,12 @@ def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
             "questions_need_approval": event.questions_need_approval,
             "names_allowed": event.names_allowed,
         },
+        # The event's blocklist (issue 24): read back by `live import` (absent in older files).
+        "blocklist": {
+            "default": event.blocklist_default,
+            "entries": list(event.blocklist_added),
+            "removed": list(event.blocklist_removed),
+        },
         "agenda": [agenda_item_dict(i) for i in report.agenda],
         "polls": [
             {

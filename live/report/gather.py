@@ -13,6 +13,7 @@ from datetime import datetime
 
 from live.domain import mood as mood_rules
 from live.domain import polls as poll_rules
+from live.domain.blocklist import Blocklist, for_event
 from live.domain.models import AgendaItem, Event, Room
 from live.report.data import EventReport, Participation, PollReport, RoomReport
 from live.store import Store
@@ -26,7 +27,7 @@ async def gather(store: Store, event: Event, now: datetime) -> EventReport:
     all_voters: set[str] = set()
     reports = []
     for room in rooms:
-        report, active, voters = await _room(store, room, agenda)
+        report, active, voters = await _room(store, room, agenda, for_event(event))
         reports.append(report)
         everyone |= active
         all_voters |= voters
@@ -41,12 +42,13 @@ async def gather(store: Store, event: Event, now: datetime) -> EventReport:
 
 
 async def _room(
-    store: Store, room: Room, agenda: Iterable[AgendaItem]
+    store: Store, room: Room, agenda: Iterable[AgendaItem], blocklist: Blocklist
 ) -> tuple[RoomReport, set[str], set[str]]:
     """The room's report, and who was active in it and who voted (ids, counted by gather)."""
     polls = await store.list_polls(room.id)
     polls_with_results = [
-        PollReport(poll, poll_rules.results(poll, await store.tally(poll))) for poll in polls
+        PollReport(poll, poll_rules.results(poll, await store.tally(poll), blocklist))
+        for poll in polls
     ]
     ballots = await store.ballots([p.id for p in polls]) if polls else {}
     voters = {pid for by_participant in ballots.values() for pid in by_participant}

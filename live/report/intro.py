@@ -3,6 +3,7 @@ Shared by the HTML page and the Markdown file so both say exactly the same."""
 
 from __future__ import annotations
 
+from live.domain import blocklist
 from live.domain.codes import format_code
 from live.report.fmt import Formatter
 from live.report.view import ReportView
@@ -78,11 +79,29 @@ def overview(view: ReportView, fmt: Formatter) -> list[tuple[str, str]]:
                 total=fmt.integer(len(view.polls)),
             ),
         ),
+        (fmt._("Sperrliste"), _blocklist(view, fmt)),
         (fmt._("Räume"), fmt.integer(len(report.rooms))),
         (fmt._("Programmpunkte"), fmt.integer(len(report.agenda))),
         (fmt._("Abstimmungen"), fmt.integer(len(view.polls))),
         (fmt._("Veröffentlichte Fragen"), fmt.integer(questions)),
     ]
+
+
+def _blocklist(view: ReportView, fmt: Formatter) -> str:
+    """Whether a blocklist was on (as set when the report was made) and what it held back:
+    the answers kept out of word clouds, and the questions with a listed word (checked now
+    against the list as it is; they waited for a moderator when they were asked, unless the
+    word was listed later). Numbers only: the words do not belong in a published report."""
+    matcher = blocklist.for_event(view.report.event)
+    if not matcher:
+        return fmt._("aus")
+    answers = sum(p.report.results.held for p in view.polls)
+    questions = sum(1 for r in view.rooms for q in r.report.questions if matcher.blocks(q.text))
+    return fmt._(
+        "eingeschaltet; zurückgehalten: %(answers)s, %(questions)s",
+        answers=fmt.ngettext("%(n)s Antwort", "%(n)s Antworten", answers),
+        questions=fmt.ngettext("%(n)s Frage", "%(n)s Fragen", questions),
+    )
 
 
 def overview_lines(view: ReportView, fmt: Formatter) -> list[str]:

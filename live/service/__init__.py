@@ -18,6 +18,7 @@ from live.hub import Hub
 from live.ids import Ids
 from live.service.admin import AdminService
 from live.service.applause import ApplauseService
+from live.service.blocklist import BlocklistService
 from live.service.brand import BrandService
 from live.service.clock import Clock
 from live.service.control import ControlService
@@ -53,6 +54,7 @@ class Services:
     program: ProgramService
     control: ControlService
     brand: BrandService
+    blocklist: BlocklistService
     report: ReportService
     retention: RetentionService
     store: Store  # guarded
@@ -110,6 +112,7 @@ def build_services(
         program=ProgramService(store, hub, events, polls, ids, clock, zone),
         control=ControlService(store, applause),
         brand=BrandService(store),
+        blocklist=BlocklistService(store, hub),
         report=ReportService(store, clock),
         retention=RetentionService(
             store,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from live.domain import applause as applause_rules
 from live.domain import polls as poll_rules
+from live.domain.blocklist import for_event
 from live.domain.models import Event, Poll, Results, Room
 from live.domain.screen import ScreenContent, screen_content
 from live.service.applause import ApplauseService
@@ -49,13 +50,13 @@ class ControlService:
         self.applause = applause
 
     async def overview(self, event: Event) -> list[RoomOverview]:
-        return [await self.room(room) for room in await self.store.list_rooms(event.code)]
+        return [await self.room(room, event) for room in await self.store.list_rooms(event.code)]
 
-    async def room(self, room: Room) -> RoomOverview:
+    async def room(self, room: Room, event: Event) -> RoomOverview:
         polls = await self.store.list_polls(room.id)
         questions = await self.store.list_questions(room.id)
         open_polls = [
-            OpenPoll(p, poll_rules.results(p, await self.store.tally(p)))
+            OpenPoll(p, poll_rules.results(p, await self.store.tally(p), for_event(event)))
             for p in poll_rules.open_newest_first(polls)
         ]
         applause = await self.applause.right_now(room.id)

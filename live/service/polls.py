@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 
+from live.domain import blocklist
 from live.domain import polls as rules
 from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Results, Room
@@ -122,8 +123,9 @@ class PollService:
             found.extend(await self.store.list_polls(room.id))
         return found
 
-    async def results(self, poll: Poll) -> Results:
-        return rules.results(poll, await self.store.tally(poll))
+    async def results(self, poll: Poll, event: Event) -> Results:
+        """With the answers the event's blocklist holds back left out of the cloud."""
+        return rules.results(poll, await self.store.tally(poll), blocklist.for_event(event))
 
     # --- moderators -------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from live.domain.blocklist import BlockKind
 from live.domain.models import (
     AgendaItem,
     Ballot,
@@ -271,6 +272,20 @@ class Store(Protocol):
         of an acknowledged vote be acknowledged again even after the poll closed."""
 
     # events: settings
+    async def set_blocklist_default(self, code: str, on: bool) -> list[tuple[str, int]]:
+        """Switch the shipped blocklist on or off for the event (Event.blocklist_default); bumps
+        the version of every room (their word clouds and queues change) and returns
+        [(room_id, new_version)]. StoreError for an unknown event."""
+
+    async def set_blocklist_entry(
+        self, code: str, kind: BlockKind, key: str, shown: str, present: bool
+    ) -> list[tuple[str, int]]:
+        """Add (present=True) or remove ``key`` (the folded entry) in the event's own entries
+        (kind "added") or its switched-off default entries ("removed"): set membership,
+        idempotent, like set_hidden; ``shown`` is how it is listed (Event.blocklist_added /
+        blocklist_removed, ordered by key). Bumps every room's version like
+        set_blocklist_default. StoreError for an unknown event, ValueError for another kind."""
+
     async def update_event_settings(
         self, code: str, *, questions_need_approval: bool, names_allowed: bool
     ) -> list[tuple[str, int]]:

@@ -11,6 +11,10 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   events stored before Q&A: read as True), starts_on and
                                   ends_on (ISO dates, only if set), brand_color,
                                   logo_version and join_code_secret (only if set)
+- ``P:{code}:blocklist``          hash: "added:<key>" / "removed:<key>" -> the entry as written;
+                                  the event's own blocklist entries and the default ones it
+                                  switched off (redis_blocklist.py); the switch of the default
+                                  list is the event hash's blocklist_default ("0": off)
 - ``P:{code}:logo``               hash: media_type, data (base64: the client decodes every
                                   reply as text) of the event's logo (redis_brand.py)
 - ``P:{code}:rooms``              set of room ids
@@ -114,6 +118,7 @@ import copy
 import itertools
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -133,6 +138,7 @@ from live.store.base import (
     StoreError,
     VoteOutcome,
 )
+from live.store.redis_blocklist import RedisBlocklist, blocklist_fields
 from live.store.redis_brand import RedisBrand
 from live.store.redis_codec import (
     POLL_STATES,
@@ -179,7 +185,15 @@ _OPEN_ATTEMPTS = 5  # open_poll re-reads the room's polls when one was added mea
 _SCHEMES = {"redis": "redis", "rediss": "rediss", "valkey": "redis", "valkeys": "rediss"}
 
 
-class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBrand, RedisTransfer):
+class RedisStore(
+    RedisQuestions,
+    RedisMood,
+    RedisProgram,
+    RedisDelete,
+    RedisBrand,
+    RedisBlocklist,
+    RedisTransfer,
+):
     def __init__(
         self,
         url: str,
@@ -344,8 +358,18 @@ class RedisStore(RedisQuestions, RedisMood, RedisProgram, RedisDelete, RedisBran
 
     async def get_event(self, code: str) -> Event | None:
         with translate_errors("get_event"):
-            data = await self._hgetall(self._key(code, "event"))
-        return event_from_hash(code, data) if data else None
+            async with self._redis().pipeline(transaction=True) as pipe:
+                pipe.hgetall(self._key(code, "event"))
+                pipe.hgetall(self._key(code, "blocklist"))
+                data, blocklist = cast("list[dict[str, str]]", await pipe.execute())
+        if not data:
+            return None
+        entries = blocklist_fields(blocklist)
+        return replace(
+            event_from_hash(code, data),
+            blocklist_added=entries["added"],
+            blocklist_removed=entries["removed"],
+        )
 
     async def list_rooms(self, event_code: str) -> list[Room]:
         with translate_errors("list_rooms"):

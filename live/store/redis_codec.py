@@ -126,6 +126,7 @@ def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
         brand_color=row.get("brand_color"),
         logo_version=row.get("logo_version"),
         join_code_secret=row.get("join_code_secret"),
+        blocklist_default=row.get("blocklist_default", "1") != "0",
     )
 
 

@@ -75,17 +75,18 @@ class _Core(Protocol):
 
 
 async def update_every_room(
-    core: _Core, code: str, script: lua.Lua, args: Sequence[str]
+    core: _Core, code: str, script: lua.Lua, args: Sequence[str], extra_keys: Sequence[str] = ()
 ) -> list[tuple[str, int]]:
     """Run an event-wide ``script`` that writes the event hash and bumps every room's version:
-    KEYS event, rooms set, each room hash; ARGV ``args`` then the room ids. The script needs
+    KEYS event, rooms set, ``extra_keys``, each room hash; ARGV ``args`` then the room ids. The
+    script needs
     every room hash among its keys, so the ids are read first; it checks they are still all the
     rooms ('retry' if one was added meanwhile). Returns [(room_id, new_version)] by position,
     like list_rooms."""
     rooms_key = core._key(code, "rooms")
     for _ in range(_SETTINGS_ATTEMPTS):
         room_ids = sorted(cast("set[str]", await core._redis().smembers(rooms_key)))
-        keys = [core._key(code, "event"), rooms_key]
+        keys = [core._key(code, "event"), rooms_key, *extra_keys]
         keys += [core._key(code, "room", room_id) for room_id in room_ids]
         reply = await core._run(script, keys, [*args, *room_ids])
         if reply[0] != "retry":

@@ -48,12 +48,14 @@ from live.store.base import (
     TooSoon,
     VoteOutcome,
 )
+from live.store.sqlite_blocklist import SQLiteBlocklist
 from live.store.sqlite_brand import SQLiteBrand
 from live.store.sqlite_lock import FileLock, InUse, lock_path
 from live.store.sqlite_program import SQLiteProgram
 from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
     EVENT_COLUMNS,
+    EVENT_READ_COLUMNS,
     MIN_SQLITE,
     POLL_COLUMNS,
     QUESTION_COLUMNS,
@@ -101,7 +103,7 @@ _QUESTION_SELECT = (
 Row = tuple[Any, ...]
 
 
-class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteTransfer):
+class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
     def __init__(
         self, path: Path | None, *, batch_limit: int = BATCH_LIMIT, readers: int = READERS
     ) -> None:
@@ -250,8 +252,20 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteTransfer):
         await self._runner.write(work)
 
     async def get_event(self, code: str) -> Event | None:
-        row = await self._read_one(f"SELECT {EVENT_COLUMNS} FROM events WHERE code = ?", (code,))
-        return None if row is None else event_from_row(row)
+        def read(conn: sqlite3.Connection) -> Event | None:
+            # One job, so the event and its blocklist are of the same snapshot.
+            rows = conn.execute(
+                f"SELECT {EVENT_READ_COLUMNS} FROM events WHERE code = ?", (code,)
+            ).fetchall()
+            if not rows:
+                return None
+            entries = conn.execute(
+                "SELECT kind, shown FROM event_blocklist WHERE event_code = ? ORDER BY kind, entry",
+                (code,),
+            ).fetchall()
+            return event_from_row(rows[0], entries)
+
+        return await self._runner.read(read)
 
     async def list_rooms(self, event_code: str) -> list[Room]:
         sql = f"SELECT {ROOM_COLUMNS} FROM rooms WHERE event_code = ? ORDER BY position, id"

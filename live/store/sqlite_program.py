@@ -250,6 +250,7 @@ _DELETE_EVENT: tuple[str, ...] = (
     "DELETE FROM agenda_items WHERE event_code = :code",
     "DELETE FROM participants WHERE event_code = :code",
     "DELETE FROM event_logos WHERE event_code = :code",
+    "DELETE FROM event_blocklist WHERE event_code = :code",
     "DELETE FROM rooms WHERE event_code = :code",
     "DELETE FROM events WHERE code = :code",
 )

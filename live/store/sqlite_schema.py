@@ -43,6 +43,9 @@ Schema versions:
   {"points": [60, 40]}); votes needs no change.
 - 9 (issue 23): rooms.applause_via_stream (0/1, default 0: "Applaus kommt über den Stream",
   the participants' devices play no applause).
+- 10 (issue 24, the blocklist): events.blocklist_default (0/1, default 1: the shipped list is in
+  use, also for events made before) and the table event_blocklist (the event's own entries and
+  the default entries it switched off: set membership like poll_hidden).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from typing import Any, cast
 
 import orjson
 
+from live.domain.blocklist import BLOCK_KINDS
 from live.domain.models import (
     HIDDEN_KINDS,
     POLL_KINDS,
@@ -76,7 +80,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -194,6 +198,7 @@ _LOGO_DDL: tuple[str, ...] = (
 
 _SCREEN_RESULTS_SQL = ", ".join(f"'{value}'" for value in SCREEN_RESULTS)
 _HIDDEN_KINDS_SQL = ", ".join(f"'{kind}'" for kind in HIDDEN_KINDS)
+_BLOCK_KINDS_SQL = ", ".join(f"'{kind}'" for kind in BLOCK_KINDS)
 
 # New in version 5; shared by _DDL and the migration from version 4.
 _HIDDEN_DDL: tuple[str, ...] = (
@@ -208,6 +213,22 @@ _HIDDEN_DDL: tuple[str, ...] = (
         entry   TEXT NOT NULL,
         shown   TEXT NOT NULL,
         PRIMARY KEY (poll_id, kind, entry)
+    ) WITHOUT ROWID
+    """,
+)
+
+# New in version 9; shared by _DDL and the migration from version 8.
+_BLOCKLIST_DDL: tuple[str, ...] = (
+    # An event's blocklist beyond the shipped one (live/domain/blocklist.py): kind 'added' (its
+    # own entries) or 'removed' (default entries switched off); one row per (event, kind,
+    # folded entry), inserted or deleted. shown: the entry as the moderator wrote it.
+    f"""
+    CREATE TABLE event_blocklist (
+        event_code TEXT NOT NULL REFERENCES events (code),
+        kind       TEXT NOT NULL CHECK (kind IN ({_BLOCK_KINDS_SQL})),
+        entry      TEXT NOT NULL,
+        shown      TEXT NOT NULL,
+        PRIMARY KEY (event_code, kind, entry)
     ) WITHOUT ROWID
     """,
 )
@@ -312,7 +333,8 @@ _DDL: tuple[str, ...] = (
         ends_on                 TEXT,
         brand_color             TEXT,
         logo_version            TEXT,
-        join_code_secret        TEXT
+        join_code_secret        TEXT,
+        blocklist_default       INTEGER NOT NULL DEFAULT 1 CHECK (blocklist_default IN (0, 1))
     ) WITHOUT ROWID
     """,
     # version: bumped by every write that changes what the room shows (see base.py).
@@ -383,6 +405,7 @@ _DDL: tuple[str, ...] = (
     *_AGENDA_DDL,
     *_LOGO_DDL,
     *_HIDDEN_DDL,
+    *_BLOCKLIST_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -437,6 +460,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     8: (
         "ALTER TABLE rooms ADD COLUMN applause_via_stream INTEGER NOT NULL DEFAULT 0"
         " CHECK (applause_via_stream IN (0, 1))",
+    ),
+    9: (
+        "ALTER TABLE events ADD COLUMN blocklist_default INTEGER NOT NULL DEFAULT 1"
+        " CHECK (blocklist_default IN (0, 1))",
+        *_BLOCKLIST_DDL,
     ),
 }
 
@@ -551,6 +579,16 @@ EVENT_COLUMNS = (
 )
 
 
+# What get_event reads: the columns create_event writes, and the blocklist's switch (written by
+# set_blocklist_default only; a new event starts with the default list on).
+EVENT_READ_COLUMNS = EVENT_COLUMNS + ", blocklist_default"
+
+
+def check_block_kind(kind: str) -> None:
+    if kind not in BLOCK_KINDS:
+        raise ValueError(f"unknown kind of blocklist entry {kind!r}")
+
+
 def to_day(value: date | None) -> str | None:
     """An event day as ISO text (YYYY-MM-DD, so it sorts and compares as text)."""
     if value is None:
@@ -610,7 +648,8 @@ def event_params(event: Event) -> tuple[Any, ...]:
     )
 
 
-def event_from_row(row: tuple[Any, ...]) -> Event:
+def event_from_row(row: tuple[Any, ...], blocklist: Sequence[tuple[str, str]] = ()) -> Event:
+    """A row of EVENT_READ_COLUMNS; ``blocklist``: its (kind, shown) rows ordered by entry."""
     return Event(
         code=row[0],
         title=row[1],
@@ -623,6 +662,9 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
         brand_color=row[8],
         logo_version=row[9],
         join_code_secret=row[10],
+        blocklist_default=bool(row[11]),
+        blocklist_added=tuple(shown for kind, shown in blocklist if kind == "added"),
+        blocklist_removed=tuple(shown for kind, shown in blocklist if kind == "removed"),
     )
 
 

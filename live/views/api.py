@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from live.domain import blocklist
 from live.domain import polls as poll_rules
 from live.domain.models import Event, Poll, Question, Results, Room
 from live.views.brand import brand_css_url, logo_url
@@ -47,6 +48,19 @@ def brand_dict(event: Event) -> dict[str, Any]:
         "color": event.brand_color,
         "logo": logo_url(event) or None,
         "stylesheet": brand_css_url(event) or None,
+    }
+
+
+def blocklist_dict(event: Event) -> dict[str, Any]:
+    """The event's blocklist (live/domain/blocklist.py): the switch of the shipped list, the
+    event's own entries, the shipped entries it switched off, the shipped list itself and the
+    limits."""
+    return {
+        "default": event.blocklist_default,
+        "entries": list(event.blocklist_added),
+        "removed": list(event.blocklist_removed),
+        "default_entries": [e.shown for e in blocklist.default_entries()],
+        "limits": {"entries": blocklist.MAX_OWN_ENTRIES, "entry_length": blocklist.MAX_ENTRY_LEN},
     }
 
 
@@ -104,6 +118,8 @@ def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[
         shape["max_label"] = poll.scale_max_label
     if moderator and poll.kind == "text":
         shape["hidden"] = {"words": list(poll.hidden_words), "answers": list(poll.hidden_answers)}
+        # How many answers the event's blocklist keeps out of the cloud (issue 24).
+        shape["held"] = results.held
     return shape
 
 

@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from live.assets import TEMPLATE_DIR
+from live.domain import blocklist
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS
 from live.domain.poll_points import ranking_order
@@ -105,6 +106,8 @@ def environment(lang: Lang) -> jinja2.Environment:
     ]
     env.globals["max_answers_limit"] = MAX_ANSWERS
     env.globals["cloud_controls"] = cloud_controls
+    # The words of a question the event's blocklist holds it back for (the moderators' queue).
+    env.globals["blocked_words"] = lambda event, text: blocklist.for_event(event).matches(text)
     env.globals["languages"] = LANGUAGES
     env.globals["brand_css_url"] = brand_css_url
     env.globals["logo_url"] = logo_url

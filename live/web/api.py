@@ -257,7 +257,8 @@ async def _poll_answer(
     request: Request, poll: Poll, status: int = 200, *, moderator: bool = False
 ) -> Response:
     """A poll as the API shows it: with its results (``moderator``: and what was hidden)."""
-    results = await services(request).polls.results(poll)
+    event = await services(request).events.event(request.path_params["code"])
+    results = await services(request).polls.results(poll, event)
     return json_response(shapes.poll_dict(poll, results, moderator=moderator), status)
 
 

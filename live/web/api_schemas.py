@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from live.domain import blocklist
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.agenda import MAX_ITEM_TITLE_LEN
@@ -119,6 +120,9 @@ ERROR: Schema = obj(
 
 ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL, "applause_via_stream": BOOL})
 
+# An entry of an event's blocklist (live/domain/blocklist.py).
+BLOCK_ENTRY: Schema = {"type": "string", "minLength": 1, "maxLength": blocklist.MAX_ENTRY_LEN}
+
 BRAND: Schema = obj(
     {
         "color": nullable({"type": "string", "pattern": "^#[0-9a-f]{6}$"}),
@@ -211,6 +215,8 @@ POLL: Schema = obj(
     {
         # moderators of its room, text polls: what was taken out of the word cloud
         "hidden": obj({"words": array(STRING), "answers": array(STRING)}),
+        # moderators of its room, text polls: answers the event's blocklist keeps out
+        "held": COUNT,
         # ranking polls: how many options a ballot ranks at most
         "max_ranked": MAX_RANKED,
         # points polls: the points each participant spreads
@@ -255,6 +261,13 @@ EXPORT: Schema = {
                 "starts_on": nullable(DAY),
                 "ends_on": nullable(DAY),
                 "settings": obj({"questions_need_approval": BOOL, "names_allowed": BOOL}),
+                "blocklist": obj(
+                    {
+                        "default": BOOL,
+                        "entries": array(BLOCK_ENTRY),
+                        "removed": array(BLOCK_ENTRY),
+                    }
+                ),
                 "agenda": array(
                     obj(
                         {
@@ -474,6 +487,20 @@ def hide_in(field: str) -> Schema:
     )
 
 
+# The event's blocklist (live/domain/blocklist.py; GET/PATCH …/blocklist, POST …/entries).
+BLOCKLIST: Schema = obj(
+    {
+        "default": BOOL,
+        "entries": array(BLOCK_ENTRY),
+        "removed": array(BLOCK_ENTRY),
+        "default_entries": array(BLOCK_ENTRY),
+        "limits": obj({"entries": COUNT, "entry_length": COUNT}),
+    }
+)
+PATCH_BLOCKLIST_IN: Schema = closed({"default": BOOL}, required=("default",))
+BLOCK_ENTRY_IN: Schema = closed({"entry": BLOCK_ENTRY, "blocked": BOOL}, required=("entry",))
+
+
 SET_SCREEN_IN: Schema = {
     "type": "object",
     "required": ["mode"],
@@ -493,6 +520,7 @@ SCHEMAS: dict[str, Schema] = {
     "Error": ERROR,
     "Room": ROOM,
     "Brand": BRAND,
+    "Blocklist": BLOCKLIST,
     "Event": EVENT,
     "CreatedEvent": CREATED_EVENT,
     "Participant": PARTICIPANT,
@@ -517,6 +545,8 @@ SCHEMAS: dict[str, Schema] = {
     "HideWordBody": hide_in("word"),
     "HideAnswerBody": hide_in("answer"),
     "SetScreenBody": SET_SCREEN_IN,
+    "PatchBlocklistBody": PATCH_BLOCKLIST_IN,
+    "BlockEntryBody": BLOCK_ENTRY_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
     "SetupBody": setup_document(incoming=True),
 }

@@ -135,6 +135,18 @@ OPERATIONS: tuple[Operation, ...] = (
         "Set the brand colour, require the projector's join code",
         body="PatchEventBody",
     ),
+    Operation(
+        f"GET {E}/blocklist", "getBlocklist", "organiser", "200 Blocklist",
+        "The event's blocklist",
+    ),
+    Operation(
+        f"PATCH {E}/blocklist", "patchBlocklist", "organiser", "200 Blocklist",
+        "Switch the shipped blocklist on or off", body="PatchBlocklistBody",
+    ),
+    Operation(
+        f"POST {E}/blocklist/entries", "blockEntry", "organiser", "200 Blocklist",
+        "Put a word on the event's blocklist, or take it off", body="BlockEntryBody",
+    ),
     Operation(f"DELETE {E}", "deleteEvent", "organiser", "204", "Delete the event, all of it"),
     Operation(
         f"PUT {E}/logo", "putLogo", "organiser", "200 Brand", "Upload the logo (PNG or SVG)",

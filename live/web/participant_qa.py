@@ -101,11 +101,13 @@ async def ask(request: Request) -> Response:
         state = await answer_state(request, room, pid)
         if written.applied:
             state = with_question(state, question)
-        message = (
-            _n("Danke! Ihre Frage wartet auf die Freigabe durch die Moderation.")
-            if event.questions_need_approval
-            else _n("Danke! Ihre Frage ist jetzt für alle sichtbar.")
-        )
+        if question.state != "pending":
+            message = _n("Danke! Ihre Frage ist jetzt für alle sichtbar.")
+        elif event.questions_need_approval:
+            message = _n("Danke! Ihre Frage wartet auf die Freigabe durch die Moderation.")
+        else:
+            # Held by the blocklist (live/domain/blocklist.py): said plainly, without the word.
+            message = _n("Danke! Ihre Frage wird von der Moderation geprüft, bevor alle sie sehen.")
         html = _ask_form(lang, event, room, {"text": "", "name": values["name"]}, FieldErrors())
         html += swap_oob(qa_mine_rows(lang, state, pid).html, "qa-mine")
         html += announce(request, translate(lang, message))

@@ -103,7 +103,7 @@ async def poll_csv(request: Request) -> Response:
     polls = services(request).polls
     poll = await polls.poll(event, request.path_params["poll_id"])
     fmt = _formatter(request)
-    body = tables.poll_csv(PollReport(poll, await polls.results(poll)), fmt)
+    body = tables.poll_csv(PollReport(poll, await polls.results(poll, event)), fmt)
     what = slug(fmt._(_n("Abstimmung")), 20)
     name = f"{event.code}-{what}-{slug(poll.question)}.csv"
     return _download(body, "text/csv; charset=utf-8", name)

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from live.web import (
     accessibility,
     api,
+    api_blocklist,
     api_brand,
     api_setup,
     brand,
@@ -27,6 +28,7 @@ from live.web import (
     retention,
     screen,
     setup,
+    setup_blocklist,
     setup_brand,
     setup_file,
     sockets,
@@ -129,6 +131,8 @@ def routes() -> list[BaseRoute]:
         Private(f"{code}/setup/polls/{{poll_id}}/open", setup.open_poll, methods=["POST"]),
         Private(f"{code}/setup/brand", setup_brand.save_brand, methods=["POST"]),
         Private(f"{code}/setup/logo/delete", setup_brand.remove_logo, methods=["POST"]),
+        Private(f"{code}/setup/blocklist", setup_blocklist.save_default, methods=["POST"]),
+        Private(f"{code}/setup/blocklist/entries", setup_blocklist.save_entry, methods=["POST"]),
         Private(f"{code}/report", report.report_page, methods=["GET"]),
         Private(f"{code}/report.md", report.report_markdown, methods=["GET"]),
         Private(f"{code}/report/polls/{{poll_id}}.csv", report.poll_csv, methods=["GET"]),
@@ -149,6 +153,13 @@ def routes() -> list[BaseRoute]:
                 Route("/events/{code}", api_brand.patch_event, methods=["PATCH"]),
                 Route("/events/{code}/logo", api_brand.put_logo, methods=["PUT"]),
                 Route("/events/{code}/logo", api_brand.delete_logo, methods=["DELETE"]),
+                Route("/events/{code}/blocklist", api_blocklist.get_blocklist, methods=["GET"]),
+                Route("/events/{code}/blocklist", api_blocklist.patch_blocklist, methods=["PATCH"]),
+                Route(
+                    "/events/{code}/blocklist/entries",
+                    api_blocklist.post_entry,
+                    methods=["POST"],
+                ),
                 Route("/events/{code}/join", api.join, methods=["POST"]),
                 Route("/events/{code}/rooms", api.add_room, methods=["POST"]),
                 Route(

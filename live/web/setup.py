@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from live.domain.blocklist import MAX_ENTRY_LEN, check_entry, default_entries
 from live.domain.brand import DEFAULT_ACCENT, MAX_LOGO_BYTES
 from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll
@@ -35,7 +36,7 @@ from live.web.runtime import runtime
 
 ITEM_FIELDS = ("title", "room_id", "day", "start", "end", "speaker")
 # The page's forms with errors of their own (each room's rename form too, as "room:<id>").
-FORMS = ("event", "room_new", "item", "import", "brand")
+FORMS = ("event", "room_new", "item", "import", "brand", "blocklist")
 
 NOTICES = {
     "event": _n("Titel und Tage sind gespeichert."),
@@ -50,6 +51,10 @@ NOTICES = {
     "item_deleted": _n("Der Programmpunkt wurde gelöscht."),
     "poll_opened": _n("Die Abstimmung ist geöffnet."),
     "brand": _n("Das Erscheinungsbild ist gespeichert."),
+    "blocklist_on": _n("Die mitgelieferte Sperrliste ist eingeschaltet."),
+    "blocklist_off": _n("Die mitgelieferte Sperrliste ist ausgeschaltet."),
+    "blocklist_added": _n("Die Sperrliste ist gespeichert."),
+    "blocklist_taken_off": _n("Das Wort steht nicht mehr auf der Sperrliste."),
     "join_code_on": _n("Neue Teilnehmende brauchen jetzt den Code von der Leinwand."),
     "join_code_off": _n("Zum Beitreten ist jetzt kein Code von der Leinwand mehr nötig."),
     "logo_removed": _n("Das Logo wurde entfernt."),
@@ -136,13 +141,22 @@ async def setup_page(
             "item": values.get("item", new_item),
             "import": values.get("import", {"text": ""}),
             "brand": values.get("brand", {"brand_color": event.brand_color or ""}),
+            "blocklist": values.get("blocklist", {"entry": ""}),
             **{k: v for k, v in values.items() if k.startswith("room:")},
         },
         import_problems=import_problems or [],
         default_accent=DEFAULT_ACCENT,
         brand_picker=event.brand_color or DEFAULT_ACCENT,
         max_logo_kib=MAX_LOGO_BYTES // 1024,
+        blocklist_still_on=_default_still_on(event),
+        blocklist_limits={"entry_length": MAX_ENTRY_LEN},
     )
+
+
+def _default_still_on(event: Event) -> list[str]:
+    """The shipped entries the event has not switched off, as the file writes them."""
+    off = {check_entry(e).key for e in event.blocklist_removed}
+    return [e.shown for e in default_entries() if e.key not in off]
 
 
 def _loose(polls: list[Poll], agenda: list[AgendaItem]) -> list[Poll]:

@@ -58,6 +58,10 @@ async def build(store: Store) -> None:
     await store.set_applause_via_stream("rt-saal-b", True)
     await store.set_room_token("rt-plenum", token_hash("secret-room-token"))
     await store.set_logo(CODE, check_logo(png(8, 4)))
+    # The blocklist (issue 24): an own entry, a switched-off shipped one, the shipped list off.
+    await store.set_blocklist_entry(CODE, "added", "buerokratiemonster", "Bürokratiemonster", True)
+    await store.set_blocklist_entry(CODE, "removed", "hartzer", "Hartzer", True)
+    await store.set_blocklist_default(CODE, False)
     talk = AgendaItem("rt-talk", CODE, "rt-plenum", "Keynote", at(0), at(45), "Dr. Beispiel")
     await store.add_agenda_item(talk)
     await store.add_agenda_item(AgendaItem("rt-ws", CODE, "rt-saal-b", "Workshop", at(60), at(120)))

@@ -157,6 +157,10 @@ async def test_bad_files_are_refused_and_change_nothing(
         (_mangled(tmp_path, "choice.json", bad_choice), "polls[0].ballots[0]:"),
         (_mangled(tmp_path, "who.json", stranger), "unknown participant 'p-99'"),
         (_mangled(tmp_path, "download.json", download), "the report's download"),
+        (
+            _mangled(tmp_path, "block.json", lambda d: d["blocklist"]["entries"].append("a b")),
+            "blocklist.entries[1]:",
+        ),
         (tmp_path / "missing.json", "No such file"),
     ]
     for path, message in cases:

@@ -59,6 +59,7 @@ def test_the_wheel_carries_templates_static_files_and_compiled_translations(
     missing = sorted(wanted - names)
     assert not missing, f"{len(missing)} missing from the wheel, e.g. {missing[:3]}"
     assert "live/locale/en/LC_MESSAGES/messages.mo" in names
+    assert "live/domain/blocklist_de.txt" in names  # the shipped blocklist (package data)
     # Only the .mo: so the English page below shows that the installed app reads it.
     assert "live/locale/en/LC_MESSAGES/messages.po" not in names
     assert not any(n.startswith(("templates/", "static/", "locale/")) for n in names), (

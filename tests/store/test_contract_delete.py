@@ -104,6 +104,9 @@ async def fill_event(store: Store, code: str, prefix: str) -> Filled:
     await store.set_mood(r2, u2, 2, None, T0)
     await store.record_applause(r1, [(T0, 0.5), (T0 + timedelta(seconds=1), 0.75)])
     await store.set_brand_color(code, "#1e6b34")
+    await store.set_blocklist_entry(code, "added", "buerokratiemonster", "Bürokratiemonster", True)
+    await store.set_blocklist_entry(code, "removed", "hartzer", "Hartzer", True)
+    await store.set_blocklist_default(code, False)
     await store.set_logo(code, Logo("image/svg+xml", f"<svg>{prefix}</svg>".encode(), "1" * 16))
     requests = [
         (u1, f"{prefix}v1"),
