@@ -326,6 +326,8 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "questions.state": QUESTIONS,
     "questions.answer": QUESTIONS,
     "questions.created_at": QUESTIONS,
+    "questions.merged_into": QUESTIONS,
+    "questions.co_authors": QUESTIONS,
     "upvotes.question_id": UPVOTES,
     "upvotes.participant_id": UPVOTES,
     "moods.room_id": MOODS,

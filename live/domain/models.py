@@ -193,6 +193,12 @@ class Question:
     answer: str | None = None
     # Read-only: counted by the store (set membership), ignored on writes.
     upvotes: int = 0
+    # Merged duplicates (issue 24), both read-only (written by Store.merge_questions alone,
+    # ignored by add_question and update_question): the question this one was merged into
+    # (None: not merged; a merged question has left every list but the report's), and the
+    # authors of the questions merged into this one, sorted: they see it as their own too.
+    merged_into: str | None = None
+    co_authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ takes input from people (``new_question``, ``edit_text``, ``set_answer``, ``writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -176,8 +175,9 @@ def written_answer(answer: object) -> str:
 
 
 def can_upvote(q: Question) -> bool:
-    """Only public questions take upvotes (the store re-checks at write time)."""
-    return q.state in PUBLIC_STATES
+    """Only public questions take upvotes, and no merged one (the store re-checks at write
+    time)."""
+    return q.state in PUBLIC_STATES and q.merged_into is None
 
 
 def upvote_closed_error(state: str) -> DomainError:
@@ -191,6 +191,14 @@ def upvote_closed_error(state: str) -> DomainError:
 
 def _is_author(q: Question, participant_id: str | None) -> bool:
     return bool(participant_id) and q.participant_id == participant_id
+
+
+def is_own(q: Question, participant_id: str | None) -> bool:
+    """Whether the participant sees the question as theirs ("Ihre Frage"): its author, or the
+    author of a duplicate merged into it. Only the author deletes it (``can_delete``)."""
+    return _is_author(q, participant_id) or (
+        bool(participant_id) and participant_id in q.co_authors
+    )
 
 
 def can_delete(q: Question, participant_id: str | None) -> bool:
@@ -207,24 +215,35 @@ def visible_to(q: Question, *, participant_id: str | None, moderator: bool) -> b
     also their own pending one. Hidden and archived questions only moderators see."""
     if moderator or q.state in PUBLIC_STATES:
         return True
-    return q.state == "pending" and _is_author(q, participant_id)
+    return q.state == "pending" and is_own(q, participant_id)
 
 
-# --- order -----------------------------------------------------------------------------------
+# --- merging duplicates ----------------------------------------------------------------------
 
 
-def ordered(questions: Iterable[Question], by: str) -> list[Question]:
-    """ "votes" (also for an unknown ``by``): most upvotes first, ties oldest first, then id.
-    "newest": latest first, ties by id."""
-    if by == "newest":
-        by_id = sorted(questions, key=lambda q: q.id)
-        # Stable sort: reverse=True keeps equal timestamps in id order.
-        return sorted(by_id, key=lambda q: q.created_at, reverse=True)
-    return sorted(questions, key=lambda q: (-q.upvotes, q.created_at, q.id))
+def check_merge(target: Question, source: Question) -> bool:
+    """Whether merging ``source`` into ``target`` has anything to do: False when it is merged
+    there already (a repeat changes nothing), True when the store should merge. DomainError
+    for a question merged into itself, across rooms, or when either side was merged away
+    already (the moderator then merges into the question it went to)."""
+    if source.id == target.id:
+        raise merge_refused_error("self")
+    if source.room_id != target.room_id:
+        raise merge_refused_error("other_room")
+    if source.merged_into == target.id:
+        return False
+    if source.merged_into is not None or target.merged_into is not None:
+        raise merge_refused_error("merged")
+    return True
 
 
-def top(questions: Iterable[Question], n: int) -> list[Question]:
-    """The ``n`` most upvoted public questions (for the projector); [] for n <= 0."""
-    if n <= 0:
-        return []
-    return ordered((q for q in questions if q.state in PUBLIC_STATES), "votes")[:n]
+def merge_refused_error(reason: str) -> DomainError:
+    """The refusal for a merge (also from the store's MergeRefused, whose reasons these are)."""
+    if reason == "self":
+        msg = _n("Eine Frage kann nicht mit sich selbst zusammengeführt werden.")
+        return DomainError("merge_self", msg)
+    if reason == "other_room":
+        msg = _n("Nur Fragen desselben Raums können zusammengeführt werden.")
+        return DomainError("merge_other_room", msg)
+    msg = _n("Diese Frage wurde bereits mit einer anderen zusammengeführt.")
+    return DomainError("already_merged", msg)

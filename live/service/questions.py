@@ -17,7 +17,7 @@ from live.service.changes import publish_change
 from live.service.clock import Clock
 from live.service.meter import NO_METER, WriteMeter, counts_refusals
 from live.service.requests import WriteResult, already_done, check_request_id
-from live.store import QuestionClosed, Store, TooSoon
+from live.store import MergeRefused, QuestionClosed, Store, TooSoon
 from live.store.base import QUESTION_FIELDS
 
 
@@ -288,6 +288,28 @@ class QuestionService:
                 _n("Nur freigegebene Fragen können hervorgehoben werden."),
             )
         return shown.id
+
+    async def merge(self, event: Event, target_id: object, source_id: object) -> Question:
+        """Merge the duplicate ``source_id`` into ``target_id`` (issue 24): upvotes add up
+        (each participant once), both authors see it as theirs, the duplicate leaves every list
+        but the report's. Idempotent: a repeat answers the merged question again. Bad input
+        (one question, two rooms, one merged away already) is a DomainError and changes
+        nothing; the store checks it again in its atomic step (a race with another moderator).
+        The target is returned; the caller checks access to its room."""
+        target = await self.question(event, target_id)
+        source = await self.question(event, source_id)
+        if rules.check_merge(target, source):
+            try:
+                version = await self.store.merge_questions(target.id, source.id)
+            except MergeRefused as exc:
+                raise rules.merge_refused_error(exc.reason) from None
+            if version is not None:
+                # Both changed: the target's count and authors, the source left the lists.
+                for changed in (target.id, source.id):
+                    await publish_change(
+                        self.hub, target.room_id, "questions.updated", version, question=changed
+                    )
+        return await self.question(event, target.id)
 
     async def approve_all(self, event: Event, room: Room) -> int:
         """Bulk approval of every pending question of the room; returns how many. One notice

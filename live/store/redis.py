@@ -43,7 +43,9 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   after the participant's last write with a request id
 - ``P:{code}:questions:<room>``   sorted set of the room's question ids, scored by created_at
                                   (microseconds since 1970): oldest first, then by id
-- ``P:{code}:question:<q>``       hash: the Question's fields but upvotes (None = field absent)
+- ``P:{code}:question:<q>``       hash: the Question's fields but upvotes (None = field absent;
+                                  merged_into and co_authors, a JSON list, only once merged:
+                                  absent means not merged, no co-authors)
 - ``P:{code}:upvotes:<q>``        set of the participant ids that upvote the question (the
                                   count is SCARD: membership, never a counter)
 - ``P:{code}:asked:<participant>`` sorted set of the participant's question ids in the event,

@@ -236,6 +236,9 @@ def question_from_hash(row: Mapping[str, str], upvotes: int) -> Question:
         created_at=from_iso(row["created_at"]),
         answer=row.get("answer"),
         upvotes=upvotes,
+        # Written by MERGE_QUESTIONS only; absent in questions stored before issue 24.
+        merged_into=row.get("merged_into"),
+        co_authors=tuple(orjson.loads(row["co_authors"])) if "co_authors" in row else (),
     )
 
 

@@ -41,6 +41,10 @@ Schema versions:
   none). SQLite cannot change a CHECK in place, so the migration rebuilds polls (see
   _POLLS_REBUILD). Ballots of the new kinds are JSON like the others ({"ranking": [2, 0]},
   {"points": [60, 40]}); votes needs no change.
+- 9 (issue 24, panel Q&A): questions.merged_into (the question a duplicate was merged into,
+  NULL: not merged; no foreign key, so deleting the target keeps the merged one for the
+  report) and questions.co_authors (JSON list of the authors of the questions merged into this
+  one, default '[]').
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -111,6 +115,13 @@ _QUESTION_DDL: tuple[str, ...] = (
         PRIMARY KEY (question_id, participant_id)
     ) WITHOUT ROWID
     """,
+)
+
+# New in version 9 (merged duplicates); shared by _DDL (after _QUESTION_DDL, which the
+# migration from version 1 runs as it was) and the migration from version 8.
+_MERGE_DDL: tuple[str, ...] = (
+    "ALTER TABLE questions ADD COLUMN merged_into TEXT",
+    "ALTER TABLE questions ADD COLUMN co_authors TEXT NOT NULL DEFAULT '[]'",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -376,6 +387,7 @@ _DDL: tuple[str, ...] = (
     ) WITHOUT ROWID
     """,
     *_QUESTION_DDL,
+    *_MERGE_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
@@ -431,6 +443,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         " CHECK (joined_before_only IN (0, 1))",
     ),
     7: _POLLS_REBUILD,
+    8: _MERGE_DDL,
 }
 
 
@@ -683,6 +696,8 @@ def agenda_from_row(row: tuple[Any, ...]) -> AgendaItem:
 
 
 QUESTION_COLUMNS = "id, event_code, room_id, participant_id, text, name, state, answer, created_at"
+# Read with a question, never written by add_question or update_question (merge_questions's).
+QUESTION_MERGE_COLUMNS = "merged_into, co_authors"
 
 
 def question_params(question: Question) -> tuple[Any, ...]:
@@ -701,7 +716,7 @@ def question_params(question: Question) -> tuple[Any, ...]:
 
 
 def question_from_row(row: tuple[Any, ...]) -> Question:
-    """A row of QUESTION_COLUMNS followed by the upvote count."""
+    """A row of QUESTION_COLUMNS, QUESTION_MERGE_COLUMNS and the upvote count."""
     return Question(
         id=row[0],
         event_code=row[1],
@@ -712,7 +727,9 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
         state=cast("QuestionState", row[6]),
         answer=row[7],
         created_at=from_iso(row[8]),
-        upvotes=int(row[9]),
+        merged_into=row[9],
+        co_authors=tuple(orjson.loads(row[10])),
+        upvotes=int(row[11]),
     )
 
 

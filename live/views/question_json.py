@@ -123,7 +123,7 @@ def snapshot_questions(
         for q in state.questions
         if qa_rules.visible_to(q, participant_id=participant_id, moderator=moderator)
     ]
-    own = [q for q in visible if participant_id is not None and q.participant_id == participant_id]
+    own = [q for q in visible if qa_rules.is_own(q, participant_id)]
     own_ids = {q.id for q in own}
     listed = own + [q for q in qa_rules.ordered(visible, "votes") if q.id not in own_ids]
     chosen: list[str] = []
