@@ -9,6 +9,7 @@ takes input from people (``new_question``, ``edit_text``, ``set_answer``, ``writ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -247,3 +248,23 @@ def merge_refused_error(reason: str) -> DomainError:
         return DomainError("merge_other_room", msg)
     msg = _n("Diese Frage wurde bereits mit einer anderen zusammengeführt.")
     return DomainError("already_merged", msg)
+
+
+# --- order -----------------------------------------------------------------------------------
+
+
+def ordered(questions: Iterable[Question], by: str) -> list[Question]:
+    """ "votes" (also for an unknown ``by``): most upvotes first, ties oldest first, then id.
+    "newest": latest first, ties by id."""
+    if by == "newest":
+        by_id = sorted(questions, key=lambda q: q.id)
+        # Stable sort: reverse=True keeps equal timestamps in id order.
+        return sorted(by_id, key=lambda q: q.created_at, reverse=True)
+    return sorted(questions, key=lambda q: (-q.upvotes, q.created_at, q.id))
+
+
+def top(questions: Iterable[Question], n: int) -> list[Question]:
+    """The ``n`` most upvoted public questions (for the projector); [] for n <= 0."""
+    if n <= 0:
+        return []
+    return ordered((q for q in questions if q.state in PUBLIC_STATES), "votes")[:n]

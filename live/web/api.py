@@ -322,6 +322,22 @@ async def patch_question(request: Request) -> Response:
     return json_response(shapes.question_dict(question, room))
 
 
+async def merge_question(request: Request) -> Response:
+    """``{"duplicate": question_id}``: merge that question into the one of the URL (issue 24).
+    Answers the merged question; a repeat answers it again and changes nothing."""
+    event, access = await moderated_event(request)
+    svc = services(request)
+    target = await svc.questions.question(event, request.path_params["question_id"])
+    access.require_room(await svc.events.room(event, target.room_id))
+    body = parse_json(await read_body(request))
+    if set(body) != {"duplicate"} or not isinstance(body["duplicate"], str):
+        msg = _n("Erwartet wird das Feld duplicate (die Kennung der doppelten Frage).")
+        raise DomainError("invalid_body", msg)
+    question = await svc.questions.merge(event, target.id, body["duplicate"])
+    room = await svc.events.room(event, question.room_id)
+    return json_response(shapes.question_dict(question, room))
+
+
 # --- the operator ----------------------------------------------------------------------------
 
 

@@ -487,6 +487,13 @@ PATCH_QUESTION_IN: Schema = closed(
     }
 )
 
+MERGE_QUESTION_IN: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["duplicate"],
+    "properties": {"duplicate": ID},
+}
+
 SCHEMAS: dict[str, Schema] = {
     "Error": ERROR,
     "Room": ROOM,
@@ -516,5 +523,6 @@ SCHEMAS: dict[str, Schema] = {
     "HideAnswerBody": hide_in("answer"),
     "SetScreenBody": SET_SCREEN_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
+    "MergeQuestionBody": MERGE_QUESTION_IN,
     "SetupBody": setup_document(incoming=True),
 }

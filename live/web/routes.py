@@ -171,6 +171,11 @@ def routes() -> list[BaseRoute]:
                 Route(
                     "/events/{code}/questions/{question_id}", api.patch_question, methods=["PATCH"]
                 ),
+                Route(
+                    "/events/{code}/questions/{question_id}/merge",
+                    api.merge_question,
+                    methods=["POST"],
+                ),
                 Route("/events/{code}/export.json", report.export_api, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.get_setup, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.put_setup, methods=["PUT"]),
