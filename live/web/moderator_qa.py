@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 from live.domain.errors import DomainError
 from live.domain.models import Event, Question, Room
 from live.domain.qa_paging import MODERATOR_LISTS
+from live.domain.questions import ordered
 from live.domain.text import _n
 from live.errors import NotFound
 from live.fanout.state import RoomState
@@ -204,6 +205,59 @@ async def settings(request: Request) -> Response:
     return HTMLResponse(html + announce(request, message))
 
 
+# The questions offered as the one a duplicate goes into: the room's most upvoted first.
+MERGE_CHOICES = 200
+
+
+async def _merge_choices(request: Request, room: Room, question: Question) -> list[Question]:
+    """The room's other questions a duplicate may be merged into (the moderator sees every
+    state; merged ones have left the list already), most upvoted first."""
+    others = [q for q in await services(request).questions.in_room(room) if q.id != question.id]
+    return ordered(others, "votes")[:MERGE_CHOICES]
+
+
+async def merge(request: Request) -> Response:
+    """The edit page's "Doppelte Frage zusammenführen": the question of the URL is the
+    duplicate, merged into the one chosen (``into``). Done: back to the console at the merged
+    question. Refused: the edit page again with the German error at the field."""
+    form = await read_form(request)
+    event, question, room = await _question_of_request(request)
+    into = field(form, "into")
+    try:
+        if not into:
+            msg = _n("Bitte wählen Sie die Frage, mit der diese zusammengeführt wird.")
+            raise DomainError("invalid_merge", msg)
+        merged = await services(request).questions.merge(event, into, question.id)
+    except DomainError as exc:
+        errors = FieldErrors({"into": error_text(request, exc)})
+        values = {"text": question.text, "answer": question.answer or ""}
+        return await _edit_page(request, event, question, room, values, errors, status_for(exc))
+    return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{merged.id}")
+
+
+async def _edit_page(
+    request: Request,
+    event: Event,
+    question: Question,
+    room: Room,
+    values: dict[str, str],
+    errors: FieldErrors,
+    status: int,
+) -> Response:
+    return page(
+        request,
+        "question_edit.html",
+        status,
+        event=event,
+        room=room,
+        question=question,
+        values=values,
+        errors=errors,
+        merge_choices=await _merge_choices(request, room, question),
+        excerpt=excerpt,
+    )
+
+
 async def edit(request: Request) -> Response:
     """A plain page (not a live region): typing a long answer is never interrupted."""
     event, question, room = await _question_of_request(request)
@@ -223,13 +277,4 @@ async def edit(request: Request) -> Response:
             status = status_for(exc)
         else:
             return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{question.id}")
-    return page(
-        request,
-        "question_edit.html",
-        status,
-        event=event,
-        room=room,
-        question=question,
-        values=values,
-        errors=errors,
-    )
+    return await _edit_page(request, event, question, room, values, errors, status)

@@ -89,6 +89,7 @@ def routes() -> list[BaseRoute]:
         ),
         Private(f"{mod}/questions/{{question_id}}/answer", moderator_qa.answer, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
+        Private(f"{mod}/questions/{{question_id}}/merge", moderator_qa.merge, methods=["POST"]),
         Private(
             f"{mod}/questions/{{question_id}}/{{action}}",
             moderator_qa.question_action,
