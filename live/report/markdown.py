@@ -104,6 +104,9 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
         if q.answer:
             out.append("   > **" + md(fmt._("Antwort")) + ":**")
             out += [f"   > {line}" if line else "   >" for line in md(q.answer).split("\n")]
+        if duplicates := room.report.duplicates_of(q.id):
+            texts = ", ".join(f"„{md(d.text)}“" for d in duplicates)
+            out.append(f"   {md(fmt._('Zusammengeführt mit:'))} {texts}")
     return out
 
 

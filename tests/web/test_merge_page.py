@@ -64,3 +64,21 @@ def test_merging_across_rooms_is_refused_on_the_page(client: TestClient) -> None
     (x,) = ask(client, other, "Im Forum?")
     page = client.post(edit_url(event, x, "merge"), data={"into": a}, headers=ORIGIN)
     assert page.status_code == 422 and "Nur Fragen desselben Raums" in page.text
+
+
+def test_the_report_names_the_duplicates_under_the_merged_question(
+    moderator: TestClient, event: EventFixture
+) -> None:
+    a, b, c = ask(moderator, event, "Wann kommt das Geld?", "Geld?", "Und das Geld?")
+    for qid in (a, b, c):
+        moderator.post(f"/e/{event.code}/moderate/questions/{qid}/approve", headers=ORIGIN)
+    for target, source in ((b, c), (a, b)):  # a chain: c went into b, b into a
+        merged = moderator.post(
+            edit_url(event, source, "merge"), data={"into": target}, headers=ORIGIN
+        )
+        assert merged.status_code == 200  # followed the redirect to the console
+    report = moderator.get(f"/e/{event.code}/report")
+    assert report.status_code == 200
+    assert "Zusammengeführt mit: „Geld?“, „Und das Geld?“" in report.text
+    markdown = moderator.get(f"/e/{event.code}/report.md")
+    assert "Zusammengeführt mit: „Geld?“, „Und das Geld?“" in markdown.text
