@@ -70,6 +70,9 @@ class Event:
     # joining needs no code. Set while the organiser requires the code, a new one each time it
     # is switched on. Never leaves the server: the code shown is derived from it per minute.
     join_code_secret: str | None = None
+    # The labels questions may carry (issue 24: e.g. the panel's speakers), in the order shown;
+    # at most 20 (live/domain/labels.py). Set with Store.set_question_labels only.
+    question_labels: tuple[str, ...] = ()
 
     @property
     def join_code_required(self) -> bool:
@@ -108,6 +111,9 @@ class Room:
     # Whether several polls may be open at once. By default (False) opening a poll closes the
     # room's open one: phones then never stack polls nobody runs any more (issue 19).
     parallel_polls: bool = False
+    # The projector's Q&A shows only questions with this label (None: all), chosen by the
+    # moderator (issue 24). Set with Store.set_screen_label only.
+    screen_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +205,8 @@ class Question:
     # authors of the questions merged into this one, sorted: they see it as their own too.
     merged_into: str | None = None
     co_authors: tuple[str, ...] = ()
+    # One of the event's labels (issue 24), or None. Written like text and answer.
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from live.domain.models import (
 )
 
 # The mutable fields of a question (update_question writes a subset of them).
-QUESTION_FIELDS: tuple[str, ...] = ("text", "name", "state", "answer")
+QUESTION_FIELDS: tuple[str, ...] = ("text", "name", "state", "answer", "label")
 
 
 class StoreError(Exception):
@@ -335,6 +335,15 @@ class Store(Protocol):
         None when source was merged into target already (a repeat: nothing changes, no bump).
         StoreError for an unknown question; MergeRefused (nothing changes) for one question,
         two rooms, or a side merged into another question already."""
+
+    async def set_question_labels(self, code: str, labels: Sequence[str]) -> list[tuple[str, int]]:
+        """Event.question_labels (checked by the caller, live/domain/labels.py), replacing the
+        list. Questions keep the labels they have. Bumps every room's version, returns
+        [(room_id, new_version)] like update_event_settings. StoreError for an unknown event."""
+
+    async def set_screen_label(self, room_id: str, label: str | None) -> int:
+        """Room.screen_label (None: the projector shows every question). Returns the room's
+        new version; StoreError for an unknown room."""
 
     async def merged_questions(self, room_id: str) -> list[Question]:
         """The room's merged questions (merged_into set), oldest first, for the report."""

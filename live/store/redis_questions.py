@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol, cast
 
+import orjson
 from redis.asyncio import Redis
 
 from live.domain.models import QUESTION_STATES, Question
@@ -196,6 +197,22 @@ class RedisQuestions:
             key=lambda question: (question.created_at, question.id),
         )
 
+    async def set_question_labels(
+        self: _Core, code: str, labels: Sequence[str]
+    ) -> list[tuple[str, int]]:
+        encoded = orjson.dumps(list(labels)).decode() if labels else ""
+        with translate_errors("set_question_labels"):
+            return await update_every_room(self, code, lua.SET_QUESTION_LABELS, [encoded])
+
+    async def set_screen_label(self: _Core, room_id: str, label: str | None) -> int:
+        with translate_errors("set_screen_label"):
+            code = await self._room_event(room_id)
+            if code is None:
+                raise StoreError(f"unknown room {room_id!r}")
+            keys = [self._key(code, "room", room_id)]
+            reply = await self._run(lua.SET_SCREEN_LABEL, keys, [label or ""])
+        return int(check_reply(reply, f"room {room_id!r}")[1])
+
     async def merged_questions(self: _Core, room_id: str) -> list[Question]:
         with translate_errors("merged_questions"):
             code = await self._room_event(room_id)
@@ -248,6 +265,8 @@ class RedisQuestions:
             question.answer or "",
             # Only these are written: concurrent edits of other fields are kept.
             ",".join(f for f in QUESTION_FIELDS if f in fields),
+            flag(question.label is not None),
+            question.label or "",
         ]
         with translate_errors("update_question"):
             # The room comes from the index, not from the argument (as for update_poll).

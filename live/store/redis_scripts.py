@@ -433,7 +433,8 @@ return {'ok', version}
 
 # KEYS: question, room (the one the question belongs to, from the immutable index)
 # ARGV: state, text, '1' if it has a name, name, '1' if it has an answer, answer, the fields to
-#       write (comma-separated subset of state,text,name,answer)
+#       write (comma-separated subset of state,text,name,answer,label), '1' if it has a label,
+#       label
 # Reply: {'ok', room version} | {'missing', 'question'}
 UPDATE_QUESTION = Lua(
     """
@@ -444,7 +445,7 @@ for field in string.gmatch(ARGV[7], '[^,]+') do want[field] = true end
 if want.state then redis.call('HSET', KEYS[1], 'state', ARGV[1]) end
 if want.text then redis.call('HSET', KEYS[1], 'text', ARGV[2]) end
 -- None is an absent field; a flag, not '', says which, since '' is a string like any other.
-local optional = {name = 3, answer = 5}
+local optional = {name = 3, answer = 5, label = 8}
 for name, at in pairs(optional) do
   if want[name] then
     if ARGV[at] == '1' then
@@ -512,6 +513,47 @@ if #KEYS == 5 then
   redis.call('SADD', KEYS[5], ARGV[1])
 end
 return {'ok', version}
+"""
+)
+
+# KEYS: event, rooms (set of room ids), then the hash of each of those rooms
+# ARGV: the labels as a JSON list ('' = none), then the room ids in KEYS order
+# Reply: as UPDATE_EVENT_SETTINGS
+SET_QUESTION_LABELS = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+-- The rooms as the caller read them (see UPDATE_EVENT_SETTINGS).
+if redis.call('SCARD', KEYS[2]) ~= #KEYS - 2 then return {'retry'} end
+for i = 2, #ARGV do
+  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 0 then return {'retry'} end
+end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'question_labels')
+else
+  redis.call('HSET', KEYS[1], 'question_labels', ARGV[1])
+end
+local reply = {'ok'}
+for i = 3, #KEYS do
+  reply[#reply + 1] = ARGV[i - 1]
+  reply[#reply + 1] = redis.call('HGET', KEYS[i], 'position')
+  reply[#reply + 1] = redis.call('HINCRBY', KEYS[i], 'version', 1)
+end
+return reply
+"""
+)
+
+# KEYS: room
+# ARGV: label ('' = none: every question)
+# Reply: {'ok', version} | {'missing', 'room'}
+SET_SCREEN_LABEL = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'screen_label')
+else
+  redis.call('HSET', KEYS[1], 'screen_label', ARGV[1])
+end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
 """
 )
 

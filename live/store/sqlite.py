@@ -591,6 +591,24 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteTransfer):
         )
         return [question_from_row(r) for r in await self._read_all(sql, (room_id,))]
 
+    async def set_question_labels(self, code: str, labels: Sequence[str]) -> list[tuple[str, int]]:
+        """One transaction: the list, then version + 1 for every room of the event."""
+        encoded = orjson.dumps(list(labels)).decode()
+
+        def work(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+            found = conn.execute(
+                "UPDATE events SET question_labels = ? WHERE code = ? RETURNING code",
+                (encoded, code),
+            ).fetchall()
+            if not found:
+                raise StoreError(f"unknown event {code!r}")
+            return bump_event_rooms(conn, code)
+
+        return await self._runner.write(work)
+
+    async def set_screen_label(self, room_id: str, label: str | None) -> int:
+        return await self._runner.write(lambda conn: _bump(conn, room_id, screen_label=label))
+
     async def merged_questions(self, room_id: str) -> list[Question]:
         sql = (
             f"{_QUESTION_SELECT} WHERE room_id = ? AND merged_into IS NOT NULL"

@@ -43,8 +43,9 @@ Schema versions:
   {"points": [60, 40]}); votes needs no change.
 - 9 (issue 24, panel Q&A): questions.merged_into (the question a duplicate was merged into,
   NULL: not merged; no foreign key, so deleting the target keeps the merged one for the
-  report) and questions.co_authors (JSON list of the authors of the questions merged into this
-  one, default '[]').
+  report), questions.co_authors (JSON list of the authors of the questions merged into this
+  one, default '[]') and questions.label (NULL: none); events.question_labels (JSON list,
+  default '[]'); rooms.screen_label (the projector's label filter, NULL: all questions).
 """
 
 from __future__ import annotations
@@ -117,11 +118,15 @@ _QUESTION_DDL: tuple[str, ...] = (
     """,
 )
 
-# New in version 9 (merged duplicates); shared by _DDL (after _QUESTION_DDL, which the
-# migration from version 1 runs as it was) and the migration from version 8.
-_MERGE_DDL: tuple[str, ...] = (
+# New in version 9 (panel Q&A: merged duplicates, labels); shared by _DDL (after
+# _QUESTION_DDL, which the migration from version 1 runs as it was, and after the tables it
+# alters) and the migration from version 8.
+_PANEL_DDL: tuple[str, ...] = (
     "ALTER TABLE questions ADD COLUMN merged_into TEXT",
     "ALTER TABLE questions ADD COLUMN co_authors TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE questions ADD COLUMN label TEXT",
+    "ALTER TABLE events ADD COLUMN question_labels TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE rooms ADD COLUMN screen_label TEXT",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -387,7 +392,7 @@ _DDL: tuple[str, ...] = (
     ) WITHOUT ROWID
     """,
     *_QUESTION_DDL,
-    *_MERGE_DDL,
+    *_PANEL_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
@@ -443,7 +448,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         " CHECK (joined_before_only IN (0, 1))",
     ),
     7: _POLLS_REBUILD,
-    8: _MERGE_DDL,
+    8: _PANEL_DDL,
 }
 
 
@@ -553,7 +558,7 @@ def encode_options(options: tuple[str, ...]) -> str:
 
 EVENT_COLUMNS = (
     "code, title, created_at, moderator_token_hash, questions_need_approval, names_allowed,"
-    " starts_on, ends_on, brand_color, logo_version, join_code_secret"
+    " starts_on, ends_on, brand_color, logo_version, join_code_secret, question_labels"
 )
 
 
@@ -601,6 +606,8 @@ def event_params(event: Event) -> tuple[Any, ...]:
     logo (set_logo stores it with its bytes)."""
     if event.logo_version is not None:
         raise ValueError(f"event {event.code!r}: a logo comes with set_logo, not create_event")
+    if event.question_labels:
+        raise ValueError(f"event {event.code!r}: labels come with set_question_labels")
     return (
         event.code,
         event.title,
@@ -613,6 +620,7 @@ def event_params(event: Event) -> tuple[Any, ...]:
         event.brand_color,
         event.logo_version,
         event.join_code_secret,
+        "[]",
     )
 
 
@@ -629,17 +637,21 @@ def event_from_row(row: tuple[Any, ...]) -> Event:
         brand_color=row[8],
         logo_version=row[9],
         join_code_secret=row[10],
+        question_labels=tuple(orjson.loads(row[11])),
     )
 
 
 ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
-    " moderator_token_hash, screen_mode, parallel_polls"
+    " moderator_token_hash, screen_mode, parallel_polls, screen_label"
 )
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
-    """Values for ROOM_COLUMNS, in order."""
+    """Values for ROOM_COLUMNS, in order. ValueError for a screen_label: a new room's
+    projector shows every question (set_screen_label changes it)."""
+    if room.screen_label is not None:
+        raise ValueError(f"room {room.id!r}: the label filter comes with set_screen_label")
     return (
         room.id,
         room.event_code,
@@ -650,6 +662,7 @@ def room_params(room: Room) -> tuple[Any, ...]:
         room.moderator_token_hash,
         check_screen_mode(room.screen_mode),
         int(room.parallel_polls),
+        None,
     )
 
 
@@ -664,6 +677,7 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         moderator_token_hash=row[6],
         screen_mode=cast("ScreenMode", row[7]),  # the CHECK constraint guarantees it
         parallel_polls=bool(row[8]),
+        screen_label=row[9],
     )
 
 
@@ -695,7 +709,9 @@ def agenda_from_row(row: tuple[Any, ...]) -> AgendaItem:
     )
 
 
-QUESTION_COLUMNS = "id, event_code, room_id, participant_id, text, name, state, answer, created_at"
+QUESTION_COLUMNS = (
+    "id, event_code, room_id, participant_id, text, name, state, answer, created_at, label"
+)
 # Read with a question, never written by add_question or update_question (merge_questions's).
 QUESTION_MERGE_COLUMNS = "merged_into, co_authors"
 
@@ -712,6 +728,7 @@ def question_params(question: Question) -> tuple[Any, ...]:
         question.state,
         question.answer,
         to_iso(question.created_at),
+        question.label,
     )
 
 
@@ -727,9 +744,10 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
         state=cast("QuestionState", row[6]),
         answer=row[7],
         created_at=from_iso(row[8]),
-        merged_into=row[9],
-        co_authors=tuple(orjson.loads(row[10])),
-        upvotes=int(row[11]),
+        label=row[9],
+        merged_into=row[10],
+        co_authors=tuple(orjson.loads(row[11])),
+        upvotes=int(row[12]),
     )
 
 

@@ -31,14 +31,21 @@ def version(conn: sqlite3.Connection, room_id: str) -> int:
 
 # The room columns a version bump may set along the way (names are put into the SQL).
 _BUMP_COLUMNS = frozenset(
-    {"screen_poll_id", "highlighted_question_id", "screen_mode", "name", "parallel_polls"}
+    {
+        "screen_poll_id",
+        "highlighted_question_id",
+        "screen_mode",
+        "name",
+        "parallel_polls",
+        "screen_label",
+    }
 )
 
 
 def bump(conn: sqlite3.Connection, room_id: str, **columns: str | int | None) -> int:
     """Increment the room's version, set the given room columns (screen_poll_id,
-    highlighted_question_id, screen_mode, name, parallel_polls) and return the new version.
-    StoreError for an unknown room."""
+    highlighted_question_id, screen_mode, name, parallel_polls, screen_label) and return the
+    new version. StoreError for an unknown room."""
     unknown = columns.keys() - _BUMP_COLUMNS
     if unknown:
         raise ValueError(f"bump cannot set {sorted(unknown)}")
