@@ -21,7 +21,13 @@ def iso(moment: datetime | None) -> str | None:
 def room_dict(room: Room) -> dict[str, Any]:
     """``parallel_polls``: whether several polls may be open at once (else opening one closes
     the room's open poll)."""
-    return {"id": room.id, "name": room.name, "parallel_polls": room.parallel_polls}
+    return {
+        "id": room.id,
+        "name": room.name,
+        "parallel_polls": room.parallel_polls,
+        # The projector's Q&A shows only questions with this label (null: all; issue 24).
+        "screen_label": room.screen_label,
+    }
 
 
 def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, Any]:
@@ -32,6 +38,8 @@ def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, 
         "brand": brand_dict(event),
         # Joining needs the projector's rotating code ({"join_code"} in POST …/join).
         "join_code_required": event.join_code_required,
+        # The labels a question may carry, in the order shown (issue 24).
+        "question_labels": list(event.question_labels),
     }
 
 
@@ -113,6 +121,7 @@ def question_dict(question: Question, room: Room) -> dict[str, Any]:
         "highlighted": room.highlighted_question_id == question.id,
         "answer": question.answer,
         "created_at": iso(question.created_at),
+        "label": question.label,
     }
 
 

@@ -291,7 +291,11 @@ def snapshot_dict(
     return {
         "type": "snapshot",
         "version": state.version,
-        "room": {**api.room_dict(state.room), "event": state.event.code},
+        "room": {
+            **api.room_dict(state.room),
+            "event": state.event.code,
+            "question_labels": list(state.event.question_labels),
+        },
         "polls": [
             api.poll_dict(p, state.results[p.id], moderator=moderator)
             for p in _visible_polls(state, moderator)

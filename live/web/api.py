@@ -87,15 +87,17 @@ async def add_room(request: Request) -> Response:
 
 
 async def patch_room(request: Request) -> Response:
-    """``{"parallel_polls": bool}`` (the organiser or the room's moderator) and ``{"name": str}``
-    (the organiser): every field is checked before anything changes."""
+    """``{"parallel_polls": bool, "screen_label": str | null}`` (the organiser or the room's
+    moderator) and ``{"name": str}`` (the organiser): every field is checked before anything
+    changes."""
     event, access = await moderated_event(request)
     events = services(request).events
     room = await events.room(event, request.path_params["room_id"])
     access.require_room(room)
     body = parse_json(await read_body(request))
-    if not body or not set(body) <= {"name", "parallel_polls"}:
-        raise DomainError("invalid_body", _n("Erlaubt sind die Felder name und parallel_polls."))
+    if not body or not set(body) <= {"name", "parallel_polls", "screen_label"}:
+        msg = _n("Erlaubt sind die Felder name, parallel_polls und screen_label.")
+        raise DomainError("invalid_body", msg)
     if "name" in body and not access.organiser:
         msg = _n("Zum Umbenennen eines Raums ist der Moderationszugang der Veranstaltung nötig.")
         raise Forbidden("forbidden", msg)
@@ -303,11 +305,11 @@ async def patch_question(request: Request) -> Response:
     target = await svc.questions.question(event, request.path_params["question_id"])
     access.require_room(await svc.events.room(event, target.room_id))
     body = parse_json(await read_body(request))
-    known = {"state", "highlighted", "answer", "text"}
+    known = {"state", "highlighted", "answer", "text", "label"}
     if not body or not set(body) <= known:
         raise DomainError(
             "invalid_body",
-            _n("Erlaubt sind die Felder state, highlighted, answer und text."),
+            _n("Erlaubt sind die Felder state, highlighted, answer, text und label."),
         )
     question = await svc.questions.moderate(
         event,
@@ -317,6 +319,8 @@ async def patch_question(request: Request) -> Response:
         answer=body.get("answer"),
         text=body.get("text"),
         answer_given="answer" in body,
+        label=body.get("label"),
+        label_given="label" in body,
     )
     room = await svc.events.room(event, question.room_id)
     return json_response(shapes.question_dict(question, room))

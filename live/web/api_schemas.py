@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from live.domain import labels as label_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.agenda import MAX_ITEM_TITLE_LEN
@@ -117,7 +118,13 @@ ERROR: Schema = obj(
     }
 )
 
-ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL})
+# The label filter of the projector's Q&A (null: all questions); issue 24.
+LABEL: Schema = {"type": "string", "minLength": 1, "maxLength": label_rules.MAX_LABEL_LEN}
+LABELS: Schema = {"type": "array", "items": LABEL, "maxItems": label_rules.MAX_LABELS}
+
+ROOM: Schema = obj(
+    {"id": ID, "name": TEXT, "parallel_polls": BOOL, "screen_label": nullable(LABEL)}
+)
 
 BRAND: Schema = obj(
     {
@@ -135,6 +142,7 @@ EVENT: Schema = obj(
         "brand": ref("Brand"),
         # joining needs the projector's rotating code (JoinBody)
         "join_code_required": BOOL,
+        "question_labels": LABELS,
     }
 )
 
@@ -232,6 +240,7 @@ QUESTION: Schema = obj(
         "highlighted": BOOL,
         "answer": nullable(STRING),
         "created_at": TIME,
+        "label": nullable(LABEL),
     }
 )
 
@@ -410,12 +419,15 @@ ADD_ROOM_IN: Schema = {
     "properties": {"name": ROOM_NAME_IN, "parallel_polls": BOOL},
 }
 
-PATCH_ROOM_IN: Schema = closed({"name": ROOM_NAME_IN, "parallel_polls": BOOL})
+PATCH_ROOM_IN: Schema = closed(
+    {"name": ROOM_NAME_IN, "parallel_polls": BOOL, "screen_label": nullable(STRING)}
+)
 
 PATCH_EVENT_IN: Schema = closed(
     {
         "brand_color": nullable({"type": "string", "pattern": "^#([0-9a-fA-F]{3}){1,2}$"}),
         "join_code_required": BOOL,
+        "question_labels": {"type": "array", "items": STRING, "maxItems": label_rules.MAX_LABELS},
     }
 )
 
@@ -484,6 +496,7 @@ PATCH_QUESTION_IN: Schema = closed(
         "highlighted": BOOL,
         "answer": nullable({"type": "string", "maxLength": qa_rules.MAX_ANSWER_LEN}),
         "text": {"type": "string", "minLength": 1, "maxLength": qa_rules.MAX_QUESTION_TEXT},
+        "label": nullable(STRING),
     }
 )
 
