@@ -90,6 +90,10 @@ def routes() -> list[BaseRoute]:
         Private(f"{mod}/questions/{{question_id}}/answer", moderator_qa.answer, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/merge", moderator_qa.merge, methods=["POST"]),
+        Private(f"{mod}/labels", moderator_qa.labels, methods=["POST"]),
+        Private(
+            f"{mod}/rooms/{{room_id}}/screen-label", moderator_qa.screen_label, methods=["POST"]
+        ),
         Private(
             f"{mod}/questions/{{question_id}}/{{action}}",
             moderator_qa.question_action,
