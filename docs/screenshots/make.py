@@ -410,10 +410,12 @@ def panel_pages(browser: Browser, stage: Stage) -> None:
     api(server, "PATCH", f"/events/{code}", {"question_labels": speakers}, token)
     ws_base = server.url.replace("http://", "ws://")
 
+    sent = iter(range(1000))
+
     def send(who: str, message: dict[str, object]) -> None:
         with connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={who}") as ws:
             ws.recv()
-            ws.send(json.dumps({"request_id": "r", **message}))
+            ws.send(json.dumps({"request_id": f"r{next(sent)}", **message}))
             while json.loads(ws.recv()).get("type") not in ("ack", "error"):
                 pass
 
@@ -454,6 +456,7 @@ def panel_pages(browser: Browser, stage: Stage) -> None:
     phone = phone_page(browser)
     phone.goto(f"{server.url}/e/{code}?room={room}")
     _settled(phone)
+    phone.get_by_role("tab", name="Fragen").click()
     phone.get_by_label("An wen oder zu welchem Thema? (freiwillig)").select_option(speakers[1])
     phone.get_by_label("Ihre Frage").fill("Wie wirkt sich das Bürgergeld auf die Vermittlung aus?")
     phone.locator("#ask-form").scroll_into_view_if_needed()
