@@ -115,6 +115,17 @@ def test_labels_by_keyboard_on_console_phone_and_projector(
     expect(screen.locator("#screen-stage .label-chip").first).to_contain_text("Herr Lang")
     check_a11y(screen, context="projector filtered by a label")
 
+    # The same states in English: the labels stay German user text (lang="de").
+    moderator.goto(f"{live_server.url}/e/{code}/moderate?lang=en")
+    connected(moderator)
+    expect(moderator.get_by_label("Projector shows questions")).to_have_value("Herr Lang")
+    check_a11y(moderator, context="console with labels, English")
+    phone.goto(f"{live_server.url}/e/{code}?lang=en")
+    connected(phone)
+    phone.get_by_role("tab", name="Questions").click()
+    expect(phone.get_by_label("For whom or on which topic? (optional)")).to_be_visible()
+    check_a11y(phone, context="phone asking with a label, English")
+
 
 def test_merged_duplicates_show_the_summed_upvotes(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
@@ -145,6 +156,9 @@ def test_merged_duplicates_show_the_summed_upvotes(
     duplicate = ids["Wann startet das Förderprogramm?"]
     moderator.goto(f"{live_server.url}/e/{code}/moderate/questions/{duplicate}/edit")
     check_a11y(moderator, context="edit page with the merge form")
+    moderator.goto(f"{live_server.url}/e/{code}/moderate/questions/{duplicate}/edit?lang=en")
+    check_a11y(moderator, context="edit page with the merge form, English")
+    moderator.goto(f"{live_server.url}/e/{code}/moderate/questions/{duplicate}/edit?lang=de")
     moderator.get_by_label("Zusammenführen mit").select_option(
         ids["Wann kommt das neue Förderprogramm?"]
     )
