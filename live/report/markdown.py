@@ -99,6 +99,8 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
     for i, q in enumerate(room.questions, 1):
         votes = fmt.ngettext("%(n)s Stimme", "%(n)s Stimmen", q.upvotes)
         who = q.name or fmt._("Anonym")
+        if q.label:
+            who = f"{fmt._('Kennzeichnung:')} {q.label} · {who}"
         # A question's text is one line (cleaned); the answer keeps its line breaks.
         out.append(f"{i}. **{md(q.text)}** – {md(who)}, {md(votes)}, {md(state_label(q, fmt))}")
         if q.answer:

@@ -82,3 +82,20 @@ def test_the_report_names_the_duplicates_under_the_merged_question(
     assert "Zusammengeführt mit: „Geld?“, „Und das Geld?“" in report.text
     markdown = moderator.get(f"/e/{event.code}/report.md")
     assert "Zusammengeführt mit: „Geld?“, „Und das Geld?“" in markdown.text
+
+
+def test_the_report_names_each_questions_label(moderator: TestClient, event: EventFixture) -> None:
+    api = "/api/v1"
+    moderator.patch(
+        f"{api}/events/{event.code}", json={"question_labels": ["Herr Lang"]}, headers=event.auth
+    )
+    (qid,) = ask(moderator, event, "Was ändert sich?")
+    body = {"state": "approved", "label": "Herr Lang"}
+    assert (
+        moderator.patch(
+            f"{api}/events/{event.code}/questions/{qid}", json=body, headers=event.auth
+        ).json()["label"]
+        == "Herr Lang"
+    )
+    assert "Kennzeichnung: Herr Lang" in moderator.get(f"/e/{event.code}/report").text
+    assert "Kennzeichnung: Herr Lang" in moderator.get(f"/e/{event.code}/report.md").text
