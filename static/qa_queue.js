@@ -68,10 +68,11 @@
     return Array.prototype.slice.call(root.querySelectorAll(".qa-row"));
   }
 
-  // Selectable: not folded away in the closed "done" part.
+  // Selectable: not folded away in the closed "done" part, nor hidden by the label filter
+  // (static/qa_label_filter.js).
   function rows(root) {
     return allRows(root).filter(function (row) {
-      return !row.parentElement.closest("details:not([open])");
+      return !row.hidden && !row.parentElement.closest("details:not([open])");
     });
   }
 

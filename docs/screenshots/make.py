@@ -1,7 +1,7 @@
 """Regenerate the screenshots in docs/screenshots/ from the running product.
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
-        [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist]
+        [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -542,6 +542,77 @@ def blocklist_pages(browser: Browser, stage: Stage) -> None:
     wall.screenshot(path=str(OUT / "projector-blocklist-1080p.png"))
 
 
+def panel_pages(browser: Browser, stage: Stage) -> None:
+    """Issue 24's panel Q&A in its own event: the console with labels, its filter and the
+    projector's filter, the edit page's merge, the phone asking with a label and its list with
+    label chips and a merged question's summed upvotes, the projector filtered by label."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Podium Arbeitsmarkt 2026", "rooms": ["Saal"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    speakers = ["Frau Dr. Özdemir", "Herr Lang", "Alle auf dem Podium"]
+    api(server, "PATCH", f"/events/{code}", {"question_labels": speakers}, token)
+    ws_base = server.url.replace("http://", "ws://")
+
+    sent = iter(range(1000))
+
+    def send(who: str, message: dict[str, object]) -> None:
+        with connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={who}") as ws:
+            ws.recv()
+            ws.send(json.dumps({"request_id": f"r{next(sent)}", **message}))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+
+    people = [api(server, "POST", f"/events/{code}/join")["participant_token"] for _ in range(9)]
+    asked = [
+        ("Wie erreichen wir Langzeitarbeitslose, die keine Termine mehr wahrnehmen?", speakers[0]),
+        ("Was ändert sich 2027 bei der Förderung von Weiterbildung?", speakers[1]),
+        ("Welche Rolle spielt die Kinderbetreuung bei der Vermittlung?", speakers[2]),
+        ("Was ändert sich nächstes Jahr bei Weiterbildungen?", speakers[1]),
+    ]
+    for who, (text, label) in zip(people, asked, strict=False):
+        send(who, {"type": "ask", "text": text, "label": label})
+    listed = api(server, "GET", f"/events/{code}/rooms/{room}/questions", None, token)
+    ids = {q["text"]: q["id"] for q in listed}
+    for qid in ids.values():
+        api(server, "PATCH", f"/events/{code}/questions/{qid}", {"state": "approved"}, token)
+    order = [ids[text] for text, _ in asked]
+    for n, who in enumerate(people):
+        for qid in order[: 1 + n % 4]:
+            send(who, {"type": "upvote", "question_id": qid})
+    # The duplicate (the last one) goes into the question it repeats: upvotes add up.
+    api(
+        server, "POST", f"/events/{code}/questions/{order[1]}/merge", {"duplicate": order[3]}, token
+    )
+    api(server, "PATCH", f"/events/{code}/rooms/{room}", {"screen_label": speakers[1]}, token)
+
+    console = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}&room={room}")
+    _settled(console)
+    console.get_by_label("Liste filtern").select_option(speakers[0])
+    console.wait_for_timeout(300)
+    console.locator(".qa-col").screenshot(path=str(OUT / "console-panel.png"))
+    console.goto(f"{server.url}/e/{code}/moderate/questions/{order[2]}/edit")
+    console.screenshot(path=str(OUT / "console-merge.png"), full_page=True)
+
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    _settled(phone)
+    phone.get_by_role("tab", name="Fragen").click()
+    phone.get_by_label("An wen oder zu welchem Thema? (freiwillig)").select_option(speakers[1])
+    phone.get_by_label("Ihre Frage").fill("Wie wirkt sich das Bürgergeld auf die Vermittlung aus?")
+    phone.locator("#ask-form").scroll_into_view_if_needed()
+    phone.screenshot(path=str(OUT / "phone-panel-ask.png"))
+    phone.locator("#qa-list").scroll_into_view_if_needed()
+    phone.screenshot(path=str(OUT / "phone-panel-list.png"))
+
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE").new_page()
+    wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+    _settled(wall)
+    wall.screenshot(path=str(OUT / "projector-panel-1080p.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -554,6 +625,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "online": online_pages,
     "legal": legal_pages,
     "blocklist": blocklist_pages,
+    "panel": panel_pages,
 }
 
 

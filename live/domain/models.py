@@ -77,6 +77,9 @@ class Event:
     blocklist_default: bool = True
     blocklist_added: tuple[str, ...] = ()
     blocklist_removed: tuple[str, ...] = ()
+    # The labels questions may carry (issue 24: e.g. the panel's speakers), in the order shown;
+    # at most 20 (live/domain/labels.py). Set with Store.set_question_labels only.
+    question_labels: tuple[str, ...] = ()
 
     @property
     def join_code_required(self) -> bool:
@@ -120,6 +123,9 @@ class Room:
     # opted into: their sound would reach an open microphone and echo through the conference.
     # The projector and the overlay still play. (Issue 23.)
     applause_via_stream: bool = False
+    # The projector's Q&A shows only questions with this label (None: all), chosen by the
+    # moderator (issue 24). Set with Store.set_screen_label only.
+    screen_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +211,14 @@ class Question:
     answer: str | None = None
     # Read-only: counted by the store (set membership), ignored on writes.
     upvotes: int = 0
+    # Merged duplicates (issue 24), both read-only (written by Store.merge_questions alone,
+    # ignored by add_question and update_question): the question this one was merged into
+    # (None: not merged; a merged question has left every list but the report's), and the
+    # authors of the questions merged into this one, sorted: they see it as their own too.
+    merged_into: str | None = None
+    co_authors: tuple[str, ...] = ()
+    # One of the event's labels (issue 24), or None. Written like text and answer.
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,8 +185,9 @@ def written_answer(answer: object) -> str:
 
 
 def can_upvote(q: Question) -> bool:
-    """Only public questions take upvotes (the store re-checks at write time)."""
-    return q.state in PUBLIC_STATES
+    """Only public questions take upvotes, and no merged one (the store re-checks at write
+    time)."""
+    return q.state in PUBLIC_STATES and q.merged_into is None
 
 
 def upvote_closed_error(state: str) -> DomainError:
@@ -200,6 +201,14 @@ def upvote_closed_error(state: str) -> DomainError:
 
 def _is_author(q: Question, participant_id: str | None) -> bool:
     return bool(participant_id) and q.participant_id == participant_id
+
+
+def is_own(q: Question, participant_id: str | None) -> bool:
+    """Whether the participant sees the question as theirs ("Ihre Frage"): its author, or the
+    author of a duplicate merged into it. Only the author deletes it (``can_delete``)."""
+    return _is_author(q, participant_id) or (
+        bool(participant_id) and participant_id in q.co_authors
+    )
 
 
 def can_delete(q: Question, participant_id: str | None) -> bool:
@@ -216,7 +225,38 @@ def visible_to(q: Question, *, participant_id: str | None, moderator: bool) -> b
     also their own pending one. Hidden and archived questions only moderators see."""
     if moderator or q.state in PUBLIC_STATES:
         return True
-    return q.state == "pending" and _is_author(q, participant_id)
+    return q.state == "pending" and is_own(q, participant_id)
+
+
+# --- merging duplicates ----------------------------------------------------------------------
+
+
+def check_merge(target: Question, source: Question) -> bool:
+    """Whether merging ``source`` into ``target`` has anything to do: False when it is merged
+    there already (a repeat changes nothing), True when the store should merge. DomainError
+    for a question merged into itself, across rooms, or when either side was merged away
+    already (the moderator then merges into the question it went to)."""
+    if source.id == target.id:
+        raise merge_refused_error("self")
+    if source.room_id != target.room_id:
+        raise merge_refused_error("other_room")
+    if source.merged_into == target.id:
+        return False
+    if source.merged_into is not None or target.merged_into is not None:
+        raise merge_refused_error("merged")
+    return True
+
+
+def merge_refused_error(reason: str) -> DomainError:
+    """The refusal for a merge (also from the store's MergeRefused, whose reasons these are)."""
+    if reason == "self":
+        msg = _n("Eine Frage kann nicht mit sich selbst zusammengeführt werden.")
+        return DomainError("merge_self", msg)
+    if reason == "other_room":
+        msg = _n("Nur Fragen desselben Raums können zusammengeführt werden.")
+        return DomainError("merge_other_room", msg)
+    msg = _n("Diese Frage wurde bereits mit einer anderen zusammengeführt.")
+    return DomainError("already_merged", msg)
 
 
 # --- order -----------------------------------------------------------------------------------

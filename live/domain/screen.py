@@ -69,6 +69,9 @@ def screen_content(
         return ScreenContent(mode, "question", question=highlighted)
     if mode == "auto" and poll is not None:
         return ScreenContent(mode, "poll", poll=poll)
+    # The moderator's label filter (issue 24): only that label's questions.
+    if room.screen_label is not None:
+        questions = [q for q in questions if q.label == room.screen_label]
     top = tuple(qa_rules.top(questions, SCREEN_TOP))
     if top:
         return ScreenContent(mode, "top", top=top)

@@ -173,7 +173,8 @@ async def _questions(
     found = {
         qid: q
         for qid, q in zip(wanted, fresh, strict=True)
-        if q is not None and q.room_id == room_id
+        # A merged duplicate leaves the lists as a deleted one does (list_questions agrees).
+        if q is not None and q.room_id == room_id and q.merged_into is None
     }
     kept = [found.pop(q.id, q) for q in previous.questions if q.id not in dirty or q.id in found]
     if not found:

@@ -48,6 +48,23 @@ class RoomReport:
     mood_counts: tuple[int, int, int, int, int]  # latest mood per participant: how many 1..5
     mood_average: float | None
     participation: Participation
+    # The duplicates merged into other questions (issue 24), oldest first; they are in no list
+    # but this one.
+    merged: tuple[Question, ...] = ()
+
+    def duplicates_of(self, question_id: str) -> list[Question]:
+        """The duplicates merged into this question, also those merged into one of them
+        before (a chain ends at the question still listed), oldest first."""
+        parent = {q.id: q.merged_into for q in self.merged}
+
+        def final(qid: str) -> str | None:
+            seen: set[str] = set()
+            while qid in parent and qid not in seen:
+                seen.add(qid)
+                qid = parent[qid] or ""
+            return qid
+
+        return [q for q in self.merged if final(q.id) == question_id]
 
     @property
     def published(self) -> list[Question]:

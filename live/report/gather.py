@@ -53,7 +53,8 @@ async def _room(
     ballots = await store.ballots([p.id for p in polls]) if polls else {}
     voters = {pid for by_participant in ballots.values() for pid in by_participant}
     questions = await store.list_questions(room.id)
-    askers = {q.participant_id for q in questions}
+    merged = await store.merged_questions(room.id)
+    askers = {q.participant_id for q in (*questions, *merged)}
     log = await store.mood_log(room.id)
     mood_givers = {pid for _at, pid, _value in log}
     latest = {pid: value for _at, pid, value in log}  # the log is in order: the last one counts
@@ -65,7 +66,7 @@ async def _room(
         agenda=tuple(i for i in agenda if i.room_id == room.id),
         polls=tuple(polls_with_results),
         # The author is only kept so they may delete their own question: not report material.
-        questions=tuple(replace(q, participant_id="") for q in questions),
+        questions=tuple(replace(q, participant_id="", co_authors=()) for q in questions),
         applause=tuple(applause),
         mood_course=tuple(mood_rules.course(log)),
         mood_counts=reading.counts,
@@ -76,5 +77,6 @@ async def _room(
             mood_givers=len(mood_givers),
             active=len(active),
         ),
+        merged=tuple(replace(q, participant_id="", co_authors=()) for q in merged),
     )
     return report, active, voters

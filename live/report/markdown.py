@@ -99,11 +99,16 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
     for i, q in enumerate(room.questions, 1):
         votes = fmt.ngettext("%(n)s Stimme", "%(n)s Stimmen", q.upvotes)
         who = q.name or fmt._("Anonym")
+        if q.label:
+            who = f"{fmt._('Kennzeichnung:')} {q.label} · {who}"
         # A question's text is one line (cleaned); the answer keeps its line breaks.
         out.append(f"{i}. **{md(q.text)}** – {md(who)}, {md(votes)}, {md(state_label(q, fmt))}")
         if q.answer:
             out.append("   > **" + md(fmt._("Antwort")) + ":**")
             out += [f"   > {line}" if line else "   >" for line in md(q.answer).split("\n")]
+        if duplicates := room.report.duplicates_of(q.id):
+            texts = ", ".join(f"„{md(d.text)}“" for d in duplicates)
+            out.append(f"   {md(fmt._('Zusammengeführt mit:'))} {texts}")
     return out
 
 

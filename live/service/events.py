@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
+from live.domain import labels as label_rules
 from live.domain.codes import normalize_code
 from live.domain.errors import DomainError
 from live.domain.models import Event, Room
@@ -136,11 +137,14 @@ class EventService:
         self, event: Event, room_id: object, changes: Mapping[str, object]
     ) -> Room:
         """The room's settings named in ``changes`` ("name", "parallel_polls",
-        "applause_via_stream"; other keys are ignored) at once: every value is checked before
-        anything is stored, so one bad value changes nothing. Returns the room as it is now."""
+        "applause_via_stream", "screen_label"; other keys are ignored) at once: every value is
+        checked before anything is stored, so one bad value changes nothing. Returns the room as
+        it is now."""
         room = await self.room(event, room_id)
-        name, parallel = room.name, room.parallel_polls
+        name, parallel, label = room.name, room.parallel_polls, room.screen_label
         via_stream = room.applause_via_stream
+        if "screen_label" in changes:
+            label = label_rules.filter_label(event, changes["screen_label"])
         if "name" in changes:
             name = clean_room_name(changes["name"])
             others = [r.name for r in await self.rooms(event) if r.id != room.id]
@@ -160,7 +164,16 @@ class EventService:
             # so phones fall silent at once (static/applause.js).
             version = await self.store.set_applause_via_stream(room.id, via_stream)
             await publish_change(self.hub, room.id, "room.updated", version)
-        return replace(room, name=name, parallel_polls=parallel, applause_via_stream=via_stream)
+        if label != room.screen_label:
+            version = await self.store.set_screen_label(room.id, label)
+            await publish_change(self.hub, room.id, "screen.updated", version)
+        return replace(
+            room,
+            name=name,
+            parallel_polls=parallel,
+            applause_via_stream=via_stream,
+            screen_label=label,
+        )
 
     # Room links: a secret token per room grants that room's moderation only. The organiser's
     # token stays the only key to the event itself (settings, rooms, links, control room,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from live.domain import labels as label_rules
 from live.domain import questions as rules
 from live.domain import screen as screen_rules
 from live.domain.errors import DomainError
@@ -17,7 +18,7 @@ from live.service.changes import publish_change
 from live.service.clock import Clock
 from live.service.meter import NO_METER, WriteMeter, counts_refusals
 from live.service.requests import WriteResult, already_done, check_request_id
-from live.store import QuestionClosed, Store, TooSoon
+from live.store import MergeRefused, QuestionClosed, Store, TooSoon
 from live.store.base import QUESTION_FIELDS
 
 
@@ -59,6 +60,7 @@ class QuestionService:
         text: object,
         name: object = None,
         request_id: object = None,
+        label: object = None,
     ) -> tuple[Question, WriteResult]:
         """A new question (pending or approved per the event's setting). At most one per
         participant per ASK_INTERVAL, checked atomically by the store; a repeated request_id is
@@ -74,6 +76,8 @@ class QuestionService:
             name=name,
             now=now,
         )
+        # The asker's pick among the event's labels (issue 24), checked like the rest.
+        question = replace(question, label=label_rules.pick_label(event, label))
         try:
             outcome = await self.store.add_question(
                 question,
@@ -168,11 +172,16 @@ class QuestionService:
         answer: object = None,
         text: object = None,
         answer_given: bool = False,
+        label: object = None,
+        label_given: bool = False,
     ) -> Question:
-        """The PATCH of the public interface: any of state, highlighted, answer, text. All are
-        validated before anything is written, so a bad field changes nothing."""
+        """The PATCH of the public interface: any of state, highlighted, answer, text, label
+        (``label_given``: None clears it). All are validated before anything is written, so a
+        bad field changes nothing."""
         before = await self.question(event, question_id)
         after = before
+        if label_given:
+            after = replace(after, label=label_rules.pick_label(event, label))
         if text is not None:
             after = rules.edit_text(after, text)
         if answer_given:
@@ -289,6 +298,28 @@ class QuestionService:
             )
         return shown.id
 
+    async def merge(self, event: Event, target_id: object, source_id: object) -> Question:
+        """Merge the duplicate ``source_id`` into ``target_id`` (issue 24): upvotes add up
+        (each participant once), both authors see it as theirs, the duplicate leaves every list
+        but the report's. Idempotent: a repeat answers the merged question again. Bad input
+        (one question, two rooms, one merged away already) is a DomainError and changes
+        nothing; the store checks it again in its atomic step (a race with another moderator).
+        The target is returned; the caller checks access to its room."""
+        target = await self.question(event, target_id)
+        source = await self.question(event, source_id)
+        if rules.check_merge(target, source):
+            try:
+                version = await self.store.merge_questions(target.id, source.id)
+            except MergeRefused as exc:
+                raise rules.merge_refused_error(exc.reason) from None
+            if version is not None:
+                # Both changed: the target's count and authors, the source left the lists.
+                for changed in (target.id, source.id):
+                    await publish_change(
+                        self.hub, target.room_id, "questions.updated", version, question=changed
+                    )
+        return await self.question(event, target.id)
+
     async def approve_all(self, event: Event, room: Room) -> int:
         """Bulk approval of every pending question of the room; returns how many. One notice
         without a question id: the fan-out re-reads all questions."""
@@ -301,6 +332,15 @@ class QuestionService:
         if version is not None:
             await publish_change(self.hub, room.id, "questions.updated", version)
         return len(pending)
+
+    async def set_labels(self, event: Event, labels: object) -> Event:
+        """The event's question labels (at most 20, live/domain/labels.py), replacing the list;
+        questions keep the labels they have."""
+        cleaned = label_rules.clean_labels(labels)
+        if cleaned != event.question_labels:
+            for room_id, version in await self.store.set_question_labels(event.code, cleaned):
+                await publish_change(self.hub, room_id, "event.updated", version)
+        return replace(event, question_labels=cleaned)
 
     async def update_settings(
         self, event: Event, *, questions_need_approval: object, names_allowed: object

@@ -36,7 +36,7 @@ from live.domain.models import (
 )
 
 # The mutable fields of a question (update_question writes a subset of them).
-QUESTION_FIELDS: tuple[str, ...] = ("text", "name", "state", "answer")
+QUESTION_FIELDS: tuple[str, ...] = ("text", "name", "state", "answer", "label")
 
 
 class StoreError(Exception):
@@ -60,6 +60,16 @@ class QuestionClosed(Exception):
     def __init__(self, state: str) -> None:
         super().__init__(state)
         self.state = state
+
+
+class MergeRefused(Exception):
+    """merge_questions: the two questions cannot be merged as they are at write time.
+    ``reason``: "self" (one question), "other_room", or "merged" (either side was merged
+    into another question already)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class TooSoon(Exception):
@@ -333,6 +343,29 @@ class Store(Protocol):
 
     async def upvoted_by(self, participant_id: str, question_ids: Sequence[str]) -> set[str]:
         """Which of these questions the participant has upvoted."""
+
+    async def merge_questions(self, target_id: str, source_id: str) -> int | None:
+        """Merge the duplicate ``source`` into ``target``, in one atomic step: target's
+        upvoters become the union of both sets (a participant who upvoted both counts once),
+        source's upvotes go; source.merged_into = target; target.co_authors gains source's
+        author and co-authors (never target's own author); a highlight on source moves to
+        target. Source then leaves list_questions (merged_questions lists it) and takes no
+        upvotes (set_upvote raises QuestionClosed("merged")). Returns the room's new version;
+        None when source was merged into target already (a repeat: nothing changes, no bump).
+        StoreError for an unknown question; MergeRefused (nothing changes) for one question,
+        two rooms, or a side merged into another question already."""
+
+    async def set_question_labels(self, code: str, labels: Sequence[str]) -> list[tuple[str, int]]:
+        """Event.question_labels (checked by the caller, live/domain/labels.py), replacing the
+        list. Questions keep the labels they have. Bumps every room's version, returns
+        [(room_id, new_version)] like update_event_settings. StoreError for an unknown event."""
+
+    async def set_screen_label(self, room_id: str, label: str | None) -> int:
+        """Room.screen_label (None: the projector shows every question). Returns the room's
+        new version; StoreError for an unknown room."""
+
+    async def merged_questions(self, room_id: str) -> list[Question]:
+        """The room's merged questions (merged_into set), oldest first, for the report."""
 
     # mood barometer and the applause timeline (kept for the event report)
     async def set_mood(

@@ -47,7 +47,9 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   after the participant's last write with a request id
 - ``P:{code}:questions:<room>``   sorted set of the room's question ids, scored by created_at
                                   (microseconds since 1970): oldest first, then by id
-- ``P:{code}:question:<q>``       hash: the Question's fields but upvotes (None = field absent)
+- ``P:{code}:question:<q>``       hash: the Question's fields but upvotes (None = field absent;
+                                  merged_into and co_authors, a JSON list, only once merged:
+                                  absent means not merged, no co-authors; label absent: none)
 - ``P:{code}:upvotes:<q>``        set of the participant ids that upvote the question (the
                                   count is SCARD: membership, never a counter)
 - ``P:{code}:asked:<participant>`` sorted set of the participant's question ids in the event,
@@ -325,6 +327,8 @@ class RedisStore(
         check_code(event.code)
         if event.logo_version is not None:
             raise ValueError(f"event {event.code!r}: a logo comes with set_logo, not create_event")
+        if event.question_labels:
+            raise ValueError(f"event {event.code!r}: labels come with set_question_labels")
         with translate_errors("create_event"):
             # A taken code is the usual refusal (the caller retries with a fresh code and fresh
             # room ids): say so before claiming room ids that would then be left behind. The

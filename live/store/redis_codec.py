@@ -127,6 +127,10 @@ def event_from_hash(code: str, row: Mapping[str, str]) -> Event:
         logo_version=row.get("logo_version"),
         join_code_secret=row.get("join_code_secret"),
         blocklist_default=row.get("blocklist_default", "1") != "0",
+        # A JSON list; absent while empty (and in events stored before labels, issue 24).
+        question_labels=tuple(orjson.loads(row["question_labels"]))
+        if "question_labels" in row
+        else (),
     )
 
 
@@ -139,6 +143,8 @@ def room_args(room: Room) -> list[str]:
     """id, name, position, screen mode, room token hash ('' = none), parallel polls and
     applause via the stream ('1'/'0') of a new room: the per-room arguments of CREATE_ROOMS."""
     mode = check_screen_mode(room.screen_mode)
+    if room.screen_label is not None:
+        raise ValueError(f"room {room.id!r}: the label filter comes with set_screen_label")
     return [
         room.id,
         room.name,
@@ -164,6 +170,8 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         # Absent while False (the default, also of rooms stored before the setting).
         parallel_polls=row.get("parallel_polls") == "1",
         applause_via_stream=row.get("applause_via_stream") == "1",
+        # Absent while None (all questions), as in rooms stored before labels.
+        screen_label=row.get("screen_label"),
     )
 
 
@@ -222,6 +230,7 @@ def question_fields(question: Question) -> list[str]:
         "state": question.state,
         "created_at": to_iso(question.created_at),
         "answer": question.answer,
+        "label": question.label,
     }
     return [item for name, value in values.items() if value is not None for item in (name, value)]
 
@@ -238,7 +247,11 @@ def question_from_hash(row: Mapping[str, str], upvotes: int) -> Question:
         state=cast("QuestionState", row["state"]),
         created_at=from_iso(row["created_at"]),
         answer=row.get("answer"),
+        label=row.get("label"),
         upvotes=upvotes,
+        # Written by MERGE_QUESTIONS only; absent in questions stored before issue 24.
+        merged_into=row.get("merged_into"),
+        co_authors=tuple(orjson.loads(row["co_authors"])) if "co_authors" in row else (),
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol, cast
 
+import orjson
 from redis.asyncio import Redis
 
 from live.domain.models import QUESTION_STATES, Question
@@ -22,6 +23,7 @@ from live.store import redis_scripts as lua
 from live.store.base import (
     QUESTION_FIELDS,
     DuplicateKey,
+    MergeRefused,
     QuestionClosed,
     StoreError,
     TooSoon,
@@ -189,7 +191,66 @@ class RedisQuestions:
             questions = await _read_questions(self, code, cast("list[str]", ids))
         # The sorted set is already in this order (score: created_at in microseconds, ties by
         # id); sorting the records as well keeps it exact for any datetime, at no real cost.
-        return sorted(questions, key=lambda question: (question.created_at, question.id))
+        # Merged duplicates stay in the set (delete_event finds their keys there) but leave
+        # the list.
+        return sorted(
+            (q for q in questions if q.merged_into is None),
+            key=lambda question: (question.created_at, question.id),
+        )
+
+    async def set_question_labels(
+        self: _Core, code: str, labels: Sequence[str]
+    ) -> list[tuple[str, int]]:
+        encoded = orjson.dumps(list(labels)).decode() if labels else ""
+        with translate_errors("set_question_labels"):
+            return await update_every_room(self, code, lua.SET_QUESTION_LABELS, [encoded])
+
+    async def set_screen_label(self: _Core, room_id: str, label: str | None) -> int:
+        with translate_errors("set_screen_label"):
+            code = await self._room_event(room_id)
+            if code is None:
+                raise StoreError(f"unknown room {room_id!r}")
+            keys = [self._key(code, "room", room_id)]
+            reply = await self._run(lua.SET_SCREEN_LABEL, keys, [label or ""])
+        return int(check_reply(reply, f"room {room_id!r}")[1])
+
+    async def merged_questions(self: _Core, room_id: str) -> list[Question]:
+        with translate_errors("merged_questions"):
+            code = await self._room_event(room_id)
+            if code is None:
+                return []
+            ids = await self._redis().zrange(self._key(code, "questions", room_id), 0, -1)
+            questions = await _read_questions(self, code, cast("list[str]", ids))
+        return sorted(
+            (q for q in questions if q.merged_into is not None),
+            key=lambda question: (question.created_at, question.id),
+        )
+
+    async def merge_questions(self: _Core, target_id: str, source_id: str) -> int | None:
+        with translate_errors("merge_questions"):
+            homes = await self._homes_of("question", [target_id, source_id])
+            for question_id in (target_id, source_id):
+                if question_id not in homes:
+                    raise StoreError(f"unknown question {question_id!r}")
+            code, room_id = homes[target_id]
+            if homes[source_id] != homes[target_id]:
+                # Another room (or event): the script could not take both rooms' keys.
+                if await _read_questions(self, homes[source_id][0], [source_id]):
+                    raise MergeRefused("other_room")
+                raise StoreError(f"unknown question {source_id!r}")
+            keys = [
+                self._key(code, "question", target_id),
+                self._key(code, "question", source_id),
+                self._key(code, "upvotes", target_id),
+                self._key(code, "upvotes", source_id),
+                self._key(code, "room", room_id),
+            ]
+            reply = await self._run(lua.MERGE_QUESTIONS, keys, [target_id, source_id])
+        if reply[0] == "same":
+            return None
+        if reply[0] == "refused":
+            raise MergeRefused(str(reply[1]))
+        return int(check_reply(reply, f"questions {target_id!r} / {source_id!r}")[1])
 
     async def update_question(
         self: _Core, question: Question, fields: Collection[str] = QUESTION_FIELDS
@@ -205,6 +266,8 @@ class RedisQuestions:
             question.answer or "",
             # Only these are written: concurrent edits of other fields are kept.
             ",".join(f for f in QUESTION_FIELDS if f in fields),
+            flag(question.label is not None),
+            question.label or "",
         ]
         with translate_errors("update_question"):
             # The room comes from the index, not from the argument (as for update_poll).

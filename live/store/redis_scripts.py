@@ -434,7 +434,8 @@ return {'ok', version}
 
 # KEYS: question, room (the one the question belongs to, from the immutable index)
 # ARGV: state, text, '1' if it has a name, name, '1' if it has an answer, answer, the fields to
-#       write (comma-separated subset of state,text,name,answer)
+#       write (comma-separated subset of state,text,name,answer,label), '1' if it has a label,
+#       label
 # Reply: {'ok', room version} | {'missing', 'question'}
 UPDATE_QUESTION = Lua(
     """
@@ -445,7 +446,7 @@ for field in string.gmatch(ARGV[7], '[^,]+') do want[field] = true end
 if want.state then redis.call('HSET', KEYS[1], 'state', ARGV[1]) end
 if want.text then redis.call('HSET', KEYS[1], 'text', ARGV[2]) end
 -- None is an absent field; a flag, not '', says which, since '' is a string like any other.
-local optional = {name = 3, answer = 5}
+local optional = {name = 3, answer = 5, label = 8}
 for name, at in pairs(optional) do
   if want[name] then
     if ARGV[at] == '1' then
@@ -498,6 +499,8 @@ if #KEYS == 5 and redis.call('HEXISTS', KEYS[4], ARGV[3]) == 1 then
   return {'seen', tonumber(redis.call('HGET', KEYS[2], 'version'))}
 end
 if state ~= 'approved' and state ~= 'answered' then return {'closed', state} end
+-- A merged duplicate's upvotes went to the question it was merged into (MERGE_QUESTIONS).
+if redis.call('HEXISTS', KEYS[1], 'merged_into') == 1 then return {'closed', 'merged'} end
 -- Set membership: upvoting twice counts once, and the count is SCARD, no counter to drift.
 if ARGV[2] == '1' then
   redis.call('SADD', KEYS[3], ARGV[1])
@@ -511,6 +514,87 @@ if #KEYS == 5 then
   redis.call('SADD', KEYS[5], ARGV[1])
 end
 return {'ok', version}
+"""
+)
+
+# KEYS: event, rooms (set of room ids), then the hash of each of those rooms
+# ARGV: the labels as a JSON list ('' = none), then the room ids in KEYS order
+# Reply: as UPDATE_EVENT_SETTINGS
+SET_QUESTION_LABELS = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'event'} end
+-- The rooms as the caller read them (see UPDATE_EVENT_SETTINGS).
+if redis.call('SCARD', KEYS[2]) ~= #KEYS - 2 then return {'retry'} end
+for i = 2, #ARGV do
+  if redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 0 then return {'retry'} end
+end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'question_labels')
+else
+  redis.call('HSET', KEYS[1], 'question_labels', ARGV[1])
+end
+local reply = {'ok'}
+for i = 3, #KEYS do
+  reply[#reply + 1] = ARGV[i - 1]
+  reply[#reply + 1] = redis.call('HGET', KEYS[i], 'position')
+  reply[#reply + 1] = redis.call('HINCRBY', KEYS[i], 'version', 1)
+end
+return reply
+"""
+)
+
+# KEYS: room
+# ARGV: label ('' = none: every question)
+# Reply: {'ok', version} | {'missing', 'room'}
+SET_SCREEN_LABEL = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'screen_label')
+else
+  redis.call('HSET', KEYS[1], 'screen_label', ARGV[1])
+end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
+"""
+)
+
+# Merging a duplicate question (source) into another (target) of the same room.
+# KEYS: 1 target hash, 2 source hash, 3 target upvotes, 4 source upvotes, 5 room hash
+# ARGV: 1 target id, 2 source id
+# Reply: {'ok', version} | {'same'} (merged there already) | {'refused', reason} |
+#        {'missing', 'question'}
+MERGE_QUESTIONS = Lua(
+    """
+local t = redis.call('HMGET', KEYS[1], 'room_id', 'participant_id', 'merged_into', 'co_authors')
+local s = redis.call('HMGET', KEYS[2], 'room_id', 'participant_id', 'merged_into', 'co_authors')
+if not t[1] or not s[1] then return {'missing', 'question'} end
+if ARGV[1] == ARGV[2] then return {'refused', 'self'} end
+if t[1] ~= s[1] then return {'refused', 'other_room'} end
+if s[3] == ARGV[1] then return {'same'} end
+if s[3] or t[3] then return {'refused', 'merged'} end
+-- Set union: a participant who upvoted both counts once.
+redis.call('SUNIONSTORE', KEYS[3], KEYS[3], KEYS[4])
+redis.call('DEL', KEYS[4])
+local authors = {}
+for _, list in ipairs({t[4] or '[]', s[4] or '[]'}) do
+  for _, author in ipairs(cjson.decode(list)) do authors[author] = true end
+end
+authors[s[2]] = true
+authors[t[2]] = nil
+local sorted = {}
+for author in pairs(authors) do table.insert(sorted, author) end
+table.sort(sorted)
+-- cjson writes an empty table as an object: no co-authors is an absent field instead.
+if #sorted > 0 then
+  redis.call('HSET', KEYS[1], 'co_authors', cjson.encode(sorted))
+else
+  redis.call('HDEL', KEYS[1], 'co_authors')
+end
+redis.call('HSET', KEYS[2], 'merged_into', ARGV[1])
+if redis.call('HGET', KEYS[5], 'highlighted_question_id') == ARGV[2] then
+  redis.call('HSET', KEYS[5], 'highlighted_question_id', ARGV[1])
+end
+return {'ok', redis.call('HINCRBY', KEYS[5], 'version', 1)}
 """
 )
 

@@ -36,11 +36,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from live.domain import poll_points
 from live.domain.models import Ballot, Event, HiddenKind, Poll, Question, Room, Tally
 from live.store.base import (
     QUESTION_FIELDS,
     JoinedAfterOpening,
+    MergeRefused,
     PollNotOpen,
     PollOpened,
     QuestionClosed,
@@ -59,6 +62,7 @@ from live.store.sqlite_schema import (
     MIN_SQLITE,
     POLL_COLUMNS,
     QUESTION_COLUMNS,
+    QUESTION_MERGE_COLUMNS,
     ROOM_COLUMNS,
     applause_seconds,
     check_hidden_kind,
@@ -95,7 +99,7 @@ UPVOTABLE = ("approved", "answered")  # question states in which upvotes may cha
 # A question with its upvote count. count(*) over the upvotes primary key (question_id first) is
 # a range scan of that question's entries only; see set_upvote for why there is no counter.
 _QUESTION_SELECT = (
-    f"SELECT {QUESTION_COLUMNS},"
+    f"SELECT {QUESTION_COLUMNS}, {QUESTION_MERGE_COLUMNS},"
     " (SELECT count(*) FROM upvotes WHERE upvotes.question_id = questions.id)"
     " FROM questions"
 )
@@ -596,8 +600,85 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
 
     async def list_questions(self, room_id: str) -> list[Question]:
         """Oldest first (created_at, then id), every state; [] for an unknown room."""
-        sql = f"{_QUESTION_SELECT} WHERE room_id = ? ORDER BY created_at, id"
+        sql = (
+            f"{_QUESTION_SELECT} WHERE room_id = ? AND merged_into IS NULL ORDER BY created_at, id"
+        )
         return [question_from_row(r) for r in await self._read_all(sql, (room_id,))]
+
+    async def set_question_labels(self, code: str, labels: Sequence[str]) -> list[tuple[str, int]]:
+        """One transaction: the list, then version + 1 for every room of the event."""
+        encoded = orjson.dumps(list(labels)).decode()
+
+        def work(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+            found = conn.execute(
+                "UPDATE events SET question_labels = ? WHERE code = ? RETURNING code",
+                (encoded, code),
+            ).fetchall()
+            if not found:
+                raise StoreError(f"unknown event {code!r}")
+            return bump_event_rooms(conn, code)
+
+        return await self._runner.write(work)
+
+    async def set_screen_label(self, room_id: str, label: str | None) -> int:
+        return await self._runner.write(lambda conn: _bump(conn, room_id, screen_label=label))
+
+    async def merged_questions(self, room_id: str) -> list[Question]:
+        sql = (
+            f"{_QUESTION_SELECT} WHERE room_id = ? AND merged_into IS NOT NULL"
+            " ORDER BY created_at, id"
+        )
+        return [question_from_row(r) for r in await self._read_all(sql, (room_id,))]
+
+    async def merge_questions(self, target_id: str, source_id: str) -> int | None:
+        """One job: read both (StoreError / MergeRefused), copy source's upvoters to target
+        (INSERT OR IGNORE: the primary key keeps a participant once), drop source's, note the
+        merge and the co-authors, move a highlight, version + 1."""
+
+        def work(conn: sqlite3.Connection) -> int | None:
+            found = {
+                row[0]: row[1:]
+                for row in conn.execute(
+                    "SELECT id, room_id, participant_id, merged_into, co_authors FROM questions"
+                    " WHERE id IN (?, ?)",
+                    (target_id, source_id),
+                ).fetchall()
+            }
+            for question_id in (target_id, source_id):
+                if question_id not in found:
+                    raise StoreError(f"unknown question {question_id!r}")
+            room_id, target_author, target_merged, target_co = found[target_id]
+            source_room, source_author, source_merged, source_co = found[source_id]
+            if target_id == source_id:
+                raise MergeRefused("self")
+            if room_id != source_room:
+                raise MergeRefused("other_room")
+            if source_merged == target_id:
+                return None
+            if source_merged is not None or target_merged is not None:
+                raise MergeRefused("merged")
+            conn.execute(
+                "INSERT OR IGNORE INTO upvotes (question_id, participant_id)"
+                " SELECT ?, participant_id FROM upvotes WHERE question_id = ?",
+                (target_id, source_id),
+            )
+            conn.execute("DELETE FROM upvotes WHERE question_id = ?", (source_id,))
+            authors = {*orjson.loads(target_co), *orjson.loads(source_co), source_author}
+            authors.discard(target_author)
+            conn.execute(
+                "UPDATE questions SET co_authors = ? WHERE id = ?",
+                (orjson.dumps(sorted(authors)).decode(), target_id),
+            )
+            conn.execute(
+                "UPDATE questions SET merged_into = ? WHERE id = ?", (target_id, source_id)
+            )
+            conn.execute(
+                "UPDATE rooms SET highlighted_question_id = ? WHERE highlighted_question_id = ?",
+                (target_id, source_id),
+            )
+            return _bump(conn, room_id)
+
+        return await self._runner.write(work)
 
     async def update_question(
         self, question: Question, fields: Collection[str] = QUESTION_FIELDS
@@ -678,11 +759,13 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
 
         def work(conn: sqlite3.Connection) -> VoteOutcome:
             rows = conn.execute(
-                "SELECT state, room_id FROM questions WHERE id = ?", (question_id,)
+                "SELECT state, room_id, merged_into FROM questions WHERE id = ?", (question_id,)
             ).fetchall()
             if not rows:
                 raise StoreError(f"unknown question {question_id!r}")
-            state, room_id = rows[0]
+            state, room_id, merged_into = rows[0]
+            if merged_into is not None:
+                state = "merged"  # its upvotes went to the question it was merged into
             if request_id is not None:
                 now = self._clock.now()
                 if not _claim_request(conn, participant_id, request_id, question_id, now):

@@ -46,6 +46,11 @@ Schema versions:
 - 10 (issue 24, the blocklist): events.blocklist_default (0/1, default 1: the shipped list is in
   use, also for events made before) and the table event_blocklist (the event's own entries and
   the default entries it switched off: set membership like poll_hidden).
+- 11 (issue 24, panel Q&A): questions.merged_into (the question a duplicate was merged into,
+  NULL: not merged; no foreign key, so deleting the target keeps the merged one for the
+  report), questions.co_authors (JSON list of the authors of the questions merged into this
+  one, default '[]') and questions.label (NULL: none); events.question_labels (JSON list,
+  default '[]'); rooms.screen_label (the projector's label filter, NULL: all questions).
 """
 
 from __future__ import annotations
@@ -80,7 +85,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -117,6 +122,17 @@ _QUESTION_DDL: tuple[str, ...] = (
         PRIMARY KEY (question_id, participant_id)
     ) WITHOUT ROWID
     """,
+)
+
+# New in version 9 (panel Q&A: merged duplicates, labels); shared by _DDL (after
+# _QUESTION_DDL, which the migration from version 1 runs as it was, and after the tables it
+# alters) and the migration from version 8.
+_PANEL_DDL: tuple[str, ...] = (
+    "ALTER TABLE questions ADD COLUMN merged_into TEXT",
+    "ALTER TABLE questions ADD COLUMN co_authors TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE questions ADD COLUMN label TEXT",
+    "ALTER TABLE events ADD COLUMN question_labels TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE rooms ADD COLUMN screen_label TEXT",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -401,6 +417,7 @@ _DDL: tuple[str, ...] = (
     ) WITHOUT ROWID
     """,
     *_QUESTION_DDL,
+    *_PANEL_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
@@ -466,6 +483,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         " CHECK (blocklist_default IN (0, 1))",
         *_BLOCKLIST_DDL,
     ),
+    10: _PANEL_DDL,
 }
 
 
@@ -575,7 +593,7 @@ def encode_options(options: tuple[str, ...]) -> str:
 
 EVENT_COLUMNS = (
     "code, title, created_at, moderator_token_hash, questions_need_approval, names_allowed,"
-    " starts_on, ends_on, brand_color, logo_version, join_code_secret"
+    " starts_on, ends_on, brand_color, logo_version, join_code_secret, question_labels"
 )
 
 
@@ -633,6 +651,8 @@ def event_params(event: Event) -> tuple[Any, ...]:
     logo (set_logo stores it with its bytes)."""
     if event.logo_version is not None:
         raise ValueError(f"event {event.code!r}: a logo comes with set_logo, not create_event")
+    if event.question_labels:
+        raise ValueError(f"event {event.code!r}: labels come with set_question_labels")
     return (
         event.code,
         event.title,
@@ -645,6 +665,7 @@ def event_params(event: Event) -> tuple[Any, ...]:
         event.brand_color,
         event.logo_version,
         event.join_code_secret,
+        "[]",
     )
 
 
@@ -662,7 +683,8 @@ def event_from_row(row: tuple[Any, ...], blocklist: Sequence[tuple[str, str]] = 
         brand_color=row[8],
         logo_version=row[9],
         join_code_secret=row[10],
-        blocklist_default=bool(row[11]),
+        question_labels=tuple(orjson.loads(row[11])),
+        blocklist_default=bool(row[12]),
         blocklist_added=tuple(shown for kind, shown in blocklist if kind == "added"),
         blocklist_removed=tuple(shown for kind, shown in blocklist if kind == "removed"),
     )
@@ -670,12 +692,15 @@ def event_from_row(row: tuple[Any, ...], blocklist: Sequence[tuple[str, str]] = 
 
 ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
-    " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream"
+    " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream, screen_label"
 )
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
-    """Values for ROOM_COLUMNS, in order."""
+    """Values for ROOM_COLUMNS, in order. ValueError for a screen_label: a new room's
+    projector shows every question (set_screen_label changes it)."""
+    if room.screen_label is not None:
+        raise ValueError(f"room {room.id!r}: the label filter comes with set_screen_label")
     return (
         room.id,
         room.event_code,
@@ -687,6 +712,7 @@ def room_params(room: Room) -> tuple[Any, ...]:
         check_screen_mode(room.screen_mode),
         int(room.parallel_polls),
         int(room.applause_via_stream),
+        None,
     )
 
 
@@ -702,6 +728,7 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         screen_mode=cast("ScreenMode", row[7]),  # the CHECK constraint guarantees it
         parallel_polls=bool(row[8]),
         applause_via_stream=bool(row[9]),
+        screen_label=row[10],
     )
 
 
@@ -733,7 +760,11 @@ def agenda_from_row(row: tuple[Any, ...]) -> AgendaItem:
     )
 
 
-QUESTION_COLUMNS = "id, event_code, room_id, participant_id, text, name, state, answer, created_at"
+QUESTION_COLUMNS = (
+    "id, event_code, room_id, participant_id, text, name, state, answer, created_at, label"
+)
+# Read with a question, never written by add_question or update_question (merge_questions's).
+QUESTION_MERGE_COLUMNS = "merged_into, co_authors"
 
 
 def question_params(question: Question) -> tuple[Any, ...]:
@@ -748,11 +779,12 @@ def question_params(question: Question) -> tuple[Any, ...]:
         question.state,
         question.answer,
         to_iso(question.created_at),
+        question.label,
     )
 
 
 def question_from_row(row: tuple[Any, ...]) -> Question:
-    """A row of QUESTION_COLUMNS followed by the upvote count."""
+    """A row of QUESTION_COLUMNS, QUESTION_MERGE_COLUMNS and the upvote count."""
     return Question(
         id=row[0],
         event_code=row[1],
@@ -763,7 +795,10 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
         state=cast("QuestionState", row[6]),
         answer=row[7],
         created_at=from_iso(row[8]),
-        upvotes=int(row[9]),
+        label=row[9],
+        merged_into=row[10],
+        co_authors=tuple(orjson.loads(row[11])),
+        upvotes=int(row[12]),
     )
 
 

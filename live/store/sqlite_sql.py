@@ -38,15 +38,15 @@ _BUMP_COLUMNS = frozenset(
         "name",
         "parallel_polls",
         "applause_via_stream",
+        "screen_label",
     }
 )
 
 
 def bump(conn: sqlite3.Connection, room_id: str, **columns: str | int | None) -> int:
     """Increment the room's version, set the given room columns (screen_poll_id,
-    highlighted_question_id, screen_mode, name, parallel_polls, applause_via_stream) and return
-    the new version.
-    StoreError for an unknown room."""
+    highlighted_question_id, screen_mode, name, parallel_polls, applause_via_stream,
+    screen_label) and return the new version. StoreError for an unknown room."""
     unknown = columns.keys() - _BUMP_COLUMNS
     if unknown:
         raise ValueError(f"bump cannot set {sorted(unknown)}")

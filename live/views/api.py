@@ -28,6 +28,8 @@ def room_dict(room: Room) -> dict[str, Any]:
         "name": room.name,
         "parallel_polls": room.parallel_polls,
         "applause_via_stream": room.applause_via_stream,
+        # The projector's Q&A shows only questions with this label (null: all; issue 24).
+        "screen_label": room.screen_label,
     }
 
 
@@ -39,6 +41,8 @@ def event_dict(event: Event, rooms: list[Room] | tuple[Room, ...]) -> dict[str, 
         "brand": brand_dict(event),
         # Joining needs the projector's rotating code ({"join_code"} in POST …/join).
         "join_code_required": event.join_code_required,
+        # The labels a question may carry, in the order shown (issue 24).
+        "question_labels": list(event.question_labels),
     }
 
 
@@ -135,6 +139,7 @@ def question_dict(question: Question, room: Room) -> dict[str, Any]:
         "highlighted": room.highlighted_question_id == question.id,
         "answer": question.answer,
         "created_at": iso(question.created_at),
+        "label": question.label,
     }
 
 

@@ -14,7 +14,8 @@ A room may hold 10,000 questions, so neither a snapshot nor an update carries th
   ``questions_complete``; the rest is paged with ``GET …/questions``.
 
 Every frame stays far below the 64 KiB frame limit: one question is at most about 19 KB of JSON
-(500 characters of text, 4,000 of answer, 60 of name, 4 bytes each at worst).
+(500 characters of text, 4,000 of answer, 60 of name, 40 of label, 4 bytes each at worst). The
+snapshot's room carries the event's labels besides: at most 20 of 40 characters, about 3.3 KB.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def snapshot_questions(
         for q in state.questions
         if qa_rules.visible_to(q, participant_id=participant_id, moderator=moderator)
     ]
-    own = [q for q in visible if participant_id is not None and q.participant_id == participant_id]
+    own = [q for q in visible if qa_rules.is_own(q, participant_id)]
     own_ids = {q.id for q in own}
     listed = own + [q for q in qa_rules.ordered(visible, "votes") if q.id not in own_ids]
     chosen: list[str] = []

@@ -124,7 +124,7 @@ def own_questions(state: RoomState, participant_id: str | None) -> list[Question
     if participant_id is None:
         return []
     return [
-        q for q in state.questions if q.participant_id == participant_id and _shown_to_author(q)
+        q for q in state.questions if qa_rules.is_own(q, participant_id) and _shown_to_author(q)
     ]
 
 
@@ -133,7 +133,9 @@ def questions_by_author(state: RoomState) -> dict[str, list[Question]]:
     by_author: dict[str, list[Question]] = {}
     for q in state.questions:
         if _shown_to_author(q):
-            by_author.setdefault(q.participant_id, []).append(q)
+            # Authors of merged duplicates see the question they went into as theirs too.
+            for author in (q.participant_id, *q.co_authors):
+                by_author.setdefault(author, []).append(q)
     return by_author
 
 
@@ -289,7 +291,11 @@ def snapshot_dict(
     return {
         "type": "snapshot",
         "version": state.version,
-        "room": {**api.room_dict(state.room), "event": state.event.code},
+        "room": {
+            **api.room_dict(state.room),
+            "event": state.event.code,
+            "question_labels": list(state.event.question_labels),
+        },
         "polls": [
             api.poll_dict(p, state.results[p.id], moderator=moderator)
             for p in _visible_polls(state, moderator)
@@ -520,7 +526,14 @@ def qa_mine_rows(lang: Lang, state: RoomState, participant_id: str | None) -> Ro
     rows = tuple(
         Row(
             f"mine-{q.id}",
-            render(lang, "fragments/qa_mine_item.html", q=q, **ctx),
+            # A co-author (a merged duplicate's) sees it as theirs; only the author deletes.
+            render(
+                lang,
+                "fragments/qa_mine_item.html",
+                q=q,
+                deletable=qa_rules.can_delete(q, participant_id),
+                **ctx,
+            ),
             f'<li class="question" id="mine-{q.id}" aria-busy="true"></li>',
         )
         for q in mine

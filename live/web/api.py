@@ -87,19 +87,20 @@ async def add_room(request: Request) -> Response:
 
 
 async def patch_room(request: Request) -> Response:
-    """``{"parallel_polls": bool, "applause_via_stream": bool}`` (the organiser or the room's
-    moderator) and ``{"name": str}`` (the organiser): every field is checked before anything
-    changes."""
+    """``{"parallel_polls": bool, "applause_via_stream": bool, "screen_label": str | null}``
+    (the organiser or the room's moderator) and ``{"name": str}`` (the organiser): every field
+    is checked before anything changes."""
     event, access = await moderated_event(request)
     events = services(request).events
     room = await events.room(event, request.path_params["room_id"])
     access.require_room(room)
     body = parse_json(await read_body(request))
-    if not body or not set(body) <= {"name", "parallel_polls", "applause_via_stream"}:
-        raise DomainError(
-            "invalid_body",
-            _n("Erlaubt sind die Felder name, parallel_polls und applause_via_stream."),
+    allowed = {"name", "parallel_polls", "applause_via_stream", "screen_label"}
+    if not body or not set(body) <= allowed:
+        msg = _n(
+            "Erlaubt sind die Felder name, parallel_polls, applause_via_stream und screen_label."
         )
+        raise DomainError("invalid_body", msg)
     if "name" in body and not access.organiser:
         msg = _n("Zum Umbenennen eines Raums ist der Moderationszugang der Veranstaltung nötig.")
         raise Forbidden("forbidden", msg)
@@ -308,11 +309,11 @@ async def patch_question(request: Request) -> Response:
     target = await svc.questions.question(event, request.path_params["question_id"])
     access.require_room(await svc.events.room(event, target.room_id))
     body = parse_json(await read_body(request))
-    known = {"state", "highlighted", "answer", "text"}
+    known = {"state", "highlighted", "answer", "text", "label"}
     if not body or not set(body) <= known:
         raise DomainError(
             "invalid_body",
-            _n("Erlaubt sind die Felder state, highlighted, answer und text."),
+            _n("Erlaubt sind die Felder state, highlighted, answer, text und label."),
         )
     question = await svc.questions.moderate(
         event,
@@ -322,7 +323,25 @@ async def patch_question(request: Request) -> Response:
         answer=body.get("answer"),
         text=body.get("text"),
         answer_given="answer" in body,
+        label=body.get("label"),
+        label_given="label" in body,
     )
+    room = await svc.events.room(event, question.room_id)
+    return json_response(shapes.question_dict(question, room))
+
+
+async def merge_question(request: Request) -> Response:
+    """``{"duplicate": question_id}``: merge that question into the one of the URL (issue 24).
+    Answers the merged question; a repeat answers it again and changes nothing."""
+    event, access = await moderated_event(request)
+    svc = services(request)
+    target = await svc.questions.question(event, request.path_params["question_id"])
+    access.require_room(await svc.events.room(event, target.room_id))
+    body = parse_json(await read_body(request))
+    if set(body) != {"duplicate"} or not isinstance(body["duplicate"], str):
+        msg = _n("Erwartet wird das Feld duplicate (die Kennung der doppelten Frage).")
+        raise DomainError("invalid_body", msg)
+    question = await svc.questions.merge(event, target.id, body["duplicate"])
     room = await svc.events.room(event, question.room_id)
     return json_response(shapes.question_dict(question, room))
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from live.domain.brand import MAX_LOGO_BYTES, logo_too_large
+from live.domain.brand import MAX_LOGO_BYTES, check_color, logo_too_large
 from live.domain.errors import DomainError
+from live.domain.labels import clean_labels
 from live.domain.text import _n
 from live.service.events import check_join_code_required
 from live.views import api as shapes
@@ -21,24 +22,30 @@ from live.web.runtime import services
 
 # The event fields PATCH may change (more may follow). Anything else, or nothing, is refused
 # as in PATCH …/questions/{id}: a typo never passes for a change.
-PATCHABLE = frozenset({"brand_color", "join_code_required"})
+PATCHABLE = frozenset({"brand_color", "join_code_required", "question_labels"})
 
 
 async def patch_event(request: Request) -> Response:
-    """``brand_color`` and ``join_code_required`` (joining needs the projector's rotating
-    code): both are checked before either is stored."""
+    """``brand_color``, ``join_code_required`` (joining needs the projector's rotating code)
+    and ``question_labels`` (issue 24): all are checked before any is stored."""
     event = await organiser_event(request)
     body = parse_json(await read_body(request))
     if not body or not set(body) <= PATCHABLE:
-        msg = _n("Erlaubt sind die Felder brand_color und join_code_required.")
+        msg = _n("Erlaubt sind die Felder brand_color, join_code_required und question_labels.")
         raise DomainError("invalid_body", msg)
     svc = services(request)
     if "join_code_required" in body:
         check_join_code_required(body["join_code_required"])  # before the colour is stored
+    if "question_labels" in body:
+        clean_labels(body["question_labels"])  # checked before anything is stored
+        if "brand_color" in body:
+            check_color(body["brand_color"])
     if "brand_color" in body:
         event = await svc.brand.set_color(event, body["brand_color"])
     if "join_code_required" in body:
         event = await svc.events.require_join_code(event, body["join_code_required"])
+    if "question_labels" in body:
+        event = await svc.questions.set_labels(event, body["question_labels"])
     return json_response(shapes.event_dict(event, await svc.events.rooms(event)))
 
 

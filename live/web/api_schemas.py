@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from live.domain import blocklist
+from live.domain import labels as label_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.agenda import MAX_ITEM_TITLE_LEN
@@ -118,7 +119,19 @@ ERROR: Schema = obj(
     }
 )
 
-ROOM: Schema = obj({"id": ID, "name": TEXT, "parallel_polls": BOOL, "applause_via_stream": BOOL})
+# The label filter of the projector's Q&A (null: all questions); issue 24.
+LABEL: Schema = {"type": "string", "minLength": 1, "maxLength": label_rules.MAX_LABEL_LEN}
+LABELS: Schema = {"type": "array", "items": LABEL, "maxItems": label_rules.MAX_LABELS}
+
+ROOM: Schema = obj(
+    {
+        "id": ID,
+        "name": TEXT,
+        "parallel_polls": BOOL,
+        "applause_via_stream": BOOL,
+        "screen_label": nullable(LABEL),
+    }
+)
 
 # An entry of an event's blocklist (live/domain/blocklist.py).
 BLOCK_ENTRY: Schema = {"type": "string", "minLength": 1, "maxLength": blocklist.MAX_ENTRY_LEN}
@@ -139,6 +152,7 @@ EVENT: Schema = obj(
         "brand": ref("Brand"),
         # joining needs the projector's rotating code (JoinBody)
         "join_code_required": BOOL,
+        "question_labels": LABELS,
     }
 )
 
@@ -238,6 +252,7 @@ QUESTION: Schema = obj(
         "highlighted": BOOL,
         "answer": nullable(STRING),
         "created_at": TIME,
+        "label": nullable(LABEL),
     }
 )
 
@@ -424,13 +439,19 @@ ADD_ROOM_IN: Schema = {
 }
 
 PATCH_ROOM_IN: Schema = closed(
-    {"name": ROOM_NAME_IN, "parallel_polls": BOOL, "applause_via_stream": BOOL}
+    {
+        "name": ROOM_NAME_IN,
+        "parallel_polls": BOOL,
+        "applause_via_stream": BOOL,
+        "screen_label": nullable(STRING),
+    }
 )
 
 PATCH_EVENT_IN: Schema = closed(
     {
         "brand_color": nullable({"type": "string", "pattern": "^#([0-9a-fA-F]{3}){1,2}$"}),
         "join_code_required": BOOL,
+        "question_labels": {"type": "array", "items": STRING, "maxItems": label_rules.MAX_LABELS},
     }
 )
 
@@ -513,8 +534,16 @@ PATCH_QUESTION_IN: Schema = closed(
         "highlighted": BOOL,
         "answer": nullable({"type": "string", "maxLength": qa_rules.MAX_ANSWER_LEN}),
         "text": {"type": "string", "minLength": 1, "maxLength": qa_rules.MAX_QUESTION_TEXT},
+        "label": nullable(STRING),
     }
 )
+
+MERGE_QUESTION_IN: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["duplicate"],
+    "properties": {"duplicate": ID},
+}
 
 SCHEMAS: dict[str, Schema] = {
     "Error": ERROR,
@@ -548,5 +577,6 @@ SCHEMAS: dict[str, Schema] = {
     "PatchBlocklistBody": PATCH_BLOCKLIST_IN,
     "BlockEntryBody": BLOCK_ENTRY_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
+    "MergeQuestionBody": MERGE_QUESTION_IN,
     "SetupBody": setup_document(incoming=True),
 }

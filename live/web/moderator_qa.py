@@ -12,13 +12,14 @@ from starlette.responses import HTMLResponse, Response
 from live.domain.errors import DomainError
 from live.domain.models import Event, Question, Room
 from live.domain.qa_paging import MODERATOR_LISTS
+from live.domain.questions import ordered
 from live.domain.text import _n
 from live.errors import NotFound
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.views.qa_queue import STATE_LABELS, AnswerError, Undo, excerpt, moderator_queue
 from live.web.access import moderated_event, organiser_event
-from live.web.errors import error_text, status_for
+from live.web.errors import error_text, page_error, status_for
 from live.web.forms import FieldErrors, field, read_form
 from live.web.identity import request_lang
 from live.web.moderator import moderation_answer, room_of_request
@@ -204,25 +205,49 @@ async def settings(request: Request) -> Response:
     return HTMLResponse(html + announce(request, message))
 
 
-async def edit(request: Request) -> Response:
-    """A plain page (not a live region): typing a long answer is never interrupted."""
+# The questions offered as the one a duplicate goes into: the room's most upvoted first.
+MERGE_CHOICES = 200
+
+
+async def _merge_choices(request: Request, room: Room, question: Question) -> list[Question]:
+    """The room's other questions a duplicate may be merged into (the moderator sees every
+    state; merged ones have left the list already), most upvoted first."""
+    others = [q for q in await services(request).questions.in_room(room) if q.id != question.id]
+    return ordered(others, "votes")[:MERGE_CHOICES]
+
+
+async def merge(request: Request) -> Response:
+    """The edit page's "Doppelte Frage zusammenführen": the question of the URL is the
+    duplicate, merged into the one chosen (``into``). Done: back to the console at the merged
+    question. Refused: the edit page again with the German error at the field."""
+    form = await read_form(request)
     event, question, room = await _question_of_request(request)
-    values = {"text": question.text, "answer": question.answer or ""}
-    errors = FieldErrors()
-    status = 200
-    if request.method == "POST":
-        form = await read_form(request)
-        values = {"text": field(form, "text"), "answer": field(form, "answer")}
-        try:
-            await services(request).questions.moderate(
-                event, question.id, text=values["text"], answer=values["answer"], answer_given=True
-            )
-        except DomainError as exc:
-            name = "answer" if "answer" in exc.code else "text"
-            errors = FieldErrors({name: error_text(request, exc)})
-            status = status_for(exc)
-        else:
-            return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{question.id}")
+    into = field(form, "into")
+    try:
+        if not into:
+            msg = _n("Bitte wählen Sie die Frage, mit der diese zusammengeführt wird.")
+            raise DomainError("invalid_merge", msg)
+        merged = await services(request).questions.merge(event, into, question.id)
+    except DomainError as exc:
+        errors = FieldErrors({"into": error_text(request, exc)})
+        values = {
+            "text": question.text,
+            "answer": question.answer or "",
+            "label": question.label or "",
+        }
+        return await _edit_page(request, event, question, room, values, errors, status_for(exc))
+    return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{merged.id}")
+
+
+async def _edit_page(
+    request: Request,
+    event: Event,
+    question: Question,
+    room: Room,
+    values: dict[str, str],
+    errors: FieldErrors,
+    status: int,
+) -> Response:
     return page(
         request,
         "question_edit.html",
@@ -232,4 +257,67 @@ async def edit(request: Request) -> Response:
         question=question,
         values=values,
         errors=errors,
+        merge_choices=await _merge_choices(request, room, question),
+        excerpt=excerpt,
     )
+
+
+async def edit(request: Request) -> Response:
+    """A plain page (not a live region): typing a long answer is never interrupted."""
+    event, question, room = await _question_of_request(request)
+    values = {"text": question.text, "answer": question.answer or "", "label": question.label or ""}
+    errors = FieldErrors()
+    status = 200
+    if request.method == "POST":
+        form = await read_form(request)
+        values = {
+            "text": field(form, "text"),
+            "answer": field(form, "answer"),
+            "label": field(form, "label"),
+        }
+        try:
+            await services(request).questions.moderate(
+                event,
+                question.id,
+                text=values["text"],
+                answer=values["answer"],
+                answer_given=True,
+                # The field is there when the event has labels (or the question one). A label
+                # taken off the event's list since stays as long as it is not changed.
+                label=values["label"] or None,
+                label_given="label" in form and values["label"] != (question.label or ""),
+            )
+        except DomainError as exc:
+            name = next((n for n in ("answer", "label") if n in exc.code), "text")
+            errors = FieldErrors({name: error_text(request, exc)})
+            status = status_for(exc)
+        else:
+            return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{question.id}")
+    return await _edit_page(request, event, question, room, values, errors, status)
+
+
+async def labels(request: Request) -> Response:
+    """The event's question labels (the organiser's): one per line. Done: back to the console;
+    refused (too many, too long, twice): the German error page, nothing changed."""
+    form = await read_form(request)
+    event = await organiser_event(request)
+    lines = field(form, "labels").splitlines()
+    try:
+        await services(request).questions.set_labels(event, lines)
+    except DomainError as exc:
+        return page_error(request, status_for(exc), error_text(request, exc))
+    room_id = request.query_params.get("room", "")
+    return redirect(f"/e/{event.code}/moderate" + (f"?room={room_id}" if room_id else ""))
+
+
+async def screen_label(request: Request) -> Response:
+    """Which label's questions the room's projector shows ("": all)."""
+    form = await read_form(request)
+    event, room = await room_of_request(request)
+    try:
+        await services(request).events.update_room(
+            event, room.id, {"screen_label": field(form, "screen_label") or None}
+        )
+    except DomainError as exc:
+        return page_error(request, status_for(exc), error_text(request, exc))
+    return redirect(f"/e/{event.code}/moderate?room={room.id}")

@@ -212,6 +212,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "Moderate a question", body="PatchQuestionBody",
     ),
     Operation(
+        f"POST {E}/questions/{{question_id}}/merge", "mergeQuestion", "moderator",
+        "200 Question", "Merge a duplicate into this question (upvotes add up)",
+        body="MergeQuestionBody",
+    ),
+    Operation(
         f"GET {E}/export.json", "exportEvent", "organiser", "200 Export",
         "Everything the event holds",
     ),

@@ -73,7 +73,11 @@ async def ask(request: Request) -> Response:
     event = await svc.events.event(request.path_params["code"])
     room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
     pid = require_participant(await resolve(request, event), room)
-    values = {"text": field(form, "text"), "name": field(form, "name")}
+    values = {
+        "text": field(form, "text"),
+        "name": field(form, "name"),
+        "label": field(form, "label"),
+    }
     lang = request_lang(request)
     response: Response
     try:
@@ -84,6 +88,7 @@ async def ask(request: Request) -> Response:
             text=values["text"],
             name=values["name"] or None,
             request_id=request_id_of(form),
+            label=values["label"] or None,
         )
     except DomainError as exc:
         if not is_htmx(request):
@@ -108,7 +113,8 @@ async def ask(request: Request) -> Response:
         else:
             # Held by the blocklist (live/domain/blocklist.py): said plainly, without the word.
             message = _n("Danke! Ihre Frage wird von der Moderation geprüft, bevor alle sie sehen.")
-        html = _ask_form(lang, event, room, {"text": "", "name": values["name"]}, FieldErrors())
+        kept = {"text": "", "name": values["name"], "label": values["label"]}
+        html = _ask_form(lang, event, room, kept, FieldErrors())
         html += swap_oob(qa_mine_rows(lang, state, pid).html, "qa-mine")
         html += announce(request, translate(lang, message))
         response = HTMLResponse(html)

@@ -107,6 +107,11 @@ def routes() -> list[BaseRoute]:
         ),
         Private(f"{mod}/questions/{{question_id}}/answer", moderator_qa.answer, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
+        Private(f"{mod}/questions/{{question_id}}/merge", moderator_qa.merge, methods=["POST"]),
+        Private(f"{mod}/labels", moderator_qa.labels, methods=["POST"]),
+        Private(
+            f"{mod}/rooms/{{room_id}}/screen-label", moderator_qa.screen_label, methods=["POST"]
+        ),
         Private(
             f"{mod}/questions/{{question_id}}/{{action}}",
             moderator_qa.question_action,
@@ -197,6 +202,11 @@ def routes() -> list[BaseRoute]:
                 ),
                 Route(
                     "/events/{code}/questions/{question_id}", api.patch_question, methods=["PATCH"]
+                ),
+                Route(
+                    "/events/{code}/questions/{question_id}/merge",
+                    api.merge_question,
+                    methods=["POST"],
                 ),
                 Route("/events/{code}/export.json", report.export_api, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.get_setup, methods=["GET"]),

@@ -18,6 +18,7 @@ from live.web.api_schemas import (
     CODE,
     COUNT,
     ID,
+    LABELS,
     STRING,
     Schema,
     array,
@@ -66,7 +67,7 @@ SERVER: dict[str, Schema] = {
     "SocketSnapshot": update(
         "snapshot",
         {
-            "room": {"allOf": [ref("Room"), obj({"event": CODE})]},
+            "room": {"allOf": [ref("Room"), obj({"event": CODE}, {"question_labels": LABELS})]},
             "polls": array(ref("Poll")),
             "questions": array(ref("Question")),
             "applause": ref("SocketApplause"),
@@ -130,7 +131,7 @@ CLIENT: dict[str, Schema] = {
     "SocketAsk": message(
         "ask",
         {"request_id": REQUEST_ID, "text": {"type": "string", "minLength": 1}},
-        {"name": {"type": ["string", "null"]}},
+        {"name": {"type": ["string", "null"]}, "label": {"type": ["string", "null"]}},
     ),
     "SocketUpvote": message("upvote", {"request_id": REQUEST_ID, "question_id": ID}),
     "SocketUnvote": message("unvote", {"request_id": REQUEST_ID, "question_id": ID}),

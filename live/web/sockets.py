@@ -279,6 +279,7 @@ async def api_socket(ws: WebSocket) -> None:
                     text=msg.get("text"),
                     name=msg.get("name"),
                     request_id=request_id,
+                    label=msg.get("label"),
                 )
             else:
                 await svc.questions.set_upvote(

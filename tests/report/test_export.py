@@ -12,6 +12,7 @@ QUESTION_KEYS = {
     "highlighted",
     "answer",
     "created_at",
+    "label",
 }
 
 
@@ -29,7 +30,13 @@ def test_export_holds_everything_without_participant_ids() -> None:
     data = export_dict(event_report(r), "Europe/Berlin")
     assert data["code"] == "K7M3QX" and data["title"] == "Tag der Jobcenter"
     assert data["rooms"] == [
-        {"id": "r1", "name": "Plenum", "parallel_polls": False, "applause_via_stream": False}
+        {
+            "id": "r1",
+            "name": "Plenum",
+            "parallel_polls": False,
+            "applause_via_stream": False,
+            "screen_label": None,
+        }
     ]
     assert data["starts_on"] == "2026-11-21" and data["timezone"] == "Europe/Berlin"
     assert data["agenda"] == [

@@ -714,7 +714,7 @@ async def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 10
+    assert SCHEMA_VERSION == 11
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     # Opening the migrated file again is a no-op.
@@ -744,7 +744,8 @@ async def test_a_migrated_database_has_the_schema_of_a_fresh_one(tmp_path: Path)
         "UPDATE events SET questions_need_approval = 2",
         "UPDATE events SET names_allowed = NULL",
         "UPDATE rooms SET highlighted_question_id = 'no-such-question'",
-        "INSERT INTO questions VALUES ('q9', 'KONF25', 'r1', 'u1', 'x', NULL, 'open', NULL, 't')",
+        "INSERT INTO questions (id, event_code, room_id, participant_id, text, name, state,"
+        " answer, created_at) VALUES ('q9', 'KONF25', 'r1', 'u1', 'x', NULL, 'open', NULL, 't')",
         "INSERT INTO upvotes VALUES ('no-such-question', 'u1')",
         "INSERT INTO vote_requests (participant_id, request_id, created_at) VALUES ('u', 'r', 't')",
     ],
@@ -1163,7 +1164,7 @@ async def test_a_version_3_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 10
+    assert SCHEMA_VERSION == 11
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     again = SQLiteStore(path)
@@ -1284,7 +1285,7 @@ async def test_a_version_4_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 10
+    assert SCHEMA_VERSION == 11
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     again = SQLiteStore(path)

@@ -91,7 +91,7 @@ def test_create_event_answers_the_contract_shape(client: TestClient) -> None:
     assert isinstance(data["moderator_token"], str) and len(data["moderator_token"]) >= 16
     assert [r["name"] for r in data["rooms"]] == ["Plenum", "Fachforum 1"]
     for room in data["rooms"]:
-        assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream"}
+        assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream", "screen_label"}
         assert room["parallel_polls"] is False
         assert isinstance(room["id"], str) and room["id"]
     assert len({r["id"] for r in data["rooms"]}) == 2
@@ -138,6 +138,7 @@ def test_get_event_shape_has_no_token(client: TestClient, event: EventFixture) -
         "rooms": event.rooms,
         "brand": {"color": None, "logo": None, "stylesheet": None},
         "join_code_required": False,
+        "question_labels": [],
     }
     assert event.token not in response.text
     assert "token" not in response.text
@@ -249,7 +250,7 @@ def test_add_room_needs_the_moderator_token(client: TestClient, event: EventFixt
     )
     assert response.status_code == 201
     room = response.json()
-    assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream"}
+    assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream", "screen_label"}
     assert room["name"] == "Fachforum 2"
     assert get_event(client, event.code)["rooms"] == [*event.rooms, room]
 

@@ -230,7 +230,7 @@ def test_export_matches_the_contract_shapes(client: TestClient, conference: dict
     assert response.headers["content-type"] == "application/json"
     data = response.json()
     public = client.get(f"{API}/events/{event.code}").json()
-    keys = ("code", "title", "rooms", "brand", "join_code_required")
+    keys = ("code", "title", "rooms", "brand", "join_code_required", "question_labels")
     assert {k: data[k] for k in keys} == public
     poll = client.get(
         f"{API}/events/{event.code}/polls/{conference['poll']['id']}", headers=event.auth
