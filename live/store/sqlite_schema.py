@@ -41,6 +41,8 @@ Schema versions:
   none). SQLite cannot change a CHECK in place, so the migration rebuilds polls (see
   _POLLS_REBUILD). Ballots of the new kinds are JSON like the others ({"ranking": [2, 0]},
   {"points": [60, 40]}); votes needs no change.
+- 9 (issue 24, pace feedback): the tables pace (the latest signal per room and participant)
+  and pace_log (every signal, for the report's timeline).
 """
 
 from __future__ import annotations
@@ -71,10 +73,11 @@ from live.domain.models import (
     ScreenResults,
     Visibility,
 )
+from live.domain.pace import VALUES as PACE_VALUES
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -111,6 +114,34 @@ _QUESTION_DDL: tuple[str, ...] = (
         PRIMARY KEY (question_id, participant_id)
     ) WITHOUT ROWID
     """,
+)
+
+# New in version 9; shared by _DDL and the migration from version 8. The values are those of
+# live.domain.pace.VALUES.
+_PACE_DDL: tuple[str, ...] = (
+    # The latest pace signal per (room, participant): an upsert, like moods. Whether it still
+    # counts (2 minutes) is the domain's rule, with the time kept here.
+    """
+    CREATE TABLE pace (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        value          TEXT NOT NULL
+                       CHECK (value IN ('too_fast', 'too_slow', 'av_problem', 'none')),
+        at             TEXT NOT NULL,
+        PRIMARY KEY (room_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+    # Every signal (the report's timeline); ORDER BY at, rowid is the order of the writes.
+    """
+    CREATE TABLE pace_log (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        at             TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        value          TEXT NOT NULL
+                       CHECK (value IN ('too_fast', 'too_slow', 'av_problem', 'none'))
+    )
+    """,
+    "CREATE INDEX pace_log_by_room ON pace_log (room_id, at)",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -380,6 +411,7 @@ _DDL: tuple[str, ...] = (
     *_AGENDA_DDL,
     *_LOGO_DDL,
     *_HIDDEN_DDL,
+    *_PACE_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -431,6 +463,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         " CHECK (joined_before_only IN (0, 1))",
     ),
     7: _POLLS_REBUILD,
+    8: _PACE_DDL,
 }
 
 
@@ -468,6 +501,12 @@ def to_iso(value: datetime) -> str:
         # A naive datetime would be guessed at; refuse it so the bug shows where it is made.
         raise ValueError(f"naive datetime {value!r}: the store needs timezone-aware datetimes")
     return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def check_pace(value: str) -> None:
+    """A pace value is one of live.domain.pace.VALUES (both backends refuse anything else)."""
+    if value not in PACE_VALUES:
+        raise ValueError(f"pace {value!r} is not one of {PACE_VALUES}")
 
 
 def check_mood(value: int) -> None:
