@@ -113,6 +113,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Days after an event's last day until it is deleted with all its data (0: the next day).",
     ),
     Setting(
+        "LIVE_PACE_SECONDS",
+        "120",
+        "Seconds a participant's pace signal („zu schnell“ …) counts before it decays.",
+    ),
+    Setting(
         "LIVE_TIMEZONE",
         "Europe/Berlin",
         "Time zone of the program's times and the report (IANA name).",
@@ -152,6 +157,7 @@ class Settings:
     metrics_dir: str = ""
     retention_days: int = 30
     timezone: str = "Europe/Berlin"
+    pace_seconds: int = 120
 
     @property
     def zone(self) -> ZoneInfo:
@@ -236,6 +242,7 @@ class Settings:
             metrics_dir=get("LIVE_METRICS_DIR"),
             retention_days=as_int("LIVE_RETENTION_DAYS", get("LIVE_RETENTION_DAYS"), 0, 3650),
             timezone=_zone_name(get("LIVE_TIMEZONE") or "Europe/Berlin"),
+            pace_seconds=as_int("LIVE_PACE_SECONDS", get("LIVE_PACE_SECONDS"), 5, 3600),
         )
 
 

@@ -26,6 +26,7 @@ from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
 from live.views.frame_budget import Row, RowList, hole
+from live.views.pace import pace_regions
 from live.views.qa_queue import moderator_question_regions
 from live.views.question_json import (
     QuestionBodies,
@@ -246,6 +247,7 @@ class PageRenderer:
             *moderator_question_regions(lang, state, pages=conn.qa_pages),
             *self.applause_regions(conn, state),
             mood_region(lang, state),
+            *pace_regions(lang, state),
             moderator_screen_region(lang, state),
         ]
 

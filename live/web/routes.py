@@ -51,6 +51,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{code}/program", participant.room_program, methods=["GET"]),
         Route(f"{code}/polls/{{poll_id}}/vote", participant.vote, methods=["POST"]),
         Route(f"{code}/rooms/{{room_id}}/mood", participant.set_mood, methods=["POST"]),
+        Route(f"{code}/rooms/{{room_id}}/pace", participant.set_pace, methods=["POST"]),
         Route(f"{code}/rooms/{{room_id}}/questions", participant_qa.ask, methods=["POST"]),
         Route(f"{code}/questions/{{question_id}}/upvote", participant_qa.upvote, methods=["POST"]),
         Route(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from live.domain.applause import MAX_GRADE, MIN_GRADE
 from live.domain.mood import MAX_MOOD, MIN_MOOD
+from live.domain.pace import VALUES as PACE_VALUES
 from live.web.api_schemas import (
     AVERAGE,
     CODE,
@@ -143,6 +144,11 @@ CLIENT: dict[str, Schema] = {
             "request_id": REQUEST_ID,
             "value": {"type": "integer", "minimum": MIN_MOOD, "maximum": MAX_MOOD},
         },
+    ),
+    # Pace and technics feedback (live/domain/pace.py): "none" takes the signal back.
+    "SocketSetPace": message(
+        "pace",
+        {"request_id": REQUEST_ID, "value": {"type": "string", "enum": list(PACE_VALUES)}},
     ),
 }
 
