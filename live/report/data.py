@@ -48,6 +48,9 @@ class RoomReport:
     mood_counts: tuple[int, int, int, int, int]  # latest mood per participant: how many 1..5
     mood_average: float | None
     participation: Participation
+    # Pace and technics feedback: (moment, counts of too_fast, too_slow, av_problem) after every
+    # change and decay (live.domain.pace.timeline), in order.
+    pace_course: tuple[tuple[datetime, tuple[int, int, int]], ...] = ()
 
     @property
     def published(self) -> list[Question]:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from live.domain import mood as mood_rules
+from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.models import AgendaItem, Event, Room
 from live.report.data import EventReport, Participation, PollReport, RoomReport
@@ -57,6 +58,7 @@ async def _room(
     latest = {pid: value for _at, pid, value in log}  # the log is in order: the last one counts
     reading = mood_rules.mood_reading(latest.values())
     applause = await store.applause_timeline(room.id)
+    pace_course = pace_rules.timeline(await store.pace_log(room.id))
     active = voters | askers | mood_givers
     report = RoomReport(
         room=room,
@@ -74,5 +76,6 @@ async def _room(
             mood_givers=len(mood_givers),
             active=len(active),
         ),
+        pace_course=tuple(pace_course),
     )
     return report, active, voters
