@@ -114,7 +114,7 @@ def build_services(
         program=ProgramService(store, hub, events, polls, ids, clock, zone),
         control=ControlService(store, applause),
         brand=BrandService(store),
-        report=ReportService(store, clock),
+        report=ReportService(store, clock, pace_window),
         retention=RetentionService(
             store,
             hub,

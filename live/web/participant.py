@@ -104,6 +104,7 @@ async def participant(request: Request) -> Response:
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
         my_pace=None,
+        pace_seconds=int(svc.pace.window.total_seconds()),
         # Sent here by a page action that was not counted (NotJoined): say so.
         not_counted=request.query_params.get("again") == "1",
         **await qa_context(request, state, pid, sort if sort in qa_rules.SORTS else "votes"),
@@ -256,6 +257,7 @@ async def set_pace(request: Request) -> Response:
             event=event,
             room=room,
             my_pace=None if error else value,
+            pace_seconds=int(svc.pace.window.total_seconds()),
         )
         if error:
             message = error

@@ -92,6 +92,7 @@ def test_the_page_form_presses_and_takes_back(client: TestClient, event: EventFi
     set_clock(client, T0)
     page = client.get(f"/e/{event.code}?room={event.room}").text
     assert 'id="pace-form"' in page and 'id="pace-too_fast"' in page
+    assert "Eine Meldung gilt 2 Minuten; erneut tippen nimmt sie zurück." in page
     url = f"/e/{event.code}/rooms/{event.room}/pace"
     pressed = client.post(url, data={"value": "too_slow"}, headers=HX)
     assert pressed.status_code == 200
