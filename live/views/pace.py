@@ -27,6 +27,16 @@ def pace_context(state: RoomState) -> dict[str, Any]:
     }
 
 
+def pace_dict(state: RoomState) -> dict[str, Any]:
+    """The JSON view for moderators: counts per signal now, the people present, the signals
+    past the warning threshold (live.domain.pace.alerts)."""
+    return {
+        "counts": {value: state.pace.count(value) for value in pace_rules.SIGNALS},
+        "present": state.applause.present,
+        "alerts": list(pace_rules.alerts(state.pace, state.applause.present)),
+    }
+
+
 def pace_region(lang: Lang, state: RoomState) -> Region:
     html = render(lang, "fragments/mod_pace.html", **pace_context(state))
     return Region("mod-pace", html, html)

@@ -136,3 +136,26 @@ def test_the_console_warns_from_three_and_the_warning_decays(
     assert "<strong>1</strong> zu schnell" in page
     set_clock(client, T0 + timedelta(minutes=2, seconds=30))
     assert "Keine Rückmeldungen in den letzten Minuten." in console(client, event)
+
+
+def test_moderators_get_the_counts_over_the_json_socket(
+    client: TestClient, event: EventFixture
+) -> None:
+    """Additive to interface v1: a moderator's snapshot carries ``pace``, and a change comes as
+    {"type": "pace", ...}; participants and viewers get neither (checked against the schemas)."""
+    set_clock(client, T0)
+    with client.websocket_connect(ws_url(event)) as viewer:
+        assert "pace" not in receive(viewer)
+    with client.websocket_connect(ws_url(event, event.token)) as mod:
+        snapshot = receive(mod)
+        assert snapshot["pace"]["counts"] == {"too_fast": 0, "too_slow": 0, "av_problem": 0}
+        assert snapshot["pace"]["alerts"] == []
+        for _ in range(3):
+            send_pace(client, event, join(client, event), "av_problem")
+        update = receive_until(
+            mod,
+            lambda m: m["type"] == "pace" and m["counts"]["av_problem"] == 3,
+            limit=100,
+        )
+    assert update["alerts"] == ["av_problem"]
+    assert isinstance(update["version"], int) and update["present"] >= 0
