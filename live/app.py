@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             admin_token=settings.admin_token,
             meter=metrics or NO_METER,
             store_timer=metrics.store_timer if metrics else None,
+            pace_window=timedelta(seconds=settings.pace_seconds),
         )
 
         # the ticks' own connections (Redis), timed like every other store call
@@ -86,7 +88,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             questions: set[str] | None,
         ) -> RoomState:
             return await load_room_state(
-                tick_store, room_id, dirty, ballots, previous, dirty_questions=questions
+                tick_store,
+                room_id,
+                dirty,
+                ballots,
+                previous,
+                dirty_questions=questions,
+                now=services.clock.now(),
+                pace_window=services.pace.window,
             )
 
         fanout = Fanout(

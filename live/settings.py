@@ -123,6 +123,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Days after an event's last day until it is deleted with all its data (0: the next day).",
     ),
     Setting(
+        "LIVE_PACE_SECONDS",
+        "120",
+        "Seconds a participant's pace signal („zu schnell“ …) counts before it decays.",
+    ),
+    Setting(
         "LIVE_TIMEZONE",
         "Europe/Berlin",
         "Time zone of the program's times and the report (IANA name).",
@@ -194,6 +199,7 @@ class Settings:
     privacy_url: str = ""
     accessibility_contact: str = ""  # an e-mail address or an http(s) URL; "": the form
     dgs_video_url: str = ""
+    pace_seconds: int = 120
 
     @property
     def zone(self) -> ZoneInfo:
@@ -283,6 +289,7 @@ class Settings:
             privacy_url=_web_url("LIVE_PRIVACY_URL", get("LIVE_PRIVACY_URL")),
             accessibility_contact=_contact(get("LIVE_ACCESSIBILITY_CONTACT")),
             dgs_video_url=_web_url("LIVE_DGS_VIDEO_URL", get("LIVE_DGS_VIDEO_URL")),
+            pace_seconds=as_int("LIVE_PACE_SECONDS", get("LIVE_PACE_SECONDS"), 5, 3600),
         )
 
 

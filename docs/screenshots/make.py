@@ -2,6 +2,7 @@
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
         [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
+        [pace]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -613,6 +614,43 @@ def panel_pages(browser: Browser, stage: Stage) -> None:
     wall.screenshot(path=str(OUT / "projector-panel-1080p.png"))
 
 
+def pace_pages(browser: Browser, stage: Stage) -> None:
+    """Pace and technics feedback in an event of its own: four people signal (three „zu
+    schnell“, one „Ton/Bild gestört“); the phone's tab „Applaus & Stimmung“ with „zu schnell“
+    pressed (390×844), and the console at 1366×768 with the warning."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Fachtag Tempo", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    ws_base = server.url.replace("http://", "ws://")
+    for n, value in enumerate(("too_fast", "too_fast", "av_problem")):
+        person = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        url = f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={person}"
+        with connect(url) as ws:
+            ws.recv()
+            ws.send(json.dumps({"type": "pace", "request_id": f"p{n}", "value": value}))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.get_by_role("tablist").get_by_role("tab", name="Applaus & Stimmung").click()
+    phone.get_by_role("button", name="zu schnell").click()
+    phone.wait_for_function("() => document.querySelector('#pace-too_fast[aria-pressed=true]')")
+    phone.locator("#pace-form").scroll_into_view_if_needed()
+    # The thank-you toast goes by itself after 4 s; the picture shows the buttons.
+    phone.wait_for_function("() => !document.querySelector('#announcer').textContent.trim()")
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(OUT / "pace-phone-390.png"))
+    console = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    console.wait_for_function("() => document.body.dataset.connection === 'open'")
+    console.wait_for_function("() => document.querySelector('#mod-pace-alert .pace-warning')")
+    console.wait_for_timeout(800)
+    console.screenshot(path=str(OUT / "pace-console-1366x768.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -626,6 +664,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "legal": legal_pages,
     "blocklist": blocklist_pages,
     "panel": panel_pages,
+    "pace": pace_pages,
 }
 
 

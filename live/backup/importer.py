@@ -141,6 +141,9 @@ async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None
     for room_id, log in transfer.moods:
         for at, alias, value in log:
             await store.set_mood(room_id, people[alias], value, None, at)
+    for room_id, pace_log in transfer.paces:
+        for at, alias, signal in pace_log:
+            await store.set_pace(room_id, people[alias], signal, None, at)
     for room_id, samples in transfer.applause:
         await store.record_applause(room_id, samples)
     for screen in transfer.screens:

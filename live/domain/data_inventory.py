@@ -170,6 +170,16 @@ MOODS = Category(
     _n("Einer zufälligen Kennung zugeordnet, nicht einem Namen."),
     "event",
 )
+PACE = Category(
+    "pace",
+    _n("Rückmeldungen zu Tempo und Technik"),
+    _n(
+        "Je Raum und Teilnehmenden die letzte Rückmeldung („zu schnell“, „zu langsam“, "
+        "„Ton/Bild gestört“ oder zurückgenommen) und jede Rückmeldung mit Zeitpunkt."
+    ),
+    _n("Einer zufälligen Kennung zugeordnet, nicht einem Namen."),
+    "event",
+)
 APPLAUSE = Category(
     "applause",
     _n("Applausverlauf"),
@@ -237,6 +247,7 @@ CATEGORIES: tuple[Category, ...] = (
     QUESTIONS,
     UPVOTES,
     MOODS,
+    PACE,
     APPLAUSE,
     PARTICIPANTS,
     LIVE_APPLAUSE,
@@ -347,6 +358,14 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "mood_log.at": MOODS,
     "mood_log.participant_id": MOODS,
     "mood_log.value": MOODS,
+    "pace.room_id": PACE,
+    "pace.participant_id": PACE,
+    "pace.value": PACE,
+    "pace.at": PACE,
+    "pace_log.room_id": PACE,
+    "pace_log.at": PACE,
+    "pace_log.participant_id": PACE,
+    "pace_log.value": PACE,
     "applause_seconds.room_id": APPLAUSE,
     "applause_seconds.second": APPLAUSE,
     "applause_seconds.level": APPLAUSE,
@@ -380,6 +399,8 @@ REDIS_KEYS: dict[str, Category] = {
     "live:{code}:upvotes:<question>": UPVOTES,
     "live:{code}:moods:<room>": MOODS,
     "live:{code}:moodlog:<room>": MOODS,
+    "live:{code}:pace:<room>": PACE,
+    "live:{code}:pacelog:<room>": PACE,
     "live:{code}:applause:<room>": APPLAUSE,
     "live:{code}:participants": PARTICIPANTS,
     "live:{code}:tokens": PARTICIPANTS,

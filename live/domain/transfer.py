@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 from live.domain import blocklist
+from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.brand import check_color, check_logo
 from live.domain.errors import DomainError
@@ -43,6 +44,7 @@ POLL_STATES = ("draft", "open", "closed")
 T = TypeVar("T")
 Sample = tuple[datetime, float]
 MoodEntry = tuple[datetime, str, int]  # (at, participant pseudonym, value)
+PaceEntry = tuple[datetime, str, str]  # (at, participant pseudonym, live.domain.pace value)
 
 
 class TransferError(Exception):
@@ -93,6 +95,8 @@ class Transfer:
     applause: tuple[tuple[str, tuple[Sample, ...]], ...]  # per room id
     screens: tuple[Screen, ...]
     logo: Logo | None
+    # per room id; documents written before pace feedback existed have none
+    paces: tuple[tuple[str, tuple[PaceEntry, ...]], ...] = ()
 
     def renamed(self, code: str, new_id: Callable[[], str]) -> Transfer:
         """The same event under ``code``, every room, agenda item, poll and question with a
@@ -139,6 +143,7 @@ class Transfer:
                 for q in self.questions
             ),
             moods=tuple((fresh(room), log) for room, log in self.moods),
+            paces=tuple((fresh(room), log) for room, log in self.paces),
             applause=tuple((fresh(room), samples) for room, samples in self.applause),
             screens=tuple(
                 Screen(fresh(s.room_id), s.mode, opt(s.poll_id), opt(s.question_id))
@@ -307,6 +312,9 @@ def read_transfer(doc: Any) -> Transfer:
             for at, s in _items(doc, "screens", top)
         ),
         logo=_logo(doc.get("logo"), top / "logo"),
+        paces=tuple(_pace(p, at, room_ids, people) for at, p in _items(doc, "pace", top))
+        if "pace" in doc
+        else (),
     )
 
 
@@ -474,6 +482,23 @@ def _mood(
         value = _check(entry[2], eat / 2, int)
         if not 1 <= value <= 5:
             raise (eat / 2).fail(f"a mood is 1 to 5, got {value}")
+        who = _ref(entry[1], eat / 1, people, "participant")
+        entries.append((_moment(entry[0], eat / 0), who, value))
+    return room, tuple(entries)
+
+
+def _pace(
+    raw: Any, at: _At, rooms: set[str], people: set[str]
+) -> tuple[str, tuple[PaceEntry, ...]]:
+    _check(raw, at, dict)
+    room = _ref(raw.get("room_id"), at / "room_id", rooms, "room")
+    entries = []
+    for eat, entry in _items(raw, "log", at):
+        if not (isinstance(entry, list) and len(entry) == 3):
+            raise eat.fail("expected [time, participant, value]")
+        value = _check(entry[2], eat / 2, str)
+        with _refusals(eat / 2):
+            pace_rules.parse_pace(value)
         who = _ref(entry[1], eat / 1, people, "participant")
         entries.append((_moment(entry[0], eat / 0), who, value))
     return room, tuple(entries)

@@ -91,6 +91,8 @@ class RoomChannel:
         self._sub: Subscription | None = None
         self._loops = TaskSet()  # the listener, the tick loop, the presence heartbeat
         self._closing = TaskSet()  # closes of slow sockets
+        # Reads the room again when its earliest pace signal decays (nobody pokes for that).
+        self._decay: asyncio.TimerHandle | None = None
 
     @property
     def state(self) -> RoomState | None:
@@ -114,6 +116,8 @@ class RoomChannel:
             self._loops.spawn(self._presence.heartbeat(), name=f"presence:{self.room_id}")
 
     async def stop(self) -> None:
+        if self._decay is not None:
+            self._decay.cancel()
         await self._loops.cancel()
         if self._sub is not None:
             await self._sub.close()
@@ -164,6 +168,8 @@ class RoomChannel:
             self.poke(poll_id)
         elif kind == "applause.changed":
             self.poke_applause()
+        elif kind == "pace.updated":
+            self._pace_changed()
         elif kind == "questions.updated" and isinstance(message.get("question"), str):
             self._reader.poke_question(message["question"])
             self._wake.set()
@@ -201,6 +207,7 @@ class RoomChannel:
             state = self._reader.state
             assert state is not None
             if full:
+                self._watch_decay(state)
                 self._behind = False
                 delivery = self._delivery(state)
                 delivery.send_all(self._members.front)
@@ -280,6 +287,21 @@ class RoomChannel:
         self._behind = True
         self._delivery(self._reader.state, only_applause=not full).send_all(self._members.front)
         return True
+
+    def _pace_changed(self) -> None:
+        self._reader.poke_room()
+        self._wake.set()
+
+    def _watch_decay(self, state: RoomState) -> None:
+        """Wake when the earliest pace signal of ``state`` decays (a little after: the clocks of
+        the loop and of the services need not agree to the millisecond)."""
+        if self._decay is not None:
+            self._decay.cancel()
+            self._decay = None
+        wait = state.pace_decays_in
+        if wait is not None:
+            loop = asyncio.get_running_loop()
+            self._decay = loop.call_later(max(wait, 0.0) + 0.05, self._pace_changed)
 
     def _delivery(self, state: RoomState, *, only_applause: bool = False) -> Delivery:
         return Delivery(self._renderer, state, only_applause=only_applause, closing=self._closing)

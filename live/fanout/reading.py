@@ -47,6 +47,11 @@ class RoomReader:
         elif self._dirty_polls is not None:
             self._dirty_polls.add(poll_id)
 
+    def poke_room(self) -> None:
+        """Only what is read for every tick anyway changed (the pace): no poll to tally again,
+        no question to read again."""
+        self.dirty = True
+
     def poke_question(self, question_id: str) -> None:
         """Only this question changed (asked, upvoted, moderated, deleted) besides the room."""
         self.dirty = True

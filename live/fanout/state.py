@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from live.domain import blocklist
 from live.domain import polls as poll_rules
@@ -13,6 +13,7 @@ from live.domain.applause import ApplauseReading
 from live.domain.bursts import Burst, find_burst, watch_from
 from live.domain.models import Ballot, Event, Poll, Question, Results, Room
 from live.domain.mood import MoodReading, course, mood_reading, per_minute
+from live.domain.pace import NO_PACE, WINDOW, PaceReading, pace_reading
 from live.store import Store
 
 
@@ -40,6 +41,17 @@ class RoomState:
     # Poll id -> the burst of made-up identities among its voters (live/domain/bursts.py), for
     # the moderators; polls without one are absent.
     bursts: Mapping[str, Burst] = field(default_factory=dict)
+    # Pace and technics feedback that counts at ``read_at`` (live/domain/pace.py), and that
+    # moment: the fan-out reads the room again when the earliest signal decays.
+    pace: PaceReading = NO_PACE
+    read_at: datetime | None = None
+
+    @property
+    def pace_decays_in(self) -> float | None:
+        """Seconds from the read until the pace changes by itself (None: it will not)."""
+        if self.pace.decays_at is None or self.read_at is None:
+            return None
+        return (self.pace.decays_at - self.read_at).total_seconds()
 
     @property
     def highlighted(self) -> Question | None:
@@ -64,6 +76,8 @@ async def load_room_state(
     *,
     ballots_of: str | None = None,
     dirty_questions: set[str] | None = None,
+    now: datetime | None = None,
+    pace_window: timedelta = WINDOW,
 ) -> RoomState:
     """Read the room. The version is read first, so everything read after it is at least that new
     and a client holding this version has seen every change up to it.
@@ -76,21 +90,26 @@ async def load_room_state(
     Likewise the questions: with ``previous`` and a set of ``dirty_questions`` only those are
     read again (a room may hold 10,000 questions, and an upvote changes one); None reads all.
 
+    ``now`` (the services' clock) is the moment the pace signals are judged at (None: no pace
+    is read).
+
     After the version the reads go out together, in two rounds (the second needs the room and
     its polls): on a busy process each awaited reply costs a turn of the event loop, and the
     projector waited for ten of them one after the other (docs/benchmarks.md).
     """
     version = await store.room_version(room_id)
-    room, polls_list, questions, mood_values = await asyncio.gather(
+    room, polls_list, questions, mood_values, signals = await asyncio.gather(
         store.get_room(room_id),
         store.list_polls(room_id),
         _questions(store, room_id, dirty_questions, previous),
         store.mood_values(room_id),
+        store.pace_signals(room_id) if now is not None else _no_signals(),
     )
     if room is None:
         raise LookupError(room_id)
     polls = tuple(polls_list)
     mood = mood_reading(mood_values)
+    pace = pace_reading(signals, now, pace_window) if now is not None else NO_PACE
     old_polls = {p.id: p for p in previous.polls} if previous is not None else {}
     results: dict[str, Results] = {}
     to_tally: list[Poll] = []
@@ -156,6 +175,8 @@ async def load_room_state(
         applause,
         gone,
         bursts,
+        pace,
+        now,
     )
 
 
@@ -217,3 +238,7 @@ async def _ballots(
 
 async def _nothing() -> None:
     return None
+
+
+async def _no_signals() -> list[tuple[str, str, datetime]]:
+    return []

@@ -51,6 +51,9 @@ class RoomReport:
     # The duplicates merged into other questions (issue 24), oldest first; they are in no list
     # but this one.
     merged: tuple[Question, ...] = ()
+    # Pace and technics feedback: (moment, counts of too_fast, too_slow, av_problem) after every
+    # change and decay (live.domain.pace.timeline), in order.
+    pace_course: tuple[tuple[datetime, tuple[int, int, int]], ...] = ()
 
     def duplicates_of(self, question_id: str) -> list[Question]:
         """The duplicates merged into this question, also those merged into one of them

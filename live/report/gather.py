@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from live.domain import mood as mood_rules
+from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.blocklist import Blocklist, for_event
 from live.domain.models import AgendaItem, Event, Room
@@ -19,7 +20,9 @@ from live.report.data import EventReport, Participation, PollReport, RoomReport
 from live.store import Store
 
 
-async def gather(store: Store, event: Event, now: datetime) -> EventReport:
+async def gather(
+    store: Store, event: Event, now: datetime, pace_window: timedelta = pace_rules.WINDOW
+) -> EventReport:
     rooms = await store.list_rooms(event.code)
     agenda = await store.list_agenda(event.code)
     participants = await store.participant_count(event.code)
@@ -27,7 +30,7 @@ async def gather(store: Store, event: Event, now: datetime) -> EventReport:
     all_voters: set[str] = set()
     reports = []
     for room in rooms:
-        report, active, voters = await _room(store, room, agenda, for_event(event))
+        report, active, voters = await _room(store, room, agenda, for_event(event), pace_window)
         reports.append(report)
         everyone |= active
         all_voters |= voters
@@ -42,7 +45,11 @@ async def gather(store: Store, event: Event, now: datetime) -> EventReport:
 
 
 async def _room(
-    store: Store, room: Room, agenda: Iterable[AgendaItem], blocklist: Blocklist
+    store: Store,
+    room: Room,
+    agenda: Iterable[AgendaItem],
+    blocklist: Blocklist,
+    pace_window: timedelta,
 ) -> tuple[RoomReport, set[str], set[str]]:
     """The room's report, and who was active in it and who voted (ids, counted by gather)."""
     polls = await store.list_polls(room.id)
@@ -60,6 +67,7 @@ async def _room(
     latest = {pid: value for _at, pid, value in log}  # the log is in order: the last one counts
     reading = mood_rules.mood_reading(latest.values())
     applause = await store.applause_timeline(room.id)
+    pace_course = pace_rules.timeline(await store.pace_log(room.id), pace_window)
     active = voters | askers | mood_givers
     report = RoomReport(
         room=room,
@@ -78,5 +86,6 @@ async def _room(
             active=len(active),
         ),
         merged=tuple(replace(q, participant_id="", co_authors=()) for q in merged),
+        pace_course=tuple(pace_course),
     )
     return report, active, voters

@@ -30,12 +30,14 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
     questions = [q for room in rooms for q in await store.list_questions(room.id)]
     upvoters = await store.upvoters([q.id for q in questions]) if questions else {}
     moods = {room.id: await store.mood_log(room.id) for room in rooms}
+    paces = {room.id: await store.pace_log(room.id) for room in rooms}
     # Anyone found in a record but not among the participants (only a damaged store has
     # such) still gets a pseudonym, after the listed ones.
     seen = {pid for pid, _ in listed}
     found = {pid for entries in ballots.values() for pid, _ in entries}
     found |= {q.participant_id for q in questions} | {p for s in upvoters.values() for p in s}
     found |= {pid for log in moods.values() for _, pid, _ in log}
+    found |= {pid for log in paces.values() for pid, _, _ in log}
     extra = [(pid, None) for pid in sorted(found - seen)]
     number = {pid: n for n, (pid, _) in enumerate([*listed, *extra], start=1)}
 
@@ -78,6 +80,14 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
                 ],
             }
             for m in doc["mood"]
+        ],
+        # Pace and technics feedback (issue 24): every signal, for the report's timeline.
+        "pace": [
+            {
+                "room_id": room.id,
+                "log": [[shapes.iso(at), alias(pid), value] for pid, value, at in paces[room.id]],
+            }
+            for room in rooms
         ],
         "screens": [_screen(room) for room in rooms],
         "logo": None

@@ -168,6 +168,27 @@ def _ceil_hour(moment: datetime, zone: ZoneInfo) -> datetime:
     return floor if floor == moment else floor + HOUR
 
 
+def pace_total(room: RoomReport) -> list[Sample]:
+    """How many people signalled anything about pace or technics (a step function)."""
+    return [(at, float(sum(counts))) for at, counts in room.pace_course]
+
+
+def pace_peaks(
+    room: RoomReport, start: datetime, end: datetime
+) -> list[tuple[int, datetime] | None]:
+    """Per signal (live.domain.pace.SIGNALS order): the highest count within [start, end) and
+    when it was first reached, or None when nobody sent it then."""
+    peaks: list[tuple[int, datetime] | None] = [None, None, None]
+    for at, counts in room.pace_course:
+        if not start <= at < end:
+            continue
+        for i, count in enumerate(counts):
+            peak = peaks[i]
+            if count and (peak is None or count > peak[0]):
+                peaks[i] = (count, at)
+    return peaks
+
+
 def spans(room: RoomReport, zone: ZoneInfo) -> list[ChartSpan]:
     """One chart range per local day with agenda items or data in the room, from the earliest
     to the latest of them, widened to whole hours. A night without anything stays out of the
@@ -178,7 +199,8 @@ def spans(room: RoomReport, zone: ZoneInfo) -> list[ChartSpan]:
         day = item.starts_at.astimezone(zone).date()
         items.setdefault(day, []).append(item)
         moments.setdefault(day, []).extend((item.starts_at, item.ends_at))
-    for at, _value in (*room.applause, *room.mood_course):
+    pace = [(at, 0.0) for at, _counts in room.pace_course]
+    for at, _value in (*room.applause, *room.mood_course, *pace):
         moments.setdefault(at.astimezone(zone).date(), []).extend((at, at + timedelta(seconds=1)))
     result = []
     for day in sorted(moments):

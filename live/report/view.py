@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from live.domain import applause as applause_rules
+from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.models import AgendaItem, Poll, Question
 from live.domain.poll_points import ranking_order
@@ -19,6 +20,8 @@ from live.report.timeline import (
     ItemSummary,
     downsample_peak,
     downsample_step,
+    pace_peaks,
+    pace_total,
     spans,
     summarise,
 )
@@ -81,6 +84,8 @@ class DayCharts:
     applause_text: str  # the chart in words, e.g. "höchster Wert 0,82 (stark) um 11:23"
     mood: str  # SVG
     mood_text: str
+    pace: str = ""  # SVG ("" when nobody gave pace feedback that day)
+    pace_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +360,10 @@ def _day_charts(room: RoomReport, span: ChartSpan, fmt: Formatter, now: datetime
         tuple((v, fmt.decimal(v, 1) if v % 1 else fmt.integer(int(v))) for v in (0.0, 0.5, 1.0)),
     )
     mood_axis = charts.Axis(1.0, 5.0, tuple((float(v), fmt.integer(v)) for v in range(1, 6)))
+    pace_svg, pace_text = _pace_chart(room, span, fmt, now, day, window, bands, hours)
     return DayCharts(
+        pace=pace_svg,
+        pace_text=pace_text,
         day=span.day,
         title=day,
         window=window,
@@ -395,6 +403,55 @@ def _day_charts(room: RoomReport, span: ChartSpan, fmt: Formatter, now: datetime
             area=False,
         ),
     )
+
+
+def _pace_chart(
+    room: RoomReport,
+    span: ChartSpan,
+    fmt: Formatter,
+    now: datetime,
+    day: str,
+    window: str,
+    bands: list[charts.Band],
+    hours: list[tuple[datetime, str]],
+) -> tuple[str, str]:
+    """How many signalled anything (the line) and, in words, each signal's peak."""
+    peaks = pace_peaks(room, span.start, span.end)
+    if all(peak is None for peak in peaks):
+        return "", ""
+    parts = []
+    for value, peak in zip(pace_rules.SIGNALS, peaks, strict=True):
+        if peak is not None:
+            parts.append(
+                fmt._(
+                    "„%(what)s“ höchstens %(count)s um %(time)s",
+                    what=fmt._(pace_rules.LABELS[value]),
+                    count=fmt.integer(peak[0]),
+                    time=fmt.time(peak[1]),
+                )
+            )
+    text = "; ".join(parts)
+    points = downsample_step(pace_total(room), span.start, span.end, until=now)
+    top = max(2, max((int(v) for _at, v in points if v is not None), default=0))
+    axis = charts.Axis(0.0, float(top), ((0.0, fmt.integer(0)), (float(top), fmt.integer(top))))
+    svg = charts.timeline_chart(
+        points,
+        start=span.start,
+        end=span.end,
+        axis=axis,
+        bands=bands,
+        hours=hours,
+        label=fmt._(
+            "Rückmeldungen zu Tempo und Technik im Verlauf (Personen), %(room)s, %(day)s, "
+            "%(window)s: %(summary)s",
+            room=room.room.name,
+            day=day,
+            window=window,
+            summary=text,
+        ),
+        area=True,
+    )
+    return svg, text
 
 
 def state_label(question: Question, fmt: Formatter) -> str:

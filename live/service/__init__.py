@@ -11,9 +11,11 @@ live/web/access.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from live.board import Board
+from live.domain.pace import WINDOW as PACE_WINDOW
 from live.hub import Hub
 from live.ids import Ids
 from live.service.admin import AdminService
@@ -28,6 +30,7 @@ from live.service.integrity import DataWatch
 from live.service.meter import NO_METER, WriteMeter
 from live.service.mood import MoodService
 from live.service.outage import StoreTimer, guarded_board, guarded_store
+from live.service.pace import PaceService
 from live.service.participants import JOIN_PER_MINUTE, ParticipantService
 from live.service.polls import PollService
 from live.service.program import ProgramService
@@ -51,6 +54,7 @@ class Services:
     screen: ScreenService
     applause: ApplauseService
     mood: MoodService
+    pace: PaceService
     program: ProgramService
     control: ControlService
     brand: BrandService
@@ -87,6 +91,7 @@ def build_services(
     clock: Clock | None = None,
     meter: WriteMeter = NO_METER,
     store_timer: StoreTimer | None = None,
+    pace_window: timedelta = PACE_WINDOW,
 ) -> Services:
     """``meter`` counts the participants' writes, ``store_timer`` times every store call
     (live/metrics.py; both do nothing when metrics are off)."""
@@ -103,17 +108,18 @@ def build_services(
         admin=AdminService(admin_token, clock),
         events=events,
         participants=participants,
-        rooms=RoomService(store),
+        rooms=RoomService(store, clock, pace_window),
         polls=polls,
         questions=QuestionService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
         applause=applause,
         mood=MoodService(store, hub, clock, meter),
+        pace=PaceService(store, hub, clock, pace_window),
         program=ProgramService(store, hub, events, polls, ids, clock, zone),
         control=ControlService(store, applause),
         brand=BrandService(store),
         blocklist=BlocklistService(store, hub),
-        report=ReportService(store, clock),
+        report=ReportService(store, clock, pace_window),
         retention=RetentionService(
             store,
             hub,

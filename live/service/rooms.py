@@ -5,20 +5,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import timedelta
 
 from live.domain.models import Ballot, Question, Room
+from live.domain.pace import WINDOW as PACE_WINDOW
 from live.fanout.state import RoomState, load_room_state
+from live.service.clock import Clock
 from live.store import Store
 
 
 class RoomService:
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self, store: Store, clock: Clock | None = None, pace_window: timedelta = PACE_WINDOW
+    ) -> None:
         self.store = store
+        self.clock = clock or Clock()
+        self.pace_window = pace_window
 
     async def state(self, room: Room, participant_id: str | None = None) -> RoomState:
         """With a participant: including that participant's own ballots (and only those)."""
         return await load_room_state(
-            self.store, room.id, None, False, None, ballots_of=participant_id
+            self.store,
+            room.id,
+            None,
+            False,
+            None,
+            ballots_of=participant_id,
+            now=self.clock.now(),
+            pace_window=self.pace_window,
         )
 
     async def for_answer(

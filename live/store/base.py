@@ -381,6 +381,21 @@ class Store(Protocol):
     async def mood_log(self, room_id: str) -> list[tuple[datetime, str, int]]:
         """Every mood change of the room, oldest first: (at, participant id, value)."""
 
+    # pace and technics feedback (live/domain/pace.py; kept for the report's timeline)
+    async def set_pace(
+        self, room_id: str, participant_id: str, value: str, request_id: str | None, at: datetime
+    ) -> VoteOutcome:
+        """The participant's latest pace signal in the room (one of live.domain.pace.VALUES,
+        "none" included) with its moment, and one entry in the room's pace log, in one atomic
+        step; request_id dedupe as for votes (same namespace); bumps the room's version."""
+
+    async def pace_signals(self, room_id: str) -> list[tuple[str, str, datetime]]:
+        """The latest signal of every participant who sent one in the room: (participant id,
+        value, at). Whether it still counts is the domain's rule (live.domain.pace)."""
+
+    async def pace_log(self, room_id: str) -> list[tuple[str, str, datetime]]:
+        """Every pace signal of the room, oldest first: (participant id, value, at)."""
+
     async def record_applause(
         self, room_id: str, samples: Sequence[tuple[datetime, float]]
     ) -> None:

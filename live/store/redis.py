@@ -57,6 +57,7 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   those created at or after not_before (deleted ones drop out)
 - ``P:{code}:moods:<room>``, ``P:{code}:moodlog:<room>``, ``P:{code}:applause:<room>``: the
                                   mood barometer and applause timeline (see redis_mood.py)
+- ``P:{code}:pace:<room>``, ``P:{code}:pacelog:<room>``: pace feedback (see redis_mood.py)
 - ``P:{code}:agenda``, ``P:{code}:item:<item>``, ``P:{code}:itempolls:<item>``: the program
                                   (see redis_program.py)
 - ``P:{code}:voters``, ``P:{code}:claims``: what delete_event needs to find every key of the

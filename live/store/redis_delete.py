@@ -181,6 +181,7 @@ def _event_keys(core: _DeleteCore, code: str, found: _Found) -> tuple[list[str],
     keys += [core._key(code, "joined"), core._key(code, "joins")]
     for room_id in found.positions:
         keys += [core._key(code, part, room_id) for part in ("room", "moods", "moodlog")]
+        keys += [core._key(code, part, room_id) for part in ("pace", "pacelog")]
         keys.append(core._key(code, "applause", room_id))
     for poll_id in found.polls:
         keys += [core._key(code, part, poll_id) for part in ("poll", "ballots", "counts")]

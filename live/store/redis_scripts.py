@@ -625,6 +625,32 @@ return {'ok', version}
 """
 )
 
+# Pace feedback: one EVALSHA per signal, like SET_MOOD.
+# KEYS: 1 room, 2 latest signals of the room (hash participant -> "<value>|<at>"), 3 pace log of
+#       the room (sorted set), 4 requests of this participant in this event, 5 the event's
+#       voters (4-5 only with a request id)
+# ARGV: 1 participant id, 2 value, 3 at (microseconds since 1970), 4 request id, 5 room id,
+#       6 request TTL in seconds (4-6 only with KEYS[4] and [5])
+# Reply: {'ok', version} | {'seen', version} | {'missing', 'room'}
+SET_PACE = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+if #KEYS == 5 and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then
+  return {'seen', tonumber(redis.call('HGET', KEYS[1], 'version'))}
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+-- As the mood log: the room version makes every entry unique and keeps equal moments in order.
+redis.call('ZADD', KEYS[3], ARGV[3], version .. '|' .. ARGV[2] .. '|' .. ARGV[1])
+if #KEYS == 5 then
+  redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+  redis.call('SADD', KEYS[5], ARGV[1])
+end
+return {'ok', version}
+"""
+)
+
 # KEYS: room, applause of the room (hash: second since 1970 -> level)
 # ARGV: second, level, second, level, ... (levels as Python's repr of a float)
 # Reply: {'ok'} | {'missing', 'room'}

@@ -68,6 +68,7 @@ from live.store.sqlite_schema import (
     check_hidden_kind,
     check_mood,
     check_opening,
+    check_pace,
     check_screen_results,
     decode_ballot,
     encode_ballot,
@@ -856,6 +857,53 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
             (room_id,),
         )
         return [(from_iso(at), str(pid), int(value)) for at, pid, value in rows]
+
+    # --- pace and technics feedback ------------------------------------------------------------
+
+    async def set_pace(
+        self, room_id: str, participant_id: str, value: str, request_id: str | None, at: datetime
+    ) -> VoteOutcome:
+        """Like set_mood: claim the request id (a repeat: applied=False), upsert the latest
+        signal, append to the pace log, version + 1. ValueError for a value outside
+        live.domain.pace.VALUES (before anything is written)."""
+        check_pace(value)
+        at_iso = to_iso(at)
+
+        def work(conn: sqlite3.Connection) -> VoteOutcome:
+            version = _version(conn, room_id)
+            if request_id is not None:
+                now = self._clock.now()
+                if not _claim_request(conn, participant_id, request_id, room_id, now):
+                    return VoteOutcome(applied=False, version=version)
+            conn.execute(
+                "INSERT INTO pace (room_id, participant_id, value, at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (room_id, participant_id)"
+                " DO UPDATE SET value = excluded.value, at = excluded.at",
+                (room_id, participant_id, value, at_iso),
+            )
+            conn.execute(
+                "INSERT INTO pace_log (room_id, at, participant_id, value) VALUES (?, ?, ?, ?)",
+                (room_id, at_iso, participant_id, value),
+            )
+            return VoteOutcome(applied=True, version=_bump(conn, room_id))
+
+        return await self._runner.write(work)
+
+    async def pace_signals(self, room_id: str) -> list[tuple[str, str, datetime]]:
+        """By participant id; [] for an unknown room."""
+        rows = await self._read_all(
+            "SELECT participant_id, value, at FROM pace WHERE room_id = ? ORDER BY participant_id",
+            (room_id,),
+        )
+        return [(str(pid), str(value), from_iso(at)) for pid, value, at in rows]
+
+    async def pace_log(self, room_id: str) -> list[tuple[str, str, datetime]]:
+        """By at, then in the order of the writes (rowid); [] for an unknown room."""
+        rows = await self._read_all(
+            "SELECT participant_id, value, at FROM pace_log WHERE room_id = ? ORDER BY at, rowid",
+            (room_id,),
+        )
+        return [(str(pid), str(value), from_iso(at)) for pid, value, at in rows]
 
     async def record_applause(
         self, room_id: str, samples: Sequence[tuple[datetime, float]]

@@ -246,6 +246,8 @@ _DELETE_EVENT: tuple[str, ...] = (
     f"DELETE FROM polls WHERE id IN ({_POLLS})",
     f"DELETE FROM moods WHERE room_id IN ({_ROOMS})",
     f"DELETE FROM mood_log WHERE room_id IN ({_ROOMS})",
+    f"DELETE FROM pace WHERE room_id IN ({_ROOMS})",
+    f"DELETE FROM pace_log WHERE room_id IN ({_ROOMS})",
     f"DELETE FROM applause_seconds WHERE room_id IN ({_ROOMS})",
     "DELETE FROM agenda_items WHERE event_code = :code",
     "DELETE FROM participants WHERE event_code = :code",

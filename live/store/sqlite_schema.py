@@ -51,6 +51,8 @@ Schema versions:
   report), questions.co_authors (JSON list of the authors of the questions merged into this
   one, default '[]') and questions.label (NULL: none); events.question_labels (JSON list,
   default '[]'); rooms.screen_label (the projector's label filter, NULL: all questions).
+- 12 (issue 24, pace feedback): the tables pace (the latest signal per room and participant)
+  and pace_log (every signal, for the report's timeline).
 """
 
 from __future__ import annotations
@@ -82,10 +84,11 @@ from live.domain.models import (
     ScreenResults,
     Visibility,
 )
+from live.domain.pace import VALUES as PACE_VALUES
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -124,15 +127,43 @@ _QUESTION_DDL: tuple[str, ...] = (
     """,
 )
 
-# New in version 9 (panel Q&A: merged duplicates, labels); shared by _DDL (after
+# New in version 11 (panel Q&A: merged duplicates, labels); shared by _DDL (after
 # _QUESTION_DDL, which the migration from version 1 runs as it was, and after the tables it
-# alters) and the migration from version 8.
+# alters) and the migration from version 10.
 _PANEL_DDL: tuple[str, ...] = (
     "ALTER TABLE questions ADD COLUMN merged_into TEXT",
     "ALTER TABLE questions ADD COLUMN co_authors TEXT NOT NULL DEFAULT '[]'",
     "ALTER TABLE questions ADD COLUMN label TEXT",
     "ALTER TABLE events ADD COLUMN question_labels TEXT NOT NULL DEFAULT '[]'",
     "ALTER TABLE rooms ADD COLUMN screen_label TEXT",
+)
+
+# New in version 12; shared by _DDL and the migration from version 11. The values are those of
+# live.domain.pace.VALUES.
+_PACE_DDL: tuple[str, ...] = (
+    # The latest pace signal per (room, participant): an upsert, like moods. Whether it still
+    # counts (2 minutes) is the domain's rule, with the time kept here.
+    """
+    CREATE TABLE pace (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        value          TEXT NOT NULL
+                       CHECK (value IN ('too_fast', 'too_slow', 'av_problem', 'none')),
+        at             TEXT NOT NULL,
+        PRIMARY KEY (room_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+    # Every signal (the report's timeline); ORDER BY at, rowid is the order of the writes.
+    """
+    CREATE TABLE pace_log (
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        at             TEXT NOT NULL,
+        participant_id TEXT NOT NULL,
+        value          TEXT NOT NULL
+                       CHECK (value IN ('too_fast', 'too_slow', 'av_problem', 'none'))
+    )
+    """,
+    "CREATE INDEX pace_log_by_room ON pace_log (room_id, at)",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -423,6 +454,7 @@ _DDL: tuple[str, ...] = (
     *_LOGO_DDL,
     *_HIDDEN_DDL,
     *_BLOCKLIST_DDL,
+    *_PACE_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -484,6 +516,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         *_BLOCKLIST_DDL,
     ),
     10: _PANEL_DDL,
+    11: _PACE_DDL,
 }
 
 
@@ -521,6 +554,12 @@ def to_iso(value: datetime) -> str:
         # A naive datetime would be guessed at; refuse it so the bug shows where it is made.
         raise ValueError(f"naive datetime {value!r}: the store needs timezone-aware datetimes")
     return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def check_pace(value: str) -> None:
+    """A pace value is one of live.domain.pace.VALUES (both backends refuse anything else)."""
+    if value not in PACE_VALUES:
+        raise ValueError(f"pace {value!r} is not one of {PACE_VALUES}")
 
 
 def check_mood(value: int) -> None:

@@ -26,6 +26,7 @@ from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
 from live.views.frame_budget import Row, RowList, hole
+from live.views.pace import pace_dict, pace_regions
 from live.views.qa_queue import moderator_question_regions
 from live.views.question_json import (
     QuestionBodies,
@@ -248,16 +249,20 @@ class PageRenderer:
             *moderator_question_regions(lang, state, pages=conn.qa_pages),
             *self.applause_regions(conn, state),
             mood_region(lang, state),
+            *pace_regions(lang, state),
             moderator_screen_region(lang, state),
         ]
 
     def _json_regions(self, state: RoomState, moderator: bool) -> list[Region]:
-        return [
+        regions = [
             *json_regions(state, moderator=moderator),
             *question_regions(state, self._bodies, moderator=moderator),
             self._shared(state, "json-applause", lambda: json_applause_region(state)),
             self._shared(state, "json-mood", lambda: json_mood_region(state)),
         ]
+        if moderator:  # pace feedback is for the moderators (additive to interface v1)
+            regions.append(_flat_update("pace", state, pace_dict(state)))
+        return regions
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
         if conn.view == "json":
@@ -303,6 +308,7 @@ def snapshot_dict(
         **snapshot_questions(state, bodies, moderator=moderator, participant_id=participant_id),
         "applause": applause_dict(state),
         "mood": mood_dict(state),
+        **({"pace": pace_dict(state)} if moderator else {}),
     }
 
 

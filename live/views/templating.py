@@ -14,6 +14,8 @@ from live.assets import TEMPLATE_DIR
 from live.domain import blocklist
 from live.domain.codes import format_code
 from live.domain.mood import MOOD_LABELS
+from live.domain.pace import LABELS as PACE_LABELS
+from live.domain.pace import SIGNALS as PACE_SIGNALS
 from live.domain.poll_points import ranking_order
 from live.domain.poll_templates import TEMPLATES as POLL_TEMPLATES
 from live.domain.polls import MAX_ANSWERS, MAX_OPTIONS, MIN_OPTIONS, published, scale_values
@@ -97,6 +99,8 @@ def environment(lang: Lang) -> jinja2.Environment:
     env.globals["published"] = published
     env.globals["min_options"] = MIN_OPTIONS
     env.globals["mood_labels"] = MOOD_LABELS
+    env.globals["pace_labels"] = PACE_LABELS
+    env.globals["pace_values"] = PACE_SIGNALS
     env.globals["max_options"] = MAX_OPTIONS
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS[state])
     env.globals["kind_label"] = lambda kind: gettext(KIND_LABELS[kind])

@@ -23,6 +23,7 @@ from live.errors import Forbidden, NotFound, Unauthorized
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.service.polls import Opening
+from live.views.pace import pace_context
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
 from live.views.qa_queue import moderator_queue
 from live.views.regions import (
@@ -152,6 +153,7 @@ async def moderate(request: Request) -> Response:
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
+        **pace_context(state),
         poll_form_open=prefilled,
         # The projector's thumbnail: the screen page itself, framed (a relative URL: the frame
         # must come from this very origin).

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from live.domain import join_code, poll_points
+from live.domain import pace as pace_rules
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Room
@@ -102,6 +103,8 @@ async def participant(request: Request) -> Response:
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
+        my_pace=None,
+        pace_seconds=int(svc.pace.window.total_seconds()),
         # Sent here by a page action that was not counted (NotJoined): say so.
         not_counted=request.query_params.get("again") == "1",
         **await qa_context(request, state, pid, sort if sort in qa_rules.SORTS else "votes"),
@@ -225,6 +228,45 @@ async def set_mood(request: Request) -> Response:
         message = error or translate(
             request_lang(request), _n("Danke! Ihre Stimmung ist gespeichert.")
         )
+        html += announce(request, message, error=error is not None)
+        response = HTMLResponse(html, status_code=status)
+    return response
+
+
+async def set_pace(request: Request) -> Response:
+    """Pace and technics feedback (live/service/pace.py), answered like the mood: the form
+    again with the pressed button, and an announcement."""
+    form = await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
+    room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
+    pid = require_participant(await resolve(request, event), room)
+    value = field(form, "value")
+    error: str | None = None
+    status = 200
+    try:
+        await svc.pace.set_pace(room, pid, value, request_id_of(form))
+    except DomainError as exc:
+        error, status = error_text(request, exc), status_for(exc)
+    if not is_htmx(request):
+        response = no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
+    else:
+        html = fragment(
+            request,
+            "fragments/pace_input.html",
+            event=event,
+            room=room,
+            my_pace=None if error else value,
+            pace_seconds=int(svc.pace.window.total_seconds()),
+        )
+        if error:
+            message = error
+        elif value == pace_rules.NONE:
+            message = translate(request_lang(request), _n("Ihre Meldung ist zurückgenommen."))
+        else:
+            message = translate(
+                request_lang(request), _n("Danke! Die Moderation sieht Ihre Meldung.")
+            )
         html += announce(request, message, error=error is not None)
         response = HTMLResponse(html, status_code=status)
     return response

@@ -62,6 +62,7 @@ def routes() -> list[BaseRoute]:
         Route(f"{code}/program", participant.room_program, methods=["GET"]),
         Framable(f"{code}/polls/{{poll_id}}/vote", participant.vote, methods=["POST"]),
         Framable(f"{code}/rooms/{{room_id}}/mood", participant.set_mood, methods=["POST"]),
+        Framable(f"{code}/rooms/{{room_id}}/pace", participant.set_pace, methods=["POST"]),
         Framable(f"{code}/rooms/{{room_id}}/questions", participant_qa.ask, methods=["POST"]),
         Framable(
             f"{code}/questions/{{question_id}}/upvote", participant_qa.upvote, methods=["POST"]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from live.domain.applause import MAX_GRADE, MIN_GRADE
 from live.domain.mood import MAX_MOOD, MIN_MOOD
+from live.domain.pace import SIGNALS as PACE_SIGNALS
+from live.domain.pace import VALUES as PACE_VALUES
 from live.web.api_schemas import (
     AVERAGE,
     CODE,
@@ -59,11 +61,20 @@ MOOD: Schema = obj(
     }
 )
 
+PACE: Schema = obj(
+    {
+        "counts": obj({value: COUNT for value in PACE_SIGNALS}),
+        "present": COUNT,
+        "alerts": array({"type": "string", "enum": list(PACE_SIGNALS)}),
+    }
+)
+
 # --- server to client -------------------------------------------------------------------------
 
 SERVER: dict[str, Schema] = {
     "SocketApplause": APPLAUSE,
     "SocketMood": MOOD,
+    "SocketPace": PACE,
     "SocketSnapshot": update(
         "snapshot",
         {
@@ -76,6 +87,8 @@ SERVER: dict[str, Schema] = {
             "questions_total": COUNT,
             "questions_complete": {"type": "boolean"},
         },
+        # Pace and technics feedback (issue 24): only in a moderator's snapshot.
+        {"pace": ref("SocketPace")},
     ),
     "SocketPollUpdate": update("poll", {"poll": ref("Poll")}),
     "SocketQuestionsUpdate": update(
@@ -90,6 +103,7 @@ SERVER: dict[str, Schema] = {
     ),
     "SocketApplauseUpdate": {"allOf": [update("applause", {}), ref("SocketApplause")]},
     "SocketMoodUpdate": {"allOf": [update("mood", {}), ref("SocketMood")]},
+    "SocketPaceUpdate": {"allOf": [update("pace", {}), ref("SocketPace")]},
     "SocketAck": message("ack", {"request_id": REQUEST_ID}),
     "SocketError": message(
         "error",
@@ -145,6 +159,11 @@ CLIENT: dict[str, Schema] = {
             "value": {"type": "integer", "minimum": MIN_MOOD, "maximum": MAX_MOOD},
         },
     ),
+    # Pace and technics feedback (live/domain/pace.py): "none" takes the signal back.
+    "SocketSetPace": message(
+        "pace",
+        {"request_id": REQUEST_ID, "value": {"type": "string", "enum": list(PACE_VALUES)}},
+    ),
 }
 
 
@@ -159,6 +178,7 @@ SERVER_TYPES = {
     "questions": "SocketQuestionsUpdate",
     "applause": "SocketApplauseUpdate",
     "mood": "SocketMoodUpdate",
+    "pace": "SocketPaceUpdate",
     "ack": "SocketAck",
     "error": "SocketError",
 }

@@ -238,7 +238,7 @@ async def api_socket(ws: WebSocket) -> None:
             return
         request_id = msg.get("request_id")
         kind = msg.get("type")
-        if kind not in {"applause", "vote", "ask", "upvote", "unvote", "mood"}:
+        if kind not in {"applause", "vote", "ask", "upvote", "unvote", "mood", "pace"}:
             error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
             return
         if participant_id is None:
@@ -270,6 +270,8 @@ async def api_socket(ws: WebSocket) -> None:
                 )
             elif kind == "mood":
                 await svc.mood.set_mood(room, participant_id, msg.get("value"), request_id)
+            elif kind == "pace":
+                await svc.pace.set_pace(room, participant_id, msg.get("value"), request_id)
             elif kind == "ask":
                 await svc.questions.ask(
                     # Fresh: the event's Q&A settings may have changed since this socket opened.

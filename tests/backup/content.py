@@ -170,6 +170,7 @@ async def build(store: Store) -> None:
     for minute, who, value in ((15, 0, 4), (16, 1, 2), (17, 0, 5), (17, 3, 3)):
         await store.set_mood("rt-plenum", people[who], value, None, at(minute))
     await store.set_mood("rt-saal-b", people[5], 1, None, at(18))
+    await store.set_pace("rt-plenum", people[2], "too_fast", "rt-pace-1", at(18))
     await store.record_applause(
         "rt-plenum", [(at(19), 0.25), (at(19) + timedelta(seconds=1), 0.8125)]
     )

@@ -92,6 +92,7 @@ async def test_an_event_moves_to_a_fresh_instance_and_exports_the_same(
     }
     assert second["participation"]["participants"] == 8
     assert second["mood"][0]["counts"] == [0, 1, 1, 0, 1]
+    assert [value for _at, _who, value in second["pace"][0]["log"]] == ["too_fast"]
     assert second["join_code_required"] is True
     assert [r["applause_via_stream"] for r in second["rooms"]] == [False, True]
     assert second["logo"] is not None and second["brand"]["color"] == "#0b5394"
@@ -144,6 +145,9 @@ async def test_bad_files_are_refused_and_change_nothing(
     def stranger(doc: dict[str, Any]) -> None:
         doc["questions"][1]["upvoters"].append("p-99")
 
+    def bad_pace(doc: dict[str, Any]) -> None:
+        doc["pace"][0]["log"][0][2] = "zu schnell"
+
     def download(doc: dict[str, Any]) -> None:
         # What the report's export.json holds: no records (live/service/report.py).
         for part in ("participants", "screens", "logo"):
@@ -156,6 +160,7 @@ async def test_bad_files_are_refused_and_change_nothing(
         (truncated, "is not valid JSON"),
         (_mangled(tmp_path, "choice.json", bad_choice), "polls[0].ballots[0]:"),
         (_mangled(tmp_path, "who.json", stranger), "unknown participant 'p-99'"),
+        (_mangled(tmp_path, "pace.json", bad_pace), "pace[0].log[0][2]"),
         (_mangled(tmp_path, "download.json", download), "the report's download"),
         (
             _mangled(tmp_path, "block.json", lambda d: d["blocklist"]["entries"].append("a b")),
@@ -180,7 +185,7 @@ async def test_a_failing_write_leaves_no_half_event(tmp_path: Path, source: dict
     def other_code(doc: dict[str, Any]) -> None:
         doc["code"] = "OTHER9"
         doc["rooms"] = [{**r, "id": r["id"] + "-x"} for r in doc["rooms"]]
-        for part in ("polls", "questions", "mood", "applause", "screens", "agenda"):
+        for part in ("polls", "questions", "mood", "pace", "applause", "screens", "agenda"):
             for entry in doc[part]:
                 entry["room_id"] += "-x"
         for entry in doc["agenda"]:

@@ -25,6 +25,7 @@ FRAMABLE = {
     "/e/{code}/{number:int}",
     "/e/{code}/polls/{poll_id}/vote",
     "/e/{code}/rooms/{room_id}/mood",
+    "/e/{code}/rooms/{room_id}/pace",  # the participant's pace signal (issue 24), like the mood
     "/e/{code}/rooms/{room_id}/questions",
     "/e/{code}/questions/{question_id}/upvote",
     "/e/{code}/questions/{question_id}/delete",
