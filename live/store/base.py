@@ -24,6 +24,7 @@ from typing import Protocol
 from live.domain.models import (
     AgendaItem,
     Ballot,
+    Countdown,
     Event,
     HiddenKind,
     Logo,
@@ -142,6 +143,10 @@ class Store(Protocol):
     async def set_parallel_polls(self, room_id: str, allowed: bool) -> int:
         """Whether several polls of the room may be open at once (Room.parallel_polls).
         Returns the room's new version. StoreError for an unknown room."""
+
+    async def set_countdown(self, room_id: str, countdown: Countdown | None) -> int:
+        """Replace the room's countdown (None: remove it). Last write wins: moderators act on
+        it one at a time. Returns the new version. StoreError for an unknown room."""
 
     async def set_screen_mode(self, room_id: str, mode: ScreenMode, poll_id: str | None) -> int:
         """What the projector shows. poll_id replaces screen_poll_id when given (modes "poll"

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from live.domain.models import AgendaItem, ScreenMode
+from live.domain.models import AgendaItem, Countdown, ScreenMode
 from live.store.base import StoreError
 from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
     AGENDA_COLUMNS,
     agenda_from_row,
+    countdown_params,
     agenda_params,
     check_screen_mode,
     to_day,
@@ -82,6 +83,11 @@ class SQLiteProgram:
     async def set_parallel_polls(self: _Core, room_id: str, allowed: bool) -> int:
         """StoreError for an unknown room."""
         return await self._runner.write(lambda conn: bump(conn, room_id, parallel_polls=allowed))
+
+    async def set_countdown(self: _Core, room_id: str, countdown: Countdown | None) -> int:
+        """StoreError for an unknown room."""
+        columns = countdown_params(countdown)
+        return await self._runner.write(lambda conn: bump(conn, room_id, **columns))
 
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None

@@ -41,6 +41,8 @@ Schema versions:
   none). SQLite cannot change a CHECK in place, so the migration rebuilds polls (see
   _POLLS_REBUILD). Ballots of the new kinds are JSON like the others ({"ranking": [2, 0]},
   {"points": [60, 40]}); votes needs no change.
+- 9 (issue 24, countdown): rooms.countdown_label, rooms.countdown_ends_at (ISO instant, NULL
+  while paused) and rooms.countdown_left_ms (while paused); all NULL: no countdown.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from live.domain.models import (
     SCREEN_RESULTS,
     AgendaItem,
     Ballot,
+    Countdown,
     Event,
     Poll,
     PollKind,
@@ -74,7 +77,7 @@ from live.domain.models import (
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -333,6 +336,9 @@ _DDL: tuple[str, ...] = (
         moderator_token_hash TEXT,
         screen_mode    TEXT NOT NULL DEFAULT 'auto' CHECK (screen_mode IN ({_SCREEN_MODES_SQL})),
         parallel_polls INTEGER NOT NULL DEFAULT 0 CHECK (parallel_polls IN (0, 1)),
+        countdown_label TEXT,
+        countdown_ends_at TEXT,
+        countdown_left_ms INTEGER,
         FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
     ) WITHOUT ROWID
     """,
@@ -431,6 +437,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         " CHECK (joined_before_only IN (0, 1))",
     ),
     7: _POLLS_REBUILD,
+    8: (
+        "ALTER TABLE rooms ADD COLUMN countdown_label TEXT",
+        "ALTER TABLE rooms ADD COLUMN countdown_ends_at TEXT",
+        "ALTER TABLE rooms ADD COLUMN countdown_left_ms INTEGER",
+    ),
 }
 
 
@@ -623,6 +634,8 @@ ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
     " moderator_token_hash, screen_mode, parallel_polls"
 )
+# What reading a room selects: ROOM_COLUMNS and the countdown (written by set_countdown only).
+ROOM_SELECT = f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms"
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
@@ -651,7 +664,26 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         moderator_token_hash=row[6],
         screen_mode=cast("ScreenMode", row[7]),  # the CHECK constraint guarantees it
         parallel_polls=bool(row[8]),
+        countdown=countdown_from_row(row[9:12]) if len(row) > 9 else None,
     )
+
+
+def countdown_params(countdown: Countdown | None) -> dict[str, str | int | None]:
+    """The room columns of a countdown (all None: none)."""
+    if countdown is None:
+        return {"countdown_label": None, "countdown_ends_at": None, "countdown_left_ms": None}
+    return {
+        "countdown_label": countdown.label,
+        "countdown_ends_at": opt_iso(countdown.ends_at),
+        "countdown_left_ms": None if countdown.ends_at is not None else countdown.left_ms or 0,
+    }
+
+
+def countdown_from_row(row: Sequence[Any]) -> Countdown | None:
+    label, ends_at, left = row
+    if label is None:
+        return None
+    return Countdown(label, ends_at=opt_from_iso(ends_at), left_ms=None if ends_at else left or 0)
 
 
 AGENDA_COLUMNS = "id, event_code, room_id, title, speaker, starts_at, ends_at"

@@ -31,13 +31,22 @@ def version(conn: sqlite3.Connection, room_id: str) -> int:
 
 # The room columns a version bump may set along the way (names are put into the SQL).
 _BUMP_COLUMNS = frozenset(
-    {"screen_poll_id", "highlighted_question_id", "screen_mode", "name", "parallel_polls"}
+    {
+        "screen_poll_id",
+        "highlighted_question_id",
+        "screen_mode",
+        "name",
+        "parallel_polls",
+        "countdown_label",
+        "countdown_ends_at",
+        "countdown_left_ms",
+    }
 )
 
 
 def bump(conn: sqlite3.Connection, room_id: str, **columns: str | int | None) -> int:
     """Increment the room's version, set the given room columns (screen_poll_id,
-    highlighted_question_id, screen_mode, name, parallel_polls) and return the new version.
+    highlighted_question_id, screen_mode, name, parallel_polls, the countdown's) and return the new version.
     StoreError for an unknown room."""
     unknown = columns.keys() - _BUMP_COLUMNS
     if unknown:
