@@ -140,7 +140,7 @@ def resume(countdown: Countdown, now: datetime) -> Countdown:
 
 
 def format_left(seconds: int) -> str:
-    """"m:ss" below an hour, "h:mm:ss" from an hour on ("0:00", "3:00", "1:05:09")."""
+    """ "m:ss" below an hour, "h:mm:ss" from an hour on ("0:00", "3:00", "1:05:09")."""
     seconds = max(0, seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)

@@ -19,9 +19,9 @@ from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
     AGENDA_COLUMNS,
     agenda_from_row,
-    countdown_params,
     agenda_params,
     check_screen_mode,
+    countdown_params,
     to_day,
 )
 from live.store.sqlite_sql import bump, bump_event_rooms, insert
