@@ -21,6 +21,7 @@ from live.service.applause import ApplauseService
 from live.service.brand import BrandService
 from live.service.clock import Clock
 from live.service.control import ControlService
+from live.service.countdown import CountdownService
 from live.service.events import EventService
 from live.service.integrity import DataWatch
 from live.service.meter import NO_METER, WriteMeter
@@ -47,6 +48,7 @@ class Services:
     polls: PollService
     questions: QuestionService
     screen: ScreenService
+    countdown: CountdownService
     applause: ApplauseService
     mood: MoodService
     program: ProgramService
@@ -103,6 +105,7 @@ def build_services(
         polls=polls,
         questions=QuestionService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
+        countdown=CountdownService(store, hub, clock),
         applause=applause,
         mood=MoodService(store, hub, clock, meter),
         program=ProgramService(store, hub, events, polls, ids, clock, zone),

@@ -25,6 +25,13 @@ from live.fanout.state import RoomState
 from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
+from live.views.countdown import (
+    countdown_dict,
+    json_countdown_region,
+    moderator_countdown_region,
+    overlay_countdown_region,
+    screen_countdown_region,
+)
 from live.views.frame_budget import Row, RowList, hole
 from live.views.qa_queue import moderator_question_regions
 from live.views.question_json import (
@@ -235,6 +242,7 @@ class PageRenderer:
                 *screen_regions(lang, state),
                 *self.applause_regions(conn, state),
                 mood_region(lang, state),
+                screen_countdown_region(lang, state),
             ]
         if conn.view == "overlay":
             # The applause region always: the sound needs its level even where the meter is not
@@ -247,6 +255,7 @@ class PageRenderer:
             *self.applause_regions(conn, state),
             mood_region(lang, state),
             moderator_screen_region(lang, state),
+            moderator_countdown_region(lang, state),
         ]
 
     def _json_regions(self, state: RoomState, moderator: bool) -> list[Region]:
@@ -255,6 +264,7 @@ class PageRenderer:
             *question_regions(state, self._bodies, moderator=moderator),
             self._shared(state, "json-applause", lambda: json_applause_region(state)),
             self._shared(state, "json-mood", lambda: json_mood_region(state)),
+            json_countdown_region(state),
         ]
 
     def applause_regions(self, conn: Connection, state: RoomState) -> list[Region]:
@@ -297,6 +307,7 @@ def snapshot_dict(
         **snapshot_questions(state, bodies, moderator=moderator, participant_id=participant_id),
         "applause": applause_dict(state),
         "mood": mood_dict(state),
+        "countdown": countdown_dict(state.room.countdown),
     }
 
 
@@ -408,6 +419,8 @@ def overlay_regions(lang: Lang, state: RoomState, parts: tuple[str, ...]) -> lis
     if "question" in parts:
         html = render(lang, "fragments/overlay_question.html", question=state.highlighted)
         regions.append(_html("overlay-question", html))
+    if "countdown" in parts:
+        regions.append(overlay_countdown_region(lang, state))
     return regions
 
 

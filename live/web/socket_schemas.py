@@ -21,6 +21,7 @@ from live.web.api_schemas import (
     STRING,
     Schema,
     array,
+    nullable,
     obj,
     ref,
 )
@@ -71,6 +72,8 @@ SERVER: dict[str, Schema] = {
             "questions": array(ref("Question")),
             "applause": ref("SocketApplause"),
             "mood": ref("SocketMood"),
+            # The room's countdown (issue 24), null while there is none.
+            "countdown": nullable(ref("Countdown")),
             # Q&A at scale (issue 21): the snapshot may hold only the top of the list.
             "questions_total": COUNT,
             "questions_complete": {"type": "boolean"},
@@ -89,6 +92,7 @@ SERVER: dict[str, Schema] = {
     ),
     "SocketApplauseUpdate": {"allOf": [update("applause", {}), ref("SocketApplause")]},
     "SocketMoodUpdate": {"allOf": [update("mood", {}), ref("SocketMood")]},
+    "SocketCountdownUpdate": update("countdown", {"countdown": nullable(ref("Countdown"))}),
     "SocketAck": message("ack", {"request_id": REQUEST_ID}),
     "SocketError": message(
         "error",
@@ -158,6 +162,7 @@ SERVER_TYPES = {
     "questions": "SocketQuestionsUpdate",
     "applause": "SocketApplauseUpdate",
     "mood": "SocketMoodUpdate",
+    "countdown": "SocketCountdownUpdate",
     "ack": "SocketAck",
     "error": "SocketError",
 }
