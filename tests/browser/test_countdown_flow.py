@@ -135,3 +135,25 @@ def test_the_projector_fits_every_size_with_a_countdown(
     for name, page in screens.items():
         expect(page.locator("#countdown")).to_contain_text("angehalten")
         check_wall(page, f"paused at {name}")
+
+
+def test_the_english_pages_with_a_countdown_pass_axe(
+    stage: Stage, browser_context: ContextFactory
+) -> None:
+    path = f"/events/{stage.code}/rooms/{stage.room}/countdown"
+    api(stage.server, "PUT", path, {"seconds": 600, "label": "Pause"}, stage.token)
+    base = stage.server.url
+    wall = browser_context(viewport={"width": 1280, "height": 720}).new_page()
+    wall.goto(stage.screen_url("en"))
+    expect(wall.locator("#countdown .countdown-label")).to_have_text("Break")
+    no_axe_violations(wall, "English projector with a countdown")
+    console = browser_context(viewport={"width": 1366, "height": 900}).new_page()
+    console.goto(f"{base}/e/{stage.code}/moderate?token={stage.token}&room={stage.room}")
+    console.goto(f"{base}/e/{stage.code}/moderate?room={stage.room}&lang=en")
+    expect(console.locator("#mod-countdown")).to_contain_text("Break:")
+    expect(console.locator("#countdown-stop")).to_have_text("End countdown")
+    no_axe_violations(console, "English console with a countdown")
+    overlay = browser_context(viewport={"width": 1280, "height": 720}).new_page()
+    overlay.goto(f"{base}/e/{stage.code}/overlay?room={stage.room}&parts=countdown&lang=en")
+    expect(overlay.locator("#countdown .countdown-label")).to_have_text("Break")
+    no_axe_violations(overlay, "English overlay with a countdown")
