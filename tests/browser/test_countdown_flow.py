@@ -106,6 +106,11 @@ def test_three_minutes_by_keyboard_shown_everywhere_ending_once(
     console.locator("#countdown-add").focus()
     console.keyboard.press("Enter")
     expect(console.locator("#announcer")).to_contain_text("Eine Minute mehr.")
+    # The replaced button has the focus again (static/console.js), the time runs again.
+    expect(console.locator("#countdown-add")).to_be_focused()
+    expect(console.locator("#mod-countdown [data-countdown-time]")).to_have_text(
+        re.compile(r"^(1:00|0:[0-5]\d)$")
+    )
     console.locator("#countdown-stop").focus()
     console.keyboard.press("Enter")
     expect(console.locator("#announcer")).to_contain_text("Countdown beendet.")
