@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
         [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
-        [pace]
+        [pace] [countdown]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -651,6 +651,57 @@ def pace_pages(browser: Browser, stage: Stage) -> None:
     console.screenshot(path=str(OUT / "pace-console-1366x768.png"))
 
 
+def countdown_pages(browser: Browser, stage: Stage) -> None:
+    """A room's countdown (issue 24): running in the projector's header over the longest poll
+    at 1920×1080 and 1024×576, at its end (the page's clock driven past it), paused with a long
+    label of the moderator's own, on the stream overlay, and the console's card. Stopped again
+    at the end, so other groups' pictures stay as they were."""
+    path = f"/events/{stage.code}/rooms/{stage.room}/countdown"
+    stage.set_screen("poll", "long")
+    api(stage.server, "PUT", path, {"seconds": 300, "label": "Redezeit"}, stage.token)
+    base = f"{stage.server.url}/e/{stage.code}"
+    walls = {}
+    for name in ("1080p", "576p"):
+        w, h = SIZES[name]
+        page = browser.new_context(viewport={"width": w, "height": h}, locale="de-DE").new_page()
+        page.clock.install()
+        page.goto(stage.screen_url())
+        _settled(page)
+        page.screenshot(path=str(OUT / f"projector-countdown-{name}.png"))
+        walls[name] = page
+    for name, page in walls.items():
+        page.clock.fast_forward("05:01")
+        page.wait_for_function("() => document.querySelector('#countdown[data-over]')")
+        page.screenshot(path=str(OUT / f"projector-countdown-end-{name}.png"))
+    overlay = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    overlay.goto(
+        f"{base}/overlay?room={stage.room}&parts=countdown,results&sound=off&position=bottom-right"
+    )
+    overlay.wait_for_function("() => document.body.dataset.connection === 'open'")
+    overlay.wait_for_timeout(600)
+    overlay.screenshot(path=str(OUT / "overlay-countdown-1080p.png"), omit_background=True)
+    console = browser.new_context(viewport={"width": 1366, "height": 768}, locale="de-DE")
+    page = console.new_page()
+    page.goto(f"{base}/moderate?token={stage.token}&room={stage.room}")
+    page.wait_for_function("() => document.body.dataset.connection === 'open'")
+    card = page.locator(".countdown-card")
+    card.scroll_into_view_if_needed()
+    page.wait_for_timeout(400)
+    card.screenshot(path=str(OUT / "console-countdown.png"))
+    label = "Kaffeepause im Foyer, bis 15:00 Uhr"
+    api(stage.server, "PUT", path, {"seconds": 1800, "label": label}, stage.token)
+    api(stage.server, "PATCH", path, {"action": "pause"}, stage.token)
+    stage.set_screen("slide")
+    page.wait_for_function("() => document.querySelector('#mod-countdown [data-paused]')")
+    page.wait_for_timeout(400)
+    card.screenshot(path=str(OUT / "console-countdown-paused.png"))
+    wall = walls["576p"]
+    wall.wait_for_function("() => document.querySelector('#countdown[data-paused]')")
+    _settled(wall)
+    wall.screenshot(path=str(OUT / "projector-countdown-slide-paused-576p.png"))
+    api(stage.server, "DELETE", path, None, stage.token)
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -665,6 +716,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "blocklist": blocklist_pages,
     "panel": panel_pages,
     "pace": pace_pages,
+    "countdown": countdown_pages,
 }
 
 

@@ -93,8 +93,8 @@ ROOMS = Category(
     _n("Räume"),
     _n(
         "Name und Reihenfolge jedes Raums, was sein Beamer gerade zeigt (Abstimmung, "
-        "hervorgehobene Frage, Anzeigeart), ob mehrere Abstimmungen zugleich laufen dürfen, und "
-        "ein Zähler der Änderungen."
+        "hervorgehobene Frage, Anzeigeart), ob mehrere Abstimmungen zugleich laufen dürfen, ein "
+        "laufender Countdown (Bezeichnung und Endzeitpunkt) und ein Zähler der Änderungen."
     ),
     _n("Kein Personenbezug."),
     "event",
@@ -292,6 +292,9 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "rooms.parallel_polls": ROOMS,
     "rooms.applause_via_stream": ROOMS,
     "rooms.screen_label": ROOMS,
+    "rooms.countdown_label": ROOMS,
+    "rooms.countdown_ends_at": ROOMS,
+    "rooms.countdown_left_ms": ROOMS,
     "agenda_items.id": AGENDA,
     "agenda_items.event_code": AGENDA,
     "agenda_items.room_id": AGENDA,

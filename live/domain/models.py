@@ -102,6 +102,22 @@ class Logo:
 
 
 @dataclass(frozen=True, slots=True)
+class Countdown:
+    """A room's countdown (speaking time, a break; live/domain/countdown.py). Running: ``ends_at``
+    is the instant it reaches 0:00, stored once so every screen, worker and reload agrees (the
+    pages count down locally towards it). Paused: ``ends_at`` is None and ``left_ms`` holds what
+    was left. ``label``: the moderator's words ("Redezeit", "Pause" or free text; may be "")."""
+
+    label: str
+    ends_at: datetime | None = None
+    left_ms: int | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self.ends_at is None
+
+
+@dataclass(frozen=True, slots=True)
 class Room:
     id: str
     event_code: str
@@ -126,6 +142,8 @@ class Room:
     # The projector's Q&A shows only questions with this label (None: all), chosen by the
     # moderator (issue 24). Set with Store.set_screen_label only.
     screen_label: str | None = None
+    # The room's countdown (None: none). Read-only on add_room: only set_countdown writes it.
+    countdown: Countdown | None = None
 
 
 @dataclass(frozen=True, slots=True)

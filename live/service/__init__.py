@@ -24,6 +24,7 @@ from live.service.blocklist import BlocklistService
 from live.service.brand import BrandService
 from live.service.clock import Clock
 from live.service.control import ControlService
+from live.service.countdown import CountdownService
 from live.service.events import EventService
 from live.service.feedback import FeedbackService
 from live.service.integrity import DataWatch
@@ -52,6 +53,7 @@ class Services:
     polls: PollService
     questions: QuestionService
     screen: ScreenService
+    countdown: CountdownService
     applause: ApplauseService
     mood: MoodService
     pace: PaceService
@@ -112,6 +114,7 @@ def build_services(
         polls=polls,
         questions=QuestionService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
+        countdown=CountdownService(store, hub, clock),
         applause=applause,
         mood=MoodService(store, hub, clock, meter),
         pace=PaceService(store, hub, clock, pace_window),

@@ -25,6 +25,7 @@ from live.domain.blocklist import BlockKind
 from live.domain.models import (
     AgendaItem,
     Ballot,
+    Countdown,
     Event,
     HiddenKind,
     Logo,
@@ -157,6 +158,10 @@ class Store(Protocol):
     async def set_applause_via_stream(self, room_id: str, on: bool) -> int:
         """Whether the room's applause comes over the stream (Room.applause_via_stream).
         Returns the room's new version. StoreError for an unknown room."""
+
+    async def set_countdown(self, room_id: str, countdown: Countdown | None) -> int:
+        """Replace the room's countdown (None: remove it). Last write wins: moderators act on
+        it one at a time. Returns the new version. StoreError for an unknown room."""
 
     async def set_screen_mode(self, room_id: str, mode: ScreenMode, poll_id: str | None) -> int:
         """What the projector shows. poll_id replaces screen_poll_id when given (modes "poll"

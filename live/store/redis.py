@@ -20,8 +20,12 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
 - ``P:{code}:rooms``              set of room ids
 - ``P:{code}:room:<room>``        hash: id, name, position, version, screen_poll_id,
                                   highlighted_question_id, moderator_token_hash (each only if
-                                  set), screen_mode (only if not "auto") and parallel_polls
-                                  ("1", only if allowed), applause_via_stream ("1", only if on)
+                                  set), screen_mode (only if not "auto"), parallel_polls
+                                  ("1", only if allowed), applause_via_stream ("1", only if
+                                  on), screen_label (only if set), countdown_label,
+                                  countdown_ends_at and countdown_left_ms (the countdown, only
+                                  while there is one; ends_at while running, left_ms while
+                                  paused)
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
                                   agenda_item_id, screen_results, max_answers,

@@ -21,6 +21,7 @@ from live.domain.models import (
     VISIBILITIES,
     AgendaItem,
     Ballot,
+    Countdown,
     Event,
     Poll,
     PollKind,
@@ -172,7 +173,28 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         applause_via_stream=row.get("applause_via_stream") == "1",
         # Absent while None (all questions), as in rooms stored before labels.
         screen_label=row.get("screen_label"),
+        # All three absent: no countdown (also in rooms stored before countdowns).
+        countdown=_countdown_from_hash(row),
     )
+
+
+def countdown_args(countdown: Countdown | None) -> list[str]:
+    """The arguments of SET_COUNTDOWN: label, ends_at, left_ms ('' = absent), remove flag."""
+    if countdown is None:
+        return ["", "", "", "1"]
+    if countdown.ends_at is not None:
+        return [countdown.label, to_iso(countdown.ends_at), "", "0"]
+    return [countdown.label, "", str(countdown.left_ms or 0), "0"]
+
+
+def _countdown_from_hash(row: Mapping[str, str]) -> Countdown | None:
+    label = row.get("countdown_label")
+    if label is None:
+        return None
+    ends_at = row.get("countdown_ends_at")
+    if ends_at:
+        return Countdown(label, ends_at=from_iso(ends_at))
+    return Countdown(label, left_ms=int(row.get("countdown_left_ms") or 0))
 
 
 def agenda_fields(item: AgendaItem) -> list[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from live.domain.models import AgendaItem, ScreenMode
+from live.domain.models import AgendaItem, Countdown, ScreenMode
 from live.store import redis_scripts_program as lua
 from live.store.base import DuplicateKey, StoreError
 from live.store.redis_codec import (
@@ -27,6 +27,7 @@ from live.store.redis_codec import (
     agenda_from_hash,
     check_code,
     check_reply,
+    countdown_args,
     day_arg,
     flag,
     translate_errors,
@@ -71,6 +72,13 @@ class RedisProgram:
         with translate_errors("set_applause_via_stream"):
             key = await _room_key(self, room_id)
             reply = await self._run(lua.SET_APPLAUSE_VIA_STREAM, [key], [flag(on)])
+        return int(check_reply(reply, f"room {room_id!r}")[1])
+
+    async def set_countdown(self: _Core, room_id: str, countdown: Countdown | None) -> int:
+        args = countdown_args(countdown)
+        with translate_errors("set_countdown"):
+            key = await _room_key(self, room_id)
+            reply = await self._run(lua.SET_COUNTDOWN, [key], args)
         return int(check_reply(reply, f"room {room_id!r}")[1])
 
     async def set_screen_mode(

@@ -79,6 +79,22 @@ return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
 )
 
 # KEYS: room
+# ARGV: label, ends_at ('' = paused), left_ms ('' = running); '1' as ARGV[4] removes the countdown
+# Reply: {'ok', version} | {'missing', 'room'}
+SET_COUNTDOWN = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+redis.call('HDEL', KEYS[1], 'countdown_label', 'countdown_ends_at', 'countdown_left_ms')
+if ARGV[4] ~= '1' then
+  redis.call('HSET', KEYS[1], 'countdown_label', ARGV[1])
+  if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'countdown_ends_at', ARGV[2]) end
+  if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'countdown_left_ms', ARGV[3]) end
+end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
+"""
+)
+
+# KEYS: room
 # ARGV: token hash ('' = revoke)
 # Reply: {'ok'} | {'missing', 'room'}
 SET_ROOM_TOKEN = Lua(

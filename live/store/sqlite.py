@@ -64,6 +64,7 @@ from live.store.sqlite_schema import (
     QUESTION_COLUMNS,
     QUESTION_MERGE_COLUMNS,
     ROOM_COLUMNS,
+    ROOM_SELECT,
     applause_seconds,
     check_hidden_kind,
     check_mood,
@@ -273,11 +274,11 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
         return await self._runner.read(read)
 
     async def list_rooms(self, event_code: str) -> list[Room]:
-        sql = f"SELECT {ROOM_COLUMNS} FROM rooms WHERE event_code = ? ORDER BY position, id"
+        sql = f"SELECT {ROOM_SELECT} FROM rooms WHERE event_code = ? ORDER BY position, id"
         return [room_from_row(r) for r in await self._read_all(sql, (event_code,))]
 
     async def get_room(self, room_id: str) -> Room | None:
-        row = await self._read_one(f"SELECT {ROOM_COLUMNS} FROM rooms WHERE id = ?", (room_id,))
+        row = await self._read_one(f"SELECT {ROOM_SELECT} FROM rooms WHERE id = ?", (room_id,))
         return None if row is None else room_from_row(row)
 
     async def add_room(self, room: Room) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from live.domain.models import AgendaItem, ScreenMode
+from live.domain.models import AgendaItem, Countdown, ScreenMode
 from live.store.base import StoreError
 from live.store.sqlite_runner import SQLiteRunner
 from live.store.sqlite_schema import (
@@ -21,6 +21,7 @@ from live.store.sqlite_schema import (
     agenda_from_row,
     agenda_params,
     check_screen_mode,
+    countdown_params,
     to_day,
 )
 from live.store.sqlite_sql import bump, bump_event_rooms, insert
@@ -86,6 +87,11 @@ class SQLiteProgram:
     async def set_applause_via_stream(self: _Core, room_id: str, on: bool) -> int:
         """StoreError for an unknown room."""
         return await self._runner.write(lambda conn: bump(conn, room_id, applause_via_stream=on))
+
+    async def set_countdown(self: _Core, room_id: str, countdown: Countdown | None) -> int:
+        """StoreError for an unknown room."""
+        columns = countdown_params(countdown)
+        return await self._runner.write(lambda conn: bump(conn, room_id, **columns))
 
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None

@@ -53,6 +53,10 @@ Schema versions:
   default '[]'); rooms.screen_label (the projector's label filter, NULL: all questions).
 - 12 (issue 24, pace feedback): the tables pace (the latest signal per room and participant)
   and pace_log (every signal, for the report's timeline).
+- 13 (issue 24, countdown): rooms.countdown_label, rooms.countdown_ends_at (ISO instant, NULL
+  while paused) and rooms.countdown_left_ms (while paused); all NULL: no countdown. Added by
+  ALTER TABLE in a fresh database too (_COUNTDOWN_DDL), so that the columns of a migrated
+  rooms table come in the same order.
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ from live.domain.models import (
     SCREEN_RESULTS,
     AgendaItem,
     Ballot,
+    Countdown,
     Event,
     Poll,
     PollKind,
@@ -88,7 +93,7 @@ from live.domain.pace import VALUES as PACE_VALUES
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -164,6 +169,14 @@ _PACE_DDL: tuple[str, ...] = (
     )
     """,
     "CREATE INDEX pace_log_by_room ON pace_log (room_id, at)",
+)
+
+# New in version 13; shared by _DDL (after _PANEL_DDL, whose rooms.screen_label comes first in
+# a migrated table) and the migration from version 12.
+_COUNTDOWN_DDL: tuple[str, ...] = (
+    "ALTER TABLE rooms ADD COLUMN countdown_label TEXT",
+    "ALTER TABLE rooms ADD COLUMN countdown_ends_at TEXT",
+    "ALTER TABLE rooms ADD COLUMN countdown_left_ms INTEGER",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -449,6 +462,7 @@ _DDL: tuple[str, ...] = (
     """,
     *_QUESTION_DDL,
     *_PANEL_DDL,
+    *_COUNTDOWN_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
@@ -517,6 +531,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     10: _PANEL_DDL,
     11: _PACE_DDL,
+    12: _COUNTDOWN_DDL,
 }
 
 
@@ -733,6 +748,8 @@ ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
     " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream, screen_label"
 )
+# What reading a room selects: ROOM_COLUMNS and the countdown (written by set_countdown only).
+ROOM_SELECT = f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms"
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
@@ -768,7 +785,26 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         parallel_polls=bool(row[8]),
         applause_via_stream=bool(row[9]),
         screen_label=row[10],
+        countdown=countdown_from_row(row[11:14]) if len(row) > 11 else None,
     )
+
+
+def countdown_params(countdown: Countdown | None) -> dict[str, str | int | None]:
+    """The room columns of a countdown (all None: none)."""
+    if countdown is None:
+        return {"countdown_label": None, "countdown_ends_at": None, "countdown_left_ms": None}
+    return {
+        "countdown_label": countdown.label,
+        "countdown_ends_at": opt_iso(countdown.ends_at),
+        "countdown_left_ms": None if countdown.ends_at is not None else countdown.left_ms or 0,
+    }
+
+
+def countdown_from_row(row: Sequence[Any]) -> Countdown | None:
+    label, ends_at, left = row
+    if label is None:
+        return None
+    return Countdown(label, ends_at=opt_from_iso(ends_at), left_ms=None if ends_at else left or 0)
 
 
 AGENDA_COLUMNS = "id, event_code, room_id, title, speaker, starts_at, ends_at"

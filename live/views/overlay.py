@@ -17,9 +17,9 @@ from typing import Literal
 
 from live.domain.text import _n
 
-Part = Literal["applause", "results", "question", "lower-third"]
+Part = Literal["applause", "results", "question", "lower-third", "countdown"]
 # Every part, in the order the panel stacks them (top to bottom; left to right in the strip).
-PARTS: tuple[Part, ...] = ("question", "results", "applause", "lower-third")
+PARTS: tuple[Part, ...] = ("countdown", "question", "results", "applause", "lower-third")
 Position = Literal["bottom-left", "bottom-right", "top-left", "top-right", "bottom"]
 POSITIONS: tuple[Position, ...] = ("bottom-left", "bottom-right", "top-left", "top-right", "bottom")
 
@@ -27,13 +27,14 @@ DEFAULT_PARTS: tuple[Part, ...] = ("applause",)
 DEFAULT_POSITION: Position = "bottom-left"
 
 # The builder's checkboxes, in the order a moderator thinks of them.
-PARTS_IN_BUILDER: tuple[Part, ...] = ("applause", "results", "question", "lower-third")
+PARTS_IN_BUILDER: tuple[Part, ...] = ("applause", "results", "question", "lower-third", "countdown")
 # The builder's words for them (moderation page).
 PART_LABELS: dict[Part, str] = {
     "applause": _n("Applaus-Anzeige"),
     "results": _n("Ergebnis der Abstimmung auf der Leinwand (oder Wortwolke)"),
     "question": _n("Hervorgehobene Frage mit Namen"),
     "lower-third": _n("Bauchbinde: Veranstaltung, Raum und laufender Programmpunkt"),
+    "countdown": _n("Countdown (Redezeit, Pause), solange einer läuft"),
 }
 POSITION_LABELS: dict[Position, str] = {
     "bottom-left": _n("unten links"),

@@ -25,6 +25,13 @@ from live.fanout.state import RoomState
 from live.fanout.types import Region
 from live.i18n import Lang, parse_lang
 from live.views import api
+from live.views.countdown import (
+    countdown_dict,
+    json_countdown_region,
+    moderator_countdown_region,
+    overlay_countdown_region,
+    screen_countdown_region,
+)
 from live.views.frame_budget import Row, RowList, hole
 from live.views.pace import pace_dict, pace_regions
 from live.views.qa_queue import moderator_question_regions
@@ -238,6 +245,7 @@ class PageRenderer:
                 *screen_regions(lang, state),
                 *self.applause_regions(conn, state),
                 mood_region(lang, state),
+                screen_countdown_region(lang, state),
             ]
         if conn.view == "overlay":
             # The applause region always: the sound needs its level even where the meter is not
@@ -251,6 +259,7 @@ class PageRenderer:
             mood_region(lang, state),
             *pace_regions(lang, state),
             moderator_screen_region(lang, state),
+            moderator_countdown_region(lang, state),
         ]
 
     def _json_regions(self, state: RoomState, moderator: bool) -> list[Region]:
@@ -259,6 +268,7 @@ class PageRenderer:
             *question_regions(state, self._bodies, moderator=moderator),
             self._shared(state, "json-applause", lambda: json_applause_region(state)),
             self._shared(state, "json-mood", lambda: json_mood_region(state)),
+            json_countdown_region(state),
         ]
         if moderator:  # pace feedback is for the moderators (additive to interface v1)
             regions.append(_flat_update("pace", state, pace_dict(state)))
@@ -309,6 +319,7 @@ def snapshot_dict(
         "applause": applause_dict(state),
         "mood": mood_dict(state),
         **({"pace": pace_dict(state)} if moderator else {}),
+        "countdown": countdown_dict(state.room.countdown),
     }
 
 
@@ -420,6 +431,8 @@ def overlay_regions(lang: Lang, state: RoomState, parts: tuple[str, ...]) -> lis
     if "question" in parts:
         html = render(lang, "fragments/overlay_question.html", question=state.highlighted)
         regions.append(_html("overlay-question", html))
+    if "countdown" in parts:
+        regions.append(overlay_countdown_region(lang, state))
     return regions
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from live.domain import blocklist
+from live.domain import countdown as countdown_rules
 from live.domain import labels as label_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
@@ -175,6 +176,25 @@ ROOM_LINK: Schema = obj(
 )
 
 SCREEN: Schema = obj({"room_id": ID, "mode": enum(ScreenMode), "poll_id": nullable(ID)})
+
+# A room's countdown (issue 24): running towards ends_at, or paused with left_ms left.
+COUNTDOWN: Schema = obj(
+    {
+        "label": {"type": "string", "maxLength": countdown_rules.LABEL_MAX},
+        "state": {"enum": ["running", "paused"]},
+        "ends_at": nullable(TIME),
+        "left_ms": nullable(COUNT),
+    }
+)
+COUNTDOWN_ANSWER: Schema = obj(
+    {
+        "room_id": ID,
+        "countdown": nullable(ref("Countdown")),
+        "left_ms": nullable(COUNT),
+        "server_time": TIME,
+    }
+)
+SECONDS: Schema = {"type": "integer", "minimum": 1, "maximum": countdown_rules.MAX_SECONDS}
 
 RESULTS: Schema = obj(
     {
@@ -528,6 +548,21 @@ SET_SCREEN_IN: Schema = {
     "properties": {"mode": enum(ScreenMode), "poll_id": ID},
 }
 
+START_COUNTDOWN_IN: Schema = {
+    "type": "object",
+    "required": ["seconds"],
+    "properties": {
+        "seconds": SECONDS,
+        "label": {"type": "string", "maxLength": countdown_rules.LABEL_MAX},
+    },
+}
+
+CHANGE_COUNTDOWN_IN: Schema = {
+    "type": "object",
+    "required": ["action"],
+    "properties": {"action": {"enum": ["add", "pause", "resume"]}, "seconds": SECONDS},
+}
+
 PATCH_QUESTION_IN: Schema = closed(
     {
         "state": {"enum": [s for s in get_args(QuestionState) if s != "pending"]},
@@ -555,6 +590,8 @@ SCHEMAS: dict[str, Schema] = {
     "Participant": PARTICIPANT,
     "RoomLink": ROOM_LINK,
     "Screen": SCREEN,
+    "Countdown": COUNTDOWN,
+    "CountdownAnswer": COUNTDOWN_ANSWER,
     "Results": RESULTS,
     "Poll": POLL,
     "Question": QUESTION,
@@ -576,6 +613,8 @@ SCHEMAS: dict[str, Schema] = {
     "SetScreenBody": SET_SCREEN_IN,
     "PatchBlocklistBody": PATCH_BLOCKLIST_IN,
     "BlockEntryBody": BLOCK_ENTRY_IN,
+    "StartCountdownBody": START_COUNTDOWN_IN,
+    "ChangeCountdownBody": CHANGE_COUNTDOWN_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
     "MergeQuestionBody": MERGE_QUESTION_IN,
     "SetupBody": setup_document(incoming=True),

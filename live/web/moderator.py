@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from live.domain import countdown as countdown_rules
 from live.domain.errors import DomainError
 from live.domain.models import Event, Room
 from live.domain.qa_paging import MODERATOR_LISTS, pages_query
@@ -23,6 +24,7 @@ from live.errors import Forbidden, NotFound, Unauthorized
 from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.service.polls import Opening
+from live.views.countdown import epoch_ms, moderator_countdown_html
 from live.views.pace import pace_context
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
 from live.views.qa_queue import moderator_queue
@@ -145,6 +147,9 @@ async def moderate(request: Request) -> Response:
         organiser=organiser,
         state=state,
         screen_html=moderator_screen_region(lang, state).frame,
+        countdown_html=moderator_countdown_html(lang, state),
+        preset_minutes=countdown_rules.PRESET_MINUTES,
+        server_now_ms=epoch_ms(svc.clock.now()),
         mode_buttons=MODE_BUTTONS,
         polls_html=(await run_sheet_of(request, event))(lang, state),
         live_html=moderator_live_regions(lang, state)[0].frame,

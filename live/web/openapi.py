@@ -187,6 +187,19 @@ OPERATIONS: tuple[Operation, ...] = (
         body="SetScreenBody", errors=(409,),
     ),
     Operation(
+        f"PUT {R}/countdown", "startCountdown", "moderator", "200 CountdownAnswer",
+        "Start (or restart) the room's countdown", body="StartCountdownBody",
+    ),
+    Operation(
+        f"PATCH {R}/countdown", "changeCountdown", "moderator", "200 CountdownAnswer",
+        "More time, pause or resume the room's countdown", body="ChangeCountdownBody",
+        errors=(409,),
+    ),
+    Operation(
+        f"DELETE {R}/countdown", "stopCountdown", "moderator", "200 CountdownAnswer",
+        "Take the room's countdown off every screen",
+    ),
+    Operation(
         f"GET {R}/questions", "listQuestions", "reader", "200 QuestionList",
         "One page of the room's questions (moderators: every state)",
         errors=(400,), query=PAGING, headers=PAGE_HEADERS,

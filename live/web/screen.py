@@ -17,6 +17,7 @@ from live.domain.text import _n
 from live.fanout.state import RoomState
 from live.i18n import translate
 from live.qr import qr_svg
+from live.views.countdown import countdown_html, epoch_ms
 from live.views.overlay import (
     PART_LABELS,
     PARTS_IN_BUILDER,
@@ -114,6 +115,8 @@ async def screen(request: Request) -> Response:
         # "next": a still picture of what is not there yet, so no socket keeps it live.
         still=request.query_params.get("preview") == "next",
         stage_html=screen_regions(lang, state)[0].frame,
+        countdown_html=countdown_html(lang, state.room.countdown, where="screen"),
+        server_now_ms=epoch_ms(services(request).clock.now()),
         applause_html=applause_region(lang, state).frame,
         mood_html=mood_region(lang, state).frame,
         my_mood=None,
@@ -187,6 +190,8 @@ async def overlay(request: Request) -> Response:
         applause_html=applause_region(lang, state).frame,
         results_html=regions.get("overlay-results", ""),
         question_html=regions.get("overlay-question", ""),
+        countdown_html=regions.get("countdown", ""),
+        server_now_ms=epoch_ms(services(request).clock.now()),
         lower_third_html=(
             await _lower_third(request, event, room) if config.shows("lower-third") else ""
         ),

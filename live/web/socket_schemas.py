@@ -24,6 +24,7 @@ from live.web.api_schemas import (
     STRING,
     Schema,
     array,
+    nullable,
     obj,
     ref,
 )
@@ -83,6 +84,8 @@ SERVER: dict[str, Schema] = {
             "questions": array(ref("Question")),
             "applause": ref("SocketApplause"),
             "mood": ref("SocketMood"),
+            # The room's countdown (issue 24), null while there is none.
+            "countdown": nullable(ref("Countdown")),
             # Q&A at scale (issue 21): the snapshot may hold only the top of the list.
             "questions_total": COUNT,
             "questions_complete": {"type": "boolean"},
@@ -104,6 +107,7 @@ SERVER: dict[str, Schema] = {
     "SocketApplauseUpdate": {"allOf": [update("applause", {}), ref("SocketApplause")]},
     "SocketMoodUpdate": {"allOf": [update("mood", {}), ref("SocketMood")]},
     "SocketPaceUpdate": {"allOf": [update("pace", {}), ref("SocketPace")]},
+    "SocketCountdownUpdate": update("countdown", {"countdown": nullable(ref("Countdown"))}),
     "SocketAck": message("ack", {"request_id": REQUEST_ID}),
     "SocketError": message(
         "error",
@@ -179,6 +183,7 @@ SERVER_TYPES = {
     "applause": "SocketApplauseUpdate",
     "mood": "SocketMoodUpdate",
     "pace": "SocketPaceUpdate",
+    "countdown": "SocketCountdownUpdate",
     "ack": "SocketAck",
     "error": "SocketError",
 }

@@ -25,6 +25,7 @@ from live.board import base as board_base
 from live.board import redis as board_redis
 from live.board.redis import RedisBoard
 from live.domain import data_inventory as inv
+from live.domain.models import Countdown
 from live.store import open_store
 from live.store.redis import RedisStore
 from live.store.redis_scripts import REQUEST_TTL
@@ -103,6 +104,9 @@ async def filled_redis(redis_server: RedisServer) -> AsyncIterator[tuple[Redis, 
     client = Redis.from_url(redis_server.url, decode_responses=True)
     try:
         await content.build(store)
+        # The countdown's room fields (issue 24): paused in one room, running in the other.
+        await store.set_countdown("rt-plenum", Countdown("Pause", left_ms=5000))
+        await store.set_countdown("rt-saal-b", Countdown("Redezeit", ends_at=NOW))
         await board.set_grade("rt-plenum", "rt-person-01", 4, NOW)
         await board.announce("rt-plenum", ["rt-person-01", "rt-person-02"], NOW)
         yield client, prefix, store
