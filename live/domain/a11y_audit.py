@@ -63,6 +63,10 @@ KEYBOARD_FLOWS: dict[str, str] = {
         "Teilnahme: eine Rangfolge mit den Knöpfen „nach oben“ und „nach unten“ ordnen und senden"
     ),
     "embed-tabs": _n("Seitenleiste in einer Videokonferenz: zwischen den Bereichen wechseln"),
+    "countdown": _n("Moderation: einen Countdown starten, verlängern und beenden"),
+    "question-labels": _n(
+        "Moderation: Fragen kennzeichnen und die Liste und die Leinwand danach filtern"
+    ),
 }
 
 

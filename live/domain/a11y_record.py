@@ -50,6 +50,14 @@ KEYBOARD_TESTS = (
         "tests/browser/test_control_flow.py::test_projector_follows_buttons_and_shortcuts_and_fits_the_wall",
     ),
     (
+        "countdown",
+        "tests/browser/test_countdown_flow.py::test_three_minutes_by_keyboard_shown_everywhere_ending_once",
+    ),
+    (
+        "embed-tabs",
+        "tests/browser/test_embed.py::test_embed_tabs_by_keyboard",
+    ),
+    (
         "barrier-report",
         "tests/browser/test_legal_pages.py::test_barrier_report_by_keyboard",
     ),
@@ -62,8 +70,16 @@ KEYBOARD_TESTS = (
         "tests/browser/test_overlay.py::test_builder_makes_the_link_and_previews_it_silently",
     ),
     (
+        "question-labels",
+        "tests/browser/test_panel_flow.py::test_labels_by_keyboard_on_console_phone_and_projector",
+    ),
+    (
         "phone-tabs",
         "tests/browser/test_phone_tabs.py::test_tabs_by_mouse_and_keyboard_and_axe_in_each",
+    ),
+    (
+        "ranking",
+        "tests/browser/test_poll_kinds_flow.py::test_keyboard_only_ranking_on_a_phone_reaches_the_projector",
     ),
     (
         "vote",

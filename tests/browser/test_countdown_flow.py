@@ -47,6 +47,7 @@ def no_axe_violations(page: Page, what: str) -> None:
     assert not violations, f"axe, {what}:\n{format_violations(violations)}"
 
 
+@pytest.mark.keyboard("countdown")
 def test_three_minutes_by_keyboard_shown_everywhere_ending_once(
     stage: Stage, browser_context: ContextFactory
 ) -> None:

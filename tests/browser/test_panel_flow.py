@@ -48,6 +48,7 @@ def ask(page: Page, server: LiveServer, code: str, text: str, label: str | None 
     expect(page.locator("#qa-mine")).to_contain_text(text)
 
 
+@pytest.mark.keyboard("question-labels")
 def test_labels_by_keyboard_on_console_phone_and_projector(
     live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:
