@@ -58,10 +58,13 @@ def test_labels_by_keyboard_on_console_phone_and_projector(
     moderator.goto(f"{live_server.url}/e/{code}/moderate?token={token}")
     connected(moderator)
 
-    # The organiser types the labels and saves them, keyboard only.
-    moderator.get_by_label(
-        "Eine pro Zeile, höchstens 20 (z. B. die Namen der Podiumsgäste)"
-    ).focus()
+    # The organiser opens the (closed) list, types the labels and saves them, keyboard only.
+    moderator.locator(".qa-labels-edit > summary").focus()
+    moderator.keyboard.press("Enter")
+    moderator.keyboard.press("Tab")
+    expect(
+        moderator.get_by_label("Eine pro Zeile, höchstens 20 (z. B. die Namen der Podiumsgäste)")
+    ).to_be_focused()
     moderator.keyboard.type("Frau Özdemir\nHerr Lang")
     moderator.keyboard.press("Tab")
     expect(moderator.locator("#labels-save")).to_be_focused()
