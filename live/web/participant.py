@@ -4,9 +4,11 @@ enhances. The socket keeps the regions live (live/web/sockets.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -18,6 +20,7 @@ from live.domain.models import Ballot, Event, Poll, Room
 from live.domain.text import _n
 from live.errors import Forbidden
 from live.i18n import translate
+from live.service import Services
 from live.views.program import TimeFormat
 from live.views.regions import applause_region, mood_region, participant_items
 from live.web.access import keep_participant, participant_or_new, require_participant, resolve
@@ -203,73 +206,69 @@ async def vote(request: Request) -> Response:
 
 
 async def set_mood(request: Request) -> Response:
-    form = await read_form(request)
-    svc = services(request)
-    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
-    room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
-    pid = require_participant(await resolve(request, event), room)
-    value = as_int(field(form, "value"))
-    error: str | None = None
-    status = 200
-    try:
-        await svc.mood.set_mood(room, pid, value, request_id_of(form))
-    except DomainError as exc:
-        error, status = error_text(request, exc), status_for(exc)
-    if not is_htmx(request):
-        response = no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
-    else:
-        html = fragment(
-            request,
-            "fragments/mood_input.html",
-            event=event,
-            room=room,
-            my_mood=None if error else value,
-        )
-        message = error or translate(
-            request_lang(request), _n("Danke! Ihre Stimmung ist gespeichert.")
-        )
-        html += announce(request, message, error=error is not None)
-        response = HTMLResponse(html, status_code=status)
-    return response
+    def answer(value: object, failed: bool) -> tuple[str, dict[str, object], str]:
+        context = {"my_mood": None if failed else value}
+        return "fragments/mood_input.html", context, _n("Danke! Ihre Stimmung ist gespeichert.")
+
+    return await _room_signal(
+        request, lambda form: as_int(field(form, "value")), lambda svc: svc.mood.set_mood, answer
+    )
 
 
 async def set_pace(request: Request) -> Response:
     """Pace and technics feedback (live/service/pace.py), answered like the mood: the form
     again with the pressed button, and an announcement."""
+    window = services(request).pace.window
+
+    def answer(value: object, failed: bool) -> tuple[str, dict[str, object], str]:
+        context = {
+            "my_pace": None if failed else value,
+            "pace_seconds": int(window.total_seconds()),
+        }
+        message = (
+            _n("Ihre Meldung ist zurückgenommen.")
+            if value == pace_rules.NONE
+            else _n("Danke! Die Moderation sieht Ihre Meldung.")
+        )
+        return "fragments/pace_input.html", context, message
+
+    return await _room_signal(
+        request, lambda form: field(form, "value"), lambda svc: svc.pace.set_pace, answer
+    )
+
+
+# The service call of a room signal: (room, participant, value, request id).
+SignalWrite = Callable[[Room, str, Any, object], Awaitable[object]]
+
+
+async def _room_signal(
+    request: Request,
+    value_of: Callable[[FormData], object],
+    write_of: Callable[[Services], SignalWrite],
+    answer: Callable[[object, bool], tuple[str, dict[str, object], str]],
+) -> Response:
+    """A participant's signal to the room (mood, pace): written, then answered with the form
+    again (``answer``: its template, context and thanks, given the value and whether the write
+    failed) and an announcement; without JS a redirect back to the room."""
     form = await read_form(request)
     svc = services(request)
     event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
     room = await svc.events.room(event, request.path_params["room_id"], max_age=ACTION_MAX_AGE)
     pid = require_participant(await resolve(request, event), room)
-    value = field(form, "value")
+    value = value_of(form)
     error: str | None = None
     status = 200
     try:
-        await svc.pace.set_pace(room, pid, value, request_id_of(form))
+        await write_of(svc)(room, pid, value, request_id_of(form))
     except DomainError as exc:
         error, status = error_text(request, exc), status_for(exc)
     if not is_htmx(request):
-        response = no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
-    else:
-        html = fragment(
-            request,
-            "fragments/pace_input.html",
-            event=event,
-            room=room,
-            my_pace=None if error else value,
-            pace_seconds=int(svc.pace.window.total_seconds()),
-        )
-        if error:
-            message = error
-        elif value == pace_rules.NONE:
-            message = translate(request_lang(request), _n("Ihre Meldung ist zurückgenommen."))
-        else:
-            message = translate(
-                request_lang(request), _n("Danke! Die Moderation sieht Ihre Meldung.")
-            )
-        html += announce(request, message, error=error is not None)
-        response = HTMLResponse(html, status_code=status)
-    return response
+        return no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
+    template, context, thanks = answer(value, error is not None)
+    html = fragment(request, template, event=event, room=room, **context)
+    message = error or translate(request_lang(request), thanks)
+    html += announce(request, message, error=error is not None)
+    return HTMLResponse(html, status_code=status)
 
 
 # --- the program ---------------------------------------------------------------------------
