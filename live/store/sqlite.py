@@ -821,6 +821,25 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
         the room; a repeat: applied=False); upsert the current mood; append to the mood log;
         version + 1. ValueError for a value outside 1..5 (before anything is written)."""
         check_mood(value)
+        return await self._set_signal(
+            "INSERT INTO moods (room_id, participant_id, value, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (room_id, participant_id)"
+            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            "INSERT INTO mood_log (room_id, at, participant_id, value) VALUES (?, ?, ?, ?)",
+            (room_id, participant_id, value, request_id, at),
+        )
+
+    async def _set_signal(
+        self,
+        upsert_sql: str,
+        log_sql: str,
+        signal: tuple[str, str, int | str, str | None, datetime],
+    ) -> VoteOutcome:
+        """A participant's signal to the room (mood, pace) in one job: the room's version
+        (StoreError if unknown); claim the request id (subject: the room; a repeat:
+        applied=False); ``upsert_sql`` the current value (room, participant, value, at);
+        ``log_sql`` appends it (room, at, participant, value); version + 1."""
+        room_id, participant_id, value, request_id, at = signal
         at_iso = to_iso(at)
 
         def work(conn: sqlite3.Connection) -> VoteOutcome:
@@ -829,17 +848,8 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
                 now = self._clock.now()
                 if not _claim_request(conn, participant_id, request_id, room_id, now):
                     return VoteOutcome(applied=False, version=version)
-            conn.execute(
-                "INSERT INTO moods (room_id, participant_id, value, updated_at)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (room_id, participant_id)"
-                " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (room_id, participant_id, value, at_iso),
-            )
-            conn.execute(
-                "INSERT INTO mood_log (room_id, at, participant_id, value) VALUES (?, ?, ?, ?)",
-                (room_id, at_iso, participant_id, value),
-            )
+            conn.execute(upsert_sql, (room_id, participant_id, value, at_iso))
+            conn.execute(log_sql, (room_id, at_iso, participant_id, value))
             return VoteOutcome(applied=True, version=_bump(conn, room_id))
 
         return await self._runner.write(work)
@@ -868,27 +878,13 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
         signal, append to the pace log, version + 1. ValueError for a value outside
         live.domain.pace.VALUES (before anything is written)."""
         check_pace(value)
-        at_iso = to_iso(at)
-
-        def work(conn: sqlite3.Connection) -> VoteOutcome:
-            version = _version(conn, room_id)
-            if request_id is not None:
-                now = self._clock.now()
-                if not _claim_request(conn, participant_id, request_id, room_id, now):
-                    return VoteOutcome(applied=False, version=version)
-            conn.execute(
-                "INSERT INTO pace (room_id, participant_id, value, at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (room_id, participant_id)"
-                " DO UPDATE SET value = excluded.value, at = excluded.at",
-                (room_id, participant_id, value, at_iso),
-            )
-            conn.execute(
-                "INSERT INTO pace_log (room_id, at, participant_id, value) VALUES (?, ?, ?, ?)",
-                (room_id, at_iso, participant_id, value),
-            )
-            return VoteOutcome(applied=True, version=_bump(conn, room_id))
-
-        return await self._runner.write(work)
+        return await self._set_signal(
+            "INSERT INTO pace (room_id, participant_id, value, at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (room_id, participant_id)"
+            " DO UPDATE SET value = excluded.value, at = excluded.at",
+            "INSERT INTO pace_log (room_id, at, participant_id, value) VALUES (?, ?, ?, ?)",
+            (room_id, participant_id, value, request_id, at),
+        )
 
     async def pace_signals(self, room_id: str) -> list[tuple[str, str, datetime]]:
         """By participant id; [] for an unknown room."""
