@@ -65,9 +65,10 @@ def test_three_minutes_by_keyboard_shown_everywhere_ending_once(
     expect(console.locator("#mod-countdown")).to_contain_text("Kein Countdown")
     expect(wall.locator("[data-countdown]")).to_have_count(0)
 
-    # Keyboard only: from the duration field, Tab passes "Starten" and "1 Min." to "3 Min.".
-    console.locator("#countdown-duration").focus()
-    for _ in range(3):
+    # Keyboard only: from the (closed) label and duration disclosure, Tab passes "1 Min." to
+    # "3 Min.".
+    console.locator(".countdown-more > summary").focus()
+    for _ in range(2):
         console.keyboard.press("Tab")
     expect(console.locator("#countdown-preset-3")).to_be_focused()
     console.keyboard.press("Enter")

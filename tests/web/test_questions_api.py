@@ -353,7 +353,7 @@ def test_two_moderators_see_each_others_actions_live(
     with client.websocket_connect(url) as first, client.websocket_connect(url) as second:
         for mod in (first, second):
             # The console's first frames: its regions one by one, the question list among them.
-            assert any("Sehen beide das?" in mod.receive_text() for _ in range(10))
+            assert any("Sehen beide das?" in mod.receive_text() for _ in range(20))
         # The first moderator approves via the page's form …
         response = client.post(
             f"/e/{event.code}/moderate/questions/{qid}/approve", headers={"HX-Request": "true"}
@@ -361,7 +361,7 @@ def test_two_moderators_see_each_others_actions_live(
         assert response.status_code == 200
         # … and the second one's control screen shows it as approved, without a reload: the
         # question now offers "Auf die Leinwand", which only approved questions have.
-        for _ in range(6):  # other regions (e.g. the applause meter) may come first
+        for _ in range(20):  # other regions (e.g. the applause meter) may come first
             frame = second.receive_text()
             if f'id="mq-{qid}-highlight"' in frame:
                 break
