@@ -7,6 +7,7 @@ The Content-Security-Policy is strict: only our own scripts, styles and sockets;
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
@@ -44,6 +45,7 @@ HEADERS: list[tuple[bytes, bytes]] = [
 ]
 
 
+@lru_cache(maxsize=32)  # on every document answer (page votes too); only a few policies exist
 def x_frame_options(csp: bytes) -> bytes | None:
     """X-Frame-Options for browsers that know no frame-ancestors (the others ignore it when
     the CSP has one): DENY for 'none', SAMEORIGIN for 'self', none at all for a list of
