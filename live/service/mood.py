@@ -4,13 +4,12 @@ and every change is kept for the course over time (durable: it is for the report
 from __future__ import annotations
 
 from live.domain import mood as rules
-from live.domain.errors import DomainError
 from live.domain.models import Room
 from live.hub import Hub
 from live.service.changes import publish_change
 from live.service.clock import Clock
 from live.service.meter import NO_METER, WriteMeter, counts_refusals
-from live.service.requests import WriteResult, already_done, check_request_id
+from live.service.requests import WriteResult, write_once
 from live.store import Store
 
 
@@ -25,17 +24,15 @@ class MoodService:
     async def set_mood(
         self, room: Room, participant_id: str, raw: object, request_id: object = None
     ) -> WriteResult:
-        key = check_request_id(request_id)
-        try:
-            value = rules.parse_mood(raw)
-            outcome = await self.store.set_mood(
-                room.id, participant_id, value, key, self.clock.now()
-            )
-        except DomainError:
-            if await already_done(self.store, participant_id, request_id):
-                return WriteResult(False, None)
-            raise
-        if outcome.applied:
+        result = await write_once(
+            self.store,
+            participant_id,
+            request_id,
+            lambda key: self.store.set_mood(
+                room.id, participant_id, rules.parse_mood(raw), key, self.clock.now()
+            ),
+        )
+        if result.applied and result.version is not None:
             self.meter.wrote("mood")
-            await publish_change(self.hub, room.id, "mood.updated", outcome.version)
-        return WriteResult(outcome.applied, outcome.version)
+            await publish_change(self.hub, room.id, "mood.updated", result.version)
+        return result

@@ -13,12 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from live.domain import pace as rules
-from live.domain.errors import DomainError
 from live.domain.models import Room
 from live.hub import Hub
 from live.service.changes import publish_change
 from live.service.clock import Clock
-from live.service.requests import WriteResult, already_done, check_request_id
+from live.service.requests import WriteResult, write_once
 from live.store import Store
 
 
@@ -34,16 +33,14 @@ class PaceService:
     async def set_pace(
         self, room: Room, participant_id: str, raw: object, request_id: object = None
     ) -> WriteResult:
-        key = check_request_id(request_id)
-        try:
-            value = rules.parse_pace(raw)
-            outcome = await self.store.set_pace(
-                room.id, participant_id, value, key, self.clock.now()
-            )
-        except DomainError:
-            if await already_done(self.store, participant_id, request_id):
-                return WriteResult(False, None)
-            raise
-        if outcome.applied:
-            await publish_change(self.hub, room.id, "pace.updated", outcome.version)
-        return WriteResult(outcome.applied, outcome.version)
+        result = await write_once(
+            self.store,
+            participant_id,
+            request_id,
+            lambda key: self.store.set_pace(
+                room.id, participant_id, rules.parse_pace(raw), key, self.clock.now()
+            ),
+        )
+        if result.applied and result.version is not None:
+            await publish_change(self.hub, room.id, "pace.updated", result.version)
+        return result

@@ -7,12 +7,13 @@ service side of that promise.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from live.domain.errors import DomainError
 from live.domain.models import Ballot
 from live.domain.text import _n
-from live.store import Store
+from live.store import Store, VoteOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +40,21 @@ async def already_done(store: Store, participant_id: str, request_id: object) ->
     """Whether a request that now fails was stored before: the client lost our ack, not its
     write, so it is acknowledged again."""
     return isinstance(request_id, str) and await store.request_seen(participant_id, request_id)
+
+
+async def write_once(
+    store: Store,
+    participant_id: str,
+    request_id: object,
+    write: Callable[[str | None], Awaitable[VoteOutcome]],
+) -> WriteResult:
+    """``write`` (given the checked request id) whose refusal of a request stored before is
+    acknowledged again instead (already_done): a room signal's write (mood, pace)."""
+    key = check_request_id(request_id)
+    try:
+        outcome = await write(key)
+    except DomainError:
+        if await already_done(store, participant_id, request_id):
+            return WriteResult(False, None)
+        raise
+    return WriteResult(outcome.applied, outcome.version)
