@@ -19,6 +19,9 @@ Scenarios (one server start runs them in this order on the same sockets):
      once within 2 s by form post (htmx's headers) on a fresh poll, the room's only open one
      (the polls before it are closed); the screens (JSON viewers) time the tally as in S2.
      Reported beside S2 (the JSON path) in its own table.
+  S9 page path as phones with JavaScript use it: as S8, but every vote goes over the phone's
+     page socket (static/live.js does so while the socket is open; the form post is left for
+     pages without it); the answer on the socket that names the request is the ack.
   S5 (Q&A at scale) is bench/qa_room.py: the baseline knows no questions.
 
 Vote-to-screen latency: every vote's send time is kept (its request_id names it); screen
@@ -82,8 +85,8 @@ class Config:
     backend: str = "sqlite"
     workers: int = 1
     only: str = ""  # "app" or "baseline": skip the other
-    scenarios: tuple[str, ...] = ("S1", "S2", "S3", "S4", "S6", "S7", "S8")
-    # S8: how many phones on the page path, one burst each (at most ``participants``).
+    scenarios: tuple[str, ...] = ("S1", "S2", "S3", "S4", "S6", "S7", "S8", "S9")
+    # S8, S9: how many phones on the page path, one burst each (at most ``participants``).
     page_phones: tuple[int, ...] = (400, 1000, 2000, 10_000)
     seed: int = 1
     write: bool = True
@@ -661,9 +664,11 @@ class Run:
             self.result.notes.append(f"{name} failures: {dict(failures)}")
         return latencies
 
-    def s8_page(self) -> None:
+    def s8_page(self, scenario: str = "S8") -> None:
         """The page path: per size, phones with the page socket and a keep-alive connection
-        each vote once within ``burst_seconds`` by form post; the screens time the tally."""
+        each vote once within ``burst_seconds``, by form post (S8) or over the page socket
+        (S9); the screens time the tally."""
+        command = "page_votes" if scenario == "S8" else "page_socket_votes"
         cfg = self.cfg
         target = self.target
         assert isinstance(target, App)
@@ -674,10 +679,10 @@ class Run:
         for size in cfg.page_phones:
             if size > cfg.participants:
                 self.result.notes.append(
-                    f"S8 at {size:,} skipped: only {cfg.participants:,} participants joined"
+                    f"{scenario} at {size:,} skipped: only {cfg.participants:,} participants joined"
                 )
                 continue
-            name, role = f"S8.{size}", f"page{size}"
+            name, role = f"{scenario}.{size}", f"{scenario.lower()}page{size}"
             base, extra = divmod(size, len(workers))
             shares = {wid: base + (wid < extra) for wid in workers}
             replies = self.pool.call(
@@ -719,7 +724,7 @@ class Run:
             with self.phase(name) as info:
                 replies = self.pool.call(
                     workers,
-                    "page_votes",
+                    command,
                     args={wid: {"plan": per_worker.get(wid, [])} for wid in workers},
                     code=target.code,
                 )
@@ -807,8 +812,9 @@ def run_once(cfg: Config, kind: str, frame_bytes: int) -> RunResult:
             run._steady("S6", "stall", cfg.stall_seconds)
         if "S7" in cfg.scenarios:
             run.s7_reconnect()
-        if "S8" in cfg.scenarios and isinstance(target, App):
-            run.s8_page()
+        for page_scenario in ("S8", "S9"):
+            if page_scenario in cfg.scenarios and isinstance(target, App):
+                run.s8_page(page_scenario)
         run.check_counts()
         sizes = [v for _, k, _, v in run.screen_log if k == "poll_size"]
         if sizes:
@@ -882,7 +888,7 @@ def parse_args(argv: Sequence[str] | None) -> Config:
     parser.add_argument("--only", choices=["app", "baseline"], default="")
     parser.add_argument("--scenarios", help="comma-separated, e.g. S1,S2,S3")
     parser.add_argument(
-        "--page-phones", help="S8: comma-separated numbers of phones on the page path"
+        "--page-phones", help="S8, S9: comma-separated numbers of phones on the page path"
     )
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--raw", metavar="FILE", help="write every run's raw metrics as JSON")
@@ -902,7 +908,7 @@ def parse_args(argv: Sequence[str] | None) -> Config:
             applause_seconds=1.5,
             stall_seconds=2.0,
             settle=0.6,
-            scenarios=("S1", "S2", "S3", "S4", "S6", "S7", "S8"),
+            scenarios=("S1", "S2", "S3", "S4", "S6", "S7", "S8", "S9"),
             page_phones=(400,),
             label="short",
         )

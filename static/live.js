@@ -91,7 +91,11 @@
   }
 
   document.addEventListener("htmx:wsBeforeMessage", rememberFocus);
-  document.addEventListener("htmx:wsBeforeMessage", function () { rememberControls(null); });
+  // A vote sent over the socket is answered there (sentOverSocket below): like a post's answer,
+  // it leaves the form it answers to itself, unless it refused the vote.
+  document.addEventListener("htmx:wsBeforeMessage", function (evt) {
+    rememberControls(landed(evt));
+  });
   document.addEventListener("htmx:wsBeforeMessage", rememberOpen);
   document.addEventListener("htmx:wsAfterMessage", restoreOpen);
   document.addEventListener("htmx:wsAfterMessage", restoreControls);
@@ -166,6 +170,10 @@
   function socketGone() {
     socketOpen = false;
     setConnection("closed");
+    // A vote on its way over the socket will get no answer now.
+    for (var action in pending) {
+      if (pending[action].viaSocket) socketSendFailed(action);
+    }
   }
   document.addEventListener("htmx:wsClose", socketGone);
   document.addEventListener("htmx:wsError", socketGone);
@@ -322,6 +330,10 @@
     }
     p.inflight = true;
     d.formData.set("request_id", p.id);
+    if (sentOverSocket(d, p)) {
+      evt.preventDefault(); // no request: the socket carries it (and answers it)
+      return;
+    }
     // On the form itself: a push may replace it while the request runs, and the events of a
     // detached form no longer reach the document. (The same listener is added only once.)
     d.elt.addEventListener("htmx:afterRequest", afterSend);
@@ -352,6 +364,60 @@
     showNotes();
     announce(text("unsent"), true);
     scheduleRetry();
+  }
+
+  // A vote goes over the page's socket while it is open: the server answers it there as it
+  // would answer the post, without the cost of a request per phone (a burst of thousands of
+  // posts is what held the page path back, docs/benchmarks.md). The answer begins with
+  // <!--sent:ID:ok--> or <!--sent:ID:refused-->. No answer in time, or the socket closing
+  // first, counts as a failed send: retried with the same id, by post when the socket is down.
+  var VOTE = /\/polls\/([^/]+)\/vote$/;
+  var SENT = /^<!--sent:([A-Za-z0-9_.:-]+):(ok|refused)-->/;
+
+  function sentOverSocket(d, p) {
+    var vote = VOTE.exec(d.path);
+    if (!vote || !pageSocket || !socketOpen || navigator.onLine === false) return false;
+    var fields = [];
+    d.formData.forEach(function (value, key) {
+      if (typeof value === "string") fields.push([key, value]);
+    });
+    pageSocket.send(JSON.stringify({
+      type: "vote", poll_id: decodeURIComponent(vote[1]), fields: fields
+    }));
+    p.viaSocket = true;
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = setTimeout(function () { socketSendFailed(d.path); }, SEND_TIMEOUT_MS);
+    return true;
+  }
+
+  function socketSendFailed(action) {
+    var p = pending[action];
+    if (!p || !p.viaSocket) return;
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = null;
+    p.viaSocket = false;
+    p.inflight = false;
+    p.failed = true;
+    showNotes();
+    announce(text("unsent"), true);
+    scheduleRetry();
+  }
+
+  // The socket's answer to one of this page's votes: that send is done. Returns the form the
+  // answer leaves alone (null when the vote was refused: what was chosen stays to be fixed).
+  function landed(evt) {
+    var message = evt.detail ? evt.detail.message : null;
+    var sent = typeof message === "string" ? SENT.exec(message) : null;
+    if (!sent) return null;
+    for (var action in pending) {
+      var p = pending[action];
+      if (p.id !== sent[1]) continue;
+      if (p.timer) clearTimeout(p.timer);
+      delete pending[action];
+      if (!Object.keys(pending).length) tries = 0;
+      return sent[2] === "ok" ? formFor(action) : null;
+    }
+    return null;
   }
 
   function scheduleRetry() {

@@ -47,6 +47,8 @@ _CLOSE_FRAME = bytes((0x88, 0x82)) + b"\x00\x00\x00\x00" + (1000).to_bytes(2, "b
 def frame_kind(payload: bytes | bytearray | memoryview) -> bytes:
     """The `type` of a server frame: the app and the baseline both write it first."""
     head = bytes(payload[:24])
+    if head.startswith(b"<!--sent:"):
+        return b"sent"  # a page socket's answer to a vote sent over it (live/web/participant.py)
     if head.startswith(b"<"):
         return b"html"  # the pages' socket pushes HTML regions (htmx swaps them by id)
     if not head.startswith(_TYPE_PREFIX):
@@ -152,7 +154,7 @@ class RawSocket(asyncio.Protocol):
                     self.first_frame_at = loop_time()
                 if kind == b"snapshot" and self.snapshot_at is None:
                     self.snapshot_at = loop_time()
-                if self._keep_all or kind == b"ack" or kind == b"error":
+                if self._keep_all or kind == b"ack" or kind == b"error" or kind == b"sent":
                     self._on_text(self, loop_time(), bytes(buf[start:end]))
                 elif kind == b"poll":
                     self.last_poll = bytes(buf[start:end])

@@ -107,6 +107,14 @@ class Worker:
         if client.token is None:  # a screen: log what it shows
             self._screen_frame(now, payload)
             return
+        if payload.startswith(b"<!--sent:"):
+            # A page socket's answer to a vote sent over it: <!--sent:ID:ok--> or :refused.
+            rid_bytes, _, verdict = payload[9 : payload.find(b"-->")].rpartition(b":")
+            if verdict == b"ok":
+                client.acks.setdefault(rid_bytes.decode(), now)
+            else:
+                client.errors[rid_bytes.decode()] = verdict.decode()
+            return
         msg = orjson.loads(payload)
         rid = msg.get("request_id")
         if not isinstance(rid, str):
@@ -482,6 +490,38 @@ class Worker:
             tasks.append(asyncio.create_task(post(rid, client, poll_id, option)))
         if tasks:
             await asyncio.wait(tasks, timeout=60.0)
+        return [
+            (rid, slot, t_send, c.acks.get(rid), c.errors.get(rid), c.index, poll_id, option)
+            for rid, slot, t_send, c, poll_id, option in sent
+        ]
+
+    async def cmd_page_socket_votes(
+        self, plan: list[tuple[float, int, str, int]], code: str
+    ) -> list[Any]:
+        """As ``cmd_page_votes``, but each vote goes over the phone's page socket as
+        static/live.js sends it while the socket is open; the answer that names the request is
+        the ack (the store committed the vote before it)."""
+        by_index = {c.index: c for c in self.clients}
+        sent: list[tuple[str, float, float, Client, str, int]] = []
+        for slot, index, poll_id, option in sorted(plan):
+            delay = slot - loop_time()
+            if delay > 0.0005:
+                await asyncio.sleep(delay)
+            client = by_index[index]
+            self.seq += 1
+            rid = f"w{self.wid}p{self.seq}"
+            if client.page is None or not client.page.is_open:
+                sent.append((rid, slot, float("nan"), client, poll_id, option))
+                continue
+            fields = [["choice", str(option)], ["request_id", rid]]
+            client.page.send(orjson.dumps({"type": "vote", "poll_id": poll_id, "fields": fields}))
+            sent.append((rid, slot, loop_time(), client, poll_id, option))
+        deadline = loop_time() + 60.0
+        while loop_time() < deadline and any(
+            rid not in c.acks and rid not in c.errors and c.page is not None and c.page.is_open
+            for rid, _slot, _t, c, _p, _o in sent
+        ):
+            await asyncio.sleep(0.05)
         return [
             (rid, slot, t_send, c.acks.get(rid), c.errors.get(rid), c.index, poll_id, option)
             for rid, slot, t_send, c, poll_id, option in sent

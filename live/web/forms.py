@@ -116,6 +116,23 @@ async def read_upload(
     return form, None
 
 
+def form_of_pairs(raw: object) -> FormData | None:
+    """A page form's fields as the page socket carries them: [name, value] pairs in the form's
+    order, as its post would send them (static/live.js). None when malformed or more than a
+    form post may carry."""
+    if not isinstance(raw, list) or len(raw) > MAX_FORM_FIELDS:
+        return None
+    pairs: list[tuple[str, str | UploadFile]] = []
+    for item in raw:
+        if not (isinstance(item, list) and len(item) == 2):
+            return None
+        name, value = item
+        if not (isinstance(name, str) and isinstance(value, str)):
+            return None
+        pairs.append((name, value))
+    return FormData(pairs)
+
+
 def field(form: FormData, name: str) -> str:
     """A text field ("" when missing, or when a file was sent in its place)."""
     value = form.get(name)

@@ -11,7 +11,7 @@ against them can change but by deleting the event, which this process forgets at
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 
 from live.domain.models import Ballot, Room
 from live.fanout.state import RoomState
@@ -22,7 +22,7 @@ ACTION_MAX_AGE = HANDSHAKE_MAX_AGE
 
 
 async def answer_state(
-    request: Request,
+    request: HTTPConnection,
     room: Room,
     participant_id: str,
     *,
@@ -42,7 +42,7 @@ async def answer_state(
     )
 
 
-def newest(request: Request, state: RoomState) -> RoomState:
+def newest(request: HTTPConnection, state: RoomState) -> RoomState:
     """``state``, or the room's held state when the channel read a newer one meanwhile: taken
     right before an answer is rendered (after its reads), so that it does not overtake a newer
     push and stay on the page until the next change (``RoomService.for_answer``)."""

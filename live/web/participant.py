@@ -4,12 +4,13 @@ enhances. The socket keeps the regions live (live/web/sockets.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 
 from live.domain import join_code, poll_points
@@ -27,7 +28,7 @@ from live.web.access import keep_participant, participant_or_new, require_partic
 from live.web.embed import PARAM as EMBED
 from live.web.embed import is_embed, keep_embed
 from live.web.errors import error_text, status_for
-from live.web.forms import as_int, field, read_form, request_id_of
+from live.web.forms import as_int, field, form_of_pairs, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE, answer_state
 from live.web.identity import request_lang
 from live.web.participant_qa import qa_context
@@ -147,6 +148,110 @@ def posted_ranking(poll: Poll, posted: list[Any], move: str) -> object:
     return ints[: poll.max_ranked or len(ints)]
 
 
+def vote_answer(poll: Poll, form: FormData) -> dict[str, Any]:
+    """The answer a page's vote form carries, as the poll service takes it (by form post or,
+    field by field, over the page socket): malformed values go on as they are, for the domain
+    to refuse with its message."""
+    if poll.kind == "single":
+        return {"choices": [as_int(field(form, "choice"))]}
+    if poll.kind == "multiple":
+        return {"choices": [as_int(v) for v in form.getlist("choices") if isinstance(v, str)]}
+    if poll.kind == "scale":
+        return {"value": as_int(field(form, "value"))}
+    if poll.kind == "ranking":
+        return {"ranking": posted_ranking(poll, form.getlist("ranking"), field(form, "move"))}
+    if poll.kind == "points":
+        # An empty field gives no points; anything else that is no number is refused.
+        return {
+            "points": [
+                as_int(v) if v.strip() else 0 for v in form.getlist("points") if isinstance(v, str)
+            ]
+        }
+    # One field per answer the poll takes, all named "text"; empty extra ones are fine.
+    return {"texts": [v for v in form.getlist("text") if isinstance(v, str)]}
+
+
+async def cast_from_page(
+    conn: HTTPConnection,
+    event: Event,
+    poll: Poll,
+    participant_id: str,
+    form: FormData,
+    room_id: str | None = None,
+) -> tuple[Ballot | None, DomainError | None]:
+    """A page's vote through the socket's write path (the store's one writer commits queued
+    votes together), with the page's request id (static/live.js): a retried send is counted
+    once. ``room_id``: a room's socket votes only in that room's polls. Returns the ballot as
+    stored, or the error to show."""
+    try:
+        written = await services(conn).polls.vote(
+            event,
+            participant_id,
+            poll.id,
+            request_id=request_id_of(form),
+            room_id=room_id,
+            **vote_answer(poll, form),
+        )
+    except DomainError as exc:
+        return None, exc
+    return written.ballot, None
+
+
+async def vote_reply(
+    conn: HTTPConnection,
+    room: Room,
+    poll: Poll,
+    participant_id: str,
+    cast: Ballot | None,
+    error: DomainError | None,
+) -> str:
+    """This participant's own view of the stage, plus an announcement. The counts are the last
+    tick's (live/web/held.py): the push with this vote follows within a tick."""
+    lang = request_lang(conn)
+    state = await answer_state(conn, room, participant_id, ballots=True, poll_id=poll.id, cast=cast)
+    stage = runtime(conn).answers.stage(lang, state, participant_id)
+    saved = (
+        _n("Ihre Reihenfolge wurde gespeichert.")
+        if poll.kind == "ranking"
+        else _n("Ihre Stimme wurde gezählt.")
+    )
+    message = error_text(conn, error) if error is not None else translate(lang, saved)
+    return stage + announce(conn, message, error=error is not None)
+
+
+# The id a page's send carries, as it may stand in the answer's leading comment.
+_SENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+
+
+async def socket_vote(
+    conn: HTTPConnection, event: Event, room: Room, participant_id: str, msg: dict[str, object]
+) -> str | None:
+    """A vote form sent over the page socket (static/live.js sends it there while the socket is
+    open): the same write and the same answer as its form post, without the cost of a request
+    (at 5,000 phones the HTTP stack, not the vote, held the page path back: docs/benchmarks.md).
+    The answer starts with ``<!--sent:ID:ok-->`` (or ``:refused``), a comment htmx does not
+    swap, for the page to know that this send landed. None for a frame no page sends (no
+    fields, no usable request id): ignored, as a bad applause grade is."""
+    form = form_of_pairs(msg.get("fields"))
+    request_id = request_id_of(form) if form is not None else None
+    if form is None or request_id is None or not _SENT_ID.fullmatch(request_id):
+        return None
+    svc = services(conn)
+    try:
+        # Fresh enough, as for a form post: the socket's own copies are as old as the socket.
+        event = await svc.events.event(event.code, max_age=ACTION_MAX_AGE)
+        room = await svc.events.room(event, room.id, max_age=ACTION_MAX_AGE)
+        poll = await svc.polls.known(event, msg.get("poll_id"))
+    except DomainError as exc:
+        return f"<!--sent:{request_id}:refused-->" + announce(
+            conn, error_text(conn, exc), error=True
+        )
+    cast, error = await cast_from_page(conn, event, poll, participant_id, form, room.id)
+    verdict = "ok" if error is None else "refused"
+    html = await vote_reply(conn, room, poll, participant_id, cast, error)
+    return f"<!--sent:{request_id}:{verdict}-->" + html
+
+
 async def vote(request: Request) -> Response:
     form = await read_form(request)
     svc = services(request)
@@ -157,52 +262,13 @@ async def vote(request: Request) -> Response:
     poll = await svc.polls.known(event, request.path_params["poll_id"])
     room = await svc.events.room(event, poll.room_id, max_age=ACTION_MAX_AGE)
     pid = require_participant(await resolve(request, event), room)
-    kwargs: dict[str, Any] = {}
-    if poll.kind == "single":
-        kwargs["choices"] = [as_int(field(form, "choice"))]
-    elif poll.kind == "multiple":
-        kwargs["choices"] = [as_int(v) for v in form.getlist("choices") if isinstance(v, str)]
-    elif poll.kind == "scale":
-        kwargs["value"] = as_int(field(form, "value"))
-    elif poll.kind == "ranking":
-        kwargs["ranking"] = posted_ranking(poll, form.getlist("ranking"), field(form, "move"))
-    elif poll.kind == "points":
-        # An empty field gives no points; anything else that is no number is refused.
-        kwargs["points"] = [
-            as_int(v) if v.strip() else 0 for v in form.getlist("points") if isinstance(v, str)
-        ]
-    else:
-        # One field per answer the poll takes, all named "text"; empty extra ones are fine.
-        kwargs["texts"] = [v for v in form.getlist("text") if isinstance(v, str)]
-    error: str | None = None
-    status = 200
-    cast: Ballot | None = None
-    try:
-        # The socket's write path (the store's one writer commits queued votes together), with
-        # the page's request id (static/live.js): a retried send is counted once.
-        written = await svc.polls.vote(
-            event, pid, poll.id, request_id=request_id_of(form), **kwargs
-        )
-        cast = written.ballot
-    except DomainError as exc:
-        error, status = error_text(request, exc), status_for(exc)
+    cast, error = await cast_from_page(request, event, poll, pid, form)
+    status = 200 if error is None else status_for(error)
     if not is_htmx(request):
-        response = no_js_answer(request, error, status, f"/e/{event.code}?room={room.id}")
-    else:
-        # htmx: this participant's own view of the stage, plus an announcement. The counts are
-        # the last tick's (live/web/held.py): the push with this vote follows within a tick.
-        lang = request_lang(request)
-        state = await answer_state(request, room, pid, ballots=True, poll_id=poll.id, cast=cast)
-        stage = runtime(request).answers.stage(lang, state, pid)
-        saved = (
-            _n("Ihre Reihenfolge wurde gespeichert.")
-            if poll.kind == "ranking"
-            else _n("Ihre Stimme wurde gezählt.")
-        )
-        message = error or translate(lang, saved)
-        html = stage + announce(request, message, error=error is not None)
-        response = HTMLResponse(html, status_code=status)
-    return response
+        text = error_text(request, error) if error is not None else None
+        return no_js_answer(request, text, status, f"/e/{event.code}?room={room.id}")
+    html = await vote_reply(request, room, poll, pid, cast, error)
+    return HTMLResponse(html, status_code=status)
 
 
 async def set_mood(request: Request) -> Response:

@@ -57,7 +57,7 @@ def fragment(request: Request, template: str, **context: Any) -> str:
     return render(request_lang(request), template, **context)
 
 
-def announce(request: Request, message: str, *, error: bool = False) -> str:
+def announce(request: HTTPConnection, message: str, *, error: bool = False) -> str:
     """The out-of-band status message (#announcer, role="status") of an htmx answer."""
     return _announcement(request_lang(request), message, error)
 

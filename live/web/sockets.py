@@ -38,6 +38,7 @@ from live.views import api as shapes
 from live.views.overlay import parse_overlay
 from live.web.access import Access, resolve
 from live.web.identity import request_lang
+from live.web.participant import socket_vote
 from live.web.runtime import runtime, services
 from live.web.security import origin_allowed
 from live.web.wsprotocol import SCOPE_KEY as FRAMES_EXTENSION
@@ -326,7 +327,7 @@ async def page_socket(ws: WebSocket) -> None:
     admitted = await _admit(ws, functools.partial(_page_role, view))
     if admitted is None:
         return
-    _event, room, role, participant_id = admitted
+    event, room, role, participant_id = admitted
     room_id = room.id
     lang = request_lang(ws)
     sort = ws.query_params.get("sort", "votes")
@@ -342,16 +343,25 @@ async def page_socket(ws: WebSocket) -> None:
     bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST)
 
     async def on_text(data: str) -> None:
-        """Pages send their actions as form posts; the one exception is the applause state,
-        which changes too often for a request each time (static/live.js sends it here)."""
+        """Pages send their actions as form posts, with two exceptions (static/live.js): the
+        applause state, which changes too often for a request each time, and a vote while
+        this socket is open, which is answered here as its post would be (the form post stays
+        for pages without the socket)."""
         if participant_id is None or not bucket.take():
             return
         try:
             msg = orjson.loads(data)
         except orjson.JSONDecodeError:
             return
-        if isinstance(msg, dict) and msg.get("type") == "applause":
+        if not isinstance(msg, dict):
+            return
+        kind = msg.get("type")
+        if kind == "applause":
             with contextlib.suppress(DomainError):  # a bad grade from a page: ignore it
                 await services(ws).applause.set_grade(room_id, participant_id, msg.get("grade"))
+        elif kind == "vote":
+            answer = await socket_vote(ws, event, room, participant_id, msg)
+            if answer is not None:
+                conn.reply(answer)
 
     await _serve(ws, room_id, conn, on_text)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, WebSocketRoute, expect
 from websockets.sync.client import connect
 
 from tests.support.axe import format_violations, run_axe
@@ -174,20 +174,119 @@ def test_ticks_typing_and_focus_survive_votes_by_others_and_a_poll_opening(
     assert room.results(themes)["voters"] == 21
 
 
-def test_a_vote_that_fails_says_so_keeps_the_choice_and_lands_once(
-    live_server: LiveServer, phone: Page, browser_guard: BrowserGuard
+PAGE_SOCKET = re.compile(r"/rooms/[^/]+/live\\?")
+
+
+def step_until_sent(phone: Page) -> None:
+    """Steps the page's clock in short steps until the phone's own retry (backoff) has landed;
+    a step never spans the 4 s the confirmation is shown for."""
+    for _ in range(240):
+        phone.clock.run_for(500)
+        if phone.evaluate("() => !document.querySelector('.send-failed')"):
+            return
+
+
+def check_landed_once(phone: Page, room: Room, poll_id: str) -> None:
+    announcer = phone.locator("#announcer")
+    expect(phone.locator(f"#poll-{poll_id} .send-failed")).to_have_count(0)
+    expect(announcer).to_contain_text("Ihre Stimme wurde gezählt.", timeout=LIVE)
+    results = room.results(poll_id)
+    assert results["voters"] == 1
+    assert results["counts"] == [1, 0, 0, 1]
+    expect(phone.get_by_label("Arbeit")).to_be_checked()
+    expect(phone.get_by_label("Wohnen")).to_be_checked()
+    # The confirmation goes away after 4 s of the page's clock.
+    phone.clock.run_for(5_000)
+    expect(announcer).to_be_empty()
+
+
+def send_two_choices(phone: Page, poll_id: str) -> None:
+    phone.get_by_label("Arbeit").check()
+    phone.get_by_label("Wohnen").check()
+    phone.get_by_role("button", name="Stimme senden").click()
+
+
+def check_unsent_shown(phone: Page, poll_id: str) -> None:
+    note = phone.locator(f"#poll-{poll_id} .send-failed")
+    expect(note).to_have_text(re.compile("Nicht gesendet – wird erneut versucht"))
+    wait_said(phone, "Nicht gesendet")
+    expect(phone.get_by_label("Arbeit")).to_be_checked()
+    expect(phone.get_by_label("Wohnen")).to_be_checked()
+    violations = run_axe(phone)
+    assert not violations, "failed send shown:\n" + format_violations(violations)
+
+
+def test_a_vote_over_the_socket_whose_answer_is_lost_says_so_and_lands_once(
+    live_server: LiveServer, phone: Page
 ) -> None:
-    browser_guard.allow_http_status(503)
-    browser_guard.allow_console_error(r"^htmx:|Response Status Error Code 503|net::ERR_FAILED")
+    """While the page socket is open, a vote goes over it (no request per phone). Here the
+    server stores the vote but its answer never reaches the phone: after the send timeout the
+    phone says so, keeps the choice, sends again with the same id, and the vote counts once."""
     room = new_room(live_server)
     themes = room.open_poll(question="Welche Themen?", kind="multiple", options=OPTIONS)
+    sent: list[dict[str, Any]] = []
+    dropped: list[str] = []
+
+    def relay(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            if isinstance(message, str) and '"vote"' in message:
+                sent.append(json.loads(message))
+            server.send(message)
+
+        def from_server(message: str | bytes) -> None:
+            if isinstance(message, str) and message.startswith("<!--sent:") and not dropped:
+                dropped.append(message)  # the server's answer to the first send is lost
+                return
+            ws.send(message)
+
+        ws.on_message(from_page)
+        server.on_message(from_server)
+
+    phone.route_web_socket(PAGE_SOCKET, relay)
+    phone.route("**/vote", lambda route: pytest.fail(f"a post while the socket is open: {route}"))
     phone.clock.install()
     phone.goto(room.url)
     wait_connected(phone)
     phone.evaluate(RECORD_ANNOUNCEMENTS)
 
-    # First the server gets the vote and the phone hears a 503 (its retry must not count
-    # twice), then the network fails outright until the test lets the sends through.
+    send_two_choices(phone, themes)
+    # The server counted it (the push says so), but the phone heard no answer: when the send
+    # times out, it says so.
+    voters = phone.locator(f"#results-{themes} .voters")
+    expect(voters).to_have_text("1 Stimme", timeout=LIVE)
+    assert len(sent) == 1, sent
+    expect(phone.locator(f"#poll-{themes} .send-failed")).to_have_count(0)
+    phone.clock.run_for(15_100)
+    check_unsent_shown(phone, themes)
+    assert dropped and dropped[0].startswith("<!--sent:")
+    step_until_sent(phone)
+    check_landed_once(phone, room, themes)
+    # Both sends were the same request (the server acknowledged the second without counting).
+    assert len(sent) == 2, sent
+    ids = {dict(m["fields"])["request_id"] for m in sent}
+    assert len(ids) == 1, sent
+    assert dict(sent[0]["fields"]).get("choices") is not None
+    expect(voters).to_have_text("1 Stimme")
+
+
+def test_a_vote_posted_without_the_socket_that_fails_says_so_and_lands_once(
+    live_server: LiveServer, phone: Page, browser_guard: BrowserGuard
+) -> None:
+    """Without the page socket (it cannot connect), a vote is a form post. The server gets it
+    and the phone hears a 503 (its retry must not count twice); then the network fails
+    outright until the test lets the sends through."""
+    browser_guard.allow_http_status(503)
+    browser_guard.allow_websocket_errors()
+    browser_guard.allow_console_error(r"^htmx:|Response Status Error Code 503|net::ERR_FAILED")
+    room = new_room(live_server)
+    themes = room.open_poll(question="Welche Themen?", kind="multiple", options=OPTIONS)
+    phone.route_web_socket(PAGE_SOCKET, lambda ws: ws.close(code=1013))
+    phone.clock.install()
+    phone.goto(room.url)
+    expect(phone.locator("body")).to_have_attribute("data-connection", "closed", timeout=LIVE)
+    phone.evaluate(RECORD_ANNOUNCEMENTS)
     reached: list[int] = []
 
     def answer_lost(route: Route) -> None:
@@ -198,41 +297,14 @@ def test_a_vote_that_fails_says_so_keeps_the_choice_and_lands_once(
         route.fulfill(status=503, body="")
 
     phone.route("**/vote", answer_lost)
-    phone.get_by_label("Arbeit").check()
-    phone.get_by_label("Wohnen").check()
-    phone.get_by_role("button", name="Stimme senden").click()
-    note = phone.locator(f"#poll-{themes} .send-failed")
-    expect(note).to_have_text(re.compile("Nicht gesendet – wird erneut versucht"))
-    wait_said(phone, "Nicht gesendet")
-    expect(phone.get_by_label("Arbeit")).to_be_checked()
-    expect(phone.get_by_label("Wohnen")).to_be_checked()
+    send_two_choices(phone, themes)
+    check_unsent_shown(phone, themes)
     assert reached == [200]
-    violations = run_axe(phone)
-    assert not violations, "failed send shown:\n" + format_violations(violations)
-
     # The page's clock stops here and is only stepped: the confirmation must stay until it is.
     phone.clock.pause_at(phone.evaluate("() => Date.now()") + 10)
     phone.unroute("**/vote", answer_lost)
-    # Stepped in short steps until the phone's own retry (backoff) has landed; a step never
-    # spans the 4 s the confirmation is shown for.
-    for _ in range(240):
-        phone.clock.run_for(500)
-        if phone.evaluate("() => !document.querySelector('.send-failed')"):
-            break
-    expect(note).to_have_count(0)
-    announcer = phone.locator("#announcer")
-    expect(announcer).to_contain_text("Ihre Stimme wurde gezählt.", timeout=LIVE)
-    results = room.results(themes)
-    assert results["voters"] == 1
-    assert results["counts"] == [1, 0, 0, 1]
-    expect(phone.get_by_label("Arbeit")).to_be_checked()
-    expect(phone.get_by_label("Wohnen")).to_be_checked()
-
-    # The confirmation goes away after 4 s of the page's clock.
-    phone.clock.run_for(5_000)
-    expect(announcer).to_be_empty()
-    phone.clock.resume()
-    expect(phone.locator(f"#results-{themes} .voters")).to_have_text("1 Stimme", timeout=LIVE)
+    step_until_sent(phone)
+    check_landed_once(phone, room, themes)
 
 
 def test_the_connection_banner_shows_only_while_broken(
