@@ -6,19 +6,26 @@
   // Live regions are swapped whole. When the swapped region held the focused control, put the
   // focus back on the control with the same id, so keyboard and screen-reader users keep their
   // place while results stream in.
+  // Only a control that a swap took away gets the focus back: one the person left themselves
+  // (a tap elsewhere, a blur) stays left, also when a swap's settle runs a moment later.
   var focusedId = null;
+  var focusedEl = null;
 
   function rememberFocus() {
     var el = document.activeElement;
-    focusedId = el && el !== document.body && el.id ? el.id : null;
+    focusedEl = el && el !== document.body && el.id ? el : null;
+    focusedId = focusedEl ? focusedEl.id : null;
   }
 
   function restoreFocus() {
-    if (!focusedId) return;
+    if (!focusedId || !focusedEl || document.contains(focusedEl)) return;
     var active = document.activeElement;
     if (!active || active === document.body || !document.contains(active)) {
       var again = document.getElementById(focusedId);
-      if (again && typeof again.focus === "function") again.focus({ preventScroll: true });
+      if (again && typeof again.focus === "function") {
+        again.focus({ preventScroll: true });
+        focusedEl = again;
+      }
     }
   }
 

@@ -249,6 +249,33 @@ def test_operator_controls_show_on_use_and_leave_the_picture(
     expect(panel).to_have_attribute("data-shown", "false")
 
 
+def test_a_control_left_on_purpose_stays_left_after_a_refresh(
+    stage: Stage, browser_context: ContextFactory
+) -> None:
+    """The wall's join parts are fetched again every 5 s; their answer is swapped, and settled a
+    moment later. An operator who leaves the sound button in between keeps it left: focusing it
+    again kept the controls on the picture for good (live.js restores the focus only to a
+    control a swap took away)."""
+    page = browser_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.clock.install()
+    page.goto(stage.screen_url())
+    expect(page.locator("body")).to_have_attribute("data-connection", "open")
+    page.keyboard.press("Tab")  # shows the controls
+    listen = page.get_by_role("button", name="Applaus hören")
+    listen.focus()
+    expect(listen).to_be_focused()
+    # The page's timers wait from here on: the answer's settle comes after the blur.
+    page.clock.pause_at(page.evaluate("() => Date.now()") + 10)
+    with page.expect_response(lambda r: "/screen/join" in r.url):
+        page.clock.run_for(5_000)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.evaluate("() => document.activeElement.blur()")
+    page.clock.run_for(100)
+    assert page.evaluate("() => document.activeElement === document.body")
+    page.clock.run_for(3_100)
+    expect(page.locator(OPERATOR)).to_have_attribute("data-shown", "false")
+
+
 def test_connection_state_shows_only_when_broken(
     stage: Stage, browser_context: ContextFactory, browser_guard: BrowserGuard
 ) -> None:
