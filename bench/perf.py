@@ -696,6 +696,7 @@ class Run:
                 port=target.port,
                 path=path,
                 code=target.code,
+                http=scenario == "S8",  # S9's votes need no HTTP connection
             )
             latencies = [x for r in replies.values() for x in r["latencies"]]
             failures: Counter[str] = Counter()

@@ -390,12 +390,13 @@ class Worker:
         timeout: float = 60.0,
         authority: str | None = None,
         tls: bool = False,
+        http: bool = True,
     ) -> dict[str, Any]:
         """The first ``count`` participants open the participant page's socket (with their
-        cookie and the page's Origin, as a browser does) and a keep-alive HTTP connection for
-        their form posts; waits for every socket's first push. Returns the connect → first
-        push times and the failures. ``authority``: the Host header (default host:port);
-        ``tls``: https and wss."""
+        cookie and the page's Origin, as a browser does) and, with ``http``, a keep-alive HTTP
+        connection for their form posts (votes over the socket need none); waits for every
+        socket's first push. Returns the connect → first push times and the failures.
+        ``authority``: the Host header (default host:port); ``tls``: https and wss."""
         netloc = authority or f"{host}:{port}"
         origin = f"{'https' if tls else 'http'}://{netloc}"
         context = tls_context() if tls else None
@@ -406,17 +407,18 @@ class Worker:
             client.started = loop_time()
             client.failed = None
             try:
-                client.http = PageHttp(
-                    host,
-                    port,
-                    local_host,
-                    netloc,
-                    context,
-                    (
-                        cookie + f"HX-Request: true\r\nHX-Current-URL: {origin}/e/{code}\r\n"
-                    ).encode(),
-                )
-                await client.http.open()
+                if http:
+                    client.http = PageHttp(
+                        host,
+                        port,
+                        local_host,
+                        netloc,
+                        context,
+                        (
+                            cookie + f"HX-Request: true\r\nHX-Current-URL: {origin}/e/{code}\r\n"
+                        ).encode(),
+                    )
+                    await client.http.open()
                 client.page = await open_socket(
                     host,
                     port,
