@@ -379,11 +379,13 @@
   // <!--sent:ID:ok--> or <!--sent:ID:refused-->. No answer in time, or the socket closing
   // first, counts as a failed send: retried with the same id, by post when the socket is down.
   var VOTE = /\/polls\/([^/]+)\/vote$/;
-  var SENT = /^<!--sent:([A-Za-z0-9_.:-]+):(ok|refused)-->/;
+  var SENT = /^<!--sent:([A-Za-z0-9_.:-]+):(ok|refused|post)-->/;
 
   function sentOverSocket(d, p) {
     var vote = VOTE.exec(d.path);
-    if (!vote || !pageSocket || !socketOpen || navigator.onLine === false) return false;
+    if (!vote || p.postOnly || !pageSocket || !socketOpen || navigator.onLine === false) {
+      return false;
+    }
     var fields = [];
     d.formData.forEach(function (value, key) {
       if (typeof value === "string") fields.push([key, value]);
@@ -412,6 +414,8 @@
 
   // The socket's answer to one of this page's votes: that send is done. Returns the form the
   // answer leaves alone (null when the vote was refused: what was chosen stays to be fixed).
+  // "post": this socket knows no participant (the cookie did not come back); the vote goes as a
+  // post, whose answer says what happened.
   function landed(evt) {
     var message = evt.detail ? evt.detail.message : null;
     var sent = typeof message === "string" ? SENT.exec(message) : null;
@@ -420,6 +424,13 @@
       var p = pending[action];
       if (p.id !== sent[1]) continue;
       if (p.timer) clearTimeout(p.timer);
+      if (sent[2] === "post") {
+        p.viaSocket = false;
+        p.inflight = false;
+        p.postOnly = true;
+        setTimeout(submitAgain, 0, action);
+        return null;
+      }
       delete pending[action];
       if (!Object.keys(pending).length) tries = 0;
       return sent[2] === "ok" ? formFor(action) : null;
@@ -437,18 +448,22 @@
     }, delay);
   }
 
+  function submitAgain(action) {
+    var p = pending[action];
+    var form = formFor(action);
+    if (!p || !form) return;
+    var submitter = p.submitter ? document.getElementById(p.submitter) : null;
+    if (submitter && submitter.form === form) form.requestSubmit(submitter);
+    else form.requestSubmit();
+  }
+
   function retryAll() {
     var left = false;
     for (var action in pending) {
       var p = pending[action];
       if (!p.failed) continue;
       left = true;
-      if (p.inflight) continue;
-      var form = formFor(action);
-      if (!form) continue;
-      var submitter = p.submitter ? document.getElementById(p.submitter) : null;
-      if (submitter && submitter.form === form) form.requestSubmit(submitter);
-      else form.requestSubmit();
+      if (!p.inflight) submitAgain(action);
     }
     if (left) scheduleRetry();
   }

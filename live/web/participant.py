@@ -224,18 +224,27 @@ _SENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 async def socket_vote(
-    conn: HTTPConnection, event: Event, room: Room, participant_id: str, msg: dict[str, object]
+    conn: HTTPConnection,
+    event: Event,
+    room: Room,
+    participant_id: str | None,
+    msg: dict[str, object],
 ) -> str | None:
     """A vote form sent over the page socket (static/live.js sends it there while the socket is
     open): the same write and the same answer as its form post, without the cost of a request
     (at 5,000 phones the HTTP stack, not the vote, held the page path back: docs/benchmarks.md).
     The answer starts with ``<!--sent:ID:ok-->`` (or ``:refused``), a comment htmx does not
-    swap, for the page to know that this send landed. None for a frame no page sends (no
-    fields, no usable request id): ignored, as a bad applause grade is."""
+    swap, for the page to know that this send landed. A socket opened without a participant
+    (``participant_id`` None: the page's cookie did not come back) answers ``<!--sent:ID:post-->``
+    alone: the page posts the vote, and the post's answer (the page again, "not counted") is
+    the one issue 21 gives. None for a frame no page sends (no fields, no usable request id):
+    ignored, as a bad applause grade is."""
     form = form_of_pairs(msg.get("fields"))
     request_id = request_id_of(form) if form is not None else None
     if form is None or request_id is None or not _SENT_ID.fullmatch(request_id):
         return None
+    if participant_id is None:
+        return f"<!--sent:{request_id}:post-->"
     svc = services(conn)
     try:
         # Fresh enough, as for a form post: the socket's own copies are as old as the socket.

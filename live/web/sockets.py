@@ -347,7 +347,7 @@ async def page_socket(ws: WebSocket) -> None:
         applause state, which changes too often for a request each time, and a vote while
         this socket is open, which is answered here as its post would be (the form post stays
         for pages without the socket)."""
-        if participant_id is None or not bucket.take():
+        if not bucket.take():
             return
         try:
             msg = orjson.loads(data)
@@ -356,12 +356,14 @@ async def page_socket(ws: WebSocket) -> None:
         if not isinstance(msg, dict):
             return
         kind = msg.get("type")
-        if kind == "applause":
-            with contextlib.suppress(DomainError):  # a bad grade from a page: ignore it
-                await services(ws).applause.set_grade(room_id, participant_id, msg.get("grade"))
-        elif kind == "vote":
+        if kind == "vote":
+            # Also from a socket without a participant (its cookie was blocked): it is told to
+            # post the vote, and the post's answer says why it did not count.
             answer = await socket_vote(ws, event, room, participant_id, msg)
             if answer is not None:
                 conn.reply(answer)
+        elif kind == "applause" and participant_id is not None:
+            with contextlib.suppress(DomainError):  # a bad grade from a page: ignore it
+                await services(ws).applause.set_grade(room_id, participant_id, msg.get("grade"))
 
     await _serve(ws, room_id, conn, on_text)

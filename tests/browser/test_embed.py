@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.axe import format_violations, run_axe
-from tests.support.browser import DEFAULT_TIMEOUT_MS, ContextFactory
+from tests.support.browser import DEFAULT_TIMEOUT_MS, ContextFactory, PageSocketRelay
 from tests.support.server import LiveServer
 from tests.support.stage import api, stock
 
@@ -128,6 +128,7 @@ def test_embed_flag_survives_vote_room_switch_sort_and_the_join_redirect(
 ) -> None:
     code, rooms, _ = _event_with_poll(live_server)
     page = panel(browser_context, 360)
+    socket = PageSocketRelay(page)
     page.goto(f"{live_server.url}/e/{code}?room={rooms[0]['id']}&embed=1")
     connected(page)
     is_embed_view(page)
@@ -140,6 +141,7 @@ def test_embed_flag_survives_vote_room_switch_sort_and_the_join_redirect(
     # A vote from a browser this event does not know (its cookie gone): not counted, the page
     # is loaded anew by HX-Redirect, and that page is the side panel again.
     page.context.clear_cookies()
+    socket.reconnect()  # the socket, too, no longer knows the participant
     page.get_by_role("button", name="nein").click()
     expect(page.locator("#not-counted")).to_be_visible(timeout=LIVE)
     is_embed_view(page)

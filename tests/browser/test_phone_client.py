@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, Route, WebSocketRoute, expect
 from websockets.sync.client import connect
 
 from tests.support.axe import format_violations, run_axe
-from tests.support.browser import DEFAULT_TIMEOUT_MS, BrowserGuard, ContextFactory
+from tests.support.browser import DEFAULT_TIMEOUT_MS, PAGE_SOCKET, BrowserGuard, ContextFactory
 from tests.support.server import LiveServer
 from tests.support.stage import api
 
@@ -172,9 +172,6 @@ def test_ticks_typing_and_focus_survive_votes_by_others_and_a_poll_opening(
     phone.get_by_role("button", name="Stimme senden").click()
     wait_said(phone, "Ihre Stimme wurde gezählt.")
     assert room.results(themes)["voters"] == 21
-
-
-PAGE_SOCKET = re.compile(r"/rooms/[^/]+/live\\?")
 
 
 def step_until_sent(phone: Page) -> None:

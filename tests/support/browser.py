@@ -19,6 +19,8 @@ from playwright.sync_api import (
     Request,
     ViewportSize,
     WebSocket,
+    WebSocketRoute,
+    expect,
 )
 
 CHROMIUM_PATH = "/usr/bin/chromium"
@@ -50,6 +52,37 @@ DEFAULT_TIMEOUT_MS = 15_000
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # URLs without a network host (inline images, object URLs, blank pages).
 HOSTLESS_SCHEMES = frozenset({"data", "blob", "about"})
+
+
+# The pages' socket (live/web/routes.py: /e/{code}/rooms/{room}/live?view=…).
+PAGE_SOCKET = re.compile(r"/rooms/[^/]+/live\?")
+
+
+class PageSocketRelay:
+    """The page's socket routed through Playwright to the real server, so that a test can
+    drop it: the page then connects anew (htmx's reconnect), with the cookies the browser
+    holds by then. Install before the page loads."""
+
+    def __init__(self, page: Page) -> None:
+        self._page = page
+        self._routes: list[WebSocketRoute] = []
+        page.route_web_socket(PAGE_SOCKET, self._relay)
+
+    def _relay(self, ws: WebSocketRoute) -> None:
+        ws.connect_to_server()
+        self._routes.append(ws)
+
+    def reconnect(self) -> None:
+        """Closes the page's socket as a restarting server does (1012, which htmx answers by
+        connecting again) and waits until the page has connected anew."""
+        count = len(self._routes)
+        self._routes[-1].close(code=1012)
+        for _ in range(600):  # bounds a hang only: htmx waits up to 1 s before it reconnects
+            if len(self._routes) > count:
+                break
+            self._page.wait_for_timeout(50)
+        assert len(self._routes) > count, "the page did not connect again"
+        expect(self._page.locator("body")).to_have_attribute("data-connection", "open")
 
 
 def is_local_url(url: str) -> bool:

@@ -143,15 +143,17 @@ def test_a_frame_no_page_sends_is_ignored(client: TestClient, frame: Any) -> Non
     assert counts(client, event, poll) == [0, 0, 1]
 
 
-def test_a_viewer_socket_takes_no_votes(client: TestClient) -> None:
-    """The projector's (or a cookie-less) page socket is no participant's: a vote there is
-    ignored."""
+def test_a_socket_without_a_participant_says_to_post_the_vote(client: TestClient) -> None:
+    """A page socket opened without the participant's cookie (blocked) is no participant's: a
+    vote there counts nothing, and the answer tells the page to post it (the post's answer then
+    says it was not counted, issue 21)."""
     event = create_event(client)
     poll = create_poll(client, event)
-    path = f"/e/{event.code}/rooms/{event.room}/live?view=screen"
-    with client.websocket_connect(path, headers=ORIGIN) as screen:
-        screen.receive_text()
-        send_vote(screen, poll["id"], [["choice", "0"], ["request_id", "v"]])
+    path = f"/e/{event.code}/rooms/{event.room}/live?view=participant"
+    with client.websocket_connect(path, headers=ORIGIN) as cookieless:
+        cookieless.receive_text()
+        send_vote(cookieless, poll["id"], [["choice", "0"], ["request_id", "v"]])
+        assert answer(cookieless) == "<!--sent:v:post-->"
     # And the participant's socket, opened after, answers its own send first.
     ws = open_page(client, event)
     try:
