@@ -352,6 +352,19 @@ async def merge_question(request: Request) -> Response:
     return json_response(shapes.question_dict(question, room))
 
 
+async def split_question(request: Request) -> Response:
+    """Take back the merge of the question of the URL, a merged duplicate (issue 24). No body.
+    Answers the question, back in the lists; a repeat (or a question never merged) answers
+    it as it is and changes nothing."""
+    event, access = await moderated_event(request)
+    svc = services(request)
+    duplicate = await svc.questions.question(event, request.path_params["question_id"])
+    access.require_room(await svc.events.room(event, duplicate.room_id))
+    question = await svc.questions.split(event, duplicate.id)
+    room = await svc.events.room(event, question.room_id)
+    return json_response(shapes.question_dict(question, room))
+
+
 # --- the operator ----------------------------------------------------------------------------
 
 

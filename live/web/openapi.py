@@ -238,6 +238,10 @@ OPERATIONS: tuple[Operation, ...] = (
         body="MergeQuestionBody",
     ),
     Operation(
+        f"POST {E}/questions/{{question_id}}/split", "splitQuestion", "moderator",
+        "200 Question", "Take back the merge of this duplicate (it keeps its own upvoters)",
+    ),
+    Operation(
         f"GET {E}/export.json", "exportEvent", "organiser", "200 Export",
         "Everything the event holds",
     ),
