@@ -194,3 +194,18 @@ async def test_qa_split_refusals_change_nothing(store: Store) -> None:
         "b": "a",
         "c": "b",
     }
+
+
+async def test_qa_split_after_the_target_was_deleted_brings_the_duplicate_back(
+    store: Store,
+) -> None:
+    await setup_event(store)
+    await ask(store, make_question("a"))
+    await ask(store, make_question("b", participant_id="u2"))
+    await store.set_upvote("b", "u7", True, None)
+    await store.merge_questions("a", "b")
+    await store.delete_question("a")
+    assert await store.split_question("b") is not None
+    back = await store.get_question("b")
+    assert back is not None and back.merged_into is None and back.upvotes == 1
+    assert [q.id for q in await store.list_questions("r1")] == ["b"]
