@@ -545,7 +545,7 @@ def blocklist_pages(browser: Browser, stage: Stage) -> None:
 
 def panel_pages(browser: Browser, stage: Stage) -> None:
     """Issue 24's panel Q&A in its own event: the console with labels, its filter and the
-    projector's filter, the edit page's merge, the phone asking with a label and its list with
+    projector's filter, the edit page's merge and its undo, the phone asking with a label and its list with
     label chips and a merged question's summed upvotes, the projector filtered by label."""
     server = stage.server
     event = api(server, "POST", "/events", {"title": "Podium Arbeitsmarkt 2026", "rooms": ["Saal"]})
@@ -596,6 +596,10 @@ def panel_pages(browser: Browser, stage: Stage) -> None:
     console.locator(".qa-col").screenshot(path=str(OUT / "console-panel.png"))
     console.goto(f"{server.url}/e/{code}/moderate/questions/{order[2]}/edit")
     console.screenshot(path=str(OUT / "console-merge.png"), full_page=True)
+    # The question the duplicate went into: its edit page offers to split it off again.
+    console.goto(f"{server.url}/e/{code}/moderate/questions/{order[1]}/edit")
+    console.locator("#split-title").scroll_into_view_if_needed()
+    console.screenshot(path=str(OUT / "console-split.png"), full_page=True)
 
     phone = phone_page(browser)
     phone.goto(f"{server.url}/e/{code}?room={room}")

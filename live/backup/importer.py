@@ -4,7 +4,8 @@ document) through the Store interface, so it lands in either backend the same wa
 The order of the writes is the order in which the app itself makes such an event: the event
 with its rooms, brand, program and participants; each poll open while its ballots are cast (in
 the order of the export, which is the order of the text answers), then put into its own state;
-each question upvotable while its upvotes are added, then into its own state; the mood log
+each question upvotable while its upvotes are added, then into its own state; the merged
+duplicates merged again (which re-derives each question's co-authors); the mood log
 replayed; the applause seconds; the projectors last (opening polls points them elsewhere).
 Nothing here bypasses a store rule.
 
@@ -65,7 +66,7 @@ async def import_event(
         rooms=len(transfer.rooms),
         polls=len(transfer.polls),
         ballots=sum(len(p.ballots) for p in transfer.polls),
-        questions=len(transfer.questions),
+        questions=len(transfer.questions) + len(transfer.merged),
         participants=len(transfer.participants),
     )
 
@@ -79,7 +80,16 @@ async def _free_code(store: Store, ids: Ids) -> str:
 
 async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None:
     event = replace(transfer.event, moderator_token_hash=token_hash(token))
-    await store.create_event(event, transfer.rooms)
+    # Labels and the projectors' label filters are written apart (create_event takes none).
+    await store.create_event(
+        replace(event, question_labels=()),
+        [replace(room, screen_label=None) for room in transfer.rooms],
+    )
+    if event.question_labels:
+        await store.set_question_labels(event.code, event.question_labels)
+    for room in transfer.rooms:
+        if room.screen_label is not None:
+            await store.set_screen_label(room.id, room.screen_label)
     if transfer.join_code_required:  # a new secret: codes shown before never work here
         await store.set_join_code_secret(event.code, ids.token())
     if transfer.logo is not None:
@@ -126,9 +136,11 @@ async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None
         for kind, entries in hidden:
             for shown in entries:
                 await store.set_hidden(poll.id, kind, poll_rules.hidden_key(shown), shown, True)
-    for question_record in transfer.questions:
+    for question_record in (*transfer.questions, *transfer.merged):
         question = replace(
-            question_record.question, participant_id=people[question_record.question.participant_id]
+            question_record.question,
+            participant_id=people[question_record.question.participant_id],
+            merged_into=None,  # merged below, once every question is there
         )
         if question_record.upvoters:
             await store.add_question(replace(question, state="approved"), None, None)
@@ -138,6 +150,12 @@ async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None
                 await store.update_question(question, ("state",))
         else:
             await store.add_question(question, None, None)
+    # In the transfer's order (a question's own duplicates first). The store moves a
+    # duplicate's upvotes (an export has none left on it) and sets the co-authors.
+    for merged_record in transfer.merged:
+        target = merged_record.question.merged_into
+        assert target is not None  # read_transfer sets it on every merged record
+        await store.merge_questions(target, merged_record.question.id)
     for room_id, log in transfer.moods:
         for at, alias, value in log:
             await store.set_mood(room_id, people[alias], value, None, at)

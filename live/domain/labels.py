@@ -63,6 +63,20 @@ def filter_label(event: Event, raw: object) -> str | None:
     return pick_label(event, raw)
 
 
+def query_label(event: Event, raw: str | None) -> str | None:
+    """The API list's ``?label=`` (GET …/questions): absent → None (every question); else
+    exactly one of the event's labels (surrounding spaces aside). Anything else, an empty value
+    too, is refused like the list's other bad parameters (invalid_label, answered 400): a
+    filter that names no label would otherwise look like a list that has no such questions."""
+    if raw is None:
+        return None
+    label = clean_text(raw)
+    if not label or label not in event.question_labels:
+        msg = _n("label muss eine der Kennzeichnungen dieser Veranstaltung sein.")
+        raise DomainError("invalid_label", msg)
+    return label
+
+
 def unknown_label_error() -> DomainError:
     return DomainError(
         "unknown_label", _n("Diese Kennzeichnung gibt es in dieser Veranstaltung nicht.")

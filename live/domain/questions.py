@@ -259,6 +259,16 @@ def merge_refused_error(reason: str) -> DomainError:
     return DomainError("already_merged", msg)
 
 
+def split_refused_error() -> DomainError:
+    """Splitting a duplicate off a question that was merged on into a third one (the store's
+    MergeRefused("target_merged")): that one has to be split off first."""
+    msg = _n(
+        "Die Frage, mit der diese zusammengeführt wurde, ist selbst mit einer weiteren "
+        "zusammengeführt. Trennen Sie zuerst diese wieder ab."
+    )
+    return DomainError("split_target_merged", msg)
+
+
 # --- order -----------------------------------------------------------------------------------
 
 

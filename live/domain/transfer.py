@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 from live.domain import blocklist
+from live.domain import labels as label_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.brand import check_color, check_logo
@@ -97,6 +98,10 @@ class Transfer:
     logo: Logo | None
     # per room id; documents written before pace feedback existed have none
     paces: tuple[tuple[str, tuple[PaceEntry, ...]], ...] = ()
+    # Duplicates merged into other questions (issue 24; none in older documents), each with
+    # merged_into set, in the order to merge them again: a question's own duplicates before
+    # it goes into another one (the store refuses a merge into a merged question).
+    merged: tuple[QuestionRecord, ...] = ()
 
     def renamed(self, code: str, new_id: Callable[[], str]) -> Transfer:
         """The same event under ``code``, every room, agenda item, poll and question with a
@@ -141,6 +146,19 @@ class Transfer:
                     ),
                 )
                 for q in self.questions
+            ),
+            merged=tuple(
+                replace(
+                    q,
+                    question=replace(
+                        q.question,
+                        id=fresh(q.question.id),
+                        room_id=fresh(q.question.room_id),
+                        event_code=code,
+                        merged_into=opt(q.question.merged_into),
+                    ),
+                )
+                for q in self.merged
             ),
             moods=tuple((fresh(room), log) for room, log in self.moods),
             paces=tuple((fresh(room), log) for room, log in self.paces),
@@ -276,6 +294,7 @@ def read_transfer(doc: Any) -> Transfer:
         ends_on=_day(doc.get("ends_on"), top / "ends_on"),
         brand_color=color,
         **_blocklist(doc, top),
+        question_labels=_labels(doc, top),
     )
     rooms = tuple(_room(r, at, code, n) for n, (at, r) in enumerate(_items(doc, "rooms", top)))
     room_ids = _unique([r.id for r in rooms], top / "rooms", "room")
@@ -295,8 +314,9 @@ def read_transfer(doc: Any) -> Transfer:
     questions = tuple(
         _question(q, at, code, room_ids, people) for at, q in _items(doc, "questions", top)
     )
-    question_rooms = {q.question.id: q.question.room_id for q in questions}
     _unique([q.question.id for q in questions], top / "questions", "question")
+    merged = _merged(doc, top, code, room_ids, people, questions)
+    question_rooms = {q.question.id: q.question.room_id for q in questions}
     return Transfer(
         event=event,
         join_code_required=_get(doc, "join_code_required", top, bool),
@@ -315,7 +335,70 @@ def read_transfer(doc: Any) -> Transfer:
         paces=tuple(_pace(p, at, room_ids, people) for at, p in _items(doc, "pace", top))
         if "pace" in doc
         else (),
+        merged=merged,
     )
+
+
+def _labels(doc: Mapping[str, Any], top: _At) -> tuple[str, ...]:
+    """The event's question labels (issue 24; absent in older exports: none), checked as the
+    setup checks them."""
+    if "question_labels" not in doc:
+        return ()
+    with _refusals(top / "question_labels"):
+        return label_rules.clean_labels(doc["question_labels"])
+
+
+def _opt_label(value: Any, at: _At) -> str | None:
+    """A question's label or a projector's filter: null, or a label's text. Not checked
+    against the event's list: a label taken off it stays where it was (live/domain/labels.py)."""
+    label = _check(value, at, (str, type(None)))
+    if label is None:
+        return None
+    if not label.strip() or len(label) > label_rules.MAX_LABEL_LEN:
+        raise at.fail(f"not a label: {label!r}")
+    return str(label)
+
+
+def _merged(
+    doc: Mapping[str, Any],
+    top: _At,
+    code: str,
+    rooms: set[str],
+    people: set[str],
+    questions: tuple[QuestionRecord, ...],
+) -> tuple[QuestionRecord, ...]:
+    """The export's merged duplicates (absent in older ones: none), each merged into a
+    question of its own room, along a chain that ends at a question in the lists; ordered
+    deepest first, so each is merged again before the question it went into is."""
+    if "merged_questions" not in doc:
+        return ()
+    found: dict[str, tuple[_At, QuestionRecord]] = {}
+    rooms_of = {q.question.id: q.question.room_id for q in questions}
+    for at, raw in _items(doc, "merged_questions", top):
+        record = _question(raw, at, code, rooms, people)
+        ident = record.question.id
+        if ident in rooms_of or ident in found:
+            raise (top / "merged_questions").fail(f"the question id {ident!r} appears twice")
+        into = str(_get(raw, "merged_into", at, str))
+        found[ident] = (at, replace(record, question=replace(record.question, merged_into=into)))
+        rooms_of[ident] = record.question.room_id
+    depth: dict[str, int] = {}
+    for ident, (at, record) in found.items():
+        chain = [ident]
+        while chain[-1] in found:
+            into = str(found[chain[-1]][1].question.merged_into)
+            if into not in rooms_of:
+                raise (found[chain[-1]][0] / "merged_into").fail(
+                    f"refers to an unknown question {into!r}"
+                )
+            if into in chain:
+                raise (at / "merged_into").fail("the merges go round in a circle")
+            chain.append(into)
+        if rooms_of[chain[1]] != record.question.room_id:
+            raise (at / "merged_into").fail("is a question of another room")
+        depth[ident] = len(chain) - 1
+    ordered = sorted(found, key=lambda ident: -depth[ident])  # stable: the export's order
+    return tuple(found[ident][1] for ident in ordered)
 
 
 def _room(raw: Any, at: _At, code: str, position: int) -> Room:
@@ -330,6 +413,8 @@ def _room(raw: Any, at: _At, code: str, position: int) -> Room:
         applause_via_stream=_check(
             raw.get("applause_via_stream", False), at / "applause_via_stream", bool
         ),
+        # Absent before issue 24: the projector shows every question.
+        screen_label=_opt_label(raw.get("screen_label"), at / "screen_label"),
     )
 
 
@@ -462,6 +547,7 @@ def _question(raw: Any, at: _At, code: str, rooms: set[str], people: set[str]) -
         state=cast("QuestionState", state),
         created_at=_moment(raw.get("created_at"), at / "created_at"),
         answer=_check(raw.get("answer"), at / "answer", (str, type(None))),
+        label=_opt_label(raw.get("label"), at / "label"),  # absent before issue 24: none
     )
     upvoters = tuple(
         _ref(who, uat, people, "participant") for uat, who in _items(raw, "upvoters", at)

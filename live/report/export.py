@@ -74,6 +74,13 @@ def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
             for p in r.polls
         ],
         "questions": [shapes.question_dict(q, r.room) for r in report.rooms for q in r.questions],
+        # Merged duplicates (issue 24), in no list but the report's: read back by `live import`,
+        # which merges them again (absent in older files).
+        "merged_questions": [
+            {**shapes.question_dict(q, r.room), "merged_into": q.merged_into}
+            for r in report.rooms
+            for q in r.merged
+        ],
         "applause": [
             {
                 "room_id": r.room.id,

@@ -1,6 +1,7 @@
 """What the export needs besides the report to re-create the event elsewhere (`live import`,
 live/domain/transfer.py reads it back): every participant under a pseudonym, each poll's
-ballots, each question's author and upvoters, the mood log, the projectors' state, the logo.
+ballots, each question's author, upvoters and co-authors (the authors of duplicates merged
+into it), the mood log, the projectors' state, the logo.
 
 Pseudonyms: "p-1", "p-2", … numbered by when the participant joined (unknown first, then by id),
 so an event imported and exported again gets the same ones. Participant ids and tokens never
@@ -28,6 +29,7 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
     listed = await store.list_participants(event.code)
     ballots = {p["id"]: await store.poll_ballots(p["id"]) for p in doc["polls"]}
     questions = [q for room in rooms for q in await store.list_questions(room.id)]
+    questions += [q for room in rooms for q in await store.merged_questions(room.id)]
     upvoters = await store.upvoters([q.id for q in questions]) if questions else {}
     moods = {room.id: await store.mood_log(room.id) for room in rooms}
     paces = {room.id: await store.pace_log(room.id) for room in rooms}
@@ -36,6 +38,7 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
     seen = {pid for pid, _ in listed}
     found = {pid for entries in ballots.values() for pid, _ in entries}
     found |= {q.participant_id for q in questions} | {p for s in upvoters.values() for p in s}
+    found |= {p for q in questions for p in q.co_authors}
     found |= {pid for log in moods.values() for _, pid, _ in log}
     found |= {pid for log in paces.values() for pid, _, _ in log}
     extra = [(pid, None) for pid in sorted(found - seen)]
@@ -57,6 +60,20 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
         ]
         polls.append({**poll, "ballots": votes})
     authors = {q.id: q.participant_id for q in questions}
+    co_authors = {q.id: q.co_authors for q in questions}
+
+    def question_records(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                **q,
+                "author": alias(authors[q["id"]]),
+                "upvoters": by_number(upvoters.get(q["id"], ())),
+                # `live import` derives them again by merging; here for the reader.
+                "co_authors": by_number(co_authors[q["id"]]),
+            }
+            for q in listed
+        ]
+
     logo = await store.get_logo(event.code)
     return {
         **doc,
@@ -64,14 +81,8 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
             {"id": alias(pid), "joined_at": shapes.iso(at)} for pid, at in [*listed, *extra]
         ],
         "polls": polls,
-        "questions": [
-            {
-                **q,
-                "author": alias(authors[q["id"]]),
-                "upvoters": by_number(upvoters.get(q["id"], ())),
-            }
-            for q in doc["questions"]
-        ],
+        "questions": question_records(doc["questions"]),
+        "merged_questions": question_records(doc["merged_questions"]),
         "mood": [
             {
                 **m,

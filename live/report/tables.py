@@ -67,7 +67,9 @@ def poll_csv(poll: PollReport, fmt: Formatter) -> str:
 
 
 def questions_csv(report: EventReport, fmt: Formatter) -> str:
-    """The published questions of every room (as in the report), most upvoted first."""
+    """The published questions of every room (as in the report), most upvoted first. The
+    label (issue 24) is the last column, so the columns spreadsheets already read keep their
+    places; empty for a question without one."""
     header: list[Cell] = [
         fmt._("Raum"),
         fmt._("Frage"),
@@ -76,6 +78,7 @@ def questions_csv(report: EventReport, fmt: Formatter) -> str:
         fmt._("Status"),
         fmt._("Antwort"),
         fmt._("Gestellt am"),
+        fmt._("Kennzeichnung"),
     ]
     rows: list[Sequence[Cell]] = [header]
     for room in report.rooms:
@@ -89,6 +92,7 @@ def questions_csv(report: EventReport, fmt: Formatter) -> str:
                     state_label(q, fmt),
                     q.answer or "",
                     fmt.stamp(q.created_at),
+                    q.label or "",
                 ]
             )
     return write(rows, fmt)

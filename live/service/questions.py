@@ -320,6 +320,31 @@ class QuestionService:
                     )
         return await self.question(event, target.id)
 
+    async def duplicates(self, question: Question) -> list[Question]:
+        """The questions merged straight into ``question`` (not those merged into one of
+        them), oldest first: what its edit page offers to split off again."""
+        merged = await self.store.merged_questions(question.room_id)
+        return [q for q in merged if q.merged_into == question.id]
+
+    async def split(self, event: Event, question_id: object) -> Question:
+        """Take a merge back (issue 24): the merged duplicate ``question_id`` is in the lists
+        again with the upvoters it kept at the merge; the question it went into keeps its
+        upvotes and loses it as a co-author (Store.split_question). Idempotent: a question
+        that is not merged is answered as it is. The caller checks access to its room."""
+        question = await self.question(event, question_id)
+        if question.merged_into is not None:
+            try:
+                version = await self.store.split_question(question.id)
+            except MergeRefused:
+                raise rules.split_refused_error() from None
+            if version is not None:
+                # Both changed: the target's co-authors, the duplicate is back in the lists.
+                for changed in (question.merged_into, question.id):
+                    await publish_change(
+                        self.hub, question.room_id, "questions.updated", version, question=changed
+                    )
+        return await self.question(event, question.id)
+
     async def approve_all(self, event: Event, room: Room) -> int:
         """Bulk approval of every pending question of the room; returns how many. One notice
         without a question id: the fan-out re-reads all questions."""

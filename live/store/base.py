@@ -66,7 +66,8 @@ class QuestionClosed(Exception):
 class MergeRefused(Exception):
     """merge_questions: the two questions cannot be merged as they are at write time.
     ``reason``: "self" (one question), "other_room", or "merged" (either side was merged
-    into another question already)."""
+    into another question already). split_question: "target_merged" (the question it went
+    into was merged on into a third one: split that one off first)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -350,15 +351,28 @@ class Store(Protocol):
         """Which of these questions the participant has upvoted."""
 
     async def merge_questions(self, target_id: str, source_id: str) -> int | None:
-        """Merge the duplicate ``source`` into ``target``, in one atomic step: target's
-        upvoters become the union of both sets (a participant who upvoted both counts once),
-        source's upvotes go; source.merged_into = target; target.co_authors gains source's
-        author and co-authors (never target's own author); a highlight on source moves to
-        target. Source then leaves list_questions (merged_questions lists it) and takes no
-        upvotes (set_upvote raises QuestionClosed("merged")). Returns the room's new version;
-        None when source was merged into target already (a repeat: nothing changes, no bump).
-        StoreError for an unknown question; MergeRefused (nothing changes) for one question,
-        two rooms, or a side merged into another question already."""
+        """Merge the duplicate ``source`` into ``target``, in one atomic step: target's upvoters
+        become the union of both sets (a participant who upvoted both counts once); source keeps its
+        own upvoters (counted in its Question.upvotes, which no list shows), so split_question can
+        give them back; source.merged_into = target; target.co_authors gains source's author and co-
+        authors (never target's own author); a highlight on source moves to target. Source then
+        leaves list_questions (merged_questions lists it) and takes no upvotes (set_upvote raises
+        QuestionClosed("merged")). Returns the room's new version; None when source was merged into
+        target already (a repeat: nothing changes, no bump). StoreError for an unknown question;
+        MergeRefused (nothing changes) for one question, two rooms, or a side merged into another
+        question already."""
+
+    async def split_question(self, question_id: str) -> int | None:
+        """Undo merge_questions for the merged question ``question_id``, in one atomic step:
+        merged_into = None (it is in list_questions again and takes upvotes); its upvoters
+        are the ones it kept at the merge (none if merged before it kept them); the question it
+        went into keeps every upvoter it has (the store cannot tell one the merge brought from
+        one given to it directly, so it takes none away) and its co_authors become those its
+        remaining duplicates give (their authors and co-authors, never its own author). The
+        split question's own duplicates stay merged into it; a highlight stays where it is.
+        Returns the room's new version; None when the question is not merged (a repeat:
+        nothing changes). StoreError for an unknown question; MergeRefused("target_merged")
+        (nothing changes) when the question it went into was merged on into another one."""
 
     async def set_question_labels(self, code: str, labels: Sequence[str]) -> list[tuple[str, int]]:
         """Event.question_labels (checked by the caller, live/domain/labels.py), replacing the

@@ -55,7 +55,8 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   merged_into and co_authors, a JSON list, only once merged:
                                   absent means not merged, no co-authors; label absent: none)
 - ``P:{code}:upvotes:<q>``        set of the participant ids that upvote the question (the
-                                  count is SCARD: membership, never a counter)
+                                  count is SCARD: membership, never a counter); a merged
+                                  duplicate keeps its own, for split_question
 - ``P:{code}:asked:<participant>`` sorted set of the participant's question ids in the event,
                                   scored like ``questions``: add_question's rate limit counts
                                   those created at or after not_before (deleted ones drop out)

@@ -42,6 +42,10 @@ from live.store.redis_codec import (
 )
 from live.store.redis_scripts import REQUEST_TTL
 
+# split_question's reads and write race other merges and splits into the same question
+# only; a few tries are plenty.
+_SPLIT_TRIES = 5
+
 # update_event_settings re-reads the rooms when one was added while it ran; rooms are added by
 # a moderator now and then, so a second attempt practically always goes through.
 _SETTINGS_ATTEMPTS = 5
@@ -251,6 +255,50 @@ class RedisQuestions:
         if reply[0] == "refused":
             raise MergeRefused(str(reply[1]))
         return int(check_reply(reply, f"questions {target_id!r} / {source_id!r}")[1])
+
+    async def split_question(self: _Core, question_id: str) -> int | None:
+        with translate_errors("split_question"):
+            home = (await self._homes_of("question", [question_id])).get(question_id)
+            if home is None:
+                raise StoreError(f"unknown question {question_id!r}")
+            code, room_id = home
+            # Optimistic: read, work out the target's co-authors, write if nothing changed.
+            for _ in range(_SPLIT_TRIES):
+                found = await _read_questions(self, code, [question_id])
+                if not found:
+                    raise StoreError(f"unknown question {question_id!r}")
+                target_id = found[0].merged_into
+                if target_id is None:
+                    return None
+                target_key = self._key(code, "question", target_id)
+                seen, target_author = await self._redis().hmget(
+                    target_key, ["co_authors", "participant_id"]
+                )
+                authors: set[str] = set()
+                ids = await self._redis().zrange(self._key(code, "questions", room_id), 0, -1)
+                for other in await _read_questions(self, code, cast("list[str]", ids)):
+                    if other.merged_into == target_id and other.id != question_id:
+                        authors |= {other.participant_id, *other.co_authors}
+                authors.discard(str(target_author))
+                keys = [
+                    self._key(code, "question", question_id),
+                    target_key,
+                    self._key(code, "room", room_id),
+                ]
+                args = [
+                    target_id,
+                    str(seen or ""),
+                    orjson.dumps(sorted(authors)).decode() if authors else "",
+                ]
+                reply = await self._run(lua.SPLIT_QUESTION, keys, args)
+                if reply[0] == "retry":
+                    continue
+                if reply[0] == "same":
+                    return None
+                if reply[0] == "refused":
+                    raise MergeRefused(str(reply[1]))
+                return int(check_reply(reply, f"question {question_id!r}")[1])
+        raise StoreError(f"question {question_id!r}: changed under every try to split it")
 
     async def update_question(
         self: _Core, question: Question, fields: Collection[str] = QUESTION_FIELDS

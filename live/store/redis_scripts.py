@@ -572,9 +572,9 @@ if ARGV[1] == ARGV[2] then return {'refused', 'self'} end
 if t[1] ~= s[1] then return {'refused', 'other_room'} end
 if s[3] == ARGV[1] then return {'same'} end
 if s[3] or t[3] then return {'refused', 'merged'} end
--- Set union: a participant who upvoted both counts once.
+-- Set union: a participant who upvoted both counts once. The source keeps its own set, which
+-- SPLIT_QUESTION gives back to it (no list shows a merged question's count).
 redis.call('SUNIONSTORE', KEYS[3], KEYS[3], KEYS[4])
-redis.call('DEL', KEYS[4])
 local authors = {}
 for _, list in ipairs({t[4] or '[]', s[4] or '[]'}) do
   for _, author in ipairs(cjson.decode(list)) do authors[author] = true end
@@ -595,6 +595,35 @@ if redis.call('HGET', KEYS[5], 'highlighted_question_id') == ARGV[2] then
   redis.call('HSET', KEYS[5], 'highlighted_question_id', ARGV[1])
 end
 return {'ok', redis.call('HINCRBY', KEYS[5], 'version', 1)}
+"""
+)
+
+# Taking a merge back (split_question). The target's new co-authors are worked out by the
+# caller from the room's merged questions; the script writes them only if the target's
+# co-authors are still those the caller read (else 'retry': a merge or split came between).
+# KEYS: 1 source hash, 2 target hash, 3 room hash
+# ARGV: 1 target id (as read), 2 target co_authors as read ('' absent), 3 new co_authors ('')
+# Reply: {'ok', version} | {'same'} (not merged) | {'refused', 'target_merged'} | {'retry'} |
+#        {'missing', 'question'}
+SPLIT_QUESTION = Lua(
+    """
+local s = redis.call('HMGET', KEYS[1], 'room_id', 'merged_into')
+if not s[1] then return {'missing', 'question'} end
+if not s[2] then return {'same'} end
+if s[2] ~= ARGV[1] then return {'retry'} end
+local t = redis.call('HMGET', KEYS[2], 'room_id', 'merged_into', 'co_authors')
+-- A deleted target leaves nothing to correct.
+if t[1] then
+  if t[2] then return {'refused', 'target_merged'} end
+  if (t[3] or '') ~= ARGV[2] then return {'retry'} end
+  if ARGV[3] ~= '' then
+    redis.call('HSET', KEYS[2], 'co_authors', ARGV[3])
+  else
+    redis.call('HDEL', KEYS[2], 'co_authors')
+  end
+end
+redis.call('HDEL', KEYS[1], 'merged_into')
+return {'ok', redis.call('HINCRBY', KEYS[3], 'version', 1)}
 """
 )
 

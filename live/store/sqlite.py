@@ -634,8 +634,8 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
 
     async def merge_questions(self, target_id: str, source_id: str) -> int | None:
         """One job: read both (StoreError / MergeRefused), copy source's upvoters to target
-        (INSERT OR IGNORE: the primary key keeps a participant once), drop source's, note the
-        merge and the co-authors, move a highlight, version + 1."""
+        (INSERT OR IGNORE: the primary key keeps a participant once; source keeps its own for
+        split_question), note the merge and the co-authors, move a highlight, version + 1."""
 
         def work(conn: sqlite3.Connection) -> int | None:
             found = {
@@ -664,7 +664,6 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
                 " SELECT ?, participant_id FROM upvotes WHERE question_id = ?",
                 (target_id, source_id),
             )
-            conn.execute("DELETE FROM upvotes WHERE question_id = ?", (source_id,))
             authors = {*orjson.loads(target_co), *orjson.loads(source_co), source_author}
             authors.discard(target_author)
             conn.execute(
@@ -678,6 +677,41 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
                 "UPDATE rooms SET highlighted_question_id = ? WHERE highlighted_question_id = ?",
                 (target_id, source_id),
             )
+            return _bump(conn, room_id)
+
+        return await self._runner.write(work)
+
+    async def split_question(self, question_id: str) -> int | None:
+        """One job: read it and the question it went into, take the merge back, derive the
+        target's co-authors from its remaining duplicates, version + 1."""
+
+        def work(conn: sqlite3.Connection) -> int | None:
+            rows = conn.execute(
+                "SELECT room_id, merged_into FROM questions WHERE id = ?", (question_id,)
+            ).fetchall()
+            if not rows:
+                raise StoreError(f"unknown question {question_id!r}")
+            room_id, target_id = rows[0]
+            if target_id is None:
+                return None
+            target = conn.execute(
+                "SELECT participant_id, merged_into FROM questions WHERE id = ?", (target_id,)
+            ).fetchall()
+            if target and target[0][1] is not None:
+                raise MergeRefused("target_merged")
+            conn.execute("UPDATE questions SET merged_into = NULL WHERE id = ?", (question_id,))
+            if target:  # a deleted target leaves nothing to correct
+                authors: set[str] = set()
+                for author, co_authors in conn.execute(
+                    "SELECT participant_id, co_authors FROM questions WHERE merged_into = ?",
+                    (target_id,),
+                ).fetchall():
+                    authors |= {author, *orjson.loads(co_authors)}
+                authors.discard(target[0][0])
+                conn.execute(
+                    "UPDATE questions SET co_authors = ? WHERE id = ?",
+                    (orjson.dumps(sorted(authors)).decode(), target_id),
+                )
             return _bump(conn, room_id)
 
         return await self._runner.write(work)

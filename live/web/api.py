@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from live.domain import labels as label_rules
 from live.domain import polls as poll_rules
 from live.domain import qa_paging
 from live.domain import questions as qa_rules
@@ -274,12 +275,15 @@ async def list_questions(request: Request) -> Response:
     - ``?cursor=C``: the page after the one whose answer carried ``C``; without it the first.
       ``C`` is opaque; it names a position in the order, not an offset, so questions asked or
       deleted meanwhile shift nothing.
+    - ``?label=L``: only the questions with label ``L``, one of the event's labels
+      (label_rules.query_label; 400 ``invalid_label`` otherwise). The order and the cursors
+      are the unfiltered list's, so a cursor stays valid with the filter (and without it).
 
     The body stays the contract's ``[question, ...]``; the headers say how to go on:
     ``X-Next-Cursor`` (absent on the last page), ``Link: <…>; rel="next"`` with the URL of the
     next page, and ``X-Total-Count`` (how many questions the caller may see in all). A bad
     ``limit`` or ``cursor`` answers 400 (``invalid_limit``, ``invalid_cursor``) and reads
-    nothing."""
+    nothing; a bad ``label`` answers 400 before any question is read."""
     limit = qa_paging.parse_limit(request.query_params.get("limit"))
     cursor = request.query_params.get("cursor")
     if cursor is not None:
@@ -287,11 +291,13 @@ async def list_questions(request: Request) -> Response:
     svc = services(request)
     event = await svc.events.event(request.path_params["code"])
     room = await svc.events.room(event, request.path_params["room_id"])
+    label = label_rules.query_label(event, request.query_params.get("label"))
     moderator = (await resolve(request, event)).moderates(room.id)
     questions = [
         q
         for q in await svc.questions.in_room(room)
         if qa_rules.visible_to(q, participant_id=None, moderator=moderator)
+        and (label is None or q.label == label)
     ]
     found = qa_paging.cursor_page(questions, "votes", limit, cursor)
     response = json_response([shapes.question_dict(q, room) for q in found.items])
@@ -342,6 +348,19 @@ async def merge_question(request: Request) -> Response:
         msg = _n("Erwartet wird das Feld duplicate (die Kennung der doppelten Frage).")
         raise DomainError("invalid_body", msg)
     question = await svc.questions.merge(event, target.id, body["duplicate"])
+    room = await svc.events.room(event, question.room_id)
+    return json_response(shapes.question_dict(question, room))
+
+
+async def split_question(request: Request) -> Response:
+    """Take back the merge of the question of the URL, a merged duplicate (issue 24). No body.
+    Answers the question, back in the lists; a repeat (or a question never merged) answers
+    it as it is and changes nothing."""
+    event, access = await moderated_event(request)
+    svc = services(request)
+    duplicate = await svc.questions.question(event, request.path_params["question_id"])
+    access.require_room(await svc.events.room(event, duplicate.room_id))
+    question = await svc.questions.split(event, duplicate.id)
     room = await svc.events.room(event, question.room_id)
     return json_response(shapes.question_dict(question, room))
 

@@ -322,6 +322,9 @@ EXPORT: Schema = {
                     {"allOf": [ref("Poll"), obj({"agenda_item_id": nullable(ID)})]},
                 ),
                 "questions": array(ref("Question")),
+                # Duplicates merged into another question (issue 24): in no list, but the
+                # report's; ``merged_into`` names the question they went into.
+                "merged_questions": array({"allOf": [ref("Question"), obj({"merged_into": ID})]}),
                 "applause": array(obj({"room_id": ID, "levels": TIMELINE})),
                 "mood": array(
                     obj(

@@ -47,7 +47,14 @@ def status_for(error: DomainError) -> int:
         return 409
     if isinstance(error, TooMany) or error.code == "too_fast":
         return 429
-    if error.code in {"invalid_json", "invalid_body", "invalid_limit", "invalid_cursor"}:
+    # The JSON body and the query parameters: the request itself is malformed.
+    if error.code in {
+        "invalid_json",
+        "invalid_body",
+        "invalid_limit",
+        "invalid_cursor",
+        "invalid_label",
+    }:
         return 400
     if error.code in {"too_large", "logo_too_large"}:
         return 413

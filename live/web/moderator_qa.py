@@ -239,6 +239,23 @@ async def merge(request: Request) -> Response:
     return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{merged.id}")
 
 
+async def split(request: Request) -> Response:
+    """The edit page's "Wieder trennen": the question of the URL, a duplicate merged into the
+    page's question, goes back into the lists (Store.split_question says with which upvotes).
+    Done: back to the console at it. Refused: the edit page of the question it went into,
+    with the German error above its list of duplicates."""
+    await read_form(request)
+    event, question, room = await _question_of_request(request)
+    try:
+        await services(request).questions.split(event, question.id)
+    except DomainError as exc:
+        target = await services(request).questions.question(event, question.merged_into)
+        values = {"text": target.text, "answer": target.answer or "", "label": target.label or ""}
+        errors = FieldErrors({"split": error_text(request, exc)})
+        return await _edit_page(request, event, target, room, values, errors, status_for(exc))
+    return redirect(f"/e/{event.code}/moderate?room={room.id}#mod-q-{question.id}")
+
+
 async def _edit_page(
     request: Request,
     event: Event,
@@ -258,6 +275,7 @@ async def _edit_page(
         values=values,
         errors=errors,
         merge_choices=await _merge_choices(request, room, question),
+        duplicates=await services(request).questions.duplicates(question),
         excerpt=excerpt,
     )
 

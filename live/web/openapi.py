@@ -103,6 +103,14 @@ PAGING: tuple[Schema, ...] = (
         "description": "the X-Next-Cursor of the page before (opaque)",
         "schema": {"type": "string"},
     },
+    {
+        "name": "label",
+        "in": "query",
+        "required": False,
+        "description": "only questions with this label, one of the event's question_labels "
+        "(else 400 invalid_label); cursors stay valid with it",
+        "schema": {"type": "string"},
+    },
 )
 TEXT: Schema = {"type": "string"}
 PAGE_HEADERS: tuple[tuple[str, Schema], ...] = (
@@ -230,6 +238,10 @@ OPERATIONS: tuple[Operation, ...] = (
         body="MergeQuestionBody",
     ),
     Operation(
+        f"POST {E}/questions/{{question_id}}/split", "splitQuestion", "moderator",
+        "200 Question", "Take back the merge of this duplicate (it keeps its own upvoters)",
+    ),
+    Operation(
         f"GET {E}/export.json", "exportEvent", "organiser", "200 Export",
         "Everything the event holds",
     ),
@@ -253,7 +265,7 @@ def _error(description: str, **extra: Any) -> Schema:
 ERRORS: dict[int, Schema] = {
     400: _error(
         "`invalid_json` (not JSON) or `invalid_body` (not an object; unknown fields); paging: "
-        "`invalid_limit`, `invalid_cursor`"
+        "`invalid_limit`, `invalid_cursor`; the question list's filter: `invalid_label`"
     ),
     401: _error(
         "`unauthorized`: no token",

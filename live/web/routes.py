@@ -111,6 +111,7 @@ def routes() -> list[BaseRoute]:
         Private(f"{mod}/questions/{{question_id}}/answer", moderator_qa.answer, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/merge", moderator_qa.merge, methods=["POST"]),
+        Private(f"{mod}/questions/{{question_id}}/split", moderator_qa.split, methods=["POST"]),
         Private(f"{mod}/labels", moderator_qa.labels, methods=["POST"]),
         Private(
             f"{mod}/rooms/{{room_id}}/screen-label", moderator_qa.screen_label, methods=["POST"]
@@ -224,6 +225,11 @@ def routes() -> list[BaseRoute]:
                 Route(
                     "/events/{code}/questions/{question_id}/merge",
                     api.merge_question,
+                    methods=["POST"],
+                ),
+                Route(
+                    "/events/{code}/questions/{question_id}/split",
+                    api.split_question,
                     methods=["POST"],
                 ),
                 Route("/events/{code}/export.json", report.export_api, methods=["GET"]),

@@ -165,6 +165,23 @@ async def build(store: Store) -> None:
         question = await store.get_question(qid)
         assert question is not None
         await store.update_question(replace(question, state=state, answer=answer))  # type: ignore[arg-type]
+    # Panel Q&A (issue 24): the event's labels, labelled questions, a projector filtered by
+    # label; a label taken off the list stays on its question. Merged duplicates in a chain:
+    # rt-q6 went into rt-q7, which then went into rt-q1 (upvotes and authors add up).
+    await store.set_question_labels(CODE, ["Dr. Beispiel", "Podium", "Früher"])
+    await ask("rt-q6", "rt-plenum", 5, 14.5, label="Podium")
+    await ask("rt-q7", "rt-plenum", 6, 14.6)
+    await store.set_upvote("rt-q6", people[7], True, None)
+    for who in (4, 1):
+        await store.set_upvote("rt-q7", people[who], True, None)
+    await store.merge_questions("rt-q7", "rt-q6")
+    await store.merge_questions("rt-q1", "rt-q7")
+    for qid, label in (("rt-q1", "Dr. Beispiel"), ("rt-q4", "Podium"), ("rt-q2", "Früher")):
+        question = await store.get_question(qid)
+        assert question is not None
+        await store.update_question(replace(question, label=label), ("label",))
+    await store.set_question_labels(CODE, ["Dr. Beispiel", "Podium"])
+    await store.set_screen_label("rt-plenum", "Dr. Beispiel")
     await store.set_highlight("rt-plenum", "rt-q1")
     await store.set_screen_mode("rt-saal-b", "words", "rt-text")
     for minute, who, value in ((15, 0, 4), (16, 1, 2), (17, 0, 5), (17, 3, 3)):

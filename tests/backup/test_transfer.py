@@ -65,7 +65,7 @@ async def test_an_event_moves_to_a_fresh_instance_and_exports_the_same(
     )
     done = live("import", tmp_path / "first.json", env=target)
     assert done.returncode == 0, done.stderr
-    assert f"imported event {CODE}: 2 rooms, 8 polls, 20 ballots, 5 questions" in done.stdout
+    assert f"imported event {CODE}: 2 rooms, 8 polls, 20 ballots, 7 questions" in done.stdout
     assert f"/e/{CODE}/moderate?token=" in done.stdout
     second = export(target, tmp_path / "second.json")
     assert comparable(second) == comparable(first)
@@ -77,13 +77,24 @@ async def test_an_event_moves_to_a_fresh_instance_and_exports_the_same(
     assert polls["rt-text"]["ballots"][-1]["texts"] == ["Kaffee", "Zeit"]  # the newest last
     assert polls["rt-scale"]["joined_before_only"] is True and polls["rt-scale"]["state"] == "open"
     assert [(q["id"], q["state"], q["upvotes"]) for q in second["questions"]] == [
-        ("rt-q1", "approved", 2),
+        ("rt-q1", "approved", 4),  # its own 2 and the merged duplicates' 2
         ("rt-q2", "answered", 1),
         ("rt-q3", "pending", 0),
         ("rt-q4", "hidden", 2),
         ("rt-q5", "archived", 1),
     ]
     assert second["questions"][0]["highlighted"] is True
+    # Panel Q&A (issue 24): labels, the projector's filter, merged duplicates.
+    assert second["question_labels"] == ["Dr. Beispiel", "Podium"]
+    labels = {q["id"]: q["label"] for q in second["questions"]}
+    assert (labels["rt-q1"], labels["rt-q2"], labels["rt-q3"]) == ("Dr. Beispiel", "Früher", None)
+    assert [r["screen_label"] for r in second["rooms"]] == ["Dr. Beispiel", None]
+    merged = {q["id"]: q for q in second["merged_questions"]}
+    assert merged["rt-q6"]["merged_into"] == "rt-q7" and merged["rt-q7"]["merged_into"] == "rt-q1"
+    assert merged["rt-q6"]["label"] == "Podium"
+    assert second["questions"][0]["co_authors"] == sorted(
+        [merged["rt-q6"]["author"], merged["rt-q7"]["author"]]
+    )
     assert second["screens"][1] == {
         "room_id": "rt-saal-b",
         "mode": "words",
@@ -119,6 +130,14 @@ async def test_new_code_imports_next_to_the_original(
         (q["text"], q["upvoters"]) for q in first["questions"]
     ]
     assert copy["participants"] == first["participants"]
+    # Merged duplicates come along, pointing at their copies.
+    texts = {q["id"]: q["text"] for q in [*copy["questions"], *copy["merged_questions"]]}
+    assert [
+        (q["text"], texts[q["merged_into"]], q["co_authors"]) for q in copy["merged_questions"]
+    ] == [
+        (q["text"], f"Frage {q['merged_into']}?", q["co_authors"])
+        for q in first["merged_questions"]
+    ]
     # The original is untouched.
     assert comparable(export(source, tmp_path / "again.json")) == comparable(first)
 
@@ -153,7 +172,35 @@ async def test_bad_files_are_refused_and_change_nothing(
         for part in ("participants", "screens", "logo"):
             doc.pop(part)
 
+    def merge_unknown(doc: dict[str, Any]) -> None:
+        doc["merged_questions"][0]["merged_into"] = "rt-nope"
+
+    def merge_circle(doc: dict[str, Any]) -> None:
+        doc["merged_questions"][1]["merged_into"] = doc["merged_questions"][0]["id"]
+
+    def merge_other_room(doc: dict[str, Any]) -> None:
+        doc["merged_questions"][1]["merged_into"] = "rt-q4"  # Saal B's
+
+    def merge_twice(doc: dict[str, Any]) -> None:
+        doc["merged_questions"][0]["id"] = "rt-q2"
+
+    def long_label(doc: dict[str, Any]) -> None:
+        doc["questions"][0]["label"] = "x" * 41
+
+    merged_order = [
+        q["id"] for q in json.loads((tmp_path / "first.json").read_text())["merged_questions"]
+    ]
+    assert merged_order == ["rt-q6", "rt-q7"]  # the cases below rely on it
     cases = [
+        (_mangled(tmp_path, "m1.json", merge_unknown), "unknown question 'rt-nope'"),
+        (_mangled(tmp_path, "m2.json", merge_circle), "go round in a circle"),
+        (_mangled(tmp_path, "m3.json", merge_other_room), "is a question of another room"),
+        (_mangled(tmp_path, "m4.json", merge_twice), "'rt-q2' appears twice"),
+        (_mangled(tmp_path, "label.json", long_label), "questions[0].label: not a label"),
+        (
+            _mangled(tmp_path, "labels.json", lambda d: d["question_labels"].append("podium")),
+            "question_labels:",
+        ),
         (_mangled(tmp_path, "v1.json", lambda d: d.update(version=1)), "export version 1 is not"),
         (_mangled(tmp_path, "v9.json", lambda d: d.update(version=9)), "export version 9 is not"),
         (_mangled(tmp_path, "other.json", lambda d: d.update(format="x")), "not a live event"),
@@ -185,7 +232,8 @@ async def test_a_failing_write_leaves_no_half_event(tmp_path: Path, source: dict
     def other_code(doc: dict[str, Any]) -> None:
         doc["code"] = "OTHER9"
         doc["rooms"] = [{**r, "id": r["id"] + "-x"} for r in doc["rooms"]]
-        for part in ("polls", "questions", "mood", "pace", "applause", "screens", "agenda"):
+        parts = ("polls", "questions", "merged_questions", "mood", "pace", "applause")
+        for part in (*parts, "screens", "agenda"):
             for entry in doc[part]:
                 entry["room_id"] += "-x"
         for entry in doc["agenda"]:
@@ -198,3 +246,31 @@ async def test_a_failing_write_leaves_no_half_event(tmp_path: Path, source: dict
     assert done.returncode == 1, done.stdout
     assert "rt-single" in done.stderr
     assert live("export", "OTHER9", env=source).returncode == 1
+
+
+async def test_an_export_from_before_labels_and_merges_still_imports(
+    tmp_path: Path, source: dict[str, str]
+) -> None:
+    """Files written before issue 24's panel Q&A have no labels, no projector filter, no
+    merged questions and no co-authors: they import, with none of these."""
+
+    def older(doc: dict[str, Any]) -> None:
+        doc.pop("question_labels")
+        doc.pop("merged_questions")
+        for room in doc["rooms"]:
+            room.pop("screen_label")
+        for question in doc["questions"]:
+            question.pop("label")
+            question.pop("co_authors")
+
+    export(source, tmp_path / "first.json")
+    target = sqlite_env(tmp_path / "target")
+    done = live("import", _mangled(tmp_path, "older.json", older), env=target)
+    assert done.returncode == 0, done.stderr
+    again = export(target, tmp_path / "again.json")
+    assert again["question_labels"] == [] and again["merged_questions"] == []
+    assert {q["label"] for q in again["questions"]} == {None}
+    assert {r["screen_label"] for r in again["rooms"]} == {None}
+    assert {tuple(q["co_authors"]) for q in again["questions"]} == {()}
+    # The upvotes the duplicates brought stay on the question they went into.
+    assert again["questions"][0]["upvotes"] == 4

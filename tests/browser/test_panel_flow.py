@@ -182,3 +182,56 @@ def test_merged_duplicates_show_the_summed_upvotes(
     check_a11y(second, context="phone after a merge")
     expect(screen.locator("#screen-stage")).to_contain_text("2 Unterstützungen", timeout=LIVE)
     expect(screen.locator("#screen-stage")).not_to_contain_text("Wann startet")
+
+
+def test_a_merge_is_split_off_again_on_the_edit_page(
+    live_server: LiveServer, browser_context: ContextFactory, browser_guard: BrowserGuard
+) -> None:
+    event = call(live_server, "POST", "/events", {"title": "Podium", "rooms": ["Saal"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    first, second = browser_context(**PHONE).new_page(), browser_context(**PHONE).new_page()
+    ask(first, live_server, code, "Wann kommt das neue Förderprogramm?")
+    ask(second, live_server, code, "Wann startet das Förderprogramm?")
+    listed = call(live_server, "GET", f"/events/{code}/rooms/{room}/questions", None, token)
+    ids = {q["text"]: q["id"] for q in listed}
+    for qid in ids.values():
+        call(live_server, "PATCH", f"/events/{code}/questions/{qid}", {"state": "approved"}, token)
+    original, duplicate = (
+        ids["Wann kommt das neue Förderprogramm?"],
+        ids["Wann startet das Förderprogramm?"],
+    )
+    item = first.locator("#qa-list li", has_text="Wann startet das Förderprogramm?")
+    expect(item).to_be_visible(timeout=LIVE)
+    item.locator(".upvote").click()
+    expect(item.locator(".upvote")).to_have_attribute("aria-pressed", "true")
+    call(
+        live_server,
+        "POST",
+        f"/events/{code}/questions/{original}/merge",
+        {"duplicate": duplicate},
+        token,
+    )
+    expect(first.locator("#qa-list")).not_to_contain_text("Wann startet", timeout=LIVE)
+
+    moderator = browser_context(viewport={"width": 1280, "height": 1000}).new_page()
+    moderator.goto(f"{live_server.url}/e/{code}/moderate?token={token}")
+    connected(moderator)
+    moderator.goto(f"{live_server.url}/e/{code}/moderate/questions/{original}/edit")
+    split = moderator.get_by_role("button", name="Wieder trennen")
+    expect(split).to_be_visible()
+    check_a11y(moderator, context="edit page with a merged duplicate to split off")
+    moderator.goto(f"{live_server.url}/e/{code}/moderate/questions/{original}/edit?lang=en")
+    check_a11y(moderator, context="edit page with a merged duplicate to split off, English")
+    moderator.goto(f"{live_server.url}/e/{code}/moderate/questions/{original}/edit?lang=de")
+    # By keyboard: the button is a real one in a form.
+    moderator.get_by_role("button", name="Wieder trennen").focus()
+    moderator.keyboard.press("Enter")
+    connected(moderator)
+    expect(moderator.locator("#mod-questions")).to_contain_text("Wann startet", timeout=LIVE)
+
+    # The phones: the duplicate is back with its own upvote, the original keeps its count.
+    back = first.locator("#qa-list li", has_text="Wann startet das Förderprogramm?")
+    expect(back.locator(".upvote-count")).to_have_text("1", timeout=LIVE)
+    expect(back.locator(".upvote")).to_have_attribute("aria-pressed", "true")
+    expect(second.locator("#qa-mine")).to_contain_text("Wann startet", timeout=LIVE)
+    check_a11y(first, context="phone after a merge was split off again")

@@ -99,9 +99,20 @@ def question(
     answer: str | None = None,
     name: str | None = None,
     room_id: str = "r1",
+    label: str | None = None,
 ) -> Question:
     return Question(
-        id, "K7M3QX", room_id, f"author-{id}", text, name, state, at(5), answer, upvotes
+        id,
+        "K7M3QX",
+        room_id,
+        f"author-{id}",
+        text,
+        name,
+        state,
+        at(5),
+        answer,
+        upvotes,
+        label=label,
     )
 
 

@@ -68,6 +68,7 @@ def test_questions_csv() -> None:
                     upvotes=3,
                     answer="Ja\nund nein",
                     name="@anna",
+                    label="-Dr. Weber",
                 ),
                 question("q2", "Versteckt", "hidden"),
             ],
@@ -75,7 +76,16 @@ def test_questions_csv() -> None:
         room_report(room("r2", "Forum ä"), questions=[question("q3", "Fläche?", room_id="r2")]),
     )
     rows = parse(tables.questions_csv(report, DE))
-    assert rows[0] == ["Raum", "Frage", "Name", "Stimmen", "Status", "Antwort", "Gestellt am"]
+    assert rows[0] == [
+        "Raum",
+        "Frage",
+        "Name",
+        "Stimmen",
+        "Status",
+        "Antwort",
+        "Gestellt am",
+        "Kennzeichnung",
+    ]
     assert rows[1] == [
         "Plenum",
         "'=cmd|' /C calc'!A0",
@@ -84,9 +94,20 @@ def test_questions_csv() -> None:
         "Beantwortet",
         "Ja\nund nein",
         "2026-11-21 09:05:00",
+        "'-Dr. Weber",  # a label is event text too: no formula either
     ]
     assert rows[2][:2] == ["Forum ä", "Fläche?"]
+    assert rows[2][7] == ""  # no label: an empty cell
     assert len(rows) == 3  # the hidden question is not published
+
+
+def test_questions_csv_in_english_names_the_label_column() -> None:
+    report = event_report(
+        room_report(room("r1", "Plenum"), questions=[question("q1", "Wann?", label="Podium")])
+    )
+    rows = parse(tables.questions_csv(report, EN), ",")
+    assert rows[0][-1] == "Label"
+    assert rows[1][-1] == "Podium"
 
 
 def test_ranking_csv_lists_places_with_points_and_first_places() -> None:

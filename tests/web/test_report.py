@@ -210,7 +210,16 @@ def test_questions_csv(client: TestClient, conference: dict[str, Any]) -> None:
     response = client.get(f"/e/{event.code}/report/questions.csv")
     assert "filename=" in response.headers["content-disposition"]
     rows = parse_csv(response)
-    assert rows[0] == ["Raum", "Frage", "Name", "Stimmen", "Status", "Antwort", "Gestellt am"]
+    assert rows[0] == [
+        "Raum",
+        "Frage",
+        "Name",
+        "Stimmen",
+        "Status",
+        "Antwort",
+        "Gestellt am",
+        "Kennzeichnung",
+    ]
     assert rows[1][:6] == [
         "Plenum",
         "Wie geht es mit der Digitalisierung weiter?",
