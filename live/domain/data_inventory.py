@@ -94,7 +94,8 @@ ROOMS = Category(
     _n(
         "Name und Reihenfolge jedes Raums, was sein Beamer gerade zeigt (Abstimmung, "
         "hervorgehobene Frage, Anzeigeart), ob mehrere Abstimmungen zugleich laufen dürfen, ein "
-        "laufender Countdown (Bezeichnung und Endzeitpunkt) und ein Zähler der Änderungen."
+        "laufender Countdown (Bezeichnung und Endzeitpunkt), ob und womit der Raum in den "
+        "„Ergebnissen aus den Foren“ erscheint, und ein Zähler der Änderungen."
     ),
     _n("Kein Personenbezug."),
     "event",
@@ -295,6 +296,8 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "rooms.countdown_label": ROOMS,
     "rooms.countdown_ends_at": ROOMS,
     "rooms.countdown_left_ms": ROOMS,
+    "rooms.forum_shown": ROOMS,
+    "rooms.forum_poll_id": ROOMS,
     "agenda_items.id": AGENDA,
     "agenda_items.event_code": AGENDA,
     "agenda_items.room_id": AGENDA,

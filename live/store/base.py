@@ -369,6 +369,11 @@ class Store(Protocol):
         """Room.screen_label (None: the projector shows every question). Returns the room's
         new version; StoreError for an unknown room."""
 
+    async def set_forum_results(self, room_id: str, shown: bool | None, poll_id: str | None) -> int:
+        """Room.forum_shown and Room.forum_poll_id together (the poll checked by the caller,
+        live/domain/forums.py). Returns the room's new version; StoreError for an unknown
+        room."""
+
     async def merged_questions(self, room_id: str) -> list[Question]:
         """The room's merged questions (merged_into set), oldest first, for the report."""
 

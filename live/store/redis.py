@@ -25,7 +25,8 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   on), screen_label (only if set), countdown_label,
                                   countdown_ends_at and countdown_left_ms (the countdown, only
                                   while there is one; ends_at while running, left_ms while
-                                  paused)
+                                  paused), forum_shown ("1"/"0", only if set) and
+                                  forum_poll_id (only if set): the forums' results
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
                                   agenda_item_id, screen_results, max_answers,

@@ -146,6 +146,8 @@ def room_args(room: Room) -> list[str]:
     mode = check_screen_mode(room.screen_mode)
     if room.screen_label is not None:
         raise ValueError(f"room {room.id!r}: the label filter comes with set_screen_label")
+    if room.forum_shown is not None or room.forum_poll_id is not None:
+        raise ValueError(f"room {room.id!r}: the forums' results come with set_forum_results")
     return [
         room.id,
         room.name,
@@ -175,6 +177,9 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         screen_label=row.get("screen_label"),
         # All three absent: no countdown (also in rooms stored before countdowns).
         countdown=_countdown_from_hash(row),
+        # Absent while the default (also in rooms stored before the forums' results).
+        forum_shown=None if "forum_shown" not in row else row["forum_shown"] == "1",
+        forum_poll_id=row.get("forum_poll_id"),
     )
 
 

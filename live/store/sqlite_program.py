@@ -93,6 +93,15 @@ class SQLiteProgram:
         columns = countdown_params(countdown)
         return await self._runner.write(lambda conn: bump(conn, room_id, **columns))
 
+    async def set_forum_results(
+        self: _Core, room_id: str, shown: bool | None, poll_id: str | None
+    ) -> int:
+        """StoreError for an unknown room."""
+        flag = None if shown is None else int(shown)
+        return await self._runner.write(
+            lambda conn: bump(conn, room_id, forum_shown=flag, forum_poll_id=poll_id)
+        )
+
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None
     ) -> int:

@@ -57,6 +57,11 @@ Schema versions:
   while paused) and rooms.countdown_left_ms (while paused); all NULL: no countdown. Added by
   ALTER TABLE in a fresh database too (_COUNTDOWN_DDL), so that the columns of a migrated
   rooms table come in the same order.
+- 15 (issue 24, the forums' results): rooms.screen_mode also allows 'forums' (SQLite cannot
+  change a CHECK in place: the migration rebuilds rooms, _ROOMS_REBUILD);
+  rooms.forum_shown (0/1, NULL: the default, every room but the first takes part) and
+  rooms.forum_poll_id (the ranking poll whose top 3 are the room's column, NULL: the marked
+  ideas; no foreign key, a deleted poll leaves the column saying so).
 """
 
 from __future__ import annotations
@@ -93,7 +98,7 @@ from live.domain.pace import VALUES as PACE_VALUES
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 15
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -177,6 +182,12 @@ _COUNTDOWN_DDL: tuple[str, ...] = (
     "ALTER TABLE rooms ADD COLUMN countdown_label TEXT",
     "ALTER TABLE rooms ADD COLUMN countdown_ends_at TEXT",
     "ALTER TABLE rooms ADD COLUMN countdown_left_ms INTEGER",
+)
+
+# New in version 15; shared by _DDL (after _COUNTDOWN_DDL) and the rebuild of rooms.
+_FORUM_DDL: tuple[str, ...] = (
+    "ALTER TABLE rooms ADD COLUMN forum_shown INTEGER CHECK (forum_shown IN (0, 1))",
+    "ALTER TABLE rooms ADD COLUMN forum_poll_id TEXT",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -372,6 +383,57 @@ _POLLS_REBUILD: tuple[str, ...] = (
 )
 
 
+# The rooms table of version 14, for the rebuild of version 14 → 15: the columns in the order
+# of the versions that added them (a fresh database: _DDL's rooms, then the ALTERs of
+# _PANEL_DDL and _COUNTDOWN_DDL), under ``name``, with the screen modes of now.
+def _rooms_v14_ddl(name: str) -> str:
+    return f"""
+    CREATE TABLE {name} (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        name           TEXT NOT NULL,
+        position       INTEGER NOT NULL,
+        screen_poll_id TEXT,
+        version        INTEGER NOT NULL DEFAULT 1,
+        highlighted_question_id TEXT REFERENCES questions (id),
+        moderator_token_hash TEXT,
+        screen_mode    TEXT NOT NULL DEFAULT 'auto' CHECK (screen_mode IN ({_SCREEN_MODES_SQL})),
+        parallel_polls INTEGER NOT NULL DEFAULT 0 CHECK (parallel_polls IN (0, 1)),
+        applause_via_stream INTEGER NOT NULL DEFAULT 0 CHECK (applause_via_stream IN (0, 1)),
+        screen_label   TEXT,
+        countdown_label TEXT,
+        countdown_ends_at TEXT,
+        countdown_left_ms INTEGER,
+        FOREIGN KEY (screen_poll_id, id) REFERENCES polls (id, room_id)
+    ) WITHOUT ROWID
+    """
+
+
+_ROOM_COLUMNS_V14 = (
+    "id, event_code, name, position, screen_poll_id, version, highlighted_question_id,"
+    " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream, screen_label,"
+    " countdown_label, countdown_ends_at, countdown_left_ms"
+)
+
+# Version 14 → 15: rooms with the new screen mode 'forums' in its CHECK, then the forum
+# columns. The recipe of _POLLS_REBUILD (which see): foreign keys deferred to the commit, the
+# rows copied through rooms_new, the final table created under its own name and never renamed
+# (every table with a room_id refers to it by that name). Then the ALTERs of _FORUM_DDL, as in
+# a fresh database.
+_ROOMS_REBUILD: tuple[str, ...] = (
+    "PRAGMA defer_foreign_keys = ON",
+    _rooms_v14_ddl("rooms_new"),
+    f"INSERT INTO rooms_new ({_ROOM_COLUMNS_V14}) SELECT {_ROOM_COLUMNS_V14} FROM rooms",
+    "DROP TABLE rooms",
+    _rooms_v14_ddl("rooms"),
+    "INSERT INTO rooms SELECT * FROM rooms_new",
+    "DROP TABLE rooms_new",
+    "CREATE INDEX rooms_by_event ON rooms (event_code, position, id)",
+    "CREATE INDEX rooms_by_highlight ON rooms (highlighted_question_id)",
+    *_FORUM_DDL,
+)
+
+
 _DDL: tuple[str, ...] = (
     # One row: the version of the schema below. Migrations compare against SCHEMA_VERSION.
     """
@@ -463,6 +525,7 @@ _DDL: tuple[str, ...] = (
     *_QUESTION_DDL,
     *_PANEL_DDL,
     *_COUNTDOWN_DDL,
+    *_FORUM_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
@@ -532,6 +595,9 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     10: _PANEL_DDL,
     11: _PACE_DDL,
     12: _COUNTDOWN_DDL,
+    # 13: the idea board's step (h-ideas) comes here at merge.
+    13: (),
+    14: _ROOMS_REBUILD,
 }
 
 
@@ -748,8 +814,12 @@ ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
     " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream, screen_label"
 )
-# What reading a room selects: ROOM_COLUMNS and the countdown (written by set_countdown only).
-ROOM_SELECT = f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms"
+# What reading a room selects: ROOM_COLUMNS, the countdown (written by set_countdown only) and
+# the forums' results (set_forum_results only).
+ROOM_SELECT = (
+    f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms,"
+    " forum_shown, forum_poll_id"
+)
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
@@ -757,6 +827,8 @@ def room_params(room: Room) -> tuple[Any, ...]:
     projector shows every question (set_screen_label changes it)."""
     if room.screen_label is not None:
         raise ValueError(f"room {room.id!r}: the label filter comes with set_screen_label")
+    if room.forum_shown is not None or room.forum_poll_id is not None:
+        raise ValueError(f"room {room.id!r}: the forums' results come with set_forum_results")
     return (
         room.id,
         room.event_code,
@@ -786,6 +858,8 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         applause_via_stream=bool(row[9]),
         screen_label=row[10],
         countdown=countdown_from_row(row[11:14]) if len(row) > 11 else None,
+        forum_shown=None if len(row) <= 14 or row[14] is None else bool(row[14]),
+        forum_poll_id=row[15] if len(row) > 15 else None,
     )
 
 
