@@ -21,6 +21,7 @@ from typing import Literal
 
 from live.domain.errors import DomainError
 from live.domain.models import Idea, Poll, Results, Room
+from live.domain.poll_points import ranking_order
 from live.domain.text import _n
 
 RANKING_TOP = 3  # options of a ranking poll in a column
@@ -71,8 +72,7 @@ def ranking_top(poll: Poll, results: Results, limit: int = RANKING_TOP) -> tuple
     Nothing when nobody voted."""
     if results.voters == 0 or len(results.points) != len(poll.options):
         return ()
-    firsts = results.first if len(results.first) == len(poll.options) else (0,) * len(poll.options)
-    order = sorted(range(len(poll.options)), key=lambda i: (-results.points[i], -firsts[i], i))
+    order = ranking_order(results.points, results.first)
     return tuple(ForumItem(poll.options[i], points=results.points[i]) for i in order[:limit])
 
 
@@ -164,7 +164,12 @@ def ranking_polls(polls: Sequence[Poll]) -> list[Poll]:
     return [p for p in polls if p.kind == "ranking"]
 
 
-def source_changes(before: Poll | None, after: Poll) -> bool:
-    """Does this change of a poll change what its room's column shows? Only its state: the
-    column shows a ranking poll once closed, so votes never matter, closing and reopening do."""
-    return before is None or before.state != after.state
+def is_source(poll: Poll, rooms: Sequence[Room]) -> bool:
+    """Is ``poll`` the source of its room's column? (Then its closing and reopening change
+    the roll-up; its votes never do, see the module docstring.)"""
+    return any(r.id == poll.room_id and r.forum_poll_id == poll.id for r in rooms)
+
+
+def showing(rooms: Sequence[Room]) -> list[Room]:
+    """The rooms whose projector shows the roll-up now: they follow every forum's change."""
+    return [r for r in rooms if r.screen_mode == "forums"]

@@ -19,7 +19,7 @@ from live.domain.polls import published
 from live.domain.text import _n
 
 # What ends up on the wall ("top": the most upvoted questions, when none is highlighted).
-Shows = Literal["join", "poll", "words", "question", "top", "applause", "slide"]
+Shows = Literal["join", "poll", "words", "question", "top", "applause", "slide", "forums"]
 
 SCREEN_TOP = 3  # questions on the wall when none is highlighted
 
@@ -52,7 +52,9 @@ def screen_content(
         if room.highlighted_question_id
         else None
     )
-    if mode in ("applause", "slide"):
+    # "forums": the forums' results (live/domain/forums.py), also while they are all empty:
+    # each column then says so, which is what the organiser wants the hall to see.
+    if mode in ("applause", "slide", "forums"):
         return ScreenContent(mode, mode)
     if mode == "join":
         return ScreenContent(mode, "join")

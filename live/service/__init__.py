@@ -27,6 +27,7 @@ from live.service.control import ControlService
 from live.service.countdown import CountdownService
 from live.service.events import EventService
 from live.service.feedback import FeedbackService
+from live.service.forums import ForumService
 from live.service.integrity import DataWatch
 from live.service.meter import NO_METER, WriteMeter
 from live.service.mood import MoodService
@@ -54,6 +55,7 @@ class Services:
     questions: QuestionService
     screen: ScreenService
     countdown: CountdownService
+    forums: ForumService
     applause: ApplauseService
     mood: MoodService
     pace: PaceService
@@ -115,6 +117,7 @@ def build_services(
         questions=QuestionService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
         countdown=CountdownService(store, hub, clock),
+        forums=ForumService(store, hub, polls),
         applause=applause,
         mood=MoodService(store, hub, clock, meter),
         pace=PaceService(store, hub, clock, pace_window),

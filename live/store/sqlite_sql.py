@@ -51,7 +51,8 @@ _BUMP_COLUMNS = frozenset(
 def bump(conn: sqlite3.Connection, room_id: str, **columns: str | int | None) -> int:
     """Increment the room's version, set the given room columns (screen_poll_id,
     highlighted_question_id, screen_mode, name, parallel_polls, applause_via_stream,
-    screen_label, the countdown's, the forums' results) and return the new version. StoreError for an unknown room."""
+    screen_label, the countdown's, the forums' results) and return the new version.
+    StoreError for an unknown room."""
     unknown = columns.keys() - _BUMP_COLUMNS
     if unknown:
         raise ValueError(f"bump cannot set {sorted(unknown)}")

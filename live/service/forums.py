@@ -1,0 +1,56 @@
+"""„Ergebnisse aus den Foren“ (issue 24): the organiser's settings per room, and the columns.
+
+Same shape as the other use cases: rule (live/domain/forums.py) → store → hub.publish. A
+setting changes the roll-up, so the rooms that show it read it again
+(changes.publish_forums_change); the room itself gets its own notice (its console's card).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from live.domain import forums as rules
+from live.domain.forums import ForumColumn
+from live.domain.models import Event, Room
+from live.fanout.forums import read_columns
+from live.hub import Hub
+from live.service.changes import publish_change, publish_forums_change
+from live.service.polls import PollService, poll_not_found
+from live.store import Store
+
+
+class ForumService:
+    def __init__(self, store: Store, hub: Hub, polls: PollService) -> None:
+        self.store = store
+        self.hub = hub
+        self.polls = polls
+
+    async def configure(self, event: Event, room: Room, changes: Mapping[str, object]) -> Room:
+        """The room's settings named in ``changes`` ("shown": true/false/null, "poll_id": a
+        ranking poll of the room or null for the marked ideas; other keys are ignored), checked
+        together before anything is stored: one bad value changes nothing. Returns the room as
+        it is now."""
+        shown, poll_id = room.forum_shown, room.forum_poll_id
+        if "shown" in changes:
+            shown = rules.parse_shown(changes["shown"])
+        if "poll_id" in changes:
+            poll_id = rules.parse_poll_id(changes["poll_id"])
+            if poll_id is not None:
+                poll = await self.polls.poll(event, poll_id)
+                if poll.room_id != room.id:
+                    raise poll_not_found()
+                rules.check_forum_poll(poll, room)
+        if (shown, poll_id) == (room.forum_shown, room.forum_poll_id):
+            return room
+        version = await self.store.set_forum_results(room.id, shown, poll_id)
+        await publish_change(self.hub, room.id, "room.updated", version)
+        changed = replace(room, forum_shown=shown, forum_poll_id=poll_id)
+        rooms = [changed if r.id == room.id else r for r in await self.store.list_rooms(event.code)]
+        await publish_forums_change(self.hub, rooms)
+        return changed
+
+    async def columns(self, event: Event, *, idea_limit: int | None) -> tuple[ForumColumn, ...]:
+        """Every forum's column as the store holds it now (the API and the report)."""
+        rooms = await self.store.list_rooms(event.code)
+        return await read_columns(self.store, event, rooms, idea_limit=idea_limit)
