@@ -7,12 +7,12 @@ setting changes the roll-up, so the rooms that show it read it again
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from live.domain import forums as rules
 from live.domain.forums import ForumColumn
-from live.domain.models import Event, Room
+from live.domain.models import Event, Poll, Room
 from live.fanout.forums import read_columns
 from live.hub import Hub
 from live.service.changes import publish_change, publish_forums_change
@@ -31,24 +31,50 @@ class ForumService:
         ranking poll of the room or null for the marked ideas; other keys are ignored), checked
         together before anything is stored: one bad value changes nothing. Returns the room as
         it is now."""
+        [changed] = await self.configure_rooms(event, [(room, changes)])
+        return changed
+
+    async def configure_rooms(
+        self, event: Event, changes: Sequence[tuple[Room, Mapping[str, object]]]
+    ) -> list[Room]:
+        """``configure`` for several rooms of the event at once (the console's card): every
+        room's values are checked before any is stored. Returns the rooms as they are now."""
+        wanted = [(room, await self._check(event, room, change)) for room, change in changes]
+        done = [replace(room, forum_shown=s, forum_poll_id=p) for room, (s, p) in wanted]
+        changed = [
+            (room, after)
+            for (room, _), after in zip(wanted, done, strict=True)
+            if (after.forum_shown, after.forum_poll_id) != (room.forum_shown, room.forum_poll_id)
+        ]
+        for _, after in changed:
+            version = await self.store.set_forum_results(
+                after.id, after.forum_shown, after.forum_poll_id
+            )
+            await publish_change(self.hub, after.id, "room.updated", version)
+        if changed:
+            await publish_forums_change(self.hub, await self.store.list_rooms(event.code))
+        return done
+
+    async def _check(
+        self, event: Event, room: Room, changes: Mapping[str, object]
+    ) -> tuple[bool | None, str | None]:
         shown, poll_id = room.forum_shown, room.forum_poll_id
         if "shown" in changes:
             shown = rules.parse_shown(changes["shown"])
         if "poll_id" in changes:
             poll_id = rules.parse_poll_id(changes["poll_id"])
-            if poll_id is not None:
+            if poll_id is not None and poll_id != room.forum_poll_id:
                 poll = await self.polls.poll(event, poll_id)
                 if poll.room_id != room.id:
                     raise poll_not_found()
                 rules.check_forum_poll(poll, room)
-        if (shown, poll_id) == (room.forum_shown, room.forum_poll_id):
-            return room
-        version = await self.store.set_forum_results(room.id, shown, poll_id)
-        await publish_change(self.hub, room.id, "room.updated", version)
-        changed = replace(room, forum_shown=shown, forum_poll_id=poll_id)
-        rooms = [changed if r.id == room.id else r for r in await self.store.list_rooms(event.code)]
-        await publish_forums_change(self.hub, rooms)
-        return changed
+        return shown, poll_id
+
+    async def ranking_polls(self, rooms: Sequence[Room]) -> dict[str, list[Poll]]:
+        """Each room's ranking polls, the choices of its source (the console's card)."""
+        return {
+            room.id: rules.ranking_polls(await self.store.list_polls(room.id)) for room in rooms
+        }
 
     async def columns(self, event: Event, *, idea_limit: int | None) -> tuple[ForumColumn, ...]:
         """Every forum's column as the store holds it now (the API and the report)."""

@@ -411,6 +411,7 @@ def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
         "item": item,
         "question": content.question,
         "top_questions": list(content.top),
+        "forums": state.forums or (),
     }
     results = render(lang, "fragments/screen_results.html", **ctx)
     stage = render(lang, "fragments/screen_stage.html", **ctx)

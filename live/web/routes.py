@@ -16,6 +16,7 @@ from live.web import (
     brand,
     control,
     countdown,
+    forums,
     landing,
     links,
     metrics,
@@ -95,6 +96,7 @@ def routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Private(f"{mod}/rooms/{{room_id}}/countdown", countdown.console, methods=["POST"]),
+        Private(f"{mod}/forum-results", forums.console, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),
@@ -188,6 +190,12 @@ def routes() -> list[BaseRoute]:
                     methods=["POST"],
                 ),
                 Route("/events/{code}/rooms/{room_id}/screen", api.set_screen, methods=["PUT"]),
+                Route(
+                    "/events/{code}/rooms/{room_id}/forum-results",
+                    forums.api_configure,
+                    methods=["PUT"],
+                ),
+                Route("/events/{code}/forum-results", forums.api_columns, methods=["GET"]),
                 Route(
                     "/events/{code}/rooms/{room_id}/countdown",
                     countdown.api_start,
