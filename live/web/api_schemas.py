@@ -196,6 +196,26 @@ COUNTDOWN_ANSWER: Schema = obj(
 )
 SECONDS: Schema = {"type": "integer", "minimum": 1, "maximum": countdown_rules.MAX_SECONDS}
 
+# „Ergebnisse aus den Foren“ (issue 24): a room's settings and each forum's column.
+FORUM_SETTING: Schema = obj(
+    {"room_id": ID, "shown": nullable(BOOL), "takes_part": BOOL, "poll_id": nullable(ID)}
+)
+FORUM_COLUMN: Schema = obj(
+    {
+        "room_id": ID,
+        "name": STRING,
+        "source": {"enum": ["ideas", "ranking"]},
+        "state": {"enum": ["items", "waiting", "empty", "missing"]},
+        "poll_id": nullable(ID),
+        "items": array(
+            obj({"text": STRING, "points": nullable(COUNT), "upvotes": nullable(COUNT)})
+        ),
+    }
+)
+FORUM_RESULTS: Schema = obj(
+    {"forums": array(ref("ForumColumn")), "rooms": array(ref("ForumSetting"))}
+)
+
 RESULTS: Schema = obj(
     {
         "counts": array(COUNT),
@@ -563,6 +583,8 @@ CHANGE_COUNTDOWN_IN: Schema = {
     "properties": {"action": {"enum": ["add", "pause", "resume"]}, "seconds": SECONDS},
 }
 
+SET_FORUM_IN: Schema = closed({"shown": nullable(BOOL), "poll_id": nullable(ID)})
+
 PATCH_QUESTION_IN: Schema = closed(
     {
         "state": {"enum": [s for s in get_args(QuestionState) if s != "pending"]},
@@ -592,6 +614,9 @@ SCHEMAS: dict[str, Schema] = {
     "Screen": SCREEN,
     "Countdown": COUNTDOWN,
     "CountdownAnswer": COUNTDOWN_ANSWER,
+    "ForumSetting": FORUM_SETTING,
+    "ForumColumn": FORUM_COLUMN,
+    "ForumResults": FORUM_RESULTS,
     "Results": RESULTS,
     "Poll": POLL,
     "Question": QUESTION,
@@ -615,6 +640,7 @@ SCHEMAS: dict[str, Schema] = {
     "BlockEntryBody": BLOCK_ENTRY_IN,
     "StartCountdownBody": START_COUNTDOWN_IN,
     "ChangeCountdownBody": CHANGE_COUNTDOWN_IN,
+    "SetForumBody": SET_FORUM_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
     "MergeQuestionBody": MERGE_QUESTION_IN,
     "SetupBody": setup_document(incoming=True),

@@ -200,6 +200,15 @@ OPERATIONS: tuple[Operation, ...] = (
         "Take the room's countdown off every screen",
     ),
     Operation(
+        f"PUT {R}/forum-results", "setForumResults", "moderator", "200 ForumSetting",
+        "Whether the room is a column of the forums' results (organiser) and its source",
+        body="SetForumBody",
+    ),
+    Operation(
+        f"GET {E}/forum-results", "getForumResults", "reader", "200 ForumResults",
+        "Every forum's column of the forums' results, and every room's settings",
+    ),
+    Operation(
         f"GET {R}/questions", "listQuestions", "reader", "200 QuestionList",
         "One page of the room's questions (moderators: every state)",
         errors=(400,), query=PAGING, headers=PAGE_HEADERS,
