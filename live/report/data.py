@@ -11,6 +11,7 @@ from datetime import datetime
 
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
+from live.domain.forums import ForumColumn
 from live.domain.models import AgendaItem, Event, Poll, Question, QuestionState, Results, Room
 
 # Questions the report publishes. Pending ones were never seen by the audience and hidden ones
@@ -92,6 +93,9 @@ class EventReport:
     active: int  # distinct participants who voted, asked or set a mood in any room
     generated_at: datetime
     voters: int = 0  # distinct participants who voted in any poll of any room
+    # „Ergebnisse aus den Foren“ (issue 24): every taking-part room's column, with all its
+    # marked ideas (live/domain/forums.py).
+    forums: tuple[ForumColumn, ...] = ()
 
     @property
     def agenda(self) -> list[AgendaItem]:

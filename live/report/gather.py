@@ -15,7 +15,8 @@ from live.domain import mood as mood_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.blocklist import Blocklist, for_event
-from live.domain.models import AgendaItem, Event, Room
+from live.domain.forums import ForumColumn, forum_columns
+from live.domain.models import AgendaItem, Event, Idea, Room
 from live.report.data import EventReport, Participation, PollReport, RoomReport
 from live.store import Store
 
@@ -41,7 +42,18 @@ async def gather(
         active=len(everyone),
         generated_at=now,
         voters=len(all_voters),
+        forums=_forums(rooms, reports),
     )
+
+
+def _forums(rooms: list[Room], reports: list[RoomReport]) -> tuple[ForumColumn, ...]:
+    """The forums' results from what the rooms' reports hold (no read of their own): every
+    marked idea, not only the wall's first ones."""
+    polls = {r.room.id: [p.poll for p in r.polls] for r in reports}
+    results = {p.poll.id: p.results for r in reports for p in r.polls}
+    # TODO(h-ideas): the marked ideas, once the idea board's store is merged (by room id).
+    ideas: dict[str, list[Idea]] = {}
+    return forum_columns(rooms, polls, results, ideas, idea_limit=None)
 
 
 async def _room(
