@@ -57,13 +57,19 @@ Schema versions:
   while paused) and rooms.countdown_left_ms (while paused); all NULL: no countdown. Added by
   ALTER TABLE in a fresh database too (_COUNTDOWN_DDL), so that the columns of a migrated
   rooms table come in the same order.
+- 14 (issue 24, the idea board): rooms.ideas_open (0/1, default 0: the board is off); the
+  tables ideas (marked: the moderator's top N, 0/1) and idea_upvotes (set membership like
+  upvotes); rooms.screen_mode also allows 'ideas'. The CHECK is widened in place
+  (_widen_screen_modes: SQLite's documented writable_schema procedure for a change that
+  leaves the stored rows valid as they are) rather than by rebuilding rooms, which half the
+  tables refer to.
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -72,6 +78,7 @@ import orjson
 from live.domain.blocklist import BLOCK_KINDS
 from live.domain.models import (
     HIDDEN_KINDS,
+    IDEA_STATES,
     POLL_KINDS,
     SCREEN_MODES,
     SCREEN_RESULTS,
@@ -79,6 +86,8 @@ from live.domain.models import (
     Ballot,
     Countdown,
     Event,
+    Idea,
+    IdeaState,
     Poll,
     PollKind,
     PollState,
@@ -93,7 +102,7 @@ from live.domain.pace import VALUES as PACE_VALUES
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -178,6 +187,59 @@ _COUNTDOWN_DDL: tuple[str, ...] = (
     "ALTER TABLE rooms ADD COLUMN countdown_ends_at TEXT",
     "ALTER TABLE rooms ADD COLUMN countdown_left_ms INTEGER",
 )
+
+_IDEA_STATES_SQL = ", ".join(f"'{state}'" for state in IDEA_STATES)
+
+# New in version 14; shared by _DDL (after _COUNTDOWN_DDL, for the column order of rooms) and
+# the migration from version 13.
+_IDEAS_DDL: tuple[str, ...] = (
+    "ALTER TABLE rooms ADD COLUMN ideas_open INTEGER NOT NULL DEFAULT 0"
+    " CHECK (ideas_open IN (0, 1))",
+    # Like questions: the author has no foreign key (never joined). marked: the moderator's
+    # top N (live/domain/ideas.py caps them per room; set_idea_marked counts in its job).
+    f"""
+    CREATE TABLE ideas (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ({_IDEA_STATES_SQL})),
+        created_at     TEXT NOT NULL,
+        marked         INTEGER NOT NULL DEFAULT 0 CHECK (marked IN (0, 1))
+    )
+    """,
+    # ideas(room) in order; event_ideas by event (and delete_event).
+    "CREATE INDEX ideas_by_room ON ideas (room_id, created_at, id)",
+    "CREATE INDEX ideas_by_event ON ideas (event_code)",
+    # Set membership, one row per (idea, participant), as upvotes.
+    """
+    CREATE TABLE idea_upvotes (
+        idea_id        TEXT NOT NULL REFERENCES ideas (id),
+        participant_id TEXT NOT NULL,
+        PRIMARY KEY (idea_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+)
+
+
+def _widen_screen_modes(conn: sqlite3.Connection) -> None:
+    """Version 13 → 14: rooms.screen_mode's CHECK also allows 'ideas'. SQLite cannot alter a
+    CHECK; its documentation (ALTER TABLE, "making other kinds of table schema changes") allows
+    editing the table's SQL in sqlite_schema for changes that keep every stored row valid, as
+    this one does (one more allowed value), with the schema cookie bumped so every connection
+    reads the new text. Runs in the migration's transaction: a failure rolls it back."""
+    (cookie,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = ?",
+            ("'slide'))", "'slide', 'ideas'))", "rooms"),
+        )
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    conn.execute(f"PRAGMA schema_version = {int(cookie) + 1}")
+
 
 # New in version 3; shared by _DDL and the migration from version 2.
 _MOOD_DDL: tuple[str, ...] = (
@@ -463,6 +525,7 @@ _DDL: tuple[str, ...] = (
     *_QUESTION_DDL,
     *_PANEL_DDL,
     *_COUNTDOWN_DDL,
+    *_IDEAS_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
@@ -532,7 +595,10 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     10: _PANEL_DDL,
     11: _PACE_DDL,
     12: _COUNTDOWN_DDL,
+    13: _IDEAS_DDL,
 }
+# from_version -> a job run after that step's statements, for a change that must read first.
+_MIGRATION_JOBS: dict[int, Callable[[sqlite3.Connection], None]] = {13: _widen_screen_modes}
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
@@ -557,6 +623,8 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     while version < SCHEMA_VERSION:
         for statement in _MIGRATIONS[version]:
             conn.execute(statement)
+        if version in _MIGRATION_JOBS:
+            _MIGRATION_JOBS[version](conn)
         version += 1
     conn.execute("UPDATE schema_version SET version = ? WHERE id = 1", (version,))
 
@@ -748,8 +816,9 @@ ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
     " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream, screen_label"
 )
-# What reading a room selects: ROOM_COLUMNS and the countdown (written by set_countdown only).
-ROOM_SELECT = f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms"
+# What reading a room selects: ROOM_COLUMNS, the countdown (written by set_countdown only) and
+# ideas_open (set_ideas_open's).
+ROOM_SELECT = f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms, ideas_open"
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
@@ -786,6 +855,7 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         applause_via_stream=bool(row[9]),
         screen_label=row[10],
         countdown=countdown_from_row(row[11:14]) if len(row) > 11 else None,
+        ideas_open=bool(row[14]) if len(row) > 14 else False,
     )
 
 
@@ -874,6 +944,43 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
         merged_into=row[10],
         co_authors=tuple(orjson.loads(row[11])),
         upvotes=int(row[12]),
+    )
+
+
+IDEA_COLUMNS = "id, event_code, room_id, participant_id, text, state, created_at"
+
+
+def idea_params(idea: Idea) -> tuple[Any, ...]:
+    """Values for IDEA_COLUMNS, in order (upvotes are counted, marked is set_idea_marked's)."""
+    return (
+        idea.id,
+        idea.event_code,
+        idea.room_id,
+        idea.participant_id,
+        idea.text,
+        check_idea_state(idea.state),
+        to_iso(idea.created_at),
+    )
+
+
+def check_idea_state(state: str) -> IdeaState:
+    if state not in IDEA_STATES:
+        raise ValueError(f"bad idea state {state!r}")
+    return state  # narrowed by the membership test
+
+
+def idea_from_row(row: tuple[Any, ...]) -> Idea:
+    """A row of IDEA_COLUMNS, marked and the upvote count."""
+    return Idea(
+        id=row[0],
+        event_code=row[1],
+        room_id=row[2],
+        participant_id=row[3],
+        text=row[4],
+        state=row[5],  # the CHECK constraint guarantees an IdeaState
+        created_at=from_iso(row[6]),
+        marked=bool(row[7]),
+        upvotes=int(row[8]),
     )
 
 
