@@ -32,9 +32,12 @@ HIDDEN_KINDS: tuple[HiddenKind, ...] = ("word", "answer")
 # questions, else the join code. The others show one thing only: "join" code + QR, "poll" the
 # results of screen_poll_id, "question" the highlighted question (top 3 when none), "applause"
 # the big applause meter, "words" the word cloud of screen_poll_id (a text poll), "slide" a
-# neutral slide (event title, room, what runs now), "forums" the forums' results ("Ergebnisse
+# neutral slide (event title, room, what runs now), "ideas" the room's idea board (the marked
+# ideas, else the top ones by upvotes; issue 24), "forums" the forums' results ("Ergebnisse
 # aus den Foren": one column per forum room, live/domain/forums.py; issue 24).
-ScreenMode = Literal["auto", "join", "poll", "question", "applause", "words", "slide", "forums"]
+ScreenMode = Literal[
+    "auto", "join", "poll", "question", "applause", "words", "slide", "ideas", "forums"
+]
 SCREEN_MODES: tuple[ScreenMode, ...] = (
     "auto",
     "join",
@@ -43,6 +46,7 @@ SCREEN_MODES: tuple[ScreenMode, ...] = (
     "applause",
     "words",
     "slide",
+    "ideas",
     "forums",
 )
 
@@ -146,6 +150,9 @@ class Room:
     screen_label: str | None = None
     # The room's countdown (None: none). Read-only on add_room: only set_countdown writes it.
     countdown: Countdown | None = None
+    # The room's idea board is on (issue 24): phones show its ideas and take new ones only
+    # then. Read-only on add_room: only Store.set_ideas_open writes it.
+    ideas_open: bool = False
     # "Ergebnisse aus den Foren" (issue 24, live/domain/forums.py): whether this room's column
     # is on the roll-up (None: the default, every room but the first, which is the plenary)
     # and its source: one of the room's ranking polls (its top 3), or with None the marked

@@ -248,16 +248,20 @@ _ROOMS = "SELECT id FROM rooms WHERE event_code = :code"
 # By event and by room: add_poll does not compare the poll's event with its room's.
 _POLLS = f"SELECT id FROM polls WHERE event_code = :code OR room_id IN ({_ROOMS})"
 _QUESTIONS = "SELECT id FROM questions WHERE event_code = :code"
+_IDEAS = "SELECT id FROM ideas WHERE event_code = :code"
 
 # delete_event after the rooms let go of their poll and question: children before parents.
 _DELETE_EVENT: tuple[str, ...] = (
     "DELETE FROM vote_requests WHERE participant_id IN"
     " (SELECT participant_id FROM participants WHERE event_code = :code)"
-    f" OR subject_id IN ({_POLLS} UNION ALL {_QUESTIONS} UNION ALL {_ROOMS})",
+    f" OR subject_id IN ({_POLLS} UNION ALL {_QUESTIONS} UNION ALL {_ROOMS}"
+    f" UNION ALL {_IDEAS})",
     f"DELETE FROM votes WHERE poll_id IN ({_POLLS})",
     f"DELETE FROM poll_hidden WHERE poll_id IN ({_POLLS})",
     f"DELETE FROM upvotes WHERE question_id IN ({_QUESTIONS})",
     "DELETE FROM questions WHERE event_code = :code",
+    f"DELETE FROM idea_upvotes WHERE idea_id IN ({_IDEAS})",
+    "DELETE FROM ideas WHERE event_code = :code",
     f"DELETE FROM polls WHERE id IN ({_POLLS})",
     f"DELETE FROM moods WHERE room_id IN ({_ROOMS})",
     f"DELETE FROM mood_log WHERE room_id IN ({_ROOMS})",
