@@ -22,6 +22,7 @@ from typing import Literal
 from live.domain.errors import DomainError
 from live.domain.models import Idea, Poll, Results, Room
 from live.domain.poll_points import ranking_order
+from live.domain.questions import by_votes
 from live.domain.text import _n
 
 RANKING_TOP = 3  # options of a ranking poll in a column
@@ -79,8 +80,7 @@ def ranking_top(poll: Poll, results: Results, limit: int = RANKING_TOP) -> tuple
 def marked_ideas(ideas: Sequence[Idea], limit: int | None = WALL_IDEAS) -> tuple[ForumItem, ...]:
     """The marked ideas everyone may see (approved), the most upvoted first, then the oldest;
     at most ``limit`` (None: all, for the report)."""
-    shown = [i for i in ideas if i.marked and i.state == "approved"]
-    shown.sort(key=lambda i: (-i.upvotes, i.created_at, i.id))
+    shown = sorted((i for i in ideas if i.marked and i.state == "approved"), key=by_votes)
     if limit is not None:
         shown = shown[:limit]
     return tuple(ForumItem(i.text, upvotes=i.upvotes) for i in shown)
@@ -173,3 +173,11 @@ def is_source(poll: Poll, rooms: Sequence[Room]) -> bool:
 def showing(rooms: Sequence[Room]) -> list[Room]:
     """The rooms whose projector shows the roll-up now: they follow every forum's change."""
     return [r for r in rooms if r.screen_mode == "forums"]
+
+
+def idea_matters(before: Idea | None, after: Idea | None) -> bool:
+    """Does this change of an idea change its room's column? Only a marked idea's does (marked
+    before or after: a mark, an unmark, an edit, an upvote, hiding one); other ideas are not
+    on the roll-up. A room whose column is a ranking poll ignores ideas: the caller need not
+    know, the read of the columns does."""
+    return (before is not None and before.marked) or (after is not None and after.marked)

@@ -33,6 +33,8 @@ async def read_columns(
         if poll is not None:
             polls.setdefault(poll.room_id, []).append(poll)
     ideas: dict[str, list[Idea]] = {}
-    # TODO(h-ideas): the marked ideas, once the idea board's store is merged (one read:
-    # store.event_ideas(event.code), sorted into ``ideas`` by room).
+    if any(r.forum_poll_id is None for r in rules.forum_rooms(rooms)):
+        # One read for every room (not one per room): the event's ideas, sorted by room.
+        for idea in await store.event_ideas(event.code):
+            ideas.setdefault(idea.room_id, []).append(idea)
     return rules.forum_columns(rooms, polls, results, ideas, idea_limit=idea_limit)

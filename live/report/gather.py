@@ -42,17 +42,20 @@ async def gather(
         active=len(everyone),
         generated_at=now,
         voters=len(all_voters),
-        forums=_forums(rooms, reports),
+        forums=_forums(rooms, reports, await store.event_ideas(event.code)),
     )
 
 
-def _forums(rooms: list[Room], reports: list[RoomReport]) -> tuple[ForumColumn, ...]:
-    """The forums' results from what the rooms' reports hold (no read of their own): every
-    marked idea, not only the wall's first ones."""
+def _forums(
+    rooms: list[Room], reports: list[RoomReport], event_ideas: list[Idea]
+) -> tuple[ForumColumn, ...]:
+    """The forums' results from the rooms' reports' polls and the event's ideas: every marked
+    idea, not only the wall's first ones."""
     polls = {r.room.id: [p.poll for p in r.polls] for r in reports}
     results = {p.poll.id: p.results for r in reports for p in r.polls}
-    # TODO(h-ideas): the marked ideas, once the idea board's store is merged (by room id).
     ideas: dict[str, list[Idea]] = {}
+    for idea in event_ideas:
+        ideas.setdefault(idea.room_id, []).append(idea)
     return forum_columns(rooms, polls, results, ideas, idea_limit=None)
 
 

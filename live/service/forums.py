@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from live.domain import forums as rules
 from live.domain.forums import ForumColumn
-from live.domain.models import Event, Poll, Room
+from live.domain.models import Event, Idea, Poll, Room
 from live.fanout.forums import read_columns
 from live.hub import Hub
 from live.service.changes import publish_change, publish_forums_change
@@ -80,3 +80,13 @@ class ForumService:
         """Every forum's column as the store holds it now (the API and the report)."""
         rooms = await self.store.list_rooms(event.code)
         return await read_columns(self.store, event, rooms, idea_limit=idea_limit)
+
+
+async def follow_idea(
+    store: Store, hub: Hub, code: str, before: Idea | None, after: Idea | None
+) -> None:
+    """For the idea board's use cases, after an idea's write (``before`` and ``after`` the
+    idea around it, None for none): when it changes a forum's column, the rooms showing the
+    forums' results read them again. Costs one read of the rooms, and only for marked ideas."""
+    if rules.idea_matters(before, after):
+        await publish_forums_change(hub, await store.list_rooms(code))

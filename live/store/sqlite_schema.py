@@ -241,10 +241,11 @@ def _widen_screen_modes(last: str, new: str) -> Callable[[sqlite3.Connection], N
 
 def _widen(conn: sqlite3.Connection, old: str, new: str) -> None:
     """rooms.screen_mode's CHECK: ``old`` (the end of its list) becomes ``new``. SQLite cannot
-    alter a CHECK; its documentation (ALTER TABLE, "making other kinds of table schema changes") allows
-    editing the table's SQL in sqlite_schema for changes that keep every stored row valid, as
-    this one does (one more allowed value), with the schema cookie bumped so every connection
-    reads the new text. Runs in the migration's transaction: a failure rolls it back."""
+    alter a CHECK; its documentation (ALTER TABLE, "making other kinds of table schema
+    changes") allows editing the table's SQL in sqlite_schema for changes that keep every
+    stored row valid, as this one does (one more allowed value), with the schema cookie bumped
+    so every connection reads the new text. Runs in the migration's transaction: a failure
+    rolls it back."""
     (cookie,) = conn.execute("PRAGMA schema_version").fetchone()
     conn.execute("PRAGMA writable_schema = ON")
     try:

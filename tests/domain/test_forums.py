@@ -164,3 +164,13 @@ def test_good_settings() -> None:
     assert rules.parse_shown(False) is False
     assert rules.parse_poll_id("") is None
     assert rules.parse_poll_id("p1") == "p1"
+
+
+def test_only_a_marked_idea_changes_a_column() -> None:
+    marked, plain = idea("a", "f1"), idea("b", "f1", marked=False)
+    assert rules.idea_matters(plain, marked)  # marked now
+    assert rules.idea_matters(marked, replace(marked, marked=False))  # unmarked
+    assert rules.idea_matters(marked, replace(marked, upvotes=3))
+    assert rules.idea_matters(None, marked)
+    assert not rules.idea_matters(plain, replace(plain, upvotes=3))
+    assert not rules.idea_matters(None, plain)

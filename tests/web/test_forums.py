@@ -5,13 +5,24 @@ bad input changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from live.domain.models import Idea
+from live.service.forums import follow_idea
 from live.views.hyphenate import SHY
-from tests.web.conftest import EventFixture, create_event, create_poll, join
+from tests.web.conftest import (
+    EventFixture,
+    create_event,
+    create_poll,
+    join,
+    run_in_app,
+    services_of,
+)
 from tests.web.test_poll_kinds import TOPICS, send
 from tests.web.test_sockets import receive, ws_url
 from tests.web.test_text_polls import api, error_code
@@ -201,3 +212,37 @@ def test_the_card_is_the_organisers(client: TestClient, forums: EventFixture) ->
         f"/e/{forums.code}/moderate/forum-results", data={}, headers=HX, follow_redirects=False
     )
     assert response.status_code in (401, 303)
+
+
+def test_marked_ideas_reach_the_plenary_projector_live(
+    client: TestClient, forums: EventFixture
+) -> None:
+    """The idea board's use cases call follow_idea after a write (live/service/forums.py):
+    here the store's writes stand in for the board's pages, the notice path is the real one."""
+    svc = services_of(client)
+    moment = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
+    ideas = [
+        Idea(f"i{n}", forums.code, room(forums, 1), "p", text, "approved", moment)
+        for n, text in enumerate(["Mehr Praktika", "Lotsen für Eltern", "Nicht markiert"])
+    ]
+    for idea in ideas:
+        run_in_app(client, svc.store.add_idea, idea, None)
+    switch = api(client, forums, "PUT", f"/rooms/{room(forums, 0)}/screen", {"mode": "forums"})
+    assert switch.status_code == 200, switch.text
+    url = f"/e/{forums.code}/rooms/{room(forums, 0)}/live?view=screen"
+    with client.websocket_connect(url) as screen:
+        assert "Noch keine Ergebnisse" in screen.receive_text()
+        for idea in ideas[:2]:
+            run_in_app(client, svc.store.set_idea_marked, idea.id, True, 10)
+            marked = replace(idea, marked=True)
+            run_in_app(client, follow_idea, svc.store, svc.hub, forums.code, idea, marked)
+        frame = ""
+        for _ in range(10):
+            frame = screen.receive_text().replace(SHY, "")
+            if 'id="screen-stage"' in frame and "Lotsen für Eltern" in frame:
+                break
+        assert "Mehr Praktika" in frame and "Lotsen für Eltern" in frame
+        assert "Nicht markiert" not in frame
+    [first, second] = columns(client, forums)["forums"]
+    assert [i["text"] for i in first["items"]] == ["Mehr Praktika", "Lotsen für Eltern"]
+    assert second["state"] == "empty"
