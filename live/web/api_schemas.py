@@ -323,6 +323,8 @@ EXPORT: Schema = {
                         "removed": array(BLOCK_ENTRY),
                     }
                 ),
+                # „Ergebnisse aus den Foren“ (issue 24): every taking-part room's column.
+                "forums": array(ref("ForumColumn")),
                 "agenda": array(
                     obj(
                         {
