@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
         [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
-        [pace] [countdown]
+        [pace] [countdown] [forums]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -32,6 +32,7 @@ from websockets.sync.client import connect  # noqa: E402
 from live.ids import Ids, token_hash  # noqa: E402
 from live.store import open_store  # noqa: E402
 from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
+from tests.support.forums import stock_forums  # noqa: E402
 from tests.support.server import LiveServer  # noqa: E402
 from tests.support.stage import Clapping, Stage, api, stock  # noqa: E402
 
@@ -702,6 +703,34 @@ def countdown_pages(browser: Browser, stage: Stage) -> None:
     api(stage.server, "DELETE", path, None, stage.token)
 
 
+def forums_pages(browser: Browser, stage: Stage) -> None:
+    """„Ergebnisse aus den Foren“ (issue 24) in an event of its own with 13 forums, each with a
+    ranking poll (tests/support/forums.py), all but the last closed: the plenary's projector at
+    1920×1080, 1280×720 and 1024×576, and the organiser's card on the console at 1366×768."""
+    forums = stock_forums(stage.server, 13, voters=2)
+    for room in forums.forums:
+        forums.source(room)
+    for room in forums.forums[:-1]:
+        forums.close(room)
+    forums.show()
+    for name, (w, h) in SIZES.items():
+        page = browser.new_context(viewport={"width": w, "height": h}, locale="de-DE").new_page()
+        page.goto(forums.screen_url())
+        _settled(page)
+        page.screenshot(path=str(OUT / f"projector-forums-{name}.png"))
+    console = browser.new_context(viewport={"width": 1366, "height": 768}, locale="de-DE")
+    page = console.new_page()
+    page.goto(forums.console_url())
+    page.wait_for_function("() => document.body.dataset.connection === 'open'")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / "console-forums.png"))
+    page.locator("#forum-card > summary").click()
+    card = page.locator("#forum-card")
+    card.scroll_into_view_if_needed()
+    page.wait_for_timeout(400)
+    card.screenshot(path=str(OUT / "console-forums-card.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -717,6 +746,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "panel": panel_pages,
     "pace": pace_pages,
     "countdown": countdown_pages,
+    "forums": forums_pages,
 }
 
 
