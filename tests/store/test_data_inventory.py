@@ -121,8 +121,6 @@ async def filled_redis(redis_server: RedisServer) -> AsyncIterator[tuple[Redis, 
         # The countdown's room fields (issue 24): paused in one room, running in the other.
         await store.set_countdown("rt-plenum", Countdown("Pause", left_ms=5000))
         await store.set_countdown("rt-saal-b", Countdown("Redezeit", ends_at=NOW))
-        # The forums' results' room fields (issue 24).
-        await store.set_forum_results("rt-saal-b", True, "rt-poll-01")
         await board.set_grade("rt-plenum", "rt-person-01", 4, NOW)
         await board.announce("rt-plenum", ["rt-person-01", "rt-person-02"], NOW)
         yield client, prefix, store
