@@ -27,6 +27,7 @@ from live.service.control import ControlService
 from live.service.countdown import CountdownService
 from live.service.events import EventService
 from live.service.feedback import FeedbackService
+from live.service.ideas import IdeaService
 from live.service.integrity import DataWatch
 from live.service.meter import NO_METER, WriteMeter
 from live.service.mood import MoodService
@@ -52,6 +53,7 @@ class Services:
     rooms: RoomService
     polls: PollService
     questions: QuestionService
+    ideas: IdeaService
     screen: ScreenService
     countdown: CountdownService
     applause: ApplauseService
@@ -113,6 +115,7 @@ def build_services(
         rooms=RoomService(store, clock, pace_window),
         polls=polls,
         questions=QuestionService(store, hub, ids, clock, meter),
+        ideas=IdeaService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
         countdown=CountdownService(store, hub, clock),
         applause=applause,

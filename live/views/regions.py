@@ -33,6 +33,14 @@ from live.views.countdown import (
     screen_countdown_region,
 )
 from live.views.frame_budget import Row, RowList, hole
+from live.views.ideas import (
+    ideas_list_html,
+    ideas_payload,
+    json_ideas_region,
+    moderator_ideas_region,
+    own_waiting,
+    participant_ideas_regions,
+)
 from live.views.pace import pace_dict, pace_regions
 from live.views.qa_queue import moderator_question_regions
 from live.views.question_json import (
@@ -182,7 +190,8 @@ class PageRenderer:
                 for p in self._shared(state, "participant-polls", lambda: participant_polls(state))
             )
             own = tuple((q.id, q.state, q.text, q.answer, q.upvotes) for q in self._own(state, pid))
-            return (ballots, own, conn.sort, conn.qa_pages)
+            waiting = tuple(i.id for i in own_waiting(state, pid)) if state.ideas else ()
+            return (ballots, own, conn.sort, conn.qa_pages, waiting)
         if conn.view == "moderator":
             return conn.qa_pages
         if conn.view == "overlay":
@@ -234,10 +243,16 @@ class PageRenderer:
                 ("qa-list", lang, sort, pages),
                 lambda: qa_list_rows(lang, state, sort, pages=pages).regions(),
             )
+            ideas_list = self._shared(
+                state,
+                ("ideas-list", lang),
+                lambda: Region("ideas-list", *(2 * (ideas_list_html(lang, state),))),
+            )
             return [
                 *participant_regions(lang, state, conn.participant_id),
                 *qa_list,
                 *qa_mine_rows(lang, state, conn.participant_id).regions(),
+                *participant_ideas_regions(lang, state, conn.participant_id, ideas_list),
                 *self.applause_regions(conn, state),
             ]
         if conn.view == "screen":
@@ -260,6 +275,7 @@ class PageRenderer:
             *pace_regions(lang, state),
             moderator_screen_region(lang, state),
             moderator_countdown_region(lang, state),
+            moderator_ideas_region(lang, state),
         ]
 
     def _json_regions(self, state: RoomState, moderator: bool) -> list[Region]:
@@ -269,6 +285,7 @@ class PageRenderer:
             self._shared(state, "json-applause", lambda: json_applause_region(state)),
             self._shared(state, "json-mood", lambda: json_mood_region(state)),
             json_countdown_region(state),
+            json_ideas_region(state, moderator=moderator),
         ]
         if moderator:  # pace feedback is for the moderators (additive to interface v1)
             regions.append(_flat_update("pace", state, pace_dict(state)))
@@ -320,6 +337,8 @@ def snapshot_dict(
         "mood": mood_dict(state),
         **({"pace": pace_dict(state)} if moderator else {}),
         "countdown": countdown_dict(state.room.countdown),
+        # The idea board (issue 24): participants get its approved ideas while it is on.
+        "ideas": ideas_payload(state, moderator=moderator)["ideas"],
     }
 
 
