@@ -420,7 +420,7 @@ class AnswerStages:
 def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
     # What the wall shows follows the moderator's choice (live.views.screen); "auto" is the
     # behaviour from before there was a choice: the highlighted question, else the poll.
-    content = screen_content(state.room, state.polls, state.questions)
+    content = screen_content(state.room, state.polls, state.questions, state.ideas)
     item = screen_item(content.poll, state) if content.poll is not None else None
     ctx = {
         "state": state,
@@ -443,7 +443,7 @@ def overlay_regions(lang: Lang, state: RoomState, parts: tuple[str, ...]) -> lis
     (the page asks for it; live/web/screen.py)."""
     regions = []
     if "results" in parts:
-        content = screen_content(state.room, state.polls, state.questions)
+        content = screen_content(state.room, state.polls, state.questions, state.ideas)
         item = screen_item(content.poll, state) if content.poll is not None else None
         html = render(lang, "fragments/overlay_results.html", item=item, state=state)
         regions.append(_html("overlay-results", html))
@@ -463,7 +463,7 @@ def moderator_screen_region(lang: Lang, state: RoomState) -> Region:
         state=state,
         event=state.event,
         room=state.room,
-        content=screen_content(state.room, state.polls, state.questions),
+        content=screen_content(state.room, state.polls, state.questions, state.ideas),
         mode_buttons=MODE_BUTTONS,
         mode_labels=MODE_LABELS,
         poll_choices=poll_choices(state.polls),
@@ -491,7 +491,7 @@ def moderator_live_regions(lang: Lang, state: RoomState) -> list[Region]:
     as on the phones (participant_regions): a vote changes only a results region, so the panel's
     selects and the focus in it are never replaced by a vote."""
     items = live_items(state)
-    shown = screen_content(state.room, state.polls, state.questions).poll
+    shown = screen_content(state.room, state.polls, state.questions, state.ideas).poll
     ctx = {
         "state": state,
         "event": state.event,

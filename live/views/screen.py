@@ -17,6 +17,7 @@ MODE_BUTTONS: tuple[tuple[ScreenMode, str, str], ...] = (
     ("applause", _n("Applaus-Anzeige"), "A"),
     ("words", _n("Wortwolke"), "W"),
     ("slide", _n("Neutrale Folie"), "S"),
+    ("ideas", _n("Ideen"), "I"),
 )
 
 MODE_LABELS: dict[str, str] = {
@@ -27,6 +28,7 @@ MODE_LABELS: dict[str, str] = {
     "applause": _n("Applaus-Anzeige"),
     "words": _n("Wortwolke"),
     "slide": _n("Neutrale Folie"),
+    "ideas": _n("Ideen"),
 }
 
 # Announced after a moderator switched the projector.
@@ -38,4 +40,5 @@ MODE_MESSAGES: dict[str, str] = {
     "applause": _n("Die Leinwand zeigt jetzt die Applaus-Anzeige."),
     "words": _n("Die Leinwand zeigt jetzt die Wortwolke."),
     "slide": _n("Die Leinwand zeigt jetzt die neutrale Folie."),
+    "ideas": _n("Die Leinwand zeigt jetzt die Ideen."),
 }

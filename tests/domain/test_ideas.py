@@ -11,7 +11,8 @@ import pytest
 
 from live.domain import ideas
 from live.domain.errors import DomainError
-from live.domain.models import Event, Idea, IdeaState
+from live.domain.models import Event, Idea, IdeaState, Room
+from live.domain.screen import screen_content
 
 NOW = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 EVENT = Event(code="K7M3QX", title="Fachtag", created_at=NOW, moderator_token_hash="0" * 64)
@@ -147,3 +148,18 @@ def test_the_projector_shows_the_marked_ideas_else_the_top_five() -> None:
     shown, marked = ideas.on_screen(with_marks)
     assert [i.id for i in shown] == ["m2", "m1"] and marked
     assert ideas.on_screen([]) == ([], False)
+
+
+def test_the_projectors_ideas_mode() -> None:
+    room = Room("r1", "K7M3QX", "Forum 1", 0, screen_mode="ideas")
+    assert screen_content(room, (), ()).shows == "join"  # nothing approved yet
+    assert screen_content(room, (), (), [idea("p", "pending")]).shows == "join"
+    content = screen_content(room, (), (), [idea("b1", upvotes=2), idea("b2", marked=True)])
+    assert (content.shows, [i.id for i in content.ideas], content.ideas_marked) == (
+        "ideas",
+        ["b2"],
+        True,
+    )
+    # Other modes ignore the ideas.
+    auto = replace(room, screen_mode="auto")
+    assert screen_content(auto, (), (), [idea("b1")]).shows == "join"
