@@ -68,7 +68,9 @@ async def _room(
     reading = mood_rules.mood_reading(latest.values())
     applause = await store.applause_timeline(room.id)
     pace_course = pace_rules.timeline(await store.pace_log(room.id), pace_window)
-    active = voters | askers | mood_givers
+    ideas = await store.ideas(room.id)
+    # Posting an idea is taking part (counted in ``active``, not as asking).
+    active = voters | askers | mood_givers | {i.participant_id for i in ideas}
     report = RoomReport(
         room=room,
         agenda=tuple(i for i in agenda if i.room_id == room.id),
@@ -87,5 +89,6 @@ async def _room(
         ),
         merged=tuple(replace(q, participant_id="", co_authors=()) for q in merged),
         pace_course=tuple(pace_course),
+        ideas=tuple(replace(i, participant_id="") for i in ideas),
     )
     return report, active, voters

@@ -3,13 +3,13 @@ result sentences, per-item summaries and the charts. Pure (the report and ``fmt`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from live.domain import applause as applause_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
-from live.domain.models import AgendaItem, Poll, Question
+from live.domain.models import AgendaItem, Idea, Poll, Question
 from live.domain.poll_points import ranking_order
 from live.domain.text import _n
 from live.report import charts
@@ -95,6 +95,8 @@ class RoomView:
     polls: list[PollView]
     questions: list[Question]
     charts: list[DayCharts]
+    # The room's approved ideas (issue 24), marked first; [] when the room had no idea board.
+    ideas: list[Idea] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -140,6 +142,7 @@ def _room(
             for p in room.shown_polls
         ],
         questions=room.published,
+        ideas=room.published_ideas,
         charts=[_day_charts(room, span, fmt, now) for span in spans(room, fmt.zone)],
     )
 
