@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
         [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
-        [pace] [countdown] [forums]
+        [pace] [countdown] [ideas] [forums]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -703,6 +703,72 @@ def countdown_pages(browser: Browser, stage: Stage) -> None:
     api(stage.server, "DELETE", path, None, stage.token)
 
 
+def ideas_pages(browser: Browser, stage: Stage) -> None:
+    """A forum's idea board (issue 24) in an event of its own that shows ideas at once: six
+    people post, two of them upvote, the moderator marks two. The phone's tab „Fragen“ with the
+    board (390×844), the console at 1366×768 with the card open, the projector's ideas mode at
+    1920×1080."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Fachtag Ideen", "rooms": ["Forum 3"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    api(server, "PATCH", f"/events/{code}/rooms/{room}", {"ideas_open": True}, token)
+    texts = [
+        "Mehr Pausen zwischen den Foren, damit Gespräche weitergehen können",
+        "Fallbeispiele aus den Jobcentern vorab als Handout",
+        "Ein Forum im Freien, wenn das Wetter mitspielt",
+        "Leichte Sprache in allen Einladungen",
+        "Kinderbetreuung während der Konferenz anbieten",
+        "Ergebnisse der Foren gleich im Plenum zeigen",
+    ]
+    ws_base = server.url.replace("http://", "ws://")
+    for n, text in enumerate(texts):
+        person = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        url = f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={person}"
+        with connect(url) as ws:
+            ws.recv()
+            ws.send(json.dumps({"type": "idea", "request_id": f"i{n}", "text": text}))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+    ideas = api(server, "GET", f"/events/{code}/rooms/{room}/ideas", None, token)
+    by_text = {i["text"]: i["id"] for i in ideas}
+    for text in texts[:5]:  # the last one still waits
+        api(server, "PATCH", f"/events/{code}/ideas/{by_text[text]}", {"state": "approved"}, token)
+    for text in (texts[0], texts[3]):
+        api(server, "PATCH", f"/events/{code}/ideas/{by_text[text]}", {"marked": True}, token)
+    for n, text in enumerate((texts[0], texts[0], texts[3], texts[1])):
+        person = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        url = f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={person}"
+        with connect(url) as ws:
+            ws.recv()
+            up = {"type": "idea_upvote", "request_id": f"u{n}", "idea_id": by_text[text]}
+            ws.send(json.dumps(up))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.get_by_role("tablist").get_by_role("tab", name="Fragen").click()
+    phone.locator("#ideas-title").scroll_into_view_if_needed()
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(OUT / "ideas-phone-390.png"))
+    console = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    console.wait_for_function("() => document.body.dataset.connection === 'open'")
+    console.locator("#mod-ideas > summary").click()
+    console.locator("#mod-ideas").scroll_into_view_if_needed()
+    console.wait_for_timeout(500)
+    console.screenshot(path=str(OUT / "ideas-console-1366x768.png"))
+    api(server, "PUT", f"/events/{code}/rooms/{room}/screen", {"mode": "ideas"}, token)
+    for name in ("1080p", "720p"):
+        width, height = SIZES[name]
+        wall = browser.new_context(
+            viewport={"width": width, "height": height}, locale="de-DE"
+        ).new_page()
+        wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+        _settled(wall)
+        wall.screenshot(path=str(OUT / f"projector-ideas-{name}.png"))
 def forums_pages(browser: Browser, stage: Stage) -> None:
     """„Ergebnisse aus den Foren“ (issue 24) in an event of its own with 13 forums, each with a
     ranking poll (tests/support/forums.py), all but the last closed: the plenary's projector at
@@ -746,6 +812,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "panel": panel_pages,
     "pace": pace_pages,
     "countdown": countdown_pages,
+    "ideas": ideas_pages,
     "forums": forums_pages,
 }
 

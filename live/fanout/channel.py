@@ -168,7 +168,9 @@ class RoomChannel:
             self.poke(poll_id)
         elif kind == "applause.changed":
             self.poke_applause()
-        elif kind == "pace.updated":
+        elif kind in ("pace.updated", "ideas.updated"):
+            # Read on every tick anyway (the pace, the idea board): no poll to tally again, no
+            # question to read again.
             self._pace_changed()
         elif kind == "questions.updated" and isinstance(message.get("question"), str):
             self._reader.poke_question(message["question"])

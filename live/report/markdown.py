@@ -116,6 +116,12 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
         if duplicates := room.report.duplicates_of(q.id):
             texts = ", ".join(f"„{md(d.text)}“" for d in duplicates)
             out.append(f"   {md(fmt._('Zusammengeführt mit:'))} {texts}")
+    if room.ideas:
+        out += ["", "### " + fmt._("Ideen"), ""]
+        for i, idea in enumerate(room.ideas, 1):
+            votes = fmt.ngettext("%(n)s Stimme", "%(n)s Stimmen", idea.upvotes)
+            mark = f"**{md(fmt._('Markiert:'))}** " if idea.marked else ""
+            out.append(f"{i}. {mark}{md(idea.text)} – {md(votes)}")
     return out
 
 

@@ -10,7 +10,7 @@ from live.domain import applause as applause_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.forums import ForumColumn
-from live.domain.models import AgendaItem, Poll, Question
+from live.domain.models import AgendaItem, Idea, Poll, Question
 from live.domain.poll_points import ranking_order
 from live.domain.text import _n
 from live.report import charts
@@ -96,6 +96,8 @@ class RoomView:
     polls: list[PollView]
     questions: list[Question]
     charts: list[DayCharts]
+    # The room's approved ideas (issue 24), marked first; [] when the room had no idea board.
+    ideas: list[Idea] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -180,6 +182,7 @@ def _room(
             for p in room.shown_polls
         ],
         questions=room.published,
+        ideas=room.published_ideas,
         charts=[_day_charts(room, span, fmt, now) for span in spans(room, fmt.zone)],
     )
 

@@ -28,6 +28,7 @@ from live.service.countdown import CountdownService
 from live.service.events import EventService
 from live.service.feedback import FeedbackService
 from live.service.forums import ForumService
+from live.service.ideas import IdeaService
 from live.service.integrity import DataWatch
 from live.service.meter import NO_METER, WriteMeter
 from live.service.mood import MoodService
@@ -53,6 +54,7 @@ class Services:
     rooms: RoomService
     polls: PollService
     questions: QuestionService
+    ideas: IdeaService
     screen: ScreenService
     countdown: CountdownService
     forums: ForumService
@@ -115,6 +117,7 @@ def build_services(
         rooms=RoomService(store, clock, pace_window),
         polls=polls,
         questions=QuestionService(store, hub, ids, clock, meter),
+        ideas=IdeaService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
         countdown=CountdownService(store, hub, clock),
         forums=ForumService(store, hub, polls),

@@ -17,6 +17,7 @@ MODE_BUTTONS: tuple[tuple[ScreenMode, str, str], ...] = (
     ("applause", _n("Applaus-Anzeige"), "A"),
     ("words", _n("Wortwolke"), "W"),
     ("slide", _n("Neutrale Folie"), "S"),
+    ("ideas", _n("Ideen"), "I"),
     ("forums", _n("Ergebnisse aus den Foren"), "E"),
 )
 
@@ -28,6 +29,7 @@ MODE_LABELS: dict[str, str] = {
     "applause": _n("Applaus-Anzeige"),
     "words": _n("Wortwolke"),
     "slide": _n("Neutrale Folie"),
+    "ideas": _n("Ideen"),
     "forums": _n("Ergebnisse aus den Foren"),
 }
 
@@ -40,5 +42,6 @@ MODE_MESSAGES: dict[str, str] = {
     "applause": _n("Die Leinwand zeigt jetzt die Applaus-Anzeige."),
     "words": _n("Die Leinwand zeigt jetzt die Wortwolke."),
     "slide": _n("Die Leinwand zeigt jetzt die neutrale Folie."),
+    "ideas": _n("Die Leinwand zeigt jetzt die Ideen."),
     "forums": _n("Die Leinwand zeigt jetzt die Ergebnisse aus den Foren."),
 }

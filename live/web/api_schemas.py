@@ -17,12 +17,14 @@ from typing import Any, get_args
 
 from live.domain import blocklist
 from live.domain import countdown as countdown_rules
+from live.domain import ideas as idea_rules
 from live.domain import labels as label_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.agenda import MAX_ITEM_TITLE_LEN
 from live.domain.codes import ALPHABET, CODE_LENGTH
 from live.domain.models import (
+    IdeaState,
     PollKind,
     PollState,
     QuestionState,
@@ -131,6 +133,8 @@ ROOM: Schema = obj(
         "parallel_polls": BOOL,
         "applause_via_stream": BOOL,
         "screen_label": nullable(LABEL),
+        # The room's idea board is on (issue 24).
+        "ideas_open": BOOL,
     }
 )
 
@@ -295,6 +299,20 @@ QUESTION: Schema = obj(
         "label": nullable(LABEL),
     }
 )
+
+# An idea of a room's idea board (issue 24; live/views/ideas.py).
+IDEA: Schema = obj(
+    {
+        "id": ID,
+        "room_id": ID,
+        "text": {"type": "string", "minLength": 1, "maxLength": idea_rules.MAX_IDEA_TEXT},
+        "state": enum(IdeaState),
+        "upvotes": COUNT,
+        "marked": BOOL,
+        "created_at": TIME,
+    }
+)
+IDEA_LIST: Schema = array(ref("Idea"))
 
 # One page of the room's questions; how to go on is in the headers (live/web/openapi.py).
 QUESTION_LIST: Schema = array(ref("Question"))
@@ -486,6 +504,7 @@ PATCH_ROOM_IN: Schema = closed(
         "parallel_polls": BOOL,
         "applause_via_stream": BOOL,
         "screen_label": nullable(STRING),
+        "ideas_open": BOOL,
     }
 )
 
@@ -597,6 +616,10 @@ PATCH_QUESTION_IN: Schema = closed(
     }
 )
 
+PATCH_IDEA_IN: Schema = closed(
+    {"state": {"type": "string", "enum": list(idea_rules.TARGET_STATES)}, "marked": BOOL}
+)
+
 MERGE_QUESTION_IN: Schema = {
     "type": "object",
     "additionalProperties": False,
@@ -623,6 +646,8 @@ SCHEMAS: dict[str, Schema] = {
     "Poll": POLL,
     "Question": QUESTION,
     "QuestionList": QUESTION_LIST,
+    "Idea": IDEA,
+    "IdeaList": IDEA_LIST,
     "Export": EXPORT,
     "SetupPoll": SETUP_POLL,
     "Setup": setup_document(incoming=False),
@@ -645,5 +670,6 @@ SCHEMAS: dict[str, Schema] = {
     "SetForumBody": SET_FORUM_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
     "MergeQuestionBody": MERGE_QUESTION_IN,
+    "PatchIdeaBody": PATCH_IDEA_IN,
     "SetupBody": setup_document(incoming=True),
 }

@@ -239,6 +239,14 @@ OPERATIONS: tuple[Operation, ...] = (
         body="MergeQuestionBody",
     ),
     Operation(
+        f"GET {R}/ideas", "listIdeas", "reader", "200 IdeaList",
+        "The room's idea board, marked ideas first (moderators: every state, always)",
+    ),
+    Operation(
+        f"PATCH {E}/ideas/{{idea_id}}", "patchIdea", "moderator", "200 Idea",
+        "Approve, hide, mark or unmark an idea", body="PatchIdeaBody", errors=(409,),
+    ),
+    Operation(
         f"GET {E}/export.json", "exportEvent", "organiser", "200 Export",
         "Everything the event holds",
     ),

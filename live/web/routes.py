@@ -12,6 +12,7 @@ from live.web import (
     api,
     api_blocklist,
     api_brand,
+    api_ideas,
     api_setup,
     brand,
     control,
@@ -21,9 +22,11 @@ from live.web import (
     links,
     metrics,
     moderator,
+    moderator_ideas,
     moderator_qa,
     openapi,
     participant,
+    participant_ideas,
     participant_qa,
     privacy,
     report,
@@ -72,6 +75,8 @@ def routes() -> list[BaseRoute]:
         Framable(
             f"{code}/questions/{{question_id}}/delete", participant_qa.delete_own, methods=["POST"]
         ),
+        Framable(f"{code}/rooms/{{room_id}}/ideas", participant_ideas.post, methods=["POST"]),
+        Framable(f"{code}/ideas/{{idea_id}}/upvote", participant_ideas.upvote, methods=["POST"]),
         # the projector, the stream overlay (+ its lower third), the neutral slide's program line
         Framable(f"{code}/screen", screen.screen, methods=["GET"]),
         Route(f"{code}/screen/now", screen.screen_now, methods=["GET"]),
@@ -114,6 +119,12 @@ def routes() -> list[BaseRoute]:
         Private(f"{mod}/questions/{{question_id}}/undo", moderator_qa.undo, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/merge", moderator_qa.merge, methods=["POST"]),
         Private(f"{mod}/labels", moderator_qa.labels, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/ideas/open", moderator_ideas.switch, methods=["POST"]),
+        Private(
+            f"{mod}/rooms/{{room_id}}/ideas/{{idea_id}}",
+            moderator_ideas.idea_action,
+            methods=["POST"],
+        ),
         Private(
             f"{mod}/rooms/{{room_id}}/screen-label", moderator_qa.screen_label, methods=["POST"]
         ),
@@ -234,6 +245,10 @@ def routes() -> list[BaseRoute]:
                     api.merge_question,
                     methods=["POST"],
                 ),
+                Route(
+                    "/events/{code}/rooms/{room_id}/ideas", api_ideas.list_ideas, methods=["GET"]
+                ),
+                Route("/events/{code}/ideas/{idea_id}", api_ideas.patch_idea, methods=["PATCH"]),
                 Route("/events/{code}/export.json", report.export_api, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.get_setup, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.put_setup, methods=["PUT"]),

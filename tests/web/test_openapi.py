@@ -33,6 +33,7 @@ from live.domain import setup_file
 from live.web import openapi
 from live.web.routes import routes
 from tests.web.conftest import EventFixture, create_event, create_poll, join, make_client
+from tests.web.test_ideas import post_ideas
 from tests.web.test_qa_queue import ask
 
 ADMIN = "admin-token-for-the-fuzzer"
@@ -123,6 +124,7 @@ class World:
     participant: str
     polls: list[str]
     questions: list[str]
+    ideas: list[str]
     rng: random.Random  # picks objects and tokens; seeded, so every run sends the same
 
 
@@ -163,8 +165,9 @@ def build_world(client: TestClient, seed: str = "") -> World:
         headers=event.auth,
     )
     assert approved.status_code == 200, approved.text
+    ideas = post_ideas(client, event, "Mehr Pausen", "Ein Forum im Freien")
     token = link.json()["moderator_token"]
-    return World(event, token, join(client, event), polls, questions, random.Random(seed))
+    return World(event, token, join(client, event), polls, questions, ideas, random.Random(seed))
 
 
 @pytest.fixture
@@ -183,6 +186,7 @@ def aim(case: Any, world: World) -> None:
         "room_id": [event.room, event.room, event.rooms[1]["id"]],
         "poll_id": world.polls,
         "question_id": world.questions,
+        "idea_id": world.ideas,
     }
     params = case.path_parameters or {}
     for name in params:
