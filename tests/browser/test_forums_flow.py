@@ -23,13 +23,13 @@ def no_axe_violations(page: Page, what: str) -> None:
     assert not violations, f"axe, {what}:\n{format_violations(violations)}"
 
 
-def test_two_forums_close_their_rankings_and_the_plenary_shows_both(
+def test_a_forum_marks_ideas_another_closes_its_ranking_the_plenary_shows_both(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
     stage = stock_forums(live_server, 3)
-    first, second, _third = stage.forums
-    for room in (first, second):
-        stage.source(room)
+    ideas_forum, ranking_forum, _third = stage.forums
+    stage.source(ranking_forum)  # the first keeps the default: its marked ideas
+    ideas = stage.ideas(ideas_forum, ["Mehr Praktika im Betrieb", "Lotsen für Eltern", "Später"])
     stage.show()
     wall = browser_context(viewport={"width": 1920, "height": 1080}).new_page()
     wall.goto(stage.screen_url())
@@ -37,20 +37,26 @@ def test_two_forums_close_their_rankings_and_the_plenary_shows_both(
     expect(wall.locator("#screen-stage")).to_have_attribute("data-mode", "forums")
     columns = wall.locator(".forum")
     expect(columns).to_have_count(3)
-    expect(columns.nth(0)).to_contain_text("Die Abstimmung läuft noch.")
-    expect(columns.nth(2)).to_contain_text("Noch keine Ergebnisse")
-    no_axe_violations(wall, "forums' results, polls running")
-
-    stage.close(first)
-    expect(columns.nth(0).locator(".forum-items li")).to_have_count(3)
+    expect(columns.nth(0)).to_contain_text("Noch keine Ergebnisse")
     expect(columns.nth(1)).to_contain_text("Die Abstimmung läuft noch.")
-    stage.close(second)
+    no_axe_violations(wall, "forums' results, nothing yet")
+
+    # The forum's moderator marks two ideas: the plenary's wall follows at once.
+    stage.mark(ideas[1])
+    stage.mark(ideas[0])
+    expect(columns.nth(0).locator(".forum-items li")).to_have_count(2)
+    expect(columns.nth(0)).to_contain_text("Lotsen für Eltern")
+    expect(columns.nth(0)).not_to_contain_text("Später")
+    # The other forum closes its ranking: its top 3 with their points.
+    stage.close(ranking_forum)
     expect(columns.nth(1).locator(".forum-items li")).to_have_count(3)
-    # Each column's winner first, with its points in words (not by colour alone).
-    expect(columns.nth(0).locator(".forum-items li").first).to_contain_text("Punkte")
+    expect(columns.nth(1).locator(".forum-items li").first).to_contain_text("Punkte")
     expect(columns.nth(1)).to_contain_text(TOPICS[1][:12])
+    # Unmarking takes an idea off again.
+    stage.mark(ideas[1], False)
+    expect(columns.nth(0).locator(".forum-items li")).to_have_count(1)
     check_wall(wall, "three forums at 1920×1080")
-    no_axe_violations(wall, "forums' results, two closed")
+    no_axe_violations(wall, "forums' results, ideas and a ranking")
 
 
 def test_thirteen_forums_fit_every_size(

@@ -71,6 +71,28 @@ class ForumStage:
     def show(self) -> None:
         self.call("PUT", f"/rooms/{self.plenary}/screen", {"mode": "forums"})
 
+    def ideas(self, room: str, texts: list[str]) -> list[str]:
+        """The room's idea board opened, one participant posting each of ``texts``, all
+        approved. Returns their ids, in the order of ``texts``."""
+        self.call("PATCH", f"/rooms/{room}", {"ideas_open": True})
+        ws_base = self.server.url.replace("http://", "ws://")
+        for n, text in enumerate(texts):
+            token = api(self.server, "POST", f"/events/{self.code}/join")["participant_token"]
+            url = f"{ws_base}/api/v1/events/{self.code}/rooms/{room}/ws?token={token}"
+            with connect(url) as ws:
+                ws.recv()
+                ws.send(json.dumps({"type": "idea", "request_id": f"i{n}", "text": text}))
+                while server_message(ws.recv()).get("type") not in ("ack", "error"):
+                    pass
+        by_text = {i["text"]: i["id"] for i in self.call("GET", f"/rooms/{room}/ideas")}
+        ids = [by_text[text] for text in texts]
+        for idea in ids:
+            self.call("PATCH", f"/ideas/{idea}", {"state": "approved"})
+        return ids
+
+    def mark(self, idea: str, marked: bool = True) -> None:
+        self.call("PATCH", f"/ideas/{idea}", {"marked": marked})
+
 
 def stock_forums(
     server: LiveServer, count: int = 13, *, voters: int = 3, title: str = "Tag der Jobcenter"

@@ -5,26 +5,15 @@ bad input changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from live.domain.models import Idea
-from live.service.forums import follow_idea
 from live.views.hyphenate import SHY
-from tests.web.conftest import (
-    EventFixture,
-    create_event,
-    create_poll,
-    join,
-    run_in_app,
-    services_of,
-)
+from tests.web.conftest import EventFixture, create_event, create_poll, join
 from tests.web.test_poll_kinds import TOPICS, send
-from tests.web.test_sockets import receive, ws_url
+from tests.web.test_sockets import receive, receive_until, reply_to, ws_url
 from tests.web.test_text_polls import api, error_code
 
 HX = {"HX-Request": "true"}
@@ -217,25 +206,27 @@ def test_the_card_is_the_organisers(client: TestClient, forums: EventFixture) ->
 def test_marked_ideas_reach_the_plenary_projector_live(
     client: TestClient, forums: EventFixture
 ) -> None:
-    """The idea board's use cases call follow_idea after a write (live/service/forums.py):
-    here the store's writes stand in for the board's pages, the notice path is the real one."""
-    svc = services_of(client)
-    moment = datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
-    ideas = [
-        Idea(f"i{n}", forums.code, room(forums, 1), "p", text, "approved", moment)
-        for n, text in enumerate(["Mehr Praktika", "Lotsen für Eltern", "Nicht markiert"])
-    ]
-    for idea in ideas:
-        run_in_app(client, svc.store.add_idea, idea, None)
+    forum = room(forums, 1)
+    assert api(client, forums, "PATCH", f"/rooms/{forum}", {"ideas_open": True}).status_code == 200
+    texts = ["Mehr Praktika", "Lotsen für Eltern", "Nicht markiert"]
+    for n, text in enumerate(texts):
+        with client.websocket_connect(ws_url(forums, join(client, forums), forum)) as ws:
+            receive(ws)
+            ws.send_json({"type": "idea", "request_id": f"i{n}", "text": text})
+            assert receive_until(ws, reply_to(f"i{n}"))["type"] == "ack"
+    ideas = {i["text"]: i["id"] for i in api(client, forums, "GET", f"/rooms/{forum}/ideas").json()}
+    for idea in ideas.values():
+        assert (
+            api(client, forums, "PATCH", f"/ideas/{idea}", {"state": "approved"}).status_code == 200
+        )
     switch = api(client, forums, "PUT", f"/rooms/{room(forums, 0)}/screen", {"mode": "forums"})
     assert switch.status_code == 200, switch.text
     url = f"/e/{forums.code}/rooms/{room(forums, 0)}/live?view=screen"
     with client.websocket_connect(url) as screen:
         assert "Noch keine Ergebnisse" in screen.receive_text()
-        for idea in ideas[:2]:
-            run_in_app(client, svc.store.set_idea_marked, idea.id, True, 10)
-            marked = replace(idea, marked=True)
-            run_in_app(client, follow_idea, svc.store, svc.hub, forums.code, idea, marked)
+        for text in texts[:2]:
+            marked = api(client, forums, "PATCH", f"/ideas/{ideas[text]}", {"marked": True})
+            assert marked.status_code == 200, marked.text
         frame = ""
         for _ in range(10):
             frame = screen.receive_text().replace(SHY, "")
