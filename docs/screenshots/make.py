@@ -771,13 +771,28 @@ def ideas_pages(browser: Browser, stage: Stage) -> None:
         wall.screenshot(path=str(OUT / f"projector-ideas-{name}.png"))
 def forums_pages(browser: Browser, stage: Stage) -> None:
     """„Ergebnisse aus den Foren“ (issue 24) in an event of its own with 13 forums, each with a
-    ranking poll (tests/support/forums.py), all but the last closed: the plenary's projector at
-    1920×1080, 1280×720 and 1024×576, and the organiser's card on the console at 1366×768."""
+    ranking poll (tests/support/forums.py), all but the last closed; forums 3 and 8 bring their
+    marked ideas instead: the plenary's projector at 1920×1080, 1280×720 and 1024×576, and the
+    organiser's card on the console at 1366×768."""
     forums = stock_forums(stage.server, 13, voters=2)
+    by_ideas = {forums.forums[2], forums.forums[7]}
     for room in forums.forums:
-        forums.source(room)
+        if room not in by_ideas:
+            forums.source(room)
     for room in forums.forums[:-1]:
         forums.close(room)
+    for room in by_ideas:
+        ideas = forums.ideas(
+            room,
+            [
+                "E-Akte für alle Teams bis Jahresende",
+                "Videoberatung als feste Sprechstunde",
+                "Ein Chat für kurze Rückfragen",
+                "Schulungen zur Barrierefreiheit",
+            ],
+        )
+        for idea in ideas[:3]:
+            forums.mark(idea)
     forums.show()
     for name, (w, h) in SIZES.items():
         page = browser.new_context(viewport={"width": w, "height": h}, locale="de-DE").new_page()
@@ -790,11 +805,11 @@ def forums_pages(browser: Browser, stage: Stage) -> None:
     page.wait_for_function("() => document.body.dataset.connection === 'open'")
     page.wait_for_timeout(400)
     page.screenshot(path=str(OUT / "console-forums.png"))
+    # The card opened: the middle column scrolls to it (the console stays one screen).
     page.locator("#forum-card > summary").click()
-    card = page.locator("#forum-card")
-    card.scroll_into_view_if_needed()
+    page.locator("#forum-card").evaluate("el => el.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(400)
-    card.screenshot(path=str(OUT / "console-forums-card.png"))
+    page.screenshot(path=str(OUT / "console-forums-card.png"))
 
 
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {

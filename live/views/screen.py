@@ -18,7 +18,8 @@ MODE_BUTTONS: tuple[tuple[ScreenMode, str, str], ...] = (
     ("words", _n("Wortwolke"), "W"),
     ("slide", _n("Neutrale Folie"), "S"),
     ("ideas", _n("Ideen"), "I"),
-    ("forums", _n("Ergebnisse aus den Foren"), "E"),
+    # Short on the button (the console's projector card has two narrow columns of buttons).
+    ("forums", _n("Forenergebnisse"), "E"),
 )
 
 MODE_LABELS: dict[str, str] = {
