@@ -130,7 +130,11 @@ class World:
 
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Generator[TestClient]:
-    with make_client(tmp_path_factory.mktemp("fuzz"), admin_token=ADMIN) as client:
+    # A world per operation, each with a few new participants, all from one address: the join
+    # budget per address (LIVE_JOIN_PER_MINUTE) is raised so that ~80 operations never meet it.
+    with make_client(
+        tmp_path_factory.mktemp("fuzz"), admin_token=ADMIN, join_per_minute=10_000
+    ) as client:
         yield client
 
 
