@@ -129,18 +129,23 @@
   // The shared question list is pushed to every phone without personal marks (one render for
   // all). Which questions this phone supports comes from #qa-state, which only this
   // participant's own requests update; re-apply it after every swap.
-  function applyUpvotes() {
-    var island = document.getElementById("qa-state");
+  // The idea board (#ideas-state, buttons with data-iid) works the same way.
+  function applyMarks(islandId, attribute) {
+    var island = document.getElementById(islandId);
     if (!island) return;
     var ids = (island.getAttribute("data-upvoted") || "").split(" ");
     var mine = {};
     for (var i = 0; i < ids.length; i++) if (ids[i]) mine[ids[i]] = true;
-    var buttons = document.querySelectorAll("button.upvote[data-qid]");
+    var buttons = document.querySelectorAll("button.upvote[" + attribute + "]");
     for (var j = 0; j < buttons.length; j++) {
-      var on = mine[buttons[j].getAttribute("data-qid")] === true;
+      var on = mine[buttons[j].getAttribute(attribute)] === true;
       buttons[j].setAttribute("aria-pressed", on ? "true" : "false");
       buttons[j].value = on ? "0" : "1";
     }
+  }
+  function applyUpvotes() {
+    applyMarks("qa-state", "data-qid");
+    applyMarks("ideas-state", "data-iid");
   }
   document.addEventListener("htmx:wsAfterMessage", applyUpvotes);
   document.addEventListener("htmx:afterSettle", applyUpvotes);

@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
         [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
-        [pace] [countdown]
+        [pace] [countdown] [ideas] [forums]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -32,6 +32,7 @@ from websockets.sync.client import connect  # noqa: E402
 from live.ids import Ids, token_hash  # noqa: E402
 from live.store import open_store  # noqa: E402
 from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
+from tests.support.forums import stock_forums  # noqa: E402
 from tests.support.server import LiveServer  # noqa: E402
 from tests.support.stage import Clapping, Stage, api, stock  # noqa: E402
 
@@ -706,6 +707,115 @@ def countdown_pages(browser: Browser, stage: Stage) -> None:
     api(stage.server, "DELETE", path, None, stage.token)
 
 
+def ideas_pages(browser: Browser, stage: Stage) -> None:
+    """A forum's idea board (issue 24) in an event of its own that shows ideas at once: six
+    people post, two of them upvote, the moderator marks two. The phone's tab „Fragen“ with the
+    board (390×844), the console at 1366×768 with the card open, the projector's ideas mode at
+    1920×1080."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Fachtag Ideen", "rooms": ["Forum 3"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    api(server, "PATCH", f"/events/{code}/rooms/{room}", {"ideas_open": True}, token)
+    texts = [
+        "Mehr Pausen zwischen den Foren, damit Gespräche weitergehen können",
+        "Fallbeispiele aus den Jobcentern vorab als Handout",
+        "Ein Forum im Freien, wenn das Wetter mitspielt",
+        "Leichte Sprache in allen Einladungen",
+        "Kinderbetreuung während der Konferenz anbieten",
+        "Ergebnisse der Foren gleich im Plenum zeigen",
+    ]
+    ws_base = server.url.replace("http://", "ws://")
+    for n, text in enumerate(texts):
+        person = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        url = f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={person}"
+        with connect(url) as ws:
+            ws.recv()
+            ws.send(json.dumps({"type": "idea", "request_id": f"i{n}", "text": text}))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+    ideas = api(server, "GET", f"/events/{code}/rooms/{room}/ideas", None, token)
+    by_text = {i["text"]: i["id"] for i in ideas}
+    for text in texts[:5]:  # the last one still waits
+        api(server, "PATCH", f"/events/{code}/ideas/{by_text[text]}", {"state": "approved"}, token)
+    for text in (texts[0], texts[3]):
+        api(server, "PATCH", f"/events/{code}/ideas/{by_text[text]}", {"marked": True}, token)
+    for n, text in enumerate((texts[0], texts[0], texts[3], texts[1])):
+        person = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        url = f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={person}"
+        with connect(url) as ws:
+            ws.recv()
+            up = {"type": "idea_upvote", "request_id": f"u{n}", "idea_id": by_text[text]}
+            ws.send(json.dumps(up))
+            while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                pass
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.get_by_role("tablist").get_by_role("tab", name="Fragen").click()
+    phone.locator("#ideas-title").scroll_into_view_if_needed()
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(OUT / "ideas-phone-390.png"))
+    console = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    console.wait_for_function("() => document.body.dataset.connection === 'open'")
+    console.locator("#mod-ideas > summary").click()
+    console.locator("#mod-ideas").scroll_into_view_if_needed()
+    console.wait_for_timeout(500)
+    console.screenshot(path=str(OUT / "ideas-console-1366x768.png"))
+    api(server, "PUT", f"/events/{code}/rooms/{room}/screen", {"mode": "ideas"}, token)
+    for name in ("1080p", "720p"):
+        width, height = SIZES[name]
+        wall = browser.new_context(
+            viewport={"width": width, "height": height}, locale="de-DE"
+        ).new_page()
+        wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+        _settled(wall)
+        wall.screenshot(path=str(OUT / f"projector-ideas-{name}.png"))
+def forums_pages(browser: Browser, stage: Stage) -> None:
+    """„Ergebnisse aus den Foren“ (issue 24) in an event of its own with 13 forums, each with a
+    ranking poll (tests/support/forums.py), all but the last closed; forums 3 and 8 bring their
+    marked ideas instead: the plenary's projector at 1920×1080, 1280×720 and 1024×576, and the
+    organiser's card on the console at 1366×768."""
+    forums = stock_forums(stage.server, 13, voters=2)
+    by_ideas = {forums.forums[2], forums.forums[7]}
+    for room in forums.forums:
+        if room not in by_ideas:
+            forums.source(room)
+    for room in forums.forums[:-1]:
+        forums.close(room)
+    for room in by_ideas:
+        ideas = forums.ideas(
+            room,
+            [
+                "E-Akte für alle Teams bis Jahresende",
+                "Videoberatung als feste Sprechstunde",
+                "Ein Chat für kurze Rückfragen",
+                "Schulungen zur Barrierefreiheit",
+            ],
+        )
+        for idea in ideas[:3]:
+            forums.mark(idea)
+    forums.show()
+    for name, (w, h) in SIZES.items():
+        page = browser.new_context(viewport={"width": w, "height": h}, locale="de-DE").new_page()
+        page.goto(forums.screen_url())
+        _settled(page)
+        page.screenshot(path=str(OUT / f"projector-forums-{name}.png"))
+    console = browser.new_context(viewport={"width": 1366, "height": 768}, locale="de-DE")
+    page = console.new_page()
+    page.goto(forums.console_url())
+    page.wait_for_function("() => document.body.dataset.connection === 'open'")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / "console-forums.png"))
+    # The card opened: the middle column scrolls to it (the console stays one screen).
+    page.locator("#forum-card > summary").click()
+    page.locator("#forum-card").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(OUT / "console-forums-card.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -721,6 +831,8 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "panel": panel_pages,
     "pace": pace_pages,
     "countdown": countdown_pages,
+    "ideas": ideas_pages,
+    "forums": forums_pages,
 }
 
 

@@ -169,3 +169,5 @@ async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None
             await store.set_screen_mode(screen.room_id, screen.mode, screen.poll_id)
         if screen.question_id is not None:
             await store.set_highlight(screen.room_id, screen.question_id)
+        if screen.forum_shown is not None or screen.forum_poll_id is not None:
+            await store.set_forum_results(screen.room_id, screen.forum_shown, screen.forum_poll_id)

@@ -67,6 +67,12 @@ KEYBOARD_FLOWS: dict[str, str] = {
     "question-labels": _n(
         "Moderation: Fragen kennzeichnen und die Liste und die Leinwand danach filtern"
     ),
+    "ideas": _n(
+        "Ideensammlung: öffnen, eine Idee senden und unterstützen, freigeben und markieren"
+    ),
+    "forum-results": _n(
+        "Moderation: die Ergebnisse aus den Foren einstellen und auf die Leinwand bringen"
+    ),
 }
 
 

@@ -94,7 +94,8 @@ ROOMS = Category(
     _n(
         "Name und Reihenfolge jedes Raums, was sein Beamer gerade zeigt (Abstimmung, "
         "hervorgehobene Frage, Anzeigeart), ob mehrere Abstimmungen zugleich laufen dürfen, ein "
-        "laufender Countdown (Bezeichnung und Endzeitpunkt) und ein Zähler der Änderungen."
+        "laufender Countdown (Bezeichnung und Endzeitpunkt), ob und womit der Raum in den "
+        "„Ergebnissen aus den Foren“ erscheint, und ein Zähler der Änderungen."
     ),
     _n("Kein Personenbezug."),
     "event",
@@ -161,6 +162,20 @@ UPVOTES = Category(
     _n("Unterstützungen von Fragen"),
     _n("Welche zufällige Kennung welche Frage unterstützt."),
     _n("Einer zufälligen Kennung zugeordnet, nicht einem Namen."),
+    "event",
+)
+IDEAS = Category(
+    "ideas",
+    _n("Ideen und ihre Unterstützungen"),
+    _n(
+        "Text jeder Idee der Ideensammlung eines Raums, Zustand (wartet, freigegeben, "
+        "ausgeblendet), Zeitpunkt, ob die Moderation sie markiert hat, und welche zufällige "
+        "Kennung welche Idee unterstützt."
+    ),
+    _n(
+        "Einer zufälligen Kennung zugeordnet, nicht einem Namen; der Text enthält, was jemand "
+        "schreibt."
+    ),
     "event",
 )
 MOODS = Category(
@@ -246,6 +261,7 @@ CATEGORIES: tuple[Category, ...] = (
     REQUEST_IDS,
     QUESTIONS,
     UPVOTES,
+    IDEAS,
     MOODS,
     PACE,
     APPLAUSE,
@@ -295,6 +311,9 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "rooms.countdown_label": ROOMS,
     "rooms.countdown_ends_at": ROOMS,
     "rooms.countdown_left_ms": ROOMS,
+    "rooms.ideas_open": ROOMS,
+    "rooms.forum_shown": ROOMS,
+    "rooms.forum_poll_id": ROOMS,
     "agenda_items.id": AGENDA,
     "agenda_items.event_code": AGENDA,
     "agenda_items.room_id": AGENDA,
@@ -353,6 +372,16 @@ SQLITE_COLUMNS: dict[str, Category] = {
     "questions.label": QUESTIONS,
     "upvotes.question_id": UPVOTES,
     "upvotes.participant_id": UPVOTES,
+    "ideas.id": IDEAS,
+    "ideas.event_code": IDEAS,
+    "ideas.room_id": IDEAS,
+    "ideas.participant_id": IDEAS,
+    "ideas.text": IDEAS,
+    "ideas.state": IDEAS,
+    "ideas.created_at": IDEAS,
+    "ideas.marked": IDEAS,
+    "idea_upvotes.idea_id": IDEAS,
+    "idea_upvotes.participant_id": IDEAS,
     "moods.room_id": MOODS,
     "moods.participant_id": MOODS,
     "moods.value": MOODS,
@@ -400,6 +429,10 @@ REDIS_KEYS: dict[str, Category] = {
     "live:{code}:question:<question>": QUESTIONS,
     "live:{code}:asked:<participant>": QUESTIONS,
     "live:{code}:upvotes:<question>": UPVOTES,
+    "live:{code}:ideas:<room>": IDEAS,
+    "live:{code}:idea:<idea>": IDEAS,
+    "live:{code}:ideaup:<idea>": IDEAS,
+    "live:{code}:marked:<room>": IDEAS,
     "live:{code}:moods:<room>": MOODS,
     "live:{code}:moodlog:<room>": MOODS,
     "live:{code}:pace:<room>": PACE,
@@ -414,6 +447,7 @@ REDIS_KEYS: dict[str, Category] = {
     "live:room:<room>": TECHNICAL,
     "live:poll:<poll>": TECHNICAL,
     "live:question:<question>": TECHNICAL,
+    "live:idea:<idea>": TECHNICAL,
     "live:agenda:<item>": TECHNICAL,
     "live:events": TECHNICAL,
     "live:events:indexed": DATABASE,
@@ -431,6 +465,7 @@ REDIS_HASH_TABLES: dict[str, str] = {
     "live:{code}:item:<item>": "agenda_items",
     "live:{code}:poll:<poll>": "polls",
     "live:{code}:question:<question>": "questions",
+    "live:{code}:idea:<idea>": "ideas",
 }
 
 STORE_PREFIX = "live:"

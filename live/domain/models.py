@@ -32,8 +32,12 @@ HIDDEN_KINDS: tuple[HiddenKind, ...] = ("word", "answer")
 # questions, else the join code. The others show one thing only: "join" code + QR, "poll" the
 # results of screen_poll_id, "question" the highlighted question (top 3 when none), "applause"
 # the big applause meter, "words" the word cloud of screen_poll_id (a text poll), "slide" a
-# neutral slide (event title, room, what runs now).
-ScreenMode = Literal["auto", "join", "poll", "question", "applause", "words", "slide"]
+# neutral slide (event title, room, what runs now), "ideas" the room's idea board (the marked
+# ideas, else the top ones by upvotes; issue 24), "forums" the forums' results ("Ergebnisse
+# aus den Foren": one column per forum room, live/domain/forums.py; issue 24).
+ScreenMode = Literal[
+    "auto", "join", "poll", "question", "applause", "words", "slide", "ideas", "forums"
+]
 SCREEN_MODES: tuple[ScreenMode, ...] = (
     "auto",
     "join",
@@ -42,6 +46,8 @@ SCREEN_MODES: tuple[ScreenMode, ...] = (
     "applause",
     "words",
     "slide",
+    "ideas",
+    "forums",
 )
 
 
@@ -144,6 +150,15 @@ class Room:
     screen_label: str | None = None
     # The room's countdown (None: none). Read-only on add_room: only set_countdown writes it.
     countdown: Countdown | None = None
+    # The room's idea board is on (issue 24): phones show its ideas and take new ones only
+    # then. Read-only on add_room: only Store.set_ideas_open writes it.
+    ideas_open: bool = False
+    # "Ergebnisse aus den Foren" (issue 24, live/domain/forums.py): whether this room's column
+    # is on the roll-up (None: the default, every room but the first, which is the plenary)
+    # and its source: one of the room's ranking polls (its top 3), or with None the marked
+    # ideas. Read-only on add_room: only Store.set_forum_results writes them.
+    forum_shown: bool | None = None
+    forum_poll_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +252,28 @@ class Question:
     co_authors: tuple[str, ...] = ()
     # One of the event's labels (issue 24), or None. Written like text and answer.
     label: str | None = None
+
+
+IdeaState = Literal["pending", "approved", "hidden"]
+IDEA_STATES: tuple[IdeaState, ...] = ("pending", "approved", "hidden")
+
+
+@dataclass(frozen=True, slots=True)
+class Idea:
+    """An idea posted to a room's idea board (issue 24; live/domain/ideas.py). Like a question:
+    ``participant_id`` is the author and never leaves the server. ``upvotes`` is counted by
+    the store (set membership) and ``marked`` (the moderator's top N) is written only by
+    Store.set_idea_marked: both read-only on add_idea."""
+
+    id: str
+    event_code: str
+    room_id: str
+    participant_id: str
+    text: str
+    state: IdeaState
+    created_at: datetime
+    upvotes: int = 0
+    marked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

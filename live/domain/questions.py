@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from live.domain import blocklist
 from live.domain.errors import DomainError
@@ -272,6 +273,22 @@ def split_refused_error() -> DomainError:
 # --- order -----------------------------------------------------------------------------------
 
 
+class Voted(Protocol):
+    """What the order by votes reads: questions and ideas (live/domain/ideas.py) alike."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def upvotes(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def by_votes(item: Voted) -> tuple[int, datetime, str]:
+    """The sort key of the order by votes: most upvotes first, ties oldest first, then id."""
+    return (-item.upvotes, item.created_at, item.id)
+
+
 def ordered(questions: Iterable[Question], by: str) -> list[Question]:
     """ "votes" (also for an unknown ``by``): most upvotes first, ties oldest first, then id.
     "newest": latest first, ties by id."""
@@ -279,7 +296,7 @@ def ordered(questions: Iterable[Question], by: str) -> list[Question]:
         by_id = sorted(questions, key=lambda q: q.id)
         # Stable sort: reverse=True keeps equal timestamps in id order.
         return sorted(by_id, key=lambda q: q.created_at, reverse=True)
-    return sorted(questions, key=lambda q: (-q.upvotes, q.created_at, q.id))
+    return sorted(questions, key=by_votes)
 
 
 def top(questions: Iterable[Question], n: int) -> list[Question]:

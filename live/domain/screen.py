@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from live.domain import ideas as idea_rules
 from live.domain import questions as qa_rules
 from live.domain.errors import DomainError
-from live.domain.models import SCREEN_MODES, Poll, Question, Room, ScreenMode
+from live.domain.models import SCREEN_MODES, Idea, Poll, Question, Room, ScreenMode
 from live.domain.polls import published
 from live.domain.text import _n
 
 # What ends up on the wall ("top": the most upvoted questions, when none is highlighted).
-Shows = Literal["join", "poll", "words", "question", "top", "applause", "slide"]
+Shows = Literal["join", "poll", "words", "question", "top", "applause", "slide", "ideas", "forums"]
 
 SCREEN_TOP = 3  # questions on the wall when none is highlighted
 
@@ -31,6 +32,9 @@ class ScreenContent:
     poll: Poll | None = None  # shows poll / words
     question: Question | None = None  # shows question
     top: tuple[Question, ...] = ()  # shows top
+    # shows ideas: the room's marked ideas (ideas_marked), else its most upvoted ones
+    ideas: tuple[Idea, ...] = ()
+    ideas_marked: bool = False
 
     @property
     def idle(self) -> bool:
@@ -44,7 +48,10 @@ def _shown_poll(room: Room, polls: Sequence[Poll]) -> Poll | None:
 
 
 def screen_content(
-    room: Room, polls: Sequence[Poll], questions: Sequence[Question]
+    room: Room,
+    polls: Sequence[Poll],
+    questions: Sequence[Question],
+    ideas: Sequence[Idea] = (),
 ) -> ScreenContent:
     mode = room.screen_mode
     highlighted = (
@@ -52,10 +59,19 @@ def screen_content(
         if room.highlighted_question_id
         else None
     )
-    if mode in ("applause", "slide"):
+    # "forums": the forums' results (live/domain/forums.py), also while they are all empty:
+    # each column then says so, which is what the organiser wants the hall to see.
+    if mode in ("applause", "slide", "forums"):
         return ScreenContent(mode, mode)
     if mode == "join":
         return ScreenContent(mode, "join")
+    if mode == "ideas":
+        # The idea board (issue 24): what the moderator marked, else the favourites so far;
+        # with no approved idea yet, the join code (so people can still come in and post).
+        shown, marked = idea_rules.on_screen(ideas)
+        if not shown:
+            return ScreenContent(mode, "join")
+        return ScreenContent(mode, "ideas", ideas=tuple(shown), ideas_marked=marked)
     poll = _shown_poll(room, polls)
     if mode == "poll":
         return ScreenContent(mode, "poll", poll=poll) if poll else ScreenContent(mode, "join")

@@ -81,6 +81,9 @@ class Screen:
     mode: ScreenMode
     poll_id: str | None
     question_id: str | None
+    # The room's part in the forums' results (issue 24; absent in older documents: defaults).
+    forum_shown: bool | None = None
+    forum_poll_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +167,14 @@ class Transfer:
             paces=tuple((fresh(room), log) for room, log in self.paces),
             applause=tuple((fresh(room), samples) for room, samples in self.applause),
             screens=tuple(
-                Screen(fresh(s.room_id), s.mode, opt(s.poll_id), opt(s.question_id))
+                Screen(
+                    fresh(s.room_id),
+                    s.mode,
+                    opt(s.poll_id),
+                    opt(s.question_id),
+                    s.forum_shown,
+                    opt(s.forum_poll_id),
+                )
                 for s in self.screens
             ),
         )
@@ -624,7 +634,15 @@ def _screen(
         _ref(question, at / "question_id", question_rooms, "question")
         if question_rooms[question] != room:
             raise (at / "question_id").fail("is a question of another room")
-    return Screen(room, cast("ScreenMode", mode), poll, question)
+    shown = raw.get("forum_shown")
+    if shown is not None and not isinstance(shown, bool):
+        raise (at / "forum_shown").fail("must be true, false or null")
+    forum_poll = raw.get("forum_poll_id")
+    if forum_poll is not None:
+        at_poll = at / "forum_poll_id"
+        if poll_rooms.get(_ref(forum_poll, at_poll, poll_rooms, "poll")) != room:
+            raise at_poll.fail("is a poll of another room")
+    return Screen(room, cast("ScreenMode", mode), poll, question, shown, forum_poll)
 
 
 def _logo(raw: Any, at: _At) -> Logo | None:

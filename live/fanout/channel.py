@@ -168,11 +168,19 @@ class RoomChannel:
             self.poke(poll_id)
         elif kind == "applause.changed":
             self.poke_applause()
-        elif kind == "pace.updated":
+        elif kind in ("pace.updated", "ideas.updated"):
+            # Read on every tick anyway (the pace, the idea board): no poll to tally again, no
+            # question to read again.
             self._pace_changed()
         elif kind == "questions.updated" and isinstance(message.get("question"), str):
             self._reader.poke_question(message["question"])
             self._wake.set()
+        elif kind == "forums.changed":
+            # Another room's column changed: only a room showing the roll-up reads it again
+            # (a notice sent just before a switch away from it costs nothing).
+            state = self._reader.state
+            if state is None or state.room.screen_mode == "forums":
+                self.poke(None)
         elif kind == "room.deleted":
             # The event was deleted: its sockets go, with a code that tells clients not to
             # reconnect (the htmx ws extension retries only 1006/1012/1013).

@@ -11,9 +11,11 @@ from live.domain import blocklist
 from live.domain import polls as poll_rules
 from live.domain.applause import ApplauseReading
 from live.domain.bursts import Burst, find_burst, watch_from
-from live.domain.models import Ballot, Event, Poll, Question, Results, Room
+from live.domain.forums import WALL_IDEAS, ForumColumn
+from live.domain.models import Ballot, Event, Idea, Poll, Question, Results, Room
 from live.domain.mood import MoodReading, course, mood_reading, per_minute
 from live.domain.pace import NO_PACE, WINDOW, PaceReading, pace_reading
+from live.fanout.forums import read_columns
 from live.store import Store
 
 
@@ -45,6 +47,12 @@ class RoomState:
     # moment: the fan-out reads the room again when the earliest signal decays.
     pace: PaceReading = NO_PACE
     read_at: datetime | None = None
+    # The room's idea board (issue 24): every idea in every state, oldest first (views filter
+    # per reader). Read whole on every read: a forum's board holds tens of ideas, not thousands.
+    ideas: tuple[Idea, ...] = ()
+    # The forums' results (live/domain/forums.py), read only while the room's projector shows
+    # them (screen mode "forums"); None otherwise.
+    forums: tuple[ForumColumn, ...] | None = None
 
     @property
     def pace_decays_in(self) -> float | None:
@@ -98,12 +106,13 @@ async def load_room_state(
     projector waited for ten of them one after the other (docs/benchmarks.md).
     """
     version = await store.room_version(room_id)
-    room, polls_list, questions, mood_values, signals = await asyncio.gather(
+    room, polls_list, questions, mood_values, signals, ideas = await asyncio.gather(
         store.get_room(room_id),
         store.list_polls(room_id),
         _questions(store, room_id, dirty_questions, previous),
         store.mood_values(room_id),
         store.pace_signals(room_id) if now is not None else _no_signals(),
+        store.ideas(room_id),
     )
     if room is None:
         raise LookupError(room_id)
@@ -161,6 +170,7 @@ async def load_room_state(
     rooms = tuple(rooms_list)
     applause = previous.applause if previous is not None else ApplauseReading(0.0, 0, 0)
     gone = _gone(previous, questions)
+    forums = await _forums(store, event, room, rooms, dirty_polls, previous)
     return RoomState(
         version,
         event,
@@ -177,7 +187,27 @@ async def load_room_state(
         bursts,
         pace,
         now,
+        tuple(ideas),
+        forums,
     )
+
+
+async def _forums(
+    store: Store,
+    event: Event,
+    room: Room,
+    rooms: tuple[Room, ...],
+    dirty_polls: set[str] | None,
+    previous: RoomState | None,
+) -> tuple[ForumColumn, ...] | None:
+    """The forums' columns while the projector shows them. Kept from ``previous`` when the
+    read knows what changed (votes, questions, pace of this room: ``dirty_polls`` is a set);
+    read again after anything else, such as a forum's notice (forums.changed) or a switch."""
+    if room.screen_mode != "forums":
+        return None
+    if previous is not None and previous.forums is not None and dirty_polls is not None:
+        return previous.forums
+    return await read_columns(store, event, rooms, idea_limit=WALL_IDEAS)
 
 
 async def _questions(

@@ -9,9 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from live.domain import ideas as idea_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
-from live.domain.models import AgendaItem, Event, Poll, Question, QuestionState, Results, Room
+from live.domain.forums import ForumColumn
+from live.domain.models import (
+    AgendaItem,
+    Event,
+    Idea,
+    Poll,
+    Question,
+    QuestionState,
+    Results,
+    Room,
+)
 
 # Questions the report publishes. Pending ones were never seen by the audience and hidden ones
 # were removed by a moderator on purpose: neither belongs in a document that gets passed on.
@@ -54,6 +65,8 @@ class RoomReport:
     # Pace and technics feedback: (moment, counts of too_fast, too_slow, av_problem) after every
     # change and decay (live.domain.pace.timeline), in order.
     pace_course: tuple[tuple[datetime, tuple[int, int, int]], ...] = ()
+    # The room's idea board (issue 24): every idea in every state, authors blanked.
+    ideas: tuple[Idea, ...] = ()
 
     def duplicates_of(self, question_id: str) -> list[Question]:
         """The duplicates merged into this question, also those merged into one of them
@@ -75,6 +88,11 @@ class RoomReport:
         return qa_rules.ordered((q for q in self.questions if q.state in PUBLISHED_STATES), "votes")
 
     @property
+    def published_ideas(self) -> list[Idea]:
+        """The approved ideas the report shows: marked first, then by upvotes."""
+        return idea_rules.ordered(i for i in self.ideas if i.state == "approved")
+
+    @property
     def unpublished(self) -> int:
         return sum(1 for q in self.questions if q.state not in PUBLISHED_STATES)
 
@@ -92,6 +110,9 @@ class EventReport:
     active: int  # distinct participants who voted, asked or set a mood in any room
     generated_at: datetime
     voters: int = 0  # distinct participants who voted in any poll of any room
+    # „Ergebnisse aus den Foren“ (issue 24): every taking-part room's column, with all its
+    # marked ideas (live/domain/forums.py).
+    forums: tuple[ForumColumn, ...] = ()
 
     @property
     def agenda(self) -> list[AgendaItem]:

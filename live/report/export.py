@@ -18,6 +18,7 @@ from live.report.gather import gather
 from live.report.records import add_records
 from live.store import Store
 from live.views import api as shapes
+from live.views.forums import column_dict
 
 
 def agenda_item_dict(item: AgendaItem) -> dict[str, Any]:
@@ -65,6 +66,8 @@ def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
             "removed": list(event.blocklist_removed),
         },
         "agenda": [agenda_item_dict(i) for i in report.agenda],
+        # „Ergebnisse aus den Foren“ (issue 24): every taking-part room's column.
+        "forums": [column_dict(c) for c in report.forums],
         "polls": [
             {
                 **shapes.poll_dict(p.poll, p.results, moderator=True),

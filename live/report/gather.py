@@ -15,6 +15,7 @@ from live.domain import mood as mood_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.blocklist import Blocklist, for_event
+from live.domain.forums import ForumColumn, forum_columns
 from live.domain.models import AgendaItem, Event, Room
 from live.report.data import EventReport, Participation, PollReport, RoomReport
 from live.store import Store
@@ -41,7 +42,17 @@ async def gather(
         active=len(everyone),
         generated_at=now,
         voters=len(all_voters),
+        forums=_forums(rooms, reports),
     )
+
+
+def _forums(rooms: list[Room], reports: list[RoomReport]) -> tuple[ForumColumn, ...]:
+    """The forums' results from what the rooms' reports hold (no read of their own): their
+    polls and ideas, every marked idea, not only the wall's first ones."""
+    polls = {r.room.id: [p.poll for p in r.polls] for r in reports}
+    results = {p.poll.id: p.results for r in reports for p in r.polls}
+    ideas = {r.room.id: list(r.ideas) for r in reports}
+    return forum_columns(rooms, polls, results, ideas, idea_limit=None)
 
 
 async def _room(
@@ -68,7 +79,9 @@ async def _room(
     reading = mood_rules.mood_reading(latest.values())
     applause = await store.applause_timeline(room.id)
     pace_course = pace_rules.timeline(await store.pace_log(room.id), pace_window)
-    active = voters | askers | mood_givers
+    ideas = await store.ideas(room.id)
+    # Posting an idea is taking part (counted in ``active``, not as asking).
+    active = voters | askers | mood_givers | {i.participant_id for i in ideas}
     report = RoomReport(
         room=room,
         agenda=tuple(i for i in agenda if i.room_id == room.id),
@@ -87,5 +100,6 @@ async def _room(
         ),
         merged=tuple(replace(q, participant_id="", co_authors=()) for q in merged),
         pace_course=tuple(pace_course),
+        ideas=tuple(replace(i, participant_id="") for i in ideas),
     )
     return report, active, voters

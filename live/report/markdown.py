@@ -35,6 +35,13 @@ def render(view: ReportView, fmt: Formatter) -> str:
     out += [md(line) for line in intro_lines(view, fmt)]
     out += ["", "## " + fmt._("Überblick"), ""]
     out += [f"- {md(line)}" for line in overview_lines(view, fmt)]
+    if view.forums:
+        out += ["", "## " + fmt._("Ergebnisse aus den Foren")]
+        for forum in view.forums:
+            out += ["", "### " + md(forum.name), "", md(forum.source), ""]
+            out += [f"{i}. {md(line)}" for i, line in enumerate(forum.items, 1)]
+            if forum.empty:
+                out.append(md(forum.empty))
     for room in view.rooms:
         out += ["", *_room(room, fmt)]
     return "\n".join(out).rstrip() + "\n"
@@ -109,6 +116,12 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
         if duplicates := room.report.duplicates_of(q.id):
             texts = ", ".join(f"„{md(d.text)}“" for d in duplicates)
             out.append(f"   {md(fmt._('Zusammengeführt mit:'))} {texts}")
+    if room.ideas:
+        out += ["", "### " + fmt._("Ideen"), ""]
+        for i, idea in enumerate(room.ideas, 1):
+            votes = fmt.ngettext("%(n)s Stimme", "%(n)s Stimmen", idea.upvotes)
+            mark = f"**{md(fmt._('Markiert:'))}** " if idea.marked else ""
+            out.append(f"{i}. {mark}{md(idea.text)} – {md(votes)}")
     return out
 
 

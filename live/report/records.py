@@ -118,4 +118,7 @@ def _screen(room: Room) -> dict[str, Any]:
         "mode": room.screen_mode,
         "poll_id": room.screen_poll_id,
         "question_id": room.highlighted_question_id,
+        # The room's part in the forums' results (issue 24).
+        "forum_shown": room.forum_shown,
+        "forum_poll_id": room.forum_poll_id,
     }

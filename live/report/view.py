@@ -3,13 +3,14 @@ result sentences, per-item summaries and the charts. Pure (the report and ``fmt`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from live.domain import applause as applause_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
-from live.domain.models import AgendaItem, Poll, Question
+from live.domain.forums import ForumColumn
+from live.domain.models import AgendaItem, Idea, Poll, Question
 from live.domain.poll_points import ranking_order
 from live.domain.text import _n
 from live.report import charts
@@ -95,6 +96,8 @@ class RoomView:
     polls: list[PollView]
     questions: list[Question]
     charts: list[DayCharts]
+    # The room's approved ideas (issue 24), marked first; [] when the room had no idea board.
+    ideas: list[Idea] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -106,17 +109,56 @@ class ReportView:
     report: EventReport
     rooms: list[RoomView]
     unpublished: int
+    # The chapter „Ergebnisse aus den Foren“ (empty: no room takes part, no chapter).
+    forums: list[ForumView] = field(default_factory=list)
 
     @property
     def polls(self) -> list[PollView]:
         return [p for r in self.rooms for p in r.polls]
 
 
+@dataclass(frozen=True, slots=True)
+class ForumView:
+    """One forum's column in the report: its name, where the results come from, each result
+    as a line, or (no results) why not."""
+
+    name: str
+    source: str
+    items: list[str]
+    empty: str | None
+
+
 def build(report: EventReport, fmt: Formatter) -> ReportView:
     numbers = _poll_numbers(report)
     items = {i.id: i for i in report.agenda}
     rooms = [_room(room, fmt, report.generated_at, numbers, items) for room in report.rooms]
-    return ReportView(report, rooms, sum(r.report.unpublished for r in rooms))
+    forums = [_forum(column, fmt) for column in report.forums]
+    return ReportView(report, rooms, sum(r.report.unpublished for r in rooms), forums)
+
+
+def _forum(column: ForumColumn, fmt: Formatter) -> ForumView:
+    if column.poll is not None:
+        source = fmt._("Rangfolge: %(question)s", question=column.poll.question)
+    elif column.source == "ranking":
+        source = fmt._("Rangfolge (die Abstimmung gibt es nicht mehr)")
+    else:
+        source = fmt._("Markierte Ideen")
+    lines = []
+    for item in column.items:
+        if item.points is not None:
+            lines.append(
+                f"{item.text} – {fmt.ngettext('%(n)s Punkt', '%(n)s Punkte', item.points)}"
+            )
+        elif item.upvotes:
+            votes = fmt.ngettext("%(n)s Unterstützung", "%(n)s Unterstützungen", item.upvotes)
+            lines.append(f"{item.text} – {votes}")
+        else:
+            lines.append(item.text)
+    empty = None
+    if not lines:
+        waiting = column.state == "waiting"
+        empty = fmt._("Die Abstimmung läuft noch.") if waiting else fmt._("Noch keine Ergebnisse")
+    return ForumView(column.name, source, lines, empty)
 
 
 def _poll_numbers(report: EventReport) -> dict[str, int]:
@@ -140,6 +182,7 @@ def _room(
             for p in room.shown_polls
         ],
         questions=room.published,
+        ideas=room.published_ideas,
         charts=[_day_charts(room, span, fmt, now) for span in spans(room, fmt.zone)],
     )
 

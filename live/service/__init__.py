@@ -27,6 +27,8 @@ from live.service.control import ControlService
 from live.service.countdown import CountdownService
 from live.service.events import EventService
 from live.service.feedback import FeedbackService
+from live.service.forums import ForumService
+from live.service.ideas import IdeaService
 from live.service.integrity import DataWatch
 from live.service.meter import NO_METER, WriteMeter
 from live.service.mood import MoodService
@@ -52,8 +54,10 @@ class Services:
     rooms: RoomService
     polls: PollService
     questions: QuestionService
+    ideas: IdeaService
     screen: ScreenService
     countdown: CountdownService
+    forums: ForumService
     applause: ApplauseService
     mood: MoodService
     pace: PaceService
@@ -113,8 +117,10 @@ def build_services(
         rooms=RoomService(store, clock, pace_window),
         polls=polls,
         questions=QuestionService(store, hub, ids, clock, meter),
+        ideas=IdeaService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
         countdown=CountdownService(store, hub, clock),
+        forums=ForumService(store, hub, polls),
         applause=applause,
         mood=MoodService(store, hub, clock, meter),
         pace=PaceService(store, hub, clock, pace_window),

@@ -55,6 +55,7 @@ class ControlService:
     async def room(self, room: Room, event: Event) -> RoomOverview:
         polls = await self.store.list_polls(room.id)
         questions = await self.store.list_questions(room.id)
+        ideas = await self.store.ideas(room.id) if room.screen_mode == "ideas" else []
         open_polls = [
             OpenPoll(p, poll_rules.results(p, await self.store.tally(p), for_event(event)))
             for p in poll_rules.open_newest_first(polls)
@@ -67,5 +68,5 @@ class ControlService:
             pending=sum(1 for q in questions if q.state == "pending"),
             applause_level=applause.level,
             clappers=applause.clappers,
-            screen=screen_content(room, polls, questions),
+            screen=screen_content(room, polls, questions, ideas),
         )

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
+from live.domain import ideas as idea_rules
 from live.domain import labels as label_rules
 from live.domain.codes import normalize_code
 from live.domain.errors import DomainError
@@ -137,9 +138,9 @@ class EventService:
         self, event: Event, room_id: object, changes: Mapping[str, object]
     ) -> Room:
         """The room's settings named in ``changes`` ("name", "parallel_polls",
-        "applause_via_stream", "screen_label"; other keys are ignored) at once: every value is
-        checked before anything is stored, so one bad value changes nothing. Returns the room as
-        it is now."""
+        "applause_via_stream", "screen_label", "ideas_open"; other keys are ignored) at once:
+        every value is checked before anything is stored, so one bad value changes nothing.
+        Returns the room as it is now."""
         room = await self.room(event, room_id)
         name, parallel, label = room.name, room.parallel_polls, room.screen_label
         via_stream = room.applause_via_stream
@@ -153,6 +154,9 @@ class EventService:
             parallel = check_parallel_polls(changes["parallel_polls"])
         if "applause_via_stream" in changes:
             via_stream = check_applause_via_stream(changes["applause_via_stream"])
+        ideas_open = room.ideas_open
+        if "ideas_open" in changes:
+            ideas_open = idea_rules.check_open(changes["ideas_open"])
         if name != room.name:
             version = await self.store.rename_room(room.id, name)
             await publish_change(self.hub, room.id, "room.updated", version)
@@ -167,12 +171,16 @@ class EventService:
         if label != room.screen_label:
             version = await self.store.set_screen_label(room.id, label)
             await publish_change(self.hub, room.id, "screen.updated", version)
+        if ideas_open != room.ideas_open:
+            version = await self.store.set_ideas_open(room.id, ideas_open)
+            await publish_change(self.hub, room.id, "ideas.updated", version)
         return replace(
             room,
             name=name,
             parallel_polls=parallel,
             applause_via_stream=via_stream,
             screen_label=label,
+            ideas_open=ideas_open,
         )
 
     # Room links: a secret token per room grants that room's moderation only. The organiser's

@@ -15,8 +15,8 @@ from typing import Concatenate, Literal, ParamSpec, Protocol, TypeVar
 
 from live.domain.errors import DomainError
 
-WriteKind = Literal["vote", "question", "upvote", "mood", "applause"]
-WRITE_KINDS: tuple[WriteKind, ...] = ("vote", "question", "upvote", "mood", "applause")
+WriteKind = Literal["vote", "question", "upvote", "mood", "applause", "idea"]
+WRITE_KINDS: tuple[WriteKind, ...] = ("vote", "question", "upvote", "mood", "applause", "idea")
 
 
 class WriteMeter(Protocol):

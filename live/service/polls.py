@@ -6,11 +6,12 @@ Every write goes: domain rule → store (durable) → hub.publish ("the room cha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
 from live.domain import blocklist
+from live.domain import forums as forum_rules
 from live.domain import polls as rules
 from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Results, Room
@@ -19,7 +20,7 @@ from live.domain.text import _n
 from live.errors import Forbidden, NotFound
 from live.hub import Hub
 from live.ids import Ids
-from live.service.changes import publish_change
+from live.service.changes import publish_change, publish_forums_change
 from live.service.clock import Clock
 from live.service.meter import NO_METER, WriteMeter, counts_refusals
 from live.service.reads import ReadsInFlight
@@ -210,6 +211,7 @@ class PollService:
         await publish_change(
             self.hub, poll.room_id, "poll.updated", outcome.version, poll=opened.id
         )
+        await self._forums_follow(poll.event_code, (opened, *closed))
         # Opening puts the poll on the projector (the store pointed the screen at it and back
         # to "auto"): a highlighted question steps aside.
         room = await self.store.get_room(poll.room_id)
@@ -265,7 +267,19 @@ class PollService:
             return before  # idempotent: opening an open poll changes nothing, publishes nothing
         version = await self.store.update_poll(after)
         await publish_change(self.hub, after.room_id, "poll.updated", version, poll=after.id)
+        if after.state != before.state:
+            await self._forums_follow(after.event_code, (after,))
         return after
+
+    async def _forums_follow(self, code: str, changed: Sequence[Poll]) -> None:
+        """A ranking poll that is a forum's source was closed or opened: the rooms showing
+        the forums' results read them again (live/domain/forums.py). Other polls cost no read."""
+        ranking = [p for p in changed if p.kind == "ranking"]
+        if not ranking:
+            return
+        rooms = await self.store.list_rooms(code)
+        if any(forum_rules.is_source(p, rooms) for p in ranking):
+            await publish_forums_change(self.hub, rooms)
 
     # --- participants -----------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ from live.domain.models import (
     Countdown,
     Event,
     HiddenKind,
+    Idea,
+    IdeaState,
     Logo,
     Poll,
     Question,
@@ -61,6 +63,22 @@ class QuestionClosed(Exception):
     def __init__(self, state: str) -> None:
         super().__init__(state)
         self.state = state
+
+
+class IdeaClosed(Exception):
+    """An idea upvote, or marking an idea, while the idea is not approved at write time."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+class TooManyMarked(Exception):
+    """set_idea_marked: the room has ``limit`` marked ideas already (counted at write time)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 class MergeRefused(Exception):
@@ -383,6 +401,11 @@ class Store(Protocol):
         """Room.screen_label (None: the projector shows every question). Returns the room's
         new version; StoreError for an unknown room."""
 
+    async def set_forum_results(self, room_id: str, shown: bool | None, poll_id: str | None) -> int:
+        """Room.forum_shown and Room.forum_poll_id together (the poll checked by the caller,
+        live/domain/forums.py). Returns the room's new version; StoreError for an unknown
+        room."""
+
     async def merged_questions(self, room_id: str) -> list[Question]:
         """The room's merged questions (merged_into set), oldest first, for the report."""
 
@@ -444,3 +467,53 @@ class Store(Protocol):
     async def upvoters(self, question_ids: Sequence[str]) -> Mapping[str, set[str]]:
         """question id -> the participants upvoting it, for the given questions (an unknown
         one has no entry, or an empty one)."""
+
+    # the idea board (issue 24, live/domain/ideas.py)
+    async def set_ideas_open(self, room_id: str, on: bool) -> int:
+        """Room.ideas_open: the room's idea board is on (phones show it and take ideas). Returns
+        the room's new version; StoreError for an unknown room."""
+
+    async def add_idea(self, idea: Idea, request_id: str | None) -> VoteOutcome:
+        """Insert an idea (its upvotes and marked are ignored: a new idea has neither). With a
+        request_id: at most once per (participant, request_id), the same namespace as votes
+        and questions (a repeat changes nothing, applied=False). Bumps the room's version.
+        StoreError for an unknown room, ValueError for a room of another event, DuplicateKey
+        for a taken id."""
+
+    async def get_idea(self, idea_id: str) -> Idea | None:
+        """With its current upvote count and mark."""
+
+    async def ideas(self, room_id: str) -> list[Idea]:
+        """All ideas of the room in every state, with upvotes and marks, oldest first (by
+        created_at, then id). [] for an unknown room."""
+
+    async def event_ideas(self, event_code: str) -> list[Idea]:
+        """All ideas of every room of the event, as ``ideas`` does per room: by room position,
+        then oldest first. [] for an unknown event."""
+
+    async def set_idea_state(self, idea_id: str, state: IdeaState) -> int:
+        """Store the idea's state; leaving "approved" also takes its mark away in the same
+        atomic step (only approved ideas are marked). Upvotes stay. Returns the room's new
+        version; StoreError for an unknown idea, ValueError for a bad state."""
+
+    async def set_idea_marked(self, idea_id: str, marked: bool, limit: int) -> int:
+        """Mark (the moderator's top N) or unmark the idea. Marking, in one atomic step with
+        the write: IdeaClosed when the idea is not approved, TooManyMarked when ``limit`` other
+        ideas of its room are marked (marking a marked idea again is no error). Unmarking is
+        always allowed. Bumps the room's version (also when nothing changed); StoreError for
+        an unknown idea."""
+
+    async def set_idea_upvote(
+        self, idea_id: str, participant_id: str, up: bool, request_id: str | None
+    ) -> VoteOutcome:
+        """Add (up=True) or withdraw the participant's upvote of the idea: set membership,
+        idempotent, as set_upvote for questions (request_id dedupe, a repeat acknowledged
+        whatever the state is now). IdeaClosed when the idea is not approved at write time.
+        Bumps the room's version when applied. StoreError for an unknown idea."""
+
+    async def idea_upvoted_by(self, participant_id: str, idea_ids: Sequence[str]) -> set[str]:
+        """Which of these ideas the participant has upvoted."""
+
+    async def idea_upvoters(self, idea_ids: Sequence[str]) -> Mapping[str, set[str]]:
+        """idea id -> the participants upvoting it (for live export); an unknown idea has no
+        entry, or an empty one."""

@@ -25,7 +25,9 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
                                   on), screen_label (only if set), countdown_label,
                                   countdown_ends_at and countdown_left_ms (the countdown, only
                                   while there is one; ends_at while running, left_ms while
-                                  paused)
+                                  paused), ideas_open ("1", only while the idea board is on),
+                                  forum_shown ("1"/"0", only if set) and forum_poll_id (only
+                                  if set): the forums' results
 - ``P:{code}:polls:<room>``       set of the room's poll ids
 - ``P:{code}:poll:<poll>``        hash: the Poll's fields (None = field absent), among them
                                   agenda_item_id, screen_results, max_answers,
@@ -60,6 +62,12 @@ tag ``{code}``, so it lives in one Redis Cluster slot and every script touches o
 - ``P:{code}:asked:<participant>`` sorted set of the participant's question ids in the event,
                                   scored like ``questions``: add_question's rate limit counts
                                   those created at or after not_before (deleted ones drop out)
+- ``P:{code}:ideas:<room>``       sorted set of the room's idea ids, scored by created_at (as
+                                  ``questions``; redis_ideas.py)
+- ``P:{code}:idea:<idea>``        hash: the Idea's fields but upvotes and marked
+- ``P:{code}:ideaup:<idea>``      set of the participant ids that upvote the idea
+- ``P:{code}:marked:<room>``      set of the room's marked idea ids (the moderator's top N; the
+                                  cap is its SCARD)
 - ``P:{code}:moods:<room>``, ``P:{code}:moodlog:<room>``, ``P:{code}:applause:<room>``: the
                                   mood barometer and applause timeline (see redis_mood.py)
 - ``P:{code}:pace:<room>``, ``P:{code}:pacelog:<room>``: pace feedback (see redis_mood.py)
@@ -74,6 +82,7 @@ and indexes outside any event, because some methods get only an id:
 - ``P:poll:<poll>``               string: JSON [event code, room id]
 - ``P:question:<q>``              string: JSON [event code, room id]; kept when the question is
                                   deleted (like any claim)
+- ``P:idea:<idea>``               string: JSON [event code, room id] (like questions)
 - ``P:voter:<participant>``       set of event codes where this participant sent request ids
                                   (for request_seen, which gets no poll); kept, like the ballots
 - ``P:agenda:<item>``             string: event code (redis_program.py)
@@ -170,6 +179,7 @@ from live.store.redis_codec import (
     translate_errors,
 )
 from live.store.redis_delete import RedisDelete
+from live.store.redis_ideas import RedisIdeas
 from live.store.redis_mood import RedisMood
 from live.store.redis_program import RedisProgram
 from live.store.redis_questions import RedisQuestions
@@ -201,6 +211,7 @@ class RedisStore(
     RedisBrand,
     RedisBlocklist,
     RedisTransfer,
+    RedisIdeas,
 ):
     def __init__(
         self,
@@ -219,8 +230,9 @@ class RedisStore(
         self._client: Redis | None = None
         self._tick_client: Redis | None = None  # the fan-out's reads (tick_reader)
         self._owner: RedisStore | None = None  # a tick reader's store (open while it is)
-        # kind ("poll", "question") -> id -> (event code, room id); index entries are immutable
-        self._homes: dict[str, dict[str, Home]] = {"poll": {}, "question": {}}
+        # kind ("poll", "question", "idea") -> id -> (event code, room id); index entries are
+        # immutable
+        self._homes: dict[str, dict[str, Home]] = {"poll": {}, "question": {}, "idea": {}}
         self._room_events: dict[str, str] = {}
         self._voters: set[tuple[str, str]] = set()  # (participant, event) in the voter index
         self._dataset: str | None = None  # the database's P:dataset as found by open()

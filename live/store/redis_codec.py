@@ -16,6 +16,7 @@ import orjson
 
 from live.domain.models import (
     HIDDEN_KINDS,
+    IDEA_STATES,
     POLL_KINDS,
     QUESTION_STATES,
     VISIBILITIES,
@@ -23,6 +24,8 @@ from live.domain.models import (
     Ballot,
     Countdown,
     Event,
+    Idea,
+    IdeaState,
     Poll,
     PollKind,
     PollState,
@@ -146,6 +149,8 @@ def room_args(room: Room) -> list[str]:
     mode = check_screen_mode(room.screen_mode)
     if room.screen_label is not None:
         raise ValueError(f"room {room.id!r}: the label filter comes with set_screen_label")
+    if room.forum_shown is not None or room.forum_poll_id is not None:
+        raise ValueError(f"room {room.id!r}: the forums' results come with set_forum_results")
     return [
         room.id,
         room.name,
@@ -175,6 +180,11 @@ def room_from_hash(code: str, row: Mapping[str, str]) -> Room:
         screen_label=row.get("screen_label"),
         # All three absent: no countdown (also in rooms stored before countdowns).
         countdown=_countdown_from_hash(row),
+        # Absent while off (also in rooms stored before the idea board).
+        ideas_open=row.get("ideas_open") == "1",
+        # Absent while the default (also in rooms stored before the forums' results).
+        forum_shown=None if "forum_shown" not in row else row["forum_shown"] == "1",
+        forum_poll_id=row.get("forum_poll_id"),
     )
 
 
@@ -274,6 +284,44 @@ def question_from_hash(row: Mapping[str, str], upvotes: int) -> Question:
         # Written by MERGE_QUESTIONS only; absent in questions stored before issue 24.
         merged_into=row.get("merged_into"),
         co_authors=tuple(orjson.loads(row["co_authors"])) if "co_authors" in row else (),
+    )
+
+
+def idea_fields(idea: Idea) -> list[str]:
+    """Field, value, ... of the idea hash (upvotes are counted, the mark is a set of the
+    room: neither is stored here)."""
+    if idea.state not in IDEA_STATES:
+        raise ValueError(f"idea {idea.id!r}: bad state {idea.state!r}")
+    return [
+        "id",
+        idea.id,
+        "event_code",
+        idea.event_code,
+        "room_id",
+        idea.room_id,
+        "participant_id",
+        idea.participant_id,
+        "text",
+        idea.text,
+        "state",
+        idea.state,
+        "created_at",
+        to_iso(idea.created_at),
+    ]
+
+
+def idea_from_hash(row: Mapping[str, str], upvotes: int, marked: bool) -> Idea:
+    # Written only by idea_fields and SET_IDEA_STATE, which check the state.
+    return Idea(
+        id=row["id"],
+        event_code=row["event_code"],
+        room_id=row["room_id"],
+        participant_id=row["participant_id"],
+        text=row["text"],
+        state=cast("IdeaState", row["state"]),
+        created_at=from_iso(row["created_at"]),
+        upvotes=upvotes,
+        marked=marked,
     )
 
 

@@ -9,7 +9,8 @@ point to):
                        (``req:<participant>``, ``asked:<participant>``): added by the scripts
                        that record a request id and by add_question (the author)
 - ``P:{code}:claims``  set of the global index entries claimed for the event ("room:<id>",
-                       "poll:<id>", "question:<id>", "agenda:<id>"), noted by the adding
+                       "poll:<id>", "question:<id>", "idea:<id>", "agenda:<id>"), noted by
+                       the adding
                        script as soon as it finds the event, also when it refuses the add, and
                        kept when a question or agenda item is deleted (as the entry is)
 - ``P:events``         set of all event codes (outside any event: SADD before the creating
@@ -122,6 +123,7 @@ class _Found:
         self.sets: dict[str, tuple[str, list[str]]] = {}  # key -> (type, members)
         self.polls: list[str] = []
         self.questions: list[str] = []
+        self.ideas: list[str] = []
         self.people: set[str] = set()  # participants and voters
         self.claims: list[str] = []
         self.agenda: list[str] = []
@@ -157,14 +159,17 @@ async def _read_event(core: _DeleteCore, code: str) -> _Found:
             pipe.hget(core._key(code, "room", room_id), "position")
             pipe.smembers(core._key(code, "polls", room_id))
             pipe.zrange(core._key(code, "questions", room_id), 0, -1)
+            pipe.zrange(core._key(code, "ideas", room_id), 0, -1)
         per_room = await pipe.execute()
     for i, room_id in enumerate(rooms):
-        position, polls, questions = per_room[3 * i : 3 * i + 3]
+        position, polls, questions, ideas = per_room[4 * i : 4 * i + 4]
         found.positions[room_id] = int(position) if position is not None else 0
         found.sets[core._key(code, "polls", room_id)] = ("s", sorted(polls))
         found.sets[core._key(code, "questions", room_id)] = ("z", list(questions))
         found.polls += sorted(polls)
         found.questions += list(questions)
+        found.sets[core._key(code, "ideas", room_id)] = ("z", list(ideas))
+        found.ideas += list(ideas)
     return found
 
 
@@ -183,11 +188,14 @@ def _event_keys(core: _DeleteCore, code: str, found: _Found) -> tuple[list[str],
         keys += [core._key(code, part, room_id) for part in ("room", "moods", "moodlog")]
         keys += [core._key(code, part, room_id) for part in ("pace", "pacelog")]
         keys.append(core._key(code, "applause", room_id))
+        keys.append(core._key(code, "marked", room_id))
     for poll_id in found.polls:
         keys += [core._key(code, part, poll_id) for part in ("poll", "ballots", "counts")]
         keys += [core._key(code, "texts", poll_id), core._key(code, "hidden", poll_id)]
     for question_id in found.questions:
         keys += [core._key(code, "question", question_id), core._key(code, "upvotes", question_id)]
+    for idea_id in found.ideas:
+        keys += [core._key(code, "idea", idea_id), core._key(code, "ideaup", idea_id)]
     for item_id in found.agenda:
         keys += [core._key(code, "item", item_id), core._key(code, "itempolls", item_id)]
     for participant_id in sorted(found.people):
@@ -202,6 +210,7 @@ async def _drop_indexes(core: _DeleteCore, code: str, found: _Found) -> None:
     claims |= {core._index("room", room_id) for room_id in found.positions}
     claims |= {core._index("poll", poll_id) for poll_id in found.polls}
     claims |= {core._index("question", question_id) for question_id in found.questions}
+    claims |= {core._index("idea", idea_id) for idea_id in found.ideas}
     claims |= {core._index("agenda", item_id) for item_id in found.agenda}
     async with core._redis().pipeline(transaction=False) as pipe:
         for key in sorted(claims):

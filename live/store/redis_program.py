@@ -81,6 +81,15 @@ class RedisProgram:
             reply = await self._run(lua.SET_COUNTDOWN, [key], args)
         return int(check_reply(reply, f"room {room_id!r}")[1])
 
+    async def set_forum_results(
+        self: _Core, room_id: str, shown: bool | None, poll_id: str | None
+    ) -> int:
+        args = ["" if shown is None else flag(shown), poll_id or ""]
+        with translate_errors("set_forum_results"):
+            key = await _room_key(self, room_id)
+            reply = await self._run(lua.SET_FORUM_RESULTS, [key], args)
+        return int(check_reply(reply, f"room {room_id!r}")[1])
+
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None
     ) -> int:

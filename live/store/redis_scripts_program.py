@@ -95,6 +95,20 @@ return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
 )
 
 # KEYS: room
+# ARGV: forum_shown ('1', '0', '' = the default: absent), forum_poll_id ('' = the marked ideas:
+#       absent)
+# Reply: {'ok', room version} | {'missing', 'room'}
+SET_FORUM_RESULTS = Lua(
+    """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 'room'} end
+redis.call('HDEL', KEYS[1], 'forum_shown', 'forum_poll_id')
+if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'forum_shown', ARGV[1]) end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'forum_poll_id', ARGV[2]) end
+return {'ok', redis.call('HINCRBY', KEYS[1], 'version', 1)}
+"""
+)
+
+# KEYS: room
 # ARGV: token hash ('' = revoke)
 # Reply: {'ok'} | {'missing', 'room'}
 SET_ROOM_TOKEN = Lua(

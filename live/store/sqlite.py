@@ -53,6 +53,7 @@ from live.store.base import (
 )
 from live.store.sqlite_blocklist import SQLiteBlocklist
 from live.store.sqlite_brand import SQLiteBrand
+from live.store.sqlite_ideas import SQLiteIdeas
 from live.store.sqlite_lock import FileLock, InUse, lock_path
 from live.store.sqlite_program import SQLiteProgram
 from live.store.sqlite_runner import SQLiteRunner
@@ -88,6 +89,7 @@ from live.store.sqlite_schema import (
 )
 from live.store.sqlite_sql import bump as _bump
 from live.store.sqlite_sql import bump_event_rooms
+from live.store.sqlite_sql import claim_request as _claim_request
 from live.store.sqlite_sql import insert as _insert
 from live.store.sqlite_sql import version as _version
 from live.store.sqlite_transfer import SQLiteTransfer
@@ -109,7 +111,7 @@ _QUESTION_SELECT = (
 Row = tuple[Any, ...]
 
 
-class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer):
+class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer, SQLiteIdeas):
     def __init__(
         self, path: Path | None, *, batch_limit: int = BATCH_LIMIT, readers: int = READERS
     ) -> None:
@@ -1057,20 +1059,6 @@ def _insert_room(conn: sqlite3.Connection, room: Room) -> int:
         f"room {room.id!r}",
     )
     return 1
-
-
-def _claim_request(
-    conn: sqlite3.Connection, participant_id: str, request_id: str, subject_id: str, now: str
-) -> bool:
-    """Record (participant, request id) as applied; False if it was already (a repeat). A job
-    that raises after claiming rolls the claim back with its savepoint."""
-    return bool(
-        conn.execute(
-            "INSERT OR IGNORE INTO vote_requests"
-            " (participant_id, request_id, subject_id, created_at) VALUES (?, ?, ?, ?)",
-            (participant_id, request_id, subject_id, now),
-        ).rowcount
-    )
 
 
 def _request_claimed(conn: sqlite3.Connection, participant_id: str, request_id: str) -> bool:

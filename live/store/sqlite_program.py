@@ -93,6 +93,15 @@ class SQLiteProgram:
         columns = countdown_params(countdown)
         return await self._runner.write(lambda conn: bump(conn, room_id, **columns))
 
+    async def set_forum_results(
+        self: _Core, room_id: str, shown: bool | None, poll_id: str | None
+    ) -> int:
+        """StoreError for an unknown room."""
+        flag = None if shown is None else int(shown)
+        return await self._runner.write(
+            lambda conn: bump(conn, room_id, forum_shown=flag, forum_poll_id=poll_id)
+        )
+
     async def set_screen_mode(
         self: _Core, room_id: str, mode: ScreenMode, poll_id: str | None
     ) -> int:
@@ -239,16 +248,20 @@ _ROOMS = "SELECT id FROM rooms WHERE event_code = :code"
 # By event and by room: add_poll does not compare the poll's event with its room's.
 _POLLS = f"SELECT id FROM polls WHERE event_code = :code OR room_id IN ({_ROOMS})"
 _QUESTIONS = "SELECT id FROM questions WHERE event_code = :code"
+_IDEAS = "SELECT id FROM ideas WHERE event_code = :code"
 
 # delete_event after the rooms let go of their poll and question: children before parents.
 _DELETE_EVENT: tuple[str, ...] = (
     "DELETE FROM vote_requests WHERE participant_id IN"
     " (SELECT participant_id FROM participants WHERE event_code = :code)"
-    f" OR subject_id IN ({_POLLS} UNION ALL {_QUESTIONS} UNION ALL {_ROOMS})",
+    f" OR subject_id IN ({_POLLS} UNION ALL {_QUESTIONS} UNION ALL {_ROOMS}"
+    f" UNION ALL {_IDEAS})",
     f"DELETE FROM votes WHERE poll_id IN ({_POLLS})",
     f"DELETE FROM poll_hidden WHERE poll_id IN ({_POLLS})",
     f"DELETE FROM upvotes WHERE question_id IN ({_QUESTIONS})",
     "DELETE FROM questions WHERE event_code = :code",
+    f"DELETE FROM idea_upvotes WHERE idea_id IN ({_IDEAS})",
+    "DELETE FROM ideas WHERE event_code = :code",
     f"DELETE FROM polls WHERE id IN ({_POLLS})",
     f"DELETE FROM moods WHERE room_id IN ({_ROOMS})",
     f"DELETE FROM mood_log WHERE room_id IN ({_ROOMS})",

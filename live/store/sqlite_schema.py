@@ -57,13 +57,23 @@ Schema versions:
   while paused) and rooms.countdown_left_ms (while paused); all NULL: no countdown. Added by
   ALTER TABLE in a fresh database too (_COUNTDOWN_DDL), so that the columns of a migrated
   rooms table come in the same order.
+- 14 (issue 24, the idea board): rooms.ideas_open (0/1, default 0: the board is off); the
+  tables ideas (marked: the moderator's top N, 0/1) and idea_upvotes (set membership like
+  upvotes); rooms.screen_mode also allows 'ideas'. The CHECK is widened in place
+  (_widen_screen_modes: SQLite's documented writable_schema procedure for a change that
+  leaves the stored rows valid as they are) rather than by rebuilding rooms, which half the
+  tables refer to.
+- 15 (issue 24, the forums' results): rooms.screen_mode also allows 'forums' (widened in
+  place as in version 14); rooms.forum_shown (0/1, NULL: the default, every room but the
+  first takes part) and rooms.forum_poll_id (the ranking poll whose top 3 are the room's
+  column, NULL: the marked ideas; no foreign key, a deleted poll leaves the column saying so).
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -72,6 +82,7 @@ import orjson
 from live.domain.blocklist import BLOCK_KINDS
 from live.domain.models import (
     HIDDEN_KINDS,
+    IDEA_STATES,
     POLL_KINDS,
     SCREEN_MODES,
     SCREEN_RESULTS,
@@ -79,6 +90,8 @@ from live.domain.models import (
     Ballot,
     Countdown,
     Event,
+    Idea,
+    IdeaState,
     Poll,
     PollKind,
     PollState,
@@ -93,7 +106,7 @@ from live.domain.pace import VALUES as PACE_VALUES
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 15
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -177,6 +190,78 @@ _COUNTDOWN_DDL: tuple[str, ...] = (
     "ALTER TABLE rooms ADD COLUMN countdown_label TEXT",
     "ALTER TABLE rooms ADD COLUMN countdown_ends_at TEXT",
     "ALTER TABLE rooms ADD COLUMN countdown_left_ms INTEGER",
+)
+
+_IDEA_STATES_SQL = ", ".join(f"'{state}'" for state in IDEA_STATES)
+
+# New in version 14; shared by _DDL (after _COUNTDOWN_DDL, for the column order of rooms) and
+# the migration from version 13.
+_IDEAS_DDL: tuple[str, ...] = (
+    "ALTER TABLE rooms ADD COLUMN ideas_open INTEGER NOT NULL DEFAULT 0"
+    " CHECK (ideas_open IN (0, 1))",
+    # Like questions: the author has no foreign key (never joined). marked: the moderator's
+    # top N (live/domain/ideas.py caps them per room; set_idea_marked counts in its job).
+    f"""
+    CREATE TABLE ideas (
+        id             TEXT PRIMARY KEY,
+        event_code     TEXT NOT NULL REFERENCES events (code),
+        room_id        TEXT NOT NULL REFERENCES rooms (id),
+        participant_id TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ({_IDEA_STATES_SQL})),
+        created_at     TEXT NOT NULL,
+        marked         INTEGER NOT NULL DEFAULT 0 CHECK (marked IN (0, 1))
+    )
+    """,
+    # ideas(room) in order; event_ideas by event (and delete_event).
+    "CREATE INDEX ideas_by_room ON ideas (room_id, created_at, id)",
+    "CREATE INDEX ideas_by_event ON ideas (event_code)",
+    # Set membership, one row per (idea, participant), as upvotes.
+    """
+    CREATE TABLE idea_upvotes (
+        idea_id        TEXT NOT NULL REFERENCES ideas (id),
+        participant_id TEXT NOT NULL,
+        PRIMARY KEY (idea_id, participant_id)
+    ) WITHOUT ROWID
+    """,
+)
+
+
+def _widen_screen_modes(last: str, new: str) -> Callable[[sqlite3.Connection], None]:
+    """The job that lets rooms.screen_mode's CHECK, whose list ends with ``last``, also allow
+    ``new`` (version 13 → 14: 'ideas' after 'slide'; 14 → 15: 'forums' after 'ideas'). A CHECK
+    written already with the mode (a database created after it, or migrated from before
+    screen modes existed: version 3 adds the column with today's list) is left as it is."""
+
+    def widen(conn: sqlite3.Connection) -> None:
+        _widen(conn, f"'{last}'))", f"'{last}', '{new}'))")
+
+    return widen
+
+
+def _widen(conn: sqlite3.Connection, old: str, new: str) -> None:
+    """rooms.screen_mode's CHECK: ``old`` (the end of its list) becomes ``new``. SQLite cannot
+    alter a CHECK; its documentation (ALTER TABLE, "making other kinds of table schema
+    changes") allows editing the table's SQL in sqlite_schema for changes that keep every
+    stored row valid, as this one does (one more allowed value), with the schema cookie bumped
+    so every connection reads the new text. Runs in the migration's transaction: a failure
+    rolls it back."""
+    (cookie,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = ?",
+            (old, new, "rooms"),
+        )
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    conn.execute(f"PRAGMA schema_version = {int(cookie) + 1}")
+
+
+# New in version 15; shared by _DDL (after _COUNTDOWN_DDL) and the rebuild of rooms.
+_FORUM_DDL: tuple[str, ...] = (
+    "ALTER TABLE rooms ADD COLUMN forum_shown INTEGER CHECK (forum_shown IN (0, 1))",
+    "ALTER TABLE rooms ADD COLUMN forum_poll_id TEXT",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -463,6 +548,8 @@ _DDL: tuple[str, ...] = (
     *_QUESTION_DDL,
     *_PANEL_DDL,
     *_COUNTDOWN_DDL,
+    *_IDEAS_DDL,
+    *_FORUM_DDL,
     *_MOOD_DDL,
     *_AGENDA_DDL,
     *_LOGO_DDL,
@@ -532,6 +619,13 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     10: _PANEL_DDL,
     11: _PACE_DDL,
     12: _COUNTDOWN_DDL,
+    13: _IDEAS_DDL,
+    14: _FORUM_DDL,
+}
+# from_version -> a job run after that step's statements, for a change that must read first.
+_MIGRATION_JOBS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    13: _widen_screen_modes("slide", "ideas"),
+    14: _widen_screen_modes("ideas", "forums"),
 }
 
 
@@ -557,6 +651,8 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     while version < SCHEMA_VERSION:
         for statement in _MIGRATIONS[version]:
             conn.execute(statement)
+        if version in _MIGRATION_JOBS:
+            _MIGRATION_JOBS[version](conn)
         version += 1
     conn.execute("UPDATE schema_version SET version = ? WHERE id = 1", (version,))
 
@@ -748,8 +844,12 @@ ROOM_COLUMNS = (
     "id, event_code, name, position, screen_poll_id, highlighted_question_id,"
     " moderator_token_hash, screen_mode, parallel_polls, applause_via_stream, screen_label"
 )
-# What reading a room selects: ROOM_COLUMNS and the countdown (written by set_countdown only).
-ROOM_SELECT = f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms"
+# What reading a room selects: ROOM_COLUMNS, the countdown (written by set_countdown only) and
+# ideas_open (set_ideas_open's) and the forums' results (set_forum_results only).
+ROOM_SELECT = (
+    f"{ROOM_COLUMNS}, countdown_label, countdown_ends_at, countdown_left_ms, ideas_open,"
+    " forum_shown, forum_poll_id"
+)
 
 
 def room_params(room: Room) -> tuple[Any, ...]:
@@ -757,6 +857,8 @@ def room_params(room: Room) -> tuple[Any, ...]:
     projector shows every question (set_screen_label changes it)."""
     if room.screen_label is not None:
         raise ValueError(f"room {room.id!r}: the label filter comes with set_screen_label")
+    if room.forum_shown is not None or room.forum_poll_id is not None:
+        raise ValueError(f"room {room.id!r}: the forums' results come with set_forum_results")
     return (
         room.id,
         room.event_code,
@@ -786,6 +888,9 @@ def room_from_row(row: tuple[Any, ...]) -> Room:
         applause_via_stream=bool(row[9]),
         screen_label=row[10],
         countdown=countdown_from_row(row[11:14]) if len(row) > 11 else None,
+        ideas_open=bool(row[14]) if len(row) > 14 else False,
+        forum_shown=None if len(row) <= 15 or row[15] is None else bool(row[15]),
+        forum_poll_id=row[16] if len(row) > 16 else None,
     )
 
 
@@ -874,6 +979,43 @@ def question_from_row(row: tuple[Any, ...]) -> Question:
         merged_into=row[10],
         co_authors=tuple(orjson.loads(row[11])),
         upvotes=int(row[12]),
+    )
+
+
+IDEA_COLUMNS = "id, event_code, room_id, participant_id, text, state, created_at"
+
+
+def idea_params(idea: Idea) -> tuple[Any, ...]:
+    """Values for IDEA_COLUMNS, in order (upvotes are counted, marked is set_idea_marked's)."""
+    return (
+        idea.id,
+        idea.event_code,
+        idea.room_id,
+        idea.participant_id,
+        idea.text,
+        check_idea_state(idea.state),
+        to_iso(idea.created_at),
+    )
+
+
+def check_idea_state(state: str) -> IdeaState:
+    if state not in IDEA_STATES:
+        raise ValueError(f"bad idea state {state!r}")
+    return state  # narrowed by the membership test
+
+
+def idea_from_row(row: tuple[Any, ...]) -> Idea:
+    """A row of IDEA_COLUMNS, marked and the upvote count."""
+    return Idea(
+        id=row[0],
+        event_code=row[1],
+        room_id=row[2],
+        participant_id=row[3],
+        text=row[4],
+        state=row[5],  # the CHECK constraint guarantees an IdeaState
+        created_at=from_iso(row[6]),
+        marked=bool(row[7]),
+        upvotes=int(row[8]),
     )
 
 

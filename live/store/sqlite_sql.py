@@ -42,6 +42,9 @@ _BUMP_COLUMNS = frozenset(
         "countdown_label",
         "countdown_ends_at",
         "countdown_left_ms",
+        "ideas_open",
+        "forum_shown",
+        "forum_poll_id",
     }
 )
 
@@ -49,7 +52,8 @@ _BUMP_COLUMNS = frozenset(
 def bump(conn: sqlite3.Connection, room_id: str, **columns: str | int | None) -> int:
     """Increment the room's version, set the given room columns (screen_poll_id,
     highlighted_question_id, screen_mode, name, parallel_polls, applause_via_stream,
-    screen_label, the countdown's) and return the new version. StoreError for an unknown room."""
+    screen_label, the countdown's, ideas_open, the forums' results) and return the new
+    version. StoreError for an unknown room."""
     unknown = columns.keys() - _BUMP_COLUMNS
     if unknown:
         raise ValueError(f"bump cannot set {sorted(unknown)}")
@@ -74,3 +78,17 @@ def bump_event_rooms(conn: sqlite3.Connection, code: str) -> list[tuple[str, int
         (code,),
     ).fetchall()
     return [(str(room_id), int(version)) for _, room_id, version in sorted(rows)]
+
+
+def claim_request(
+    conn: sqlite3.Connection, participant_id: str, request_id: str, subject_id: str, now: str
+) -> bool:
+    """Record (participant, request id) as applied; False if it was already (a repeat). A job
+    that raises after claiming rolls the claim back with its savepoint."""
+    return bool(
+        conn.execute(
+            "INSERT OR IGNORE INTO vote_requests"
+            " (participant_id, request_id, subject_id, created_at) VALUES (?, ?, ?, ?)",
+            (participant_id, request_id, subject_id, now),
+        ).rowcount
+    )

@@ -30,6 +30,8 @@ def room_dict(room: Room) -> dict[str, Any]:
         "applause_via_stream": room.applause_via_stream,
         # The projector's Q&A shows only questions with this label (null: all; issue 24).
         "screen_label": room.screen_label,
+        # The room's idea board is on: participants may post and upvote ideas (issue 24).
+        "ideas_open": room.ideas_open,
     }
 
 

@@ -33,6 +33,14 @@ from live.views.countdown import (
     screen_countdown_region,
 )
 from live.views.frame_budget import Row, RowList, hole
+from live.views.ideas import (
+    ideas_list_html,
+    ideas_payload,
+    json_ideas_region,
+    moderator_ideas_region,
+    own_waiting,
+    participant_ideas_regions,
+)
 from live.views.pace import pace_dict, pace_regions
 from live.views.qa_queue import moderator_question_regions
 from live.views.question_json import (
@@ -182,7 +190,8 @@ class PageRenderer:
                 for p in self._shared(state, "participant-polls", lambda: participant_polls(state))
             )
             own = tuple((q.id, q.state, q.text, q.answer, q.upvotes) for q in self._own(state, pid))
-            return (ballots, own, conn.sort, conn.qa_pages)
+            waiting = tuple(i.id for i in own_waiting(state, pid)) if state.ideas else ()
+            return (ballots, own, conn.sort, conn.qa_pages, waiting)
         if conn.view == "moderator":
             return conn.qa_pages
         if conn.view == "overlay":
@@ -234,10 +243,16 @@ class PageRenderer:
                 ("qa-list", lang, sort, pages),
                 lambda: qa_list_rows(lang, state, sort, pages=pages).regions(),
             )
+            ideas_list = self._shared(
+                state,
+                ("ideas-list", lang),
+                lambda: Region("ideas-list", *(2 * (ideas_list_html(lang, state),))),
+            )
             return [
                 *participant_regions(lang, state, conn.participant_id),
                 *qa_list,
                 *qa_mine_rows(lang, state, conn.participant_id).regions(),
+                *participant_ideas_regions(lang, state, conn.participant_id, ideas_list),
                 *self.applause_regions(conn, state),
             ]
         if conn.view == "screen":
@@ -260,6 +275,7 @@ class PageRenderer:
             *pace_regions(lang, state),
             moderator_screen_region(lang, state),
             moderator_countdown_region(lang, state),
+            moderator_ideas_region(lang, state),
         ]
 
     def _json_regions(self, state: RoomState, moderator: bool) -> list[Region]:
@@ -269,6 +285,7 @@ class PageRenderer:
             self._shared(state, "json-applause", lambda: json_applause_region(state)),
             self._shared(state, "json-mood", lambda: json_mood_region(state)),
             json_countdown_region(state),
+            json_ideas_region(state, moderator=moderator),
         ]
         if moderator:  # pace feedback is for the moderators (additive to interface v1)
             regions.append(_flat_update("pace", state, pace_dict(state)))
@@ -320,6 +337,8 @@ def snapshot_dict(
         "mood": mood_dict(state),
         **({"pace": pace_dict(state)} if moderator else {}),
         "countdown": countdown_dict(state.room.countdown),
+        # The idea board (issue 24): participants get its approved ideas while it is on.
+        "ideas": ideas_payload(state, moderator=moderator)["ideas"],
     }
 
 
@@ -401,7 +420,7 @@ class AnswerStages:
 def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
     # What the wall shows follows the moderator's choice (live.views.screen); "auto" is the
     # behaviour from before there was a choice: the highlighted question, else the poll.
-    content = screen_content(state.room, state.polls, state.questions)
+    content = screen_content(state.room, state.polls, state.questions, state.ideas)
     item = screen_item(content.poll, state) if content.poll is not None else None
     ctx = {
         "state": state,
@@ -411,6 +430,7 @@ def screen_regions(lang: Lang, state: RoomState) -> list[Region]:
         "item": item,
         "question": content.question,
         "top_questions": list(content.top),
+        "forums": state.forums or (),
     }
     results = render(lang, "fragments/screen_results.html", **ctx)
     stage = render(lang, "fragments/screen_stage.html", **ctx)
@@ -424,7 +444,7 @@ def overlay_regions(lang: Lang, state: RoomState, parts: tuple[str, ...]) -> lis
     (the page asks for it; live/web/screen.py)."""
     regions = []
     if "results" in parts:
-        content = screen_content(state.room, state.polls, state.questions)
+        content = screen_content(state.room, state.polls, state.questions, state.ideas)
         item = screen_item(content.poll, state) if content.poll is not None else None
         html = render(lang, "fragments/overlay_results.html", item=item, state=state)
         regions.append(_html("overlay-results", html))
@@ -444,7 +464,7 @@ def moderator_screen_region(lang: Lang, state: RoomState) -> Region:
         state=state,
         event=state.event,
         room=state.room,
-        content=screen_content(state.room, state.polls, state.questions),
+        content=screen_content(state.room, state.polls, state.questions, state.ideas),
         mode_buttons=MODE_BUTTONS,
         mode_labels=MODE_LABELS,
         poll_choices=poll_choices(state.polls),
@@ -472,7 +492,7 @@ def moderator_live_regions(lang: Lang, state: RoomState) -> list[Region]:
     as on the phones (participant_regions): a vote changes only a results region, so the panel's
     selects and the focus in it are never replaced by a vote."""
     items = live_items(state)
-    shown = screen_content(state.room, state.polls, state.questions).poll
+    shown = screen_content(state.room, state.polls, state.questions, state.ideas).poll
     ctx = {
         "state": state,
         "event": state.event,

@@ -17,6 +17,9 @@ MODE_BUTTONS: tuple[tuple[ScreenMode, str, str], ...] = (
     ("applause", _n("Applaus-Anzeige"), "A"),
     ("words", _n("Wortwolke"), "W"),
     ("slide", _n("Neutrale Folie"), "S"),
+    ("ideas", _n("Ideen"), "I"),
+    # Short on the button (the console's projector card has two narrow columns of buttons).
+    ("forums", _n("Forenergebnisse"), "E"),
 )
 
 MODE_LABELS: dict[str, str] = {
@@ -27,6 +30,8 @@ MODE_LABELS: dict[str, str] = {
     "applause": _n("Applaus-Anzeige"),
     "words": _n("Wortwolke"),
     "slide": _n("Neutrale Folie"),
+    "ideas": _n("Ideen"),
+    "forums": _n("Ergebnisse aus den Foren"),
 }
 
 # Announced after a moderator switched the projector.
@@ -38,4 +43,6 @@ MODE_MESSAGES: dict[str, str] = {
     "applause": _n("Die Leinwand zeigt jetzt die Applaus-Anzeige."),
     "words": _n("Die Leinwand zeigt jetzt die Wortwolke."),
     "slide": _n("Die Leinwand zeigt jetzt die neutrale Folie."),
+    "ideas": _n("Die Leinwand zeigt jetzt die Ideen."),
+    "forums": _n("Die Leinwand zeigt jetzt die Ergebnisse aus den Foren."),
 }

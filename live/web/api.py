@@ -88,7 +88,8 @@ async def add_room(request: Request) -> Response:
 
 
 async def patch_room(request: Request) -> Response:
-    """``{"parallel_polls": bool, "applause_via_stream": bool, "screen_label": str | null}``
+    """``{"parallel_polls": bool, "applause_via_stream": bool, "screen_label": str | null,
+    "ideas_open": bool}``
     (the organiser or the room's moderator) and ``{"name": str}`` (the organiser): every field
     is checked before anything changes."""
     event, access = await moderated_event(request)
@@ -96,10 +97,11 @@ async def patch_room(request: Request) -> Response:
     room = await events.room(event, request.path_params["room_id"])
     access.require_room(room)
     body = parse_json(await read_body(request))
-    allowed = {"name", "parallel_polls", "applause_via_stream", "screen_label"}
+    allowed = {"name", "parallel_polls", "applause_via_stream", "screen_label", "ideas_open"}
     if not body or not set(body) <= allowed:
         msg = _n(
-            "Erlaubt sind die Felder name, parallel_polls, applause_via_stream und screen_label."
+            "Erlaubt sind die Felder name, parallel_polls, applause_via_stream, screen_label"
+            " und ideas_open."
         )
         raise DomainError("invalid_body", msg)
     if "name" in body and not access.organiser:

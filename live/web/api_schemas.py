@@ -17,12 +17,14 @@ from typing import Any, get_args
 
 from live.domain import blocklist
 from live.domain import countdown as countdown_rules
+from live.domain import ideas as idea_rules
 from live.domain import labels as label_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
 from live.domain.agenda import MAX_ITEM_TITLE_LEN
 from live.domain.codes import ALPHABET, CODE_LENGTH
 from live.domain.models import (
+    IdeaState,
     PollKind,
     PollState,
     QuestionState,
@@ -131,6 +133,8 @@ ROOM: Schema = obj(
         "parallel_polls": BOOL,
         "applause_via_stream": BOOL,
         "screen_label": nullable(LABEL),
+        # The room's idea board is on (issue 24).
+        "ideas_open": BOOL,
     }
 )
 
@@ -195,6 +199,26 @@ COUNTDOWN_ANSWER: Schema = obj(
     }
 )
 SECONDS: Schema = {"type": "integer", "minimum": 1, "maximum": countdown_rules.MAX_SECONDS}
+
+# „Ergebnisse aus den Foren“ (issue 24): a room's settings and each forum's column.
+FORUM_SETTING: Schema = obj(
+    {"room_id": ID, "shown": nullable(BOOL), "takes_part": BOOL, "poll_id": nullable(ID)}
+)
+FORUM_COLUMN: Schema = obj(
+    {
+        "room_id": ID,
+        "name": STRING,
+        "source": {"enum": ["ideas", "ranking"]},
+        "state": {"enum": ["items", "waiting", "empty", "missing"]},
+        "poll_id": nullable(ID),
+        "items": array(
+            obj({"text": STRING, "points": nullable(COUNT), "upvotes": nullable(COUNT)})
+        ),
+    }
+)
+FORUM_RESULTS: Schema = obj(
+    {"forums": array(ref("ForumColumn")), "rooms": array(ref("ForumSetting"))}
+)
 
 RESULTS: Schema = obj(
     {
@@ -276,6 +300,20 @@ QUESTION: Schema = obj(
     }
 )
 
+# An idea of a room's idea board (issue 24; live/views/ideas.py).
+IDEA: Schema = obj(
+    {
+        "id": ID,
+        "room_id": ID,
+        "text": {"type": "string", "minLength": 1, "maxLength": idea_rules.MAX_IDEA_TEXT},
+        "state": enum(IdeaState),
+        "upvotes": COUNT,
+        "marked": BOOL,
+        "created_at": TIME,
+    }
+)
+IDEA_LIST: Schema = array(ref("Idea"))
+
 # One page of the room's questions; how to go on is in the headers (live/web/openapi.py).
 QUESTION_LIST: Schema = array(ref("Question"))
 
@@ -303,6 +341,8 @@ EXPORT: Schema = {
                         "removed": array(BLOCK_ENTRY),
                     }
                 ),
+                # „Ergebnisse aus den Foren“ (issue 24): every taking-part room's column.
+                "forums": array(ref("ForumColumn")),
                 "agenda": array(
                     obj(
                         {
@@ -467,6 +507,7 @@ PATCH_ROOM_IN: Schema = closed(
         "parallel_polls": BOOL,
         "applause_via_stream": BOOL,
         "screen_label": nullable(STRING),
+        "ideas_open": BOOL,
     }
 )
 
@@ -566,6 +607,8 @@ CHANGE_COUNTDOWN_IN: Schema = {
     "properties": {"action": {"enum": ["add", "pause", "resume"]}, "seconds": SECONDS},
 }
 
+SET_FORUM_IN: Schema = closed({"shown": nullable(BOOL), "poll_id": nullable(ID)})
+
 PATCH_QUESTION_IN: Schema = closed(
     {
         "state": {"enum": [s for s in get_args(QuestionState) if s != "pending"]},
@@ -574,6 +617,10 @@ PATCH_QUESTION_IN: Schema = closed(
         "text": {"type": "string", "minLength": 1, "maxLength": qa_rules.MAX_QUESTION_TEXT},
         "label": nullable(STRING),
     }
+)
+
+PATCH_IDEA_IN: Schema = closed(
+    {"state": {"type": "string", "enum": list(idea_rules.TARGET_STATES)}, "marked": BOOL}
 )
 
 MERGE_QUESTION_IN: Schema = {
@@ -595,10 +642,15 @@ SCHEMAS: dict[str, Schema] = {
     "Screen": SCREEN,
     "Countdown": COUNTDOWN,
     "CountdownAnswer": COUNTDOWN_ANSWER,
+    "ForumSetting": FORUM_SETTING,
+    "ForumColumn": FORUM_COLUMN,
+    "ForumResults": FORUM_RESULTS,
     "Results": RESULTS,
     "Poll": POLL,
     "Question": QUESTION,
     "QuestionList": QUESTION_LIST,
+    "Idea": IDEA,
+    "IdeaList": IDEA_LIST,
     "Export": EXPORT,
     "SetupPoll": SETUP_POLL,
     "Setup": setup_document(incoming=False),
@@ -618,7 +670,9 @@ SCHEMAS: dict[str, Schema] = {
     "BlockEntryBody": BLOCK_ENTRY_IN,
     "StartCountdownBody": START_COUNTDOWN_IN,
     "ChangeCountdownBody": CHANGE_COUNTDOWN_IN,
+    "SetForumBody": SET_FORUM_IN,
     "PatchQuestionBody": PATCH_QUESTION_IN,
     "MergeQuestionBody": MERGE_QUESTION_IN,
+    "PatchIdeaBody": PATCH_IDEA_IN,
     "SetupBody": setup_document(incoming=True),
 }

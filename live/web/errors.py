@@ -23,7 +23,11 @@ from live.web.identity import request_lang
 log = logging.getLogger("live.web")
 
 # Domain codes that are conflicts with the current state rather than malformed input.
-CONFLICT_CODES = frozenset({"poll_not_open", "poll_closed", "no_next_poll", "no_countdown"})
+CONFLICT_CODES = frozenset(
+    {"poll_not_open", "poll_closed", "no_next_poll", "no_countdown"}
+    # the idea board (issue 24): closed, or the room's marks used up, or not yet approved
+    | {"ideas_closed", "too_many_marked", "idea_not_approved"}
+)
 
 HTTP_MESSAGES = {
     400: ("bad_request", _n("Die Anfrage ist fehlerhaft.")),

@@ -25,6 +25,8 @@ from live.fanout.state import RoomState
 from live.i18n import Lang, translate
 from live.service.polls import Opening
 from live.views.countdown import epoch_ms, moderator_countdown_html
+from live.views.forums import card_html
+from live.views.ideas import moderator_ideas_region
 from live.views.pace import pace_context
 from live.views.program import TimeFormat, agenda_choices, prefilled_poll_form
 from live.views.qa_queue import moderator_queue
@@ -148,6 +150,12 @@ async def moderate(request: Request) -> Response:
         state=state,
         screen_html=moderator_screen_region(lang, state).frame,
         countdown_html=moderator_countdown_html(lang, state),
+        ideas_card_html=moderator_ideas_region(lang, state).frame,
+        # The organiser's card „Ergebnisse aus den Foren“ (every room's ranking polls: read
+        # here, not pushed; the card is a form the organiser fills in).
+        forum_card_html=card_html(lang, event, rooms, await svc.forums.ranking_polls(rooms))
+        if organiser
+        else "",
         preset_minutes=countdown_rules.PRESET_MINUTES,
         server_now_ms=epoch_ms(svc.clock.now()),
         mode_buttons=MODE_BUTTONS,

@@ -208,6 +208,15 @@ OPERATIONS: tuple[Operation, ...] = (
         "Take the room's countdown off every screen",
     ),
     Operation(
+        f"PUT {R}/forum-results", "setForumResults", "moderator", "200 ForumSetting",
+        "Whether the room is a column of the forums' results (organiser) and its source",
+        body="SetForumBody",
+    ),
+    Operation(
+        f"GET {E}/forum-results", "getForumResults", "reader", "200 ForumResults",
+        "Every forum's column of the forums' results, and every room's settings",
+    ),
+    Operation(
         f"GET {R}/questions", "listQuestions", "reader", "200 QuestionList",
         "One page of the room's questions (moderators: every state)",
         errors=(400,), query=PAGING, headers=PAGE_HEADERS,
@@ -240,6 +249,14 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         f"POST {E}/questions/{{question_id}}/split", "splitQuestion", "moderator",
         "200 Question", "Take back the merge of this duplicate (it keeps its own upvoters)",
+    ),
+    Operation(
+        f"GET {R}/ideas", "listIdeas", "reader", "200 IdeaList",
+        "The room's idea board, marked ideas first (moderators: every state, always)",
+    ),
+    Operation(
+        f"PATCH {E}/ideas/{{idea_id}}", "patchIdea", "moderator", "200 Idea",
+        "Approve, hide, mark or unmark an idea", body="PatchIdeaBody", errors=(409,),
     ),
     Operation(
         f"GET {E}/export.json", "exportEvent", "organiser", "200 Export",

@@ -20,8 +20,10 @@ from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Room
 from live.domain.text import _n
 from live.errors import Forbidden
+from live.fanout.state import RoomState
 from live.i18n import translate
 from live.service import Services
+from live.views.ideas import participant_ideas_html
 from live.views.program import TimeFormat
 from live.views.regions import applause_region, mood_region, participant_items
 from live.web.access import keep_participant, participant_or_new, require_participant, resolve
@@ -112,10 +114,18 @@ async def participant(request: Request) -> Response:
         # Sent here by a page action that was not counted (NotJoined): say so.
         not_counted=request.query_params.get("again") == "1",
         **await qa_context(request, state, pid, sort if sort in qa_rules.SORTS else "votes"),
+        **await ideas_context(request, state, pid),
         **await program_context(request, event, rooms, room),
     )
     keep_participant(request, response, event, new_token)
     return response
+
+
+async def ideas_context(request: Request, state: RoomState, pid: str) -> dict[str, Any]:
+    """The idea board's first render (live/views/ideas.py) with this participant's marks."""
+    upvoted = frozenset(await services(request).ideas.upvoted_by(pid, list(state.ideas)))
+    html = participant_ideas_html(request_lang(request), state, pid, upvoted)
+    return {"ideas_html": html, "ideas_upvoted": sorted(upvoted)}
 
 
 def join_code_form(request: Request, event: Event, room: Room, exc: Forbidden) -> Response:

@@ -12,17 +12,21 @@ from live.web import (
     api,
     api_blocklist,
     api_brand,
+    api_ideas,
     api_setup,
     brand,
     control,
     countdown,
+    forums,
     landing,
     links,
     metrics,
     moderator,
+    moderator_ideas,
     moderator_qa,
     openapi,
     participant,
+    participant_ideas,
     participant_qa,
     privacy,
     report,
@@ -71,6 +75,8 @@ def routes() -> list[BaseRoute]:
         Framable(
             f"{code}/questions/{{question_id}}/delete", participant_qa.delete_own, methods=["POST"]
         ),
+        Framable(f"{code}/rooms/{{room_id}}/ideas", participant_ideas.post, methods=["POST"]),
+        Framable(f"{code}/ideas/{{idea_id}}/upvote", participant_ideas.upvote, methods=["POST"]),
         # the projector, the stream overlay (+ its lower third), the neutral slide's program line
         Framable(f"{code}/screen", screen.screen, methods=["GET"]),
         Route(f"{code}/screen/now", screen.screen_now, methods=["GET"]),
@@ -95,6 +101,7 @@ def routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Private(f"{mod}/rooms/{{room_id}}/countdown", countdown.console, methods=["POST"]),
+        Private(f"{mod}/forum-results", forums.console, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),
@@ -113,6 +120,12 @@ def routes() -> list[BaseRoute]:
         Private(f"{mod}/questions/{{question_id}}/merge", moderator_qa.merge, methods=["POST"]),
         Private(f"{mod}/questions/{{question_id}}/split", moderator_qa.split, methods=["POST"]),
         Private(f"{mod}/labels", moderator_qa.labels, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/ideas/open", moderator_ideas.switch, methods=["POST"]),
+        Private(
+            f"{mod}/rooms/{{room_id}}/ideas/{{idea_id}}",
+            moderator_ideas.idea_action,
+            methods=["POST"],
+        ),
         Private(
             f"{mod}/rooms/{{room_id}}/screen-label", moderator_qa.screen_label, methods=["POST"]
         ),
@@ -190,6 +203,12 @@ def routes() -> list[BaseRoute]:
                 ),
                 Route("/events/{code}/rooms/{room_id}/screen", api.set_screen, methods=["PUT"]),
                 Route(
+                    "/events/{code}/rooms/{room_id}/forum-results",
+                    forums.api_configure,
+                    methods=["PUT"],
+                ),
+                Route("/events/{code}/forum-results", forums.api_columns, methods=["GET"]),
+                Route(
                     "/events/{code}/rooms/{room_id}/countdown",
                     countdown.api_start,
                     methods=["PUT"],
@@ -232,6 +251,10 @@ def routes() -> list[BaseRoute]:
                     api.split_question,
                     methods=["POST"],
                 ),
+                Route(
+                    "/events/{code}/rooms/{room_id}/ideas", api_ideas.list_ideas, methods=["GET"]
+                ),
+                Route("/events/{code}/ideas/{idea_id}", api_ideas.patch_idea, methods=["PATCH"]),
                 Route("/events/{code}/export.json", report.export_api, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.get_setup, methods=["GET"]),
                 Route("/events/{code}/setup", api_setup.put_setup, methods=["PUT"]),

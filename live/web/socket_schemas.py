@@ -12,6 +12,7 @@ fails there.
 from __future__ import annotations
 
 from live.domain.applause import MAX_GRADE, MIN_GRADE
+from live.domain.ideas import MAX_IDEA_TEXT
 from live.domain.mood import MAX_MOOD, MIN_MOOD
 from live.domain.pace import SIGNALS as PACE_SIGNALS
 from live.domain.pace import VALUES as PACE_VALUES
@@ -89,6 +90,9 @@ SERVER: dict[str, Schema] = {
             # Q&A at scale (issue 21): the snapshot may hold only the top of the list.
             "questions_total": COUNT,
             "questions_complete": {"type": "boolean"},
+            # The idea board (issue 24): participants get its approved ideas while it is on,
+            # moderators every idea.
+            "ideas": array(ref("Idea")),
         },
         # Pace and technics feedback (issue 24): only in a moderator's snapshot.
         {"pace": ref("SocketPace")},
@@ -108,6 +112,10 @@ SERVER: dict[str, Schema] = {
     "SocketMoodUpdate": {"allOf": [update("mood", {}), ref("SocketMood")]},
     "SocketPaceUpdate": {"allOf": [update("pace", {}), ref("SocketPace")]},
     "SocketCountdownUpdate": update("countdown", {"countdown": nullable(ref("Countdown"))}),
+    # The whole idea board (tens of ideas) whenever it changes; "open": Room.ideas_open.
+    "SocketIdeasUpdate": update(
+        "ideas", {"open": {"type": "boolean"}, "ideas": array(ref("Idea"))}
+    ),
     "SocketAck": message("ack", {"request_id": REQUEST_ID}),
     "SocketError": message(
         "error",
@@ -163,6 +171,16 @@ CLIENT: dict[str, Schema] = {
             "value": {"type": "integer", "minimum": MIN_MOOD, "maximum": MAX_MOOD},
         },
     ),
+    # The idea board (issue 24): a new idea, an idea's upvote and its withdrawal.
+    "SocketIdea": message(
+        "idea",
+        {
+            "request_id": REQUEST_ID,
+            "text": {"type": "string", "minLength": 1, "maxLength": MAX_IDEA_TEXT},
+        },
+    ),
+    "SocketIdeaUpvote": message("idea_upvote", {"request_id": REQUEST_ID, "idea_id": ID}),
+    "SocketIdeaUnvote": message("idea_unvote", {"request_id": REQUEST_ID, "idea_id": ID}),
     # Pace and technics feedback (live/domain/pace.py): "none" takes the signal back.
     "SocketSetPace": message(
         "pace",
@@ -184,6 +202,7 @@ SERVER_TYPES = {
     "mood": "SocketMoodUpdate",
     "pace": "SocketPaceUpdate",
     "countdown": "SocketCountdownUpdate",
+    "ideas": "SocketIdeasUpdate",
     "ack": "SocketAck",
     "error": "SocketError",
 }

@@ -198,6 +198,13 @@ def _json_role(access: Access, room: Room) -> tuple[Role, str | None] | None:
     return "viewer", None
 
 
+# The message types the public socket takes from participants (docs/api.md).
+SOCKET_KINDS = frozenset(
+    {"applause", "vote", "ask", "upvote", "unvote", "mood", "pace", "idea", "idea_upvote"}
+    | {"idea_unvote"}
+)
+
+
 async def api_socket(ws: WebSocket) -> None:
     admitted = await _admit(ws, _json_role)
     if admitted is None:
@@ -239,7 +246,7 @@ async def api_socket(ws: WebSocket) -> None:
             return
         request_id = msg.get("request_id")
         kind = msg.get("type")
-        if kind not in {"applause", "vote", "ask", "upvote", "unvote", "mood", "pace"}:
+        if kind not in SOCKET_KINDS:
             error(request_id, "unknown_type", _n("Unbekannter Nachrichtentyp."))
             return
         if participant_id is None:
@@ -273,6 +280,25 @@ async def api_socket(ws: WebSocket) -> None:
                 await svc.mood.set_mood(room, participant_id, msg.get("value"), request_id)
             elif kind == "pace":
                 await svc.pace.set_pace(room, participant_id, msg.get("value"), request_id)
+            elif kind == "idea":
+                await svc.ideas.post(
+                    # Fresh: the board may have been opened or closed since the socket opened,
+                    # and the event's approval setting changed.
+                    await svc.events.event(event.code),
+                    await svc.events.room(event, room_id),
+                    participant_id,
+                    text=msg.get("text"),
+                    request_id=request_id,
+                )
+            elif kind in ("idea_upvote", "idea_unvote"):
+                await svc.ideas.set_upvote(
+                    event,
+                    participant_id,
+                    msg.get("idea_id"),
+                    up=kind == "idea_upvote",
+                    request_id=request_id,
+                    room_id=room_id,
+                )
             elif kind == "ask":
                 await svc.questions.ask(
                     # Fresh: the event's Q&A settings may have changed since this socket opened.

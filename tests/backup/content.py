@@ -184,6 +184,9 @@ async def build(store: Store) -> None:
     await store.set_screen_label("rt-plenum", "Dr. Beispiel")
     await store.set_highlight("rt-plenum", "rt-q1")
     await store.set_screen_mode("rt-saal-b", "words", "rt-text")
+    # The forums' results (issue 24): the plenary takes part too, Saal B's column is a ranking.
+    await store.set_forum_results("rt-plenum", True, None)
+    await store.set_forum_results("rt-saal-b", None, "rt-rank")
     for minute, who, value in ((15, 0, 4), (16, 1, 2), (17, 0, 5), (17, 3, 3)):
         await store.set_mood("rt-plenum", people[who], value, None, at(minute))
     await store.set_mood("rt-saal-b", people[5], 1, None, at(18))

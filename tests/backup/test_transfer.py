@@ -100,7 +100,10 @@ async def test_an_event_moves_to_a_fresh_instance_and_exports_the_same(
         "mode": "words",
         "poll_id": "rt-text",
         "question_id": None,
+        "forum_shown": None,
+        "forum_poll_id": "rt-rank",
     }
+    assert second["screens"][0]["forum_shown"] is True
     assert second["participation"]["participants"] == 8
     assert second["mood"][0]["counts"] == [0, 1, 1, 0, 1]
     assert [value for _at, _who, value in second["pace"][0]["log"]] == ["too_fast"]
@@ -212,6 +215,16 @@ async def test_bad_files_are_refused_and_change_nothing(
         (
             _mangled(tmp_path, "block.json", lambda d: d["blocklist"]["entries"].append("a b")),
             "blocklist.entries[1]:",
+        ),
+        (
+            _mangled(tmp_path, "forum.json", lambda d: d["screens"][0].update(forum_shown="ja")),
+            "screens[0].forum_shown: must be true, false or null",
+        ),
+        (
+            _mangled(
+                tmp_path, "forum2.json", lambda d: d["screens"][0].update(forum_poll_id="rt-rank")
+            ),
+            "screens[0].forum_poll_id: is a poll of another room",
         ),
         (tmp_path / "missing.json", "No such file"),
     ]

@@ -36,6 +36,7 @@ def test_export_holds_everything_without_participant_ids() -> None:
             "parallel_polls": False,
             "applause_via_stream": False,
             "screen_label": None,
+            "ideas_open": False,
         }
     ]
     assert data["starts_on"] == "2026-11-21" and data["timezone"] == "Europe/Berlin"

@@ -25,14 +25,26 @@ from live.board import base as board_base
 from live.board import redis as board_redis
 from live.board.redis import RedisBoard
 from live.domain import data_inventory as inv
-from live.domain.models import Countdown
-from live.store import open_store
+from live.domain.models import Countdown, Idea
+from live.store import Store, open_store
 from live.store.redis import RedisStore
 from live.store.redis_scripts import REQUEST_TTL
 from tests.backup import content
 from tests.support.redis import RedisServer
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+
+
+async def add_ideas(store: Store) -> None:
+    """The idea board's content (issue 24) on top of the content event: an open board with a
+    marked, upvoted idea."""
+    await store.set_ideas_open("rt-plenum", True)
+    idea = Idea(
+        "rt-idea-1", content.CODE, "rt-plenum", "rt-person-01", "Mehr Pausen", "approved", NOW
+    )
+    await store.add_idea(idea, "rt-idea-req")
+    await store.set_idea_upvote("rt-idea-1", "rt-person-02", True, "rt-idea-up")
+    await store.set_idea_marked("rt-idea-1", True, 10)
 
 
 def sqlite_columns(path: Path) -> set[str]:
@@ -81,6 +93,7 @@ async def test_deleting_the_event_leaves_only_the_schema_version_in_sqlite(
     await store.open()
     try:
         await content.build(store)
+        await add_ideas(store)
         before = table_rows(tmp_path / "live.db")
         # The content reaches every table: otherwise the check below would prove little.
         assert [t for t, n in before.items() if n == 0] == []
@@ -104,6 +117,7 @@ async def filled_redis(redis_server: RedisServer) -> AsyncIterator[tuple[Redis, 
     client = Redis.from_url(redis_server.url, decode_responses=True)
     try:
         await content.build(store)
+        await add_ideas(store)
         # The countdown's room fields (issue 24): paused in one room, running in the other.
         await store.set_countdown("rt-plenum", Countdown("Pause", left_ms=5000))
         await store.set_countdown("rt-saal-b", Countdown("Redezeit", ends_at=NOW))

@@ -44,10 +44,11 @@ async def test_a_version_12_database_gets_rooms_without_a_countdown(tmp_path: Pa
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 13
+    assert SCHEMA_VERSION == 15
     after = raw_query(path, "SELECT * FROM rooms ORDER BY id")
-    # Every room kept as it was, besides the version bump of r1, with three columns appended.
-    assert [row[:-3] for row in after if row[0] != "r1"] == [
+    # Every room kept as it was, besides the version bump of r1, with three columns appended
+    # (and version 14's ideas_open after them, off, and version 15's forum columns, unset).
+    assert [row[:-6] for row in after if row[0] != "r1"] == [
         row for row in rooms_before if row[0] != "r1"
     ]
-    assert [row[-3:] for row in after if row[0] != "r1"] == [(None, None, None)]
+    assert [row[-6:] for row in after if row[0] != "r1"] == [(None, None, None, 0, None, None)]

@@ -91,7 +91,14 @@ def test_create_event_answers_the_contract_shape(client: TestClient) -> None:
     assert isinstance(data["moderator_token"], str) and len(data["moderator_token"]) >= 16
     assert [r["name"] for r in data["rooms"]] == ["Plenum", "Fachforum 1"]
     for room in data["rooms"]:
-        assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream", "screen_label"}
+        assert set(room) == {
+            "id",
+            "name",
+            "parallel_polls",
+            "applause_via_stream",
+            "screen_label",
+            "ideas_open",
+        }
         assert room["parallel_polls"] is False
         assert isinstance(room["id"], str) and room["id"]
     assert len({r["id"] for r in data["rooms"]}) == 2
@@ -250,7 +257,14 @@ def test_add_room_needs_the_moderator_token(client: TestClient, event: EventFixt
     )
     assert response.status_code == 201
     room = response.json()
-    assert set(room) == {"id", "name", "parallel_polls", "applause_via_stream", "screen_label"}
+    assert set(room) == {
+        "id",
+        "name",
+        "parallel_polls",
+        "applause_via_stream",
+        "screen_label",
+        "ideas_open",
+    }
     assert room["name"] == "Fachforum 2"
     assert get_event(client, event.code)["rooms"] == [*event.rooms, room]
 

@@ -65,6 +65,7 @@ def test_a_room_with_parallel_polls_keeps_both_open(
         "parallel_polls": True,
         "applause_via_stream": False,
         "screen_label": None,
+        "ideas_open": False,
     }
     assert get_event(client, event.code)["rooms"][0]["parallel_polls"] is True
     first = create_poll(client, event, question="Erste?")
@@ -134,6 +135,7 @@ def test_patch_room_renames_and_switches_at_once(client: TestClient, event: Even
         "parallel_polls": True,
         "applause_via_stream": False,
         "screen_label": None,
+        "ideas_open": False,
     }
     assert get_event(client, event.code)["rooms"][0] == response.json()
 

@@ -33,6 +33,7 @@ from live.domain import setup_file
 from live.web import openapi
 from live.web.routes import routes
 from tests.web.conftest import EventFixture, create_event, create_poll, join, make_client
+from tests.web.test_ideas import post_ideas
 from tests.web.test_qa_queue import ask
 
 ADMIN = "admin-token-for-the-fuzzer"
@@ -123,12 +124,17 @@ class World:
     participant: str
     polls: list[str]
     questions: list[str]
+    ideas: list[str]
     rng: random.Random  # picks objects and tokens; seeded, so every run sends the same
 
 
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Generator[TestClient]:
-    with make_client(tmp_path_factory.mktemp("fuzz"), admin_token=ADMIN) as client:
+    # A world per operation, each with a few new participants, all from one address: the join
+    # budget per address (LIVE_JOIN_PER_MINUTE) is raised so that ~80 operations never meet it.
+    with make_client(
+        tmp_path_factory.mktemp("fuzz"), admin_token=ADMIN, join_per_minute=10_000
+    ) as client:
         yield client
 
 
@@ -163,8 +169,9 @@ def build_world(client: TestClient, seed: str = "") -> World:
         headers=event.auth,
     )
     assert approved.status_code == 200, approved.text
+    ideas = post_ideas(client, event, "Mehr Pausen", "Ein Forum im Freien")
     token = link.json()["moderator_token"]
-    return World(event, token, join(client, event), polls, questions, random.Random(seed))
+    return World(event, token, join(client, event), polls, questions, ideas, random.Random(seed))
 
 
 @pytest.fixture
@@ -183,6 +190,7 @@ def aim(case: Any, world: World) -> None:
         "room_id": [event.room, event.room, event.rooms[1]["id"]],
         "poll_id": world.polls,
         "question_id": world.questions,
+        "idea_id": world.ideas,
     }
     params = case.path_parameters or {}
     for name in params:
