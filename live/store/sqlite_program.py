@@ -249,6 +249,7 @@ _DELETE_EVENT: tuple[str, ...] = (
     f"DELETE FROM poll_hidden WHERE poll_id IN ({_POLLS})",
     f"DELETE FROM upvotes WHERE question_id IN ({_QUESTIONS})",
     "DELETE FROM questions WHERE event_code = :code",
+    "DELETE FROM surveys WHERE event_code = :code",
     f"DELETE FROM polls WHERE id IN ({_POLLS})",
     f"DELETE FROM moods WHERE room_id IN ({_ROOMS})",
     f"DELETE FROM mood_log WHERE room_id IN ({_ROOMS})",

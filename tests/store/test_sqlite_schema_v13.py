@@ -44,7 +44,7 @@ async def test_a_version_12_database_gets_rooms_without_a_countdown(tmp_path: Pa
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 13
+    assert SCHEMA_VERSION == 14
     after = raw_query(path, "SELECT * FROM rooms ORDER BY id")
     # Every room kept as it was, besides the version bump of r1, with three columns appended.
     assert [row[:-3] for row in after if row[0] != "r1"] == [
