@@ -11,7 +11,16 @@ from datetime import datetime
 
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
-from live.domain.models import AgendaItem, Event, Poll, Question, QuestionState, Results, Room
+from live.domain.models import (
+    AgendaItem,
+    Event,
+    Poll,
+    Question,
+    QuestionState,
+    Results,
+    Room,
+    Survey,
+)
 
 # Questions the report publishes. Pending ones were never seen by the audience and hidden ones
 # were removed by a moderator on purpose: neither belongs in a document that gets passed on.
@@ -25,6 +34,16 @@ Sample = tuple[datetime, float]
 class PollReport:
     poll: Poll
     results: Results
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyReport:
+    """A self-paced survey (issue 24) with its questions' results, in the survey's order."""
+
+    survey: Survey
+    questions: tuple[PollReport, ...]
+    started: int  # participants with at least one answer
+    finished: int  # participants who answered every question
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +73,9 @@ class RoomReport:
     # Pace and technics feedback: (moment, counts of too_fast, too_slow, av_problem) after every
     # change and decay (live.domain.pace.timeline), in order.
     pace_course: tuple[tuple[datetime, tuple[int, int, int]], ...] = ()
+    # The room's surveys that were opened (issue 24), oldest first; their questions are not in
+    # ``polls``.
+    surveys: tuple[SurveyReport, ...] = ()
 
     def duplicates_of(self, question_id: str) -> list[Question]:
         """The duplicates merged into this question, also those merged into one of them
@@ -101,7 +123,11 @@ class EventReport:
         )
 
     def poll(self, poll_id: str) -> PollReport | None:
-        return next((p for r in self.rooms for p in r.polls if p.poll.id == poll_id), None)
+        """An ordinary poll or a survey's question."""
+        every = (
+            p for r in self.rooms for p in (*r.polls, *(q for s in r.surveys for q in s.questions))
+        )
+        return next((p for p in every if p.poll.id == poll_id), None)
 
     def room_of(self, room_id: str) -> RoomReport | None:
         return next((r for r in self.rooms if r.room.id == room_id), None)

@@ -3,7 +3,7 @@ result sentences, per-item summaries and the charts. Pure (the report and ``fmt`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from live.domain import applause as applause_rules
@@ -13,7 +13,7 @@ from live.domain.models import AgendaItem, Poll, Question
 from live.domain.poll_points import ranking_order
 from live.domain.text import _n
 from live.report import charts
-from live.report.data import EventReport, PollReport, RoomReport
+from live.report.data import EventReport, PollReport, RoomReport, SurveyReport
 from live.report.fmt import Formatter
 from live.report.timeline import (
     ChartSpan,
@@ -89,12 +89,19 @@ class DayCharts:
 
 
 @dataclass(frozen=True, slots=True)
+class SurveyView:
+    report: SurveyReport
+    questions: list[PollView]  # numbered 1.. within the survey
+
+
+@dataclass(frozen=True, slots=True)
 class RoomView:
     report: RoomReport
     items: list[ItemRow]
     polls: list[PollView]
     questions: list[Question]
     charts: list[DayCharts]
+    surveys: list[SurveyView] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -141,6 +148,10 @@ def _room(
         ],
         questions=room.published,
         charts=[_day_charts(room, span, fmt, now) for span in spans(room, fmt.zone)],
+        surveys=[
+            SurveyView(s, [poll_view(q, fmt, n, None) for n, q in enumerate(s.questions, 1)])
+            for s in room.surveys
+        ],
     )
 
 

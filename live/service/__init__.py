@@ -40,6 +40,7 @@ from live.service.report import ReportService
 from live.service.retention import RetentionService
 from live.service.rooms import RoomService
 from live.service.screen import ScreenService
+from live.service.surveys import SurveyService
 from live.store import Store
 
 
@@ -51,6 +52,7 @@ class Services:
     participants: ParticipantService
     rooms: RoomService
     polls: PollService
+    surveys: SurveyService
     questions: QuestionService
     screen: ScreenService
     countdown: CountdownService
@@ -112,6 +114,7 @@ def build_services(
         participants=participants,
         rooms=RoomService(store, clock, pace_window),
         polls=polls,
+        surveys=SurveyService(store, hub, ids, clock),
         questions=QuestionService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),
         countdown=CountdownService(store, hub, clock),

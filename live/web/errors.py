@@ -23,7 +23,16 @@ from live.web.identity import request_lang
 log = logging.getLogger("live.web")
 
 # Domain codes that are conflicts with the current state rather than malformed input.
-CONFLICT_CODES = frozenset({"poll_not_open", "poll_closed", "no_next_poll", "no_countdown"})
+CONFLICT_CODES = frozenset(
+    {
+        "poll_not_open",
+        "poll_closed",
+        "no_next_poll",
+        "no_countdown",
+        "poll_in_survey",
+        "survey_not_open",
+    }
+)
 
 HTTP_MESSAGES = {
     400: ("bad_request", _n("Die Anfrage ist fehlerhaft.")),

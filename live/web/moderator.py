@@ -36,6 +36,7 @@ from live.views.regions import (
 )
 from live.views.run_sheet import run_sheet_html
 from live.views.screen import MODE_BUTTONS, MODE_MESSAGES
+from live.views.surveys import moderator_surveys_region
 from live.views.templating import render
 from live.web.access import (
     OTHER_ROOM,
@@ -148,6 +149,7 @@ async def moderate(request: Request) -> Response:
         state=state,
         screen_html=moderator_screen_region(lang, state).frame,
         countdown_html=moderator_countdown_html(lang, state),
+        surveys_html=moderator_surveys_region(lang, state).frame,
         preset_minutes=countdown_rules.PRESET_MINUTES,
         server_now_ms=epoch_ms(svc.clock.now()),
         mode_buttons=MODE_BUTTONS,

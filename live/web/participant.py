@@ -147,16 +147,9 @@ def posted_ranking(poll: Poll, posted: list[Any], move: str) -> object:
     return ints[: poll.max_ranked or len(ints)]
 
 
-async def vote(request: Request) -> Response:
-    form = await read_form(request)
-    svc = services(request)
-    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
-    # Drafts are not found here, whoever asks: a page votes only in polls it was shown. The
-    # copy a vote is checked against will do (its kind and room never change); the store
-    # checks the poll's state with the write, as for a socket's vote.
-    poll = await svc.polls.known(event, request.path_params["poll_id"])
-    room = await svc.events.room(event, poll.room_id, max_age=ACTION_MAX_AGE)
-    pid = require_participant(await resolve(request, event), room)
+def posted_answer(poll: Poll, form: FormData) -> dict[str, Any]:
+    """The answer fields of a page's vote form, as PollService.vote takes them (anything
+    malformed goes on as it is, for the domain to refuse with its message)."""
     kwargs: dict[str, Any] = {}
     if poll.kind == "single":
         kwargs["choices"] = [as_int(field(form, "choice"))]
@@ -174,6 +167,20 @@ async def vote(request: Request) -> Response:
     else:
         # One field per answer the poll takes, all named "text"; empty extra ones are fine.
         kwargs["texts"] = [v for v in form.getlist("text") if isinstance(v, str)]
+    return kwargs
+
+
+async def vote(request: Request) -> Response:
+    form = await read_form(request)
+    svc = services(request)
+    event = await svc.events.event(request.path_params["code"], max_age=ACTION_MAX_AGE)
+    # Drafts are not found here, whoever asks: a page votes only in polls it was shown. The
+    # copy a vote is checked against will do (its kind and room never change); the store
+    # checks the poll's state with the write, as for a socket's vote.
+    poll = await svc.polls.known(event, request.path_params["poll_id"])
+    room = await svc.events.room(event, poll.room_id, max_age=ACTION_MAX_AGE)
+    pid = require_participant(await resolve(request, event), room)
+    kwargs = posted_answer(poll, form)
     error: str | None = None
     status = 200
     cast: Ballot | None = None
