@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
         [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
-        [pace] [countdown]
+        [pace] [countdown] [survey]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -702,6 +702,71 @@ def countdown_pages(browser: Browser, stage: Stage) -> None:
     api(stage.server, "DELETE", path, None, stage.token)
 
 
+def survey_pages(browser: Browser, stage: Stage) -> None:
+    """A self-paced survey (issue 24) in an event of its own: the closing evaluation opened,
+    three people answered (two finished); the phone's card on the poll tab, question 1, the
+    single-choice question 3 with an answer given, the text question and the end (390×844);
+    the console at 1366×768 with the survey card."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Fachtag Evaluation", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    survey = api(
+        server, "POST", f"/events/{code}/rooms/{room}/surveys",
+        {"template": "abschlussevaluation"}, token,
+    )  # fmt: skip
+    api(server, "POST", f"/events/{code}/surveys/{survey['id']}/open", None, token)
+    questions = survey["poll_ids"]
+    answers = [
+        {"value": 4},
+        {"value": 5},
+        {"choices": [1]},
+        {"choices": [0, 4]},
+        {"text": "Mehr Pausen"},
+    ]
+    ws_base = server.url.replace("http://", "ws://")
+    for person_no, count in enumerate((5, 5, 2)):
+        person = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        with connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={person}") as ws:
+            ws.recv()
+            for n, (poll_id, answer) in enumerate(zip(questions[:count], answers, strict=False)):
+                vote = {"type": "vote", "request_id": f"s{person_no}-{n}", "poll_id": poll_id}
+                ws.send(json.dumps({**vote, **answer}))
+                while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                    pass
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(OUT / "survey-phone-card-390.png"))
+    phone.get_by_role("link", name="Zur Umfrage").click()
+    phone.wait_for_selector("#survey-step")
+    phone.screenshot(path=str(OUT / "survey-phone-question-390.png"))
+    for label in ("4", "5 – trifft voll zu"):
+        phone.get_by_label(label, exact=True).check()
+        phone.get_by_role("button", name="Weiter").click()
+        phone.wait_for_function("() => !document.querySelector('#announcer').textContent.trim()")
+    phone.get_by_label("gut", exact=True).check()
+    phone.wait_for_timeout(200)
+    phone.screenshot(path=str(OUT / "survey-phone-single-390.png"))
+    phone.get_by_role("button", name="Weiter").click()
+    phone.get_by_label("Foren").check()
+    phone.get_by_role("button", name="Weiter").click()
+    phone.get_by_label("Ihre Antwort").fill("Mehr Zeit für den Austausch in den Foren")
+    phone.screenshot(path=str(OUT / "survey-phone-text-390.png"))
+    phone.get_by_role("button", name="Fertig").click()
+    phone.wait_for_function("() => !document.querySelector('#announcer').textContent.trim()")
+    phone.screenshot(path=str(OUT / "survey-phone-done-390.png"))
+    console = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    console.wait_for_function("() => document.body.dataset.connection === 'open'")
+    console.wait_for_timeout(800)
+    console.screenshot(path=str(OUT / "survey-console-1366x768.png"))
+    console.locator("#mod-surveys").scroll_into_view_if_needed()
+    console.locator("#mod-surveys").screenshot(path=str(OUT / "survey-console-card.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -717,6 +782,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "panel": panel_pages,
     "pace": pace_pages,
     "countdown": countdown_pages,
+    "survey": survey_pages,
 }
 
 

@@ -67,6 +67,9 @@ KEYBOARD_FLOWS: dict[str, str] = {
     "question-labels": _n(
         "Moderation: Fragen kennzeichnen und die Liste und die Leinwand danach filtern"
     ),
+    "survey": _n(
+        "Teilnahme: eine Umfrage Frage für Frage beantworten, zurückgehen und eine Antwort ändern"
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -46,15 +47,15 @@ async def _participant_survey(request: Request, event: Event) -> tuple[Survey, R
     return survey, await svc.events.room(event, survey.room_id)
 
 
-def _empty(kwargs: dict[str, Any]) -> bool:
-    """No answer given on this screen (Weiter/Zurück without choosing): nothing is sent."""
-    values = [v for v in kwargs.values() if v is not None]
-    if not values:
-        return True
-    value = values[0]
-    if isinstance(value, list):
-        return all(v is None or (isinstance(v, str) and not v.strip()) for v in value)
-    return value is None
+# The fields a step's form answers with (live/web/participant.py posted_answer reads them).
+ANSWER_FIELDS = ("choice", "choices", "value", "text")
+
+
+def _answered(form: FormData) -> bool:
+    """Whether the screen was answered: Weiter or Zurück without choosing sends nothing."""
+    return any(
+        isinstance(v, str) and v.strip() for name in ANSWER_FIELDS for v in form.getlist(name)
+    )
 
 
 async def _step_page(
@@ -140,7 +141,7 @@ async def survey_answer(request: Request) -> Response:
         )
     poll = await svc.polls.known(event, poll_id)
     kwargs = posted_answer(poll, form)
-    if not _empty(kwargs):
+    if _answered(form):
         try:
             await svc.polls.vote(event, pid, poll.id, request_id=request_id_of(form), **kwargs)
         except DomainError as exc:

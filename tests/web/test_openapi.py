@@ -177,9 +177,7 @@ def build_world(client: TestClient, seed: str = "") -> World:
         if open_it:
             url = f"/api/v1/events/{event.code}/surveys/{surveys[-1]}/open"
             assert client.post(url, headers=event.auth).status_code == 200
-    return World(
-        event, token, join(client, event), polls, questions, random.Random(seed), surveys
-    )
+    return World(event, token, join(client, event), polls, questions, random.Random(seed), surveys)
 
 
 @pytest.fixture
