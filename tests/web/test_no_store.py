@@ -60,6 +60,7 @@ def test_every_organiser_answer_says_no_store(client: TestClient, event: EventFi
         "poll_id": poll["id"],
         "question_id": "q-unknown",
         "item_id": "i-unknown",
+        "survey_id": "s-unknown",
         "action": "close",
     }
     requests: list[tuple[str, str]] = []

@@ -50,6 +50,7 @@ def fill(template: str, event: EventFixture, poll_id: str) -> str:
         poll_id=poll_id,
         question_id="q-unknown",
         item_id="i-unknown",
+        survey_id="s-unknown",
         action="open",
     )
 
