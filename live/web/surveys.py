@@ -68,6 +68,7 @@ async def _step_page(
     *,
     error: str | None = None,
     status: int = 200,
+    saved: bool = False,
 ) -> Response:
     svc = services(request)
     polls = await svc.surveys.polls(survey)
@@ -83,21 +84,21 @@ async def _step_page(
         html = fragment(request, "fragments/survey_step.html", **context)
         if error is not None:
             html += announce(request, error, error=True)
-        elif number > 1 or request.method == "POST":
-            lang = request_lang(request)
-            html += announce(request, _announcement(lang, step))
+        elif request.method == "POST":
+            html += announce(request, _announcement(request_lang(request), step, saved))
         return HTMLResponse(html, status_code=status)
     return page(request, "survey.html", status, **context)
 
 
-def _announcement(lang: Lang, step: Step) -> str:
-    saved = translate(lang, SAVED)
+def _announcement(lang: Lang, step: Step, saved: bool) -> str:
+    """What the status region says after a step: whether the answer was saved, and where the
+    participant is now."""
     if step.done:
-        return f"{saved} {translate(lang, _n('Danke! Sie haben das Ende der Umfrage erreicht.'))}"
-    where = translate(
-        lang, _n("Frage %(num)d von %(total)d"), {"num": step.number, "total": step.total}
-    )
-    return f"{saved} {where}"
+        where = translate(lang, _n("Danke! Sie haben das Ende der Umfrage erreicht."))
+    else:
+        numbers: dict[str, object] = {"num": step.number, "total": step.total}
+        where = translate(lang, _n("Frage %(num)d von %(total)d"), numbers)
+    return f"{translate(lang, SAVED)} {where}" if saved else where
 
 
 async def survey_page(request: Request) -> Response:
@@ -141,7 +142,8 @@ async def survey_answer(request: Request) -> Response:
         )
     poll = await svc.polls.known(event, poll_id)
     kwargs = posted_answer(poll, form)
-    if _answered(form):
+    saved = _answered(form)
+    if saved:
         try:
             await svc.polls.vote(event, pid, poll.id, request_id=request_id_of(form), **kwargs)
         except DomainError as exc:
@@ -157,7 +159,7 @@ async def survey_answer(request: Request) -> Response:
             )
     number = max(1, number - 1) if field(form, "go") == "back" else number + 1
     if is_htmx(request):
-        return await _step_page(request, event, room, survey, pid, number)
+        return await _step_page(request, event, room, survey, pid, number, saved=saved)
     lang = field(form, "lang")
     extra = f"&lang={lang}" if lang in ("de", "en") else ""
     return redirect(f"/e/{event.code}/survey/{survey.id}?step={number}{extra}")

@@ -208,3 +208,24 @@ def test_the_console_creates_opens_and_counts(client: TestClient, event: EventFi
     opened = client.post(f"/e/{event.code}/moderate/surveys/{survey_id[1]}/open", headers=HX)
     assert "Umfrage geöffnet: Abschlussevaluation" in opened.text
     assert "0 begonnen, 0 fertig" in opened.text
+
+
+def test_the_report_has_a_section_per_survey(client: TestClient, event: EventFixture) -> None:
+    survey = make_survey(client, event)
+    enter(client, event)
+    url = f"/e/{event.code}/survey/{survey['id']}"
+    hidden = step_form(client.get(url).text)
+    client.post(url, data={**hidden, "value": "5", "go": "next"}, follow_redirects=False)
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    html = client.get(f"/e/{event.code}/report").text
+    assert f'id="survey-{survey["id"]}"' in html and "Umfrage: Abschluss" in html
+    assert "1 Person hat begonnen" in html and "0 haben alle Fragen beantwortet" in html
+    assert "Frage 1: Wie war es?" in html
+    # The question's CSV link works like a poll's.
+    first = survey["questions"][0]["id"]
+    assert client.get(f"/e/{event.code}/report/polls/{first}.csv").status_code == 200
+    markdown = client.get(f"/e/{event.code}/report.md").text
+    assert "### Umfrage: Abschluss" in markdown and "#### 1. Wie war es?" in markdown
+    exported = client.get(f"/api/v1/events/{event.code}/export.json", headers=event.auth).json()
+    assert [s["id"] for s in exported["surveys"]] == [survey["id"]]
+    assert first not in {p["id"] for p in exported["polls"]}
