@@ -146,6 +146,11 @@ def test_a_survey_by_keyboard_alone(
     expect(phone.locator("#survey-step")).to_contain_text("Frage 1 von 5")
     expect(phone.locator("input[name=value]").nth(2)).to_be_checked()
     check_a11y(phone, context="phone, survey by keyboard")
+    # In English too: the page, its progress and its buttons.
+    phone.goto(f"{live_server.url}/e/{code}/survey/{survey['id']}?step=1&lang=en")
+    expect(phone.locator("#survey-step")).to_contain_text("Question 1 of 5")
+    expect(phone.get_by_role("button", name="Next")).to_be_visible()
+    check_a11y(phone, context="phone, survey in English")
     now = survey_now(live_server, code, token, survey["id"])
     assert now["questions"][0]["results"]["counts"] == [0, 0, 1, 0, 0]
 

@@ -11,7 +11,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from tests.web.conftest import EventFixture, create_poll, enter
-from tests.web.test_sockets import receive, ws_url
+from tests.web.test_sockets import receive, receive_until, ws_url
 
 HX = {"HX-Request": "true"}
 
@@ -229,3 +229,22 @@ def test_the_report_has_a_section_per_survey(client: TestClient, event: EventFix
     exported = client.get(f"/api/v1/events/{event.code}/export.json", headers=event.auth).json()
     assert [s["id"] for s in exported["surveys"]] == [survey["id"]]
     assert first not in {p["id"] for p in exported["polls"]}
+
+
+def test_a_socket_answers_a_survey_question_with_the_ordinary_vote(
+    client: TestClient, event: EventFixture
+) -> None:
+    survey = make_survey(client, event)
+    token = client.post(f"/api/v1/events/{event.code}/join").json()["participant_token"]
+    question = survey["questions"][1]["id"]  # single choice
+    vote = {"type": "vote", "request_id": "r1", "poll_id": question, "choices": [1]}
+    with client.websocket_connect(ws_url(event, token)) as ws:
+        receive(ws)
+        for _ in range(2):  # the same request id twice: acknowledged twice, counted once
+            ws.send_json(vote)
+            assert receive_until(ws, lambda m: m["type"] in ("ack", "error"))["type"] == "ack"
+        ws.send_json({**vote, "request_id": "r2", "choices": [7]})
+        refused = receive_until(ws, lambda m: m["type"] in ("ack", "error"))
+        assert refused["type"] == "error" and refused["code"] == "invalid_choice"
+    results = survey_of(client, event, survey["id"])["questions"][1]["results"]
+    assert results["counts"] == [0, 1] and results["voters"] == 1
