@@ -706,7 +706,8 @@ def survey_pages(browser: Browser, stage: Stage) -> None:
     """A self-paced survey (issue 24) in an event of its own: the closing evaluation opened,
     three people answered (two finished); the phone's card on the poll tab, question 1, the
     single-choice question 3 with an answer given, the text question and the end (390×844);
-    the console at 1366×768 with the survey card."""
+    the console at 1366×768 with the survey card; the projector's neutral slide with the
+    participation at 1920×1080."""
     server = stage.server
     event = api(server, "POST", "/events", {"title": "Fachtag Evaluation", "rooms": ["Plenum"]})
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
@@ -765,6 +766,11 @@ def survey_pages(browser: Browser, stage: Stage) -> None:
     console.screenshot(path=str(OUT / "survey-console-1366x768.png"))
     console.locator("#mod-surveys").scroll_into_view_if_needed()
     console.locator("#mod-surveys").screenshot(path=str(OUT / "survey-console-card.png"))
+    api(server, "PUT", f"/events/{code}/rooms/{room}/screen", {"mode": "slide"}, token)
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE").new_page()
+    wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+    _settled(wall)
+    wall.screenshot(path=str(OUT / "survey-projector-slide-1080p.png"))
 
 
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {

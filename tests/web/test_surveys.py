@@ -248,3 +248,19 @@ def test_a_socket_answers_a_survey_question_with_the_ordinary_vote(
         assert refused["type"] == "error" and refused["code"] == "invalid_choice"
     results = survey_of(client, event, survey["id"])["questions"][1]["results"]
     assert results["counts"] == [0, 1] and results["voters"] == 1
+
+
+def test_the_neutral_slide_shows_how_many_took_part(
+    client: TestClient, event: EventFixture
+) -> None:
+    survey = make_survey(client, event)
+    client.put(
+        f"/api/v1/events/{event.code}/rooms/{event.room}/screen",
+        json={"mode": "slide"},
+        headers=event.auth,
+    )
+    enter(client, event)
+    url = f"/e/{event.code}/survey/{survey['id']}"
+    client.post(url, data={**step_form(client.get(url).text), "value": "3", "go": "next"})
+    wall = client.get(f"/e/{event.code}/screen?room={event.room}").text
+    assert 'class="slide-survey"' in wall and "1 hat teilgenommen" in wall
