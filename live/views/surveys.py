@@ -14,7 +14,7 @@ from live.domain.models import Ballot, Poll, Survey
 from live.fanout.state import RoomState
 from live.fanout.types import Region
 from live.i18n import Lang
-from live.views.templating import STATE_LABELS, render
+from live.views.templating import render
 
 
 def open_surveys(state: RoomState) -> list[Survey]:
@@ -31,7 +31,6 @@ def moderator_surveys_region(lang: Lang, state: RoomState) -> Region:
         surveys=state.surveys,
         progress=state.survey_progress,
         templates=rules.TEMPLATES,
-        state_labels=STATE_LABELS,
     )
     return Region("mod-surveys", html, html)
 

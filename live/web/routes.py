@@ -145,6 +145,7 @@ def routes() -> list[BaseRoute]:
         Private(f"{code}/setup/agenda/{{item_id}}", setup.edit_item, methods=["GET", "POST"]),
         Private(f"{code}/setup/agenda/{{item_id}}/delete", setup.delete_item, methods=["POST"]),
         Private(f"{code}/setup/polls/{{poll_id}}/open", setup.open_poll, methods=["POST"]),
+        Private(f"{code}/setup/rooms/{{room_id}}/surveys", surveys.setup_create, methods=["POST"]),
         Private(f"{code}/setup/brand", setup_brand.save_brand, methods=["POST"]),
         Private(f"{code}/setup/logo/delete", setup_brand.remove_logo, methods=["POST"]),
         Private(f"{code}/setup/blocklist", setup_blocklist.save_default, methods=["POST"]),

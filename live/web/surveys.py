@@ -22,7 +22,13 @@ from live.i18n import Lang, translate
 from live.service.surveys import template_questions
 from live.views import api as shapes
 from live.views.surveys import Step, moderator_surveys_region, step_context
-from live.web.access import keep_participant, moderated_event, participant_or_new, resolve
+from live.web.access import (
+    keep_participant,
+    moderated_event,
+    organiser_event,
+    participant_or_new,
+    resolve,
+)
 from live.web.errors import error_text, status_for
 from live.web.forms import field, parse_json, read_body, read_form, request_id_of
 from live.web.held import ACTION_MAX_AGE
@@ -31,6 +37,7 @@ from live.web.moderator import moderation_answer, room_of_request
 from live.web.participant import posted_answer
 from live.web.responses import announce, fragment, is_htmx, json_response, page, redirect
 from live.web.runtime import services
+from live.web.setup import back_to_setup
 
 SAVED = _n("Ihre Antwort ist gespeichert.")
 OPENED = _n("Umfrage geöffnet: %(title)s")
@@ -206,6 +213,16 @@ async def console_action(request: Request) -> Response:
         raise DomainError("invalid_action", _n("Diese Aktion gibt es nicht."))
 
     return await moderation_answer(request, event, room, act(), _region, "#mod-surveys")
+
+
+async def setup_create(request: Request) -> Response:
+    """The setup page's "Umfrage „Abschlussevaluation“ anlegen" for a room: a draft before the
+    event, opened later on the room's console."""
+    form = await read_form(request)
+    event = await organiser_event(request)
+    room = await services(request).events.room(event, request.path_params["room_id"])
+    await _from_template(request, event, room, field(form, "template"), request_lang(request))
+    return back_to_setup(event, "survey_created", f"room-{room.id}")
 
 
 async def _from_template(

@@ -264,3 +264,22 @@ def test_the_neutral_slide_shows_how_many_took_part(
     client.post(url, data={**step_form(client.get(url).text), "value": "3", "go": "next"})
     wall = client.get(f"/e/{event.code}/screen?room={event.room}").text
     assert 'class="slide-survey"' in wall and "1 hat teilgenommen" in wall
+
+
+def test_the_setup_page_prepares_a_survey_per_room(client: TestClient, event: EventFixture) -> None:
+    client.cookies.set(f"live_m_{event.code}", event.token)
+    other = event.rooms[1]["id"]
+    done = client.post(
+        f"/e/{event.code}/setup/rooms/{other}/surveys",
+        data={"template": "abschlussevaluation"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#room-{other}")
+    page = client.get(done.headers["location"]).text
+    assert "Die Umfrage ist angelegt." in page and "(5 Fragen, Entwurf)" in page
+    listed = client.get(
+        f"/api/v1/events/{event.code}/rooms/{other}/surveys", headers=event.auth
+    ).json()
+    assert [s["state"] for s in listed] == ["draft"]
+    bad = client.post(f"/e/{event.code}/setup/rooms/{other}/surveys", data={"template": "x"})
+    assert bad.status_code == 422 and "Diese Vorlage gibt es nicht." in bad.text
