@@ -22,6 +22,7 @@ STANDARDS = "WCAG 2.1 (AA), EN 301 549 V3.2.1"
 PAGE_NAMES: dict[str, str] = {
     "/": _n("Startseite: teilnehmen oder eine Veranstaltung anlegen"),
     "/e/{code}": _n("Teilnahme am Handy: abstimmen, fragen, applaudieren"),
+    "/e/{code}/survey/{survey_id}": _n("Umfrage am Handy: Frage für Frage im eigenen Tempo"),
     "/e/{code}/screen": _n("Leinwand für den Projektor"),
     "/e/{code}/overlay": _n("Einblendung für den Stream (Overlay)"),
     "/e/{code}/moderate": _n("Moderation"),
