@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_console import assert_one_screen
 from tests.support.axe import check_a11y
 from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE, ContextFactory
 from tests.support.server import LiveServer
@@ -53,6 +54,8 @@ def test_five_questions_on_a_phone_back_change_finish(
     console.goto(f"{live_server.url}/e/{code}/moderate?token={token}&room={room}")
     expect(console.locator("#mod-surveys")).to_contain_text("0 begonnen, 0 fertig")
     check_a11y(console, context="console, survey open")
+    # With the survey card the console still fits one laptop screen.
+    assert_one_screen(console, "console with a survey")
 
     phone = browser_context(**PHONE).new_page()
     phone.goto(f"{live_server.url}/e/{code}?room={room}")
