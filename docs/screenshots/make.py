@@ -2,7 +2,7 @@
 
     .venv/bin/python docs/screenshots/make.py [projector] [overlay] [organiser] [console]
         [protection] [privacy] [embed] [kinds] [online] [legal] [blocklist] [panel]
-        [pace] [countdown] [ideas] [forums]
+        [pace] [countdown] [ideas] [forums] [survey]
 
 Starts the app on a free port with an empty data dir, stocks a room through the public API
 (tests/support/stage.py, the same content the projector's browser tests check) and photographs
@@ -546,8 +546,9 @@ def blocklist_pages(browser: Browser, stage: Stage) -> None:
 
 def panel_pages(browser: Browser, stage: Stage) -> None:
     """Issue 24's panel Q&A in its own event: the console with labels, its filter and the
-    projector's filter, the edit page's merge and its undo, the phone asking with a label and its list with
-    label chips and a merged question's summed upvotes, the projector filtered by label."""
+    projector's filter, the edit page's merge and its undo, the phone asking with a label
+    and its list with label chips and a merged question's summed upvotes, the projector
+    filtered by label."""
     server = stage.server
     event = api(server, "POST", "/events", {"title": "Podium Arbeitsmarkt 2026", "rooms": ["Saal"]})
     code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
@@ -773,6 +774,8 @@ def ideas_pages(browser: Browser, stage: Stage) -> None:
         wall.goto(f"{server.url}/e/{code}/screen?room={room}")
         _settled(wall)
         wall.screenshot(path=str(OUT / f"projector-ideas-{name}.png"))
+
+
 def forums_pages(browser: Browser, stage: Stage) -> None:
     """„Ergebnisse aus den Foren“ (issue 24) in an event of its own with 13 forums, each with a
     ranking poll (tests/support/forums.py), all but the last closed; forums 3 and 8 bring their
@@ -816,6 +819,77 @@ def forums_pages(browser: Browser, stage: Stage) -> None:
     page.screenshot(path=str(OUT / "console-forums-card.png"))
 
 
+def survey_pages(browser: Browser, stage: Stage) -> None:
+    """A self-paced survey (issue 24) in an event of its own: the closing evaluation opened,
+    three people answered (two finished); the phone's card on the poll tab, question 1, the
+    single-choice question 3 with an answer given, the text question and the end (390×844);
+    the console at 1366×768 with the survey card; the projector's neutral slide with the
+    participation at 1920×1080."""
+    server = stage.server
+    event = api(server, "POST", "/events", {"title": "Fachtag Evaluation", "rooms": ["Plenum"]})
+    code, token, room = event["code"], event["moderator_token"], event["rooms"][0]["id"]
+    survey = api(
+        server, "POST", f"/events/{code}/rooms/{room}/surveys",
+        {"template": "abschlussevaluation"}, token,
+    )  # fmt: skip
+    api(server, "POST", f"/events/{code}/surveys/{survey['id']}/open", None, token)
+    questions = survey["poll_ids"]
+    answers = [
+        {"value": 4},
+        {"value": 5},
+        {"choices": [1]},
+        {"choices": [0, 4]},
+        {"text": "Mehr Pausen"},
+    ]
+    ws_base = server.url.replace("http://", "ws://")
+    for person_no, count in enumerate((5, 5, 2)):
+        person = api(server, "POST", f"/events/{code}/join")["participant_token"]
+        with connect(f"{ws_base}/api/v1/events/{code}/rooms/{room}/ws?token={person}") as ws:
+            ws.recv()
+            for n, (poll_id, answer) in enumerate(zip(questions[:count], answers, strict=False)):
+                vote = {"type": "vote", "request_id": f"s{person_no}-{n}", "poll_id": poll_id}
+                ws.send(json.dumps({**vote, **answer}))
+                while json.loads(ws.recv()).get("type") not in ("ack", "error"):
+                    pass
+    phone = phone_page(browser)
+    phone.goto(f"{server.url}/e/{code}?room={room}")
+    phone.wait_for_function("() => document.body.dataset.connection === 'open'")
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(OUT / "survey-phone-card-390.png"))
+    phone.get_by_role("link", name="Zur Umfrage").click()
+    phone.wait_for_selector("#survey-step")
+    phone.screenshot(path=str(OUT / "survey-phone-question-390.png"))
+    for label in ("4", "5 – trifft voll zu"):
+        phone.get_by_label(label, exact=True).check()
+        phone.get_by_role("button", name="Weiter").click()
+        phone.wait_for_function("() => !document.querySelector('#announcer').textContent.trim()")
+    phone.get_by_label("gut", exact=True).check()
+    phone.wait_for_timeout(200)
+    phone.screenshot(path=str(OUT / "survey-phone-single-390.png"))
+    phone.get_by_role("button", name="Weiter").click()
+    phone.get_by_label("Foren").check()
+    phone.get_by_role("button", name="Weiter").click()
+    phone.get_by_label("Ihre Antwort").fill("Mehr Zeit für den Austausch in den Foren")
+    phone.screenshot(path=str(OUT / "survey-phone-text-390.png"))
+    phone.get_by_role("button", name="Fertig").click()
+    phone.wait_for_function("() => !document.querySelector('#announcer').textContent.trim()")
+    phone.screenshot(path=str(OUT / "survey-phone-done-390.png"))
+    console = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="de-DE"
+    ).new_page()
+    console.goto(f"{server.url}/e/{code}/moderate?token={token}")
+    console.wait_for_function("() => document.body.dataset.connection === 'open'")
+    console.wait_for_timeout(800)
+    console.screenshot(path=str(OUT / "survey-console-1366x768.png"))
+    console.locator("#mod-surveys").scroll_into_view_if_needed()
+    console.locator("#mod-surveys").screenshot(path=str(OUT / "survey-console-card.png"))
+    api(server, "PUT", f"/events/{code}/rooms/{room}/screen", {"mode": "slide"}, token)
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="de-DE").new_page()
+    wall.goto(f"{server.url}/e/{code}/screen?room={room}")
+    _settled(wall)
+    wall.screenshot(path=str(OUT / "survey-projector-slide-1080p.png"))
+
+
 GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "projector": projector_shots,
     "overlay": overlay_and_phone,
@@ -833,6 +907,7 @@ GROUPS: dict[str, Callable[[Browser, Stage], None]] = {
     "countdown": countdown_pages,
     "ideas": ideas_pages,
     "forums": forums_pages,
+    "survey": survey_pages,
 }
 
 

@@ -22,6 +22,7 @@ STANDARDS = "WCAG 2.1 (AA), EN 301 549 V3.2.1"
 PAGE_NAMES: dict[str, str] = {
     "/": _n("Startseite: teilnehmen oder eine Veranstaltung anlegen"),
     "/e/{code}": _n("Teilnahme am Handy: abstimmen, fragen, applaudieren"),
+    "/e/{code}/survey/{survey_id}": _n("Umfrage am Handy: Frage für Frage im eigenen Tempo"),
     "/e/{code}/screen": _n("Leinwand für den Projektor"),
     "/e/{code}/overlay": _n("Einblendung für den Stream (Overlay)"),
     "/e/{code}/moderate": _n("Moderation"),
@@ -72,6 +73,9 @@ KEYBOARD_FLOWS: dict[str, str] = {
     ),
     "forum-results": _n(
         "Moderation: die Ergebnisse aus den Foren einstellen und auf die Leinwand bringen"
+    ),
+    "survey": _n(
+        "Teilnahme: eine Umfrage Frage für Frage beantworten, zurückgehen und eine Antwort ändern"
     ),
 }
 

@@ -203,6 +203,31 @@ class Poll:
     # None: the numbers alone. Fixed at creation.
     scale_min_label: str | None = None
     scale_max_label: str | None = None
+    # The self-paced survey the poll is a question of (issue 24; live/domain/surveys.py), None:
+    # an ordinary poll. Fixed at creation. A survey's polls open and close with the survey,
+    # never count against the room's one open poll, and are listed only inside the survey.
+    survey_id: str | None = None
+
+
+SurveyState = Literal["draft", "open", "closed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """A self-paced survey (issue 24): polls of one room that each participant answers at
+    their own pace, one question per screen. ``poll_ids``: its questions in order, fixed at
+    creation (each poll carries ``survey_id``). The polls' states follow the survey's: the
+    store writes both in one step (Store.save_survey)."""
+
+    id: str
+    event_code: str
+    room_id: str
+    title: str
+    state: SurveyState
+    poll_ids: tuple[str, ...]
+    created_at: datetime
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

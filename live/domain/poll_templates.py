@@ -24,6 +24,8 @@ class PollTemplate:
     visibility: Visibility = "after_vote"  # the phones
     screen_results: ScreenResults = "live"  # the projector: the hall watches the result grow
     max_answers: int = 1  # text polls: answers per participant
+    scale_min_label: str | None = None  # msgids; scale only (the words at the ends)
+    scale_max_label: str | None = None
 
 
 TEMPLATES: tuple[PollTemplate, ...] = (

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from live.domain import blocklist
 from live.domain import polls as poll_rules
+from live.domain import surveys as survey_rules
 from live.domain.applause import ApplauseReading
 from live.domain.bursts import Burst, find_burst, watch_from
 from live.domain.forums import WALL_IDEAS, ForumColumn
-from live.domain.models import Ballot, Event, Idea, Poll, Question, Results, Room
+from live.domain.models import Ballot, Event, Idea, Poll, Question, Results, Room, Survey
 from live.domain.mood import MoodReading, course, mood_reading, per_minute
 from live.domain.pace import NO_PACE, WINDOW, PaceReading, pace_reading
 from live.fanout.forums import read_columns
@@ -53,6 +54,12 @@ class RoomState:
     # The forums' results (live/domain/forums.py), read only while the room's projector shows
     # them (screen mode "forums"); None otherwise.
     forums: tuple[ForumColumn, ...] | None = None
+    # The room's self-paced surveys (issue 24), oldest first. Their questions are not in
+    # ``polls``: every view of the room's polls deals with ordinary polls only.
+    surveys: tuple[Survey, ...] = ()
+    # Survey id -> how many started and finished it (the console's count), for the surveys
+    # that were opened.
+    survey_progress: Mapping[str, survey_rules.Progress] = field(default_factory=dict)
 
     @property
     def pace_decays_in(self) -> float | None:
@@ -116,7 +123,8 @@ async def load_room_state(
     )
     if room is None:
         raise LookupError(room_id)
-    polls = tuple(polls_list)
+    # A survey's questions are shown inside their survey only (live/domain/surveys.py).
+    polls = survey_rules.ordinary(polls_list)
     mood = mood_reading(mood_values)
     pace = pace_reading(signals, now, pace_window) if now is not None else NO_PACE
     old_polls = {p.id: p for p in previous.polls} if previous is not None else {}
@@ -139,9 +147,9 @@ async def load_room_state(
     # Replaying the mood log is O(changes): only when the mood may have changed.
     new_mood = previous is None or mood != previous.mood
     # Re-read each tick: the event's Q&A settings can change.
-    event, rooms_list, tallies, recent, ballots, mood_log = await asyncio.gather(
+    event, (rooms_list, surveys), tallies, recent, ballots, mood_log = await asyncio.gather(
         store.get_event(room.event_code),
-        store.list_rooms(room.event_code),
+        _rooms_and_surveys(store, room.event_code),
         asyncio.gather(*(store.tally(poll) for poll in to_tally)),
         asyncio.gather(*(_recent_voters(store, poll) for poll in to_tally)),
         _ballots(store, open_ids, with_ballots, ballots_of),
@@ -149,6 +157,7 @@ async def load_room_state(
     )
     if event is None:
         raise LookupError(room.event_code)
+    room_surveys = tuple(s for s in surveys if s.room_id == room_id)
     # Bursts change with the ballots, as results do: reused for the polls not tallied again.
     bursts = {
         poll_id: burst
@@ -189,6 +198,8 @@ async def load_room_state(
         now,
         tuple(ideas),
         forums,
+        room_surveys,
+        await _survey_progress(store, room_surveys, dirty_polls, previous),
     )
 
 
@@ -208,6 +219,31 @@ async def _forums(
     if previous is not None and previous.forums is not None and dirty_polls is not None:
         return previous.forums
     return await read_columns(store, event, rooms, idea_limit=WALL_IDEAS)
+
+
+async def _survey_progress(
+    store: Store,
+    surveys: tuple[Survey, ...],
+    dirty: set[str] | None,
+    previous: RoomState | None,
+) -> dict[str, survey_rules.Progress]:
+    """Started and finished per opened survey: read again only when one of its questions got
+    a vote since ``previous`` (a survey's ballots are read whole: it needs who answered what)."""
+    found: dict[str, survey_rules.Progress] = {}
+    for survey in surveys:
+        if survey.state == "draft":
+            continue
+        kept = previous.survey_progress.get(survey.id) if previous is not None else None
+        if kept is not None and dirty is not None and dirty.isdisjoint(survey.poll_ids):
+            found[survey.id] = kept
+            continue
+        found[survey.id] = survey_rules.progress(survey, await store.ballots(list(survey.poll_ids)))
+    return found
+
+
+async def _rooms_and_surveys(store: Store, code: str) -> tuple[list[Room], list[Survey]]:
+    rooms, surveys = await asyncio.gather(store.list_rooms(code), store.list_surveys(code))
+    return rooms, surveys
 
 
 async def _questions(

@@ -22,6 +22,7 @@ from live.domain.models import (
     QuestionState,
     Results,
     Room,
+    Survey,
 )
 
 # Questions the report publishes. Pending ones were never seen by the audience and hidden ones
@@ -36,6 +37,16 @@ Sample = tuple[datetime, float]
 class PollReport:
     poll: Poll
     results: Results
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyReport:
+    """A self-paced survey (issue 24) with its questions' results, in the survey's order."""
+
+    survey: Survey
+    questions: tuple[PollReport, ...]
+    started: int  # participants with at least one answer
+    finished: int  # participants who answered every question
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,9 @@ class RoomReport:
     pace_course: tuple[tuple[datetime, tuple[int, int, int]], ...] = ()
     # The room's idea board (issue 24): every idea in every state, authors blanked.
     ideas: tuple[Idea, ...] = ()
+    # The room's surveys that were opened (issue 24), oldest first; their questions are not in
+    # ``polls``.
+    surveys: tuple[SurveyReport, ...] = ()
 
     def duplicates_of(self, question_id: str) -> list[Question]:
         """The duplicates merged into this question, also those merged into one of them
@@ -122,7 +136,11 @@ class EventReport:
         )
 
     def poll(self, poll_id: str) -> PollReport | None:
-        return next((p for r in self.rooms for p in r.polls if p.poll.id == poll_id), None)
+        """An ordinary poll or a survey's question."""
+        every = (
+            p for r in self.rooms for p in (*r.polls, *(q for s in r.surveys for q in s.questions))
+        )
+        return next((p for p in every if p.poll.id == poll_id), None)
 
     def room_of(self, room_id: str) -> RoomReport | None:
         return next((r for r in self.rooms if r.room.id == room_id), None)

@@ -18,6 +18,7 @@ from live.report.gather import gather
 from live.report.records import add_records
 from live.store import Store
 from live.views import api as shapes
+from live.views.api import survey_dict
 from live.views.forums import column_dict
 
 
@@ -75,6 +76,20 @@ def export_dict(report: EventReport, timezone: str) -> dict[str, Any]:
             }
             for r in report.rooms
             for p in r.polls
+        ],
+        # Self-paced surveys (issue 24): each with its questions' results in order (the
+        # questions are not in "polls"). Not read back by `live import`.
+        "surveys": [
+            {
+                **survey_dict(s.survey),
+                "started": s.started,
+                "finished": s.finished,
+                "questions": [
+                    shapes.poll_dict(q.poll, q.results, moderator=True) for q in s.questions
+                ],
+            }
+            for r in report.rooms
+            for s in r.surveys
         ],
         "questions": [shapes.question_dict(q, r.room) for r in report.rooms for q in r.questions],
         # Merged duplicates (issue 24), in no list but the report's: read back by `live import`,

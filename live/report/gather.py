@@ -7,17 +7,18 @@ anything personal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from live.domain import mood as mood_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
+from live.domain import surveys as survey_rules
 from live.domain.blocklist import Blocklist, for_event
 from live.domain.forums import ForumColumn, forum_columns
-from live.domain.models import AgendaItem, Event, Room
-from live.report.data import EventReport, Participation, PollReport, RoomReport
+from live.domain.models import AgendaItem, Ballot, Event, Room, Survey
+from live.report.data import EventReport, Participation, PollReport, RoomReport, SurveyReport
 from live.store import Store
 
 
@@ -68,7 +69,13 @@ async def _room(
         PollReport(poll, poll_rules.results(poll, await store.tally(poll), blocklist))
         for poll in polls
     ]
+    by_id = {p.poll.id: p for p in polls_with_results}
     ballots = await store.ballots([p.id for p in polls]) if polls else {}
+    surveys = [
+        _survey(survey, by_id, ballots)
+        for survey in await store.list_surveys(room.event_code)
+        if survey.room_id == room.id and survey.state != "draft"
+    ]
     voters = {pid for by_participant in ballots.values() for pid in by_participant}
     questions = await store.list_questions(room.id)
     merged = await store.merged_questions(room.id)
@@ -85,7 +92,8 @@ async def _room(
     report = RoomReport(
         room=room,
         agenda=tuple(i for i in agenda if i.room_id == room.id),
-        polls=tuple(polls_with_results),
+        # A survey's questions are reported inside their survey.
+        polls=tuple(p for p in polls_with_results if p.poll.survey_id is None),
         # The author is only kept so they may delete their own question: not report material.
         questions=tuple(replace(q, participant_id="", co_authors=()) for q in questions),
         applause=tuple(applause),
@@ -101,5 +109,20 @@ async def _room(
         merged=tuple(replace(q, participant_id="", co_authors=()) for q in merged),
         pace_course=tuple(pace_course),
         ideas=tuple(replace(i, participant_id="") for i in ideas),
+        surveys=tuple(surveys),
     )
     return report, active, voters
+
+
+def _survey(
+    survey: Survey,
+    polls: Mapping[str, PollReport],
+    ballots: Mapping[str, Mapping[str, Ballot]],
+) -> SurveyReport:
+    progress = survey_rules.progress(survey, ballots)
+    return SurveyReport(
+        survey=survey,
+        questions=tuple(polls[i] for i in survey.poll_ids if i in polls),
+        started=progress.started,
+        finished=progress.finished,
+    )

@@ -100,6 +100,18 @@ def _room(room: RoomView, fmt: Formatter) -> list[str]:
         out += ["", "### " + fmt._("Abstimmungen")]
         for poll in room.polls:
             out += ["", *_poll(poll, fmt)]
+    for survey in room.surveys:
+        sr = survey.report
+        out += ["", "### " + md(fmt._("Umfrage:") + " " + sr.survey.title), ""]
+        started = fmt.ngettext(
+            "%(n)s Person hat begonnen", "%(n)s Personen haben begonnen", sr.started
+        )
+        finished = fmt.ngettext(
+            "%(n)s hat alle Fragen beantwortet", "%(n)s haben alle Fragen beantwortet", sr.finished
+        )
+        out.append(f"{md(started)} · {md(finished)}")
+        for poll in survey.questions:
+            out += ["", *_poll(poll, fmt)]
     out += ["", "### " + fmt._("Fragen"), ""]
     if not room.questions:
         out.append(md(fmt._("Keine veröffentlichten Fragen.")))

@@ -14,7 +14,7 @@ from live.domain.models import AgendaItem, Idea, Poll, Question
 from live.domain.poll_points import ranking_order
 from live.domain.text import _n
 from live.report import charts
-from live.report.data import EventReport, PollReport, RoomReport
+from live.report.data import EventReport, PollReport, RoomReport, SurveyReport
 from live.report.fmt import Formatter
 from live.report.timeline import (
     ChartSpan,
@@ -90,6 +90,12 @@ class DayCharts:
 
 
 @dataclass(frozen=True, slots=True)
+class SurveyView:
+    report: SurveyReport
+    questions: list[PollView]  # numbered 1.. within the survey
+
+
+@dataclass(frozen=True, slots=True)
 class RoomView:
     report: RoomReport
     items: list[ItemRow]
@@ -98,6 +104,7 @@ class RoomView:
     charts: list[DayCharts]
     # The room's approved ideas (issue 24), marked first; [] when the room had no idea board.
     ideas: list[Idea] = field(default_factory=list)
+    surveys: list[SurveyView] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -184,6 +191,10 @@ def _room(
         questions=room.published,
         ideas=room.published_ideas,
         charts=[_day_charts(room, span, fmt, now) for span in spans(room, fmt.zone)],
+        surveys=[
+            SurveyView(s, [poll_view(q, fmt, n, None) for n, q in enumerate(s.questions, 1)])
+            for s in room.surveys
+        ],
     )
 
 

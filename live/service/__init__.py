@@ -42,6 +42,7 @@ from live.service.report import ReportService
 from live.service.retention import RetentionService
 from live.service.rooms import RoomService
 from live.service.screen import ScreenService
+from live.service.surveys import SurveyService
 from live.store import Store
 
 
@@ -53,6 +54,7 @@ class Services:
     participants: ParticipantService
     rooms: RoomService
     polls: PollService
+    surveys: SurveyService
     questions: QuestionService
     ideas: IdeaService
     screen: ScreenService
@@ -116,6 +118,7 @@ def build_services(
         participants=participants,
         rooms=RoomService(store, clock, pace_window),
         polls=polls,
+        surveys=SurveyService(store, hub, ids, clock),
         questions=QuestionService(store, hub, ids, clock, meter),
         ideas=IdeaService(store, hub, ids, clock, meter),
         screen=ScreenService(store, hub, polls),

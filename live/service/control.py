@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from live.domain import applause as applause_rules
 from live.domain import polls as poll_rules
+from live.domain import surveys as survey_rules
 from live.domain.blocklist import for_event
 from live.domain.models import Event, Poll, Results, Room
 from live.domain.screen import ScreenContent, screen_content
@@ -53,7 +54,7 @@ class ControlService:
         return [await self.room(room, event) for room in await self.store.list_rooms(event.code)]
 
     async def room(self, room: Room, event: Event) -> RoomOverview:
-        polls = await self.store.list_polls(room.id)
+        polls = list(survey_rules.ordinary(await self.store.list_polls(room.id)))
         questions = await self.store.list_questions(room.id)
         ideas = await self.store.ideas(room.id) if room.screen_mode == "ideas" else []
         open_polls = [

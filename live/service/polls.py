@@ -13,6 +13,7 @@ from functools import partial
 from live.domain import blocklist
 from live.domain import forums as forum_rules
 from live.domain import polls as rules
+from live.domain import surveys as survey_rules
 from live.domain.errors import DomainError
 from live.domain.models import Ballot, Event, Poll, Results, Room
 from live.domain.run_sheet import next_poll, run_sheet
@@ -69,6 +70,13 @@ JOINED_AFTER_OPENING = _n(
 )
 
 
+def _not_in_survey(poll: Poll) -> None:
+    """A survey's question opens and closes with its survey only."""
+    if poll.survey_id is not None:
+        msg = _n("Diese Frage gehört zu einer Umfrage: Sie öffnen und beenden sie mit der Umfrage.")
+        raise DomainError("poll_in_survey", msg)
+
+
 def poll_not_found() -> NotFound:
     return NotFound("poll_not_found", _n("Diese Abstimmung gibt es nicht."))
 
@@ -115,13 +123,14 @@ class PollService:
         return poll
 
     async def polls(self, room: Room) -> list[Poll]:
-        return await self.store.list_polls(room.id)
+        """The room's ordinary polls (a survey's questions are the survey's)."""
+        return list(survey_rules.ordinary(await self.store.list_polls(room.id)))
 
     async def of_rooms(self, rooms: list[Room]) -> list[Poll]:
-        """Every poll of these rooms, room by room (oldest first within a room)."""
+        """Every ordinary poll of these rooms, room by room (oldest first within a room)."""
         found: list[Poll] = []
         for room in rooms:
-            found.extend(await self.store.list_polls(room.id))
+            found.extend(await self.polls(room))
         return found
 
     async def results(self, poll: Poll, event: Event) -> Results:
@@ -188,15 +197,14 @@ class PollService:
     async def open_next(self, event: Event, room: Room) -> Opening:
         """Open the room's next prepared poll of the run sheet (live/domain/run_sheet.py), as
         ``opening`` does. DomainError no_next_poll (409) when there is none."""
-        sheet = run_sheet(
-            room.id, await self.store.list_agenda(event.code), await self.store.list_polls(room.id)
-        )
+        sheet = run_sheet(room.id, await self.store.list_agenda(event.code), await self.polls(room))
         poll = next_poll(sheet)
         if poll is None:
             raise DomainError("no_next_poll", _n("Es gibt keine weitere vorbereitete Abstimmung."))
         return await self._open(poll)
 
     async def _open(self, poll: Poll) -> Opening:
+        _not_in_survey(poll)
         opened = rules.open_poll(poll, self.clock.now())
         if opened == poll:
             return Opening(poll)  # idempotent: opening an open poll changes nothing
@@ -222,6 +230,7 @@ class PollService:
 
     async def close(self, event: Event, poll_id: object) -> Poll:
         poll = await self.poll(event, poll_id)
+        _not_in_survey(poll)
         return await self._save(poll, rules.close_poll(poll, self.clock.now()))
 
     async def set_visibility(self, event: Event, poll_id: object, visibility: object) -> Poll:

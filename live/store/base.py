@@ -35,6 +35,7 @@ from live.domain.models import (
     Question,
     Room,
     ScreenMode,
+    Survey,
     Tally,
 )
 
@@ -273,6 +274,22 @@ class Store(Protocol):
         two polls at the same moment never leave both open: the later open closes the earlier.
         ValueError for a poll that is not open or has no opened_at (before anything is
         written); StoreError for an unknown poll."""
+
+    # self-paced surveys (issue 24; live/domain/surveys.py)
+    async def add_survey(self, survey: Survey, polls: Sequence[Poll]) -> int:
+        """Store the survey and its polls (``survey.poll_ids`` in order, each with
+        ``survey_id``); the room's new version. DuplicateKey for a known id."""
+
+    async def get_survey(self, event_code: str, survey_id: str) -> Survey | None:
+        """The event's survey (None: unknown, or another event's)."""
+
+    async def list_surveys(self, event_code: str) -> list[Survey]:
+        """The event's surveys, oldest first."""
+
+    async def save_survey(self, survey: Survey) -> int:
+        """Write the survey's title, state, opened_at and closed_at, and put its polls in the
+        same state with the same times, in one step (a participant never finds half of it
+        open); the room's new version. StoreError for an unknown survey."""
 
     async def set_hidden(
         self, poll_id: str, kind: HiddenKind, key: str, shown: str, hidden: bool

@@ -184,6 +184,7 @@ from live.store.redis_mood import RedisMood
 from live.store.redis_program import RedisProgram
 from live.store.redis_questions import RedisQuestions
 from live.store.redis_scripts import REQUEST_TTL as REQUEST_TTL  # re-exported for the tests
+from live.store.redis_surveys import RedisSurveys
 from live.store.redis_transfer import RedisTransfer
 from live.store.sqlite_schema import (
     check_opening,
@@ -212,6 +213,7 @@ class RedisStore(
     RedisBlocklist,
     RedisTransfer,
     RedisIdeas,
+    RedisSurveys,
 ):
     def __init__(
         self,

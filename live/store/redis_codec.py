@@ -354,6 +354,7 @@ def poll_fields(poll: Poll) -> list[str]:
         "budget": None if poll.budget is None else str(poll.budget),
         "scale_min_label": poll.scale_min_label,
         "scale_max_label": poll.scale_max_label,
+        "survey_id": poll.survey_id,  # issue 24: absent for ordinary polls
     }
     return [item for name, value in values.items() if value is not None for item in (name, value)]
 
@@ -411,6 +412,7 @@ def poll_from_hash(row: Mapping[str, str], hidden: Mapping[str, str] | None = No
         budget=opt_int("budget"),
         scale_min_label=row.get("scale_min_label"),
         scale_max_label=row.get("scale_max_label"),
+        survey_id=row.get("survey_id"),
         hidden_words=words,
         hidden_answers=answers,
     )

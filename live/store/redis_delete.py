@@ -183,6 +183,7 @@ def _event_keys(core: _DeleteCore, code: str, found: _Found) -> tuple[list[str],
         checks += [str(len(keys)), kind, str(len(members)), *members]
     checks[0] = str(1 + len(found.sets))
     keys += [core._key(code, "tokens"), core._key(code, "logo"), core._key(code, "blocklist")]
+    keys.append(core._key(code, "surveys"))
     keys += [core._key(code, "joined"), core._key(code, "joins")]
     for room_id in found.positions:
         keys += [core._key(code, part, room_id) for part in ("room", "moods", "moodlog")]

@@ -218,7 +218,9 @@ local reply = {'ok', 0}
 if redis.call('HGET', KEYS[2], 'parallel_polls') ~= '1' then
   for i = 4, #KEYS do
     local id = ARGV[i + 1]
-    if id ~= ARGV[1] and redis.call('HGET', KEYS[i], 'state') == 'open' then
+    -- A survey's questions open and close with their survey only.
+    if id ~= ARGV[1] and redis.call('HGET', KEYS[i], 'state') == 'open'
+       and redis.call('HEXISTS', KEYS[i], 'survey_id') == 0 then
       redis.call('HSET', KEYS[i], 'state', 'closed', 'closed_at', ARGV[3])
       reply[#reply + 1] = id
     end

@@ -92,6 +92,7 @@ from live.store.sqlite_sql import bump_event_rooms
 from live.store.sqlite_sql import claim_request as _claim_request
 from live.store.sqlite_sql import insert as _insert
 from live.store.sqlite_sql import version as _version
+from live.store.sqlite_surveys import SQLiteSurveys
 from live.store.sqlite_transfer import SQLiteTransfer
 
 BATCH_LIMIT = 256  # jobs per write transaction; bounds the latency of the first job in a batch
@@ -111,7 +112,9 @@ _QUESTION_SELECT = (
 Row = tuple[Any, ...]
 
 
-class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer, SQLiteIdeas):
+class SQLiteStore(
+    SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer, SQLiteIdeas, SQLiteSurveys
+):
     def __init__(
         self, path: Path | None, *, batch_limit: int = BATCH_LIMIT, readers: int = READERS
     ) -> None:
@@ -456,8 +459,10 @@ class SQLiteStore(SQLiteProgram, SQLiteBrand, SQLiteBlocklist, SQLiteTransfer, S
                 closed = [
                     str(other)
                     for (other,) in conn.execute(
+                        # A survey's questions open and close with their survey only.
                         "UPDATE polls SET state = 'closed', closed_at = ?"
-                        " WHERE room_id = ? AND state = 'open' AND id != ? RETURNING id",
+                        " WHERE room_id = ? AND state = 'open' AND id != ?"
+                        " AND survey_id IS NULL RETURNING id",
                         (opened_at, room_id, poll.id),
                     ).fetchall()
                 ]

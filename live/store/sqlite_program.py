@@ -262,6 +262,7 @@ _DELETE_EVENT: tuple[str, ...] = (
     "DELETE FROM questions WHERE event_code = :code",
     f"DELETE FROM idea_upvotes WHERE idea_id IN ({_IDEAS})",
     "DELETE FROM ideas WHERE event_code = :code",
+    "DELETE FROM surveys WHERE event_code = :code",
     f"DELETE FROM polls WHERE id IN ({_POLLS})",
     f"DELETE FROM moods WHERE room_id IN ({_ROOMS})",
     f"DELETE FROM mood_log WHERE room_id IN ({_ROOMS})",

@@ -67,6 +67,9 @@ Schema versions:
   place as in version 14); rooms.forum_shown (0/1, NULL: the default, every room but the
   first takes part) and rooms.forum_poll_id (the ranking poll whose top 3 are the room's
   column, NULL: the marked ideas; no foreign key, a deleted poll leaves the column saying so).
+- 16 (issue 24, self-paced surveys): polls.survey_id (the survey the poll is a question of,
+  NULL: an ordinary poll; added by ALTER TABLE in a fresh database too, as in 13) and the
+  table surveys (title, state, the questions' ids in order as a JSON list).
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ from live.domain.pace import VALUES as PACE_VALUES
 from live.store.base import StoreError
 
 # Bump when the DDL changes and add a step to _MIGRATIONS that brings version N-1 to N.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 # sqlite3 ships SQLite with Python; RETURNING needs 3.35 and the JSON functions are built in
 # from 3.38 (and compiled in on every mainstream build before that).
@@ -262,6 +265,28 @@ def _widen(conn: sqlite3.Connection, old: str, new: str) -> None:
 _FORUM_DDL: tuple[str, ...] = (
     "ALTER TABLE rooms ADD COLUMN forum_shown INTEGER CHECK (forum_shown IN (0, 1))",
     "ALTER TABLE rooms ADD COLUMN forum_poll_id TEXT",
+)
+
+# New in version 16 (self-paced surveys); shared by _DDL (at its end: polls.survey_id comes
+# last in a migrated table) and the migration from version 15. No foreign key from
+# polls.survey_id: add_survey writes the polls and the survey in one job, and delete_event
+# removes both.
+_SURVEY_DDL: tuple[str, ...] = (
+    "ALTER TABLE polls ADD COLUMN survey_id TEXT",
+    """
+    CREATE TABLE surveys (
+        id         TEXT PRIMARY KEY,
+        event_code TEXT NOT NULL REFERENCES events (code),
+        room_id    TEXT NOT NULL REFERENCES rooms (id),
+        title      TEXT NOT NULL,
+        state      TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed')),
+        poll_ids   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        opened_at  TEXT,
+        closed_at  TEXT
+    )
+    """,
+    "CREATE INDEX surveys_by_event ON surveys (event_code, created_at, id)",
 )
 
 # New in version 3; shared by _DDL and the migration from version 2.
@@ -556,6 +581,7 @@ _DDL: tuple[str, ...] = (
     *_HIDDEN_DDL,
     *_BLOCKLIST_DDL,
     *_PACE_DDL,
+    *_SURVEY_DDL,
 )
 
 # from_version -> statements that migrate to from_version + 1.
@@ -621,6 +647,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
     12: _COUNTDOWN_DDL,
     13: _IDEAS_DDL,
     14: _FORUM_DDL,
+    15: _SURVEY_DDL,
 }
 # from_version -> a job run after that step's statements, for a change that must read first.
 _MIGRATION_JOBS: dict[int, Callable[[sqlite3.Connection], None]] = {
@@ -1022,7 +1049,7 @@ def idea_from_row(row: tuple[Any, ...]) -> Idea:
 POLL_COLUMNS = (
     "id, event_code, room_id, question, kind, options, scale_min, scale_max, state, visibility,"
     " created_at, opened_at, closed_at, agenda_item_id, screen_results, max_answers,"
-    " joined_before_only, max_ranked, budget, scale_min_label, scale_max_label"
+    " joined_before_only, max_ranked, budget, scale_min_label, scale_max_label, survey_id"
 )
 
 
@@ -1050,6 +1077,7 @@ def poll_params(poll: Poll) -> tuple[Any, ...]:
         poll.budget,
         poll.scale_min_label,
         poll.scale_max_label,
+        poll.survey_id,
     )
 
 
@@ -1082,6 +1110,7 @@ def poll_from_row(
         budget=row[18],
         scale_min_label=row[19],
         scale_max_label=row[20],
+        survey_id=row[21],
         hidden_words=hidden_words,
         hidden_answers=hidden_answers,
     )

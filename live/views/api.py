@@ -9,7 +9,7 @@ import orjson
 
 from live.domain import blocklist
 from live.domain import polls as poll_rules
-from live.domain.models import Event, Poll, Question, Results, Room
+from live.domain.models import Event, Poll, Question, Results, Room, Survey
 from live.views.brand import brand_css_url, logo_url
 
 
@@ -87,6 +87,20 @@ def results_dict(results: Results, kind: str = "") -> dict[str, Any]:
     return shape
 
 
+def survey_dict(survey: Survey) -> dict[str, Any]:
+    """A self-paced survey (issue 24): its questions are polls, listed by id in order."""
+    return {
+        "id": survey.id,
+        "room_id": survey.room_id,
+        "title": survey.title,
+        "state": survey.state,
+        "poll_ids": list(survey.poll_ids),
+        "created_at": iso(survey.created_at),
+        "opened_at": iso(survey.opened_at),
+        "closed_at": iso(survey.closed_at),
+    }
+
+
 def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[str, Any]:
     """The contract's poll. ``moderator``: with what was hidden from a text poll's word cloud
     (participants and viewers never learn the hidden answers, which may be why they were
@@ -122,6 +136,9 @@ def poll_dict(poll: Poll, results: Results, *, moderator: bool = False) -> dict[
     elif poll.kind == "scale":
         shape["min_label"] = poll.scale_min_label
         shape["max_label"] = poll.scale_max_label
+    if poll.survey_id is not None:
+        # A survey's question (issue 24): voted with the ordinary vote message.
+        shape["survey_id"] = poll.survey_id
     if moderator and poll.kind == "text":
         shape["hidden"] = {"words": list(poll.hidden_words), "answers": list(poll.hidden_answers)}
         # How many answers the event's blocklist keeps out of the cloud (issue 24).

@@ -50,6 +50,7 @@ from live.views.question_json import (
     with_own,
 )
 from live.views.screen import MODE_BUTTONS, MODE_LABELS
+from live.views.surveys import moderator_surveys_region
 from live.views.templating import render
 
 T = TypeVar("T")
@@ -276,6 +277,7 @@ class PageRenderer:
             moderator_screen_region(lang, state),
             moderator_countdown_region(lang, state),
             moderator_ideas_region(lang, state),
+            moderator_surveys_region(lang, state),
         ]
 
     def _json_regions(self, state: RoomState, moderator: bool) -> list[Region]:
@@ -395,7 +397,7 @@ class AnswerStages:
         self._rooms: dict[str, tuple[tuple[object, ...], dict[Hashable, str]]] = {}
 
     def stage(self, lang: Lang, state: RoomState, participant_id: str) -> str:
-        basis = (state.event, state.room, state.polls, state.results)
+        basis = (state.event, state.room, state.polls, state.results, state.surveys)
         known = self._rooms.get(state.room.id)
         if known is None or any(a is not b for a, b in zip(known[0], basis, strict=True)):
             if known is None and len(self._rooms) >= self.ROOMS:

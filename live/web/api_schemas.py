@@ -13,7 +13,7 @@ Enumerations come from the domain's own types, so a new poll kind or state is on
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from live.domain import blocklist
 from live.domain import countdown as countdown_rules
@@ -21,6 +21,7 @@ from live.domain import ideas as idea_rules
 from live.domain import labels as label_rules
 from live.domain import polls as poll_rules
 from live.domain import questions as qa_rules
+from live.domain import surveys as survey_rules
 from live.domain.agenda import MAX_ITEM_TITLE_LEN
 from live.domain.codes import ALPHABET, CODE_LENGTH
 from live.domain.models import (
@@ -30,6 +31,7 @@ from live.domain.models import (
     QuestionState,
     ScreenMode,
     ScreenResults,
+    SurveyState,
     Visibility,
 )
 from live.domain.poll_points import MAX_BUDGET
@@ -282,6 +284,8 @@ POLL: Schema = obj(
         # scale polls: the words at the two ends (null: none)
         "min_label": SCALE_LABEL,
         "max_label": SCALE_LABEL,
+        # a self-paced survey's question (issue 24): the survey it belongs to
+        "survey_id": ID,
     },
 )
 
@@ -365,6 +369,7 @@ EXPORT: Schema = {
                 # Duplicates merged into another question (issue 24): in no list, but the
                 # report's; ``merged_into`` names the question they went into.
                 "merged_questions": array({"allOf": [ref("Question"), obj({"merged_into": ID})]}),
+                "surveys": array(ref("Survey")),
                 "applause": array(obj({"room_id": ID, "levels": TIMELINE})),
                 "mood": array(
                     obj(
@@ -553,6 +558,39 @@ CREATE_POLL_IN: Schema = {
     },
 }
 
+# Self-paced surveys (issue 24; live/domain/surveys.py): their questions are polls.
+SURVEY: Schema = obj(
+    {
+        "id": ID,
+        "room_id": ID,
+        "title": TEXT,
+        "state": enum(SurveyState),
+        "poll_ids": array(ID),
+        "created_at": TIME,
+        "opened_at": nullable(TIME),
+        "closed_at": nullable(TIME),
+        # participants with at least one answer, and with every question answered
+        "started": COUNT,
+        "finished": COUNT,
+        "questions": array(ref("Poll")),
+    }
+)
+SURVEY_TITLE: Schema = {"type": "string", "minLength": 1, "maxLength": survey_rules.TITLE_MAX}
+# Either "template", or "title" with "questions" (the handler refuses a body with neither).
+CREATE_SURVEY_IN: Schema = {
+    "type": "object",
+    "properties": {
+        "title": SURVEY_TITLE,
+        "questions": {
+            **array(ref("CreatePollBody")),
+            "minItems": 1,
+            "maxItems": survey_rules.MAX_QUESTIONS,
+        },
+        "template": {"type": "string", "enum": [t.key for t in survey_rules.TEMPLATES]},
+    },
+}
+PATCH_SURVEY_IN: Schema = closed({"title": SURVEY_TITLE, "state": enum(Literal["open", "closed"])})
+
 PATCH_POLL_IN: Schema = closed(
     {
         "visibility": enum(Visibility),
@@ -647,6 +685,8 @@ SCHEMAS: dict[str, Schema] = {
     "ForumResults": FORUM_RESULTS,
     "Results": RESULTS,
     "Poll": POLL,
+    "Survey": SURVEY,
+    "SurveyList": array(ref("Survey")),
     "Question": QUESTION,
     "QuestionList": QUESTION_LIST,
     "Idea": IDEA,
@@ -663,6 +703,8 @@ SCHEMAS: dict[str, Schema] = {
     "JoinBody": JOIN_IN,
     "CreatePollBody": CREATE_POLL_IN,
     "PatchPollBody": PATCH_POLL_IN,
+    "CreateSurveyBody": CREATE_SURVEY_IN,
+    "PatchSurveyBody": PATCH_SURVEY_IN,
     "HideWordBody": hide_in("word"),
     "HideAnswerBody": hide_in("answer"),
     "SetScreenBody": SET_SCREEN_IN,

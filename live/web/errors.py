@@ -24,7 +24,14 @@ log = logging.getLogger("live.web")
 
 # Domain codes that are conflicts with the current state rather than malformed input.
 CONFLICT_CODES = frozenset(
-    {"poll_not_open", "poll_closed", "no_next_poll", "no_countdown"}
+    {
+        "poll_not_open",
+        "poll_closed",
+        "no_next_poll",
+        "no_countdown",
+        "poll_in_survey",
+        "survey_not_open",
+    }
     # the idea board (issue 24): closed, or the room's marks used up, or not yet approved
     | {"ideas_closed", "too_many_marked", "idea_not_approved"}
 )

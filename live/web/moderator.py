@@ -38,6 +38,7 @@ from live.views.regions import (
 )
 from live.views.run_sheet import run_sheet_html
 from live.views.screen import MODE_BUTTONS, MODE_MESSAGES
+from live.views.surveys import moderator_surveys_region
 from live.views.templating import render
 from live.web.access import (
     OTHER_ROOM,
@@ -156,6 +157,7 @@ async def moderate(request: Request) -> Response:
         forum_card_html=card_html(lang, event, rooms, await svc.forums.ranking_polls(rooms))
         if organiser
         else "",
+        surveys_html=moderator_surveys_region(lang, state).frame,
         preset_minutes=countdown_rules.PRESET_MINUTES,
         server_now_ms=epoch_ms(svc.clock.now()),
         mode_buttons=MODE_BUTTONS,

@@ -127,6 +127,7 @@ PAGE_HEADERS: tuple[tuple[str, Schema], ...] = (
 
 # fmt: off
 E, R, P = "/events/{code}", "/events/{code}/rooms/{room_id}", "/events/{code}/polls/{poll_id}"
+S = "/events/{code}/surveys/{survey_id}"
 
 OPERATIONS: tuple[Operation, ...] = (
     # 503 with the same shape when the store or the hub does not answer
@@ -220,6 +221,25 @@ OPERATIONS: tuple[Operation, ...] = (
         f"GET {R}/questions", "listQuestions", "reader", "200 QuestionList",
         "One page of the room's questions (moderators: every state)",
         errors=(400,), query=PAGING, headers=PAGE_HEADERS,
+    ),
+    # self-paced surveys (issue 24): their questions are polls, voted with the vote message
+    Operation(
+        f"POST {R}/surveys", "createSurvey", "moderator", "201 Survey",
+        "Create a survey (a draft) from questions or a template", body="CreateSurveyBody",
+    ),
+    Operation(
+        f"GET {R}/surveys", "listSurveys", "reader", "200 SurveyList",
+        "The room's surveys (moderators: drafts too)",
+    ),
+    Operation(f"GET {S}", "getSurvey", "reader", "200 Survey", "A survey with its questions"),
+    Operation(
+        f"PATCH {S}", "patchSurvey", "moderator", "200 Survey", "Rename, open or close a survey",
+        body="PatchSurveyBody", errors=(409,),
+    ),
+    Operation(f"POST {S}/open", "openSurvey", "moderator", "200 Survey", "Open every question"),
+    Operation(
+        f"POST {S}/close", "closeSurvey", "moderator", "200 Survey", "Close every question",
+        errors=(409,),
     ),
     Operation(f"GET {P}", "getPoll", "reader", "200 Poll", "A poll (moderators: drafts too)"),
     Operation(

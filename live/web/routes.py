@@ -38,6 +38,7 @@ from live.web import (
     setup_file,
     sockets,
     static,
+    surveys,
 )
 from live.web.security import FramableRoute as Framable
 from live.web.security import PrivateRoute as Private
@@ -66,6 +67,9 @@ def routes() -> list[BaseRoute]:
         Framable(f"{code}/{{number:int}}", participant.room_entry, methods=["GET"]),
         Route(f"{code}/program", participant.room_program, methods=["GET"]),
         Framable(f"{code}/polls/{{poll_id}}/vote", participant.vote, methods=["POST"]),
+        # a self-paced survey: one question per screen, each answer an ordinary vote
+        Framable(f"{code}/survey/{{survey_id}}", surveys.survey_page, methods=["GET"]),
+        Framable(f"{code}/survey/{{survey_id}}", surveys.survey_answer, methods=["POST"]),
         Framable(f"{code}/rooms/{{room_id}}/mood", participant.set_mood, methods=["POST"]),
         Framable(f"{code}/rooms/{{room_id}}/pace", participant.set_pace, methods=["POST"]),
         Framable(f"{code}/rooms/{{room_id}}/questions", participant_qa.ask, methods=["POST"]),
@@ -102,6 +106,10 @@ def routes() -> list[BaseRoute]:
         ),
         Private(f"{mod}/rooms/{{room_id}}/countdown", countdown.console, methods=["POST"]),
         Private(f"{mod}/forum-results", forums.console, methods=["POST"]),
+        Private(f"{mod}/rooms/{{room_id}}/surveys", surveys.console_create, methods=["POST"]),
+        Private(
+            f"{mod}/surveys/{{survey_id}}/{{action}}", surveys.console_action, methods=["POST"]
+        ),
         Private(f"{mod}/rooms/{{room_id}}/link", links.room_link, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/next-poll", moderator.next_poll, methods=["POST"]),
         Private(f"{mod}/rooms/{{room_id}}/run-sheet", moderator.run_sheet, methods=["GET"]),
@@ -151,6 +159,7 @@ def routes() -> list[BaseRoute]:
         Private(f"{code}/setup/agenda/{{item_id}}", setup.edit_item, methods=["GET", "POST"]),
         Private(f"{code}/setup/agenda/{{item_id}}/delete", setup.delete_item, methods=["POST"]),
         Private(f"{code}/setup/polls/{{poll_id}}/open", setup.open_poll, methods=["POST"]),
+        Private(f"{code}/setup/rooms/{{room_id}}/surveys", surveys.setup_create, methods=["POST"]),
         Private(f"{code}/setup/brand", setup_brand.save_brand, methods=["POST"]),
         Private(f"{code}/setup/logo/delete", setup_brand.remove_logo, methods=["POST"]),
         Private(f"{code}/setup/blocklist", setup_blocklist.save_default, methods=["POST"]),
@@ -222,6 +231,19 @@ def routes() -> list[BaseRoute]:
                     "/events/{code}/rooms/{room_id}/countdown",
                     countdown.api_stop,
                     methods=["DELETE"],
+                ),
+                # self-paced surveys (issue 24): their questions are polls, voted as such
+                Route(
+                    "/events/{code}/rooms/{room_id}/surveys", surveys.api_create, methods=["POST"]
+                ),
+                Route("/events/{code}/rooms/{room_id}/surveys", surveys.api_list, methods=["GET"]),
+                Route("/events/{code}/surveys/{survey_id}", surveys.api_get, methods=["GET"]),
+                Route("/events/{code}/surveys/{survey_id}", surveys.api_patch, methods=["PATCH"]),
+                Route(
+                    "/events/{code}/surveys/{survey_id}/open", surveys.api_open, methods=["POST"]
+                ),
+                Route(
+                    "/events/{code}/surveys/{survey_id}/close", surveys.api_close, methods=["POST"]
                 ),
                 Route("/events/{code}/polls/{poll_id}", api.get_poll, methods=["GET"]),
                 Route("/events/{code}/polls/{poll_id}", api.patch_poll, methods=["PATCH"]),

@@ -22,6 +22,7 @@ from live.domain.errors import DomainError
 from live.domain.models import AgendaItem, Event, Poll
 from live.domain.polls import published
 from live.domain.setup import Problems, event_day_list
+from live.domain.surveys import TEMPLATES as survey_templates
 from live.domain.text import _n
 from live.errors import Forbidden, Unauthorized
 from live.i18n import translate
@@ -46,6 +47,9 @@ NOTICES = {
         "In diesem Raum können jetzt mehrere Abstimmungen gleichzeitig offen sein."
     ),
     "room_single": _n("In diesem Raum schließt das Öffnen einer Abstimmung jetzt die offene."),
+    "survey_created": _n(
+        "Die Umfrage ist angelegt. Öffnen Sie sie im Leitstand des Raums, wenn es so weit ist."
+    ),
     "item_added": _n("Der Programmpunkt wurde angelegt."),
     "item_saved": _n("Der Programmpunkt wurde gespeichert."),
     "item_deleted": _n("Der Programmpunkt wurde gelöscht."),
@@ -103,6 +107,7 @@ async def setup_page(
     rooms = await rt.services.events.rooms(event)
     agenda = await rt.services.program.agenda(event)
     polls = await rt.services.polls.of_rooms(rooms)
+    surveys = await rt.services.surveys.surveys(event)
     errors = errors or {}
     values = values or {}
     days = event_day_list(event)
@@ -126,6 +131,8 @@ async def setup_page(
         event=event,
         rooms=rooms,
         room_names={r.id: r.name for r in rooms},
+        surveys=surveys,
+        survey_templates=survey_templates,
         days=by_day(agenda, times),
         event_days=days,
         polls_of=rt.services.program.by_item(polls),

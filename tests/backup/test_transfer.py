@@ -287,3 +287,39 @@ async def test_an_export_from_before_labels_and_merges_still_imports(
     assert {tuple(q["co_authors"]) for q in again["questions"]} == {()}
     # The upvotes the duplicates brought stay on the question they went into.
     assert again["questions"][0]["upvotes"] == 4
+
+
+async def test_a_survey_is_in_the_export_but_not_moved_by_import(tmp_path: Path) -> None:
+    """Surveys (issue 24) are in the export with their questions' results, outside "polls";
+    `live import` does not re-create them (docs/deploy.md says so) and imports the rest."""
+    from dataclasses import replace
+
+    from live.domain.models import Ballot, Poll, Survey
+    from tests.backup.content import T0
+
+    store = open_store(f"sqlite:///{tmp_path / 'source' / 'live.db'}")
+    await store.open()
+    try:
+        await build(store)
+        survey = Survey("rt-survey", CODE, "rt-plenum", "Abschluss", "draft", ("rt-sq",), T0)
+        question = Poll(
+            "rt-sq", CODE, "rt-plenum", "Gut?", "scale", (), 1, 5, "draft", "after_close", T0,
+            survey_id="rt-survey",
+        )  # fmt: skip
+        await store.add_survey(survey, [question])
+        await store.save_survey(replace(survey, state="open", opened_at=T0))
+        await store.cast_vote("rt-sq", "rt-person-01", Ballot(value=4), None)
+    finally:
+        await store.close()
+    source = sqlite_env(tmp_path / "source")
+    first = export(source, tmp_path / "first.json")
+    assert [(s["id"], s["started"], s["finished"]) for s in first["surveys"]] == [
+        ("rt-survey", 1, 1)
+    ]
+    assert first["surveys"][0]["questions"][0]["results"]["counts"] == [0, 0, 0, 1, 0]
+    assert "rt-sq" not in {p["id"] for p in first["polls"]}
+    target = sqlite_env(tmp_path / "target")
+    done = live("import", tmp_path / "first.json", env=target)
+    assert done.returncode == 0, done.stderr
+    second = export(target, tmp_path / "second.json")
+    assert second["surveys"] == [] and second["polls"] == first["polls"]

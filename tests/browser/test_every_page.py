@@ -32,6 +32,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("/", "participant"),
     ("/datenschutz-hinweise", "participant"),
     ("/e/{code}", "participant"),
+    ("/e/{code}/survey/{survey_id}", "participant"),
     ("/e/{code}/screen", "screen"),
     ("/e/{code}/overlay", "screen"),
     ("/e/{code}/moderate", "moderator"),
@@ -100,6 +101,14 @@ def test_no_page_requests_another_host(
         token,
     )
     request_json(live_server, "POST", f"{base}/polls/{poll['id']}/open", None, token)
+    survey = request_json(
+        live_server,
+        "POST",
+        f"{base}/rooms/{room}/surveys",
+        {"template": "abschlussevaluation"},
+        token,
+    )
+    request_json(live_server, "POST", f"{base}/surveys/{survey['id']}/open", None, token)
     participant = request_json(live_server, "POST", f"{base}/join")["participant_token"]
     question_id = _ask(live_server, code, room, participant, token)
     # A program with an item running now, so the room lists and the slide have content.
@@ -131,7 +140,13 @@ def test_no_page_requests_another_host(
     with urllib.request.urlopen(logo, timeout=10) as response:
         assert response.status == 200
 
-    values = {"code": code, "room": room, "poll_id": poll["id"], "question_id": question_id}
+    values = {
+        "code": code,
+        "room": room,
+        "poll_id": poll["id"],
+        "question_id": question_id,
+        "survey_id": survey["id"],
+    }
     pages: dict[str, Page] = {}
     for who, options in (("participant", PHONE), ("screen", PROJECTOR), ("moderator", {})):
         page = browser_context(**options).new_page()

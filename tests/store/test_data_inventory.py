@@ -14,6 +14,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
@@ -25,7 +26,7 @@ from live.board import base as board_base
 from live.board import redis as board_redis
 from live.board.redis import RedisBoard
 from live.domain import data_inventory as inv
-from live.domain.models import Countdown, Idea
+from live.domain.models import Countdown, Idea, Poll, Survey
 from live.store import Store, open_store
 from live.store.redis import RedisStore
 from live.store.redis_scripts import REQUEST_TTL
@@ -94,6 +95,7 @@ async def test_deleting_the_event_leaves_only_the_schema_version_in_sqlite(
     try:
         await content.build(store)
         await add_ideas(store)
+        await add_survey(store)
         before = table_rows(tmp_path / "live.db")
         # The content reaches every table: otherwise the check below would prove little.
         assert [t for t, n in before.items() if n == 0] == []
@@ -103,6 +105,19 @@ async def test_deleting_the_event_leaves_only_the_schema_version_in_sqlite(
     kept = {t for t, n in table_rows(tmp_path / "live.db").items() if n}
     database_tables = {c.partition(".")[0] for c in inv.sqlite_columns(inv.DATABASE)}
     assert kept == database_tables == {"schema_version"}
+
+
+async def add_survey(store: Store) -> None:
+    """A self-paced survey (issue 24) with one open question (the content event has none)."""
+    survey = Survey(
+        "rt-survey", content.CODE, "rt-plenum", "Abschluss", "draft", ("rt-sq",), content.T0
+    )
+    question = Poll(
+        "rt-sq", content.CODE, "rt-plenum", "Gut?", "scale", (), 1, 5, "draft", "live",
+        content.T0, survey_id="rt-survey",
+    )  # fmt: skip
+    await store.add_survey(survey, [question])
+    await store.save_survey(replace(survey, state="open", opened_at=content.T0))
 
 
 @pytest.fixture
@@ -118,6 +133,7 @@ async def filled_redis(redis_server: RedisServer) -> AsyncIterator[tuple[Redis, 
     try:
         await content.build(store)
         await add_ideas(store)
+        await add_survey(store)
         # The countdown's room fields (issue 24): paused in one room, running in the other.
         await store.set_countdown("rt-plenum", Countdown("Pause", left_ms=5000))
         await store.set_countdown("rt-saal-b", Countdown("Redezeit", ends_at=NOW))

@@ -714,7 +714,7 @@ async def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     # Opening the migrated file again is a no-op.
@@ -1164,7 +1164,7 @@ async def test_a_version_3_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     again = SQLiteStore(path)
@@ -1285,7 +1285,7 @@ async def test_a_version_4_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
     again = SQLiteStore(path)

@@ -44,7 +44,7 @@ async def test_a_version_12_database_gets_rooms_without_a_countdown(tmp_path: Pa
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     after = raw_query(path, "SELECT * FROM rooms ORDER BY id")
     # Every room kept as it was, besides the version bump of r1, with three columns appended
     # (and version 14's ideas_open after them, off, and version 15's forum columns, unset).

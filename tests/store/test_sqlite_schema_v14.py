@@ -52,7 +52,7 @@ async def test_a_version_13_database_gets_rooms_with_the_board_off(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     after = raw_query(path, "SELECT * FROM rooms ORDER BY id")
     # ideas_open appended (and version 15's two forum columns after it, unset).
     assert [row[:-3] for row in after if row[0] != "r1"] == [

@@ -56,7 +56,7 @@ async def test_a_version_14_database_gets_rooms_with_the_defaults(tmp_path: Path
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     after = raw_query(path, "SELECT * FROM rooms ORDER BY id")
     # Every other room kept as it was, with two columns appended.
     assert [row[:-2] for row in after if row[0] != "r1"] == [

@@ -72,13 +72,14 @@ async def test_a_version_7_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
-    # Every row of polls kept with its values (the four new columns appended as NULL).
+    # Every row of polls kept with its values (the four new columns appended as NULL, and
+    # version 14's survey_id after them).
     after = raw_query(path, "SELECT * FROM polls WHERE id != 'k' ORDER BY id")
-    assert [row[:-4] for row in after] == polls_before
-    assert all(row[-4:] == (None, None, None, None) for row in after)
+    assert [row[:-5] for row in after] == polls_before
+    assert all(row[-5:] == (None, None, None, None, None) for row in after)
     moved = counts(path)
     assert moved["poll_hidden"] == before["poll_hidden"]
     assert moved["screen"] == before["screen"] == [("r1", "t1"), ("r2", None)]

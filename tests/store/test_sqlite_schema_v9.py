@@ -47,7 +47,7 @@ async def test_a_version_8_database_is_migrated_and_keeps_its_data(tmp_path: Pat
     finally:
         await store.close()
     assert raw_query(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     assert raw_query(path, "PRAGMA integrity_check") == [("ok",)]
     assert raw_query(path, "PRAGMA foreign_key_check") == []
 

@@ -26,6 +26,9 @@ FRAMABLE = {
     "/e/{code}/polls/{poll_id}/vote",
     "/e/{code}/rooms/{room_id}/mood",
     "/e/{code}/rooms/{room_id}/pace",  # the participant's pace signal (issue 24), like the mood
+    # a self-paced survey (issue 24): reached from the participant's page in the side panel,
+    # its page and its form post (answered with a redirect into the same frame)
+    "/e/{code}/survey/{survey_id}",
     "/e/{code}/rooms/{room_id}/questions",
     "/e/{code}/questions/{question_id}/upvote",
     "/e/{code}/questions/{question_id}/delete",

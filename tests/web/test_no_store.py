@@ -61,6 +61,7 @@ def test_every_organiser_answer_says_no_store(client: TestClient, event: EventFi
         "question_id": "q-unknown",
         "idea_id": "i-unknown",
         "item_id": "i-unknown",
+        "survey_id": "s-unknown",
         "action": "close",
     }
     requests: list[tuple[str, str]] = []

@@ -11,7 +11,7 @@ import random
 import sys
 import textwrap
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -126,6 +126,7 @@ class World:
     questions: list[str]
     ideas: list[str]
     rng: random.Random  # picks objects and tokens; seeded, so every run sends the same
+    surveys: list[str] = field(default_factory=list)  # an open one, a draft
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +172,21 @@ def build_world(client: TestClient, seed: str = "") -> World:
     assert approved.status_code == 200, approved.text
     ideas = post_ideas(client, event, "Mehr Pausen", "Ein Forum im Freien")
     token = link.json()["moderator_token"]
-    return World(event, token, join(client, event), polls, questions, ideas, random.Random(seed))
+    surveys = []
+    for open_it in (True, False):
+        made = client.post(
+            f"/api/v1/events/{event.code}/rooms/{event.room}/surveys",
+            json={"template": "abschlussevaluation"},
+            headers=event.auth,
+        )
+        assert made.status_code == 201, made.text
+        surveys.append(made.json()["id"])
+        if open_it:
+            url = f"/api/v1/events/{event.code}/surveys/{surveys[-1]}/open"
+            assert client.post(url, headers=event.auth).status_code == 200
+    return World(
+        event, token, join(client, event), polls, questions, ideas, random.Random(seed), surveys
+    )
 
 
 @pytest.fixture
@@ -191,6 +206,7 @@ def aim(case: Any, world: World) -> None:
         "poll_id": world.polls,
         "question_id": world.questions,
         "idea_id": world.ideas,
+        "survey_id": world.surveys,
     }
     params = case.path_parameters or {}
     for name in params:
@@ -431,6 +447,8 @@ def test_every_field_the_api_answers_is_described(fuzzed: TestClient) -> None:
     }
     for poll in world.polls:
         answers[f"Poll {poll}"] = fuzzed.get(f"{base}/polls/{poll}", headers=auth)
+    for survey in world.surveys:
+        answers[f"Survey {survey}"] = fuzzed.get(f"{base}/surveys/{survey}", headers=auth)
     for name, response in answers.items():
         assert response.status_code < 300, (name, response.text)
         schema = {"$ref": f"#/components/schemas/{name.split()[0]}"}

@@ -51,6 +51,7 @@ def fill(template: str, event: EventFixture, poll_id: str) -> str:
         question_id="q-unknown",
         idea_id="i-unknown",
         item_id="i-unknown",
+        survey_id="s-unknown",
         action="open",
     )
 
