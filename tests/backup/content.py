@@ -176,13 +176,13 @@ async def build(store: Store) -> None:
     )
     # The idea board (issue 24): on in Saal B; approved, marked, pending and hidden ideas.
     await store.set_ideas_open("rt-saal-b", True)
-    for iid, who, minute, state in (
-        ("rt-i1", 0, 20, "approved"),
+    for iid, who, posted, state in (
+        ("rt-i1", 0, 20.0, "approved"),
         ("rt-i2", 1, 20.5, "approved"),
-        ("rt-i3", 2, 21, "pending"),
+        ("rt-i3", 2, 21.0, "pending"),
         ("rt-i4", 3, 21.5, "approved"),
     ):
-        idea = Idea(iid, CODE, "rt-saal-b", people[who], f"Idee {iid}", state, at(minute))  # type: ignore[arg-type]
+        idea = Idea(iid, CODE, "rt-saal-b", people[who], f"Idee {iid}", state, at(posted))  # type: ignore[arg-type]
         await store.add_idea(idea, f"idea-{iid}")
     for iid, voters in (("rt-i1", (1, 2)), ("rt-i4", (0, 5, 6))):
         for who in voters:
