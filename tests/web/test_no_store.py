@@ -59,6 +59,7 @@ def test_every_organiser_answer_says_no_store(client: TestClient, event: EventFi
         "room_id": event.room,
         "poll_id": poll["id"],
         "question_id": "q-unknown",
+        "idea_id": "i-unknown",
         "item_id": "i-unknown",
         "action": "close",
     }

@@ -49,6 +49,7 @@ def fill(template: str, event: EventFixture, poll_id: str) -> str:
         room_id=event.room,
         poll_id=poll_id,
         question_id="q-unknown",
+        idea_id="i-unknown",
         item_id="i-unknown",
         action="open",
     )
