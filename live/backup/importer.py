@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from live.domain import polls as poll_rules
 from live.domain.blocklist import BlockKind, check_entry
+from live.domain.ideas import MAX_MARKED
 from live.domain.models import HiddenKind
 from live.domain.transfer import Transfer
 from live.ids import Ids, token_hash
@@ -159,6 +160,7 @@ async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None
     for room_id, log in transfer.moods:
         for at, alias, value in log:
             await store.set_mood(room_id, people[alias], value, None, at)
+    await _write_ideas(store, transfer, people)
     for room_id, pace_log in transfer.paces:
         for at, alias, signal in pace_log:
             await store.set_pace(room_id, people[alias], signal, None, at)
@@ -171,3 +173,20 @@ async def _write(store: Store, transfer: Transfer, ids: Ids, token: str) -> None
             await store.set_highlight(screen.room_id, screen.question_id)
         if screen.forum_shown is not None or screen.forum_poll_id is not None:
             await store.set_forum_results(screen.room_id, screen.forum_shown, screen.forum_poll_id)
+
+
+async def _write_ideas(store: Store, transfer: Transfer, people: dict[str, str]) -> None:
+    """The idea boards: each idea upvotable while its upvotes are added and marked while
+    approved (as the store allows only then), then into its own state; the rooms' switches."""
+    for room in transfer.rooms:
+        if room.ideas_open:
+            await store.set_ideas_open(room.id, True)
+    for record in transfer.ideas:
+        idea = replace(record.idea, participant_id=people[record.idea.participant_id])
+        await store.add_idea(replace(idea, state="approved", marked=False), None)
+        for alias in record.upvoters:
+            await store.set_idea_upvote(idea.id, people[alias], True, None)
+        if idea.marked:
+            await store.set_idea_marked(idea.id, True, MAX_MARKED)
+        if idea.state != "approved":
+            await store.set_idea_state(idea.id, idea.state)

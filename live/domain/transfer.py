@@ -19,17 +19,21 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 from live.domain import blocklist
+from live.domain import ideas as idea_rules
 from live.domain import labels as label_rules
 from live.domain import pace as pace_rules
 from live.domain import polls as poll_rules
 from live.domain.brand import check_color, check_logo
 from live.domain.errors import DomainError
 from live.domain.models import (
+    IDEA_STATES,
     QUESTION_STATES,
     SCREEN_MODES,
     AgendaItem,
     Ballot,
     Event,
+    Idea,
+    IdeaState,
     Logo,
     Poll,
     Question,
@@ -76,6 +80,12 @@ class QuestionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class IdeaRecord:
+    idea: Idea  # participant_id: the author's pseudonym; marked as in the document
+    upvoters: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Screen:
     room_id: str
     mode: ScreenMode
@@ -105,6 +115,9 @@ class Transfer:
     # merged_into set, in the order to merge them again: a question's own duplicates before
     # it goes into another one (the store refuses a merge into a merged question).
     merged: tuple[QuestionRecord, ...] = ()
+    # The rooms' idea boards (issue 24); documents written before them have none. Which rooms
+    # had the board on is Room.ideas_open (the importer switches it on: create_event does not).
+    ideas: tuple[IdeaRecord, ...] = ()
 
     def renamed(self, code: str, new_id: Callable[[], str]) -> Transfer:
         """The same event under ``code``, every room, agenda item, poll and question with a
@@ -162,6 +175,15 @@ class Transfer:
                     ),
                 )
                 for q in self.merged
+            ),
+            ideas=tuple(
+                replace(
+                    i,
+                    idea=replace(
+                        i.idea, id=fresh(i.idea.id), room_id=fresh(i.idea.room_id), event_code=code
+                    ),
+                )
+                for i in self.ideas
             ),
             moods=tuple((fresh(room), log) for room, log in self.moods),
             paces=tuple((fresh(room), log) for room, log in self.paces),
@@ -346,6 +368,7 @@ def read_transfer(doc: Any) -> Transfer:
         if "pace" in doc
         else (),
         merged=merged,
+        ideas=_ideas(doc, top, code, room_ids, people) if "ideas" in doc else (),
     )
 
 
@@ -425,6 +448,8 @@ def _room(raw: Any, at: _At, code: str, position: int) -> Room:
         ),
         # Absent before issue 24: the projector shows every question.
         screen_label=_opt_label(raw.get("screen_label"), at / "screen_label"),
+        # Absent in exports made before the idea board (issue 24): off.
+        ideas_open=_check(raw.get("ideas_open", False), at / "ideas_open", bool),
     )
 
 
@@ -564,6 +589,48 @@ def _question(raw: Any, at: _At, code: str, rooms: set[str], people: set[str]) -
     )
     _unique(list(upvoters), at / "upvoters", "participant")
     return QuestionRecord(question, upvoters)
+
+
+def _ideas(
+    doc: Mapping[str, Any], top: _At, code: str, rooms: set[str], people: set[str]
+) -> tuple[IdeaRecord, ...]:
+    records = tuple(_idea(raw, at, code, rooms, people) for at, raw in _items(doc, "ideas", top))
+    _unique([r.idea.id for r in records], top / "ideas", "idea")
+    for room in rooms:
+        marked = sum(1 for r in records if r.idea.room_id == room and r.idea.marked)
+        if marked > idea_rules.MAX_MARKED:
+            raise (top / "ideas").fail(
+                f"{marked} marked ideas in room {room!r}, at most {idea_rules.MAX_MARKED}"
+            )
+    return records
+
+
+def _idea(raw: Any, at: _At, code: str, rooms: set[str], people: set[str]) -> IdeaRecord:
+    _check(raw, at, dict)
+    state = _get(raw, "state", at, str)
+    if state not in IDEA_STATES:
+        raise (at / "state").fail(f"unknown state {state!r}")
+    text = _get(raw, "text", at, str)
+    if not text.strip():
+        raise (at / "text").fail("empty")
+    marked = _get(raw, "marked", at, bool)
+    if marked and state != "approved":
+        raise (at / "marked").fail("only an approved idea is marked")
+    idea = Idea(
+        id=_get(raw, "id", at, str),
+        event_code=code,
+        room_id=_ref(raw.get("room_id"), at / "room_id", rooms, "room"),
+        participant_id=_ref(raw.get("author"), at / "author", people, "participant"),
+        text=text,
+        state=cast("IdeaState", state),
+        created_at=_moment(raw.get("created_at"), at / "created_at"),
+        marked=marked,
+    )
+    upvoters = tuple(
+        _ref(who, uat, people, "participant") for uat, who in _items(raw, "upvoters", at)
+    )
+    _unique(list(upvoters), at / "upvoters", "participant")
+    return IdeaRecord(idea, upvoters)
 
 
 def _mood(

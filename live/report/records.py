@@ -33,6 +33,8 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
     upvoters = await store.upvoters([q.id for q in questions]) if questions else {}
     moods = {room.id: await store.mood_log(room.id) for room in rooms}
     paces = {room.id: await store.pace_log(room.id) for room in rooms}
+    ideas = await store.event_ideas(event.code)
+    idea_upvoters = await store.idea_upvoters([i.id for i in ideas]) if ideas else {}
     # Anyone found in a record but not among the participants (only a damaged store has
     # such) still gets a pseudonym, after the listed ones.
     seen = {pid for pid, _ in listed}
@@ -41,6 +43,7 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
     found |= {p for q in questions for p in q.co_authors}
     found |= {pid for log in moods.values() for _, pid, _ in log}
     found |= {pid for log in paces.values() for pid, _, _ in log}
+    found |= {i.participant_id for i in ideas} | {p for s in idea_upvoters.values() for p in s}
     extra = [(pid, None) for pid in sorted(found - seen)]
     number = {pid: n for n, (pid, _) in enumerate([*listed, *extra], start=1)}
 
@@ -99,6 +102,20 @@ async def add_records(store: Store, event: Event, doc: dict[str, Any]) -> dict[s
                 "log": [[shapes.iso(at), alias(pid), value] for pid, value, at in paces[room.id]],
             }
             for room in rooms
+        ],
+        # The rooms' idea boards (issue 24): every idea with its author and upvoters.
+        "ideas": [
+            {
+                "id": i.id,
+                "room_id": i.room_id,
+                "author": alias(i.participant_id),
+                "text": i.text,
+                "state": i.state,
+                "created_at": shapes.iso(i.created_at),
+                "marked": i.marked,
+                "upvoters": by_number(idea_upvoters.get(i.id, ())),
+            }
+            for i in ideas
         ],
         "screens": [_screen(room) for room in rooms],
         "logo": None

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from live.domain.brand import check_logo
-from live.domain.models import AgendaItem, Ballot, Event, Poll, Question, Room
+from live.domain.models import AgendaItem, Ballot, Event, Idea, Poll, Question, Room
 from live.ids import token_hash
 from live.store import Store
 from tests.support.images import png
@@ -194,3 +194,18 @@ async def build(store: Store) -> None:
     await store.record_applause(
         "rt-plenum", [(at(19), 0.25), (at(19) + timedelta(seconds=1), 0.8125)]
     )
+    # The idea board (issue 24): on in Saal B; approved, marked, pending and hidden ideas.
+    await store.set_ideas_open("rt-saal-b", True)
+    for iid, who, posted, state in (
+        ("rt-i1", 0, 20.0, "approved"),
+        ("rt-i2", 1, 20.5, "approved"),
+        ("rt-i3", 2, 21.0, "pending"),
+        ("rt-i4", 3, 21.5, "approved"),
+    ):
+        idea = Idea(iid, CODE, "rt-saal-b", people[who], f"Idee {iid}", state, at(posted))  # type: ignore[arg-type]
+        await store.add_idea(idea, f"idea-{iid}")
+    for iid, voters in (("rt-i1", (1, 2)), ("rt-i4", (0, 5, 6))):
+        for who in voters:
+            await store.set_idea_upvote(iid, people[who], True, None)
+    await store.set_idea_marked("rt-i4", True, 10)
+    await store.set_idea_state("rt-i2", "hidden")

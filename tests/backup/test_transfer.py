@@ -170,6 +170,10 @@ async def test_bad_files_are_refused_and_change_nothing(
     def bad_pace(doc: dict[str, Any]) -> None:
         doc["pace"][0]["log"][0][2] = "zu schnell"
 
+    def marked_pending(doc: dict[str, Any]) -> None:
+        pending = next(i for i in doc["ideas"] if i["state"] == "pending")
+        pending["marked"] = True
+
     def download(doc: dict[str, Any]) -> None:
         # What the report's export.json holds: no records (live/service/report.py).
         for part in ("participants", "screens", "logo"):
@@ -211,6 +215,7 @@ async def test_bad_files_are_refused_and_change_nothing(
         (_mangled(tmp_path, "choice.json", bad_choice), "polls[0].ballots[0]:"),
         (_mangled(tmp_path, "who.json", stranger), "unknown participant 'p-99'"),
         (_mangled(tmp_path, "pace.json", bad_pace), "pace[0].log[0][2]"),
+        (_mangled(tmp_path, "idea.json", marked_pending), "only an approved idea is marked"),
         (_mangled(tmp_path, "download.json", download), "the report's download"),
         (
             _mangled(tmp_path, "block.json", lambda d: d["blocklist"]["entries"].append("a b")),
@@ -246,7 +251,7 @@ async def test_a_failing_write_leaves_no_half_event(tmp_path: Path, source: dict
         doc["code"] = "OTHER9"
         doc["rooms"] = [{**r, "id": r["id"] + "-x"} for r in doc["rooms"]]
         parts = ("polls", "questions", "merged_questions", "mood", "pace", "applause")
-        for part in (*parts, "screens", "agenda"):
+        for part in (*parts, "screens", "agenda", "ideas"):
             for entry in doc[part]:
                 entry["room_id"] += "-x"
         for entry in doc["agenda"]:

@@ -198,3 +198,33 @@ def test_the_idea_board_by_keyboard(
     page.keyboard.press("Space")
     expect(page.locator(button)).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#ideas-list")).to_contain_text("Top-Idee")
+
+
+def test_the_idea_board_in_english_passes_axe(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    room = new_room(live_server)
+    base = f"/events/{room.code}"
+    api(live_server, "PATCH", f"{base}/rooms/{room.id}", {"ideas_open": True}, room.token)
+    room.others([{"type": "idea", "text": text} for text in OTHERS])
+    listed = api(live_server, "GET", f"{base}/rooms/{room.id}/ideas", None, room.token)
+    api(live_server, "PATCH", f"{base}/ideas/{listed[0]['id']}", {"state": "approved"}, room.token)
+    body = {"state": "approved", "marked": True}
+    api(live_server, "PATCH", f"{base}/ideas/{listed[1]['id']}", body, room.token)
+    page = browser_context(**PHONE).new_page()
+    page.goto(room.url + "&lang=en")
+    wait_connected(page)
+    tab(page, "Questions").click()
+    expect(page.locator("#ideas-list")).to_contain_text("Top idea")
+    up = page.get_by_role("button", name=re.compile(r"^Idea ‘"))
+    expect(up.first).to_have_accessible_name(re.compile(r"Upvote, \d+ votes?$"))
+    assert_axe_clean(page, "phone in English, idea board")
+    mod = browser_context(viewport=LAPTOP).new_page()
+    # The token link sets the cookie and leads on to the console; then the English console.
+    mod.goto(f"{live_server.url}/e/{room.code}/moderate?token={room.token}")
+    mod.goto(f"{live_server.url}/e/{room.code}/moderate?room={room.id}&lang=en")
+    wait_connected(mod)
+    mod.locator("#mod-ideas > summary").click()
+    expect(mod.locator("#mod-ideas")).to_contain_text("1 of 10 ideas marked.")
+    assert_axe_clean(mod, "console in English, idea card open")
+    assert_one_screen(mod, "console in English, idea card open")

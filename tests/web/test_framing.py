@@ -32,6 +32,10 @@ FRAMABLE = {
     "/e/{code}/rooms/{room_id}/questions",
     "/e/{code}/questions/{question_id}/upvote",
     "/e/{code}/questions/{question_id}/delete",
+    # the idea board's posts (issue 24): the participant's page framed in a side panel posts
+    # ideas and upvotes like questions, and its answers without JS land in the same frame
+    "/e/{code}/rooms/{room_id}/ideas",
+    "/e/{code}/ideas/{idea_id}/upvote",
     "/e/{code}/screen",
     "/e/{code}/overlay",
 }

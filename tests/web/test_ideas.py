@@ -29,8 +29,9 @@ def switch(client: TestClient, event: EventFixture, on: bool, room: str | None =
 
 
 def post_ideas(client: TestClient, event: EventFixture, *texts: str) -> list[str]:
-    """Opens the first room's board and posts ideas from as many participants (the event asks
-    for approval by default: they wait); their ids."""
+    """Opens the first room's board and posts ideas from one participant (the event asks for
+    approval by default: they wait); their ids. (One identity: new ones are budgeted per
+    client address, and the fuzzed API tests build many worlds.)"""
     switch(client, event, True)
     svc = services_of(client)
 
@@ -38,8 +39,8 @@ def post_ideas(client: TestClient, event: EventFixture, *texts: str) -> list[str
         ev = await svc.events.event(event.code)
         room = await svc.events.room(ev, event.room)
         ids = []
+        pid, _token = await svc.participants.join(ev, "testclient")
         for text in texts:
-            pid, _token = await svc.participants.join(ev, "testclient")
             idea, _ = await svc.ideas.post(ev, room, pid, text=text)
             ids.append(idea.id)
         return ids
