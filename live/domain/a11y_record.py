@@ -22,6 +22,7 @@ PAGES = (
     "/",
     "/datenschutz-hinweise",
     "/e/{code}",
+    "/e/{code}/survey/{survey_id}",
     "/e/{code}/screen",
     "/e/{code}/overlay",
     "/e/{code}/moderate",
@@ -56,6 +57,14 @@ KEYBOARD_TESTS = (
     (
         "embed-tabs",
         "tests/browser/test_embed.py::test_embed_tabs_by_keyboard",
+    ),
+    (
+        "forum-results",
+        "tests/browser/test_forums_flow.py::test_the_console_card_by_keyboard",
+    ),
+    (
+        "ideas",
+        "tests/browser/test_ideas_flow.py::test_the_idea_board_by_keyboard",
     ),
     (
         "barrier-report",
@@ -96,6 +105,10 @@ KEYBOARD_TESTS = (
     (
         "qa-answer",
         "tests/browser/test_qa_queue.py::test_pushes_keep_the_typed_answer_the_focus_and_the_selection",
+    ),
+    (
+        "survey",
+        "tests/browser/test_survey_flow.py::test_a_survey_by_keyboard_alone",
     ),
     (
         "word-cloud",
