@@ -22,6 +22,7 @@ import threading
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -300,12 +301,15 @@ class Worker:
         self.retired.update(sock.frames)
         self.retired_bytes += sock.bytes_in
 
-    async def cmd_votes(
-        self, plan: list[tuple[float, int, str, int]], ack_timeout: float = 30.0
-    ) -> list[Any]:
-        """Send votes on their slots (open loop): (slot time, client index, poll id, option).
-        Returns one record per vote: request_id, slot, send time, ack time or None, error or
-        None, client index, poll id, option."""
+    async def _on_slots(
+        self,
+        plan: list[tuple[float, int, str, int]],
+        tag: str,
+        send: Callable[[Client, str, str, int], bool],
+    ) -> list[tuple[str, float, float, Client, str, int]]:
+        """Send each planned vote on its slot (open loop): ``send`` writes it and says whether
+        the client could (a closed socket gets no send time). The votes as sent: request_id,
+        slot, send time, client, poll id, option."""
         by_index = {c.index: c for c in self.clients}
         sent: list[tuple[str, float, float, Client, str, int]] = []
         for slot, index, poll_id, option in sorted(plan):
@@ -314,25 +318,49 @@ class Worker:
                 await asyncio.sleep(delay)
             client = by_index[index]
             self.seq += 1
-            rid = f"w{self.wid}v{self.seq}"
-            if client.sock is None or not client.sock.is_open:
-                sent.append((rid, slot, float("nan"), client, poll_id, option))
-                continue
-            body = orjson.dumps(
-                {"type": "vote", "request_id": rid, "poll_id": poll_id, "choices": [option]}
-            )
-            client.sock.send(body)
-            sent.append((rid, slot, loop_time(), client, poll_id, option))
-        deadline = loop_time() + ack_timeout
+            rid = f"w{self.wid}{tag}{self.seq}"
+            at = loop_time() if send(client, rid, poll_id, option) else float("nan")
+            sent.append((rid, slot, at, client, poll_id, option))
+        return sent
+
+    @staticmethod
+    async def _answers(
+        sent: list[tuple[str, float, float, Client, str, int]],
+        timeout: float,
+        is_open: Callable[[Client], bool],
+    ) -> None:
+        """Wait until every vote sent is answered (ack or error), or its socket is gone."""
+        deadline = loop_time() + timeout
         while loop_time() < deadline and any(
-            rid not in c.acks and rid not in c.errors and c.sock is not None and not c.sock.closed
-            for rid, _, _, c, _, _ in sent
+            rid not in c.acks and rid not in c.errors and is_open(c)
+            for rid, _slot, _t, c, _p, _o in sent
         ):
             await asyncio.sleep(0.05)
+
+    @staticmethod
+    def _records(sent: list[tuple[str, float, float, Client, str, int]]) -> list[Any]:
         return [
             (rid, slot, t_send, c.acks.get(rid), c.errors.get(rid), c.index, poll_id, option)
             for rid, slot, t_send, c, poll_id, option in sent
         ]
+
+    async def cmd_votes(
+        self, plan: list[tuple[float, int, str, int]], ack_timeout: float = 30.0
+    ) -> list[Any]:
+        """Send votes on their slots (open loop): (slot time, client index, poll id, option).
+        Returns one record per vote: request_id, slot, send time, ack time or None, error or
+        None, client index, poll id, option."""
+
+        def send(client: Client, rid: str, poll_id: str, option: int) -> bool:
+            if client.sock is None or not client.sock.is_open:
+                return False
+            body = {"type": "vote", "request_id": rid, "poll_id": poll_id, "choices": [option]}
+            client.sock.send(orjson.dumps(body))
+            return True
+
+        sent = await self._on_slots(plan, "v", send)
+        await self._answers(sent, ack_timeout, lambda c: c.sock is not None and not c.sock.closed)
+        return self._records(sent)
 
     async def cmd_applause(self, t0: float, duration: float, period: float, seed: int) -> int:
         """Every participant claps for ``duration`` seconds, sending a changed grade (1..5)
@@ -492,10 +520,7 @@ class Worker:
             tasks.append(asyncio.create_task(post(rid, client, poll_id, option)))
         if tasks:
             await asyncio.wait(tasks, timeout=60.0)
-        return [
-            (rid, slot, t_send, c.acks.get(rid), c.errors.get(rid), c.index, poll_id, option)
-            for rid, slot, t_send, c, poll_id, option in sent
-        ]
+        return self._records(sent)
 
     async def cmd_page_socket_votes(
         self, plan: list[tuple[float, int, str, int]], code: str
@@ -503,31 +528,17 @@ class Worker:
         """As ``cmd_page_votes``, but each vote goes over the phone's page socket as
         static/live.js sends it while the socket is open; the answer that names the request is
         the ack (the store committed the vote before it)."""
-        by_index = {c.index: c for c in self.clients}
-        sent: list[tuple[str, float, float, Client, str, int]] = []
-        for slot, index, poll_id, option in sorted(plan):
-            delay = slot - loop_time()
-            if delay > 0.0005:
-                await asyncio.sleep(delay)
-            client = by_index[index]
-            self.seq += 1
-            rid = f"w{self.wid}p{self.seq}"
+
+        def send(client: Client, rid: str, poll_id: str, option: int) -> bool:
             if client.page is None or not client.page.is_open:
-                sent.append((rid, slot, float("nan"), client, poll_id, option))
-                continue
+                return False
             fields = [["choice", str(option)], ["request_id", rid]]
             client.page.send(orjson.dumps({"type": "vote", "poll_id": poll_id, "fields": fields}))
-            sent.append((rid, slot, loop_time(), client, poll_id, option))
-        deadline = loop_time() + 60.0
-        while loop_time() < deadline and any(
-            rid not in c.acks and rid not in c.errors and c.page is not None and c.page.is_open
-            for rid, _slot, _t, c, _p, _o in sent
-        ):
-            await asyncio.sleep(0.05)
-        return [
-            (rid, slot, t_send, c.acks.get(rid), c.errors.get(rid), c.index, poll_id, option)
-            for rid, slot, t_send, c, poll_id, option in sent
-        ]
+            return True
+
+        sent = await self._on_slots(plan, "p", send)
+        await self._answers(sent, 60.0, lambda c: c.page is not None and c.page.is_open)
+        return self._records(sent)
 
     async def cmd_page_close(self) -> int:
         """Every phone leaves the page (socket and connection)."""
