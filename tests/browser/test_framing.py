@@ -184,13 +184,28 @@ def test_every_page_answers_with_framing_headers_for_its_kind(
     setup_page = _get(framed_server, f"/e/{code}/setup", cookie)[1]
     found = re.search(r"/setup/agenda/([^\"?/]+)", setup_page)
     assert found is not None
+    survey = api(
+        framed_server,
+        "POST",
+        f"/events/{code}/rooms/{room}/surveys",
+        {"template": "abschlussevaluation"},
+        token,
+    )
+    api(framed_server, "POST", f"/events/{code}/surveys/{survey['id']}/open", None, token)
     values = {
         "code": code,
         "poll_id": poll["id"],
         "question_id": question_id,
         "item_id": found.group(1),
+        "survey_id": survey["id"],
     }
-    framable = {"/e/{code}", "/e/{code}/screen", "/e/{code}/overlay"}
+    # The survey's page is the participant page's, a step at a time: framable like it.
+    framable = {
+        "/e/{code}",
+        "/e/{code}/screen",
+        "/e/{code}/overlay",
+        "/e/{code}/survey/{survey_id}",
+    }
     for template, who in PAGES:
         path = template.format(**values) + f"?room={room}"
         headers, _body = _get(framed_server, path, cookie if who == "moderator" else {})
@@ -214,12 +229,14 @@ def _get(server: LiveServer, path: str, headers: dict[str, str]) -> tuple[dict[s
 
 def test_every_page_route_is_framable_only_if_participant_screen_or_overlay() -> None:
     """The page table of test_every_page.py against the routes table: of the pages, only the
-    participant's, the projector and the overlay carry the Framable mark."""
+    participant's (and its survey steps, for the side panel), the projector and the overlay
+    carry the Framable mark."""
     framable = {r.path for r in routes() if isinstance(r, FramableRoute)}
     pages = {path for path, _who in PAGES} | set(NOT_PAGES)
     assert framable & pages == {
         "/e/{code}",
         "/e/{code}/{number:int}",
+        "/e/{code}/survey/{survey_id}",
         "/e/{code}/screen",
         "/e/{code}/overlay",
     }
