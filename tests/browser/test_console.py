@@ -111,6 +111,23 @@ def test_the_console_is_one_screen_at_1366_by_768_and_reflows_at_320_px(
     assert_axe_clean(narrow, "console at 320 px")
 
 
+def test_long_room_names_keep_the_bar_on_a_laptop_screen(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    """The room switch's select holds every room's name; a long one must not widen the bar
+    past 1366 px (it pushed the language links off the screen)."""
+    names = [
+        "Plenum",
+        "Forum 3: Digitalisierung der Leistungssachbearbeitung und der Kommunikation",
+        "Forum 10: Kommunale Eingliederungsleistungen",
+    ]
+    event = api(live_server, "POST", "/events", {"title": "Fachtag", "rooms": names})
+    room = Room(live_server, event["code"], event["moderator_token"], event["rooms"][0]["id"])
+    page = console(browser_context, room)
+    assert_one_screen(page, "long room names")
+    expect(page.get_by_role("link", name="English")).to_be_in_viewport()
+
+
 def test_a_setting_being_changed_survives_votes_by_others(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
