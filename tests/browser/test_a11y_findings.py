@@ -196,6 +196,8 @@ def test_german_text_people_typed_is_marked_on_english_pages(
     phone.get_by_role("tab", name="Questions").click()
     phone.get_by_label("Your question").fill("Gibt es die Folien zum Nachlesen?")
     phone.get_by_role("button", name="Send question").click()
+    # Stored once the phone shows it as its own (the click does not wait for the answer).
+    expect(phone.locator("#qa-mine")).to_contain_text("Gibt es die Folien", timeout=LIVE)
     questions = api(live_server, "GET", f"/events/{code}/rooms/{room}/questions", None, token)
     api(
         live_server,
