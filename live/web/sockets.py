@@ -200,8 +200,18 @@ def _json_role(access: Access, room: Room) -> tuple[Role, str | None] | None:
 
 # The message types the public socket takes from participants (docs/api.md).
 SOCKET_KINDS = frozenset(
-    {"applause", "vote", "ask", "upvote", "unvote", "mood", "pace", "idea", "idea_upvote"}
-    | {"idea_unvote"}
+    {
+        "applause",
+        "vote",
+        "ask",
+        "upvote",
+        "unvote",
+        "mood",
+        "pace",
+        "idea",
+        "idea_upvote",
+        "idea_unvote",
+    }
 )
 
 
