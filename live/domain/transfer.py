@@ -633,38 +633,54 @@ def _idea(raw: Any, at: _At, code: str, rooms: set[str], people: set[str]) -> Id
     return IdeaRecord(idea, upvoters)
 
 
-def _mood(
-    raw: Any, at: _At, rooms: set[str], people: set[str]
-) -> tuple[str, tuple[MoodEntry, ...]]:
+_V = TypeVar("_V")
+
+
+def _signal_log(
+    raw: Any,
+    at: _At,
+    rooms: set[str],
+    people: set[str],
+    value_of: Callable[[Any, _At], _V],
+) -> tuple[str, tuple[tuple[datetime, str, _V], ...]]:
+    """A room's log of signals, [time, participant, value] each (mood and pace alike);
+    ``value_of`` checks the value and names its fault."""
     _check(raw, at, dict)
     room = _ref(raw.get("room_id"), at / "room_id", rooms, "room")
     entries = []
     for eat, entry in _items(raw, "log", at):
         if not (isinstance(entry, list) and len(entry) == 3):
             raise eat.fail("expected [time, participant, value]")
-        value = _check(entry[2], eat / 2, int)
-        if not 1 <= value <= 5:
-            raise (eat / 2).fail(f"a mood is 1 to 5, got {value}")
+        value = value_of(entry[2], eat / 2)
         who = _ref(entry[1], eat / 1, people, "participant")
         entries.append((_moment(entry[0], eat / 0), who, value))
     return room, tuple(entries)
+
+
+def _mood_value(raw: Any, at: _At) -> int:
+    value: int = _check(raw, at, int)
+    if not 1 <= value <= 5:
+        raise at.fail(f"a mood is 1 to 5, got {value}")
+    return value
+
+
+def _pace_value(raw: Any, at: _At) -> str:
+    value: str = _check(raw, at, str)
+    with _refusals(at):
+        pace_rules.parse_pace(value)
+    return value
+
+
+def _mood(
+    raw: Any, at: _At, rooms: set[str], people: set[str]
+) -> tuple[str, tuple[MoodEntry, ...]]:
+    return _signal_log(raw, at, rooms, people, _mood_value)
 
 
 def _pace(
     raw: Any, at: _At, rooms: set[str], people: set[str]
 ) -> tuple[str, tuple[PaceEntry, ...]]:
-    _check(raw, at, dict)
-    room = _ref(raw.get("room_id"), at / "room_id", rooms, "room")
-    entries = []
-    for eat, entry in _items(raw, "log", at):
-        if not (isinstance(entry, list) and len(entry) == 3):
-            raise eat.fail("expected [time, participant, value]")
-        value = _check(entry[2], eat / 2, str)
-        with _refusals(eat / 2):
-            pace_rules.parse_pace(value)
-        who = _ref(entry[1], eat / 1, people, "participant")
-        entries.append((_moment(entry[0], eat / 0), who, value))
-    return room, tuple(entries)
+    return _signal_log(raw, at, rooms, people, _pace_value)
 
 
 def _applause(raw: Any, at: _At, rooms: set[str]) -> tuple[str, tuple[Sample, ...]]:
