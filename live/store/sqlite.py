@@ -30,11 +30,12 @@ version=<the room's current version>) before anything else is checked.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -42,9 +43,7 @@ from live.domain import poll_points
 from live.domain.models import Ballot, Event, HiddenKind, Poll, Question, Room, Tally
 from live.store.base import (
     QUESTION_FIELDS,
-    JoinedAfterOpening,
     MergeRefused,
-    PollNotOpen,
     PollOpened,
     QuestionClosed,
     StoreError,
@@ -56,7 +55,7 @@ from live.store.sqlite_brand import SQLiteBrand
 from live.store.sqlite_ideas import SQLiteIdeas
 from live.store.sqlite_lock import FileLock, InUse, lock_path
 from live.store.sqlite_program import SQLiteProgram
-from live.store.sqlite_runner import SQLiteRunner
+from live.store.sqlite_runner import GroupWork, SQLiteRunner
 from live.store.sqlite_schema import (
     EVENT_COLUMNS,
     EVENT_READ_COLUMNS,
@@ -94,8 +93,12 @@ from live.store.sqlite_sql import insert as _insert
 from live.store.sqlite_sql import version as _version
 from live.store.sqlite_surveys import SQLiteSurveys
 from live.store.sqlite_transfer import SQLiteTransfer
+from live.store.sqlite_votes import VoteItem, cast_votes
 
-BATCH_LIMIT = 256  # jobs per write transaction; bounds the latency of the first job in a batch
+# Jobs per write transaction; bounds the latency of the first job in a batch. Votes are written
+# a batch at a time (live/store/sqlite_votes.py): 1,024 of them take a few milliseconds, and a
+# burst of 5,000 a second waited for a commit (an fsync) per 256 before (docs/benchmarks.md).
+BATCH_LIMIT = 1024
 READERS = 2  # read threads (file databases); tallies are short, two overlap a slow one
 BUSY_TIMEOUT_MS = 5000  # only matters if another process opens the same file
 _IN_CHUNK = 500  # ids per "IN (...)" query, well below SQLite's variable limit
@@ -124,6 +127,8 @@ class SQLiteStore(
             self._connect, shared_reads=path is None, readers=readers, batch_limit=batch_limit
         )
         self._clock = _WriteClock()
+        # One object for every vote: the runner groups neighbouring jobs by it.
+        self._cast_votes: GroupWork = functools.partial(_cast_votes_now, clock=self._clock)
         self._in_use: FileLock | None = None  # the shared lock of a file database (open)
 
     @classmethod
@@ -505,54 +510,10 @@ class SQLiteStore(
         ballot: Ballot,
         request_id: str | None,
     ) -> VoteOutcome:
-        encoded = encode_ballot(ballot)
-
-        def work(conn: sqlite3.Connection) -> VoteOutcome:
-            # Every check comes before the first write, so this job needs no savepoint of its
-            # own (SQLiteRunner.write): a vote is the hot path of a burst. The state check is in
-            # the same transaction as the write, so a vote racing a close is ordered before or
-            # after it.
-            found = conn.execute(
-                "SELECT p.state, p.room_id, r.version, p.joined_before_only, p.opened_at,"
-                " p.event_code FROM polls p JOIN rooms r ON r.id = p.room_id WHERE p.id = ?",
-                (poll_id,),
-            ).fetchall()
-            if not found:
-                raise StoreError(f"unknown poll {poll_id!r}")
-            state, room_id, version, joined_before_only, opened_at, event_code = found[0]
-            if state != "open":
-                # A retry of a request that was applied before the poll closed is answered as
-                # applied (nothing changes); anything else is refused.
-                if request_id is not None and _request_claimed(conn, participant_id, request_id):
-                    return VoteOutcome(applied=False, version=int(version))
-                raise PollNotOpen(state)
-            if joined_before_only:
-                # Only polls with the option pay for this probe (the participants' key).
-                joined = conn.execute(
-                    "SELECT created_at FROM participants"
-                    " WHERE event_code = ? AND participant_id = ?",
-                    (event_code, participant_id),
-                ).fetchall()
-                # Fixed-width ISO text: comparing the strings compares the moments.
-                if joined and joined[0][0] is not None and joined[0][0] > opened_at:
-                    raise JoinedAfterOpening()
-            now = self._clock.now()  # runs on the writer thread, the clock's only user
-            if request_id is not None and not _claim_request(
-                conn, participant_id, request_id, poll_id, now
-            ):
-                return VoteOutcome(applied=False, version=int(version))  # a retry: no change
-            conn.execute(
-                "INSERT INTO votes (poll_id, participant_id, ballot, updated_at)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (poll_id, participant_id)"
-                " DO UPDATE SET ballot = excluded.ballot, updated_at = excluded.updated_at",
-                (poll_id, participant_id, encoded, now),
-            )
-            # The room exists (the poll's row refers to it, read above in this transaction), so
-            # the bump cannot refuse after the writes.
-            return VoteOutcome(applied=True, version=_bump(conn, room_id))
-
-        return await self._runner.write(work, savepoint=False)
+        # Written together with the votes queued beside it (live/store/sqlite_votes.py): a
+        # burst of votes is the hot path, and the writer's statements its cost.
+        item = VoteItem(poll_id, participant_id, encode_ballot(ballot), request_id)
+        return cast("VoteOutcome", await self._runner.write_grouped(self._cast_votes, item))
 
     # --- questions (Q&A) --------------------------------------------------------------------
 
@@ -1036,6 +997,12 @@ class SQLiteStore(
     async def _read_one(self, sql: str, params: Sequence[Any]) -> Row | None:
         rows = await self._read_all(sql, params)
         return rows[0] if rows else None
+
+
+def _cast_votes_now(
+    conn: sqlite3.Connection, items: list[VoteItem], *, clock: _WriteClock
+) -> list[tuple[bool, object]]:
+    return cast_votes(conn, items, clock.now)
 
 
 class _WriteClock:
