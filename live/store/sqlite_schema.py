@@ -74,6 +74,7 @@ Schema versions:
 
 from __future__ import annotations
 
+import functools
 import math
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -751,6 +752,10 @@ def encode_ballot(ballot: Ballot) -> str:
     return orjson.dumps(data).decode()
 
 
+# A room's ballots are re-read for every tick while phones show their own choice, and a poll has
+# a handful of distinct ballots (one per option): decoded once each, shared (a Ballot is frozen).
+# At 10,000 voters decoding was most of the read, and the read holds the interpreter lock.
+@functools.lru_cache(maxsize=4096)
 def decode_ballot(text: str) -> Ballot:
     data = orjson.loads(text)
     # Ballots stored before several answers were possible hold one "text".
