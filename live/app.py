@@ -106,8 +106,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tick=settings.tick_ms / 1000,
             slow_after=settings.slow_socket_seconds,
             applause=services.applause,
-            # Other processes wait for this one's votes (see live.fanout.pacing.SLICE_SECONDS).
-            sliced=settings.shares_state,
+            # Ticks go out in slices, so that votes are read and stored, and the projector is
+            # served, while a tick writes to thousands of phones: other processes wait for this
+            # one's votes, and since votes are written a batch at a time a single process gains
+            # as well (live.fanout.pacing.SLICE_SECONDS, docs/benchmarks.md).
+            sliced=True,
             suspect=services.integrity.suspect,
             meter=metrics or UNMETERED,
         )

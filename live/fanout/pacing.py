@@ -4,6 +4,7 @@ that pause, and sending in slices."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Collection, Iterable
 
 from live.fanout.connection import Connection
@@ -16,13 +17,14 @@ MAX_RETRY_PAUSE = 2.0  # seconds between state reads while the store is unreacha
 # takes longer than the tick interval; without this the ticks ran back to back and starved the
 # votes. The front (projectors, moderators) is still served at the tick rate (Pacing.pause).
 SEND_SHARE_PAUSE = 2.0
-# With several processes serving one event, a tick sends for at most this long before it lets
-# the event loop run (the hub's notices, votes being read and stored) and serves the front if
-# it is due; then it goes on with the next socket. A 15,000-socket tick written in one go held
-# up the other process's projector: it waited for this one's votes (Redis, 2 workers, 30,000:
-# S3 p99 0.9-1.7 s in one go, 0.25-0.55 s in slices). A single process has nobody waiting on
-# it; there the slices showed no gain in S2 and S3 at 10,000 (within the spread of single
-# runs), so it sends in one go as before (docs/benchmarks.md).
+# A tick sends for at most this long before it lets the event loop run (the hub's notices, votes
+# being read and stored) and serves the front if it is due; then it goes on with the next socket.
+# A 15,000-socket tick written in one go held up the other process's projector: it waited for
+# this one's votes (Redis, 2 workers, 30,000: S3 p99 0.9-1.7 s in one go, 0.25-0.55 s in
+# slices). A single process gained nothing from slices while its writer spent four statements
+# per vote; since votes are written a batch at a time (live/store/sqlite_votes.py) it does:
+# page votes at 10,000 phones, vote -> screen p99 0.8-1.1 s in one go, 0.5-0.8 s in slices
+# (docs/benchmarks.md).
 SLICE_SECONDS = 0.01
 SLICE_CHECK = 64  # sockets between looks at the clock
 
@@ -37,12 +39,13 @@ class Pacing:
     the next starts no earlier than s + max(tick, (e - s) * SEND_SHARE_PAUSE), or, after failed
     ticks, e + the backoff (tick doubled per failure, at most MAX_RETRY_PAUSE); while a pause
     after a good tick lasts longer than 1.5 ticks and there is a front, the front is served
-    every tick interval; a sliced send lets the loop run at least every SLICE_SECONDS (looking at
+    every tick interval at most, and once it was last served a tick ago as soon as the room
+    changes (``changed``); a sliced send lets the loop run at least every SLICE_SECONDS (looking at
     the clock every SLICE_CHECK sockets) and serves the front in between when it was last served
     a tick interval ago or more (``front_at``).
     """
 
-    __slots__ = ("_front", "_serve_front", "front_at", "sliced", "tick")
+    __slots__ = ("_changed", "_front", "_serve_front", "front_at", "sliced", "tick")
 
     def __init__(
         self,
@@ -51,11 +54,14 @@ class Pacing:
         sliced: bool,
         front: Collection[Connection],
         serve_front: ServeFront,
+        changed: asyncio.Event | None = None,
     ) -> None:
+        """``changed``: set when the room changed since its tick began (the room's wake-up)."""
         self.tick = tick
         self.sliced = sliced
         self._front = front
         self._serve_front = serve_front
+        self._changed = changed
         # Loop time at which the front was last served (set by the room's full ticks too).
         self.front_at = float("-inf")
 
@@ -79,7 +85,16 @@ class Pacing:
         the next tick (coalescing)."""
         loop = asyncio.get_running_loop()
         while serve_front and self._front and until - loop.time() > self.tick * 1.5:
-            await asyncio.sleep(self.tick)
+            # Once the front was last served a tick ago or more, as soon as something changed:
+            # after a long full tick (a quarter of a second at 10,000 phones) the votes that
+            # came meanwhile reach the projector as soon as they are stored, not up to a tick
+            # later (docs/benchmarks.md).
+            wait = self.front_at + self.tick - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            elif self._changed is not None and not self._changed.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), self.tick)
             if not await self._front_now(loop):
                 break
         left = until - loop.time()

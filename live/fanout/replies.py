@@ -8,9 +8,10 @@ from live.fanout.connection import Connection
 from live.fanout.members import Members
 
 # From this many sockets in a room, replies (acks) are not written on their own but with the
-# room's next tick, which the request itself set off: one send() per socket instead of two. A
-# send() to a socket was the largest single cost of a vote in a 10,000-participant burst, and
-# the ack waits at most one tick pause. Smaller rooms answer at once.
+# room's next tick, which the request itself set off, or when the front is next served (at the
+# tick rate): one send() per socket instead of two for most of them. A send() to a socket was
+# the largest single cost of a vote in a 10,000-participant burst, and the ack waits about a
+# tick. Smaller rooms answer at once.
 HOLD_REPLIES_FROM = 1000
 
 
@@ -20,7 +21,8 @@ class HeldReplies:
     Invariants: a reply is held only while the room has HOLD_REPLIES_FROM sockets or more and
     its socket is in the room; holding one wakes the room's tick; every held socket is flushed
     at the end of the next tick, a failed one included (an ack must not wait for the store to
-    come back), or when it leaves the room, whichever comes first.
+    come back), when the front is next served (live.fanout.channel), or when it leaves the
+    room, whichever comes first.
     """
 
     __slots__ = ("_held", "_members", "_wake")

@@ -253,6 +253,30 @@ async def test_after_a_slow_tick_the_front_keeps_the_tick_rate_and_the_phones_ca
     await channel.stop()
 
 
+async def test_after_a_slow_tick_a_held_reply_goes_out_with_the_front_not_after_the_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reply held in a big room rides with the next tick only when that comes soon: during
+    the long pause after a slow tick it goes out when the front is next served, at the tick
+    rate (at 10,000 phones the acks otherwise waited 1.5-2 s)."""
+    monkeypatch.setattr(pacing, "SEND_SHARE_PAUSE", 60.0)  # 0.6 s after a tick of 10 ms
+    monkeypatch.setattr(replies, "HOLD_REPLIES_FROM", 1)
+    hub, renderer, versions = MemoryHub(), SlowForPhones(), Versions()
+    channel = make_channel(renderer, versions, hub)
+    await channel.start()
+    attach_direct(channel, "screen")
+    phone_writer = FakeWriter()
+    conn = phone(phone_writer)
+    channel.add(conn)
+    await settle()  # the first tick, then its long pause begins
+    assert phone_writer.texts() == ["v1"]
+    conn.reply("ack")
+    assert phone_writer.texts() == ["v1"]  # held
+    await advance(2 * TICK)  # well inside the pause
+    assert phone_writer.texts() == ["v1", "ack"]
+    await channel.stop()
+
+
 @dataclass
 class LoggingWriter(FakeWriter):
     """Notes every frame in one log shared by all sockets; ``cost``: loop time each write
@@ -270,6 +294,47 @@ class LoggingWriter(FakeWriter):
         if self.after is not None:
             self.after()
         return written
+
+
+async def test_after_a_long_tick_the_projector_gets_what_changed_meanwhile_at_once() -> None:
+    """A vote stored while a full tick writes to the phones reaches the projector as soon as
+    that tick is done, not a tick interval later: in a burst at 10,000 phones each full tick
+    takes a quarter of a second, and the extra wait after each made the projector lag."""
+    hub, renderer, versions = MemoryHub(), CountingRenderer(), Versions()
+    channel = make_channel(renderer, versions, hub)  # one process: the tick holds the loop
+    await channel.start()
+    log: list[tuple[str, str]] = []
+    attach_direct(channel, "screen", LoggingWriter(name="screen", log=log))
+    publishing: list[asyncio.Task[None]] = []
+    loop = asyncio.get_running_loop()
+    tick_ended: list[float] = []
+
+    def vote_arrives() -> None:
+        """A vote, stored while the first tick writes to the 100th phone; its notice is read
+        once the tick lets the loop run."""
+        if log.count(("phone", "v1")) == 100 and not publishing:
+            versions.version = 2
+            notice = hub.publish("room.r1", {"type": "poll.voted", "poll": "p"})
+            publishing.append(loop.create_task(notice))
+        if log.count(("phone", "v1")) == 400:
+            tick_ended.append(loop.time())
+
+    for n in range(400):  # a tick of writes: 400 x 1 ms of loop time
+        writer = LoggingWriter(name="phone", log=log, cost=0.001, after=vote_arrives)
+        channel.add(phone(writer, n))
+    shown: list[float] = []
+    screen_log = log
+
+    def watch() -> None:
+        if ("screen", "v2") in screen_log and not shown:
+            shown.append(loop.time())
+
+    for _ in range(20):
+        await advance(TICK / 10)
+        watch()
+    assert tick_ended and shown, (tick_ended, log[-3:])
+    assert shown[0] - tick_ended[0] < TICK / 2
+    await channel.stop()
 
 
 async def test_a_long_sliced_tick_lets_the_loop_run_and_serves_the_projector_in_between() -> None:
