@@ -23,7 +23,7 @@ SEND_SHARE_PAUSE = 2.0
 # this one's votes (Redis, 2 workers, 30,000: S3 p99 0.9-1.7 s in one go, 0.25-0.55 s in
 # slices). A single process gained nothing from slices while its writer spent four statements
 # per vote; since votes are written a batch at a time (live/store/sqlite_votes.py) it does:
-# page votes at 10,000 phones, vote -> screen p99 0.8-1.1 s in one go, 0.5-0.8 s in slices
+# page votes at 10,000 phones, vote -> screen p99 1.0-1.4 s in one go, 0.45-0.55 s in slices
 # (docs/benchmarks.md).
 SLICE_SECONDS = 0.01
 SLICE_CHECK = 64  # sockets between looks at the clock
