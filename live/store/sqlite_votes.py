@@ -155,18 +155,18 @@ def _versions(conn: sqlite3.Connection, room_ids: set[str]) -> dict[str, int]:
 
 
 def _claimed(conn: sqlite3.Connection, items: list[VoteItem]) -> set[tuple[str, str | None]]:
-    """The (participant, request id) pairs of ``items`` claimed before this run."""
-    wanted = {(item.participant_id, item.request_id) for item in items}
+    """The (participant, request id) pairs of ``items`` claimed before this run: one probe of
+    the claims' key per pair (a participant collects many request ids over a day)."""
+    wanted = sorted({(item.participant_id, item.request_id or "") for item in items})
     found: set[tuple[str, str | None]] = set()
-    for chunk in _chunks(sorted({pid for pid, _ in wanted})):
-        # By participant (the key's first column), then the pairs asked for: a participant
-        # holds a few request ids.
+    for chunk in _chunks(wanted):
         rows = conn.execute(
-            "SELECT participant_id, request_id FROM vote_requests"
-            f" WHERE participant_id IN ({', '.join('?' * len(chunk))})",
-            chunk,
+            f"WITH wanted (participant_id, request_id) AS (VALUES {_marks(chunk)})"
+            " SELECT w.participant_id, w.request_id FROM wanted w JOIN vote_requests v"
+            " ON v.participant_id = w.participant_id AND v.request_id = w.request_id",
+            _flat(chunk),
         ).fetchall()
-        found.update(pair for pair in rows if pair in wanted)
+        found.update((pid, rid) for pid, rid in rows)
     return found
 
 
