@@ -42,6 +42,11 @@
     var button = shortcutButton(evt);
     if (!button || button.disabled) return;
     evt.preventDefault();
+    // A key pressed right after a push may find a button htmx has not taken over yet (it does
+    // so when the swap settles): its form would then be sent as a plain page load. Make sure
+    // htmx has it first (processing twice changes nothing).
+    var form = button.closest("form");
+    if (window.htmx) window.htmx.process(form || button);
     button.click();
   });
 

@@ -111,6 +111,37 @@ def test_the_console_is_one_screen_at_1366_by_768_and_reflows_at_320_px(
     assert_axe_clean(narrow, "console at 320 px")
 
 
+def test_the_question_queue_keeps_most_of_its_column_beside_mood_and_pace(
+    live_server: LiveServer, browser_context: ContextFactory
+) -> None:
+    """Applause, mood and pace sit above the queue as a compact strip: with nothing to show
+    each is one line, and with a mood distribution and pace reports they never take more than a
+    third of the column (they scroll instead); the queue keeps most of the rest."""
+    room = new_room(live_server)
+    page = console(browser_context, room)
+    meters, queue, column = (page.locator(s) for s in (".console-meters", ".qa-queue", ".qa-col"))
+    for line in ("#mood-title", "#mod-pace-title"):
+        heading = page.locator(line)
+        said = heading.locator("xpath=following-sibling::p[1]")
+        expect(said).to_be_visible()
+        top, other = heading.bounding_box(), said.bounding_box()
+        assert top is not None and other is not None
+        assert abs(top["y"] - other["y"]) < top["height"], f"{line}: not on one line"
+
+    ask(room, [f"Frage Nummer {n} an das Podium?" for n in range(8)])
+    room.others([{"type": "mood", "value": 1 + n % 5} for n in range(10)])
+    room.others([{"type": "pace", "value": v} for v in ("too_fast", "too_slow", "av_problem")])
+    page.reload()
+    expect(page.locator("#mood .voters")).to_contain_text("10 Personen", timeout=LIVE)
+    expect(page.locator("#mod-pace .pace-counts")).to_be_visible(timeout=LIVE)
+    assert_one_screen(page, "mood and pace shown")
+    strip, rest, whole = meters.bounding_box(), queue.bounding_box(), column.bounding_box()
+    assert strip is not None and rest is not None and whole is not None
+    assert strip["height"] <= whole["height"] / 3 + 1, (strip, whole)
+    assert rest["height"] >= whole["height"] / 2, (rest, whole)
+    assert_axe_clean(page, "console, mood and pace shown")
+
+
 def test_long_room_names_keep_the_bar_on_a_laptop_screen(
     live_server: LiveServer, browser_context: ContextFactory
 ) -> None:
