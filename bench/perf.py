@@ -741,6 +741,12 @@ class Run:
             self.m(f"{name}.answered_2xx", sum(1 for r in records if r[4] is not None))
             counts = target.counts(role)
             self.m(f"{name}.counted", sum(counts))
+            # Latest-wins must never leave a phone on an old tally: the share of phones whose
+            # last pushed results show every vote (the page's own "results", not the screen's).
+            shown: Counter[str] = Counter()
+            for wid in workers:
+                shown.update(info["stats"][wid].get("page_finals", {}))
+            self.m(f"{name}.fresh_pct", 100 * shown.get(str(sum(counts)), 0) / size)
             self.pool.call(workers, "page_close")
             time.sleep(cfg.settle)
 

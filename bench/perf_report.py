@@ -163,11 +163,13 @@ def page_path(cfg: Config, app: Sequence[RunResult]) -> list[str]:
         ("non2xx", "n"),
         ("counted", "n"),
         ("votes", "n"),
+        ("fresh_pct", "pct"),
     ]
     lines = [
         "| path, phones | final tally after the last vote | vote → screen p99 "
-        "| answer (ack) p99 from the slot | non-2xx / errors | counted | votes sent |",
-        "|---|---|---|---|---|---|---|",
+        "| answer (ack) p99 from the slot | non-2xx / errors | counted | votes sent "
+        "| phones whose last results are final |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for scen, sent in PAGE_SCENARIOS:
         for size in cfg.page_phones:

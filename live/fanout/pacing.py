@@ -36,8 +36,10 @@ class Pacing:
 
     ``serve_front`` brings the front up to the newest state (False: the read failed; left to the
     next full tick). Invariants, all in loop time: after a tick that started at s and ended at e,
-    the next starts no earlier than s + max(tick, (e - s) * SEND_SHARE_PAUSE), or, after failed
-    ticks, e + the backoff (tick doubled per failure, at most MAX_RETRY_PAUSE); while a pause
+    having given g of that time away between its slices, the next starts no earlier than
+    max(s + tick, e + min((e - s) * (SEND_SHARE_PAUSE - 1), (e - s - g) * SEND_SHARE_PAUSE))
+    (without slices: s + max(tick, (e - s) * SEND_SHARE_PAUSE)), or, after failed ticks,
+    e + the backoff (tick doubled per failure, at most MAX_RETRY_PAUSE); while a pause
     after a good tick lasts longer than 1.5 ticks and there is a front, the front is served
     every tick interval at most, and once it was last served a tick ago as soon as the room
     changes (``changed``); a sliced send lets the loop run at least every SLICE_SECONDS (looking at
@@ -45,7 +47,7 @@ class Pacing:
     a tick interval ago or more (``front_at``).
     """
 
-    __slots__ = ("_changed", "_front", "_serve_front", "front_at", "sliced", "tick")
+    __slots__ = ("_changed", "_front", "_given", "_serve_front", "front_at", "sliced", "tick")
 
     def __init__(
         self,
@@ -64,9 +66,12 @@ class Pacing:
         self._changed = changed
         # Loop time at which the front was last served (set by the room's full ticks too).
         self.front_at = float("-inf")
+        # Loop time the current tick gave away between its slices (votes, the front).
+        self._given = 0.0
 
     def next_tick_at(self, started: float, ended: float, failures: int) -> float:
         """The loop time before which the next tick must not start."""
+        given, self._given = self._given, 0.0
         if failures:
             return ended + min(self.tick * 2.0 ** min(failures, 6), MAX_RETRY_PAUSE)
         # The full tick's pause comes after the sending, not instead of it: under load the
@@ -75,7 +80,13 @@ class Pacing:
         # The tick's wall time counts, with the turns it gave to the votes between its
         # slices: counting only its own time started the next tick at once in a burst, and
         # the phones' ticks ran back to back (S2's final tally took 2.7 s instead of 0.2 s).
-        return started + max(self.tick, (ended - started) * SEND_SHARE_PAUSE)
+        # But the pause after it is bounded by its own time: in a burst of 10,000 votes one
+        # sliced tick stretched over the whole burst (2.3 s) while sending for a tenth of that,
+        # and a pause as long again left the phones on an old tally for seconds after the
+        # projector had the final one.
+        wall, own = ended - started, ended - started - given
+        pause = min(wall * (SEND_SHARE_PAUSE - 1), own * SEND_SHARE_PAUSE)
+        return max(started + self.tick, ended + pause)
 
     async def pause(self, until: float, *, serve_front: bool) -> None:
         """Pause until ``until``; with ``serve_front``, while a long pause lasts (a big room
@@ -116,10 +127,12 @@ class Pacing:
             delivery.send(conn)
             if n % SLICE_CHECK or loop.time() - slice_start < SLICE_SECONDS:
                 continue
+            given = loop.time()
             await asyncio.sleep(0)
             if self._front and loop.time() - self.front_at >= self.tick:
                 await self._front_now(loop)
             slice_start = loop.time()
+            self._given += slice_start - given
 
     async def _front_now(self, loop: asyncio.AbstractEventLoop) -> bool:
         self.front_at = loop.time()

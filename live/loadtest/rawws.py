@@ -44,6 +44,25 @@ def encode_text(payload: bytes) -> bytes:
 _CLOSE_FRAME = bytes((0x88, 0x82)) + b"\x00\x00\x00\x00" + (1000).to_bytes(2, "big")
 
 
+# The voters line of a poll's results region as the pages' socket pushes it
+# (templates/fragments/distribution.html).
+RESULTS_MARK = b'<p class="voters">'
+
+
+def shown_voters(frame: bytes, poll_id: str) -> int | None:
+    """How many voters a page push shows for ``poll_id`` ("123 Stimmen" in its results
+    region), or None when the push holds no results of that poll."""
+    at = frame.find(f'id="results-{poll_id}"'.encode())
+    if at < 0:
+        return None
+    after = frame.find(b'id="results-', at + 1)  # the next poll's results, if any
+    line = frame.find(RESULTS_MARK, at, after if after >= 0 else len(frame))
+    if line < 0:
+        return None
+    digits = frame[line + len(RESULTS_MARK) :].split(b" ", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
 def frame_kind(payload: bytes | bytearray | memoryview) -> bytes:
     """The `type` of a server frame: the app and the baseline both write it first."""
     head = bytes(payload[:24])
@@ -91,6 +110,8 @@ class RawSocket(asyncio.Protocol):
         self.close_code: int | None = None
         self.http_status: int | None = None
         self.last_poll: bytes | None = None  # the newest poll frame (read at the end)
+        # A page socket's newest push with a poll's results in it (read at the end).
+        self.last_results: bytes | None = None
         self.closed = False
         self.snapshot_at: float | None = None
         self.first_frame_at: float | None = None  # a page socket's first push
@@ -158,6 +179,8 @@ class RawSocket(asyncio.Protocol):
                     self._on_text(self, loop_time(), bytes(buf[start:end]))
                 elif kind == b"poll":
                     self.last_poll = bytes(buf[start:end])
+                elif kind == b"html" and buf.find(RESULTS_MARK, start, end) >= 0:
+                    self.last_results = bytes(buf[start:end])
             elif opcode == 8:
                 if length >= 2:
                     self.close_code = (buf[start] << 8) | buf[start + 1]

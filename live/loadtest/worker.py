@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 
 from live.loadtest.pagehttp import PageHttp
-from live.loadtest.rawws import RawSocket, loop_time, open_socket, tls_context
+from live.loadtest.rawws import RawSocket, loop_time, open_socket, shown_voters, tls_context
 from live.loadtest.target import HttpError, join
 
 
@@ -560,10 +560,13 @@ class Worker:
         received = self.retired_bytes
         open_now = 0
         finals: Counter[str] = Counter()
+        page_finals: Counter[str] = Counter()  # voters the page's last results showed
         for client in self.clients:
             if client.page is not None:
                 frames.update(client.page.frames)
                 received += client.page.bytes_in
+                if final_poll is not None and client.page.last_results is not None:
+                    page_finals[str(shown_voters(client.page.last_results, final_poll))] += 1
             sock = client.sock
             if sock is None:
                 continue
@@ -581,6 +584,7 @@ class Worker:
             "open": open_now,
             "close_codes": dict(self.closed_codes),
             "finals": dict(finals),
+            "page_finals": dict(page_finals),
         }
 
     async def cmd_progress(self) -> dict[str, int]:
