@@ -128,7 +128,7 @@ class SQLiteStore(
         )
         self._clock = _WriteClock()
         # One object for every vote: the runner groups neighbouring jobs by it.
-        self._cast_votes: GroupWork = functools.partial(_cast_votes_now, clock=self._clock)
+        self._cast_votes: GroupWork = functools.partial(cast_votes, now=self._clock.now)
         self._in_use: FileLock | None = None  # the shared lock of a file database (open)
 
     @classmethod
@@ -997,12 +997,6 @@ class SQLiteStore(
     async def _read_one(self, sql: str, params: Sequence[Any]) -> Row | None:
         rows = await self._read_all(sql, params)
         return rows[0] if rows else None
-
-
-def _cast_votes_now(
-    conn: sqlite3.Connection, items: list[VoteItem], *, clock: _WriteClock
-) -> list[tuple[bool, object]]:
-    return cast_votes(conn, items, clock.now)
 
 
 class _WriteClock:

@@ -55,8 +55,7 @@ def cast_votes(
 ) -> list[tuple[bool, object]]:
     """Decide and write ``items`` (see the module docstring); ``now`` gives each written vote
     its time (the writer's clock). One (succeeded, VoteOutcome or exception) per item."""
-    polls = _polls(conn, {item.poll_id for item in items})
-    versions = _versions(conn, {poll.room_id for poll in polls.values()})
+    polls, versions = _polls(conn, {item.poll_id for item in items})
     claimed = _claimed(conn, [item for item in items if item.request_id is not None])
     joined = _joined(conn, [item for item in items if _checks_join(polls.get(item.poll_id))], polls)
     answers: list[tuple[bool, object]] = []
@@ -131,27 +130,21 @@ def _write(
             raise sqlite3.IntegrityError(f"room {room_id!r}: version moved under the writer")
 
 
-def _polls(conn: sqlite3.Connection, ids: set[str]) -> dict[str, _Poll]:
+def _polls(conn: sqlite3.Connection, ids: set[str]) -> tuple[dict[str, _Poll], dict[str, int]]:
+    """The polls asked for, and the versions of their rooms (read with them)."""
     found: dict[str, _Poll] = {}
+    versions: dict[str, int] = {}
     for chunk in _chunks(sorted(ids)):
         rows = conn.execute(
-            "SELECT id, state, room_id, joined_before_only, opened_at, event_code FROM polls"
-            f" WHERE id IN ({', '.join('?' * len(chunk))})",
+            "SELECT p.id, p.state, p.room_id, r.version, p.joined_before_only, p.opened_at,"
+            " p.event_code FROM polls p JOIN rooms r ON r.id = p.room_id"
+            f" WHERE p.id IN ({', '.join('?' * len(chunk))})",
             chunk,
         ).fetchall()
-        for poll_id, state, room_id, joined_before_only, opened_at, event_code in rows:
-            found[poll_id] = _Poll(state, room_id, bool(joined_before_only), opened_at, event_code)
-    return found
-
-
-def _versions(conn: sqlite3.Connection, room_ids: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(sorted(room_ids)):
-        rows = conn.execute(
-            f"SELECT id, version FROM rooms WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-        ).fetchall()
-        found.update((room_id, int(version)) for room_id, version in rows)
-    return found
+        for poll_id, state, room_id, version, joined_only, opened_at, event_code in rows:
+            found[poll_id] = _Poll(state, room_id, bool(joined_only), opened_at, event_code)
+            versions[room_id] = int(version)
+    return found, versions
 
 
 def _claimed(conn: sqlite3.Connection, items: list[VoteItem]) -> set[tuple[str, str | None]]:

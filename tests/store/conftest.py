@@ -16,6 +16,7 @@ import pytest
 
 from live.store import Store, open_store
 from live.store.redis import RedisStore
+from live.store.sqlite import SQLiteStore
 from tests.support.redis import RedisServer
 
 StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
@@ -44,3 +45,14 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         yield backend
     finally:
         await backend.close()
+
+
+@pytest.fixture
+async def file_store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    """A SQLite store on a file, for the SQLite-specific tests (test_sqlite*.py)."""
+    store = SQLiteStore.from_url(f"sqlite:///{tmp_path / 'live.db'}")
+    await store.open()
+    try:
+        yield store
+    finally:
+        await store.close()

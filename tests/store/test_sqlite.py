@@ -49,16 +49,6 @@ T = TypeVar("T")
 HANG = 60.0
 
 
-@pytest.fixture
-async def file_store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    store = SQLiteStore.from_url(f"sqlite:///{tmp_path / 'live.db'}")
-    await store.open()
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
 @contextlib.contextmanager
 def traced_reads(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Every statement the store's reads run inside the block, with their parameters filled in

@@ -18,9 +18,7 @@ from live.domain.models import Ballot
 from live.store import JoinedAfterOpening, PollNotOpen, StoreError, VoteOutcome
 from live.store.sqlite import SQLiteStore
 from tests.store.test_contract import CODE, T0, add_open_poll, make_poll, setup_event
-from tests.store.test_sqlite import file_store, writer_held
-
-__all__ = ["file_store"]  # the fixture, used by name
+from tests.store.test_sqlite import writer_held
 
 YES, NO, EGAL = Ballot(choices=(0,)), Ballot(choices=(1,)), Ballot(choices=(2,))
 
